@@ -1,0 +1,215 @@
+/*
+ * ping: sends `count` ICMP echo requests `interval` apart and prints what
+ * iputils' ping prints (formats from iputils ping_common.c).
+ */
+#include "apps/ping.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
+
+#define PING_LINE 160
+
+struct ping {
+    ip_stack *st;
+    model_ping cfg;
+    uint16_t id;
+    uint32_t sent, received, errors, dups;
+    sim_time start, *sent_at; /* sent_at[seq-1]: send time, for the RTT */
+    uint8_t *answered;        /* per sequence number: a reply or error came back */
+    uint64_t rtt_sum, rtt_sum2, rtt_min, rtt_max; /* in µs, as iputils counts */
+    sim_event_id timeout_ev;
+    bool finished;
+};
+
+static void say(ping *p, const char *line) {
+    net_trace(p->st->node->net, TRACE_APP, p->st->node, NULL, NULL, NULL, line);
+}
+
+/* iputils prints RTTs with 3 significant digits at most 3 decimals. */
+static void format_rtt(sim_time ns, char *buf, size_t cap) {
+    unsigned long long us = ns / 1000;
+    if (us >= 100000)
+        snprintf(buf, cap, "%llu", us / 1000);
+    else if (us >= 10000)
+        snprintf(buf, cap, "%llu.%01llu", us / 1000, (us % 1000) / 100);
+    else if (us >= 1000)
+        snprintf(buf, cap, "%llu.%02llu", us / 1000, (us % 1000) / 10);
+    else
+        snprintf(buf, cap, "%llu.%03llu", us / 1000, us % 1000);
+}
+
+static void finish(ping *p) {
+    if (p->finished)
+        return;
+    p->finished = true;
+    sim_cancel(p->st->node->net->sim, p->timeout_ev);
+    char line[PING_LINE], dst[IPV4_TEXT_LEN], errs[32] = "";
+    sim_time elapsed = sim_now(p->st->node->net->sim) - p->start;
+    say(p, "");
+    snprintf(line, sizeof line, "--- %s ping statistics ---", ipv4_format(p->cfg.to, dst));
+    say(p, line);
+    if (p->errors)
+        snprintf(errs, sizeof errs, ", +%u errors", p->errors);
+    double loss = p->sent ? (double)(p->sent - p->received) * 100.0 / p->sent : 0.0;
+    snprintf(line, sizeof line, "%u packets transmitted, %u received%s, %g%% packet loss, time %llums",
+             p->sent, p->received, errs, loss, (unsigned long long)(elapsed / SIM_MS));
+    say(p, line);
+    if (p->received) {
+        uint64_t avg = p->rtt_sum / p->received;
+        uint64_t mean2 = p->rtt_sum2 / p->received;
+        uint64_t mdev = mean2 > avg * avg ? (uint64_t)sqrt((double)(mean2 - avg * avg)) : 0;
+        snprintf(line, sizeof line,
+                 "rtt min/avg/max/mdev = %llu.%03llu/%llu.%03llu/%llu.%03llu/%llu.%03llu ms",
+                 (unsigned long long)(p->rtt_min / 1000), (unsigned long long)(p->rtt_min % 1000),
+                 (unsigned long long)(avg / 1000), (unsigned long long)(avg % 1000),
+                 (unsigned long long)(p->rtt_max / 1000), (unsigned long long)(p->rtt_max % 1000),
+                 (unsigned long long)(mdev / 1000), (unsigned long long)(mdev % 1000));
+        say(p, line);
+    }
+}
+
+static void on_timeout(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    finish(a);
+}
+
+static bool all_answered(const ping *p) {
+    return p->sent == p->cfg.count && p->received + p->errors >= p->sent;
+}
+
+static void on_notice(void *ctx, const icmp_notice *n) {
+    ping *p = ctx;
+    char line[PING_LINE], from[IPV4_TEXT_LEN];
+    if (p->finished || n->seq == 0 || n->seq > p->sent)
+        return;
+    bool dup = p->answered[n->seq - 1];
+    ipv4_format(n->from, from);
+    if (n->type == ICMP_ECHO_REPLY) {
+        sim_time rtt = sim_now(p->st->node->net->sim) - p->sent_at[n->seq - 1];
+        char rtt_text[32];
+        format_rtt(rtt, rtt_text, sizeof rtt_text);
+        snprintf(line, sizeof line, "%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s",
+                 n->data_len, from, n->seq, n->ttl, rtt_text, dup ? " (DUP!)" : "");
+        say(p, line);
+        if (dup) {
+            p->dups++;
+            return;
+        }
+        uint64_t us = rtt / SIM_US;
+        if (p->received == 0 || us < p->rtt_min)
+            p->rtt_min = us;
+        if (us > p->rtt_max)
+            p->rtt_max = us;
+        p->rtt_sum += us;
+        p->rtt_sum2 += us * us;
+        p->received++;
+    } else {
+        const char *what = "Destination Unreachable";
+        if (n->type == ICMP_TIME_EXCEEDED)
+            what = "Time to live exceeded";
+        else if (n->code == ICMP_UNREACH_NET)
+            what = "Destination Net Unreachable";
+        else if (n->code == ICMP_UNREACH_HOST)
+            what = "Destination Host Unreachable";
+        else if (n->code == ICMP_UNREACH_PORT)
+            what = "Destination Port Unreachable";
+        else if (n->code == ICMP_UNREACH_PROTOCOL)
+            what = "Destination Protocol Unreachable";
+        else if (n->code == ICMP_UNREACH_FILTERED)
+            what = "Packet filtered";
+        snprintf(line, sizeof line, "From %s icmp_seq=%u %s", from, n->seq, what);
+        say(p, line);
+        if (dup)
+            return;
+        p->errors++;
+    }
+    p->answered[n->seq - 1] = 1;
+    if (all_answered(p))
+        finish(p);
+}
+
+static void send_next(sim *s, void *a, void *b) {
+    (void)b;
+    ping *p = a;
+    if (p->finished)
+        return;
+    uint32_t seq = ++p->sent;
+    size_t len = ICMP_HEADER_LEN + p->cfg.size;
+    uint8_t *msg = calloc(1, len);
+    if (!msg)
+        abort();
+    /* Data as iputils fills it: a struct timeval (x86-64 layout, little-endian)
+     * of the send time, then bytes counting up from 0x10. */
+    uint8_t *data = msg + ICMP_HEADER_LEN;
+    sim_time now = sim_now(s);
+    uint64_t sec = now / SIM_S, usec = (now % SIM_S) / SIM_US;
+    for (size_t i = 0; i < p->cfg.size; i++) {
+        if (i < 8)
+            data[i] = (uint8_t)(sec >> (8 * i));
+        else if (i < 16)
+            data[i] = (uint8_t)(usec >> (8 * (i - 8)));
+        else
+            data[i] = (uint8_t)i;
+    }
+    icmp_header h = {.type = ICMP_ECHO_REQUEST, .id = p->id, .seq = (uint16_t)seq};
+    icmp_emit(&h, msg, len);
+    p->sent_at[seq - 1] = now;
+    int rc = ip_stack_send(p->st, p->cfg.to, IPPROTO_ICMP_NUM, msg, len, p->cfg.ttl, NULL);
+    free(msg);
+    if (rc < 0) {
+        say(p, "ping: connect: Network is unreachable");
+        p->finished = true;
+        return;
+    }
+    if (p->sent < p->cfg.count)
+        sim_schedule(s, p->cfg.interval_ns, send_next, p, NULL, NULL);
+    else
+        p->timeout_ev = sim_schedule(s, p->cfg.timeout_ns, on_timeout, p, NULL, NULL);
+}
+
+static void start(sim *s, void *a, void *b) {
+    ping *p = a;
+    char line[PING_LINE], dst[IPV4_TEXT_LEN];
+    ipv4_format(p->cfg.to, dst);
+    snprintf(line, sizeof line, "PING %s (%s) %u(%u) bytes of data.", dst, dst, p->cfg.size,
+             p->cfg.size + ICMP_HEADER_LEN + IPV4_HEADER_LEN);
+    say(p, line);
+    p->start = sim_now(s);
+    send_next(s, p, b);
+}
+
+ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at) {
+    ping *p = calloc(1, sizeof *p);
+    if (!p)
+        abort();
+    p->st = st;
+    p->cfg = *cfg;
+    p->sent_at = calloc(cfg->count, sizeof *p->sent_at);
+    p->answered = calloc(cfg->count, 1);
+    if (!p->sent_at || !p->answered)
+        abort();
+    sim *s = st->node->net->sim;
+    /* A random identifier, as iputils uses, unique on this host. */
+    do
+        p->id = (uint16_t)rng_below(sim_rng(s), 65536);
+    while (!ip_stack_listen_icmp(st, p->id, on_notice, p));
+    sim_schedule_at(s, at, start, p, NULL, NULL);
+    return p;
+}
+
+void ping_free(ping *p) {
+    if (!p)
+        return;
+    free(p->sent_at);
+    free(p->answered);
+    free(p);
+}
+
+void ping_free_app(void *p) {
+    ping_free(p);
+}

@@ -1,0 +1,26 @@
+/*
+ * ping: the ping application as iputils' ping behaves: echo requests with a
+ * random identifier and sequence numbers from 1, one line per reply or error,
+ * and the statistics summary when every request is answered or the timeout
+ * after the last one has passed. Its lines are TRACE_APP events.
+ */
+#ifndef NETSIM_APPS_PING_H
+#define NETSIM_APPS_PING_H
+
+#include "model/topology.h"
+#include "stack/ip_stack.h"
+
+typedef struct ping ping;
+
+/* A ping on stack `st` (borrowed; must outlive it) configured by `cfg`
+ * (copied), started at absolute time `at`. Caller frees with ping_free after
+ * the engine that runs it is done. */
+ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at);
+
+/* NULL is a no-op. */
+void ping_free(ping *p);
+
+/* ping_free with a void* signature, for device app lists. */
+void ping_free_app(void *p);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * hub: a multiport repeater (IEEE 802.3 clause 9). It has no tables and makes
+ * no decisions; its hub segment (net/hub_segment.c) repeats frames and
+ * detects collisions, and traces them in the hub's name.
+ */
+#include <stdlib.h>
+
+#include "devices/devices.h"
+
+static void receive(node *n, port *in, frame *f) {
+    /* Unreachable: a hub's ports belong to its segment, which never calls this. */
+    net_trace(n->net, TRACE_DROP, n, in, f, "hub port outside a segment", NULL);
+    frame_free(f);
+}
+
+static void destroy(node *n) {
+    free(n);
+}
+
+static const node_ops hub_ops = {.receive = receive, .write_state = NULL, .destroy = destroy};
+
+node *hub_new(network *net, const model_device *d) {
+    node *n = calloc(1, sizeof *n);
+    if (!n)
+        abort();
+    n->name = d->name;
+    n->type = DEVICE_HUB;
+    n->ops = &hub_ops;
+    n->net = net;
+    node_init_ports(n, d->ifaces, (uint32_t)d->n_ifaces);
+    return n;
+}

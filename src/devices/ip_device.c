@@ -1,0 +1,84 @@
+/*
+ * ip_device: hosts and routers. The NIC accepts frames for its own MAC and
+ * broadcasts (a hub shows every station everyone's frames; the NIC is what
+ * ignores them), then hands them to the shared IPv4 stack.
+ */
+#include <stdlib.h>
+
+#include "devices/devices.h"
+#include "wire/ethernet.h"
+
+typedef struct app_slot {
+    void *app;
+    void (*free_app)(void *);
+} app_slot;
+
+typedef struct ip_device {
+    node base; /* first: a node* is an ip_device* */
+    ip_stack stack;
+    app_slot *apps;
+    uint32_t n_apps;
+} ip_device;
+
+static void receive(node *n, port *in, frame *f) {
+    ip_device *d = (ip_device *)n;
+    mac_addr dst;
+    for (int i = 0; i < 6; i++)
+        dst.b[i] = f->data[i];
+    if (mac_equal(dst, in->mac) || mac_is_broadcast(dst)) {
+        ip_stack_receive(&d->stack, in, f);
+        return;
+    }
+    net_trace(n->net, TRACE_DROP, n, in, f,
+              mac_is_multicast(dst) ? "multicast group not joined"
+                                    : "destination MAC is not this NIC's",
+              NULL);
+    frame_free(f);
+}
+
+static void write_state(const node *n, FILE *out) {
+    const ip_device *d = (const ip_device *)n;
+    fprintf(out, "%s %s\n", device_type_name(n->type), n->name);
+    ip_stack_write_state(&d->stack, out);
+}
+
+static void destroy(node *n) {
+    ip_device *d = (ip_device *)n;
+    for (uint32_t i = 0; i < d->n_apps; i++)
+        d->apps[i].free_app(d->apps[i].app);
+    free(d->apps);
+    ip_stack_destroy(&d->stack);
+    free(d);
+}
+
+static const node_ops ip_device_ops = {
+    .receive = receive,
+    .write_state = write_state,
+    .destroy = destroy,
+};
+
+node *ip_device_new(network *net, const model_device *md) {
+    ip_device *d = calloc(1, sizeof *d);
+    if (!d)
+        abort();
+    d->base.name = md->name;
+    d->base.type = md->type;
+    d->base.ops = &ip_device_ops;
+    d->base.net = net;
+    node_init_ports(&d->base, md->ifaces, (uint32_t)md->n_ifaces);
+    ip_stack_init(&d->stack, &d->base, md, md->type == DEVICE_ROUTER);
+    return &d->base;
+}
+
+ip_stack *ip_device_stack(node *n) {
+    return &((ip_device *)n)->stack;
+}
+
+void ip_device_add_app(node *n, void *app, void (*free_app)(void *)) {
+    ip_device *d = (ip_device *)n;
+    app_slot *grown = realloc(d->apps, (d->n_apps + 1) * sizeof *grown);
+    if (!grown)
+        abort();
+    d->apps = grown;
+    d->apps[d->n_apps++] = (app_slot){app, free_app};
+}

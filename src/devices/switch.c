@@ -1,0 +1,194 @@
+/*
+ * switch: a learning bridge (IEEE 802.1D-2004 clause 7.8): the source MAC of
+ * every frame is learned on its ingress port; a frame to a known unicast MAC
+ * goes out of that port only (or is filtered when that is the ingress port);
+ * broadcast, multicast and unknown unicast are flooded to every other port.
+ * Entries not refreshed within mac_aging are removed when next looked up, as
+ * ns-3's bridge does; the result is the same as a periodic sweep.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "devices/devices.h"
+#include "util/u64map.h"
+
+typedef struct mac_entry {
+    uint32_t port;
+    sim_time last_seen;
+} mac_entry;
+
+typedef struct learning_switch {
+    node base;
+    u64map *table; /* MAC (48 bits) -> mac_entry */
+    sim_time aging;
+} learning_switch;
+
+static void trace_table(learning_switch *sw, const port *p, trace_kind kind, const char *why,
+                        const char *detail) {
+    net_trace(sw->base.net, kind, &sw->base, p, NULL, why, detail);
+}
+
+static void learn(learning_switch *sw, port *in, mac_addr src, sim_time now) {
+    if (mac_is_multicast(src))
+        return; /* a group address is never a source (802.1D 7.8) */
+    bool created;
+    mac_entry *e = u64map_put(sw->table, mac_to_u64(src), &created);
+    char detail[96], m[MAC_TEXT_LEN];
+    if (created) {
+        snprintf(detail, sizeof detail, "%s is on %s", mac_format(src, m), in->name);
+        trace_table(sw, in, TRACE_LEARN, "new source MAC", detail);
+    } else if (e->port != in->index) {
+        snprintf(detail, sizeof detail, "%s moved from %s to %s", mac_format(src, m),
+                 sw->base.ports[e->port].name, in->name);
+        trace_table(sw, in, TRACE_LEARN, "source MAC seen on another port", detail);
+    }
+    e->port = in->index;
+    e->last_seen = now;
+}
+
+/* The port of `dst`, or -1 when unknown (entries past their age are removed). */
+static int lookup(learning_switch *sw, mac_addr dst, sim_time now) {
+    mac_entry *e = u64map_get(sw->table, mac_to_u64(dst));
+    if (!e)
+        return -1;
+    if (now - e->last_seen >= sw->aging) {
+        char detail[96], m[MAC_TEXT_LEN];
+        snprintf(detail, sizeof detail, "%s (was on %s) aged out", mac_format(dst, m),
+                 sw->base.ports[e->port].name);
+        trace_table(sw, NULL, TRACE_TABLE, "not seen within the aging time", detail);
+        u64map_remove(sw->table, mac_to_u64(dst));
+        return -1;
+    }
+    return (int)e->port;
+}
+
+static void flood(learning_switch *sw, port *in, frame *f, const char *why) {
+    char out[256];
+    size_t used = 0;
+    uint32_t n_out = 0;
+    out[0] = '\0';
+    for (uint32_t i = 0; i < sw->base.n_ports; i++) {
+        port *p = &sw->base.ports[i];
+        if (p == in || !p->link)
+            continue;
+        n_out++;
+        if (used < sizeof out - 16)
+            used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "to ",
+                                     p->name);
+        else if (used < sizeof out - 1)
+            used += (size_t)snprintf(out + used, sizeof out - used, "...");
+    }
+    net_trace(sw->base.net, TRACE_FLOOD, &sw->base, in, f, why, n_out ? out : "no other port");
+    port *last = NULL;
+    for (uint32_t i = 0; i < sw->base.n_ports; i++) {
+        port *p = &sw->base.ports[i];
+        if (p == in || !p->link)
+            continue;
+        if (last)
+            port_send(last, frame_clone(f));
+        last = p;
+    }
+    if (last)
+        port_send(last, f);
+    else
+        frame_free(f);
+}
+
+static void receive(node *n, port *in, frame *f) {
+    learning_switch *sw = (learning_switch *)n;
+    if (net_check_loop(n->net, n, f)) {
+        frame_free(f);
+        return;
+    }
+    sim_time now = sim_now(n->net->sim);
+    mac_addr dst, src;
+    memcpy(dst.b, f->data, 6);
+    memcpy(src.b, f->data + 6, 6);
+    learn(sw, in, src, now);
+    if (mac_is_broadcast(dst)) {
+        flood(sw, in, f, "broadcast destination");
+        return;
+    }
+    if (mac_is_multicast(dst)) {
+        flood(sw, in, f, "multicast destination");
+        return;
+    }
+    int out = lookup(sw, dst, now);
+    if (out < 0) {
+        flood(sw, in, f, "destination MAC unknown");
+        return;
+    }
+    port *p = &n->ports[out];
+    if (p == in) {
+        net_trace(n->net, TRACE_FILTER, n, in, f, "destination is on the ingress port", NULL);
+        frame_free(f);
+        return;
+    }
+    char detail[32];
+    snprintf(detail, sizeof detail, "to %s", p->name);
+    net_trace(n->net, TRACE_FORWARD, n, in, f, "destination MAC in the table", detail);
+    port_send(p, f);
+}
+
+typedef struct table_row {
+    uint64_t mac;
+    mac_entry e;
+} table_row;
+
+static int row_order(const void *a, const void *b) {
+    const table_row *x = a, *y = b;
+    if (x->e.port != y->e.port)
+        return x->e.port < y->e.port ? -1 : 1;
+    return x->mac < y->mac ? -1 : x->mac > y->mac;
+}
+
+static void write_state(const node *n, FILE *out) {
+    const learning_switch *sw = (const learning_switch *)n;
+    size_t count = u64map_size(sw->table), cursor = 0, k = 0;
+    table_row *rows = malloc((count ? count : 1) * sizeof *rows);
+    if (!rows)
+        abort();
+    uint64_t key;
+    mac_entry *e;
+    while ((e = u64map_next(sw->table, &cursor, &key)))
+        rows[k++] = (table_row){key, *e};
+    qsort(rows, count, sizeof *rows, row_order);
+    sim_time now = sim_now(n->net->sim);
+    fprintf(out, "switch %s\n  mac table:%s\n", n->name, count ? "" : " (empty)");
+    for (size_t i = 0; i < count; i++) {
+        char m[MAC_TEXT_LEN];
+        sim_time age = now - rows[i].e.last_seen;
+        fprintf(out, "    %s  %-6s  age %llu ms%s\n", mac_format(mac_from_u64(rows[i].mac), m),
+                n->ports[rows[i].e.port].name, (unsigned long long)(age / SIM_MS),
+                age >= sw->aging ? " (expired)" : "");
+    }
+    free(rows);
+}
+
+static void destroy(node *n) {
+    learning_switch *sw = (learning_switch *)n;
+    u64map_free(sw->table);
+    free(sw);
+}
+
+static const node_ops switch_ops = {
+    .receive = receive,
+    .write_state = write_state,
+    .destroy = destroy,
+};
+
+node *switch_new(network *net, const model_device *d) {
+    learning_switch *sw = calloc(1, sizeof *sw);
+    if (!sw)
+        abort();
+    sw->table = u64map_new(sizeof(mac_entry));
+    if (!sw->table)
+        abort();
+    sw->aging = d->mac_aging_ns;
+    sw->base.name = d->name;
+    sw->base.type = DEVICE_SWITCH;
+    sw->base.ops = &switch_ops;
+    sw->base.net = net;
+    node_init_ports(&sw->base, d->ifaces, (uint32_t)d->n_ifaces);
+    return &sw->base;
+}

@@ -1,0 +1,29 @@
+/*
+ * trace_jsonl: the machine-readable trace, one JSON object per line with
+ * stable field names (documented in docs/trace-format.md). Every event kind is
+ * written, TRACE_WIRE included. Fields whose value is absent are omitted.
+ */
+#ifndef NETSIM_IO_TRACE_JSONL_H
+#define NETSIM_IO_TRACE_JSONL_H
+
+#include <stdio.h>
+
+#include "trace/trace.h"
+
+typedef struct jsonl_sink jsonl_sink;
+
+/* A sink writing to `out` (borrowed). `link_names[i]` names link i (borrowed,
+ * must outlive the sink). Returns NULL on allocation failure; caller frees with
+ * jsonl_sink_free. */
+jsonl_sink *jsonl_sink_new(FILE *out, const char *const *link_names, size_t n_links);
+
+trace_sink jsonl_sink_as_sink(jsonl_sink *s);
+
+/* NULL is a no-op. */
+void jsonl_sink_free(jsonl_sink *s);
+
+/* Writes `s` as a JSON string literal (quotes included, UTF-8 passed through,
+ * control characters, '"' and '\\' escaped). Shared with other JSON writers. */
+void json_write_string(FILE *out, const char *s);
+
+#endif

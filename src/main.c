@@ -1,0 +1,182 @@
+/*
+ * main: the command line only. Parses arguments, calls the runner, prints
+ * errors and chooses the exit status. Everything else lives in libnetsim_core.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/run.h"
+#include "util/units.h"
+
+/* Exit statuses, documented in docs/cli.md and --help. */
+enum {
+    EXIT_OK = 0,
+    EXIT_INVALID = 1, /* the topology is invalid */
+    EXIT_USAGE = 2,   /* bad command-line arguments */
+    EXIT_STOPPED = 3, /* the run was stopped early: --max-events, or a broadcast storm */
+    EXIT_IO = 4,      /* an input or output file could not be read or written */
+};
+
+#define DEFAULT_MAX_EVENTS 100000000ull
+
+static const char usage_text[] =
+    "usage: netsim run FILE [--out DIR] [--seed N] [--until TIME] [--max-events N]\n"
+    "                       [--format text|jsonl] [--quiet]\n"
+    "       netsim check FILE\n"
+    "       netsim --help | --version\n";
+
+static const char help_text[] =
+    "netsim: a network simulator for teaching. It runs a JSON topology of hosts,\n"
+    "hubs, switches and routers and shows every frame, hop by hop.\n"
+    "\n"
+    "Commands:\n"
+    "  run FILE       simulate FILE; print the step-by-step trace and write the outputs\n"
+    "  check FILE     validate FILE only; print nothing and exit 0 when it is valid\n"
+    "\n"
+    "Options of run:\n"
+    "  --out DIR          output directory (default: out/<topology name>)\n"
+    "  --seed N           seed of the run's random generator (default 1); the same\n"
+    "                     topology and seed give byte-identical outputs\n"
+    "  --until TIME       stop at this simulated time, e.g. 500ms, 2s (default: when no\n"
+    "                     events remain)\n"
+    "  --max-events N     stop after N events (default 100000000; 0: no limit)\n"
+    "  --format text|jsonl  format of the trace on standard output (default text)\n"
+    "  --quiet            print nothing on standard output (files are still written)\n"
+    "\n"
+    "Outputs in DIR:\n"
+    "  trace.txt      the human-readable trace (what standard output shows)\n"
+    "  trace.jsonl    the same steps as JSON Lines (docs/trace-format.md)\n"
+    "  pcap/*.pcap    one capture per link, for Wireshark or tshark\n"
+    "  state.txt      device tables at the end: ARP caches, routes, MAC tables\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  the topology is invalid (the message names file:line:column and JSON path)\n"
+    "  2  bad command-line arguments\n"
+    "  3  the run was stopped early: --max-events reached or a broadcast storm detected\n"
+    "  4  a file could not be read or written\n"
+    "\n"
+    "Documentation: docs/cli.md, docs/topology-format.md, docs/trace-format.md.\n";
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "netsim: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", usage_text);
+    return EXIT_USAGE;
+}
+
+static int exit_for(int code) {
+    return code == NS_ERR_INPUT ? EXIT_INVALID : EXIT_IO;
+}
+
+static int parse_count(const char *text, uint64_t *out) {
+    if (!text || !*text || *text == '-' || *text == '+')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int command_run(int argc, char **argv) {
+    run_options o = {.seed = 1, .until = SIM_FOREVER, .max_events = DEFAULT_MAX_EVENTS};
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+            o.quiet = true;
+        } else if (strcmp(arg, "--out") == 0) {
+            if (!value)
+                return usage_error("%s needs a directory", arg);
+            o.out_dir = value;
+            i++;
+        } else if (strcmp(arg, "--seed") == 0) {
+            if (parse_count(value, &o.seed) != 0)
+                return usage_error("--seed needs a non-negative integer, got \"%s\"",
+                                   value ? value : "");
+            i++;
+        } else if (strcmp(arg, "--until") == 0) {
+            if (!value || units_parse_duration(value, &o.until) != 0)
+                return usage_error("--until needs a duration such as 500ms or 2s, got \"%s\"",
+                                   value ? value : "");
+            i++;
+        } else if (strcmp(arg, "--max-events") == 0) {
+            if (parse_count(value, &o.max_events) != 0)
+                return usage_error("--max-events needs a non-negative integer, got \"%s\"",
+                                   value ? value : "");
+            i++;
+        } else if (strcmp(arg, "--format") == 0) {
+            if (value && strcmp(value, "text") == 0)
+                o.format = STDOUT_TEXT;
+            else if (value && strcmp(value, "jsonl") == 0)
+                o.format = STDOUT_JSONL;
+            else
+                return usage_error("--format needs text or jsonl, got \"%s\"",
+                                   value ? value : "");
+            i++;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return usage_error("unknown option \"%s\"", arg);
+        } else if (!o.topology_path) {
+            o.topology_path = arg;
+        } else {
+            return usage_error("one topology file at a time (extra argument \"%s\")", arg);
+        }
+    }
+    if (!o.topology_path)
+        return usage_error("%s", "run needs a topology FILE");
+    run_result result;
+    ns_error err = {0};
+    int rc = run_topology(&o, &result, &err);
+    if (rc != 0) {
+        fprintf(stderr, "netsim: %s\n", err.message);
+        return exit_for(rc);
+    }
+    if (result.outcome != RUN_COMPLETE) {
+        fprintf(stderr, "netsim: %s\n", result.summary);
+        return EXIT_STOPPED;
+    }
+    return EXIT_OK;
+}
+
+static int command_check(int argc, char **argv) {
+    if (argc != 1)
+        return usage_error("%s", "check needs exactly one topology FILE");
+    ns_error err = {0};
+    int rc = run_check(argv[0], &err);
+    if (rc != 0) {
+        fprintf(stderr, "netsim: %s\n", err.message);
+        return exit_for(rc);
+    }
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2)
+        return usage_error("%s", "no command given");
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
+        strcmp(command, "help") == 0) {
+        fputs(usage_text, stdout);
+        fputc('\n', stdout);
+        fputs(help_text, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(command, "--version") == 0) {
+        printf("netsim %s\n", NETSIM_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(command, "run") == 0)
+        return command_run(argc - 2, argv + 2);
+    if (strcmp(command, "check") == 0)
+        return command_check(argc - 2, argv + 2);
+    return usage_error("unknown command \"%s\"", command);
+}

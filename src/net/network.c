@@ -1,0 +1,331 @@
+/*
+ * network: nodes, ports and point-to-point links; hub segments are in
+ * hub_segment.c. Frames in flight are carried by engine events whose dropper
+ * frees them, so nothing leaks when a run stops early.
+ */
+#include "net/network.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/hub_segment.h"
+
+network *network_new(sim *s, trace_bus *trace) {
+    network *net = calloc(1, sizeof *net);
+    if (!net)
+        abort();
+    net->sim = s;
+    net->trace = trace;
+    net->storm_limit = 16;
+    return net;
+}
+
+void network_free(network *net) {
+    if (!net)
+        return;
+    for (uint32_t i = 0; i < net->n_segments; i++)
+        hub_segment_free(net->segments[i]);
+    free(net->segments);
+    for (uint32_t i = 0; i < net->n_links; i++) {
+        link *l = net->links[i];
+        for (int side = 0; side < 2; side++) {
+            link_tx *tx = &l->tx[side];
+            for (uint32_t k = 0; k < tx->count; k++)
+                frame_free(tx->queue[(tx->head + k) % tx->cap]);
+            free(tx->queue);
+        }
+        free(l->name);
+        free(l);
+    }
+    free(net->links);
+    for (uint32_t i = 0; i < net->n_nodes; i++) {
+        node *n = net->nodes[i];
+        free(n->ports);
+        n->ops->destroy(n);
+    }
+    free(net->nodes);
+    free(net);
+}
+
+/* Makes room for element `count` of an array grown by appending: capacity
+ * doubles whenever count reaches a power of two, so appends cost O(1) amortised. */
+static void *grow(void *array, uint32_t count, size_t elem) {
+    if (count & (count - 1))
+        return array;
+    size_t cap = count ? (size_t)count * 2 : 1;
+    void *grown = realloc(array, cap * elem);
+    if (!grown)
+        abort();
+    return grown;
+}
+
+void network_add_node(network *net, node *n) {
+    net->nodes = grow(net->nodes, net->n_nodes, sizeof *net->nodes);
+    n->id = net->n_nodes;
+    n->net = net;
+    net->nodes[net->n_nodes++] = n;
+}
+
+void node_init_ports(node *n, const model_iface *ifaces, uint32_t count) {
+    n->ports = calloc(count ? count : 1, sizeof(port));
+    if (!n->ports)
+        abort();
+    n->n_ports = count;
+    for (uint32_t i = 0; i < count; i++) {
+        n->ports[i].owner = n;
+        n->ports[i].index = i;
+        n->ports[i].name = ifaces[i].name;
+        n->ports[i].mac = ifaces[i].mac;
+    }
+}
+
+static char *link_name(const port *a, const port *b) {
+    size_t len = strlen(a->owner->name) + strlen(a->name) + strlen(b->owner->name) +
+                 strlen(b->name) + 5;
+    char *s = malloc(len);
+    if (!s)
+        abort();
+    snprintf(s, len, "%s.%s--%s.%s", a->owner->name, a->name, b->owner->name, b->name);
+    return s;
+}
+
+link *network_connect(network *net, port *a, port *b, sim_time delay, uint64_t bandwidth_bps,
+                      uint32_t queue_frames) {
+    net->links = grow(net->links, net->n_links, sizeof *net->links);
+    uint32_t index = net->n_links++;
+    link *l = calloc(1, sizeof *l);
+    if (!l)
+        abort();
+    net->links[index] = l;
+    l->index = index;
+    l->name = link_name(a, b);
+    l->end[0] = a;
+    l->end[1] = b;
+    l->delay = delay;
+    l->bandwidth_bps = bandwidth_bps;
+    for (int side = 0; side < 2; side++) {
+        l->tx[side].cap = queue_frames;
+        l->tx[side].queue = calloc(queue_frames, sizeof(frame *));
+        if (!l->tx[side].queue)
+            abort();
+    }
+    a->side = 0;
+    b->side = 1;
+    a->link = l;
+    b->link = l;
+    return l;
+}
+
+/* --- hub segments: union-find over hubs joined by hub-to-hub links --- */
+
+static uint32_t find_root(uint32_t *parent, uint32_t x) {
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+int network_build_segments(network *net, char *message, size_t cap) {
+    uint32_t *parent = malloc(((size_t)net->n_nodes + 1) * sizeof *parent);
+    uint32_t *segment_of = malloc(((size_t)net->n_nodes + 1) * sizeof *segment_of);
+    if (!parent || !segment_of)
+        abort();
+    for (uint32_t i = 0; i < net->n_nodes; i++) {
+        parent[i] = i;
+        segment_of[i] = UINT32_MAX;
+    }
+    int rc = 0;
+    for (uint32_t i = 0; i < net->n_links && rc == 0; i++) {
+        link *l = net->links[i];
+        node *x = l->end[0]->owner, *y = l->end[1]->owner;
+        if (x->type != DEVICE_HUB || y->type != DEVICE_HUB)
+            continue;
+        uint32_t rx = find_root(parent, x->id), ry = find_root(parent, y->id);
+        if (rx == ry) {
+            snprintf(message, cap,
+                     "broadcast storm: link %s closes a loop of hubs (%s and %s are already "
+                     "connected); a hub repeats every frame out of every other port, so each "
+                     "frame would circle this loop forever",
+                     l->name, x->name, y->name);
+            rc = -1;
+        }
+        parent[rx] = ry;
+    }
+    for (uint32_t i = 0; i < net->n_nodes && rc == 0; i++) {
+        node *n = net->nodes[i];
+        if (n->type != DEVICE_HUB)
+            continue;
+        uint32_t root = find_root(parent, n->id);
+        if (segment_of[root] == UINT32_MAX) {
+            segment_of[root] = net->n_segments;
+            net->segments = grow(net->segments, net->n_segments, sizeof *net->segments);
+            net->segments[net->n_segments] = hub_segment_new(net, net->n_segments);
+            net->n_segments++;
+        }
+        hub_segment_add_hub(net->segments[segment_of[root]], n);
+    }
+    for (uint32_t i = 0; i < net->n_links && rc == 0; i++) {
+        link *l = net->links[i];
+        node *hub = l->end[0]->owner->type == DEVICE_HUB   ? l->end[0]->owner
+                    : l->end[1]->owner->type == DEVICE_HUB ? l->end[1]->owner
+                                                           : NULL;
+        if (!hub)
+            continue;
+        hub_segment *seg = net->segments[segment_of[find_root(parent, hub->id)]];
+        l->segment = seg;
+        hub_segment_add_link(seg, l);
+    }
+    for (uint32_t i = 0; i < net->n_segments && rc == 0; i++)
+        hub_segment_finish(net->segments[i]);
+    free(parent);
+    free(segment_of);
+    return rc;
+}
+
+uint32_t network_new_packet_id(network *net) {
+    return ++net->next_packet_id;
+}
+
+port *port_peer(const port *p) {
+    return p->link ? p->link->end[1 - p->side] : NULL;
+}
+
+sim_time wire_time(size_t len, uint64_t bps) {
+    uint64_t bits = (uint64_t)(len + WIRE_OVERHEAD_BYTES) * 8;
+    return (sim_time)((bits * SIM_S + bps - 1) / bps);
+}
+
+void net_trace(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
+               const char *why, const char *detail) {
+    if (!trace_bus_active(net->trace))
+        return;
+    trace_event ev = {
+        .time = sim_now(net->sim),
+        .kind = kind,
+        .device = n ? n->name : NULL,
+        .port = p ? p->name : NULL,
+        .link = -1,
+        .frame = f ? f->data : NULL,
+        .frame_len = f ? f->len : 0,
+        .packet_id = f ? f->packet_id : 0,
+        .why = why,
+        .detail = detail,
+    };
+    trace_emit(net->trace, &ev);
+}
+
+static void trace_wire(network *net, const link *l, const frame *f) {
+    if (!trace_bus_active(net->trace))
+        return;
+    trace_event ev = {
+        .time = sim_now(net->sim),
+        .kind = TRACE_WIRE,
+        .link = (int)l->index,
+        .frame = f->data,
+        .frame_len = f->len,
+        .packet_id = f->packet_id,
+    };
+    trace_emit(net->trace, &ev);
+}
+
+/* --- point-to-point transmission --- */
+
+static void p2p_start(network *net, link *l, int side);
+
+/* The frame's last bit reached the far end: hand it to the device there. */
+static void p2p_arrive(sim *s, void *a, void *b) {
+    (void)s;
+    port *to = a;
+    frame *f = b;
+    network *net = to->owner->net;
+    net->frames_delivered++;
+    net_trace(net, TRACE_RECEIVE, to->owner, to, f, NULL, NULL);
+    to->owner->ops->receive(to->owner, to, f);
+}
+
+/* The transmitter finished serializing: start the next queued frame. */
+static void p2p_tx_done(sim *s, void *a, void *b) {
+    (void)s;
+    port *from = a;
+    (void)b;
+    link *l = from->link;
+    l->tx[from->side].busy = false;
+    p2p_start(from->owner->net, l, from->side);
+}
+
+static void p2p_start(network *net, link *l, int side) {
+    link_tx *tx = &l->tx[side];
+    if (tx->busy || tx->count == 0)
+        return;
+    frame *f = tx->queue[tx->head];
+    tx->head = (tx->head + 1) % tx->cap;
+    tx->count--;
+    tx->busy = true;
+    sim_time serialize = wire_time(f->len, l->bandwidth_bps);
+    trace_wire(net, l, f);
+    sim_schedule(net->sim, serialize, p2p_tx_done, l->end[side], NULL, NULL);
+    sim_schedule(net->sim, serialize + l->delay, p2p_arrive, l->end[1 - side], f, frame_drop);
+}
+
+void port_send(port *p, frame *f) {
+    network *net = p->owner->net;
+    if (!p->link) {
+        net_trace(net, TRACE_DROP, p->owner, p, f, "port not connected", NULL);
+        frame_free(f);
+        return;
+    }
+    if (p->link->segment) {
+        hub_segment_send(p->link->segment, p, f);
+        return;
+    }
+    link_tx *tx = &p->link->tx[p->side];
+    if (tx->count == tx->cap) {
+        char why[64];
+        snprintf(why, sizeof why, "transmit queue full (%u frames)", tx->cap);
+        net_trace(net, TRACE_DROP, p->owner, p, f, why, NULL);
+        frame_free(f);
+        return;
+    }
+    tx->queue[(tx->head + tx->count) % tx->cap] = f;
+    tx->count++;
+    p2p_start(net, p->link, p->side);
+}
+
+/* --- switching loops --- */
+
+bool net_check_loop(network *net, const node *sw, frame *f) {
+    uint32_t seen = f->l2_hops < FRAME_MAX_VISITED ? f->l2_hops : FRAME_MAX_VISITED;
+    bool again = false;
+    for (uint32_t i = 0; i < seen; i++)
+        if (f->visited[i] == sw->id)
+            again = true;
+    f->visited[f->l2_hops % FRAME_MAX_VISITED] = sw->id;
+    f->l2_hops++;
+    /* A frame crossing more switches than any loop-free network needs is also
+     * looping, even if the loop is longer than we remember. */
+    if (!again && f->l2_hops <= 255)
+        return net->stop_reason != NET_STOP_NONE;
+    net->storm_count++;
+    if (net->storm_count < net->storm_limit || net->stop_reason != NET_STOP_NONE)
+        return net->stop_reason != NET_STOP_NONE;
+    char where[256] = "";
+    size_t used = 0;
+    for (uint32_t i = 0; i < seen && used < sizeof where - 1; i++) {
+        const char *name = net->nodes[f->visited[i]]->name;
+        bool dup = false;
+        for (uint32_t j = 0; j < i; j++)
+            dup |= f->visited[j] == f->visited[i];
+        if (!dup)
+            used += (size_t)snprintf(where + used, sizeof where - used, "%s%s", used ? ", " : "",
+                                     name);
+    }
+    snprintf(net->stop_message, sizeof net->stop_message,
+             "broadcast storm suspected: %u frames came back to a switch they had already "
+             "crossed (packet #%u last went through %s); the switches form a loop",
+             net->storm_count, f->packet_id, where);
+    net->stop_reason = NET_STOP_STORM;
+    net_trace(net, TRACE_RUN, NULL, NULL, f, "switching loop", net->stop_message);
+    sim_stop(net->sim);
+    return true;
+}

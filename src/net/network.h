@@ -1,0 +1,155 @@
+/*
+ * network: devices (nodes), their ports, and the media between ports.
+ *
+ * A device reaches another only through ports and links, never by pointer.
+ * Two kinds of medium exist:
+ *  - a full-duplex point-to-point link: each direction has its own transmitter
+ *    with a FIFO queue; serialization delay follows the frame length and the
+ *    bandwidth, then the frame propagates for the link's delay;
+ *  - a hub segment (collision domain): hubs and everything plugged into them
+ *    share one half-duplex medium with CSMA/CD (IEEE 802.3 clause 4), modelled
+ *    in net/hub_segment.c.
+ *
+ * Every frame that crosses a link is reported as TRACE_WIRE (captures use it);
+ * every drop in this layer is traced with its reason.
+ */
+#ifndef NETSIM_NET_NETWORK_H
+#define NETSIM_NET_NETWORK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/sim.h"
+#include "model/topology.h"
+#include "net/frame.h"
+#include "trace/trace.h"
+#include "wire/addr.h"
+
+typedef struct network network;
+typedef struct node node;
+typedef struct port port;
+typedef struct link link;
+typedef struct hub_segment hub_segment;
+
+/* Bytes a frame occupies on the wire beyond what is captured: preamble and SFD
+ * (8), FCS (4) and the inter-frame gap (12). Serialization time counts them. */
+#define WIRE_OVERHEAD_BYTES 24
+
+/* One direction of a link: the transmitter at one end and its queue. */
+typedef struct link_tx {
+    frame **queue; /* ring buffer of waiting frames */
+    uint32_t head, count, cap;
+    bool busy; /* a frame is being serialized */
+} link_tx;
+
+struct link {
+    uint32_t index;
+    char *name;      /* "A.eth0--sw1.p1", for messages and captures */
+    port *end[2];    /* the two ports */
+    link_tx tx[2];   /* tx[i]: frames sent by end[i] */
+    sim_time delay;  /* propagation */
+    uint64_t bandwidth_bps;
+    hub_segment *segment; /* non-NULL: this link belongs to a hub's collision domain */
+};
+
+struct port {
+    node *owner;
+    uint32_t index;   /* within the owner */
+    const char *name; /* borrowed from the model */
+    mac_addr mac;
+    link *link;       /* NULL while unconnected */
+    int side;         /* which end of the link this port is */
+};
+
+typedef struct node_ops {
+    /* A frame arrived at `in`: the device owns `f` now. */
+    void (*receive)(node *n, port *in, frame *f);
+    /* Writes the device's tables for state.txt; may be NULL. */
+    void (*write_state)(const node *n, FILE *out);
+    /* Frees what the device allocated beyond the node itself, and the node. */
+    void (*destroy)(node *n);
+} node_ops;
+
+struct node {
+    const char *name; /* borrowed from the model */
+    device_type type;
+    uint32_t id;      /* index in network.nodes */
+    port *ports;
+    uint32_t n_ports;
+    const node_ops *ops;
+    network *net;
+};
+
+/* Why a run stopped early, besides the engine's own limits. */
+typedef enum {
+    NET_STOP_NONE = 0,
+    NET_STOP_STORM, /* frames kept coming back to the same switches */
+} net_stop_reason;
+
+struct network {
+    sim *sim;
+    trace_bus *trace; /* borrowed; may have no sinks */
+    node **nodes;
+    uint32_t n_nodes;
+    link **links;
+    uint32_t n_links;
+    hub_segment **segments;
+    uint32_t n_segments;
+    uint32_t next_packet_id;
+    uint32_t storm_limit; /* frames seen again by a switch before the run stops */
+    uint32_t storm_count;
+    net_stop_reason stop_reason;
+    char stop_message[512];
+    uint64_t frames_delivered; /* frames handed to a device by a medium */
+};
+
+/* A network with no nodes, driven by `s`, reporting to `trace` (both borrowed).
+ * Aborts on allocation failure; caller frees with network_free. */
+network *network_new(sim *s, trace_bus *trace);
+
+/* Frees every node, link and segment, and frames still queued. NULL is a no-op. */
+void network_free(network *net);
+
+/* Adds a node the caller has allocated and initialised (ports included); the
+ * network owns it from now on and sets its id and net. */
+void network_add_node(network *net, node *n);
+
+/* Allocates `count` ports for a node and names and addresses them from the
+ * model's interfaces (names borrowed). */
+void node_init_ports(node *n, const model_iface *ifaces, uint32_t count);
+
+/* Connects two free ports with a link. Links must be added before
+ * network_build_segments. Returns the link. */
+link *network_connect(network *net, port *a, port *b, sim_time delay, uint64_t bandwidth_bps,
+                      uint32_t queue_frames);
+
+/* Groups hubs and the links touching them into collision domains. Returns 0,
+ * or -1 when hub links form a loop, with `message` describing it. */
+int network_build_segments(network *net, char *message, size_t cap);
+
+/* A fresh packet id (journeys are numbered from 1 in order of creation). */
+uint32_t network_new_packet_id(network *net);
+
+/* Sends `f` out of port `p` (consumes f): queued behind earlier frames, or
+ * dropped with a traced reason when the port is unconnected or its queue full. */
+void port_send(port *p, frame *f);
+
+/* The port at the other end of p's link, or NULL. */
+port *port_peer(const port *p);
+
+/* Serialization time of a frame of `len` captured bytes at `bps`. */
+sim_time wire_time(size_t len, uint64_t bps);
+
+/* Emits a trace event stamped with the current time. `n`, `p`, `f`, `why` and
+ * `detail` may be NULL. */
+void net_trace(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
+               const char *why, const char *detail);
+
+/* Called by a switch for every frame it handles: detects a frame coming back
+ * to a switch it already crossed (a switching loop) and stops the run after
+ * storm_limit such frames, with a report. Returns true if the frame must be
+ * dropped because the run is stopping. */
+bool net_check_loop(network *net, const node *sw, frame *f);
+
+#endif

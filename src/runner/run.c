@@ -1,0 +1,264 @@
+/*
+ * run: orchestration of one run. The order matters for "nothing half-written":
+ * the topology is loaded and built before the output directory is touched.
+ */
+#include "runner/run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "io/loader.h"
+#include "io/pcap.h"
+#include "io/trace_jsonl.h"
+#include "io/trace_text.h"
+#include "net/network.h"
+#include "runner/builder.h"
+#include "util/strmap.h"
+
+/* mkdir -p: creates `path` and its missing parents. */
+static int make_dirs(const char *path, ns_error *err) {
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return ns_error_set(err, NS_ERR_IO, "%s: output path too long", path);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return ns_error_set(err, NS_ERR_IO, "%s: cannot create directory: %s", buf,
+                                    strerror(errno));
+            *p = saved;
+            if (saved == '\0')
+                break;
+        }
+    }
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return ns_error_set(err, NS_ERR_IO, "%s: not a directory", path);
+    return 0;
+}
+
+/* Removes the captures of an earlier run, so pcap/ holds this run's only. */
+static void remove_old_captures(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[4096 + 256];
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".pcap") == 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            remove(path);
+        }
+    }
+    closedir(d);
+}
+
+/* A link's capture file name: its name with anything but letters, digits,
+ * '.', '-' and '_' replaced by '_', made unique with a "~N" suffix. */
+static char **capture_names(const network *net) {
+    char **names = calloc(net->n_links ? net->n_links : 1, sizeof *names);
+    strmap *seen = strmap_new();
+    if (!names || !seen)
+        abort();
+    for (uint32_t i = 0; i < net->n_links; i++) {
+        const char *src = net->links[i]->name;
+        size_t len = strlen(src);
+        char *name = malloc(len + 16);
+        if (!name)
+            abort();
+        for (size_t k = 0; k <= len; k++) {
+            char c = src[k];
+            bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '\0';
+            name[k] = safe ? c : '_';
+        }
+        for (int n = 2; strmap_get(seen, name) >= 0; n++)
+            snprintf(name + len, 16, "~%d", n);
+        strmap_put(seen, name, (int)i);
+        names[i] = name;
+    }
+    strmap_free(seen);
+    return names;
+}
+
+static int where_width(const network *net) {
+    size_t width = 8;
+    for (uint32_t i = 0; i < net->n_nodes; i++) {
+        const node *n = net->nodes[i];
+        size_t base = strlen(n->name);
+        if (base > width)
+            width = base;
+        for (uint32_t p = 0; p < n->n_ports; p++)
+            if (base + 1 + strlen(n->ports[p].name) > width)
+                width = base + 1 + strlen(n->ports[p].name);
+    }
+    return width > 40 ? 40 : (int)width;
+}
+
+static void write_state(const network *net, FILE *out) {
+    sim_time now = sim_now(net->sim);
+    fprintf(out, "# device tables at the end of the run (t=%llu.%09llu s)\n",
+            (unsigned long long)(now / SIM_S), (unsigned long long)(now % SIM_S));
+    for (uint32_t i = 0; i < net->n_nodes; i++) {
+        const node *n = net->nodes[i];
+        fputc('\n', out);
+        if (n->ops->write_state)
+            n->ops->write_state(n, out);
+        else
+            fprintf(out, "%s %s\n  (no tables: a hub repeats every frame)\n",
+                    device_type_name(n->type), n->name);
+    }
+}
+
+static FILE *open_output(const char *dir, const char *file, ns_error *err) {
+    char path[4096 + 64];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        ns_error_set(err, NS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    return f;
+}
+
+static void run_event(network *net, const char *why, const char *detail) {
+    net_trace(net, TRACE_RUN, NULL, NULL, NULL, why, detail);
+}
+
+int run_check(const char *topology_path, ns_error *err) {
+    model_topology *t = NULL;
+    int rc = loader_load_file(topology_path, &t, err);
+    if (rc != 0)
+        return rc;
+    sim *s = sim_new(1);
+    network *net = network_new(s, NULL);
+    rc = builder_build(t, net, err);
+    network_free(net);
+    sim_free(s);
+    model_free(t);
+    return rc;
+}
+
+int run_topology(const run_options *o, run_result *result, ns_error *err) {
+    model_topology *t = NULL;
+    int rc = loader_load_file(o->topology_path, &t, err);
+    if (rc != 0)
+        return rc;
+    memset(result, 0, sizeof *result);
+    sim *s = sim_new(o->seed);
+    trace_bus *bus = trace_bus_new();
+    network *net = network_new(s, bus);
+    char **captures = NULL;
+    FILE *txt = NULL, *jsonl = NULL;
+    text_sink *txt_sink = NULL, *out_text = NULL;
+    jsonl_sink *jsonl_file = NULL, *out_jsonl = NULL;
+    pcap_sink *pcap = NULL;
+    if (!s || !bus)
+        abort();
+    rc = builder_build(t, net, err);
+    if (rc != 0)
+        goto done;
+
+    if (o->out_dir)
+        snprintf(result->out_dir, sizeof result->out_dir, "%s", o->out_dir);
+    else
+        snprintf(result->out_dir, sizeof result->out_dir, "out/%s", t->name);
+    char pcap_dir[4096 + 8];
+    snprintf(pcap_dir, sizeof pcap_dir, "%s/pcap", result->out_dir);
+    if ((rc = make_dirs(result->out_dir, err)) != 0 || (rc = make_dirs(pcap_dir, err)) != 0)
+        goto done;
+    remove_old_captures(pcap_dir);
+    if (!(txt = open_output(result->out_dir, "trace.txt", err)) ||
+        !(jsonl = open_output(result->out_dir, "trace.jsonl", err))) {
+        rc = NS_ERR_IO;
+        goto done;
+    }
+    captures = capture_names(net);
+    int width = where_width(net);
+    txt_sink = text_sink_new(txt, width);
+    jsonl_file = jsonl_sink_new(jsonl, (const char *const *)captures, net->n_links);
+    pcap = pcap_sink_new(pcap_dir, (const char *const *)captures, net->n_links);
+    if (!txt_sink || !jsonl_file || !pcap)
+        abort();
+    trace_bus_subscribe(bus, text_sink_as_sink(txt_sink));
+    trace_bus_subscribe(bus, jsonl_sink_as_sink(jsonl_file));
+    trace_bus_subscribe(bus, pcap_sink_as_sink(pcap));
+    if (!o->quiet && o->format == STDOUT_TEXT) {
+        out_text = text_sink_new(stdout, width);
+        trace_bus_subscribe(bus, text_sink_as_sink(out_text));
+    } else if (!o->quiet) {
+        out_jsonl = jsonl_sink_new(stdout, (const char *const *)captures, net->n_links);
+        trace_bus_subscribe(bus, jsonl_sink_as_sink(out_jsonl));
+    }
+
+    char line[640];
+    snprintf(line, sizeof line, "topology %s: %zu devices, %zu links, seed %llu", t->name,
+             t->n_devices, t->n_links, (unsigned long long)o->seed);
+    run_event(net, "start", line);
+    if (t->description)
+        run_event(net, "description", t->description);
+
+    sim_status status = sim_run(s, o->until, o->max_events);
+    result->events = sim_events_run(s);
+    result->end_time = sim_now(s);
+    result->frames_delivered = net->frames_delivered;
+    const char *how = "no events left";
+    result->outcome = RUN_COMPLETE;
+    if (net->stop_reason == NET_STOP_STORM) {
+        result->outcome = RUN_STORM;
+        how = net->stop_message;
+    } else if (status == SIM_MAX_EVENTS) {
+        result->outcome = RUN_EVENT_LIMIT;
+        how = "stopped: the --max-events limit was reached (a runaway topology?)";
+    } else if (status == SIM_UNTIL) {
+        how = "the --until time was reached";
+    }
+    snprintf(result->summary, sizeof result->summary,
+             "run ended at %llu.%09llu s after %llu events, %llu frames delivered: %s",
+             (unsigned long long)(result->end_time / SIM_S),
+             (unsigned long long)(result->end_time % SIM_S), (unsigned long long)result->events,
+             (unsigned long long)result->frames_delivered, how);
+    run_event(net, "end", result->summary);
+
+    FILE *state = open_output(result->out_dir, "state.txt", err);
+    if (!state) {
+        rc = NS_ERR_IO;
+        goto done;
+    }
+    write_state(net, state);
+    if (fclose(state) != 0)
+        rc = ns_error_set(err, NS_ERR_IO, "%s/state.txt: write failed", result->out_dir);
+
+done:
+    if (pcap) {
+        ns_error pcap_err;
+        if (pcap_sink_close(pcap, &pcap_err) != 0 && rc == 0) {
+            rc = NS_ERR_IO;
+            if (err)
+                *err = pcap_err;
+        }
+    }
+    text_sink_free(txt_sink);
+    text_sink_free(out_text);
+    jsonl_sink_free(jsonl_file);
+    jsonl_sink_free(out_jsonl);
+    if (txt && fclose(txt) != 0 && rc == 0)
+        rc = ns_error_set(err, NS_ERR_IO, "%s/trace.txt: write failed", result->out_dir);
+    if (jsonl && fclose(jsonl) != 0 && rc == 0)
+        rc = ns_error_set(err, NS_ERR_IO, "%s/trace.jsonl: write failed", result->out_dir);
+    if (!o->quiet)
+        fflush(stdout);
+    if (captures)
+        for (uint32_t i = 0; i < net->n_links; i++)
+            free(captures[i]);
+    free(captures);
+    network_free(net);
+    sim_free(s);
+    trace_bus_free(bus);
+    model_free(t);
+    return rc;
+}

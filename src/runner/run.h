@@ -1,0 +1,52 @@
+/*
+ * run: one simulation run from a topology file to the output directory:
+ * load, build, run, write trace.txt, trace.jsonl, pcap/, state.txt.
+ * Nothing is written when loading fails.
+ */
+#ifndef NETSIM_RUNNER_RUN_H
+#define NETSIM_RUNNER_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/sim.h"
+#include "util/error.h"
+
+typedef enum {
+    STDOUT_TEXT,  /* the human trace */
+    STDOUT_JSONL, /* the JSON Lines trace */
+} stdout_format;
+
+typedef struct run_options {
+    const char *topology_path;
+    const char *out_dir;   /* NULL: out/<topology name> */
+    uint64_t seed;         /* default 1 */
+    sim_time until;        /* SIM_FOREVER: until no events remain */
+    uint64_t max_events;   /* 0: no limit */
+    stdout_format format;
+    bool quiet;            /* nothing on stdout */
+} run_options;
+
+typedef enum {
+    RUN_COMPLETE,   /* no events remained, or the --until time was reached */
+    RUN_EVENT_LIMIT, /* stopped by --max-events */
+    RUN_STORM,      /* stopped: frames looping between switches */
+} run_outcome;
+
+typedef struct run_result {
+    run_outcome outcome;
+    uint64_t events;
+    sim_time end_time;
+    uint64_t frames_delivered;
+    char out_dir[4096];
+    char summary[640]; /* one line saying how the run ended */
+} run_result;
+
+/* Runs options->topology_path. Returns 0 (see result->outcome), or a negative
+ * NS_ERR_* code with err set (invalid topology, unwritable output). */
+int run_topology(const run_options *options, run_result *result, ns_error *err);
+
+/* Validates a topology without running it. Returns 0 or NS_ERR_* with err set. */
+int run_check(const char *topology_path, ns_error *err);
+
+#endif

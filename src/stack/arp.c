@@ -1,0 +1,284 @@
+/*
+ * arp: the ARP cache and protocol (RFC 826), as Linux behaves by default:
+ *  - a request is broadcast, then repeated every arp_retry until arp_retries
+ *    requests went unanswered; then the entry fails, its waiting packets are
+ *    dropped and each one's source is told "host unreachable";
+ *  - packets waiting for an address queue on its entry (at most arp_queue; the
+ *    oldest is dropped beyond that, as Linux's unres_qlen does);
+ *  - on any ARP packet an existing entry for the sender is updated (the RFC's
+ *    merge flag); a new entry is created only when the packet targets us;
+ *  - a resolved entry lives arp_lifetime, then is looked up again (lazily).
+ * Timers refer to entries by IP address, never by pointer: the cache's storage
+ * moves as it grows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/internal.h"
+#include "wire/arp.h"
+#include "wire/wire.h"
+#include "wire/ethernet.h"
+#include "wire/icmp.h"
+
+static arp_entry *entry_get(const ip_stack *st, ipv4_addr ip) {
+    return u64map_get(st->arp, ip);
+}
+
+static void trace_arp(ip_stack *st, uint32_t iface, const char *why, const char *detail) {
+    net_trace(st->node->net, TRACE_ARP, st->node, st->ifaces[iface].port, NULL, why, detail);
+}
+
+static void send_frame(ip_stack *st, uint32_t iface, frame *f, mac_addr dst, const char *why) {
+    memcpy(f->data, dst.b, 6);
+    port *p = st->ifaces[iface].port;
+    net_trace(st->node->net, TRACE_SEND, st->node, p, f, why, NULL);
+    port_send(p, f);
+}
+
+static frame *arp_frame(ip_stack *st, uint32_t iface, uint16_t op, mac_addr eth_dst,
+                        mac_addr target_mac, ipv4_addr target_ip) {
+    const ip_iface *ifc = &st->ifaces[iface];
+    frame *f = frame_new(ETH_MIN_FRAME_LEN); /* 42 bytes padded to 60 */
+    eth_header eh = {.dst = eth_dst, .src = ifc->port->mac, .ethertype = ETHERTYPE_ARP};
+    eth_emit(&eh, f->data);
+    arp_packet ap = {.op = op,
+                     .sender_mac = ifc->port->mac,
+                     .sender_ip = ifc->ip,
+                     .target_mac = target_mac,
+                     .target_ip = target_ip};
+    arp_emit(&ap, f->data + ETH_HEADER_LEN);
+    f->packet_id = network_new_packet_id(st->node->net);
+    return f;
+}
+
+static void on_retry(sim *s, void *a, void *b);
+
+static void send_request(ip_stack *st, arp_entry *e) {
+    char why[64], text[IPV4_TEXT_LEN];
+    e->requests_sent++;
+    if (e->requests_sent == 1)
+        snprintf(why, sizeof why, "ARP cache has no entry for %s", ipv4_format(e->ip, text));
+    else
+        snprintf(why, sizeof why, "no reply yet: request %u of %u", e->requests_sent,
+                 st->arp_retries);
+    frame *f = arp_frame(st, e->iface, ARP_OP_REQUEST, MAC_BROADCAST, MAC_ZERO, e->ip);
+    send_frame(st, e->iface, f, MAC_BROADCAST, why);
+    e->retry_ev = sim_schedule(st->node->net->sim, st->arp_retry, on_retry, st,
+                               (void *)(uintptr_t)e->ip, NULL);
+}
+
+/* Resolution failed: drop what waited, and report it (RFC 1812 section 4.3.3.1). */
+static void fail_entry(ip_stack *st, ipv4_addr ip) {
+    arp_entry e = *entry_get(st, ip);
+    u64map_remove(st->arp, ip);
+    char why[96], detail[64], text[IPV4_TEXT_LEN];
+    ipv4_format(ip, text);
+    snprintf(detail, sizeof detail, "removed incomplete entry for %s", text);
+    trace_arp(st, e.iface, "resolution failed", detail);
+    snprintf(why, sizeof why, "ARP: no reply from %s after %u requests", text, e.requests_sent);
+    for (uint32_t i = 0; i < e.n_pending; i++) {
+        frame *f = e.pending[i];
+        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_HOST);
+        net_trace(st->node->net, TRACE_DROP, st->node, st->ifaces[e.iface].port, f, why, NULL);
+        frame_free(f);
+    }
+    free(e.pending);
+}
+
+static void on_retry(sim *s, void *a, void *b) {
+    (void)s;
+    ip_stack *st = a;
+    ipv4_addr ip = (ipv4_addr)(uintptr_t)b;
+    arp_entry *e = entry_get(st, ip);
+    if (!e || e->state != ARP_INCOMPLETE)
+        return;
+    if (e->requests_sent < st->arp_retries)
+        send_request(st, e);
+    else
+        fail_entry(st, ip);
+}
+
+/* A usable entry for ip, dropping it first if it has expired. */
+static arp_entry *lookup(ip_stack *st, ipv4_addr ip) {
+    arp_entry *e = entry_get(st, ip);
+    if (e && e->state == ARP_REACHABLE && sim_now(st->node->net->sim) >= e->expires) {
+        char detail[64], text[IPV4_TEXT_LEN];
+        snprintf(detail, sizeof detail, "entry for %s expired", ipv4_format(ip, text));
+        trace_arp(st, e->iface, "entry older than the ARP timeout", detail);
+        u64map_remove(st->arp, ip);
+        return NULL;
+    }
+    return e;
+}
+
+void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, frame *f) {
+    network *net = st->node->net;
+    const ip_iface *ifc = &st->ifaces[iface];
+    if (ipv4_is_limited_broadcast(next_hop) ||
+        (ifc->has_ip && ifc->prefix_len < 31 &&
+         next_hop == (ifc->ip | ~ipv4_netmask(ifc->prefix_len)))) {
+        send_frame(st, iface, f, MAC_BROADCAST, "IP broadcast goes to the broadcast MAC");
+        return;
+    }
+    arp_entry *e = lookup(st, next_hop);
+    if (e && e->state == ARP_REACHABLE) {
+        send_frame(st, iface, f, e->mac, NULL);
+        return;
+    }
+    char detail[96], text[IPV4_TEXT_LEN];
+    ipv4_format(next_hop, text);
+    if (!e) {
+        bool created;
+        e = u64map_put(st->arp, next_hop, &created);
+        memset(e, 0, sizeof *e);
+        e->ip = next_hop;
+        e->iface = iface;
+        e->state = ARP_INCOMPLETE;
+        snprintf(detail, sizeof detail, "new incomplete entry for %s", text);
+        trace_arp(st, iface, "next hop MAC unknown", detail);
+    }
+    if (e->n_pending >= st->arp_queue) {
+        net_trace(net, TRACE_DROP, st->node, ifc->port, f,
+                  "ARP queue full while waiting for resolution", NULL);
+        frame_free(f);
+    } else {
+        frame **grown = realloc(e->pending, (e->n_pending + 1) * sizeof *grown);
+        if (!grown)
+            abort();
+        e->pending = grown;
+        e->pending[e->n_pending++] = f;
+        snprintf(detail, sizeof detail, "packet #%u waits for the MAC of %s", f->packet_id, text);
+        trace_arp(st, iface, "queued until ARP resolves", detail);
+    }
+    if (e->requests_sent == 0)
+        send_request(st, e);
+}
+
+/* Records sender -> MAC and sends whatever waited for it. */
+static void resolve(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, const char *how) {
+    char detail[128], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
+    bool changed = e->state != ARP_REACHABLE || !mac_equal(e->mac, mac);
+    sim_cancel(st->node->net->sim, e->retry_ev);
+    e->retry_ev = 0;
+    e->mac = mac;
+    e->iface = iface;
+    e->state = ARP_REACHABLE;
+    e->expires = sim_now(st->node->net->sim) + st->arp_lifetime;
+    if (changed) {
+        snprintf(detail, sizeof detail, "%s is-at %s", ipv4_format(e->ip, text),
+                 mac_format(mac, m));
+        trace_arp(st, iface, how, detail);
+    }
+    frame **pending = e->pending;
+    uint32_t n = e->n_pending;
+    e->pending = NULL;
+    e->n_pending = 0;
+    /* Sending may touch the cache (it cannot insert here, but stay safe): `e`
+     * is not used after this point. */
+    for (uint32_t i = 0; i < n; i++)
+        send_frame(st, iface, pending[i], mac, "ARP resolved: sending the queued packet");
+    free(pending);
+}
+
+void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
+    network *net = st->node->net;
+    const ip_iface *ifc = &st->ifaces[iface];
+    port *p = ifc->port;
+    arp_packet ap;
+    int rc = arp_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &ap);
+    if (rc != WIRE_OK) {
+        char why[64];
+        snprintf(why, sizeof why, "bad ARP packet (%s)", wire_strerror(rc));
+        net_trace(net, TRACE_DROP, st->node, p, f, why, NULL);
+        frame_free(f);
+        return;
+    }
+    bool for_us = ifc->has_ip && ap.target_ip == ifc->ip;
+    if (for_us && ap.op == ARP_OP_REQUEST)
+        net_trace(net, TRACE_DELIVER, st->node, p, f, "ARP request for this host", NULL);
+    else if (for_us)
+        net_trace(net, TRACE_DELIVER, st->node, p, f, "ARP reply for this host", NULL);
+    /* RFC 826 "merge": whoever the packet is for, an entry we already hold for
+     * the sender is refreshed with the sender's MAC. */
+    bool merged = false;
+    arp_entry *e = lookup(st, ap.sender_ip);
+    if (e) {
+        resolve(st, e, ap.sender_mac, iface,
+                ap.op == ARP_OP_REPLY ? "learned from the ARP reply"
+                                      : "updated from the sender of an ARP packet");
+        merged = true;
+    }
+    if (!for_us) {
+        char why[96], text[IPV4_TEXT_LEN];
+        snprintf(why, sizeof why, "ARP %s for %s, not this host%s",
+                 ap.op == ARP_OP_REQUEST ? "request" : "reply", ipv4_format(ap.target_ip, text),
+                 merged ? "" : " (nothing learned)");
+        net_trace(net, TRACE_DROP, st->node, p, f, why, NULL);
+        frame_free(f);
+        return;
+    }
+    if (ap.op == ARP_OP_REPLY && !merged) {
+        net_trace(net, TRACE_DROP, st->node, p, f, "unsolicited ARP reply ignored", NULL);
+        frame_free(f);
+        return;
+    }
+    if (!merged && ap.sender_ip != 0) {
+        bool created;
+        e = u64map_put(st->arp, ap.sender_ip, &created);
+        memset(e, 0, sizeof *e);
+        e->ip = ap.sender_ip;
+        resolve(st, e, ap.sender_mac, iface, "learned from the request's sender (RFC 826)");
+    }
+    if (ap.op == ARP_OP_REQUEST) {
+        frame *reply = arp_frame(st, iface, ARP_OP_REPLY, ap.sender_mac, ap.sender_mac,
+                                 ap.sender_ip);
+        send_frame(st, iface, reply, ap.sender_mac, "answering the ARP request");
+    }
+    frame_free(f);
+}
+
+void arp_destroy(ip_stack *st) {
+    size_t cursor = 0;
+    uint64_t key;
+    arp_entry *e;
+    while ((e = u64map_next(st->arp, &cursor, &key))) {
+        for (uint32_t i = 0; i < e->n_pending; i++)
+            frame_free(e->pending[i]);
+        free(e->pending);
+    }
+    u64map_free(st->arp);
+}
+
+static int by_ip(const void *a, const void *b) {
+    const arp_entry *x = *(const arp_entry *const *)a, *y = *(const arp_entry *const *)b;
+    return x->ip < y->ip ? -1 : x->ip > y->ip;
+}
+
+void arp_write_state(const ip_stack *st, FILE *out) {
+    size_t n = u64map_size(st->arp), cursor = 0, k = 0;
+    uint64_t key;
+    arp_entry *e;
+    const arp_entry **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        abort();
+    while ((e = u64map_next(st->arp, &cursor, &key)))
+        sorted[k++] = e;
+    qsort(sorted, n, sizeof *sorted, by_ip);
+    sim_time now = sim_now(st->node->net->sim);
+    fprintf(out, "  arp cache:%s\n", n ? "" : " (empty)");
+    for (size_t i = 0; i < n; i++) {
+        char ip[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
+        const arp_entry *x = sorted[i];
+        ipv4_format(x->ip, ip);
+        if (x->state == ARP_INCOMPLETE)
+            fprintf(out, "    %-15s (incomplete)       %s\n", ip, st->ifaces[x->iface].port->name);
+        else if (now >= x->expires)
+            fprintf(out, "    %-15s %s  %s  expired\n", ip, mac_format(x->mac, m),
+                    st->ifaces[x->iface].port->name);
+        else
+            fprintf(out, "    %-15s %s  %s  expires in %llu ms\n", ip, mac_format(x->mac, m),
+                    st->ifaces[x->iface].port->name,
+                    (unsigned long long)((x->expires - now) / SIM_MS));
+    }
+    free(sorted);
+}

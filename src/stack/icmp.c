@@ -1,0 +1,142 @@
+/*
+ * icmp: echo (RFC 792) and error reporting (RFC 792; RFC 1812 section
+ * 4.3.2.7 for when never to send an error).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/internal.h"
+#include "wire/ethernet.h"
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
+#include "wire/wire.h"
+
+static void drop(ip_stack *st, uint32_t iface, frame *f, const char *why) {
+    const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : NULL;
+    net_trace(st->node->net, TRACE_DROP, st->node, p, f, why, NULL);
+    frame_free(f);
+}
+
+static const port *port_of(const ip_stack *st, uint32_t iface) {
+    return iface < st->n_ifaces ? st->ifaces[iface].port : NULL;
+}
+
+static void notify(ip_stack *st, const icmp_notice *n) {
+    for (uint32_t i = 0; i < st->n_listeners; i++)
+        if (st->listeners[i].id == n->id) {
+            st->listeners[i].fn(st->listeners[i].ctx, n);
+            return;
+        }
+}
+
+static bool has_listener(const ip_stack *st, uint16_t id) {
+    for (uint32_t i = 0; i < st->n_listeners; i++)
+        if (st->listeners[i].id == id)
+            return true;
+    return false;
+}
+
+static bool is_error_type(uint8_t type) {
+    return type == ICMP_DEST_UNREACHABLE || type == ICMP_TIME_EXCEEDED || type == 4 ||
+           type == 5 || type == 12;
+}
+
+void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
+    ipv4_header h;
+    if (ipv4_header_parse(f->data + ip_off, f->len - ip_off, &h) != WIRE_OK) {
+        drop(st, iface, f, "bad IPv4 header");
+        return;
+    }
+    const uint8_t *msg = f->data + ip_off + h.header_len;
+    size_t len = h.total_len - h.header_len;
+    icmp_header ih;
+    int rc = icmp_parse(msg, len, &ih);
+    if (rc != WIRE_OK) {
+        char why[64];
+        snprintf(why, sizeof why, "bad ICMP message (%s)", wire_strerror(rc));
+        drop(st, iface, f, why);
+        return;
+    }
+    network *net = st->node->net;
+    icmp_notice n = {.type = ih.type,
+                     .code = ih.code,
+                     .from = h.src,
+                     .id = ih.id,
+                     .seq = ih.seq,
+                     .ttl = h.ttl,
+                     .data_len = (uint32_t)len,
+                     .packet_id = f->packet_id};
+    if (ih.type == ICMP_ECHO_REQUEST) {
+        net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f,
+                  "echo request for this host: replying", NULL);
+        /* The reply carries the request's identifier, sequence and data back. */
+        uint8_t *reply = malloc(len);
+        if (!reply)
+            abort();
+        memcpy(reply, msg, len);
+        icmp_header rh = {.type = ICMP_ECHO_REPLY, .id = ih.id, .seq = ih.seq};
+        icmp_emit(&rh, reply, len);
+        /* Reply from the address the request was sent to (RFC 1122 3.2.2.6). */
+        ipv4_addr src = ip_stack_iface_of_addr(st, h.dst) >= 0 || ipv4_is_loopback(h.dst) ? h.dst : 0;
+        ip_stack_send_from(st, src, h.src, IPPROTO_ICMP_NUM, reply, len, 0, NULL);
+        free(reply);
+        frame_free(f);
+        return;
+    }
+    if (ih.type == ICMP_ECHO_REPLY) {
+        if (!has_listener(st, ih.id)) {
+            drop(st, iface, f, "echo reply nobody is waiting for");
+            return;
+        }
+        net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, "echo reply for ping",
+                  NULL);
+        notify(st, &n);
+        frame_free(f);
+        return;
+    }
+    if (is_error_type(ih.type) && len >= ICMP_HEADER_LEN + IPV4_HEADER_LEN + ICMP_HEADER_LEN) {
+        /* The error quotes our packet: find the echo it is about. */
+        const uint8_t *inner = msg + ICMP_HEADER_LEN;
+        size_t inner_hlen = (size_t)(inner[0] & 15) * 4;
+        if (inner[9] == IPPROTO_ICMP_NUM &&
+            len >= ICMP_HEADER_LEN + inner_hlen + ICMP_HEADER_LEN &&
+            inner[inner_hlen] == ICMP_ECHO_REQUEST) {
+            n.id = wire_get16(inner + inner_hlen + 4);
+            n.seq = wire_get16(inner + inner_hlen + 6);
+            if (has_listener(st, n.id)) {
+                net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f,
+                          "ICMP error about our echo request", NULL);
+                notify(st, &n);
+                frame_free(f);
+                return;
+            }
+        }
+        drop(st, iface, f, "ICMP error about a packet no application waits for");
+        return;
+    }
+    drop(st, iface, f, "ICMP type not handled");
+}
+
+void icmp_send_error(ip_stack *st, const frame *f, size_t ip_off, uint8_t type, uint8_t code) {
+    ipv4_header h;
+    if (ipv4_header_parse(f->data + ip_off, f->len - ip_off, &h) != WIRE_OK)
+        return;
+    /* RFC 1812 4.3.2.7: never about an ICMP error, a broadcast or multicast
+     * destination, a non-initial fragment, or a source that names no host. */
+    const uint8_t *payload = f->data + ip_off + h.header_len;
+    size_t payload_len = h.total_len - h.header_len;
+    if (h.protocol == IPPROTO_ICMP_NUM && payload_len >= 1 && is_error_type(payload[0]))
+        return;
+    if (ipv4_is_limited_broadcast(h.dst) || ipv4_is_multicast(h.dst) || h.frag_offset != 0 ||
+        h.src == 0 || ipv4_is_limited_broadcast(h.src) || ipv4_is_multicast(h.src))
+        return;
+    /* Quote the IP header and the first 8 bytes of its payload (RFC 792). */
+    size_t quoted = h.header_len + (payload_len < 8 ? payload_len : 8);
+    size_t len = ICMP_HEADER_LEN + quoted;
+    uint8_t msg[ICMP_HEADER_LEN + 60 + 8];
+    memset(msg, 0, sizeof msg);
+    memcpy(msg + ICMP_HEADER_LEN, f->data + ip_off, quoted);
+    icmp_header eh = {.type = type, .code = code};
+    icmp_emit(&eh, msg, len);
+    ip_stack_send(st, h.src, IPPROTO_ICMP_NUM, msg, len, 0, NULL);
+}

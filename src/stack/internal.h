@@ -1,0 +1,67 @@
+/*
+ * internal: what the stack's files (ip_stack.c, arp.c, icmp.c) share and
+ * nothing else may use.
+ */
+#ifndef NETSIM_STACK_INTERNAL_H
+#define NETSIM_STACK_INTERNAL_H
+
+#include "stack/ip_stack.h"
+
+typedef enum {
+    ARP_INCOMPLETE, /* request sent, no reply yet; packets wait in `pending` */
+    ARP_REACHABLE,  /* resolved; valid until `expires` */
+} arp_state;
+
+typedef struct arp_entry {
+    ipv4_addr ip;
+    mac_addr mac;
+    uint32_t iface;
+    arp_state state;
+    sim_time expires;
+    uint32_t requests_sent;
+    sim_event_id retry_ev; /* the pending retry, cancelled once resolved */
+    frame **pending; /* frames ready but for the destination MAC */
+    uint32_t n_pending;
+} arp_entry;
+
+/* Hands a finished frame (Ethernet source set, destination not yet) for
+ * next hop `next_hop` to interface `iface`: sent at once if the MAC is known,
+ * else queued while ARP resolves it. Consumes f. */
+void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, frame *f);
+
+/* An ARP packet arrived on `iface` (consumes f). */
+void arp_receive(ip_stack *st, uint32_t iface, frame *f);
+
+/* Frees the cache and the frames it holds. */
+void arp_destroy(ip_stack *st);
+
+void arp_write_state(const ip_stack *st, FILE *out);
+
+/* An ICMP message addressed to this stack (consumes f). `ip_off` is the
+ * offset of the IP header in the frame. */
+void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off);
+
+/* Reports a problem with the IPv4 packet at f->data + ip_off back to its
+ * source with an ICMP error (RFC 792; RFC 1812 section 4.3.2.7 says when not
+ * to). If the source is this stack, the error is delivered locally. Does not
+ * consume f. */
+void icmp_send_error(ip_stack *st, const frame *f, size_t ip_off, uint8_t type, uint8_t code);
+
+/* The interface whose address is `a`, or -1. */
+int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a);
+
+/* Route look-up: the route for `dst`, or NULL. */
+const ip_route *ip_stack_lookup(const ip_stack *st, ipv4_addr dst);
+
+/* Puts a complete IPv4 packet (header already in f at ETH_HEADER_LEN) on its
+ * way: loopback, or route + ARP. Consumes f. `why` explains a send in the trace. */
+void ip_stack_output(ip_stack *st, frame *f);
+
+/* ip_stack_send with an explicit source address (0: chosen by route). */
+int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
+                       const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
+
+/* Delivers an IPv4 packet to this stack as if it had arrived on `iface`. */
+void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f);
+
+#endif

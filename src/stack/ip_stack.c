@@ -1,0 +1,369 @@
+/*
+ * ip_stack: interfaces, routing (longest-prefix match), IPv4 input, local
+ * delivery, forwarding and output. ARP lives in arp.c, ICMP in icmp.c.
+ */
+#include "stack/ip_stack.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/internal.h"
+#include "wire/ethernet.h"
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
+#include "wire/wire.h"
+
+/* Loopback delivery takes this long: a Linux lo round trip is tens of µs. */
+#define LOOPBACK_DELAY (10 * SIM_US)
+
+/* Trace events name loopback traffic after Linux's "lo" interface. */
+static port loopback_port = {.name = "lo"};
+
+static int route_order(const void *pa, const void *pb) {
+    const ip_route *a = pa, *b = pb;
+    if (a->prefix_len != b->prefix_len)
+        return b->prefix_len - a->prefix_len;
+    if (a->metric != b->metric)
+        return a->metric < b->metric ? -1 : 1;
+    return 0;
+}
+
+static void add_route(ip_stack *st, ip_route r) {
+    ip_route *grown = realloc(st->routes, (st->n_routes + 1) * sizeof *grown);
+    if (!grown)
+        abort();
+    st->routes = grown;
+    st->routes[st->n_routes++] = r;
+}
+
+/* The interface whose subnet holds `a`, or -1. */
+static int iface_on_link(const ip_stack *st, ipv4_addr a) {
+    for (uint32_t i = 0; i < st->n_ifaces; i++)
+        if (st->ifaces[i].has_ip && ipv4_same_subnet(a, st->ifaces[i].ip, st->ifaces[i].prefix_len))
+            return (int)i;
+    return -1;
+}
+
+void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding) {
+    memset(st, 0, sizeof *st);
+    st->node = n;
+    st->forwarding = forwarding;
+    st->ttl = d->ttl ? d->ttl : 64;
+    st->arp_lifetime = d->arp_timeout_ns;
+    st->arp_retry = d->arp_retry_ns;
+    st->arp_retries = d->arp_retries;
+    st->arp_queue = d->arp_queue;
+    st->arp = u64map_new(sizeof(arp_entry));
+    if (!st->arp)
+        abort();
+    st->n_ifaces = n->n_ports;
+    st->ifaces = calloc(n->n_ports ? n->n_ports : 1, sizeof *st->ifaces);
+    if (!st->ifaces)
+        abort();
+    for (uint32_t i = 0; i < n->n_ports; i++) {
+        ip_iface *ifc = &st->ifaces[i];
+        ifc->port = &n->ports[i];
+        ifc->has_ip = d->ifaces[i].has_ip;
+        ifc->ip = d->ifaces[i].ip;
+        ifc->prefix_len = d->ifaces[i].prefix_len;
+        if (ifc->has_ip)
+            add_route(st, (ip_route){.dst = ifc->ip & ipv4_netmask(ifc->prefix_len),
+                                     .prefix_len = ifc->prefix_len,
+                                     .iface = i,
+                                     .connected = true});
+    }
+    for (size_t i = 0; i < d->n_routes; i++) {
+        const model_route *mr = &d->routes[i];
+        int iface = mr->iface >= 0 ? mr->iface : iface_on_link(st, mr->via);
+        if (iface < 0)
+            continue; /* the loader rejects next hops on no connected subnet */
+        add_route(st, (ip_route){.dst = mr->dst,
+                                 .prefix_len = mr->prefix_len,
+                                 .has_via = mr->has_via,
+                                 .via = mr->via,
+                                 .iface = (uint32_t)iface,
+                                 .metric = mr->metric});
+    }
+    if (d->has_gateway) {
+        int iface = iface_on_link(st, d->gateway);
+        if (iface >= 0)
+            add_route(st, (ip_route){.has_via = true, .via = d->gateway, .iface = (uint32_t)iface});
+    }
+    /* Insertion sort: stable, so equal routes keep the order they were given in. */
+    for (uint32_t i = 1; i < st->n_routes; i++) {
+        ip_route r = st->routes[i];
+        uint32_t j = i;
+        for (; j > 0 && route_order(&r, &st->routes[j - 1]) < 0; j--)
+            st->routes[j] = st->routes[j - 1];
+        st->routes[j] = r;
+    }
+}
+
+void ip_stack_destroy(ip_stack *st) {
+    arp_destroy(st);
+    free(st->ifaces);
+    free(st->routes);
+    free(st->listeners);
+}
+
+int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a) {
+    for (uint32_t i = 0; i < st->n_ifaces; i++)
+        if (st->ifaces[i].has_ip && st->ifaces[i].ip == a)
+            return (int)i;
+    return -1;
+}
+
+const ip_route *ip_stack_lookup(const ip_stack *st, ipv4_addr dst) {
+    /* Routes are sorted most specific first: the first match is the longest. */
+    for (uint32_t i = 0; i < st->n_routes; i++) {
+        const ip_route *r = &st->routes[i];
+        if (ipv4_same_subnet(dst, r->dst, r->prefix_len))
+            return r;
+    }
+    return NULL;
+}
+
+static bool is_local(const ip_stack *st, ipv4_addr a) {
+    return ipv4_is_loopback(a) || ip_stack_iface_of_addr(st, a) >= 0;
+}
+
+ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst) {
+    if (ipv4_is_loopback(dst))
+        return 0x7f000001; /* 127.0.0.1 */
+    if (ip_stack_iface_of_addr(st, dst) >= 0)
+        return dst;
+    const ip_route *r = ip_stack_lookup(st, dst);
+    if (r && st->ifaces[r->iface].has_ip)
+        return st->ifaces[r->iface].ip;
+    for (uint32_t i = 0; i < st->n_ifaces; i++)
+        if (st->ifaces[i].has_ip)
+            return st->ifaces[i].ip;
+    return 0;
+}
+
+bool ip_stack_listen_icmp(ip_stack *st, uint16_t id, icmp_listener_fn fn, void *ctx) {
+    for (uint32_t i = 0; i < st->n_listeners; i++)
+        if (st->listeners[i].id == id)
+            return false;
+    icmp_listener *grown = realloc(st->listeners, (st->n_listeners + 1) * sizeof *grown);
+    if (!grown)
+        abort();
+    st->listeners = grown;
+    st->listeners[st->n_listeners++] = (icmp_listener){.id = id, .fn = fn, .ctx = ctx};
+    return true;
+}
+
+/* --- output --- */
+
+static void loopback_arrive(sim *s, void *a, void *b) {
+    (void)s;
+    ip_stack *st = a;
+    frame *f = b;
+    net_trace(st->node->net, TRACE_RECEIVE, st->node, &loopback_port, f, NULL, NULL);
+    ip_stack_deliver_local(st, UINT32_MAX, f);
+}
+
+void ip_stack_output(ip_stack *st, frame *f) {
+    network *net = st->node->net;
+    ipv4_addr dst = wire_get32(f->data + ETH_HEADER_LEN + 16);
+    if (is_local(st, dst)) {
+        /* Linux's lo: an Ethernet header of zero MACs, never on any wire. */
+        eth_header eh = {.dst = MAC_ZERO, .src = MAC_ZERO, .ethertype = ETHERTYPE_IPV4};
+        eth_emit(&eh, f->data);
+        net_trace(net, TRACE_SEND, st->node, &loopback_port, f,
+                  "loopback: the destination is this host, the packet never reaches a wire",
+                  NULL);
+        sim_schedule(net->sim, LOOPBACK_DELAY, loopback_arrive, st, f, frame_drop);
+        return;
+    }
+    const ip_route *r = ip_stack_lookup(st, dst);
+    if (!r) {
+        char why[96], text[IPV4_TEXT_LEN];
+        snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
+                 ipv4_format(dst, text));
+        net_trace(net, TRACE_DROP, st->node, NULL, f, why, NULL);
+        frame_free(f);
+        return;
+    }
+    ip_iface *ifc = &st->ifaces[r->iface];
+    eth_header eh = {.dst = MAC_ZERO, .src = ifc->port->mac, .ethertype = ETHERTYPE_IPV4};
+    eth_emit(&eh, f->data);
+    arp_resolve_and_send(st, r->iface, r->has_via ? r->via : dst, f);
+}
+
+int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload,
+                  size_t len, uint8_t ttl, uint32_t *packet_id) {
+    return ip_stack_send_from(st, 0, dst, protocol, payload, len, ttl, packet_id);
+}
+
+int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
+                       const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
+    network *net = st->node->net;
+    if (!is_local(st, dst) && !ip_stack_lookup(st, dst)) {
+        char why[96], text[IPV4_TEXT_LEN];
+        snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
+                 ipv4_format(dst, text));
+        net_trace(net, TRACE_DROP, st->node, NULL, NULL, why, NULL);
+        return -1;
+    }
+    size_t ip_len = IPV4_HEADER_LEN + len;
+    size_t frame_len = ETH_HEADER_LEN + ip_len;
+    frame *f = frame_new(frame_len < ETH_MIN_FRAME_LEN ? ETH_MIN_FRAME_LEN : frame_len);
+    ipv4_header h = {
+        .header_len = IPV4_HEADER_LEN,
+        .total_len = (uint16_t)ip_len,
+        .id = st->next_ip_id++,
+        .dont_fragment = true, /* Linux sets DF: path MTU discovery, RFC 1191 */
+        .ttl = ttl ? ttl : st->ttl,
+        .protocol = protocol,
+        .src = src ? src : ip_stack_source_for(st, dst),
+        .dst = dst,
+    };
+    ipv4_emit(&h, f->data + ETH_HEADER_LEN);
+    memcpy(f->data + ETH_HEADER_LEN + IPV4_HEADER_LEN, payload, len);
+    f->packet_id = network_new_packet_id(net);
+    if (packet_id)
+        *packet_id = f->packet_id;
+    ip_stack_output(st, f);
+    return 0;
+}
+
+/* --- input --- */
+
+static void drop(ip_stack *st, const port *p, frame *f, const char *why) {
+    net_trace(st->node->net, TRACE_DROP, st->node, p, f, why, NULL);
+    frame_free(f);
+}
+
+void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f) {
+    const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : &loopback_port;
+    uint8_t protocol = f->data[ETH_HEADER_LEN + 9];
+    if (protocol == IPPROTO_ICMP_NUM) {
+        icmp_receive(st, iface, f, ETH_HEADER_LEN);
+        return;
+    }
+    /* No transport sockets yet: RFC 1122 section 3.2.2.1 says a closed UDP port
+     * answers port unreachable, an unknown protocol protocol unreachable. */
+    char why[64];
+    if (protocol == IPPROTO_UDP_NUM) {
+        snprintf(why, sizeof why, "no socket on UDP port %u",
+                 wire_get16(f->data + ETH_HEADER_LEN + (f->data[ETH_HEADER_LEN] & 15) * 4 + 2));
+        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
+    } else {
+        snprintf(why, sizeof why, "no handler for IP protocol %u", protocol);
+        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PROTOCOL);
+    }
+    drop(st, p, f, why);
+}
+
+/* Routes a packet that is not ours one hop further (RFC 1812 section 5.2). */
+static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
+    network *net = st->node->net;
+    const port *p = st->ifaces[in].port;
+    char why[128], text[IPV4_TEXT_LEN], detail[64];
+    if (h->ttl <= 1) {
+        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL);
+        drop(st, p, f, "TTL expired in transit");
+        return;
+    }
+    const ip_route *r = ip_stack_lookup(st, h->dst);
+    if (!r) {
+        snprintf(why, sizeof why, "no route to %s", ipv4_format(h->dst, text));
+        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_NET);
+        drop(st, p, f, why);
+        return;
+    }
+    ipv4_addr next_hop = r->has_via ? r->via : h->dst;
+    port *out = st->ifaces[r->iface].port;
+    if (r->has_via)
+        snprintf(why, sizeof why, "routed out of %s to next hop %s", out->name,
+                 ipv4_format(next_hop, text));
+    else
+        snprintf(why, sizeof why, "routed out of %s, destination on that subnet", out->name);
+    snprintf(detail, sizeof detail, "TTL %u -> %u", h->ttl, h->ttl - 1);
+    net_trace(net, TRACE_FORWARD, st->node, p, f, why, detail);
+    ipv4_decrement_ttl(f->data + ETH_HEADER_LEN);
+    f->l2_hops = 0; /* a new Ethernet frame starts here */
+    eth_header eh = {.dst = MAC_ZERO, .src = out->mac, .ethertype = ETHERTYPE_IPV4};
+    eth_emit(&eh, f->data);
+    arp_resolve_and_send(st, r->iface, next_hop, f);
+}
+
+static bool is_broadcast_for(const ip_stack *st, uint32_t iface, ipv4_addr dst) {
+    if (ipv4_is_limited_broadcast(dst))
+        return true;
+    if (iface >= st->n_ifaces || !st->ifaces[iface].has_ip)
+        return false;
+    const ip_iface *ifc = &st->ifaces[iface];
+    return ifc->prefix_len < 31 && dst == (ifc->ip | ~ipv4_netmask(ifc->prefix_len));
+}
+
+static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
+    const port *p = st->ifaces[iface].port;
+    ipv4_header h;
+    int rc = ipv4_header_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &h);
+    if (rc != WIRE_OK) {
+        char why[64];
+        snprintf(why, sizeof why, "bad IPv4 header (%s)", wire_strerror(rc));
+        drop(st, p, f, why);
+        return;
+    }
+    if (ip_stack_iface_of_addr(st, h.dst) >= 0 || is_broadcast_for(st, iface, h.dst)) {
+        ip_stack_deliver_local(st, iface, f);
+        return;
+    }
+    if (st->forwarding) {
+        forward(st, iface, f, &h);
+        return;
+    }
+    char why[96], text[IPV4_TEXT_LEN];
+    snprintf(why, sizeof why, "IP destination %s is not this host and it does not forward",
+             ipv4_format(h.dst, text));
+    drop(st, p, f, why);
+}
+
+void ip_stack_receive(ip_stack *st, port *in, frame *f) {
+    eth_header eh;
+    if (eth_parse(f->data, f->len, &eh) != WIRE_OK) {
+        drop(st, in, f, "runt frame");
+        return;
+    }
+    if (eh.ethertype == ETHERTYPE_ARP) {
+        arp_receive(st, in->index, f);
+    } else if (eh.ethertype == ETHERTYPE_IPV4) {
+        ipv4_receive(st, in->index, f);
+    } else {
+        char why[64];
+        snprintf(why, sizeof why, "unknown EtherType 0x%04x", eh.ethertype);
+        drop(st, in, f, why);
+    }
+}
+
+/* --- state --- */
+
+void ip_stack_write_state(const ip_stack *st, FILE *out) {
+    char a[IPV4_TEXT_LEN], b[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
+    fprintf(out, "  interfaces:\n");
+    for (uint32_t i = 0; i < st->n_ifaces; i++) {
+        const ip_iface *ifc = &st->ifaces[i];
+        if (ifc->has_ip)
+            fprintf(out, "    %-8s %s/%d  mac %s\n", ifc->port->name, ipv4_format(ifc->ip, a),
+                    ifc->prefix_len, mac_format(ifc->port->mac, m));
+        else
+            fprintf(out, "    %-8s (no address)  mac %s\n", ifc->port->name,
+                    mac_format(ifc->port->mac, m));
+    }
+    fprintf(out, "  routes:%s\n", st->n_routes ? "" : " (none)");
+    for (uint32_t i = 0; i < st->n_routes; i++) {
+        const ip_route *r = &st->routes[i];
+        char dst[24];
+        snprintf(dst, sizeof dst, "%s/%d", ipv4_format(r->dst, a), r->prefix_len);
+        if (r->has_via)
+            fprintf(out, "    %-18s via %-15s dev %s metric %u\n", dst, ipv4_format(r->via, b),
+                    st->ifaces[r->iface].port->name, r->metric);
+        else
+            fprintf(out, "    %-18s dev %s%s\n", dst, st->ifaces[r->iface].port->name,
+                    r->connected ? " (connected)" : "");
+    }
+    arp_write_state(st, out);
+}

@@ -1,0 +1,101 @@
+/*
+ * ip_stack: the one IPv4 stack. Hosts and routers are the same stack; a router
+ * has forwarding on. It owns the interfaces' addresses, the routing table
+ * (longest-prefix match), the ARP cache with its queue of packets waiting for
+ * resolution, and ICMP (echo, errors). Applications reach the network only
+ * through it.
+ *
+ * Behaviour follows Linux where the RFCs leave a choice: the target of an ARP
+ * request learns the requester (RFC 826 merge), an overheard request teaches
+ * nothing, an unsolicited reply is ignored, TTL 64, a failed resolution makes
+ * the sender's own stack report "Destination Host Unreachable".
+ */
+#ifndef NETSIM_STACK_IP_STACK_H
+#define NETSIM_STACK_IP_STACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/topology.h"
+#include "net/network.h"
+#include "util/u64map.h"
+
+typedef struct ip_iface {
+    port *port; /* the device's port of the same index */
+    bool has_ip;
+    ipv4_addr ip;
+    int prefix_len;
+} ip_iface;
+
+typedef struct ip_route {
+    ipv4_addr dst;
+    int prefix_len;
+    bool has_via;
+    ipv4_addr via;
+    uint32_t iface;
+    uint32_t metric;
+    bool connected; /* added automatically for an interface's subnet */
+} ip_route;
+
+/* What an application hears back from ICMP. */
+typedef struct icmp_notice {
+    uint8_t type, code;
+    ipv4_addr from;     /* the sender of the ICMP message */
+    uint16_t id, seq;   /* the echo's (for errors: of the quoted echo request) */
+    uint8_t ttl;        /* TTL of the arriving packet */
+    uint32_t data_len;  /* ICMP message length */
+    uint32_t packet_id;
+} icmp_notice;
+
+typedef void (*icmp_listener_fn)(void *ctx, const icmp_notice *n);
+
+typedef struct icmp_listener {
+    uint16_t id;
+    icmp_listener_fn fn;
+    void *ctx;
+} icmp_listener;
+
+typedef struct ip_stack {
+    node *node; /* the device this stack runs on (borrowed) */
+    ip_iface *ifaces;
+    uint32_t n_ifaces;
+    ip_route *routes; /* most specific first, then by metric, then in order given */
+    uint32_t n_routes;
+    bool forwarding;
+    uint8_t ttl;
+    uint16_t next_ip_id;
+    u64map *arp; /* ipv4_addr -> arp entry */
+    sim_time arp_lifetime, arp_retry;
+    uint32_t arp_retries, arp_queue;
+    icmp_listener *listeners;
+    uint32_t n_listeners;
+} ip_stack;
+
+/* Sets up the stack of `n` from the model: interfaces (n's ports must exist),
+ * connected routes, the gateway as a default route, static routes, options. */
+void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding);
+
+/* Frees what the stack owns, frames waiting for ARP included. */
+void ip_stack_destroy(ip_stack *st);
+
+/* A frame accepted by the device's NIC on `in` (consumed). */
+void ip_stack_receive(ip_stack *st, port *in, frame *f);
+
+/* Sends an IPv4 packet carrying `payload` from this stack. `ttl` 0 means the
+ * stack's default. The packet gets a new journey id, returned through
+ * *packet_id when non-NULL. Returns 0, or -1 if there is no route (traced). */
+int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload,
+                  size_t len, uint8_t ttl, uint32_t *packet_id);
+
+/* Registers an ICMP listener for echo replies and errors about echoes with
+ * identifier `id`. Returns false if the id is taken. */
+bool ip_stack_listen_icmp(ip_stack *st, uint16_t id, icmp_listener_fn fn, void *ctx);
+
+/* The address this stack would use as source towards `dst`, or 0. */
+ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst);
+
+/* Writes interfaces, routes and the ARP cache for state.txt. */
+void ip_stack_write_state(const ip_stack *st, FILE *out);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * test_trace_jsonl: the JSON Lines sink, checked against exact expected lines
+ * for fixed events (a real ARP request and a real ICMP echo request), and every
+ * line parsed back with cJSON to prove it is valid JSON with its keys in the
+ * documented order.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "io/trace_jsonl.h"
+
+static const uint8_t arp_request[60] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x01, 0x01, 0x08, 0x06,
+    0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x01, 0x01,
+    0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
+};
+
+static const uint8_t icmp_echo[98] = {
+    0x02, 0x00, 0x00, 0x00, 0x02, 0x01, 0x02, 0x00, 0x00, 0x00, 0x01, 0x01, 0x08, 0x00,
+    0x45, 0x00, 0x00, 0x54, 0x12, 0x34, 0x40, 0x00, 0x40, 0x01, 0x14, 0x73, 0x0a, 0x00,
+    0x00, 0x01, 0x0a, 0x00, 0x00, 0x02, 0x08, 0x00, 0x22, 0xff, 0x1c, 0x2b, 0x00, 0x01,
+    0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d,
+    0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b,
+    0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39,
+    0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
+};
+
+static const char *const key_order[] = {
+    "t",         "time",      "kind",     "device", "port",    "link", "packet", "eth_src",
+    "eth_dst",   "ethertype", "proto",    "ip_src", "ip_dst",  "ttl",  "ip_id",  "icmp_type",
+    "icmp_code", "icmp_id",   "icmp_seq", "arp_op", "summary", "len",  "why",    "detail",
+};
+
+static const char *const link_names[] = {"A.eth0--sw1.p1", "sw1.p2--B.eth0"};
+
+static trace_event event(uint64_t time, trace_kind kind, const char *device, const char *port) {
+    trace_event ev = {.time = time, .kind = kind, .device = device, .port = port, .link = -1};
+    return ev;
+}
+
+static trace_event with_frame(trace_event ev, const uint8_t *frame, size_t len) {
+    ev.frame = frame;
+    ev.frame_len = len;
+    return ev;
+}
+
+/* Reads everything written to f (caller frees). */
+static char *slurp(FILE *f) {
+    long size = ftell(f);
+    assert_true(size >= 0);
+    rewind(f);
+    char *text = malloc((size_t)size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
+    text[size] = '\0';
+    return text;
+}
+
+static char *render(const trace_event *evs, size_t n) {
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    jsonl_sink *sink = jsonl_sink_new(f, link_names, 2);
+    assert_non_null(sink);
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, jsonl_sink_as_sink(sink));
+    for (size_t i = 0; i < n; i++)
+        trace_emit(bus, &evs[i]);
+    trace_bus_free(bus);
+    jsonl_sink_free(sink);
+    char *text = slurp(f);
+    fclose(f);
+    return text;
+}
+
+/* Parses every line; each must be one JSON object whose keys follow key_order. */
+static size_t check_lines(char *text) {
+    size_t lines = 0;
+    for (char *line = text; *line;) {
+        char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        *nl = '\0';
+        cJSON *obj = cJSON_Parse(line);
+        assert_non_null(obj);
+        assert_true(cJSON_IsObject(obj));
+        size_t next = 0;
+        for (cJSON *item = obj->child; item; item = item->next) {
+            while (next < sizeof key_order / sizeof key_order[0] &&
+                   strcmp(key_order[next], item->string) != 0)
+                next++;
+            assert_true(next < sizeof key_order / sizeof key_order[0]); /* known, in order */
+            next++;
+        }
+        cJSON_Delete(obj);
+        *nl = '\n';
+        line = nl + 1;
+        lines++;
+    }
+    return lines;
+}
+
+static void test_exact_lines(void **state) {
+    (void)state;
+    trace_event evs[5];
+    evs[0] = with_frame(event(0, TRACE_SEND, "A", "eth0"), arp_request, sizeof arp_request);
+    evs[0].packet_id = 1;
+    evs[0].why = "ARP cache miss";
+    evs[1] = with_frame(event(1000006720, TRACE_WIRE, NULL, NULL), icmp_echo, sizeof icmp_echo);
+    evs[1].link = 1;
+    evs[1].packet_id = 2;
+    evs[2] = event(5120, TRACE_LEARN, "sw1", NULL);
+    evs[2].detail = "learned 02:00:00:00:01:01 on p1";
+    evs[3] = event(60000000000, TRACE_RUN, NULL, NULL);
+    evs[3].detail = "end";
+    evs[4] = with_frame(event(7, TRACE_WIRE, NULL, NULL), arp_request, sizeof arp_request);
+    evs[4].link = 2; /* no such link: the name is left out */
+    char *text = render(evs, 5);
+    assert_string_equal(
+        text,
+        "{\"t\":0,\"time\":\"0.000000000\",\"kind\":\"send\",\"device\":\"A\",\"port\":\"eth0\","
+        "\"packet\":1,\"eth_src\":\"02:00:00:00:01:01\",\"eth_dst\":\"ff:ff:ff:ff:ff:ff\","
+        "\"ethertype\":\"0x0806\",\"proto\":\"arp\",\"arp_op\":\"request\","
+        "\"summary\":\"ARP who-has 10.0.0.2 tell 10.0.0.1\",\"len\":60,"
+        "\"why\":\"ARP cache miss\"}\n"
+        "{\"t\":1000006720,\"time\":\"1.000006720\",\"kind\":\"wire\","
+        "\"link\":\"sw1.p2--B.eth0\",\"packet\":2,\"eth_src\":\"02:00:00:00:01:01\","
+        "\"eth_dst\":\"02:00:00:00:02:01\",\"ethertype\":\"0x0800\",\"proto\":\"icmp\","
+        "\"ip_src\":\"10.0.0.1\",\"ip_dst\":\"10.0.0.2\",\"ttl\":64,\"ip_id\":4660,"
+        "\"icmp_type\":8,\"icmp_code\":0,\"icmp_id\":7211,\"icmp_seq\":1,"
+        "\"summary\":\"ICMP echo request 10.0.0.1 > 10.0.0.2 id=0x1c2b seq=1 ttl=64\","
+        "\"len\":98}\n"
+        "{\"t\":5120,\"time\":\"0.000005120\",\"kind\":\"learn\",\"device\":\"sw1\","
+        "\"detail\":\"learned 02:00:00:00:01:01 on p1\"}\n"
+        "{\"t\":60000000000,\"time\":\"60.000000000\",\"kind\":\"run\",\"detail\":\"end\"}\n"
+        "{\"t\":7,\"time\":\"0.000000007\",\"kind\":\"wire\",\"eth_src\":\"02:00:00:00:01:01\","
+        "\"eth_dst\":\"ff:ff:ff:ff:ff:ff\",\"ethertype\":\"0x0806\",\"proto\":\"arp\","
+        "\"arp_op\":\"request\",\"summary\":\"ARP who-has 10.0.0.2 tell 10.0.0.1\","
+        "\"len\":60}\n");
+    assert_int_equal(check_lines(text), 5);
+    free(text);
+}
+
+/* Every kind, with awkward strings, parses back and keeps its values. */
+static void test_parse_back(void **state) {
+    (void)state;
+    static const char nasty[] = "quote \" back\\slash \n\t\x01\x1f caf\xc3\xa9 \x7f end";
+    trace_event evs[TRACE_RUN + 1];
+    for (int k = 0; k <= TRACE_RUN; k++) {
+        evs[k] = event((uint64_t)k * 1000000001u, (trace_kind)k, "dev\"ice", nasty);
+        evs[k].why = nasty;
+        evs[k].detail = nasty;
+        evs[k].packet_id = (uint32_t)k;
+        if (k % 2)
+            evs[k] = with_frame(evs[k], k % 4 == 1 ? icmp_echo : arp_request,
+                                k % 4 == 1 ? sizeof icmp_echo : sizeof arp_request);
+        if (k == TRACE_WIRE)
+            evs[k].link = 0;
+    }
+    char *text = render(evs, TRACE_RUN + 1);
+    assert_int_equal(check_lines(text), TRACE_RUN + 1);
+
+    char *line = text;
+    for (int k = 0; k <= TRACE_RUN; k++) {
+        char *nl = strchr(line, '\n');
+        *nl = '\0';
+        cJSON *obj = cJSON_Parse(line);
+        assert_non_null(obj);
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(obj, "kind")->valuestring,
+                            trace_kind_name((trace_kind)k));
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(obj, "port")->valuestring, nasty);
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(obj, "detail")->valuestring, nasty);
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(obj, "device")->valuestring,
+                            "dev\"ice");
+        assert_true(cJSON_GetObjectItemCaseSensitive(obj, "t")->valuedouble ==
+                    (double)((uint64_t)k * 1000000001u));
+        cJSON *packet = cJSON_GetObjectItemCaseSensitive(obj, "packet");
+        if (k == 0)
+            assert_null(packet);
+        else
+            assert_int_equal(packet->valueint, k);
+        cJSON *link = cJSON_GetObjectItemCaseSensitive(obj, "link");
+        if (k == TRACE_WIRE)
+            assert_string_equal(link->valuestring, "A.eth0--sw1.p1");
+        else
+            assert_null(link);
+        assert_true((cJSON_GetObjectItemCaseSensitive(obj, "len") != NULL) == (k % 2 == 1));
+        cJSON_Delete(obj);
+        line = nl + 1;
+    }
+    free(text);
+}
+
+static void test_json_write_string(void **state) {
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    json_write_string(f, "plain");
+    putc(' ', f);
+    json_write_string(f, "a\"b\\c/d\b\f\n\r\t\x01\x1f\x7f caf\xc3\xa9");
+    putc(' ', f);
+    json_write_string(f, "");
+    putc(' ', f);
+    json_write_string(f, NULL);
+    char *text = slurp(f);
+    fclose(f);
+    assert_string_equal(text, "\"plain\" \"a\\\"b\\\\c/d\\b\\f\\n\\r\\t\\u0001\\u001f\x7f "
+                              "caf\xc3\xa9\" \"\" null");
+    free(text);
+}
+
+static void test_free_null(void **state) {
+    (void)state;
+    jsonl_sink_free(NULL);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exact_lines),
+        cmocka_unit_test(test_parse_back),
+        cmocka_unit_test(test_json_write_string),
+        cmocka_unit_test(test_free_null),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
