@@ -33,7 +33,11 @@ for topology in "$topologies"/*.json; do
         bad=$(tshark -r "$pcap" \
             -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE \
             -Y '_ws.malformed || _ws.expert.group == 0x01000000 || _ws.expert.group == 0x07000000' \
-            -T fields -e frame.number -e _ws.expert.message 2>&1 || true)
+            -T fields -e frame.number -e _ws.expert.message 2>"$work/tshark.err") || {
+            echo "FAIL: $name: $link: tshark could not read the capture:" >&2
+            cat "$work/tshark.err" >&2
+            failures=$((failures + 1))
+        }
         if [ -n "$bad" ]; then
             echo "FAIL: $name: $link: tshark reports:" >&2
             echo "$bad" | head -5 >&2

@@ -51,8 +51,8 @@ static bool json_pos__is_digit(char c) {
 }
 
 static bool json_pos__is_word(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || json_pos__is_digit(c) ||
-           c == '_' || c == '+' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || json_pos__is_digit(c) || c == '_' ||
+           c == '+' || c == '-' || c == '.';
 }
 
 static int json_pos__hex(char c) {
@@ -120,7 +120,8 @@ static const char *json_pos__hint(const json_pos__checker *c, size_t i, json_pos
         (unsigned char)c->t[i + 2] >= 0x98 && (unsigned char)c->t[i + 2] <= 0x9d)
         return " (a typographic quote; JSON needs a plain '\"')";
     if (after_comma && (ch == '}' || ch == ']'))
-        return ch == '}' ? " (JSON allows no comma before '}')" : " (JSON allows no comma before ']')";
+        return ch == '}' ? " (JSON allows no comma before '}')"
+                         : " (JSON allows no comma before ']')";
     if (want == JSON_POS_WANT_KEY && json_pos__is_word(ch))
         return " (keys must be in double quotes)";
     if (want == JSON_POS_WANT_NEXT &&
@@ -140,8 +141,9 @@ static int json_pos__unexpected(json_pos__checker *c, size_t i, json_pos__want w
         const json_pos__frame *f = &c->stack[c->depth - 1];
         size_t line, col;
         json_pos_line_col(c->t, c->len, f->open, &line, &col);
-        return json_pos__fail(c, i, "unexpected end of input; expected %s (the %s opened at %zu:%zu is not closed)",
-                              expected, f->kind == '{' ? "object" : "array", line, col);
+        return json_pos__fail(
+            c, i, "unexpected end of input; expected %s (the %s opened at %zu:%zu is not closed)",
+            expected, f->kind == '{' ? "object" : "array", line, col);
     }
     return json_pos__fail(c, i, "unexpected %s%s; expected %s", found, hint, expected);
 }
@@ -198,26 +200,30 @@ static int json_pos__check_string(json_pos__checker *c, size_t i, size_t *end) {
                                   "unexpected escape '\\%c' in a string; expected one of \\\" "
                                   "\\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
                                   e);
-        unsigned cp;
+        unsigned cp = 0;
         size_t next = json_pos__check_unicode(c, j, &cp);
         if (!next)
-            return json_pos__fail(c, j, "malformed escape in a string; expected \\u and four "
-                                        "hex digits, e.g. \\u00e9");
+            return json_pos__fail(c, j,
+                                  "malformed escape in a string; expected \\u and four "
+                                  "hex digits, e.g. \\u00e9");
         if (cp == 0)
-            return json_pos__fail(c, j, "unexpected \\u0000 in a string; expected text without "
-                                        "NUL characters");
+            return json_pos__fail(c, j,
+                                  "unexpected \\u0000 in a string; expected text without "
+                                  "NUL characters");
         if (cp >= 0xdc00 && cp <= 0xdfff)
-            return json_pos__fail(c, j, "unexpected low surrogate \\u%04x; expected a high "
-                                        "surrogate \\uD800-\\uDBFF before it",
+            return json_pos__fail(c, j,
+                                  "unexpected low surrogate \\u%04x; expected a high "
+                                  "surrogate \\uD800-\\uDBFF before it",
                                   cp);
         if (cp >= 0xd800 && cp <= 0xdbff) {
-            unsigned low;
+            unsigned low = 0;
             size_t after = 0;
             if (next + 1 < c->len && c->t[next] == '\\' && c->t[next + 1] == 'u')
                 after = json_pos__check_unicode(c, next, &low);
             if (!after || low < 0xdc00 || low > 0xdfff)
-                return json_pos__fail(c, j, "unpaired high surrogate \\u%04x; expected a low "
-                                            "surrogate \\uDC00-\\uDFFF right after it",
+                return json_pos__fail(c, j,
+                                      "unpaired high surrogate \\u%04x; expected a low "
+                                      "surrogate \\uDC00-\\uDFFF right after it",
                                       cp);
             next = after;
         }
@@ -274,8 +280,8 @@ static int json_pos__check_number(json_pos__checker *c, size_t i, size_t *end) {
 int json_pos_check(const char *text, size_t len, int max_depth, size_t *offset, char *msg,
                    size_t cap) {
     assert(max_depth >= 1 && max_depth <= JSON_POS_DEPTH_CAP);
-    json_pos__checker c = {.t = text, .len = len, .max_depth = max_depth, .offset = offset,
-                           .msg = msg, .cap = cap};
+    json_pos__checker c = {
+        .t = text, .len = len, .max_depth = max_depth, .offset = offset, .msg = msg, .cap = cap};
     json_pos__want want = JSON_POS_WANT_VALUE;
     bool after_open = false, after_comma = false;
     size_t i = 0;
@@ -330,9 +336,8 @@ int json_pos_check(const char *text, size_t len, int max_depth, size_t *offset, 
                 }
             } else {
                 return json_pos__unexpected(&c, i, want, comma,
-                                            opened && top == '['
-                                                ? "a value or ']'"
-                                                : JSON_POS_VALUE_DESC);
+                                            opened && top == '[' ? "a value or ']'"
+                                                                 : JSON_POS_VALUE_DESC);
             }
             break;
         case JSON_POS_WANT_KEY:

@@ -12,13 +12,13 @@
 #include "wire/wire.h"
 
 static void drop(ip_stack *st, uint32_t iface, frame *f, const char *why) {
-    const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : NULL;
+    const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
     net_trace(st->node->net, TRACE_DROP, st->node, p, f, why, NULL);
     frame_free(f);
 }
 
 static const port *port_of(const ip_stack *st, uint32_t iface) {
-    return iface < st->n_ifaces ? st->ifaces[iface].port : NULL;
+    return iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
 }
 
 static void notify(ip_stack *st, const icmp_notice *n) {

@@ -7,6 +7,10 @@
 
 #include "stack/ip_stack.h"
 
+/* Trace events name loopback traffic after Linux's "lo" interface. It
+ * belongs to no device and no link. */
+extern port ip_loopback_port;
+
 typedef enum {
     ARP_INCOMPLETE, /* request sent, no reply yet; packets wait in `pending` */
     ARP_REACHABLE,  /* resolved; valid until `expires` */

@@ -16,8 +16,7 @@
 /* Loopback delivery takes this long: a Linux lo round trip is tens of µs. */
 #define LOOPBACK_DELAY (10 * SIM_US)
 
-/* Trace events name loopback traffic after Linux's "lo" interface. */
-static port loopback_port = {.name = "lo"};
+port ip_loopback_port = {.name = "lo"};
 
 static int route_order(const void *pa, const void *pb) {
     const ip_route *a = pa, *b = pb;
@@ -159,7 +158,7 @@ static void loopback_arrive(sim *s, void *a, void *b) {
     (void)s;
     ip_stack *st = a;
     frame *f = b;
-    net_trace(st->node->net, TRACE_RECEIVE, st->node, &loopback_port, f, NULL, NULL);
+    net_trace(st->node->net, TRACE_RECEIVE, st->node, &ip_loopback_port, f, NULL, NULL);
     ip_stack_deliver_local(st, UINT32_MAX, f);
 }
 
@@ -170,7 +169,7 @@ void ip_stack_output(ip_stack *st, frame *f) {
         /* Linux's lo: an Ethernet header of zero MACs, never on any wire. */
         eth_header eh = {.dst = MAC_ZERO, .src = MAC_ZERO, .ethertype = ETHERTYPE_IPV4};
         eth_emit(&eh, f->data);
-        net_trace(net, TRACE_SEND, st->node, &loopback_port, f,
+        net_trace(net, TRACE_SEND, st->node, &ip_loopback_port, f,
                   "loopback: the destination is this host, the packet never reaches a wire",
                   NULL);
         sim_schedule(net->sim, LOOPBACK_DELAY, loopback_arrive, st, f, frame_drop);
@@ -236,7 +235,7 @@ static void drop(ip_stack *st, const port *p, frame *f, const char *why) {
 }
 
 void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f) {
-    const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : &loopback_port;
+    const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
     uint8_t protocol = f->data[ETH_HEADER_LEN + 9];
     if (protocol == IPPROTO_ICMP_NUM) {
         icmp_receive(st, iface, f, ETH_HEADER_LEN);

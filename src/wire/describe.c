@@ -285,7 +285,8 @@ static void describe_udp(const ip_view *v, char *out, size_t cap) {
         return;
     }
     snprintf(out, cap, "UDP %s:%u > %s:%u len=%u ttl=%u", v->src, wire_get16(u + DESC_OFF_SRC_PORT),
-             v->dst, wire_get16(u + DESC_OFF_DST_PORT), udp_len - DESC_UDP_HEADER_LEN, v->h.ttl);
+             v->dst, wire_get16(u + DESC_OFF_DST_PORT), (unsigned)(udp_len - DESC_UDP_HEADER_LEN),
+             v->h.ttl);
 }
 
 /* Flags in tcpdump's order and letters, '.' for ACK; "none" if no bit is set. */

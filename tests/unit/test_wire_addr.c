@@ -128,10 +128,10 @@ static void test_ipv4_parse_accepts(void **state) {
 static void test_ipv4_parse_rejects(void **state) {
     (void)state;
     static const char *const bad[] = {
-        "",          "10.0.0.256", "256.0.0.1",  "010.0.0.1", "10.0.0.01", "00.0.0.0",
-        "1.2.3",     "1.2.3.4.5",  "1.2.3.4 ",   " 1.2.3.4",  "+1.2.3.4",  "1.2.3.-4",
-        "1..2.3",    "1.2.3.",     ".1.2.3",     "0x1.2.3.4", "1000.2.3.4", "1.2.3.4/24",
-        "1.2.3.4\n", "a.b.c.d",   "1,2,3,4",    "1.2.3.4a",
+        "",          "10.0.0.256", "256.0.0.1", "010.0.0.1", "10.0.0.01",  "00.0.0.0",
+        "1.2.3",     "1.2.3.4.5",  "1.2.3.4 ",  " 1.2.3.4",  "+1.2.3.4",   "1.2.3.-4",
+        "1..2.3",    "1.2.3.",     ".1.2.3",    "0x1.2.3.4", "1000.2.3.4", "1.2.3.4/24",
+        "1.2.3.4\n", "a.b.c.d",    "1,2,3,4",   "1.2.3.4a",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ipv4_addr a = SENTINEL_IP;
@@ -156,9 +156,8 @@ static void test_ipv4_parse_prefix(void **state) {
     assert_int_equal(len, 32);
 
     static const char *const bad[] = {
-        "10.0.0.1/33", "10.0.0.1/",    "10.0.0.1",   "10.0.0.1/024", "10.0.0.1/-1",
-        "10.0.0.1/24 ", "10.0.0.1/2a", "10.0.0.256/24", "10.0.0/24",  "/24",
-        "10.0.0.1//24", "10.0.0.1/100",
+        "10.0.0.1/33", "10.0.0.1/",     "10.0.0.1",  "10.0.0.1/024", "10.0.0.1/-1",  "10.0.0.1/24 ",
+        "10.0.0.1/2a", "10.0.0.256/24", "10.0.0/24", "/24",          "10.0.0.1//24", "10.0.0.1/100",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         a = SENTINEL_IP;
@@ -219,12 +218,18 @@ static void test_ipv4_classify(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mac_format),         cmocka_unit_test(test_mac_parse_accepts),
-        cmocka_unit_test(test_mac_parse_rejects),  cmocka_unit_test(test_mac_classify),
-        cmocka_unit_test(test_mac_u64),            cmocka_unit_test(test_ipv4_format),
-        cmocka_unit_test(test_ipv4_parse_accepts), cmocka_unit_test(test_ipv4_parse_rejects),
-        cmocka_unit_test(test_ipv4_parse_prefix),  cmocka_unit_test(test_ipv4_netmask),
-        cmocka_unit_test(test_ipv4_mask_to_prefix), cmocka_unit_test(test_ipv4_classify),
+        cmocka_unit_test(test_mac_format),
+        cmocka_unit_test(test_mac_parse_accepts),
+        cmocka_unit_test(test_mac_parse_rejects),
+        cmocka_unit_test(test_mac_classify),
+        cmocka_unit_test(test_mac_u64),
+        cmocka_unit_test(test_ipv4_format),
+        cmocka_unit_test(test_ipv4_parse_accepts),
+        cmocka_unit_test(test_ipv4_parse_rejects),
+        cmocka_unit_test(test_ipv4_parse_prefix),
+        cmocka_unit_test(test_ipv4_netmask),
+        cmocka_unit_test(test_ipv4_mask_to_prefix),
+        cmocka_unit_test(test_ipv4_classify),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

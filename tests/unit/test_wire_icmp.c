@@ -16,14 +16,12 @@
 
 /* Echo request id 0x1c2b seq 1 with 8 data bytes "netsim\0\1"; checksum 8f8c. */
 static const uint8_t ECHO_REQUEST_BYTES[16] = {
-    0x08, 0x00, 0x8f, 0x8c, 0x1c, 0x2b, 0x00, 0x01,
-    0x6e, 0x65, 0x74, 0x73, 0x69, 0x6d, 0x00, 0x01,
+    0x08, 0x00, 0x8f, 0x8c, 0x1c, 0x2b, 0x00, 0x01, 0x6e, 0x65, 0x74, 0x73, 0x69, 0x6d, 0x00, 0x01,
 };
 
 /* The matching echo reply; checksum 978c. */
 static const uint8_t ECHO_REPLY_BYTES[16] = {
-    0x00, 0x00, 0x97, 0x8c, 0x1c, 0x2b, 0x00, 0x01,
-    0x6e, 0x65, 0x74, 0x73, 0x69, 0x6d, 0x00, 0x01,
+    0x00, 0x00, 0x97, 0x8c, 0x1c, 0x2b, 0x00, 0x01, 0x6e, 0x65, 0x74, 0x73, 0x69, 0x6d, 0x00, 0x01,
 };
 
 /* Time exceeded (TTL), checksum 4147, quoting the IPv4 header of an echo
@@ -132,8 +130,7 @@ static void test_header_only(void **state) {
     icmp_header h = {.type = ICMP_ECHO_REQUEST, .id = 1, .seq = 2};
     uint8_t buf[ICMP_HEADER_LEN];
     icmp_emit(&h, buf, sizeof buf);
-    static const uint8_t expect[ICMP_HEADER_LEN] = {0x08, 0x00, 0xf7, 0xfc,
-                                                    0x00, 0x01, 0x00, 0x02};
+    static const uint8_t expect[ICMP_HEADER_LEN] = {0x08, 0x00, 0xf7, 0xfc, 0x00, 0x01, 0x00, 0x02};
     assert_memory_equal(buf, expect, sizeof expect);
     icmp_header back;
     assert_int_equal(icmp_parse(buf, sizeof buf, &back), WIRE_OK);
@@ -171,8 +168,7 @@ static void test_describe_type(void **state) {
     assert_string_equal(icmp_describe_type(3, 1), "destination unreachable (host)");
     assert_string_equal(icmp_describe_type(3, 2), "destination unreachable (protocol)");
     assert_string_equal(icmp_describe_type(3, 3), "destination unreachable (port)");
-    assert_string_equal(icmp_describe_type(3, 4),
-                        "destination unreachable (fragmentation needed)");
+    assert_string_equal(icmp_describe_type(3, 4), "destination unreachable (fragmentation needed)");
     assert_string_equal(icmp_describe_type(3, 13),
                         "destination unreachable (administratively prohibited)");
     assert_string_equal(icmp_describe_type(3, 99), "destination unreachable");

@@ -1,0 +1,1833 @@
+/*
+ * loader: topology JSON -> validated model (see docs/topology-format.md).
+ *
+ * Steps, each reporting the first error it meets, in text order where it can:
+ *   1. size limit; strict syntax and nesting check (io/json_pos), then cJSON;
+ *   2. duplicate keys in every object (cJSON keeps both);
+ *   3. top level; devices in file order (interfaces, default MACs, addresses,
+ *      gateway, routes, options); duplicate MACs and IPs as they appear;
+ *   4. links: (A) parse every entry and resolve its devices, (B) give switches
+ *      and hubs without "ports" one port per link end naming them, (C) claim
+ *      every named interface or port in file order, (D) give each bare
+ *      switch/hub name its lowest free port, in file order;
+ *   5. script, then a stable sort of the actions by time.
+ *
+ * Invariants: positions and JSON paths are computed only when an error is
+ * reported (a pre-order walk of the cJSON tree gives the node's number, and
+ * json_pos finds that value in the text), so loading a valid file does no
+ * position work at all. Name look-ups use strmap and duplicate MAC/IP checks
+ * u64map, so loading is linear in the size of the file. Every allocation made
+ * here is owned by the loader struct or the model and freed in loader__free
+ * or model_free, on every path.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "io/loader.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/json_pos.h"
+#include "util/strmap.h"
+#include "util/u64map.h"
+#include "util/units.h"
+#include "wire/addr.h"
+
+#define LOADER_MAX_BYTES     ((size_t)64 << 20) /* 64 MiB */
+#define LOADER_MAX_DEPTH     64
+#define LOADER_MAX_DEVICES   0xffffffu /* the device number fills 3 bytes of a default MAC */
+#define LOADER_MAX_IFACES    65535     /* the interface number fills 2 bytes */
+#define LOADER_MAX_NAME      255
+#define LOADER_LIST_MAX      8 /* names listed in "expected one of ..." */
+#define LOADER_IFACE_MAP_MIN 8 /* devices with more interfaces get a name map */
+
+#define LOADER_EXPECT_PREFIX   "\"a.b.c.d/len\", e.g. \"10.0.0.1/24\""
+#define LOADER_EXPECT_ADDR     "a dotted quad \"a.b.c.d\", e.g. \"10.0.0.1\""
+#define LOADER_EXPECT_MAC      "six hex pairs separated by ':', e.g. \"02:00:00:00:00:01\""
+#define LOADER_EXPECT_DURATION "a duration such as \"1.5ms\" (a number and a unit: ns, us, ms or s)"
+#define LOADER_EXPECT_BITRATE                                                                      \
+    "a bit rate such as \"100Mbps\" (a number and a unit: bps, kbps, Mbps or Gbps)"
+#define LOADER_EXPECT_ENDPOINT "an endpoint: \"device\" or \"device.interface\", e.g. \"r1.eth0\""
+
+/* A link end as read in pass A: its node, its device, and the interface or
+ * port name after the last '.', or NULL for a bare device name. */
+typedef struct loader__end {
+    const cJSON *node;
+    size_t dev;
+    const char *ifname; /* borrowed from the cJSON tree */
+    size_t iface;       /* resolved in pass C or D */
+} loader__end;
+
+typedef struct loader__link {
+    loader__end end[2];
+} loader__link;
+
+/* What the loader keeps per device beside the model. */
+typedef struct loader__dev {
+    const cJSON *node;     /* the device's object */
+    bool ports_given;      /* switches and hubs: "ports" was present */
+    size_t mentions;       /* link ends that name this device */
+    size_t next_free;      /* pass D: no free port below this index */
+    const cJSON **claimed; /* per interface: the link end that took it, or NULL */
+    strmap *iface_names;   /* interface name -> index, for devices with many */
+} loader__dev;
+
+/* Where an address was first seen, for "already the address of A.eth0". */
+typedef struct loader__holder {
+    uint32_t dev;
+    uint32_t iface;
+    const cJSON *node; /* the "mac"/"ip" value, or NULL for a default MAC */
+} loader__holder;
+
+typedef struct loader {
+    const char *source;
+    const char *text; /* the JSON text, byte order mark removed */
+    size_t len;
+    cJSON *root;
+    ns_error *err;
+    int code; /* the NS_ERR_* of the first error reported */
+    model_topology *t;
+    loader__dev *devs; /* t->n_devices entries */
+    strmap *names;     /* device name -> index; keys are the model's names */
+    u64map *macs;      /* MAC -> loader__holder */
+    u64map *ips;       /* IPv4 -> loader__holder */
+    loader__link *links;
+} loader;
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static char *loader__strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static const cJSON *loader__member(const cJSON *obj, const char *key) {
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static size_t loader__count(const cJSON *node) {
+    size_t n = 0;
+    for (const cJSON *c = node->child; c; c = c->next)
+        n++;
+    return n;
+}
+
+/* Appends printf-style text to buf[cap] at *used, never overflowing. */
+static void loader__append(char *buf, size_t cap, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void loader__append(char *buf, size_t cap, size_t *used, const char *fmt, ...) {
+    if (*used >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + *used, cap - *used, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *used = *used + (size_t)n < cap ? *used + (size_t)n : cap - 1;
+}
+
+/* Writes `s` as a JSON string literal into buf[cap], cutting long text with
+ * "..." (never inside a UTF-8 sequence). */
+static void loader__quote(const char *s, char *buf, size_t cap) {
+    size_t used = 0, limit = 60;
+    loader__append(buf, cap, &used, "\"");
+    size_t n = strlen(s);
+    size_t shown = n <= limit ? n : limit - 3;
+    while (shown < n && shown > 0 && ((unsigned char)s[shown] & 0xc0) == 0x80)
+        shown--;
+    for (size_t i = 0; i < shown; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            loader__append(buf, cap, &used, "\\%c", c);
+        else if (c == '\n')
+            loader__append(buf, cap, &used, "\\n");
+        else if (c == '\t')
+            loader__append(buf, cap, &used, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            loader__append(buf, cap, &used, "\\u%04x", c);
+        else
+            loader__append(buf, cap, &used, "%c", c);
+    }
+    loader__append(buf, cap, &used, "%s\"", shown < n ? "..." : "");
+}
+
+/* ---- positions and paths (error path only) ------------------------------- */
+
+/* Pre-order search for `target`; fills chain[0..*depth) with the nodes from
+ * the root down to it and counts the nodes before it into *index. */
+static bool loader__find(const cJSON *node, const cJSON *target, const cJSON **chain, int level,
+                         int *depth, size_t *index) {
+    if (level > LOADER_MAX_DEPTH + 1)
+        return false;
+    chain[level] = node;
+    if (node == target) {
+        *depth = level + 1;
+        return true;
+    }
+    (*index)++;
+    for (const cJSON *c = node->child; c; c = c->next)
+        if (loader__find(c, target, chain, level + 1, depth, index))
+            return true;
+    return false;
+}
+
+/* A key can be written after a dot unless it is empty or holds a character
+ * that would make the path ambiguous. */
+static bool loader__plain_key(const char *k) {
+    if (!*k)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+        if (*p <= ' ' || *p == '.' || *p == '[' || *p == ']' || *p == '"' || *p == '\\' ||
+            *p == 0x7f)
+            return false;
+    return true;
+}
+
+/* Writes the JSON path of `node` into buf[cap] and returns its pre-order
+ * number (0 for the root). */
+static size_t loader__path(const loader *ld, const cJSON *node, char *buf, size_t cap) {
+    const cJSON *chain[LOADER_MAX_DEPTH + 3];
+    int depth = 0;
+    size_t index = 0;
+    size_t used = 0;
+    buf[0] = '\0';
+    if (!loader__find(ld->root, node, chain, 0, &depth, &index) || depth <= 1) {
+        loader__append(buf, cap, &used, "(top level)");
+        return depth == 1 ? 0 : index;
+    }
+    for (int i = 1; i < depth; i++) {
+        const cJSON *parent = chain[i - 1], *n = chain[i];
+        if (cJSON_IsArray(parent)) {
+            size_t k = 0;
+            for (const cJSON *c = parent->child; c && c != n; c = c->next)
+                k++;
+            loader__append(buf, cap, &used, "[%zu]", k);
+        } else if (loader__plain_key(n->string)) {
+            loader__append(buf, cap, &used, "%s%s", i > 1 ? "." : "", n->string);
+        } else {
+            char q[96];
+            loader__quote(n->string, q, sizeof q);
+            loader__append(buf, cap, &used, "[%s]", q);
+        }
+    }
+    return index;
+}
+
+/* Writes how `node` looks in the file: a quoted string, a number as written,
+ * true/false/null, or {...} / [...] for containers. */
+static void loader__value_text(const loader *ld, const cJSON *node, char *buf, size_t cap) {
+    if (cJSON_IsString(node)) {
+        loader__quote(node->valuestring, buf, cap);
+    } else if (cJSON_IsNumber(node)) {
+        char path[16];
+        size_t index = loader__path(ld, node, path, sizeof path);
+        size_t off = json_pos_value_offset(ld->text, ld->len, index, false);
+        size_t n = 0;
+        while (off + n < ld->len && n < 40 && strchr("0123456789+-.eE", ld->text[off + n]))
+            n++;
+        snprintf(buf, cap, "%.*s", (int)n, ld->text + off);
+    } else if (cJSON_IsTrue(node)) {
+        snprintf(buf, cap, "true");
+    } else if (cJSON_IsFalse(node)) {
+        snprintf(buf, cap, "false");
+    } else if (cJSON_IsNull(node)) {
+        snprintf(buf, cap, "null");
+    } else if (cJSON_IsObject(node)) {
+        snprintf(buf, cap, node->child ? "{...}" : "{}");
+    } else {
+        snprintf(buf, cap, node->child ? "[...]" : "[]");
+    }
+}
+
+static const char *loader__type_desc(const cJSON *node) {
+    if (cJSON_IsString(node))
+        return "a string";
+    if (cJSON_IsNumber(node))
+        return "a number";
+    if (cJSON_IsObject(node))
+        return "an object";
+    if (cJSON_IsArray(node))
+        return "an array";
+    if (cJSON_IsBool(node))
+        return "a boolean";
+    return "JSON null";
+}
+
+static int loader__vfail(loader *ld, const cJSON *pos, bool at_key, const cJSON *path_node,
+                         const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+/* Reports "SOURCE:LINE:COL: PATH: message": the position is that of `pos`
+ * (its key when at_key), the path that of `path_node`. Returns NS_ERR_INPUT. */
+static int loader__vfail(loader *ld, const cJSON *pos, bool at_key, const cJSON *path_node,
+                         const char *fmt, va_list ap) {
+    char msg[900], path[400], scratch[8];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t index = loader__path(ld, pos, scratch, sizeof scratch);
+    loader__path(ld, path_node, path, sizeof path);
+    size_t off = json_pos_value_offset(ld->text, ld->len, index, at_key);
+    size_t line, col;
+    json_pos_line_col(ld->text, ld->len, off, &line, &col);
+    ld->code = NS_ERR_INPUT;
+    return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: %s: %s", ld->source, line, col, path,
+                        msg);
+}
+
+static int loader__fail(loader *ld, const cJSON *node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* An error about the value `node`, at its position and path. */
+static int loader__fail(loader *ld, const cJSON *node, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = loader__vfail(ld, node, false, node, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int loader__fail_key(loader *ld, const cJSON *member, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* An error about the key of `member`: at the key, with the object's path. */
+static int loader__fail_key(loader *ld, const cJSON *member, const char *fmt, ...) {
+    const cJSON *chain[LOADER_MAX_DEPTH + 3];
+    int depth = 0;
+    size_t index = 0;
+    const cJSON *parent = ld->root;
+    if (loader__find(ld->root, member, chain, 0, &depth, &index) && depth >= 2)
+        parent = chain[depth - 2];
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = loader__vfail(ld, member, true, parent, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int loader__nomem(loader *ld) {
+    ld->code = NS_ERR_NOMEM;
+    return ns_error_set(ld->err, NS_ERR_NOMEM, "%s: out of memory", ld->source);
+}
+
+/* "<value> is <type>; expected <expected>". */
+static int loader__type_error(loader *ld, const cJSON *node, const char *expected) {
+    char v[96];
+    loader__value_text(ld, node, v, sizeof v);
+    return loader__fail(ld, node, "%s is %s; expected %s", v, loader__type_desc(node), expected);
+}
+
+/* "missing key "k"; expected ...", at the enclosing object. */
+static int loader__missing(loader *ld, const cJSON *obj, const char *key, const char *expected) {
+    return loader__fail(ld, obj, "missing key \"%s\"; expected %s", key, expected);
+}
+
+/* ---- did you mean ------------------------------------------------------- */
+
+static unsigned char loader__fold(unsigned char c) {
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Optimal string alignment distance (edits, with adjacent swaps), ignoring
+ * ASCII case; SIZE_MAX for words longer than 64 bytes. */
+static size_t loader__distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return SIZE_MAX;
+    size_t rows[3][65];
+    size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned char ca = loader__fold((unsigned char)a[i - 1]);
+            unsigned char cb = loader__fold((unsigned char)b[j - 1]);
+            size_t best = prev[j - 1] + (ca != cb);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && ca == loader__fold((unsigned char)b[j - 2]) &&
+                loader__fold((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
+        }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb];
+}
+
+/* Whether `cand` is close enough to `word` to suggest: at most a third of the
+ * longer word's letters wrong, and at most 3. */
+static bool loader__close(const char *word, const char *cand, size_t *dist) {
+    size_t la = strlen(word), lb = strlen(cand);
+    size_t longer = la > lb ? la : lb;
+    if ((la > lb ? la - lb : lb - la) > 3)
+        return false;
+    size_t d = loader__distance(word, cand);
+    if (d == SIZE_MAX || d > 3 || d * 3 > longer + 1)
+        return false;
+    *dist = d;
+    return true;
+}
+
+/* The closest of cands[0..n) to `word`, or NULL. Ties go to the first. */
+static const char *loader__suggest(const char *word, const char *const *cands, size_t n) {
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX, d;
+    for (size_t i = 0; i < n; i++)
+        if (loader__close(word, cands[i], &d) && d < best_d) {
+            best = cands[i];
+            best_d = d;
+        }
+    return best;
+}
+
+/* Writes "\"a\", \"b\" or \"c\"" (at most LOADER_LIST_MAX, then "...") into
+ * buf[cap]; each item is prefix + cands[i]. */
+static void loader__list(const char *const *cands, size_t n, const char *prefix, const char *last,
+                         char *buf, size_t cap) {
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i == LOADER_LIST_MAX) {
+            loader__append(buf, cap, &used, ", ... (%zu in all)", n);
+            break;
+        }
+        char q[96], item[160];
+        snprintf(item, sizeof item, "%s%s", prefix, cands[i]);
+        loader__quote(item, q, sizeof q);
+        const char *sep = i == 0 ? "" : (i + 1 == n ? last : ", ");
+        loader__append(buf, cap, &used, "%s%s", sep, q);
+    }
+}
+
+/* ---- generic checks ----------------------------------------------------- */
+
+typedef struct loader__hint {
+    const char *key;
+    const char *text; /* what follows `unknown key "k"` */
+} loader__hint;
+
+/* Every key of `obj` must be in keys[0..n); hints explain common mistakes. */
+static int loader__check_keys(loader *ld, const cJSON *obj, const char *const *keys, size_t n,
+                              const loader__hint *hints) {
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        bool known = false;
+        for (size_t i = 0; i < n && !known; i++)
+            known = strcmp(c->string, keys[i]) == 0;
+        if (known)
+            continue;
+        char q[96];
+        loader__quote(c->string, q, sizeof q);
+        for (const loader__hint *h = hints; h && h->key; h++)
+            if (strcmp(h->key, c->string) == 0)
+                return loader__fail_key(ld, c, "unknown key %s %s", q, h->text);
+        const char *s = loader__suggest(c->string, keys, n);
+        if (s)
+            return loader__fail_key(ld, c, "unknown key %s; did you mean \"%s\"?", q, s);
+        char list[512];
+        loader__list(keys, n, "", " or ", list, sizeof list);
+        return loader__fail_key(ld, c, "unknown key %s; expected one of %s", q, list);
+    }
+    return 0;
+}
+
+/* Reports key `second` of an object as a duplicate of `first`. */
+static int loader__duplicate(loader *ld, const cJSON *first, const cJSON *second) {
+    char q[96], scratch[8];
+    loader__quote(second->string, q, sizeof q);
+    size_t index = loader__path(ld, first, scratch, sizeof scratch);
+    size_t off = json_pos_value_offset(ld->text, ld->len, index, true);
+    size_t line, col;
+    json_pos_line_col(ld->text, ld->len, off, &line, &col);
+    return loader__fail_key(
+        ld, second, "duplicate key %s (first at %zu:%zu); expected each key once", q, line, col);
+}
+
+/* Finds duplicate keys in every object, reporting the first in text order:
+ * each member is checked against its earlier siblings before its own value
+ * is searched. Large objects use a strmap of their keys. */
+static int loader__check_duplicates(loader *ld, const cJSON *node) {
+    if (!cJSON_IsObject(node)) {
+        for (const cJSON *c = node->child; c; c = c->next)
+            if (loader__check_duplicates(ld, c) != 0)
+                return NS_ERR_INPUT;
+        return 0;
+    }
+    size_t n = loader__count(node);
+    strmap *seen = n > 16 ? strmap_new() : NULL;
+    if (n > 16 && !seen)
+        return loader__nomem(ld);
+    int rc = 0, i = 0;
+    for (const cJSON *c = node->child; c && rc == 0; c = c->next, i++) {
+        const cJSON *first = NULL;
+        if (seen) {
+            if (!strmap_put(seen, c->string, i)) {
+                int k = strmap_get(seen, c->string);
+                first = node->child;
+                while (k-- > 0)
+                    first = first->next;
+            }
+        } else {
+            for (const cJSON *e = node->child; e != c && !first; e = e->next)
+                if (strcmp(e->string, c->string) == 0)
+                    first = e;
+        }
+        if (first)
+            rc = loader__duplicate(ld, first, c);
+        else
+            rc = loader__check_duplicates(ld, c);
+    }
+    strmap_free(seen);
+    return rc;
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+/* An integer lo..hi. */
+static int loader__int(loader *ld, const cJSON *node, long long lo, long long hi, long long *out) {
+    char expected[96], v[96];
+    snprintf(expected, sizeof expected, "an integer from %lld to %lld", lo, hi);
+    if (!cJSON_IsNumber(node))
+        return loader__type_error(ld, node, expected);
+    double d = node->valuedouble;
+    loader__value_text(ld, node, v, sizeof v);
+    if (!(d >= -9.0e18 && d <= 9.0e18))
+        return loader__fail(ld, node, "%s is out of range; expected %s", v, expected);
+    long long x = (long long)d;
+    if ((double)x != d)
+        return loader__fail(ld, node, "%s is not an integer; expected %s", v, expected);
+    if (x < lo || x > hi)
+        return loader__fail(ld, node, "%s is out of range; expected %s", v, expected);
+    *out = x;
+    return 0;
+}
+
+/* An optional integer member: leaves *out alone when absent. */
+static int loader__opt_u32(loader *ld, const cJSON *obj, const char *key, long long lo,
+                           long long hi, uint32_t *out) {
+    const cJSON *n = loader__member(obj, key);
+    long long x = 0;
+    if (!n)
+        return 0;
+    if (loader__int(ld, n, lo, hi, &x) != 0)
+        return NS_ERR_INPUT;
+    *out = (uint32_t)x;
+    return 0;
+}
+
+static int loader__string(loader *ld, const cJSON *node, const char *expected, const char **out) {
+    if (!cJSON_IsString(node))
+        return loader__type_error(ld, node, expected);
+    *out = node->valuestring;
+    return 0;
+}
+
+static int loader__duration(loader *ld, const cJSON *node, bool positive, uint64_t *out) {
+    const char *s = NULL;
+    char v[96];
+    uint64_t ns = 0;
+    if (loader__string(ld, node, LOADER_EXPECT_DURATION, &s) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, node, v, sizeof v);
+    if (units_parse_duration(s, &ns) != 0)
+        return loader__fail(ld, node, "%s is not a duration; expected %s", v,
+                            LOADER_EXPECT_DURATION);
+    if (positive && ns == 0)
+        return loader__fail(ld, node, "%s is zero; expected a duration above zero, e.g. \"1s\"", v);
+    *out = ns;
+    return 0;
+}
+
+/* An optional duration member: leaves *out alone when absent. */
+static int loader__opt_duration(loader *ld, const cJSON *obj, const char *key, bool positive,
+                                uint64_t *out) {
+    const cJSON *n = loader__member(obj, key);
+    return n ? loader__duration(ld, n, positive, out) : 0;
+}
+
+static int loader__bitrate(loader *ld, const cJSON *node, uint64_t *out) {
+    const char *s = NULL;
+    char v[96];
+    if (loader__string(ld, node, LOADER_EXPECT_BITRATE, &s) != 0)
+        return NS_ERR_INPUT;
+    if (units_parse_bitrate(s, out) != 0) {
+        loader__value_text(ld, node, v, sizeof v);
+        return loader__fail(ld, node, "%s is not a bit rate above zero; expected %s", v,
+                            LOADER_EXPECT_BITRATE);
+    }
+    return 0;
+}
+
+/* A plain dotted quad (gateway, via, ping target). */
+static int loader__addr(loader *ld, const cJSON *node, ipv4_addr *out) {
+    const char *s = NULL;
+    char v[96];
+    ipv4_addr a = 0;
+    int len = 0;
+    if (loader__string(ld, node, LOADER_EXPECT_ADDR, &s) != 0)
+        return NS_ERR_INPUT;
+    if (ipv4_parse(s, out) == 0)
+        return 0;
+    loader__value_text(ld, node, v, sizeof v);
+    if (ipv4_parse_prefix(s, &a, &len) == 0)
+        return loader__fail(ld, node,
+                            "%s has a prefix length; expected a plain address, e.g. \"%.*s\"", v,
+                            (int)(strchr(s, '/') - s), s);
+    return loader__fail(ld, node, "%s is not an IPv4 address; expected %s", v, LOADER_EXPECT_ADDR);
+}
+
+/* "a.b.c.d/len" (interface addresses, route destinations). */
+static int loader__prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int *len) {
+    const char *s = NULL;
+    char v[96];
+    ipv4_addr a = 0;
+    if (loader__string(ld, node, LOADER_EXPECT_PREFIX, &s) != 0)
+        return NS_ERR_INPUT;
+    if (ipv4_parse_prefix(s, addr, len) == 0)
+        return 0;
+    loader__value_text(ld, node, v, sizeof v);
+    if (ipv4_parse(s, &a) == 0)
+        return loader__fail(
+            ld, node, "%s has no prefix length; expected \"%s/len\", e.g. \"%s/24\"", v, s, s);
+    return loader__fail(ld, node, "%s is not an IPv4 address with a prefix length; expected %s", v,
+                        LOADER_EXPECT_PREFIX);
+}
+
+/* ---- devices: interfaces, addresses ------------------------------------- */
+
+static const char *loader__iface_label(const loader *ld, uint32_t dev, uint32_t iface, char *buf,
+                                       size_t cap) {
+    const model_device *d = &ld->t->devices[dev];
+    snprintf(buf, cap, "%s.%s", d->name, d->ifaces[iface].name);
+    return buf;
+}
+
+/* Registers the MAC of devices[dev].ifaces[iface]; `node` is its "mac" value
+ * or NULL for a default. Two holders of one MAC are an error at whichever of
+ * them was written in the file. */
+static int loader__add_mac(loader *ld, size_t dev, size_t iface, const cJSON *node) {
+    mac_addr mac = ld->t->devices[dev].ifaces[iface].mac;
+    bool created = false;
+    loader__holder *h = u64map_put(ld->macs, mac_to_u64(mac), &created);
+    if (created) {
+        *h = (loader__holder){(uint32_t)dev, (uint32_t)iface, node};
+        return 0;
+    }
+    char label[300], v[96];
+    loader__iface_label(ld, h->dev, h->iface, label, sizeof label);
+    if (node) {
+        loader__value_text(ld, node, v, sizeof v);
+        return loader__fail(ld, node,
+                            "%s is already the MAC of %s%s; expected a MAC no other interface has",
+                            v, label, h->node ? "" : " (its default)");
+    }
+    /* This default collides with an earlier explicit MAC: report that one. */
+    char mine[300];
+    loader__iface_label(ld, (uint32_t)dev, (uint32_t)iface, mine, sizeof mine);
+    loader__value_text(ld, h->node, v, sizeof v);
+    return loader__fail(ld, h->node,
+                        "%s is also the default MAC of %s; expected a MAC no other interface has "
+                        "(defaults are 02:DD:DD:DD:II:II by device and interface number)",
+                        v, mine);
+}
+
+/* The default MAC 02:DD:DD:DD:II:II of device number d and interface number
+ * i, both 1-based. */
+static mac_addr loader__default_mac(size_t d, size_t i) {
+    mac_addr m = {
+        {0x02, (uint8_t)(d >> 16), (uint8_t)(d >> 8), (uint8_t)d, (uint8_t)(i >> 8), (uint8_t)i}};
+    return m;
+}
+
+/* An interface's "mac" value (or the default when node is NULL). */
+static int loader__iface_mac(loader *ld, size_t dev, size_t iface, const cJSON *node) {
+    model_iface *f = &ld->t->devices[dev].ifaces[iface];
+    if (!node) {
+        f->mac = loader__default_mac(dev + 1, iface + 1);
+        return loader__add_mac(ld, dev, iface, NULL);
+    }
+    const char *s = NULL;
+    char v[96];
+    if (loader__string(ld, node, "a MAC address: " LOADER_EXPECT_MAC, &s) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, node, v, sizeof v);
+    if (mac_parse(s, &f->mac) != 0)
+        return loader__fail(ld, node, "%s is not a MAC address; expected %s", v, LOADER_EXPECT_MAC);
+    if (mac_is_multicast(f->mac))
+        return loader__fail(ld, node,
+                            "%s is a group (multicast) address; expected a unicast MAC, whose "
+                            "first byte is even, e.g. \"02:00:00:00:00:01\"",
+                            v);
+    if (mac_equal(f->mac, MAC_ZERO))
+        return loader__fail(ld, node,
+                            "%s is the all-zero address; expected a unicast MAC, e.g. "
+                            "\"02:00:00:00:00:01\"",
+                            v);
+    return loader__add_mac(ld, dev, iface, node);
+}
+
+/* An interface's "ip" value: a host address with its prefix length. */
+static int loader__iface_ip(loader *ld, size_t dev, size_t iface, const cJSON *node) {
+    model_iface *f = &ld->t->devices[dev].ifaces[iface];
+    ipv4_addr a = 0;
+    int len = 0;
+    char v[96], net[IPV4_TEXT_LEN], lo[IPV4_TEXT_LEN], hi[IPV4_TEXT_LEN];
+    if (loader__prefix(ld, node, &a, &len) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, node, v, sizeof v);
+    if (len == 0)
+        return loader__fail(ld, node, "%s has prefix length 0; expected a length from 1 to 32", v);
+    if (ipv4_is_loopback(a))
+        return loader__fail(ld, node,
+                            "%s is a loopback address; expected an address outside 127.0.0.0/8 "
+                            "(every device has loopback built in)",
+                            v);
+    if (ipv4_is_multicast(a))
+        return loader__fail(
+            ld, node, "%s is a multicast address (224.0.0.0/4); expected a unicast address", v);
+    if ((a >> 28) == 0xf)
+        return loader__fail(
+            ld, node, "%s is in the reserved range 240.0.0.0/4; expected a unicast address", v);
+    ipv4_addr mask = ipv4_netmask(len);
+    if (len <= 30 && ((a & ~mask) == 0 || (a & ~mask) == ~mask)) {
+        ipv4_format(a & mask, net);
+        ipv4_format((a & mask) + 1, lo);
+        ipv4_format((a | ~mask) - 1, hi);
+        return loader__fail(ld, node,
+                            "%s is the %s address of %s/%d; expected a host address from %s to %s",
+                            v, (a & ~mask) == 0 ? "network" : "broadcast", net, len, lo, hi);
+    }
+    f->has_ip = true;
+    f->ip = a;
+    f->prefix_len = len;
+    bool created = false;
+    loader__holder *h = u64map_put(ld->ips, a, &created);
+    if (!created) {
+        char label[300];
+        loader__iface_label(ld, h->dev, h->iface, label, sizeof label);
+        return loader__fail(ld, node,
+                            "%s is already the address of %s; expected an address no other "
+                            "interface has",
+                            v, label);
+    }
+    *h = (loader__holder){(uint32_t)dev, (uint32_t)iface, node};
+    return 0;
+}
+
+/* Interface names are written after a '.' in link endpoints, so they hold
+ * no '.'; keeping them to a small alphabet keeps traces readable. */
+static bool loader__iface_name_ok(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > 32)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* Allocates devices[dev].ifaces (n of them, zeroed). */
+static int loader__alloc_ifaces(loader *ld, size_t dev, size_t n) {
+    model_device *d = &ld->t->devices[dev];
+    d->ifaces = n ? calloc(n, sizeof *d->ifaces) : NULL;
+    if (n && !d->ifaces)
+        return loader__nomem(ld);
+    d->n_ifaces = n;
+    return 0;
+}
+
+/* The interfaces of a host or router: the short form ("ip", "mac": one
+ * interface eth0) or "interfaces". */
+static int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *ip = loader__member(obj, "ip"), *mac = loader__member(obj, "mac");
+    const cJSON *ifs = loader__member(obj, "interfaces");
+    static const char *const iface_keys[] = {"ip", "mac"};
+    if (ifs && (ip || mac))
+        return loader__fail(
+            ld, ifs,
+            "\"interfaces\" is given together with \"%s\"; expected either \"ip\" "
+            "(and \"mac\") for a single interface eth0, or \"interfaces\", not both",
+            ip ? "ip" : "mac");
+    if (!ifs) {
+        if (d->type == DEVICE_ROUTER)
+            return loader__missing(ld, obj, "interfaces",
+                                   "\"interfaces\": {\"eth0\": {\"ip\": \"10.0.0.1/24\"}, ...}");
+        if (loader__alloc_ifaces(ld, dev, 1) != 0)
+            return NS_ERR_NOMEM;
+        if (!(d->ifaces[0].name = loader__strdup("eth0")))
+            return loader__nomem(ld);
+        if (loader__iface_mac(ld, dev, 0, mac) != 0)
+            return NS_ERR_INPUT;
+        return ip ? loader__iface_ip(ld, dev, 0, ip) : 0;
+    }
+    const char *example = "an object of interfaces, e.g. {\"eth0\": {\"ip\": \"10.0.0.1/24\"}}";
+    if (!cJSON_IsObject(ifs))
+        return loader__type_error(ld, ifs, example);
+    size_t n = loader__count(ifs);
+    if (n == 0)
+        return loader__fail(ld, ifs, "{} has no interfaces; expected %s", example);
+    if (n > LOADER_MAX_IFACES)
+        return loader__fail(ld, ifs, "{...} has %zu interfaces; expected at most %d", n,
+                            LOADER_MAX_IFACES);
+    if (loader__alloc_ifaces(ld, dev, n) != 0)
+        return NS_ERR_NOMEM;
+    size_t i = 0;
+    for (const cJSON *f = ifs->child; f; f = f->next, i++) {
+        char q[96];
+        if (!loader__iface_name_ok(f->string)) {
+            loader__quote(f->string, q, sizeof q);
+            return loader__fail_key(ld, f,
+                                    "%s is not an interface name; expected 1 to 32 letters, "
+                                    "digits, '-' or '_', e.g. \"eth0\"",
+                                    q);
+        }
+        if (!(d->ifaces[i].name = loader__strdup(f->string)))
+            return loader__nomem(ld);
+        if (!cJSON_IsObject(f))
+            return loader__type_error(ld, f, "an object such as {\"ip\": \"10.0.0.1/24\"}");
+        if (loader__check_keys(ld, f, iface_keys, 2, NULL) != 0)
+            return NS_ERR_INPUT;
+        if (loader__iface_mac(ld, dev, i, loader__member(f, "mac")) != 0)
+            return NS_ERR_INPUT;
+        const cJSON *fip = loader__member(f, "ip");
+        if (fip && loader__iface_ip(ld, dev, i, fip) != 0)
+            return NS_ERR_INPUT;
+    }
+    return 0;
+}
+
+/* The index of interface `name` of device `dev`, or -1. Devices with many
+ * interfaces get a name map on first use, so look-ups stay O(1). */
+static long loader__iface_index(loader *ld, size_t dev, const char *name) {
+    model_device *d = &ld->t->devices[dev];
+    loader__dev *x = &ld->devs[dev];
+    if (d->n_ifaces > LOADER_IFACE_MAP_MIN) {
+        if (!x->iface_names) {
+            x->iface_names = strmap_new();
+            if (!x->iface_names)
+                return -2;
+            for (size_t i = 0; i < d->n_ifaces; i++)
+                strmap_put(x->iface_names, d->ifaces[i].name, (int)i);
+        }
+        return strmap_get(x->iface_names, name);
+    }
+    for (size_t i = 0; i < d->n_ifaces; i++)
+        if (strcmp(d->ifaces[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Writes "10.0.0.0/24 on eth0, 10.0.1.0/24 on eth1" (the addressed
+ * interfaces of `dev`, or only interface `only` when >= 0) into buf[cap];
+ * returns how many there are. */
+static size_t loader__subnets(const loader *ld, size_t dev, long only, char *buf, size_t cap) {
+    const model_device *d = &ld->t->devices[dev];
+    size_t used = 0, n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < d->n_ifaces; i++) {
+        const model_iface *f = &d->ifaces[i];
+        if (!f->has_ip || (only >= 0 && (size_t)only != i))
+            continue;
+        if (n == 6) {
+            loader__append(buf, cap, &used, ", ...");
+        } else if (n < 6) {
+            char net[IPV4_TEXT_LEN];
+            ipv4_format(f->ip & ipv4_netmask(f->prefix_len), net);
+            loader__append(buf, cap, &used, "%s%s/%d on %s", n ? ", " : "", net, f->prefix_len,
+                           f->name);
+        }
+        n++;
+    }
+    return n;
+}
+
+/* Whether `a` lies in the subnet of some addressed interface of `dev` (only
+ * interface `only` when >= 0). */
+static bool loader__in_subnets(const loader *ld, size_t dev, long only, ipv4_addr a) {
+    const model_device *d = &ld->t->devices[dev];
+    for (size_t i = 0; i < d->n_ifaces; i++) {
+        const model_iface *f = &d->ifaces[i];
+        if (f->has_ip && (only < 0 || (size_t)only == i) &&
+            ipv4_same_subnet(a, f->ip, f->prefix_len))
+            return true;
+    }
+    return false;
+}
+
+/* Whether `a` is one of the device's own addresses. */
+static bool loader__is_own(const loader *ld, size_t dev, ipv4_addr a) {
+    const model_device *d = &ld->t->devices[dev];
+    for (size_t i = 0; i < d->n_ifaces; i++)
+        if (d->ifaces[i].has_ip && d->ifaces[i].ip == a)
+            return true;
+    return false;
+}
+
+/* A next hop (gateway or route "via") must be another address inside one of
+ * the device's subnets (inside interface `only`'s when >= 0). */
+static int loader__check_next_hop(loader *ld, size_t dev, long only, const cJSON *node, ipv4_addr a,
+                                  const char *what) {
+    const model_device *d = &ld->t->devices[dev];
+    char v[96], subnets[400];
+    loader__value_text(ld, node, v, sizeof v);
+    if (loader__is_own(ld, dev, a))
+        return loader__fail(ld, node,
+                            "%s is %s's own address; expected the address of another device in "
+                            "its subnet, e.g. a router's",
+                            v, d->name);
+    size_t n = loader__subnets(ld, dev, only, subnets, sizeof subnets);
+    if (n == 0 && only >= 0)
+        return 0; /* an interface without an address: nothing to check against */
+    if (n == 0)
+        return loader__fail(ld, node,
+                            "%s cannot be reached: %s has no interface with an IP address; "
+                            "expected %s inside the subnet of one of its interfaces",
+                            v, d->name, what);
+    if (loader__in_subnets(ld, dev, only, a))
+        return 0;
+    return loader__fail(ld, node, "%s is outside every subnet of %s (%s); expected %s inside %s", v,
+                        d->name, subnets, what, n == 1 ? "it" : "one of them");
+}
+
+static int loader__gateway(loader *ld, size_t dev, const cJSON *obj) {
+    const cJSON *g = loader__member(obj, "gateway");
+    model_device *d = &ld->t->devices[dev];
+    if (!g)
+        return 0;
+    if (loader__addr(ld, g, &d->gateway) != 0)
+        return NS_ERR_INPUT;
+    if (loader__check_next_hop(ld, dev, -1, g, d->gateway, "a gateway") != 0)
+        return NS_ERR_INPUT;
+    d->has_gateway = true;
+    return 0;
+}
+
+/* Looks up the interface named by string `node`; did-you-mean otherwise. */
+static int loader__route_iface(loader *ld, size_t dev, const cJSON *node, long *out) {
+    const model_device *d = &ld->t->devices[dev];
+    const char *s = NULL;
+    if (loader__string(ld, node, "the name of one of the device's interfaces, e.g. \"eth0\"", &s) !=
+        0)
+        return NS_ERR_INPUT;
+    long i = loader__iface_index(ld, dev, s);
+    if (i == -2)
+        return loader__nomem(ld);
+    if (i >= 0) {
+        *out = i;
+        return 0;
+    }
+    const char **names = malloc(d->n_ifaces * sizeof *names);
+    if (!names)
+        return loader__nomem(ld);
+    for (size_t k = 0; k < d->n_ifaces; k++)
+        names[k] = d->ifaces[k].name;
+    char v[96], list[512];
+    loader__value_text(ld, node, v, sizeof v);
+    const char *sug = loader__suggest(s, names, d->n_ifaces);
+    loader__list(names, d->n_ifaces, "", " or ", list, sizeof list);
+    free(names);
+    if (sug)
+        return loader__fail(ld, node, "%s is not an interface of %s; did you mean \"%s\"?", v,
+                            d->name, sug);
+    return loader__fail(ld, node, "%s is not an interface of %s; expected %s", v, d->name, list);
+}
+
+static int loader__route(loader *ld, size_t dev, const cJSON *node, model_route *r) {
+    static const char *const keys[] = {"to", "via", "interface", "metric"};
+    if (!cJSON_IsObject(node))
+        return loader__type_error(
+            ld, node, "a route such as {\"to\": \"10.0.3.0/24\", \"via\": \"10.0.2.2\"}");
+    if (loader__check_keys(ld, node, keys, 4, NULL) != 0)
+        return NS_ERR_INPUT;
+    const cJSON *to = loader__member(node, "to"), *via = loader__member(node, "via");
+    const cJSON *ifn = loader__member(node, "interface");
+    if (!to)
+        return loader__missing(ld, node, "to",
+                               "\"to\": a destination network, e.g. \"10.0.3.0/24\"");
+    if (loader__prefix(ld, to, &r->dst, &r->prefix_len) != 0)
+        return NS_ERR_INPUT;
+    ipv4_addr mask = ipv4_netmask(r->prefix_len);
+    if (r->dst & ~mask) {
+        char v[96], net[IPV4_TEXT_LEN];
+        loader__value_text(ld, to, v, sizeof v);
+        ipv4_format(r->dst & mask, net);
+        return loader__fail(ld, to, "%s has host bits set; expected the network address \"%s/%d\"",
+                            v, net, r->prefix_len);
+    }
+    r->iface = -1;
+    if (ifn) {
+        long i = -1;
+        if (loader__route_iface(ld, dev, ifn, &i) != 0)
+            return NS_ERR_INPUT;
+        r->iface = (int)i;
+    }
+    if (!via && !ifn)
+        return loader__missing(ld, node, "via",
+                               "a next hop \"via\": \"a.b.c.d\", or an \"interface\" for a "
+                               "directly connected network");
+    if (via) {
+        if (loader__addr(ld, via, &r->via) != 0)
+            return NS_ERR_INPUT;
+        if (loader__check_next_hop(ld, dev, r->iface, via, r->via, "a next hop") != 0)
+            return NS_ERR_INPUT;
+        r->has_via = true;
+    }
+    return loader__opt_u32(ld, node, "metric", 0, 65535, &r->metric);
+}
+
+static int loader__routes(loader *ld, size_t dev, const cJSON *obj) {
+    const cJSON *routes = loader__member(obj, "routes");
+    model_device *d = &ld->t->devices[dev];
+    if (!routes)
+        return 0;
+    if (!cJSON_IsArray(routes))
+        return loader__type_error(ld, routes,
+                                  "an array of routes, e.g. [{\"to\": \"0.0.0.0/0\", \"via\": "
+                                  "\"10.0.0.254\"}]");
+    size_t n = loader__count(routes);
+    if (n == 0)
+        return 0;
+    if (!(d->routes = calloc(n, sizeof *d->routes)))
+        return loader__nomem(ld);
+    for (const cJSON *r = routes->child; r; r = r->next) {
+        if (loader__route(ld, dev, r, &d->routes[d->n_routes]) != 0)
+            return NS_ERR_INPUT;
+        d->n_routes++;
+    }
+    return 0;
+}
+
+/* ttl and the ARP options shared by hosts and routers. */
+static int loader__stack_options(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    uint32_t ttl = 64;
+    d->arp_timeout_ns = 60000000000ull;
+    d->arp_retry_ns = 1000000000ull;
+    d->arp_retries = 3;
+    d->arp_queue = 3;
+    if (loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0 ||
+        loader__opt_duration(ld, obj, "arp_timeout", false, &d->arp_timeout_ns) != 0 ||
+        loader__opt_duration(ld, obj, "arp_retry", true, &d->arp_retry_ns) != 0 ||
+        loader__opt_u32(ld, obj, "arp_retries", 1, 100, &d->arp_retries) != 0 ||
+        loader__opt_u32(ld, obj, "arp_queue", 0, 10000, &d->arp_queue) != 0)
+        return NS_ERR_INPUT;
+    d->ttl = (uint8_t)ttl;
+    return 0;
+}
+
+/* Names and default MACs for ports p1..pN of a switch or hub. */
+static int loader__make_ports(loader *ld, size_t dev, size_t n) {
+    if (loader__alloc_ifaces(ld, dev, n) != 0)
+        return NS_ERR_NOMEM;
+    model_device *d = &ld->t->devices[dev];
+    for (size_t i = 0; i < n; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "p%zu", i + 1);
+        if (!(d->ifaces[i].name = loader__strdup(name)))
+            return loader__nomem(ld);
+        if (loader__iface_mac(ld, dev, i, NULL) != 0)
+            return NS_ERR_INPUT;
+    }
+    return 0;
+}
+
+static const char *const loader__type_names[] = {"host", "hub", "switch", "router"};
+static const device_type loader__types[] = {DEVICE_HOST, DEVICE_HUB, DEVICE_SWITCH, DEVICE_ROUTER};
+
+static const char *const loader__host_keys[] = {
+    "type", "ip",          "mac",       "interfaces",  "gateway",  "routes",
+    "ttl",  "arp_timeout", "arp_retry", "arp_retries", "arp_queue"};
+static const char *const loader__router_keys[] = {
+    "type", "interfaces", "routes", "ttl", "arp_timeout", "arp_retry", "arp_retries", "arp_queue"};
+static const char *const loader__switch_keys[] = {"type", "ports", "mac_aging"};
+static const char *const loader__hub_keys[] = {"type", "ports"};
+
+static const loader__hint loader__router_hints[] = {
+    {"gateway", "(a router has no gateway); expected a default route instead: \"routes\": "
+                "[{\"to\": \"0.0.0.0/0\", \"via\": \"a.b.c.d\"}]"},
+    {"ip", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
+           "\"10.0.0.1/24\"}, ...}"},
+    {"mac", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
+            "\"02:00:00:00:00:01\"}, ...}"},
+    {NULL, NULL}};
+static const loader__hint loader__switch_hints[] = {
+    {"ip", "(a switch has no IP address; hosts and routers do); expected one of \"type\", "
+           "\"ports\" or \"mac_aging\""},
+    {"gateway", "(a switch has no IP address; hosts and routers do); expected one of \"type\", "
+                "\"ports\" or \"mac_aging\""},
+    {NULL, NULL}};
+static const loader__hint loader__hub_hints[] = {
+    {"mac_aging", "(a hub learns no addresses, it repeats every frame); expected one of \"type\" "
+                  "or \"ports\""},
+    {"ip", "(a hub has no IP address; hosts and routers do); expected one of \"type\" or "
+           "\"ports\""},
+    {NULL, NULL}};
+
+static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    if (!cJSON_IsObject(obj))
+        return loader__type_error(ld, obj, "a device object such as {\"type\": \"host\"}");
+    const cJSON *type = loader__member(obj, "type");
+    char list[256], v[96];
+    loader__list(loader__type_names, 4, "", " or ", list, sizeof list);
+    if (!type) {
+        char expected[300];
+        snprintf(expected, sizeof expected, "\"type\": %s", list);
+        return loader__missing(ld, obj, "type", expected);
+    }
+    const char *s = NULL;
+    char expected[300];
+    snprintf(expected, sizeof expected, "a device type: %s", list);
+    if (loader__string(ld, type, expected, &s) != 0)
+        return NS_ERR_INPUT;
+    size_t k = 0;
+    while (k < 4 && strcmp(s, loader__type_names[k]) != 0)
+        k++;
+    if (k == 4) {
+        loader__value_text(ld, type, v, sizeof v);
+        const char *sug = loader__suggest(s, loader__type_names, 4);
+        if (sug)
+            return loader__fail(ld, type, "%s is not a device type; did you mean \"%s\"?", v, sug);
+        return loader__fail(ld, type, "%s is not a device type; expected %s", v, list);
+    }
+    d->type = loader__types[k];
+    switch (d->type) {
+    case DEVICE_HOST:
+        if (loader__check_keys(ld, obj, loader__host_keys, 11, NULL) != 0 ||
+            loader__ifaces(ld, dev, obj) != 0 || loader__gateway(ld, dev, obj) != 0 ||
+            loader__routes(ld, dev, obj) != 0 || loader__stack_options(ld, dev, obj) != 0)
+            return NS_ERR_INPUT;
+        return 0;
+    case DEVICE_ROUTER:
+        if (loader__check_keys(ld, obj, loader__router_keys, 8, loader__router_hints) != 0 ||
+            loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
+            loader__stack_options(ld, dev, obj) != 0)
+            return NS_ERR_INPUT;
+        return 0;
+    case DEVICE_SWITCH:
+    case DEVICE_HUB: {
+        bool sw = d->type == DEVICE_SWITCH;
+        if (loader__check_keys(ld, obj, sw ? loader__switch_keys : loader__hub_keys, sw ? 3 : 2,
+                               sw ? loader__switch_hints : loader__hub_hints) != 0)
+            return NS_ERR_INPUT;
+        if (sw) {
+            d->mac_aging_ns = 300000000000ull;
+            if (loader__opt_duration(ld, obj, "mac_aging", false, &d->mac_aging_ns) != 0)
+                return NS_ERR_INPUT;
+        }
+        const cJSON *ports = loader__member(obj, "ports");
+        if (!ports)
+            return 0; /* one port per link end naming it, made after pass A */
+        long long n = 0;
+        if (loader__int(ld, ports, 1, LOADER_MAX_IFACES, &n) != 0)
+            return NS_ERR_INPUT;
+        ld->devs[dev].ports_given = true;
+        return loader__make_ports(ld, dev, (size_t)n);
+    }
+    }
+    return 0;
+}
+
+/* Device names are printed in traces and used in endpoints; any UTF-8 is
+ * fine except control characters. */
+static bool loader__device_name_ok(const char *s) {
+    if (!*s)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+static int loader__devices(loader *ld, const cJSON *root) {
+    const cJSON *devices = loader__member(root, "devices");
+    const char *example = "an object of devices, e.g. {\"A\": {\"type\": \"host\", \"ip\": "
+                          "\"10.0.0.1/24\"}}";
+    if (!devices)
+        return loader__missing(ld, root, "devices", example);
+    if (!cJSON_IsObject(devices))
+        return loader__type_error(ld, devices, example);
+    size_t n = loader__count(devices);
+    if (n == 0)
+        return loader__fail(ld, devices, "{} has no devices; expected %s", example);
+    if (n > LOADER_MAX_DEVICES)
+        return loader__fail(ld, devices, "{...} has %zu devices; expected at most %u", n,
+                            LOADER_MAX_DEVICES);
+    model_topology *t = ld->t;
+    t->devices = calloc(n, sizeof *t->devices);
+    ld->devs = calloc(n, sizeof *ld->devs);
+    if (!t->devices || !ld->devs)
+        return loader__nomem(ld);
+    t->n_devices = n;
+    size_t dev = 0;
+    for (const cJSON *c = devices->child; c; c = c->next, dev++) {
+        if (!loader__device_name_ok(c->string)) {
+            char q[96];
+            loader__quote(c->string, q, sizeof q);
+            return loader__fail_key(ld, c,
+                                    "%s is not a device name; expected a non-empty name without "
+                                    "control characters, e.g. \"A\"",
+                                    q);
+        }
+        if (!(t->devices[dev].name = loader__strdup(c->string)))
+            return loader__nomem(ld);
+        strmap_put(ld->names, t->devices[dev].name, (int)dev); /* keys are unique (step 2) */
+        ld->devs[dev].node = c;
+        if (loader__device(ld, dev, c) != 0)
+            return NS_ERR_INPUT;
+    }
+    return 0;
+}
+
+/* ---- links -------------------------------------------------------------- */
+
+/* The device named by the first n bytes of s, or -1. */
+static int loader__lookup_prefix(loader *ld, const char *s, size_t n) {
+    char small[128];
+    char *buf = n < sizeof small ? small : malloc(n + 1);
+    if (!buf)
+        return -2;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    int d = strmap_get(ld->names, buf);
+    if (buf != small)
+        free(buf);
+    return d;
+}
+
+/* Reports an endpoint (or "on") that names no device, with a suggestion
+ * from all device names, matching the whole text or the part before the
+ * last '.' (then suggesting "device.interface"). */
+static int loader__unknown_device(loader *ld, const cJSON *node, const char *s, bool dotted_ok,
+                                  const char *expected_fallback) {
+    const model_topology *t = ld->t;
+    const char *dot = dotted_ok ? strrchr(s, '.') : NULL;
+    char *prefix = NULL;
+    if (dot && dot != s && dot[1]) {
+        prefix = malloc((size_t)(dot - s) + 1);
+        if (!prefix)
+            return loader__nomem(ld);
+        memcpy(prefix, s, (size_t)(dot - s));
+        prefix[dot - s] = '\0';
+    }
+    const char *best = NULL;
+    bool best_dotted = false;
+    size_t best_d = SIZE_MAX, dist;
+    for (size_t i = 0; i < t->n_devices; i++) {
+        const char *name = t->devices[i].name;
+        if (loader__close(s, name, &dist) && dist < best_d) {
+            best = name;
+            best_d = dist;
+            best_dotted = false;
+        }
+        if (prefix && loader__close(prefix, name, &dist) && dist < best_d) {
+            best = name;
+            best_d = dist;
+            best_dotted = true;
+        }
+    }
+    free(prefix);
+    char v[96], sug[300];
+    loader__value_text(ld, node, v, sizeof v);
+    if (best) {
+        char text[300];
+        snprintf(text, sizeof text, "%s%s%s", best, best_dotted ? "." : "",
+                 best_dotted ? dot + 1 : "");
+        loader__quote(text, sug, sizeof sug);
+        return loader__fail(ld, node, "%s names no device; did you mean %s?", v, sug);
+    }
+    if (t->n_devices <= LOADER_LIST_MAX) {
+        const char *names[LOADER_LIST_MAX];
+        for (size_t i = 0; i < t->n_devices; i++)
+            names[i] = t->devices[i].name;
+        char list[512];
+        loader__list(names, t->n_devices, "", " or ", list, sizeof list);
+        return loader__fail(ld, node, "%s names no device; expected %s%s", v,
+                            t->n_devices > 1 ? "one of " : "", list);
+    }
+    return loader__fail(ld, node, "%s names no device; expected %s", v, expected_fallback);
+}
+
+/* Pass A for one endpoint string: which device, and which interface name. */
+static int loader__endpoint(loader *ld, const cJSON *node, loader__end *e) {
+    const char *s = NULL;
+    if (loader__string(ld, node, LOADER_EXPECT_ENDPOINT, &s) != 0)
+        return NS_ERR_INPUT;
+    e->node = node;
+    e->ifname = NULL;
+    int d = strmap_get(ld->names, s);
+    if (d < 0) {
+        const char *dot = strrchr(s, '.');
+        if (dot && dot != s && dot[1]) {
+            d = loader__lookup_prefix(ld, s, (size_t)(dot - s));
+            if (d == -2)
+                return loader__nomem(ld);
+            e->ifname = dot + 1;
+        }
+    }
+    if (d < 0)
+        return loader__unknown_device(ld, node, s, true, LOADER_EXPECT_ENDPOINT);
+    e->dev = (size_t)d;
+    ld->devs[d].mentions++;
+    return 0;
+}
+
+static int loader__link_entry(loader *ld, const cJSON *entry, size_t k) {
+    static const char *const keys[] = {"ends", "delay", "bandwidth", "queue"};
+    model_link *l = &ld->t->links[k];
+    const cJSON *ends = entry;
+    l->delay_ns = 1000;
+    l->bandwidth_bps = 100000000;
+    l->queue_frames = 100;
+    if (cJSON_IsObject(entry)) {
+        if (loader__check_keys(ld, entry, keys, 4, NULL) != 0)
+            return NS_ERR_INPUT;
+        ends = loader__member(entry, "ends");
+        if (!ends)
+            return loader__missing(ld, entry, "ends",
+                                   "\"ends\": two endpoints, e.g. [\"A\", \"sw1\"]");
+        if (!cJSON_IsArray(ends))
+            return loader__type_error(ld, ends, "two endpoints, e.g. [\"A\", \"sw1\"]");
+        const cJSON *delay = loader__member(entry, "delay");
+        const cJSON *bw = loader__member(entry, "bandwidth");
+        if ((delay && loader__duration(ld, delay, false, &l->delay_ns) != 0) ||
+            (bw && loader__bitrate(ld, bw, &l->bandwidth_bps) != 0) ||
+            loader__opt_u32(ld, entry, "queue", 1, 1000000, &l->queue_frames) != 0)
+            return NS_ERR_INPUT;
+    } else if (!cJSON_IsArray(entry)) {
+        return loader__type_error(ld, entry,
+                                  "a link: two endpoints such as [\"A\", \"sw1\"], or an object "
+                                  "such as {\"ends\": [\"A\", \"sw1\"], \"delay\": \"5us\"}");
+    }
+    size_t n = loader__count(ends);
+    if (n != 2) {
+        char v[16];
+        loader__value_text(ld, ends, v, sizeof v);
+        return loader__fail(ld, ends,
+                            "%s has %zu endpoint%s; expected exactly two, e.g. [\"A\", \"sw1\"]", v,
+                            n, n == 1 ? "" : "s");
+    }
+    loader__link *lk = &ld->links[k];
+    if (loader__endpoint(ld, ends->child, &lk->end[0]) != 0 ||
+        loader__endpoint(ld, ends->child->next, &lk->end[1]) != 0)
+        return NS_ERR_INPUT;
+    if (lk->end[0].dev == lk->end[1].dev) {
+        char v[96], other[400];
+        loader__value_text(ld, lk->end[1].node, v, sizeof v);
+        loader__path(ld, lk->end[0].node, other, sizeof other);
+        return loader__fail(ld, lk->end[1].node,
+                            "%s is on %s, like %s; expected a link between two different devices",
+                            v, ld->t->devices[lk->end[0].dev].name, other);
+    }
+    return 0;
+}
+
+/* Takes interface `iface` of the end's device for end `e`, or reports which
+ * link end took it first. */
+static int loader__claim(loader *ld, loader__end *e, size_t iface) {
+    loader__dev *x = &ld->devs[e->dev];
+    const model_device *d = &ld->t->devices[e->dev];
+    if (x->claimed[iface]) {
+        char v[96], other[400], extra[300] = "";
+        loader__value_text(ld, e->node, v, sizeof v);
+        loader__path(ld, x->claimed[iface], other, sizeof other);
+        if (!e->ifname)
+            snprintf(extra, sizeof extra, " (%s.%s)", d->name, d->ifaces[iface].name);
+        bool port = d->type == DEVICE_SWITCH || d->type == DEVICE_HUB;
+        return loader__fail(ld, e->node,
+                            "%s%s is already connected by %s; expected each %s in one link only", v,
+                            extra, other, port ? "port" : "interface");
+    }
+    x->claimed[iface] = e->node;
+    e->iface = iface;
+    return 0;
+}
+
+/* Parses "pN" (no leading zeros) into N, or returns 0. */
+static size_t loader__port_number(const char *s) {
+    if (s[0] != 'p' || s[1] < '1' || s[1] > '9')
+        return 0;
+    size_t n = 0;
+    for (const char *p = s + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || n > LOADER_MAX_IFACES)
+            return 0;
+        n = n * 10 + (size_t)(*p - '0');
+    }
+    return n;
+}
+
+/* Pass C for one end: a named interface or port, or a host/router's only
+ * interface. Bare switch/hub names wait for pass D. */
+static int loader__resolve_named(loader *ld, loader__end *e) {
+    const model_device *d = &ld->t->devices[e->dev];
+    bool port = d->type == DEVICE_SWITCH || d->type == DEVICE_HUB;
+    char v[96];
+    if (!e->ifname) {
+        if (port)
+            return 0;
+        if (d->n_ifaces == 1)
+            return loader__claim(ld, e, 0);
+        const char **names = malloc(d->n_ifaces * sizeof *names);
+        if (!names)
+            return loader__nomem(ld);
+        for (size_t i = 0; i < d->n_ifaces; i++)
+            names[i] = d->ifaces[i].name;
+        char list[600], prefix[300];
+        snprintf(prefix, sizeof prefix, "%s.", d->name);
+        loader__list(names, d->n_ifaces, prefix, " or ", list, sizeof list);
+        free(names);
+        loader__value_text(ld, e->node, v, sizeof v);
+        return loader__fail(ld, e->node,
+                            "%s is ambiguous: %s has %zu interfaces; expected one of %s", v,
+                            d->name, d->n_ifaces, list);
+    }
+    loader__value_text(ld, e->node, v, sizeof v);
+    if (port) {
+        size_t n = loader__port_number(e->ifname);
+        if (n >= 1 && n <= d->n_ifaces)
+            return loader__claim(ld, e, n - 1);
+        char range[400];
+        if (d->n_ifaces == 1)
+            snprintf(range, sizeof range, "\"%s.p1\"", d->name);
+        else
+            snprintf(range, sizeof range, "\"%s.p1\" to \"%s.p%zu\"", d->name, d->name,
+                     d->n_ifaces);
+        return loader__fail(ld, e->node, "%s names no port of %s; expected %s%s", v, d->name, range,
+                            ld->devs[e->dev].ports_given
+                                ? ""
+                                : " (without \"ports\" it has one port per link end naming it)");
+    }
+    long i = loader__iface_index(ld, e->dev, e->ifname);
+    if (i == -2)
+        return loader__nomem(ld);
+    if (i >= 0)
+        return loader__claim(ld, e, (size_t)i);
+    const char **names = malloc(d->n_ifaces * sizeof *names);
+    if (!names)
+        return loader__nomem(ld);
+    for (size_t k = 0; k < d->n_ifaces; k++)
+        names[k] = d->ifaces[k].name;
+    char list[600], prefix[300], sug[300];
+    snprintf(prefix, sizeof prefix, "%s.", d->name);
+    const char *best = loader__suggest(e->ifname, names, d->n_ifaces);
+    loader__list(names, d->n_ifaces, prefix, " or ", list, sizeof list);
+    free(names);
+    if (best) {
+        char text[400];
+        snprintf(text, sizeof text, "%s.%s", d->name, best);
+        loader__quote(text, sug, sizeof sug);
+        return loader__fail(ld, e->node, "%s names no interface of %s; did you mean %s?", v,
+                            d->name, sug);
+    }
+    return loader__fail(ld, e->node, "%s names no interface of %s; expected %s%s", v, d->name,
+                        d->n_ifaces > 1 ? "one of " : "", list);
+}
+
+/* Pass D for one bare switch/hub end: its lowest free port. */
+static int loader__resolve_bare(loader *ld, loader__end *e) {
+    loader__dev *x = &ld->devs[e->dev];
+    const model_device *d = &ld->t->devices[e->dev];
+    while (x->next_free < d->n_ifaces && x->claimed[x->next_free])
+        x->next_free++;
+    if (x->next_free < d->n_ifaces)
+        return loader__claim(ld, e, x->next_free);
+    char v[96];
+    loader__value_text(ld, e->node, v, sizeof v);
+    return loader__fail(ld, e->node,
+                        "%s has no free port: all %zu ports of %s are connected; expected at most "
+                        "%zu links to it, or \"ports\": %zu",
+                        v, d->n_ifaces, d->name, d->n_ifaces, x->mentions);
+}
+
+static int loader__links(loader *ld, const cJSON *root) {
+    const cJSON *links = loader__member(root, "links");
+    model_topology *t = ld->t;
+    size_t n = 0;
+    if (links) {
+        if (!cJSON_IsArray(links))
+            return loader__type_error(
+                ld, links, "an array of links, e.g. [[\"A\", \"sw1\"], [\"B\", \"sw1\"]]");
+        n = loader__count(links);
+    }
+    if (n) {
+        t->links = calloc(n, sizeof *t->links);
+        ld->links = calloc(n, sizeof *ld->links);
+        if (!t->links || !ld->links)
+            return loader__nomem(ld);
+        t->n_links = n;
+    }
+    size_t k = 0;
+    for (const cJSON *e = links ? links->child : NULL; e; e = e->next, k++) /* pass A */
+        if (loader__link_entry(ld, e, k) != 0)
+            return NS_ERR_INPUT;
+    for (size_t d = 0; d < t->n_devices; d++) { /* pass B */
+        model_device *dev = &t->devices[d];
+        loader__dev *x = &ld->devs[d];
+        if ((dev->type == DEVICE_SWITCH || dev->type == DEVICE_HUB) && !x->ports_given) {
+            if (x->mentions > LOADER_MAX_IFACES)
+                return loader__fail(ld, x->node,
+                                    "{...} is named by %zu link ends; expected at most %d (a "
+                                    "device has at most %d ports)",
+                                    x->mentions, LOADER_MAX_IFACES, LOADER_MAX_IFACES);
+            if (loader__make_ports(ld, d, x->mentions) != 0)
+                return NS_ERR_INPUT;
+        }
+        if (dev->n_ifaces && !(x->claimed = calloc(dev->n_ifaces, sizeof *x->claimed)))
+            return loader__nomem(ld);
+    }
+    for (k = 0; k < n; k++) /* pass C */
+        for (int j = 0; j < 2; j++)
+            if (loader__resolve_named(ld, &ld->links[k].end[j]) != 0)
+                return NS_ERR_INPUT;
+    for (k = 0; k < n; k++) /* pass D */
+        for (int j = 0; j < 2; j++) {
+            loader__end *e = &ld->links[k].end[j];
+            const model_device *dev = &t->devices[e->dev];
+            if (!e->ifname && (dev->type == DEVICE_SWITCH || dev->type == DEVICE_HUB) &&
+                loader__resolve_bare(ld, e) != 0)
+                return NS_ERR_INPUT;
+        }
+    for (k = 0; k < n; k++) {
+        t->links[k].a = (model_endpoint){ld->links[k].end[0].dev, ld->links[k].end[0].iface};
+        t->links[k].b = (model_endpoint){ld->links[k].end[1].dev, ld->links[k].end[1].iface};
+    }
+    return 0;
+}
+
+/* ---- script ------------------------------------------------------------- */
+
+static const char *const loader__actions[] = {"ping"};
+static const char *const loader__ping_keys[] = {"at",       "on",      "do",   "to", "count",
+                                                "interval", "timeout", "size", "ttl"};
+
+static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
+    const char *s = NULL;
+    char v[96];
+    if (!cJSON_IsObject(obj))
+        return loader__type_error(ld, obj,
+                                  "an action such as {\"at\": \"0ms\", \"on\": \"A\", \"do\": "
+                                  "\"ping\", \"to\": \"10.0.0.2\"}");
+    const cJSON *what = loader__member(obj, "do");
+    if (!what)
+        return loader__missing(ld, obj, "do", "\"do\": an action, e.g. \"ping\"");
+    if (loader__string(ld, what, "an action, e.g. \"ping\"", &s) != 0)
+        return NS_ERR_INPUT;
+    if (strcmp(s, "ping") != 0) {
+        loader__value_text(ld, what, v, sizeof v);
+        const char *sug = loader__suggest(s, loader__actions, 1);
+        if (sug)
+            return loader__fail(ld, what, "%s is not an action; did you mean \"%s\"?", v, sug);
+        return loader__fail(ld, what, "%s is not an action; expected \"ping\"", v);
+    }
+    a->kind = ACTION_PING;
+    if (loader__check_keys(ld, obj, loader__ping_keys, 9, NULL) != 0)
+        return NS_ERR_INPUT;
+    const cJSON *at = loader__member(obj, "at"), *on = loader__member(obj, "on");
+    const cJSON *to = loader__member(obj, "to");
+    if (!at)
+        return loader__missing(ld, obj, "at", "\"at\": when to start, e.g. \"0ms\"");
+    if (loader__duration(ld, at, false, &a->at_ns) != 0)
+        return NS_ERR_INPUT;
+    if (!on)
+        return loader__missing(ld, obj, "on", "\"on\": the name of a host or router");
+    if (loader__string(ld, on, "the name of a host or router", &s) != 0)
+        return NS_ERR_INPUT;
+    int d = strmap_get(ld->names, s);
+    if (d < 0)
+        return loader__unknown_device(ld, on, s, false, "the name of a host or router");
+    const model_device *dev = &ld->t->devices[d];
+    if (dev->type != DEVICE_HOST && dev->type != DEVICE_ROUTER) {
+        loader__value_text(ld, on, v, sizeof v);
+        return loader__fail(ld, on, "%s is a %s; expected a host or a router (they can ping)", v,
+                            device_type_name(dev->type));
+    }
+    a->device = (size_t)d;
+    model_ping *p = &a->u.ping;
+    uint32_t ttl = dev->ttl;
+    p->count = 1;
+    p->interval_ns = 1000000000ull;
+    p->size = 56;
+    p->timeout_ns = 10000000000ull;
+    if (!to)
+        return loader__missing(ld, obj, "to", "\"to\": the address to ping, e.g. \"10.0.0.2\"");
+    if (loader__addr(ld, to, &p->to) != 0 ||
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &p->count) != 0 ||
+        loader__opt_duration(ld, obj, "interval", true, &p->interval_ns) != 0 ||
+        loader__opt_u32(ld, obj, "size", 0, 65507, &p->size) != 0 ||
+        loader__opt_duration(ld, obj, "timeout", false, &p->timeout_ns) != 0 ||
+        loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0)
+        return NS_ERR_INPUT;
+    p->ttl = (uint8_t)ttl;
+    return 0;
+}
+
+typedef struct loader__order {
+    uint64_t at_ns;
+    size_t index;
+} loader__order;
+
+static int loader__order_cmp(const void *pa, const void *pb) {
+    const loader__order *a = pa, *b = pb;
+    if (a->at_ns != b->at_ns)
+        return a->at_ns < b->at_ns ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static int loader__script(loader *ld, const cJSON *root) {
+    const cJSON *script = loader__member(root, "script");
+    model_topology *t = ld->t;
+    if (!script)
+        return 0;
+    if (!cJSON_IsArray(script))
+        return loader__type_error(ld, script,
+                                  "an array of actions, e.g. [{\"at\": \"0ms\", \"on\": \"A\", "
+                                  "\"do\": \"ping\", \"to\": \"10.0.0.2\"}]");
+    size_t n = loader__count(script);
+    if (n == 0)
+        return 0;
+    model_action *acts = calloc(n, sizeof *acts);
+    loader__order *order = calloc(n, sizeof *order);
+    int rc = 0;
+    if (!acts || !order) {
+        rc = loader__nomem(ld);
+        goto done;
+    }
+    size_t k = 0;
+    for (const cJSON *c = script->child; c; c = c->next, k++) {
+        if ((rc = loader__action(ld, c, &acts[k])) != 0)
+            goto done;
+        order[k] = (loader__order){acts[k].at_ns, k};
+    }
+    /* qsort is not stable; the file index as the last key makes it so. */
+    qsort(order, n, sizeof *order, loader__order_cmp);
+    if (!(t->actions = malloc(n * sizeof *t->actions))) {
+        rc = loader__nomem(ld);
+        goto done;
+    }
+    for (k = 0; k < n; k++)
+        t->actions[k] = acts[order[k].index];
+    t->n_actions = n;
+done:
+    free(acts);
+    free(order);
+    return rc;
+}
+
+/* ---- top level ---------------------------------------------------------- */
+
+static bool loader__dir_name_ok(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > LOADER_MAX_NAME || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+/* The default name: the source's base name without ".json", with unsafe
+ * characters replaced by '_' ("topology" if nothing is left). */
+static char *loader__default_name(const char *source) {
+    const char *base = strrchr(source, '/');
+    base = base ? base + 1 : source;
+    size_t n = strlen(base);
+    if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+        n -= 5;
+    if (n > LOADER_MAX_NAME)
+        n = LOADER_MAX_NAME;
+    char *name = malloc(n + sizeof "topology");
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char c = base[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_' || c == '.';
+        name[i] = ok ? c : '_';
+    }
+    name[n] = '\0';
+    if (!loader__dir_name_ok(name))
+        strcpy(name, "topology");
+    return name;
+}
+
+static int loader__top(loader *ld) {
+    static const char *const keys[] = {"name", "description", "devices", "links", "script"};
+    const cJSON *root = ld->root;
+    model_topology *t = ld->t;
+    if (!cJSON_IsObject(root))
+        return loader__type_error(ld, root,
+                                  "an object with \"devices\", e.g. {\"devices\": {...}}");
+    if (loader__check_keys(ld, root, keys, 5, NULL) != 0)
+        return NS_ERR_INPUT;
+    const cJSON *name = loader__member(root, "name"), *desc = loader__member(root, "description");
+    const char *s = NULL;
+    const char *name_expected = "a name of letters, digits, '-', '_' and '.' (it names the output "
+                                "directory), e.g. \"two-subnets\"";
+    if (name) {
+        if (loader__string(ld, name, name_expected, &s) != 0)
+            return NS_ERR_INPUT;
+        if (!loader__dir_name_ok(s)) {
+            char v[96];
+            loader__value_text(ld, name, v, sizeof v);
+            return loader__fail(ld, name, "%s is not a safe directory name; expected %s", v,
+                                name_expected);
+        }
+        t->name = loader__strdup(s);
+    } else {
+        t->name = loader__default_name(ld->source);
+    }
+    if (!t->name)
+        return loader__nomem(ld);
+    if (desc) {
+        if (loader__string(ld, desc, "a string", &s) != 0)
+            return NS_ERR_INPUT;
+        if (!(t->description = loader__strdup(s)))
+            return loader__nomem(ld);
+    }
+    int rc;
+    if ((rc = loader__devices(ld, root)) != 0 || (rc = loader__links(ld, root)) != 0 ||
+        (rc = loader__script(ld, root)) != 0)
+        return rc;
+    return 0;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+static void loader__free(loader *ld) {
+    if (ld->devs)
+        for (size_t d = 0; d < ld->t->n_devices; d++) {
+            free(ld->devs[d].claimed);
+            strmap_free(ld->devs[d].iface_names);
+        }
+    free(ld->devs);
+    free(ld->links);
+    strmap_free(ld->names);
+    u64map_free(ld->macs);
+    u64map_free(ld->ips);
+    cJSON_Delete(ld->root);
+}
+
+int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
+                       ns_error *err) {
+    if (!source)
+        source = "(string)";
+    loader ld = {.source = source, .text = text, .len = len, .err = err};
+    int rc;
+    if (len > LOADER_MAX_BYTES)
+        return ns_error_set(err, NS_ERR_INPUT,
+                            "%s: larger than 64 MiB; expected a topology of at most %zu bytes",
+                            source, LOADER_MAX_BYTES);
+    /* RFC 8259 section 8.1: a parser may ignore a byte order mark. Columns on
+     * line 1 are then counted after it, as editors show them. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        ld.text += 3;
+        ld.len -= 3;
+    }
+    char msg[512];
+    size_t off;
+    if (json_pos_check(ld.text, ld.len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
+        size_t line, col;
+        json_pos_line_col(ld.text, ld.len, off, &line, &col);
+        return ns_error_set(err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", source, line, col,
+                            msg);
+    }
+    const char *end = NULL;
+    ld.root = cJSON_ParseWithLengthOpts(ld.text, ld.len, &end, 0);
+    if (!ld.root) {
+        /* The syntax check passed, so this is cJSON running out of memory or
+         * disagreeing with it; report where cJSON stopped. */
+        size_t line, col;
+        off = end && end >= ld.text ? (size_t)(end - ld.text) : 0;
+        json_pos_line_col(ld.text, ld.len, off, &line, &col);
+        return ns_error_set(err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: rejected by the parser",
+                            source, line, col);
+    }
+    ld.t = calloc(1, sizeof *ld.t);
+    ld.names = strmap_new();
+    ld.macs = u64map_new(sizeof(loader__holder));
+    ld.ips = u64map_new(sizeof(loader__holder));
+    if (!ld.t || !ld.names || !ld.macs || !ld.ips) {
+        rc = loader__nomem(&ld);
+        goto fail;
+    }
+    if (!(ld.t->source = loader__strdup(source))) {
+        rc = loader__nomem(&ld);
+        goto fail;
+    }
+    if ((rc = loader__check_duplicates(&ld, ld.root)) != 0 || (rc = loader__top(&ld)) != 0)
+        goto fail;
+    loader__free(&ld);
+    *out = ld.t;
+    return 0;
+fail:
+    if (ld.code)
+        rc = ld.code; /* helpers return non-zero; the first report says which code */
+    loader__free(&ld);
+    model_free(ld.t);
+    return rc;
+}
+
+int loader_load_file(const char *path, model_topology **out, ns_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    int rc;
+    if (!buf) {
+        rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory", path);
+        goto done;
+    }
+    for (;;) {
+        if (len == cap) {
+            if (cap > LOADER_MAX_BYTES) {
+                rc = ns_error_set(err, NS_ERR_INPUT,
+                                  "%s: larger than 64 MiB; expected a topology of at most %zu "
+                                  "bytes",
+                                  path, LOADER_MAX_BYTES);
+                goto done;
+            }
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory", path);
+                goto done;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                rc = ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+                goto done;
+            }
+            break;
+        }
+    }
+    rc = loader_load_string(buf, len, path, out, err);
+done:
+    free(buf);
+    fclose(f);
+    return rc;
+}
