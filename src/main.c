@@ -120,8 +120,7 @@ static int command_run(int argc, char **argv) {
             else if (value && strcmp(value, "jsonl") == 0)
                 o.format = STDOUT_JSONL;
             else
-                return usage_error("--format needs text or jsonl, got \"%s\"",
-                                   value ? value : "");
+                return usage_error("--format needs text or jsonl, got \"%s\"", value ? value : "");
             i++;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return usage_error("unknown option \"%s\"", arg);

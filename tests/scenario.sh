@@ -9,12 +9,19 @@ netsim=$1 topology=$2 expected=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-"$netsim" run "$topology" --quiet --out "$work/a"
+status=0
+"$netsim" run "$topology" --quiet --out "$work/a" 2>"$work/stderr" || status=$?
+# 3 is a run stopped on purpose (a storm scenario); anything else is a failure.
+if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+    cat "$work/stderr" >&2
+    echo "FAIL: netsim exited with $status" >&2
+    exit 1
+fi
 if ! diff -u "$expected" "$work/a/trace.txt"; then
     echo "FAIL: trace of $topology differs from $expected" >&2
     exit 1
 fi
-"$netsim" run "$topology" --quiet --out "$work/b"
+"$netsim" run "$topology" --quiet --out "$work/b" 2>/dev/null || true
 if ! diff -r "$work/a" "$work/b" >/dev/null; then
     echo "FAIL: two runs of $topology with the same seed differ:" >&2
     diff -r "$work/a" "$work/b" >&2 || true

@@ -55,8 +55,9 @@ static void finish(ping *p) {
     if (p->errors)
         snprintf(errs, sizeof errs, ", +%u errors", p->errors);
     double loss = p->sent ? (double)(p->sent - p->received) * 100.0 / p->sent : 0.0;
-    snprintf(line, sizeof line, "%u packets transmitted, %u received%s, %g%% packet loss, time %llums",
-             p->sent, p->received, errs, loss, (unsigned long long)(elapsed / SIM_MS));
+    snprintf(line, sizeof line,
+             "%u packets transmitted, %u received%s, %g%% packet loss, time %llums", p->sent,
+             p->received, errs, loss, (unsigned long long)(elapsed / SIM_MS));
     say(p, line);
     if (p->received) {
         uint64_t avg = p->rtt_sum / p->received;

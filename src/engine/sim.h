@@ -16,10 +16,10 @@
 
 typedef uint64_t sim_time; /* nanoseconds since the start of the run */
 
-#define SIM_NS ((sim_time)1)
-#define SIM_US ((sim_time)1000)
-#define SIM_MS ((sim_time)1000000)
-#define SIM_S ((sim_time)1000000000)
+#define SIM_NS      ((sim_time)1)
+#define SIM_US      ((sim_time)1000)
+#define SIM_MS      ((sim_time)1000000)
+#define SIM_S       ((sim_time)1000000000)
 #define SIM_FOREVER UINT64_MAX
 
 typedef struct sim sim;
@@ -35,10 +35,10 @@ typedef void (*sim_dropper)(void *b);
 typedef uint64_t sim_event_id;
 
 typedef enum {
-    SIM_DONE = 0,    /* no events remain */
-    SIM_UNTIL,       /* the next event lies beyond the time limit */
-    SIM_MAX_EVENTS,  /* the event-count limit was reached */
-    SIM_STOPPED,     /* sim_stop was called (storm detected, say) */
+    SIM_DONE = 0,   /* no events remain */
+    SIM_UNTIL,      /* the next event lies beyond the time limit */
+    SIM_MAX_EVENTS, /* the event-count limit was reached */
+    SIM_STOPPED,    /* sim_stop was called (storm detected, say) */
 } sim_status;
 
 /* A new engine at time 0 whose generator is seeded with `seed`.

@@ -17,9 +17,9 @@
 #include "trace/trace.h"
 #include "util/error.h"
 
-#define PCAP_MAGIC_NS 0xa1b23c4du
+#define PCAP_MAGIC_NS          0xa1b23c4du
 #define PCAP_LINKTYPE_ETHERNET 1
-#define PCAP_SNAPLEN 65535
+#define PCAP_SNAPLEN           65535
 
 typedef struct pcap_sink pcap_sink;
 

@@ -1,8 +1,9 @@
 /*
  * trace_text: the human trace, one aligned line per step:
  *
- *   time         where      action   #pkt   eth src > dst                          what                                why
- *   0.000000000  A.eth0     send     #1     02:00:00:00:01:01 > ff:ff:ff:ff:ff:ff  ARP who-has 10.0.0.2 tell 10.0.0.1  (ARP cache miss)
+ *   time         where      action   #pkt   eth src > dst                          what why
+ *   0.000000000  A.eth0     send     #1     02:00:00:00:01:01 > ff:ff:ff:ff:ff:ff  ARP
+ * who-has 10.0.0.2 tell 10.0.0.1  (ARP cache miss)
  *
  * Application lines (TRACE_APP) are printed as "time  device  | text" so ping's
  * output stands out; TRACE_WIRE events are not shown. The exact layout is

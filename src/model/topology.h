@@ -24,7 +24,7 @@ typedef enum {
 const char *device_type_name(device_type t);
 
 typedef struct model_iface {
-    char *name;  /* "eth0" for hosts and routers, "p1".."pN" for hubs and switches */
+    char *name; /* "eth0" for hosts and routers, "p1".."pN" for hubs and switches */
     mac_addr mac;
     bool has_ip;
     ipv4_addr ip;
@@ -75,11 +75,11 @@ typedef enum {
 
 typedef struct model_ping {
     ipv4_addr to;
-    uint32_t count;         /* default 1 */
-    uint64_t interval_ns;   /* default 1 s */
-    uint32_t size;          /* ICMP data bytes, default 56 (as ping -s) */
-    uint64_t timeout_ns;    /* how long to wait for the last reply, default 10 s */
-    uint8_t ttl;            /* 0: the device's default */
+    uint32_t count;       /* default 1 */
+    uint64_t interval_ns; /* default 1 s */
+    uint32_t size;        /* ICMP data bytes, default 56 (as ping -s) */
+    uint64_t timeout_ns;  /* how long to wait for the last reply, default 10 s */
+    uint8_t ttl;          /* 0: the device's default */
 } model_ping;
 
 typedef struct model_action {

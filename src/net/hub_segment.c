@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ATTEMPT_LIMIT 16    /* attemptLimit, clause 4.2.7.2 */
-#define BACKOFF_LIMIT 10    /* backoffLimit */
-#define SLOT_BITS 512       /* slotTime */
-#define JAM_BITS 32         /* jamSize */
-#define GAP_BITS 96         /* interFrameGap */
+#define ATTEMPT_LIMIT 16  /* attemptLimit, clause 4.2.7.2 */
+#define BACKOFF_LIMIT 10  /* backoffLimit */
+#define SLOT_BITS     512 /* slotTime */
+#define JAM_BITS      32  /* jamSize */
+#define GAP_BITS      96  /* interFrameGap */
 
 typedef struct station station;
 
@@ -27,10 +27,10 @@ typedef struct transmission {
 
 struct station {
     port *port;
-    link_tx *queue;   /* the station's side of its link */
-    frame *current;   /* the frame being attempted, kept across collisions */
+    link_tx *queue; /* the station's side of its link */
+    frame *current; /* the frame being attempted, kept across collisions */
     uint32_t attempts;
-    bool busy;        /* transmitting, jamming, deferring or backing off */
+    bool busy; /* transmitting, jamming, deferring or backing off */
 };
 
 struct hub_segment {
@@ -318,8 +318,7 @@ static void station_try(hub_segment *seg, station *st) {
     x->start = now;
     x->end = now + wire_time(x->f->len, seg->bps);
     st->busy = true;
-    seg->active =
-        append(seg->active, &seg->n_active, &seg->cap_active, sizeof *seg->active);
+    seg->active = append(seg->active, &seg->n_active, &seg->cap_active, sizeof *seg->active);
     seg->active[seg->n_active - 1] = x;
     /* Stations whose signal has not reached us yet: we could not hear them. */
     transmission *group[64];

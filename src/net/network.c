@@ -80,8 +80,8 @@ void node_init_ports(node *n, const model_iface *ifaces, uint32_t count) {
 }
 
 static char *link_name(const port *a, const port *b) {
-    size_t len = strlen(a->owner->name) + strlen(a->name) + strlen(b->owner->name) +
-                 strlen(b->name) + 5;
+    size_t len =
+        strlen(a->owner->name) + strlen(a->name) + strlen(b->owner->name) + strlen(b->name) + 5;
     char *s = malloc(len);
     if (!s)
         abort();
@@ -144,10 +144,11 @@ int network_build_segments(network *net, char *message, size_t cap) {
         uint32_t rx = find_root(parent, x->id), ry = find_root(parent, y->id);
         if (rx == ry) {
             snprintf(message, cap,
-                     "broadcast storm: link %s closes a loop of hubs (%s and %s are already "
-                     "connected); a hub repeats every frame out of every other port, so each "
-                     "frame would circle this loop forever",
-                     l->name, x->name, y->name);
+                     "links[%u]: \"%s\" closes a loop of hubs (%s and %s are already "
+                     "connected): a hub repeats every frame out of every other port, so every "
+                     "frame would circle the loop forever (a broadcast storm); expected hubs "
+                     "wired as a tree",
+                     l->index, l->name, x->name, y->name);
             rc = -1;
         }
         parent[rx] = ry;
@@ -317,8 +318,8 @@ bool net_check_loop(network *net, const node *sw, frame *f) {
         for (uint32_t j = 0; j < i; j++)
             dup |= f->visited[j] == f->visited[i];
         if (!dup)
-            used += (size_t)snprintf(where + used, sizeof where - used, "%s%s", used ? ", " : "",
-                                     name);
+            used +=
+                (size_t)snprintf(where + used, sizeof where - used, "%s%s", used ? ", " : "", name);
     }
     snprintf(net->stop_message, sizeof net->stop_message,
              "broadcast storm suspected: %u frames came back to a switch they had already "

@@ -45,10 +45,10 @@ typedef struct link_tx {
 
 struct link {
     uint32_t index;
-    char *name;      /* "A.eth0--sw1.p1", for messages and captures */
-    port *end[2];    /* the two ports */
-    link_tx tx[2];   /* tx[i]: frames sent by end[i] */
-    sim_time delay;  /* propagation */
+    char *name;     /* "A.eth0--sw1.p1", for messages and captures */
+    port *end[2];   /* the two ports */
+    link_tx tx[2];  /* tx[i]: frames sent by end[i] */
+    sim_time delay; /* propagation */
     uint64_t bandwidth_bps;
     hub_segment *segment; /* non-NULL: this link belongs to a hub's collision domain */
 };
@@ -58,8 +58,8 @@ struct port {
     uint32_t index;   /* within the owner */
     const char *name; /* borrowed from the model */
     mac_addr mac;
-    link *link;       /* NULL while unconnected */
-    int side;         /* which end of the link this port is */
+    link *link; /* NULL while unconnected */
+    int side;   /* which end of the link this port is */
 };
 
 typedef struct node_ops {
@@ -74,7 +74,7 @@ typedef struct node_ops {
 struct node {
     const char *name; /* borrowed from the model */
     device_type type;
-    uint32_t id;      /* index in network.nodes */
+    uint32_t id; /* index in network.nodes */
     port *ports;
     uint32_t n_ports;
     const node_ops *ops;

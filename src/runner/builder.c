@@ -34,8 +34,7 @@ int builder_build(const model_topology *t, network *net, ns_error *err) {
         node *n = net->nodes[a->device];
         switch (a->kind) {
         case ACTION_PING:
-            ip_device_add_app(n, ping_new(ip_device_stack(n), &a->u.ping, a->at_ns),
-                              ping_free_app);
+            ip_device_add_app(n, ping_new(ip_device_stack(n), &a->u.ping, a->at_ns), ping_free_app);
             break;
         }
     }

@@ -19,18 +19,18 @@ typedef enum {
 
 typedef struct run_options {
     const char *topology_path;
-    const char *out_dir;   /* NULL: out/<topology name> */
-    uint64_t seed;         /* default 1 */
-    sim_time until;        /* SIM_FOREVER: until no events remain */
-    uint64_t max_events;   /* 0: no limit */
+    const char *out_dir; /* NULL: out/<topology name> */
+    uint64_t seed;       /* default 1 */
+    sim_time until;      /* SIM_FOREVER: until no events remain */
+    uint64_t max_events; /* 0: no limit */
     stdout_format format;
-    bool quiet;            /* nothing on stdout */
+    bool quiet; /* nothing on stdout */
 } run_options;
 
 typedef enum {
-    RUN_COMPLETE,   /* no events remained, or the --until time was reached */
+    RUN_COMPLETE,    /* no events remained, or the --until time was reached */
     RUN_EVENT_LIMIT, /* stopped by --max-events */
-    RUN_STORM,      /* stopped: frames looping between switches */
+    RUN_STORM,       /* stopped: frames looping between switches */
 } run_outcome;
 
 typedef struct run_result {

@@ -16,9 +16,9 @@
 
 #include "stack/internal.h"
 #include "wire/arp.h"
-#include "wire/wire.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
+#include "wire/wire.h"
 
 static arp_entry *entry_get(const ip_stack *st, ipv4_addr ip) {
     return u64map_get(st->arp, ip);
@@ -230,8 +230,8 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         resolve(st, e, ap.sender_mac, iface, "learned from the request's sender (RFC 826)");
     }
     if (ap.op == ARP_OP_REQUEST) {
-        frame *reply = arp_frame(st, iface, ARP_OP_REPLY, ap.sender_mac, ap.sender_mac,
-                                 ap.sender_ip);
+        frame *reply =
+            arp_frame(st, iface, ARP_OP_REPLY, ap.sender_mac, ap.sender_mac, ap.sender_ip);
         send_frame(st, iface, reply, ap.sender_mac, "answering the ARP request");
     }
     frame_free(f);

@@ -37,8 +37,8 @@ static bool has_listener(const ip_stack *st, uint16_t id) {
 }
 
 static bool is_error_type(uint8_t type) {
-    return type == ICMP_DEST_UNREACHABLE || type == ICMP_TIME_EXCEEDED || type == 4 ||
-           type == 5 || type == 12;
+    return type == ICMP_DEST_UNREACHABLE || type == ICMP_TIME_EXCEEDED || type == 4 || type == 5 ||
+           type == 12;
 }
 
 void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
@@ -77,7 +77,8 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
         icmp_header rh = {.type = ICMP_ECHO_REPLY, .id = ih.id, .seq = ih.seq};
         icmp_emit(&rh, reply, len);
         /* Reply from the address the request was sent to (RFC 1122 3.2.2.6). */
-        ipv4_addr src = ip_stack_iface_of_addr(st, h.dst) >= 0 || ipv4_is_loopback(h.dst) ? h.dst : 0;
+        ipv4_addr src =
+            ip_stack_iface_of_addr(st, h.dst) >= 0 || ipv4_is_loopback(h.dst) ? h.dst : 0;
         ip_stack_send_from(st, src, h.src, IPPROTO_ICMP_NUM, reply, len, 0, NULL);
         free(reply);
         frame_free(f);
@@ -88,8 +89,7 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
             drop(st, iface, f, "echo reply nobody is waiting for");
             return;
         }
-        net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, "echo reply for ping",
-                  NULL);
+        net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, "echo reply for ping", NULL);
         notify(st, &n);
         frame_free(f);
         return;
@@ -98,8 +98,7 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
         /* The error quotes our packet: find the echo it is about. */
         const uint8_t *inner = msg + ICMP_HEADER_LEN;
         size_t inner_hlen = (size_t)(inner[0] & 15) * 4;
-        if (inner[9] == IPPROTO_ICMP_NUM &&
-            len >= ICMP_HEADER_LEN + inner_hlen + ICMP_HEADER_LEN &&
+        if (inner[9] == IPPROTO_ICMP_NUM && len >= ICMP_HEADER_LEN + inner_hlen + ICMP_HEADER_LEN &&
             inner[inner_hlen] == ICMP_ECHO_REQUEST) {
             n.id = wire_get16(inner + inner_hlen + 4);
             n.seq = wire_get16(inner + inner_hlen + 6);

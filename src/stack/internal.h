@@ -24,7 +24,7 @@ typedef struct arp_entry {
     sim_time expires;
     uint32_t requests_sent;
     sim_event_id retry_ev; /* the pending retry, cancelled once resolved */
-    frame **pending; /* frames ready but for the destination MAC */
+    frame **pending;       /* frames ready but for the destination MAC */
     uint32_t n_pending;
 } arp_entry;
 

@@ -170,8 +170,7 @@ void ip_stack_output(ip_stack *st, frame *f) {
         eth_header eh = {.dst = MAC_ZERO, .src = MAC_ZERO, .ethertype = ETHERTYPE_IPV4};
         eth_emit(&eh, f->data);
         net_trace(net, TRACE_SEND, st->node, &ip_loopback_port, f,
-                  "loopback: the destination is this host, the packet never reaches a wire",
-                  NULL);
+                  "loopback: the destination is this host, the packet never reaches a wire", NULL);
         sim_schedule(net->sim, LOOPBACK_DELAY, loopback_arrive, st, f, frame_drop);
         return;
     }
@@ -190,8 +189,8 @@ void ip_stack_output(ip_stack *st, frame *f) {
     arp_resolve_and_send(st, r->iface, r->has_via ? r->via : dst, f);
 }
 
-int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload,
-                  size_t len, uint8_t ttl, uint32_t *packet_id) {
+int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload, size_t len,
+                  uint8_t ttl, uint32_t *packet_id) {
     return ip_stack_send_from(st, 0, dst, protocol, payload, len, ttl, packet_id);
 }
 

@@ -41,10 +41,10 @@ typedef struct ip_route {
 /* What an application hears back from ICMP. */
 typedef struct icmp_notice {
     uint8_t type, code;
-    ipv4_addr from;     /* the sender of the ICMP message */
-    uint16_t id, seq;   /* the echo's (for errors: of the quoted echo request) */
-    uint8_t ttl;        /* TTL of the arriving packet */
-    uint32_t data_len;  /* ICMP message length */
+    ipv4_addr from;    /* the sender of the ICMP message */
+    uint16_t id, seq;  /* the echo's (for errors: of the quoted echo request) */
+    uint8_t ttl;       /* TTL of the arriving packet */
+    uint32_t data_len; /* ICMP message length */
     uint32_t packet_id;
 } icmp_notice;
 
@@ -85,8 +85,8 @@ void ip_stack_receive(ip_stack *st, port *in, frame *f);
 /* Sends an IPv4 packet carrying `payload` from this stack. `ttl` 0 means the
  * stack's default. The packet gets a new journey id, returned through
  * *packet_id when non-NULL. Returns 0, or -1 if there is no route (traced). */
-int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload,
-                  size_t len, uint8_t ttl, uint32_t *packet_id);
+int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload, size_t len,
+                  uint8_t ttl, uint32_t *packet_id);
 
 /* Registers an ICMP listener for echo replies and errors about echoes with
  * identifier `id`. Returns false if the id is taken. */

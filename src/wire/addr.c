@@ -76,8 +76,7 @@ int mac_parse(const char *text, mac_addr *out) {
 }
 
 char *ipv4_format(ipv4_addr a, char *buf) {
-    snprintf(buf, IPV4_TEXT_LEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
-             a & 255);
+    snprintf(buf, IPV4_TEXT_LEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
     return buf;
 }
 

@@ -14,7 +14,7 @@ typedef struct mac_addr {
     uint8_t b[6];
 } mac_addr;
 
-#define MAC_TEXT_LEN 18  /* "02:00:00:00:01:01" plus NUL */
+#define MAC_TEXT_LEN  18 /* "02:00:00:00:01:01" plus NUL */
 #define IPV4_TEXT_LEN 16 /* "255.255.255.255" plus NUL */
 
 extern const mac_addr MAC_BROADCAST; /* ff:ff:ff:ff:ff:ff */
@@ -52,8 +52,8 @@ int ipv4_mask_to_prefix(ipv4_addr mask);
 
 bool ipv4_same_subnet(ipv4_addr a, ipv4_addr b, int prefix_len);
 
-bool ipv4_is_loopback(ipv4_addr a);  /* 127.0.0.0/8 */
-bool ipv4_is_multicast(ipv4_addr a); /* 224.0.0.0/4, class D */
+bool ipv4_is_loopback(ipv4_addr a);          /* 127.0.0.0/8 */
+bool ipv4_is_multicast(ipv4_addr a);         /* 224.0.0.0/4, class D */
 bool ipv4_is_limited_broadcast(ipv4_addr a); /* 255.255.255.255 */
 
 #endif

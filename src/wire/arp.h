@@ -12,7 +12,7 @@
 
 #define ARP_PACKET_LEN 28
 #define ARP_OP_REQUEST 1
-#define ARP_OP_REPLY 2
+#define ARP_OP_REPLY   2
 
 typedef struct arp_packet {
     uint16_t op;

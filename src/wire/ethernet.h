@@ -11,13 +11,13 @@
 
 #include "wire/addr.h"
 
-#define ETH_HEADER_LEN 14
+#define ETH_HEADER_LEN    14
 #define ETH_MIN_FRAME_LEN 60   /* without the 4-byte FCS */
 #define ETH_MAX_FRAME_LEN 1514 /* without the FCS; MTU 1500 */
-#define ETH_MTU 1500
+#define ETH_MTU           1500
 
 #define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_ARP  0x0806
 
 typedef struct eth_header {
     mac_addr dst;

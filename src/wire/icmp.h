@@ -12,20 +12,20 @@
 
 #define ICMP_HEADER_LEN 8
 
-#define ICMP_ECHO_REPLY 0
+#define ICMP_ECHO_REPLY       0
 #define ICMP_DEST_UNREACHABLE 3
-#define ICMP_ECHO_REQUEST 8
-#define ICMP_TIME_EXCEEDED 11
+#define ICMP_ECHO_REQUEST     8
+#define ICMP_TIME_EXCEEDED    11
 
 /* Codes of destination unreachable (RFC 792, RFC 1812 section 5.2.7.1). */
-#define ICMP_UNREACH_NET 0
-#define ICMP_UNREACH_HOST 1
+#define ICMP_UNREACH_NET      0
+#define ICMP_UNREACH_HOST     1
 #define ICMP_UNREACH_PROTOCOL 2
-#define ICMP_UNREACH_PORT 3
+#define ICMP_UNREACH_PORT     3
 #define ICMP_UNREACH_FILTERED 13 /* communication administratively prohibited */
 
 /* Codes of time exceeded. */
-#define ICMP_TIME_EXCEEDED_TTL 0
+#define ICMP_TIME_EXCEEDED_TTL        0
 #define ICMP_TIME_EXCEEDED_REASSEMBLY 1
 
 typedef struct icmp_header {

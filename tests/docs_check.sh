@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Documentation test: the examples in docs/ and README.md are run.
+#  - every ```json block that holds a whole topology (starts with "{") must pass
+#    `netsim check`;
+#  - a block right after a line `<!-- excerpt: TOPOLOGY FILE -->` must appear,
+#    line for line and in order ("..." lines skip ahead), in FILE of the output
+#    of `netsim run topologies/TOPOLOGY.json` (FILE: trace.txt, trace.jsonl,
+#    state.txt).
+#  (JSON blocks without "devices" are fragments and are not checked.)
+# Usage: docs_check.sh NETSIM REPO_ROOT
+set -euo pipefail
+netsim=$1 root=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+failures=0 blocks=0
+
+for doc in README.md docs/*.md; do
+    # Split the document into numbered blocks: block.N.json / block.N.excerpt (+ .target).
+    rm -f "$work"/block.*
+    awk -v dir="$work" '
+        /^<!-- excerpt: / { target = $3 " " $4; next }
+        /^```/ {
+            if (inblock) { inblock = 0; close(file); target = ""; next }
+            inblock = 1; n++
+            if ($0 ~ /^```json/) { file = dir "/block." n ".json" }
+            else if (target != "") { file = dir "/block." n ".excerpt"; print target > (dir "/block." n ".target"); close(dir "/block." n ".target") }
+            else { file = "/dev/null" }
+            printf "" > file
+            next
+        }
+        inblock { print >> file }
+        !/^[[:space:]]*$/ && !inblock { if ($0 !~ /^<!--/) target = "" }
+    ' "$doc"
+    for block in "$work"/block.*.json; do
+        [ -e "$block" ] || continue
+        head -c 1 "$block" | grep -q '{' && grep -q '"devices"' "$block" || continue
+        blocks=$((blocks + 1))
+        if ! "$netsim" check "$block" 2>"$work/err"; then
+            echo "FAIL: $doc: a JSON example does not pass netsim check:" >&2
+            sed "s#$block#<example>#" "$work/err" >&2
+            failures=$((failures + 1))
+        fi
+    done
+    for block in "$work"/block.*.excerpt; do
+        [ -e "$block" ] || continue
+        blocks=$((blocks + 1))
+        read -r topology file <"${block%.excerpt}.target"
+        out="$work/out/$topology"
+        if [ ! -d "$out" ]; then
+            "$netsim" run "topologies/$topology.json" --quiet --out "$out" 2>/dev/null || true
+        fi
+        # Every line of the excerpt must be found in order ("..." skips).
+        if ! awk 'NR == FNR { if ($0 != "...") want[++n] = $0; next }
+                  i < n && $0 == want[i + 1] { i++ }
+                  END { if (i < n) { print "missing: " want[i + 1]; exit 1 } }' \
+            "$block" "$out/$file" >"$work/why"; then
+            echo "FAIL: $doc: an excerpt of $topology/$file is not in the real output:" >&2
+            cat "$work/why" >&2
+            failures=$((failures + 1))
+        fi
+    done
+done
+echo "$blocks documentation examples checked"
+[ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
