@@ -34,6 +34,8 @@ static void learn(learning_switch *sw, port *in, mac_addr src, sim_time now) {
     bool created;
     mac_entry *e = u64map_put(sw->table, mac_to_u64(src), &created);
     char detail[96], m[MAC_TEXT_LEN];
+    if (!created && now - e->last_seen >= sw->aging)
+        created = true; /* aged out: as if a sweep had removed it */
     if (created) {
         snprintf(detail, sizeof detail, "%s is on %s", mac_format(src, m), in->name);
         trace_table(sw, in, TRACE_LEARN, "new source MAC", detail);

@@ -22,6 +22,7 @@ typedef struct transmission {
     frame *f;
     sim_time start, end; /* first and last bit sent (jam included after a collision) */
     bool collided;
+    bool sent; /* the station has sent the last bit (on_done ran) */
     sim_event_id done_ev, deliver_ev;
 } transmission;
 
@@ -149,6 +150,7 @@ static void on_done(sim *s, void *a, void *b) {
     (void)s;
     hub_segment *seg = a;
     transmission *x = b;
+    x->sent = true;
     x->st->attempts = 0;
     frame_free(x->st->current); /* x carries the copy being delivered */
     x->st->current = NULL;
@@ -175,20 +177,38 @@ static void on_deliver(sim *s, void *a, void *b) {
                           .packet_id = f->packet_id};
         trace_emit(net->trace, &ev);
     }
+    /* Every hub repeats out of every port but the one the frame reached it on:
+     * walk the hubs outward from the sender's, in the order the signal travels. */
+    const port *ingress[64];
+    node *order[64];
+    uint32_t n_order = 0;
     const port *entry = port_peer(x->st->port);
-    for (uint32_t h = 0; h < seg->n_hubs && trace_bus_active(net->trace); h++) {
-        node *hub = seg->hubs[h];
+    if (entry && trace_bus_active(net->trace)) {
+        order[n_order] = entry->owner;
+        ingress[n_order++] = entry;
+    }
+    for (uint32_t k = 0; k < n_order; k++) {
+        node *hub = order[k];
         char out[256];
         size_t used = 0;
         out[0] = '\0';
         for (uint32_t p = 0; p < hub->n_ports; p++) {
             const port *hp = &hub->ports[p];
-            if (hp == entry || !hp->link || used >= sizeof out - 8)
+            if (hp == ingress[k] || !hp->link)
                 continue;
-            used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "to ",
-                                     hp->name);
+            if (used < sizeof out - 16)
+                used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "to ",
+                                         hp->name);
+            const port *next = port_peer(hp);
+            bool seen = false;
+            for (uint32_t q = 0; q < n_order; q++)
+                seen |= order[q] == next->owner;
+            if (next->owner->type == DEVICE_HUB && !seen && n_order < 64) {
+                order[n_order] = next->owner;
+                ingress[n_order++] = next;
+            }
         }
-        net_trace(net, TRACE_REPEAT, hub, entry && entry->owner == hub ? entry : NULL, f,
+        net_trace(net, TRACE_REPEAT, hub, ingress[k], f,
                   "a hub repeats every frame out of every other port", out);
     }
     station *last = NULL;
@@ -256,15 +276,28 @@ static void collide(hub_segment *seg, transmission **group, uint32_t n) {
     sim *s = seg->net->sim;
     for (uint32_t i = 0; i < n; i++) {
         transmission *t = group[i];
-        sim_time detect = t->start;
-        for (uint32_t j = 0; j < n; j++)
-            if (j != i && group[j]->start + seg->prop > detect)
-                detect = group[j]->start + seg->prop;
         if (t->collided) /* already jamming from an earlier collision */
             continue;
         t->collided = true;
-        sim_cancel(s, t->done_ev);
         sim_cancel(s, t->deliver_ev);
+        if (t->sent) {
+            /* Its sender has finished and cannot hear the collision: the frame
+             * is simply lost. Only a segment longer than the slot time allows
+             * can do this (a "late collision"). */
+            net_trace(seg->net, TRACE_DROP, t->st->port->owner, t->st->port, t->f,
+                      "late collision: corrupted after its sender had finished (segment too "
+                      "long for the slot time)",
+                      NULL);
+            sim_schedule_at(s, t->end + seg->prop, on_expire, seg, t, NULL);
+            continue;
+        }
+        /* The station hears the collision when the first other signal reaches it. */
+        sim_time first = SIM_FOREVER;
+        for (uint32_t j = 0; j < n; j++)
+            if (j != i && group[j]->start + seg->prop < first)
+                first = group[j]->start + seg->prop;
+        sim_time detect = first > t->start ? first : t->start;
+        sim_cancel(s, t->done_ev);
         t->end = detect + bit_time(seg, JAM_BITS);
         sim_schedule_at(s, detect, on_collision_detected, seg, t, NULL);
     }
@@ -325,7 +358,7 @@ static void station_try(hub_segment *seg, station *st) {
     uint32_t n = 0;
     for (uint32_t i = 0; i < seg->n_active && n < 63; i++) {
         transmission *y = seg->active[i];
-        if (y != x && now < y->start + seg->prop && now < y->end + seg->prop)
+        if (y->st != st && now < y->start + seg->prop && now < y->end + seg->prop)
             group[n++] = y;
     }
     if (n > 0) {

@@ -137,11 +137,20 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         snprintf(detail, sizeof detail, "new incomplete entry for %s", text);
         trace_arp(st, iface, "next hop MAC unknown", detail);
     }
-    if (e->n_pending >= st->arp_queue) {
+    if (st->arp_queue == 0) {
         net_trace(net, TRACE_DROP, st->node, ifc->port, f,
-                  "ARP queue full while waiting for resolution", NULL);
+                  "ARP queue length is 0: nothing may wait for resolution", NULL);
         frame_free(f);
     } else {
+        if (e->n_pending >= st->arp_queue) {
+            /* Like Linux's unres_qlen: the oldest waiting packet makes room. */
+            frame *oldest = e->pending[0];
+            net_trace(net, TRACE_DROP, st->node, ifc->port, oldest,
+                      "ARP queue full: oldest waiting packet dropped", NULL);
+            frame_free(oldest);
+            memmove(e->pending, e->pending + 1, (e->n_pending - 1) * sizeof *e->pending);
+            e->n_pending--;
+        }
         frame **grown = realloc(e->pending, (e->n_pending + 1) * sizeof *grown);
         if (!grown)
             abort();
