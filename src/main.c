@@ -24,7 +24,7 @@ enum {
 
 static const char usage_text[] =
     "usage: netsim run FILE [--out DIR] [--seed N] [--until TIME] [--max-events N]\n"
-    "                       [--format text|jsonl] [--quiet]\n"
+    "                       [--format text|jsonl] [--trace full|summary|none] [--quiet]\n"
     "       netsim check FILE\n"
     "       netsim --help | --version\n";
 
@@ -44,6 +44,9 @@ static const char help_text[] =
     "                     events remain)\n"
     "  --max-events N     stop after N events (default 100000000; 0: no limit)\n"
     "  --format text|jsonl  format of the trace on standard output (default text)\n"
+    "  --trace full|summary|none  how much to trace (default full): summary keeps only\n"
+    "                     application output (ping) and the run's start and end, and\n"
+    "                     writes no captures; none writes no trace at all, only state.txt\n"
     "  --quiet            print nothing on standard output (files are still written)\n"
     "\n"
     "Outputs in DIR:\n"
@@ -112,6 +115,17 @@ static int command_run(int argc, char **argv) {
         } else if (strcmp(arg, "--max-events") == 0) {
             if (parse_count(value, &o.max_events) != 0)
                 return usage_error("--max-events needs a non-negative integer, got \"%s\"",
+                                   value ? value : "");
+            i++;
+        } else if (strcmp(arg, "--trace") == 0) {
+            if (value && strcmp(value, "full") == 0)
+                o.trace = TRACE_FULL;
+            else if (value && strcmp(value, "summary") == 0)
+                o.trace = TRACE_SUMMARY;
+            else if (value && strcmp(value, "none") == 0)
+                o.trace = TRACE_NONE;
+            else
+                return usage_error("--trace needs full, summary or none, got \"%s\"",
                                    value ? value : "");
             i++;
         } else if (strcmp(arg, "--format") == 0) {

@@ -125,6 +125,26 @@ static FILE *open_output(const char *dir, const char *file, ns_error *err) {
     return f;
 }
 
+/* A sink that passes on only what --trace summary keeps: application output
+ * and the run's own lines. */
+typedef struct summary_filter {
+    trace_sink inner;
+} summary_filter;
+
+static void summary_emit(void *self, const trace_event *ev) {
+    const summary_filter *f = self;
+    if (ev->kind == TRACE_APP || ev->kind == TRACE_RUN)
+        f->inner.emit(f->inner.self, ev);
+}
+
+static void subscribe(trace_bus *bus, trace_level level, summary_filter *filter, trace_sink sink) {
+    if (level == TRACE_SUMMARY) {
+        filter->inner = sink;
+        sink = (trace_sink){.emit = summary_emit, .self = filter};
+    }
+    trace_bus_subscribe(bus, sink);
+}
+
 static void run_event(network *net, const char *why, const char *detail) {
     net_trace(net, TRACE_RUN, NULL, NULL, NULL, why, detail);
 }
@@ -169,30 +189,39 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         snprintf(result->out_dir, sizeof result->out_dir, "out/%s", t->name);
     char pcap_dir[4096 + 8];
     snprintf(pcap_dir, sizeof pcap_dir, "%s/pcap", result->out_dir);
-    if ((rc = make_dirs(result->out_dir, err)) != 0 || (rc = make_dirs(pcap_dir, err)) != 0)
+    if ((rc = make_dirs(result->out_dir, err)) != 0)
+        goto done;
+    if (o->trace == TRACE_FULL && (rc = make_dirs(pcap_dir, err)) != 0)
         goto done;
     remove_old_captures(pcap_dir);
-    if (!(txt = open_output(result->out_dir, "trace.txt", err)) ||
-        !(jsonl = open_output(result->out_dir, "trace.jsonl", err))) {
-        rc = NS_ERR_IO;
-        goto done;
-    }
-    captures = capture_names(net);
+    summary_filter filters[4];
     int width = where_width(net);
-    txt_sink = text_sink_new(txt, width);
-    jsonl_file = jsonl_sink_new(jsonl, (const char *const *)captures, net->n_links);
-    pcap = pcap_sink_new(pcap_dir, (const char *const *)captures, net->n_links);
-    if (!txt_sink || !jsonl_file || !pcap)
-        abort();
-    trace_bus_subscribe(bus, text_sink_as_sink(txt_sink));
-    trace_bus_subscribe(bus, jsonl_sink_as_sink(jsonl_file));
-    trace_bus_subscribe(bus, pcap_sink_as_sink(pcap));
-    if (!o->quiet && o->format == STDOUT_TEXT) {
-        out_text = text_sink_new(stdout, width);
-        trace_bus_subscribe(bus, text_sink_as_sink(out_text));
-    } else if (!o->quiet) {
-        out_jsonl = jsonl_sink_new(stdout, (const char *const *)captures, net->n_links);
-        trace_bus_subscribe(bus, jsonl_sink_as_sink(out_jsonl));
+    if (o->trace != TRACE_NONE) {
+        if (!(txt = open_output(result->out_dir, "trace.txt", err)) ||
+            !(jsonl = open_output(result->out_dir, "trace.jsonl", err))) {
+            rc = NS_ERR_IO;
+            goto done;
+        }
+        captures = capture_names(net);
+        txt_sink = text_sink_new(txt, width);
+        jsonl_file = jsonl_sink_new(jsonl, (const char *const *)captures, net->n_links);
+        if (!txt_sink || !jsonl_file)
+            abort();
+        subscribe(bus, o->trace, &filters[0], text_sink_as_sink(txt_sink));
+        subscribe(bus, o->trace, &filters[1], jsonl_sink_as_sink(jsonl_file));
+        if (o->trace == TRACE_FULL) {
+            pcap = pcap_sink_new(pcap_dir, (const char *const *)captures, net->n_links);
+            if (!pcap)
+                abort();
+            trace_bus_subscribe(bus, pcap_sink_as_sink(pcap));
+        }
+        if (!o->quiet && o->format == STDOUT_TEXT) {
+            out_text = text_sink_new(stdout, width);
+            subscribe(bus, o->trace, &filters[2], text_sink_as_sink(out_text));
+        } else if (!o->quiet) {
+            out_jsonl = jsonl_sink_new(stdout, (const char *const *)captures, net->n_links);
+            subscribe(bus, o->trace, &filters[3], jsonl_sink_as_sink(out_jsonl));
+        }
     }
 
     char line[640];

@@ -17,6 +17,12 @@ typedef enum {
     STDOUT_JSONL, /* the JSON Lines trace */
 } stdout_format;
 
+typedef enum {
+    TRACE_FULL,    /* every step: trace.txt, trace.jsonl, pcap/ */
+    TRACE_SUMMARY, /* application output and run lines only; no captures */
+    TRACE_NONE,    /* no trace at all (benchmarks): state.txt only */
+} trace_level;
+
 typedef struct run_options {
     const char *topology_path;
     const char *out_dir; /* NULL: out/<topology name> */
@@ -25,6 +31,7 @@ typedef struct run_options {
     uint64_t max_events; /* 0: no limit */
     stdout_format format;
     bool quiet; /* nothing on stdout */
+    trace_level trace;     /* default TRACE_FULL */
 } run_options;
 
 typedef enum {

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# CLI test: exit statuses and exact messages of the command line, and that
+# --help names every option docs/cli.md documents. Usage: cli_check.sh NETSIM REPO_ROOT
+set -uo pipefail
+netsim=$1 root=$2
+cd "$root"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+# expect STATUS "FIRST STDERR LINE" ARGS...
+expect() {
+    local status=$1 message=$2
+    shift 2
+    "$netsim" "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    local line
+    line=$(head -n 1 "$work/err")
+    if [ "$got" -ne "$status" ] || [ "$line" != "$message" ]; then
+        echo "FAIL: netsim $*: expected status $status and \"$message\"," >&2
+        echo "      got status $got and \"$line\"" >&2
+        failures=$((failures + 1))
+    fi
+}
+
+expect 2 'netsim: no command given'
+expect 2 'netsim: unknown command "fly"' fly
+expect 2 'netsim: run needs a topology FILE' run
+expect 2 'netsim: unknown option "--colour"' run topologies/switch.json --colour
+expect 2 'netsim: --seed needs a non-negative integer, got "-1"' run topologies/switch.json --seed -1
+expect 2 'netsim: --until needs a duration such as 500ms or 2s, got "5"' run topologies/switch.json --until 5
+expect 2 'netsim: --format needs text or jsonl, got "xml"' run topologies/switch.json --format xml
+expect 2 'netsim: --trace needs full, summary or none, got "all"' run topologies/switch.json --trace all
+expect 2 'netsim: --out needs a directory' run topologies/switch.json --out
+expect 2 'netsim: check needs exactly one topology FILE' check
+expect 4 'netsim: tests/missing.json: cannot read: No such file or directory' check tests/missing.json
+expect 0 '' --version
+expect 0 '' check topologies/switch.json
+expect 3 "netsim: run ended at 0.000014440 s after 4 events, 1 frames delivered: stopped: the --max-events limit was reached (a runaway topology?)" \
+    run topologies/switch.json --quiet --max-events 4 --out "$work/limit"
+expect 0 '' run topologies/switch.json --quiet --until 500ms --out "$work/until"
+if ! grep -q 'the --until time was reached' "$work/until/trace.txt"; then
+    echo "FAIL: --until 500ms did not end the run at 500 ms" >&2
+    failures=$((failures + 1))
+fi
+
+# A failed load writes nothing.
+expect 1 'netsim: tests/errors/hub-loop.json: links[2]: "hub2.p2--hub1.p3" closes a loop of hubs (hub2 and hub1 are already connected): a hub repeats every frame out of every other port, so every frame would circle the loop forever (a broadcast storm); expected hubs wired as a tree' \
+    run tests/errors/hub-loop.json --out "$work/nothing"
+if [ -e "$work/nothing" ]; then
+    echo "FAIL: a topology that failed to load left $work/nothing behind" >&2
+    failures=$((failures + 1))
+fi
+
+# --help documents every option and exit status of docs/cli.md.
+"$netsim" --help >"$work/help"
+for word in --out --seed --until --max-events --format --trace --quiet check run --version; do
+    grep -q -- "$word" "$work/help" || { echo "FAIL: --help does not mention $word" >&2; failures=$((failures + 1)); }
+done
+for status in 0 1 2 3 4; do
+    grep -q "^  $status  " "$work/help" || { echo "FAIL: --help does not explain exit status $status" >&2; failures=$((failures + 1)); }
+done
+
+[ "$failures" -eq 0 ] && echo "cli: all checks passed" || exit 1
