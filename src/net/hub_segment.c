@@ -166,16 +166,13 @@ static void on_deliver(sim *s, void *a, void *b) {
     network *net = seg->net;
     remove_active(seg, x);
     frame *f = x->f;
+    /* The sender puts the frame on its own link; hubs repeat it on the others. */
     for (uint32_t i = 0; i < seg->n_links; i++) {
-        if (!trace_bus_active(net->trace))
-            break;
-        trace_event ev = {.time = sim_now(net->sim),
-                          .kind = TRACE_WIRE,
-                          .link = (int)seg->links[i]->index,
-                          .frame = f->data,
-                          .frame_len = f->len,
-                          .packet_id = f->packet_id};
-        trace_emit(net->trace, &ev);
+        const link *l = seg->links[i];
+        const port *from = l == x->st->port->link                 ? x->st->port
+                           : l->end[0]->owner->type == DEVICE_HUB ? l->end[0]
+                                                                  : l->end[1];
+        net_trace_wire(net, l, from, f);
     }
     /* Every hub repeats out of every port but the one the frame reached it on:
      * walk the hubs outward from the sender's, in the order the signal travels. */

@@ -216,12 +216,14 @@ void net_trace(network *net, trace_kind kind, const node *n, const port *p, cons
     trace_emit(net->trace, &ev);
 }
 
-static void trace_wire(network *net, const link *l, const frame *f) {
+void net_trace_wire(network *net, const link *l, const port *from, const frame *f) {
     if (!trace_bus_active(net->trace))
         return;
     trace_event ev = {
         .time = sim_now(net->sim),
         .kind = TRACE_WIRE,
+        .device = from->owner->name,
+        .port = from->name,
         .link = (int)l->index,
         .frame = f->data,
         .frame_len = f->len,
@@ -264,7 +266,7 @@ static void p2p_start(network *net, link *l, int side) {
     tx->count--;
     tx->busy = true;
     sim_time serialize = wire_time(f->len, l->bandwidth_bps);
-    trace_wire(net, l, f);
+    net_trace_wire(net, l, l->end[side], f);
     sim_schedule(net->sim, serialize, p2p_tx_done, l->end[side], NULL, NULL);
     sim_schedule(net->sim, serialize + l->delay, p2p_arrive, l->end[1 - side], f, frame_drop);
 }

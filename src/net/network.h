@@ -146,6 +146,10 @@ sim_time wire_time(size_t len, uint64_t bps);
 void net_trace(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
                const char *why, const char *detail);
 
+/* Reports that `f` crossed link `l`, sent by port `from` (TRACE_WIRE: the
+ * captures and the hop table are built from these). */
+void net_trace_wire(network *net, const link *l, const port *from, const frame *f);
+
 /* Called by a switch for every frame it handles: detects a frame coming back
  * to a switch it already crossed (a switching loop) and stops the run after
  * storm_limit such frames, with a report. Returns true if the frame must be
