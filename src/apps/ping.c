@@ -176,6 +176,12 @@ static void send_next(sim *s, void *a, void *b) {
 static void start(sim *s, void *a, void *b) {
     ping *p = a;
     char line[PING_LINE], dst[IPV4_TEXT_LEN];
+    if (ip_stack_connect(p->st, p->cfg.to) != 0) {
+        /* iputils fails in connect(), before printing anything else. */
+        say(p, "ping: connect: Network is unreachable");
+        p->finished = true;
+        return;
+    }
     ipv4_format(p->cfg.to, dst);
     snprintf(line, sizeof line, "PING %s (%s) %u(%u) bytes of data.", dst, dst, p->cfg.size,
              p->cfg.size + ICMP_HEADER_LEN + IPV4_HEADER_LEN);
@@ -198,7 +204,7 @@ ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at) {
     /* A random identifier, as iputils uses, unique on this host. */
     do
         p->id = (uint16_t)rng_below(sim_rng(s), 65536);
-    while (!ip_stack_listen_icmp(st, p->id, on_notice, p));
+    while (!ip_stack_listen_icmp(st, IPPROTO_ICMP_NUM, p->id, on_notice, p));
     sim_schedule_at(s, at, start, p, NULL, NULL);
     return p;
 }

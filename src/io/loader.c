@@ -1513,53 +1513,14 @@ static int loader__links(loader *ld, const cJSON *root) {
 
 /* ---- script ------------------------------------------------------------- */
 
-static const char *const loader__actions[] = {"ping"};
+static const char *const loader__actions[] = {"ping", "traceroute"};
 static const char *const loader__ping_keys[] = {"at",       "on",      "do",   "to", "count",
                                                 "interval", "timeout", "size", "ttl"};
+static const char *const loader__traceroute_keys[] = {"at",       "on",     "do",   "to",
+                                                      "max_hops", "probes", "wait", "port"};
 
-static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
-    const char *s = NULL;
-    char v[96];
-    if (!cJSON_IsObject(obj))
-        return loader__type_error(ld, obj,
-                                  "an action such as {\"at\": \"0ms\", \"on\": \"A\", \"do\": "
-                                  "\"ping\", \"to\": \"10.0.0.2\"}");
-    const cJSON *what = loader__member(obj, "do");
-    if (!what)
-        return loader__missing(ld, obj, "do", "\"do\": an action, e.g. \"ping\"");
-    if (loader__string(ld, what, "an action, e.g. \"ping\"", &s) != 0)
-        return NS_ERR_INPUT;
-    if (strcmp(s, "ping") != 0) {
-        loader__value_text(ld, what, v, sizeof v);
-        const char *sug = loader__suggest(s, loader__actions, 1);
-        if (sug)
-            return loader__fail(ld, what, "%s is not an action; did you mean \"%s\"?", v, sug);
-        return loader__fail(ld, what, "%s is not an action; expected \"ping\"", v);
-    }
-    a->kind = ACTION_PING;
-    if (loader__check_keys(ld, obj, loader__ping_keys, 9, NULL) != 0)
-        return NS_ERR_INPUT;
-    const cJSON *at = loader__member(obj, "at"), *on = loader__member(obj, "on");
+static int loader__ping(loader *ld, const cJSON *obj, const model_device *dev, model_ping *p) {
     const cJSON *to = loader__member(obj, "to");
-    if (!at)
-        return loader__missing(ld, obj, "at", "\"at\": when to start, e.g. \"0ms\"");
-    if (loader__duration(ld, at, false, &a->at_ns) != 0)
-        return NS_ERR_INPUT;
-    if (!on)
-        return loader__missing(ld, obj, "on", "\"on\": the name of a host or router");
-    if (loader__string(ld, on, "the name of a host or router", &s) != 0)
-        return NS_ERR_INPUT;
-    int d = strmap_get(ld->names, s);
-    if (d < 0)
-        return loader__unknown_device(ld, on, s, false, "the name of a host or router");
-    const model_device *dev = &ld->t->devices[d];
-    if (dev->type != DEVICE_HOST && dev->type != DEVICE_ROUTER) {
-        loader__value_text(ld, on, v, sizeof v);
-        return loader__fail(ld, on, "%s is a %s; expected a host or a router (they can ping)", v,
-                            device_type_name(dev->type));
-    }
-    a->device = (size_t)d;
-    model_ping *p = &a->u.ping;
     uint32_t ttl = dev->ttl;
     p->count = 1;
     p->interval_ns = 1000000000ull;
@@ -1576,6 +1537,78 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
         return NS_ERR_INPUT;
     p->ttl = (uint8_t)ttl;
     return 0;
+}
+
+static int loader__traceroute(loader *ld, const cJSON *obj, model_traceroute *t) {
+    const cJSON *to = loader__member(obj, "to");
+    t->max_hops = 30;
+    t->probes = 3;
+    t->wait_ns = 5000000000ull;
+    t->port = 33434;
+    if (!to)
+        return loader__missing(ld, obj, "to",
+                               "\"to\": the address to trace the route to, e.g. \"10.0.3.30\"");
+    if (loader__addr(ld, to, &t->to) != 0 ||
+        loader__opt_u32(ld, obj, "max_hops", 1, 255, &t->max_hops) != 0 ||
+        loader__opt_u32(ld, obj, "probes", 1, 10, &t->probes) != 0 ||
+        loader__opt_duration(ld, obj, "wait", true, &t->wait_ns) != 0 ||
+        loader__opt_u32(ld, obj, "port", 1, 65535, &t->port) != 0)
+        return NS_ERR_INPUT;
+    return 0;
+}
+
+static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
+    const char *s = NULL;
+    char v[96];
+    if (!cJSON_IsObject(obj))
+        return loader__type_error(ld, obj,
+                                  "an action such as {\"at\": \"0ms\", \"on\": \"A\", \"do\": "
+                                  "\"ping\", \"to\": \"10.0.0.2\"}");
+    const cJSON *what = loader__member(obj, "do");
+    if (!what)
+        return loader__missing(ld, obj, "do", "\"do\": an action, e.g. \"ping\"");
+    if (loader__string(ld, what, "an action, e.g. \"ping\"", &s) != 0)
+        return NS_ERR_INPUT;
+    size_t n_actions = sizeof loader__actions / sizeof loader__actions[0];
+    if (strcmp(s, "ping") == 0) {
+        a->kind = ACTION_PING;
+        if (loader__check_keys(ld, obj, loader__ping_keys, 9, NULL) != 0)
+            return NS_ERR_INPUT;
+    } else if (strcmp(s, "traceroute") == 0) {
+        a->kind = ACTION_TRACEROUTE;
+        if (loader__check_keys(ld, obj, loader__traceroute_keys, 8, NULL) != 0)
+            return NS_ERR_INPUT;
+    } else {
+        loader__value_text(ld, what, v, sizeof v);
+        const char *sug = loader__suggest(s, loader__actions, n_actions);
+        if (sug)
+            return loader__fail(ld, what, "%s is not an action; did you mean \"%s\"?", v, sug);
+        return loader__fail(ld, what, "%s is not an action; expected \"ping\" or \"traceroute\"",
+                            v);
+    }
+    const cJSON *at = loader__member(obj, "at"), *on = loader__member(obj, "on");
+    if (!at)
+        return loader__missing(ld, obj, "at", "\"at\": when to start, e.g. \"0ms\"");
+    if (loader__duration(ld, at, false, &a->at_ns) != 0)
+        return NS_ERR_INPUT;
+    if (!on)
+        return loader__missing(ld, obj, "on", "\"on\": the name of a host or router");
+    if (loader__string(ld, on, "the name of a host or router", &s) != 0)
+        return NS_ERR_INPUT;
+    int d = strmap_get(ld->names, s);
+    if (d < 0)
+        return loader__unknown_device(ld, on, s, false, "the name of a host or router");
+    const model_device *dev = &ld->t->devices[d];
+    if (dev->type != DEVICE_HOST && dev->type != DEVICE_ROUTER) {
+        loader__value_text(ld, on, v, sizeof v);
+        return loader__fail(ld, on, "%s is a %s; expected a host or a router (they can %s)", v,
+                            device_type_name(dev->type),
+                            a->kind == ACTION_PING ? "ping" : "run traceroute");
+    }
+    a->device = (size_t)d;
+    if (a->kind == ACTION_PING)
+        return loader__ping(ld, obj, dev, &a->u.ping);
+    return loader__traceroute(ld, obj, &a->u.traceroute);
 }
 
 typedef struct loader__order {

@@ -71,6 +71,7 @@ typedef struct model_link {
 
 typedef enum {
     ACTION_PING,
+    ACTION_TRACEROUTE,
 } action_kind;
 
 typedef struct model_ping {
@@ -82,12 +83,21 @@ typedef struct model_ping {
     uint8_t ttl;          /* 0: the device's default */
 } model_ping;
 
+typedef struct model_traceroute {
+    ipv4_addr to;
+    uint32_t max_hops; /* default 30 (traceroute -m) */
+    uint32_t probes;   /* per hop, default 3 (-q) */
+    uint64_t wait_ns;  /* per probe, default 5 s (-w) */
+    uint32_t port;     /* first destination port, default 33434 (-p) */
+} model_traceroute;
+
 typedef struct model_action {
     uint64_t at_ns;
     size_t device; /* index into devices */
     action_kind kind;
     union {
         model_ping ping;
+        model_traceroute traceroute;
     } u;
 } model_action;
 

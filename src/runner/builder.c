@@ -2,6 +2,7 @@
 #include "runner/builder.h"
 
 #include "apps/ping.h"
+#include "apps/traceroute.h"
 #include "devices/devices.h"
 
 static node *device_new(network *net, const model_device *d) {
@@ -35,6 +36,10 @@ int builder_build(const model_topology *t, network *net, ns_error *err) {
         switch (a->kind) {
         case ACTION_PING:
             ip_device_add_app(n, ping_new(ip_device_stack(n), &a->u.ping, a->at_ns), ping_free_app);
+            break;
+        case ACTION_TRACEROUTE:
+            ip_device_add_app(n, traceroute_new(ip_device_stack(n), &a->u.traceroute, a->at_ns),
+                              traceroute_free);
             break;
         }
     }

@@ -30,8 +30,8 @@ typedef struct run_options {
     sim_time until;      /* SIM_FOREVER: until no events remain */
     uint64_t max_events; /* 0: no limit */
     stdout_format format;
-    bool quiet; /* nothing on stdout */
-    trace_level trace;     /* default TRACE_FULL */
+    bool quiet;        /* nothing on stdout */
+    trace_level trace; /* default TRACE_FULL */
 } run_options;
 
 typedef enum {

@@ -21,19 +21,11 @@ static const port *port_of(const ip_stack *st, uint32_t iface) {
     return iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
 }
 
-static void notify(ip_stack *st, const icmp_notice *n) {
+static const icmp_listener *find_listener(const ip_stack *st, uint8_t about, uint16_t id) {
     for (uint32_t i = 0; i < st->n_listeners; i++)
-        if (st->listeners[i].id == n->id) {
-            st->listeners[i].fn(st->listeners[i].ctx, n);
-            return;
-        }
-}
-
-static bool has_listener(const ip_stack *st, uint16_t id) {
-    for (uint32_t i = 0; i < st->n_listeners; i++)
-        if (st->listeners[i].id == id)
-            return true;
-    return false;
+        if (st->listeners[i].about == about && st->listeners[i].id == id)
+            return &st->listeners[i];
+    return NULL;
 }
 
 static bool is_error_type(uint8_t type) {
@@ -61,6 +53,7 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
     icmp_notice n = {.type = ih.type,
                      .code = ih.code,
                      .from = h.src,
+                     .about = IPPROTO_ICMP_NUM,
                      .id = ih.id,
                      .seq = ih.seq,
                      .ttl = h.ttl,
@@ -85,30 +78,43 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
         return;
     }
     if (ih.type == ICMP_ECHO_REPLY) {
-        if (!has_listener(st, ih.id)) {
+        const icmp_listener *l = find_listener(st, IPPROTO_ICMP_NUM, ih.id);
+        if (!l) {
             drop(st, iface, f, "echo reply nobody is waiting for");
             return;
         }
         net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, "echo reply for ping", NULL);
-        notify(st, &n);
+        l->fn(l->ctx, &n);
         frame_free(f);
         return;
     }
-    if (is_error_type(ih.type) && len >= ICMP_HEADER_LEN + IPV4_HEADER_LEN + ICMP_HEADER_LEN) {
-        /* The error quotes our packet: find the echo it is about. */
+    if (is_error_type(ih.type) && len >= ICMP_HEADER_LEN + IPV4_HEADER_LEN + 8) {
+        /* The error quotes our packet's IP header and first 8 bytes: enough to
+         * find the echo identifier or the UDP ports it is about. */
         const uint8_t *inner = msg + ICMP_HEADER_LEN;
         size_t inner_hlen = (size_t)(inner[0] & 15) * 4;
-        if (inner[9] == IPPROTO_ICMP_NUM && len >= ICMP_HEADER_LEN + inner_hlen + ICMP_HEADER_LEN &&
-            inner[inner_hlen] == ICMP_ECHO_REQUEST) {
-            n.id = wire_get16(inner + inner_hlen + 4);
-            n.seq = wire_get16(inner + inner_hlen + 6);
-            if (has_listener(st, n.id)) {
-                net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f,
-                          "ICMP error about our echo request", NULL);
-                notify(st, &n);
-                frame_free(f);
-                return;
+        const icmp_listener *l = NULL;
+        if (len >= ICMP_HEADER_LEN + inner_hlen + 8) {
+            const uint8_t *l4 = inner + inner_hlen;
+            n.about = inner[9];
+            if (n.about == IPPROTO_ICMP_NUM && l4[0] == ICMP_ECHO_REQUEST) {
+                n.id = wire_get16(l4 + 4);
+                n.seq = wire_get16(l4 + 6);
+                l = find_listener(st, IPPROTO_ICMP_NUM, n.id);
+            } else if (n.about == IPPROTO_UDP_NUM) {
+                n.id = wire_get16(l4);
+                n.seq = wire_get16(l4 + 2);
+                l = find_listener(st, IPPROTO_UDP_NUM, n.id);
             }
+        }
+        if (l) {
+            net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f,
+                      n.about == IPPROTO_UDP_NUM ? "ICMP error about our UDP datagram"
+                                                 : "ICMP error about our echo request",
+                      NULL);
+            l->fn(l->ctx, &n);
+            frame_free(f);
+            return;
         }
         drop(st, iface, f, "ICMP error about a packet no application waits for");
         return;

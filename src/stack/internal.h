@@ -61,10 +61,6 @@ const ip_route *ip_stack_lookup(const ip_stack *st, ipv4_addr dst);
  * way: loopback, or route + ARP. Consumes f. `why` explains a send in the trace. */
 void ip_stack_output(ip_stack *st, frame *f);
 
-/* ip_stack_send with an explicit source address (0: chosen by route). */
-int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
-                       const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
-
 /* Delivers an IPv4 packet to this stack as if it had arrived on `iface`. */
 void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f);
 

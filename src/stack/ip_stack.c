@@ -126,6 +126,16 @@ static bool is_local(const ip_stack *st, ipv4_addr a) {
     return ipv4_is_loopback(a) || ip_stack_iface_of_addr(st, a) >= 0;
 }
 
+int ip_stack_connect(ip_stack *st, ipv4_addr dst) {
+    if (is_local(st, dst) || ip_stack_lookup(st, dst))
+        return 0;
+    char why[96], text[IPV4_TEXT_LEN];
+    snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
+             ipv4_format(dst, text));
+    net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL, why, NULL);
+    return -1;
+}
+
 ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst) {
     if (ipv4_is_loopback(dst))
         return 0x7f000001; /* 127.0.0.1 */
@@ -140,15 +150,17 @@ ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst) {
     return 0;
 }
 
-bool ip_stack_listen_icmp(ip_stack *st, uint16_t id, icmp_listener_fn fn, void *ctx) {
+bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listener_fn fn,
+                          void *ctx) {
     for (uint32_t i = 0; i < st->n_listeners; i++)
-        if (st->listeners[i].id == id)
+        if (st->listeners[i].about == about && st->listeners[i].id == id)
             return false;
     icmp_listener *grown = realloc(st->listeners, (st->n_listeners + 1) * sizeof *grown);
     if (!grown)
         abort();
     st->listeners = grown;
-    st->listeners[st->n_listeners++] = (icmp_listener){.id = id, .fn = fn, .ctx = ctx};
+    st->listeners[st->n_listeners++] =
+        (icmp_listener){.about = about, .id = id, .fn = fn, .ctx = ctx};
     return true;
 }
 
@@ -197,13 +209,8 @@ int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *
 int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
                        const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
     network *net = st->node->net;
-    if (!is_local(st, dst) && !ip_stack_lookup(st, dst)) {
-        char why[96], text[IPV4_TEXT_LEN];
-        snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
-                 ipv4_format(dst, text));
-        net_trace(net, TRACE_DROP, st->node, NULL, NULL, why, NULL);
+    if (ip_stack_connect(st, dst) != 0)
         return -1;
-    }
     size_t ip_len = IPV4_HEADER_LEN + len;
     size_t frame_len = ETH_HEADER_LEN + ip_len;
     frame *f = frame_new(frame_len < ETH_MIN_FRAME_LEN ? ETH_MIN_FRAME_LEN : frame_len);

@@ -38,11 +38,13 @@ typedef struct ip_route {
     bool connected; /* added automatically for an interface's subnet */
 } ip_route;
 
-/* What an application hears back from ICMP. */
+/* What an application hears back from ICMP: an echo reply, or an error about
+ * a packet it sent (an echo request, or a UDP datagram). */
 typedef struct icmp_notice {
     uint8_t type, code;
     ipv4_addr from;    /* the sender of the ICMP message */
-    uint16_t id, seq;  /* the echo's (for errors: of the quoted echo request) */
+    uint8_t about;     /* IPPROTO_ICMP_NUM (an echo) or IPPROTO_UDP_NUM */
+    uint16_t id, seq;  /* echo: identifier and sequence; UDP: source and destination port */
     uint8_t ttl;       /* TTL of the arriving packet */
     uint32_t data_len; /* ICMP message length */
     uint32_t packet_id;
@@ -51,6 +53,7 @@ typedef struct icmp_notice {
 typedef void (*icmp_listener_fn)(void *ctx, const icmp_notice *n);
 
 typedef struct icmp_listener {
+    uint8_t about;
     uint16_t id;
     icmp_listener_fn fn;
     void *ctx;
@@ -88,9 +91,19 @@ void ip_stack_receive(ip_stack *st, port *in, frame *f);
 int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload, size_t len,
                   uint8_t ttl, uint32_t *packet_id);
 
-/* Registers an ICMP listener for echo replies and errors about echoes with
- * identifier `id`. Returns false if the id is taken. */
-bool ip_stack_listen_icmp(ip_stack *st, uint16_t id, icmp_listener_fn fn, void *ctx);
+/* Registers an ICMP listener: for `about` IPPROTO_ICMP_NUM, echo replies and
+ * errors about echo requests with identifier `id`; for IPPROTO_UDP_NUM, errors
+ * about UDP datagrams sent from port `id`. Returns false if taken. */
+bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listener_fn fn, void *ctx);
+
+/* ip_stack_send with an explicit source address (0: chosen by the route), for
+ * protocols whose checksum covers the source address (UDP). */
+int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
+                       const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
+
+/* What connect() checks for an application: whether a packet to `dst` can
+ * leave (or loop back). Returns 0, or -1 after tracing why not (no route). */
+int ip_stack_connect(ip_stack *st, ipv4_addr dst);
 
 /* The address this stack would use as source towards `dst`, or 0. */
 ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst);

@@ -345,8 +345,9 @@ static const error_case error_cases[] = {
      "t.json:2:18: links[0][1]: \"sw1.p2\" names no port of sw1; expected \"sw1.p1\" (without "
      "\"ports\" it has one port per link end naming it)"},
     {"{\"devices\": {\"A\": {\"type\": \"host\"}}, \"script\": [{\"at\": \"0s\", \"on\": \"A\", "
-     "\"do\": \"traceroute\", \"to\": \"10.0.0.1\"}]}",
-     "t.json:1:79: script[0].do: \"traceroute\" is not an action; expected \"ping\""},
+     "\"do\": \"teleport\", \"to\": \"10.0.0.1\"}]}",
+     "t.json:1:79: script[0].do: \"teleport\" is not an action; expected \"ping\" or "
+     "\"traceroute\""},
     {"{\"devices\": {\"A\": {\"type\": \"host\"}}, \"script\": [{\"at\": 5, \"on\": \"A\", "
      "\"do\": \"ping\", \"to\": \"10.0.0.1\"}]}",
      "t.json:1:56: script[0].at: 5 is a number; expected a duration such as \"1.5ms\" (a number "

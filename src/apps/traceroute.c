@@ -1,0 +1,176 @@
+/*
+ * traceroute: one probe at a time, lines formatted as traceroute(8) prints
+ * them: " 1  10.0.1.1 (10.0.1.1)  0.045 ms  0.023 ms  0.020 ms", "*" for a
+ * probe that timed out, "!H", "!N", "!P", "!X" for other unreachables.
+ */
+#include "apps/traceroute.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
+#include "wire/udp.h"
+
+#define PROBE_DATA     32 /* 60-byte probes: 20 IP + 8 UDP + 32, as traceroute sends */
+#define EPHEMERAL_LOW  32768
+#define EPHEMERAL_HIGH 60999 /* Linux net.ipv4.ip_local_port_range */
+
+struct traceroute {
+    ip_stack *st;
+    model_traceroute cfg;
+    uint16_t src_port;
+    uint32_t ttl, probe, sent; /* current hop, probe within it, probes sent */
+    sim_time sent_at;
+    sim_event_id timeout_ev;
+    ipv4_addr last_from; /* the address already printed on this hop's line */
+    bool reached, finished;
+    char line[512];
+    size_t used;
+};
+
+static void say(traceroute *t, const char *text) {
+    net_trace(t->st->node->net, TRACE_APP, t->st->node, NULL, NULL, NULL, text);
+}
+
+static void append(traceroute *t, const char *text) {
+    size_t len = strlen(text);
+    if (t->used + len < sizeof t->line) {
+        memcpy(t->line + t->used, text, len + 1);
+        t->used += len;
+    }
+}
+
+static void send_probe(traceroute *t);
+
+static void end_hop(traceroute *t) {
+    say(t, t->line);
+    if (t->reached || t->ttl >= t->cfg.max_hops) {
+        t->finished = true;
+        return;
+    }
+    t->ttl++;
+    t->probe = 0;
+    t->last_from = 0;
+    send_probe(t);
+}
+
+static void next_probe(traceroute *t) {
+    if (++t->probe >= t->cfg.probes)
+        end_hop(t);
+    else
+        send_probe(t);
+}
+
+static void on_timeout(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    traceroute *t = a;
+    t->timeout_ev = 0;
+    append(t, " *");
+    next_probe(t);
+}
+
+static const char *unreachable_flag(uint8_t code) {
+    switch (code) {
+    case ICMP_UNREACH_NET:
+        return " !N";
+    case ICMP_UNREACH_HOST:
+        return " !H";
+    case ICMP_UNREACH_PROTOCOL:
+        return " !P";
+    case ICMP_UNREACH_FILTERED:
+        return " !X";
+    default:
+        return " !";
+    }
+}
+
+static void on_notice(void *ctx, const icmp_notice *n) {
+    traceroute *t = ctx;
+    /* Only the answer to the probe in flight counts (its destination port). */
+    if (t->finished || !t->timeout_ev || n->seq != (uint16_t)(t->cfg.port + t->sent - 1))
+        return;
+    if (n->type != ICMP_TIME_EXCEEDED && n->type != ICMP_DEST_UNREACHABLE)
+        return;
+    sim_cancel(t->st->node->net->sim, t->timeout_ev);
+    t->timeout_ev = 0;
+    char text[96], addr[IPV4_TEXT_LEN];
+    if (n->from != t->last_from) {
+        ipv4_format(n->from, addr);
+        snprintf(text, sizeof text, " %s (%s)", addr, addr);
+        append(t, text);
+        t->last_from = n->from;
+    }
+    sim_time rtt = sim_now(t->st->node->net->sim) - t->sent_at;
+    snprintf(text, sizeof text, "  %llu.%03llu ms", (unsigned long long)(rtt / SIM_MS),
+             (unsigned long long)((rtt % SIM_MS) / SIM_US));
+    append(t, text);
+    if (n->type == ICMP_DEST_UNREACHABLE) {
+        t->reached = true; /* port unreachable: the destination itself answered */
+        if (n->code != ICMP_UNREACH_PORT)
+            append(t, unreachable_flag(n->code));
+    }
+    next_probe(t);
+}
+
+static void send_probe(traceroute *t) {
+    if (t->probe == 0) {
+        snprintf(t->line, sizeof t->line, "%2u ", t->ttl);
+        t->used = strlen(t->line);
+    }
+    sim *s = t->st->node->net->sim;
+    uint8_t dgram[UDP_HEADER_LEN + PROBE_DATA];
+    memset(dgram, 0, sizeof dgram);
+    ipv4_addr src = ip_stack_source_for(t->st, t->cfg.to);
+    udp_header h = {.src_port = t->src_port, .dst_port = (uint16_t)(t->cfg.port + t->sent)};
+    for (size_t i = 0; i < PROBE_DATA; i++)
+        dgram[UDP_HEADER_LEN + i] = (uint8_t)(0x40 + i); /* traceroute's data: "@ABC..." */
+    udp_emit(&h, dgram, sizeof dgram, src, t->cfg.to);
+    t->sent++;
+    t->sent_at = sim_now(s);
+    if (ip_stack_send_from(t->st, src, t->cfg.to, IPPROTO_UDP_NUM, dgram, sizeof dgram,
+                           (uint8_t)t->ttl, NULL) != 0) {
+        say(t, "traceroute: connect: Network is unreachable");
+        t->finished = true;
+        return;
+    }
+    t->timeout_ev = sim_schedule(s, t->cfg.wait_ns, on_timeout, t, NULL, NULL);
+}
+
+static void start(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    traceroute *t = a;
+    char line[160], dst[IPV4_TEXT_LEN];
+    if (ip_stack_connect(t->st, t->cfg.to) != 0) {
+        say(t, "traceroute: connect: Network is unreachable");
+        t->finished = true;
+        return;
+    }
+    ipv4_format(t->cfg.to, dst);
+    snprintf(line, sizeof line, "traceroute to %s (%s), %u hops max, %u byte packets", dst, dst,
+             t->cfg.max_hops, IPV4_HEADER_LEN + UDP_HEADER_LEN + PROBE_DATA);
+    say(t, line);
+    t->ttl = 1;
+    send_probe(t);
+}
+
+traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time at) {
+    traceroute *t = calloc(1, sizeof *t);
+    if (!t)
+        abort();
+    t->st = st;
+    t->cfg = *cfg;
+    sim *s = st->node->net->sim;
+    do
+        t->src_port =
+            (uint16_t)(EPHEMERAL_LOW + rng_below(sim_rng(s), EPHEMERAL_HIGH - EPHEMERAL_LOW + 1));
+    while (!ip_stack_listen_icmp(st, IPPROTO_UDP_NUM, t->src_port, on_notice, t));
+    sim_schedule_at(s, at, start, t, NULL, NULL);
+    return t;
+}
+
+void traceroute_free(void *t) {
+    free(t);
+}

@@ -1,0 +1,23 @@
+/*
+ * traceroute: Linux traceroute's classic UDP method (traceroute(8)): probes to
+ * ports from 33434 up, with TTL 1, 2, 3 ...; each router where a probe's TTL
+ * runs out answers ICMP time exceeded (naming itself), and the destination
+ * answers ICMP port unreachable, which ends the trace. Probes are sent one at
+ * a time, each waiting for its answer or `wait`. Output lines are TRACE_APP.
+ */
+#ifndef NETSIM_APPS_TRACEROUTE_H
+#define NETSIM_APPS_TRACEROUTE_H
+
+#include "model/topology.h"
+#include "stack/ip_stack.h"
+
+typedef struct traceroute traceroute;
+
+/* A traceroute on `st` (borrowed, must outlive it) per `cfg` (copied), started
+ * at absolute time `at`. Caller frees with traceroute_free. */
+traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time at);
+
+/* NULL is a no-op; the void* form is for device app lists. */
+void traceroute_free(void *t);
+
+#endif
