@@ -53,7 +53,8 @@ trace_sink hop_table_as_sink(hop_table *t);
 /* Writes the text tables to `out` (borrowed): every packet in id order when
  * `only_packet` is 0, else that packet's table only (or one line saying it
  * never crossed a link). Tables are separated by a blank line; nothing is
- * written when no packet was seen and `only_packet` is 0. */
+ * written when no packet was seen and `only_packet` is 0. Aborts on allocation
+ * failure (as do the other writers below). */
 void hop_table_write_text(const hop_table *t, FILE *out, uint32_t only_packet);
 
 /* Writes every packet's hops as one JSON document (DIR/paths.json) to `out`. */

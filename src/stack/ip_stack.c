@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "stack/internal.h"
+#include "stack/tcp.h"
+#include "stack/udp.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -99,6 +101,8 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
 }
 
 void ip_stack_destroy(ip_stack *st) {
+    tcp_destroy_all(st);
+    udp_destroy_all(st);
     arp_destroy(st);
     free(st->ifaces);
     free(st->routes);
@@ -247,17 +251,18 @@ void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f) {
         icmp_receive(st, iface, f, ETH_HEADER_LEN);
         return;
     }
-    /* No transport sockets yet: RFC 1122 section 3.2.2.1 says a closed UDP port
-     * answers port unreachable, an unknown protocol protocol unreachable. */
-    char why[64];
     if (protocol == IPPROTO_UDP_NUM) {
-        snprintf(why, sizeof why, "no socket on UDP port %u",
-                 wire_get16(f->data + ETH_HEADER_LEN + (f->data[ETH_HEADER_LEN] & 15) * 4 + 2));
-        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
-    } else {
-        snprintf(why, sizeof why, "no handler for IP protocol %u", protocol);
-        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PROTOCOL);
+        udp_input(st, iface, f);
+        return;
     }
+    if (protocol == IPPROTO_TCP_NUM) {
+        tcp_input(st, iface, f);
+        return;
+    }
+    /* RFC 1122 section 3.2.2.1: an unknown protocol gets protocol unreachable. */
+    char why[64];
+    snprintf(why, sizeof why, "no handler for IP protocol %u", protocol);
+    icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PROTOCOL);
     drop(st, p, f, why);
 }
 
@@ -371,4 +376,6 @@ void ip_stack_write_state(const ip_stack *st, FILE *out) {
                     r->connected ? " (connected)" : "");
     }
     arp_write_state(st, out);
+    udp_write_state(st, out);
+    tcp_write_state(st, out);
 }

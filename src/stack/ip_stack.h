@@ -73,6 +73,8 @@ typedef struct ip_stack {
     uint32_t arp_retries, arp_queue;
     icmp_listener *listeners;
     uint32_t n_listeners;
+    struct udp_table *udp; /* sockets, owned by stack/udp.c (NULL until first use) */
+    struct tcp_table *tcp; /* connections, owned by stack/tcp.c (NULL until first use) */
 } ip_stack;
 
 /* Sets up the stack of `n` from the model: interfaces (n's ports must exist),

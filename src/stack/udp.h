@@ -1,0 +1,49 @@
+/*
+ * udp: UDP sockets on an ip_stack (RFC 768; RFC 1122 section 4.1). A socket is
+ * bound to a local port (a given one, or an ephemeral one drawn from the run's
+ * seeded generator in 32768-60999, Linux's ip_local_port_range); datagrams to a
+ * port with no socket are answered with ICMP port unreachable by the stack.
+ */
+#ifndef NETSIM_STACK_UDP_H
+#define NETSIM_STACK_UDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "stack/ip_stack.h"
+
+typedef struct udp_socket udp_socket;
+
+/* A datagram for `s`: `data` is borrowed for the call. */
+typedef void (*udp_receive_fn)(void *ctx, udp_socket *s, ipv4_addr src, uint16_t src_port,
+                               const uint8_t *data, size_t len);
+
+#define UDP_EPHEMERAL_LOW  32768
+#define UDP_EPHEMERAL_HIGH 60999
+
+/* Binds a socket to `port` (0: an ephemeral port) on every address of `st`.
+ * Returns 0 and *out, or -1 when the port is already bound on this host
+ * (bind() would fail with EADDRINUSE). The stack owns the socket; it is freed
+ * by udp_close or when the stack is destroyed. */
+int udp_bind(ip_stack *st, uint16_t port, udp_receive_fn fn, void *ctx, udp_socket **out);
+
+/* Sends `len` bytes to dst:port from the socket's port (source address chosen
+ * by the route). Returns 0, or -1 if there is no route (traced). */
+int udp_sendto(udp_socket *s, ipv4_addr dst, uint16_t port, const uint8_t *data, size_t len);
+
+/* Closes and frees the socket; its port is free again. NULL is a no-op. */
+void udp_close(udp_socket *s);
+
+uint16_t udp_local_port(const udp_socket *s);
+
+/* A UDP datagram addressed to this stack (consumes f); called by the stack. */
+void udp_input(ip_stack *st, uint32_t iface, frame *f);
+
+/* netstat-style lines for state.txt ("udp  0.0.0.0:8080  *:*"). */
+void udp_write_state(const ip_stack *st, FILE *out);
+
+/* Frees every socket of the stack; called by ip_stack_destroy. */
+void udp_destroy_all(ip_stack *st);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * tcp: the TCP header and its options (RFC 9293 section 3.1; MSS RFC 9293
+ * 3.7.1, window scale RFC 7323 section 2, SACK-permitted RFC 2018, timestamps
+ * RFC 7323 section 3). The checksum covers the same pseudo-header as UDP's.
+ */
+#ifndef NETSIM_WIRE_TCP_H
+#define NETSIM_WIRE_TCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire/addr.h"
+
+#define TCP_HEADER_LEN 20 /* without options */
+#define TCP_MAX_HEADER_LEN 60
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+#define TCP_URG 0x20
+#define TCP_ECE 0x40
+#define TCP_CWR 0x80
+
+typedef struct tcp_options {
+    uint16_t mss;         /* 0: absent */
+    int8_t window_scale;  /* -1: absent; else the shift count 0-14 */
+    bool sack_permitted;
+    bool has_timestamps;
+    uint32_t ts_val, ts_ecr;
+} tcp_options;
+
+typedef struct tcp_header {
+    uint16_t src_port;
+    uint16_t dst_port;
+    uint32_t seq;
+    uint32_t ack;
+    uint8_t header_len; /* bytes, options included; set by parse, computed by emit */
+    uint8_t flags;      /* TCP_FIN | TCP_SYN | ... */
+    uint16_t window;
+    uint16_t checksum;  /* as read by parse; emit computes it */
+    uint16_t urgent;
+    tcp_options opt;
+} tcp_header;
+
+/* Options as absent (mss 0, window_scale -1, nothing else). */
+tcp_options tcp_options_none(void);
+
+/* Parses the segment of `len` bytes (the whole IP payload) from src to dst:
+ * data offset within [20, len], checksum over pseudo-header and segment,
+ * options (unknown kinds are skipped by their length; a malformed option list
+ * is WIRE_ERR_MALFORMED). The data is buf[header_len .. len). */
+int tcp_parse(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst, tcp_header *out);
+
+/* The header length `opt` needs: 20 plus the options, padded to 4 bytes. */
+size_t tcp_header_len_for(const tcp_options *opt);
+
+/* Writes the header and options at buf for a segment of `len` bytes in all,
+ * whose data is already at buf + tcp_header_len_for(&h->opt), and computes the
+ * checksum. Options are written in Linux's order: MSS, SACK-permitted,
+ * timestamps, NOP, window scale. */
+void tcp_emit(const tcp_header *h, uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst);
+
+/* tcpdump's flag letters for `flags` ("S", "S.", "P.", "F.", "R", ".") into
+ * buf[8]; returns buf. */
+char *tcp_flags_text(uint8_t flags, char *buf);
+
+#endif
