@@ -28,6 +28,7 @@ typedef enum {
     TRACE_DROP,    /* a frame or packet was discarded; why says which rule */
     TRACE_ARP,     /* an ARP cache entry was created, changed or removed */
     TRACE_TABLE,   /* another table changed (a MAC table entry aged out...) */
+    TRACE_STATE,   /* a connection changed state (TCP: "SYN-SENT -> ESTABLISHED") */
     TRACE_APP,     /* an application printed a line (ping's output) */
     TRACE_WIRE,    /* a frame crossed a link (for captures; not shown in text) */
     TRACE_RUN,     /* the run itself: start, limits, storm suspected, end */
