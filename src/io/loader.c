@@ -551,6 +551,24 @@ static int loader__duration(loader *ld, const cJSON *node, bool positive, uint64
     return 0;
 }
 
+/* An optional probability member (a number from 0 to 1): leaves *out alone
+ * when absent. */
+static int loader__opt_probability(loader *ld, const cJSON *obj, const char *key, double *out) {
+    const cJSON *n = loader__member(obj, key);
+    const char *expected = "a probability from 0 to 1, e.g. 0.1 for 10%";
+    char v[96];
+    if (!n)
+        return 0;
+    if (!cJSON_IsNumber(n))
+        return loader__type_error(ld, n, expected);
+    if (!(n->valuedouble >= 0.0 && n->valuedouble <= 1.0)) {
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n, "%s is out of range; expected %s", v, expected);
+    }
+    *out = n->valuedouble;
+    return 0;
+}
+
 /* An optional duration member: leaves *out alone when absent. */
 static int loader__opt_duration(loader *ld, const cJSON *obj, const char *key, bool positive,
                                 uint64_t *out) {
@@ -1290,14 +1308,14 @@ static int loader__endpoint(loader *ld, const cJSON *node, loader__end *e) {
 }
 
 static int loader__link_entry(loader *ld, const cJSON *entry, size_t k) {
-    static const char *const keys[] = {"ends", "delay", "bandwidth", "queue"};
+    static const char *const keys[] = {"ends", "delay", "bandwidth", "queue", "loss"};
     model_link *l = &ld->t->links[k];
     const cJSON *ends = entry;
     l->delay_ns = 1000;
     l->bandwidth_bps = 100000000;
     l->queue_frames = 100;
     if (cJSON_IsObject(entry)) {
-        if (loader__check_keys(ld, entry, keys, 4, NULL) != 0)
+        if (loader__check_keys(ld, entry, keys, 5, NULL) != 0)
             return NS_ERR_INPUT;
         ends = loader__member(entry, "ends");
         if (!ends)
@@ -1309,7 +1327,8 @@ static int loader__link_entry(loader *ld, const cJSON *entry, size_t k) {
         const cJSON *bw = loader__member(entry, "bandwidth");
         if ((delay && loader__duration(ld, delay, false, &l->delay_ns) != 0) ||
             (bw && loader__bitrate(ld, bw, &l->bandwidth_bps) != 0) ||
-            loader__opt_u32(ld, entry, "queue", 1, 1000000, &l->queue_frames) != 0)
+            loader__opt_u32(ld, entry, "queue", 1, 1000000, &l->queue_frames) != 0 ||
+            loader__opt_probability(ld, entry, "loss", &l->loss) != 0)
             return NS_ERR_INPUT;
     } else if (!cJSON_IsArray(entry)) {
         return loader__type_error(ld, entry,

@@ -67,6 +67,7 @@ typedef struct model_link {
     uint64_t delay_ns;      /* propagation delay, default 1 us */
     uint64_t bandwidth_bps; /* default 100 Mbit/s */
     uint32_t queue_frames;  /* transmit queue capacity per port, default 100 */
+    double loss;            /* probability that a frame is lost in transit, default 0 */
 } model_link;
 
 typedef enum {

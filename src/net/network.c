@@ -242,6 +242,13 @@ static void p2p_arrive(sim *s, void *a, void *b) {
     port *to = a;
     frame *f = b;
     network *net = to->owner->net;
+    if (to->link->loss > 0 && rng_unit(sim_rng(net->sim)) < to->link->loss) {
+        char why[64];
+        snprintf(why, sizeof why, "lost in transit (link loss probability %g)", to->link->loss);
+        net_trace(net, TRACE_DROP, to->owner, to, f, why, NULL);
+        frame_free(f);
+        return;
+    }
     net->frames_delivered++;
     net_trace(net, TRACE_RECEIVE, to->owner, to, f, NULL, NULL);
     to->owner->ops->receive(to->owner, to, f);

@@ -50,6 +50,7 @@ struct link {
     link_tx tx[2];  /* tx[i]: frames sent by end[i] */
     sim_time delay; /* propagation */
     uint64_t bandwidth_bps;
+    double loss;          /* probability that a frame is lost in transit (seeded draw) */
     hub_segment *segment; /* non-NULL: this link belongs to a hub's collision domain */
 };
 

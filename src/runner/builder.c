@@ -25,7 +25,8 @@ int builder_build(const model_topology *t, network *net, ns_error *err) {
         const model_link *l = &t->links[i];
         port *a = &net->nodes[l->a.device]->ports[l->a.iface];
         port *b = &net->nodes[l->b.device]->ports[l->b.iface];
-        network_connect(net, a, b, l->delay_ns, l->bandwidth_bps, l->queue_frames);
+        link *lk = network_connect(net, a, b, l->delay_ns, l->bandwidth_bps, l->queue_frames);
+        lk->loss = l->loss;
     }
     char message[512];
     if (network_build_segments(net, message, sizeof message) != 0)

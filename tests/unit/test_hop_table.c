@@ -1,0 +1,517 @@
+/*
+ * test_hop_table: the per-packet hop table, fed synthetic TRACE_WIRE events
+ * whose frames are real bytes built with the wire emit functions. Covers a
+ * routed path (host -> switch -> router -> switch -> host: MACs rewritten,
+ * TTL 64 -> 63, IPs unchanged), a flooded ARP broadcast (a tree: two hop-2
+ * rows), a hub segment whose wire events arrive in link order (the station's
+ * hop after the hub's), an IP rewrite (NAT), a same-instant predecessor cycle,
+ * ignored events, `only_packet` filtering, the exact text and the JSON parsed
+ * back with cJSON. Runs under the sanitizers: LeakSanitizer fails it if the
+ * table leaks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "io/hop_table.h"
+#include "trace/trace.h"
+#include "wire/addr.h"
+#include "wire/arp.h"
+#include "wire/ethernet.h"
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
+
+#define MAC_A    0x020000010001ull
+#define MAC_B    0x020000030001ull
+#define MAC_C    0x020000040001ull
+#define MAC_R1_0 0x020000050001ull
+#define MAC_R1_1 0x020000050002ull
+#define MAC_BC   0xffffffffffffull
+#define ICMP_LEN (ETH_HEADER_LEN + IPV4_HEADER_LEN + ICMP_HEADER_LEN + 56)
+
+/* --- frame builders --- */
+
+static ipv4_addr ip(const char *text) {
+    ipv4_addr a;
+    assert_int_equal(ipv4_parse(text, &a), 0);
+    return a;
+}
+
+static void put_eth(uint8_t *buf, uint64_t src, uint64_t dst, uint16_t ethertype) {
+    eth_header e = {.dst = mac_from_u64(dst), .src = mac_from_u64(src), .ethertype = ethertype};
+    eth_emit(&e, buf);
+}
+
+/* An ICMP echo request; buf holds ICMP_LEN bytes. */
+static void build_echo(uint8_t *buf, uint64_t mac_src, uint64_t mac_dst, const char *ip_src,
+                       const char *ip_dst, uint8_t ttl) {
+    memset(buf, 0, ICMP_LEN);
+    put_eth(buf, mac_src, mac_dst, ETHERTYPE_IPV4);
+    ipv4_header h = {.header_len = IPV4_HEADER_LEN,
+                     .total_len = ICMP_LEN - ETH_HEADER_LEN,
+                     .id = 0x1234,
+                     .dont_fragment = true,
+                     .ttl = ttl,
+                     .protocol = IPPROTO_ICMP_NUM,
+                     .src = ip(ip_src),
+                     .dst = ip(ip_dst)};
+    ipv4_emit(&h, buf + ETH_HEADER_LEN);
+    uint8_t *msg = buf + ETH_HEADER_LEN + IPV4_HEADER_LEN;
+    for (size_t i = ICMP_HEADER_LEN; i < ICMP_LEN - ETH_HEADER_LEN - IPV4_HEADER_LEN; i++)
+        msg[i] = (uint8_t)i;
+    icmp_header ih = {.type = ICMP_ECHO_REQUEST, .id = 0x1c2b, .seq = 1};
+    icmp_emit(&ih, msg, ICMP_LEN - ETH_HEADER_LEN - IPV4_HEADER_LEN);
+}
+
+/* An ARP packet padded to the 60-byte minimum; buf holds ETH_MIN_FRAME_LEN. */
+static void build_arp(uint8_t *buf, uint64_t eth_dst, uint16_t op, uint64_t sender_mac,
+                      const char *sender_ip, uint64_t target_mac, const char *target_ip) {
+    memset(buf, 0, ETH_MIN_FRAME_LEN);
+    put_eth(buf, sender_mac, eth_dst, ETHERTYPE_ARP);
+    arp_packet p = {.op = op,
+                    .sender_mac = mac_from_u64(sender_mac),
+                    .sender_ip = ip(sender_ip),
+                    .target_mac = mac_from_u64(target_mac),
+                    .target_ip = ip(target_ip)};
+    arp_emit(&p, buf + ETH_HEADER_LEN);
+}
+
+/* --- running the sink --- */
+
+static void wire(trace_bus *bus, uint64_t time, int link, const char *device, const char *port,
+                 uint32_t packet, const uint8_t *frame, size_t len) {
+    trace_event ev = {.time = time,
+                      .kind = TRACE_WIRE,
+                      .device = device,
+                      .port = port,
+                      .link = link,
+                      .frame = frame,
+                      .frame_len = len,
+                      .packet_id = packet};
+    trace_emit(bus, &ev);
+}
+
+static char *slurp(FILE *f) {
+    long size = ftell(f);
+    assert_true(size >= 0);
+    rewind(f);
+    char *text = malloc((size_t)size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
+    text[size] = '\0';
+    fclose(f);
+    return text;
+}
+
+static char *text_of(const hop_table *t, uint32_t only) {
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    hop_table_write_text(t, f, only);
+    return slurp(f);
+}
+
+static char *json_of(const hop_table *t) {
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    hop_table_write_json(t, f);
+    return slurp(f);
+}
+
+/* No line may end in a blank. */
+static void assert_no_trailing_blanks(const char *text) {
+    for (const char *p = text; *p; p++)
+        if (*p == '\n' && p > text)
+            assert_true(p[-1] != ' ');
+}
+
+/* --- the routed network: A, C -- sw1 -- r1 -- sw2 -- B --- */
+
+static const hop_link routed_links[] = {
+    {"A.eth0--sw1.p1", {"A", "sw1"}, {"eth0", "p1"}},
+    {"sw1.p2--r1.eth0", {"sw1", "r1"}, {"p2", "eth0"}},
+    {"r1.eth1--sw2.p1", {"r1", "sw2"}, {"eth1", "p1"}},
+    {"sw2.p2--B.eth0", {"sw2", "B"}, {"p2", "eth0"}},
+    {"sw1.p3--C.eth0", {"sw1", "C"}, {"p3", "eth0"}},
+};
+
+static const hop_device routed_devices[] = {
+    {"A", 0, 0}, {"sw1", 0, 1}, {"r1", 0, 0}, {"sw2", 0, 1}, {"B", 0, 0}, {"C", 0, 0},
+};
+
+/* Packet 2: A's ARP who-has for its gateway, flooded by sw1 (to p3 first);
+ * packet 3: r1's unicast reply; packet 1: the echo request A -> B, routed. */
+static hop_table *routed_run(void) {
+    hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
+    assert_non_null(t);
+    trace_bus *bus = trace_bus_new();
+    assert_non_null(bus);
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+
+    uint8_t req[ETH_MIN_FRAME_LEN], rep[ETH_MIN_FRAME_LEN];
+    build_arp(req, MAC_BC, ARP_OP_REQUEST, MAC_A, "10.0.1.10", 0, "10.0.1.1");
+    build_arp(rep, MAC_A, ARP_OP_REPLY, MAC_R1_0, "10.0.1.1", MAC_A, "10.0.1.10");
+    wire(bus, 0, 0, "A", "eth0", 2, req, sizeof req);
+    wire(bus, 7720, 4, "sw1", "p3", 2, req, sizeof req);
+    wire(bus, 7720, 1, "sw1", "p2", 2, req, sizeof req);
+    wire(bus, 15440, 1, "r1", "eth0", 3, rep, sizeof rep);
+    wire(bus, 23160, 0, "sw1", "p1", 3, rep, sizeof rep);
+
+    uint8_t e1[ICMP_LEN], e2[ICMP_LEN];
+    build_echo(e1, MAC_A, MAC_R1_0, "10.0.1.10", "10.0.2.20", 64);
+    build_echo(e2, MAC_R1_1, MAC_B, "10.0.1.10", "10.0.2.20", 63);
+    wire(bus, 30880, 0, "A", "eth0", 1, e1, sizeof e1);
+    wire(bus, 41640, 1, "sw1", "p2", 1, e1, sizeof e1);
+    wire(bus, 60000, 2, "r1", "eth1", 1, e2, sizeof e2);
+    wire(bus, 70760, 3, "sw2", "p2", 1, e2, sizeof e2);
+
+    /* Ignored: not a wire event, no packet id, no such link, not a link end. */
+    trace_event send = {.time = 1,
+                        .kind = TRACE_SEND,
+                        .device = "A",
+                        .port = "eth0",
+                        .link = -1,
+                        .frame = e1,
+                        .frame_len = sizeof e1,
+                        .packet_id = 9};
+    trace_emit(bus, &send);
+    wire(bus, 2, 0, "A", "eth0", 0, e1, sizeof e1);
+    wire(bus, 3, 5, "A", "eth0", 10, e1, sizeof e1);
+    wire(bus, 4, 0, "B", "eth0", 11, e1, sizeof e1);
+    wire(bus, 5, -1, "A", "eth0", 12, e1, sizeof e1);
+    trace_bus_free(bus);
+    return t;
+}
+
+static const char routed_packet1[] =
+    "packet #1: ICMP echo request 10.0.1.10 > 10.0.2.20 id=0x1c2b seq=1 ttl=64\n"
+    "hop  time         link             from     eth src > dst                          ip src > "
+    "dst           ttl  change\n"
+    "1    0.000030880  A.eth0--sw1.p1   A.eth0   02:00:00:01:00:01 > 02:00:00:05:00:01  "
+    "10.0.1.10 > 10.0.2.20  64   sent by A\n"
+    "2    0.000041640  sw1.p2--r1.eth0  sw1.p2   02:00:00:01:00:01 > 02:00:00:05:00:01  "
+    "10.0.1.10 > 10.0.2.20  64   forwarded by sw1, unchanged\n"
+    "3    0.000060000  r1.eth1--sw2.p1  r1.eth1  02:00:00:05:00:02 > 02:00:00:03:00:01  "
+    "10.0.1.10 > 10.0.2.20  63   MAC rewritten by r1, IP unchanged, TTL 64 -> 63\n"
+    "4    0.000070760  sw2.p2--B.eth0   sw2.p2   02:00:00:05:00:02 > 02:00:00:03:00:01  "
+    "10.0.1.10 > 10.0.2.20  63   forwarded by sw2, unchanged\n";
+
+static const char routed_packet2[] =
+    "packet #2: ARP who-has 10.0.1.1 tell 10.0.1.10\n"
+    "hop  time         link             from    eth src > dst                          ip src > "
+    "dst          ttl  change\n"
+    "1    0.000000000  A.eth0--sw1.p1   A.eth0  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  10.0.1.10 "
+    "> 10.0.1.1  -    sent by A\n"
+    "2    0.000007720  sw1.p3--C.eth0   sw1.p3  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  10.0.1.10 "
+    "> 10.0.1.1  -    forwarded by sw1, unchanged\n"
+    "2    0.000007720  sw1.p2--r1.eth0  sw1.p2  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  10.0.1.10 "
+    "> 10.0.1.1  -    forwarded by sw1, unchanged\n";
+
+static const char routed_packet3[] =
+    "packet #3: ARP reply 10.0.1.1 is-at 02:00:00:05:00:01\n"
+    "hop  time         link             from     eth src > dst                          ip src > "
+    "dst          ttl  change\n"
+    "1    0.000015440  sw1.p2--r1.eth0  r1.eth0  02:00:00:05:00:01 > 02:00:00:01:00:01  10.0.1.1 "
+    "> 10.0.1.10  -    sent by r1\n"
+    "2    0.000023160  A.eth0--sw1.p1   sw1.p1   02:00:00:05:00:01 > 02:00:00:01:00:01  10.0.1.1 "
+    "> 10.0.1.10  -    forwarded by sw1, unchanged\n";
+
+static void test_routed_text(void **state) {
+    (void)state;
+    hop_table *t = routed_run();
+    assert_int_equal(hop_table_packet_count(t), 3);
+    assert_int_equal(hop_table_hop_count(t, 1), 4);
+    assert_int_equal(hop_table_hop_count(t, 2), 3);
+    assert_int_equal(hop_table_hop_count(t, 3), 2);
+    assert_int_equal(hop_table_hop_count(t, 9), 0);  /* a send event, not wire */
+    assert_int_equal(hop_table_hop_count(t, 10), 0); /* bad link index */
+    assert_int_equal(hop_table_hop_count(t, 11), 0); /* B is not an end of link 0 */
+
+    char expected[4096];
+    snprintf(expected, sizeof expected, "%s\n%s\n%s", routed_packet1, routed_packet2,
+             routed_packet3);
+    char *text = text_of(t, 0);
+    assert_string_equal(text, expected);
+    assert_no_trailing_blanks(text);
+    free(text);
+    hop_table_free(t);
+}
+
+static void test_only_packet(void **state) {
+    (void)state;
+    hop_table *t = routed_run();
+    char *text = text_of(t, 2);
+    assert_string_equal(text, routed_packet2);
+    free(text);
+    text = text_of(t, 1);
+    assert_string_equal(text, routed_packet1);
+    free(text);
+    text = text_of(t, 42);
+    assert_string_equal(text, "packet #42: not seen on any link\n");
+    free(text);
+    hop_table_free(t);
+}
+
+static const cJSON *item(const cJSON *obj, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    assert_non_null(v);
+    return v;
+}
+
+static void assert_str(const cJSON *obj, const char *key, const char *want) {
+    const cJSON *v = item(obj, key);
+    assert_true(cJSON_IsString(v));
+    assert_string_equal(v->valuestring, want);
+}
+
+static void assert_num(const cJSON *obj, const char *key, double want) {
+    const cJSON *v = item(obj, key);
+    assert_true(cJSON_IsNumber(v));
+    assert_true(v->valuedouble == want);
+}
+
+static void test_routed_json(void **state) {
+    (void)state;
+    hop_table *t = routed_run();
+    char *text = json_of(t);
+    cJSON *doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    const cJSON *packets = item(doc, "packets");
+    assert_int_equal(cJSON_GetArraySize(packets), 3);
+    for (int i = 0; i < 3; i++)
+        assert_num(cJSON_GetArrayItem(packets, i), "id", i + 1);
+
+    const cJSON *p1 = cJSON_GetArrayItem(packets, 0);
+    assert_str(p1, "summary", "ICMP echo request 10.0.1.10 > 10.0.2.20 id=0x1c2b seq=1 ttl=64");
+    const cJSON *hops = item(p1, "hops");
+    assert_int_equal(cJSON_GetArraySize(hops), 4);
+    const cJSON *h0 = cJSON_GetArrayItem(hops, 0);
+    assert_num(h0, "hop", 1);
+    assert_null(cJSON_GetObjectItemCaseSensitive(h0, "prev"));
+    assert_str(h0, "change", "sent by A");
+    assert_str(h0, "from", "A.eth0");
+    assert_str(h0, "to", "sw1.p1");
+    const cJSON *h2 = cJSON_GetArrayItem(hops, 2);
+    assert_num(h2, "hop", 3);
+    assert_num(h2, "prev", 1);
+    assert_str(h2, "time", "0.000060000");
+    assert_num(h2, "t", 60000);
+    assert_str(h2, "link", "r1.eth1--sw2.p1");
+    assert_str(h2, "from", "r1.eth1");
+    assert_str(h2, "to", "sw2.p1");
+    assert_str(h2, "eth_src", "02:00:00:05:00:02");
+    assert_str(h2, "eth_dst", "02:00:00:03:00:01");
+    assert_str(h2, "ip_src", "10.0.1.10");
+    assert_str(h2, "ip_dst", "10.0.2.20");
+    assert_num(h2, "ttl", 63);
+    assert_str(h2, "change", "MAC rewritten by r1, IP unchanged, TTL 64 -> 63");
+
+    /* The ARP flood: both hop-2 rows point at row 0; ARP keys, no IP keys. */
+    const cJSON *p2 = item(cJSON_GetArrayItem(packets, 1), "hops");
+    assert_int_equal(cJSON_GetArraySize(p2), 3);
+    for (int i = 1; i < 3; i++) {
+        const cJSON *h = cJSON_GetArrayItem(p2, i);
+        assert_num(h, "hop", 2);
+        assert_num(h, "prev", 0);
+        assert_str(h, "from", i == 1 ? "sw1.p3" : "sw1.p2");
+        assert_str(h, "to", i == 1 ? "C.eth0" : "r1.eth0");
+        assert_str(h, "arp_sender_ip", "10.0.1.10");
+        assert_str(h, "arp_target_ip", "10.0.1.1");
+        assert_str(h, "eth_dst", "ff:ff:ff:ff:ff:ff");
+        assert_null(cJSON_GetObjectItemCaseSensitive(h, "ip_src"));
+        assert_null(cJSON_GetObjectItemCaseSensitive(h, "ttl"));
+    }
+    /* The reply was transmitted by side 1 of link 1. */
+    const cJSON *r0 = cJSON_GetArrayItem(item(cJSON_GetArrayItem(packets, 2), "hops"), 0);
+    assert_str(r0, "from", "r1.eth0");
+    assert_str(r0, "to", "sw1.p2");
+    cJSON_Delete(doc);
+    free(text);
+    hop_table_free(t);
+}
+
+/* --- a hub segment: wire events arrive in link order --- */
+
+static void test_hub_segment(void **state) {
+    (void)state;
+    static const hop_link links[] = {
+        {"H1.eth0--hub1.p1", {"H1", "hub1"}, {"eth0", "p1"}},
+        {"H2.eth0--hub1.p2", {"H2", "hub1"}, {"eth0", "p2"}},
+        {"H3.eth0--hub1.p3", {"H3", "hub1"}, {"eth0", "p3"}},
+    };
+    static const hop_device devices[] = {{"H1", 0, 0}, {"H2", 0, 0}, {"H3", 0, 0}, {"hub1", 1, 0}};
+    hop_table *t = hop_table_new(links, 3, devices, 4);
+    assert_non_null(t);
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t f[ICMP_LEN];
+    build_echo(f, 0x020000000002ull, 0x020000000001ull, "192.168.1.20", "192.168.1.10", 64);
+    /* H2 sends; the segment reports links 0, 1, 2 at once: hub1, H2, hub1. */
+    wire(bus, 1000, 0, "hub1", "p1", 7, f, sizeof f);
+    wire(bus, 1000, 1, "H2", "eth0", 7, f, sizeof f);
+    wire(bus, 1000, 2, "hub1", "p3", 7, f, sizeof f);
+    trace_bus_free(bus);
+
+    char *text = text_of(t, 0);
+    assert_string_equal(
+        text, "packet #7: ICMP echo request 192.168.1.20 > 192.168.1.10 id=0x1c2b seq=1 ttl=64\n"
+              "hop  time         link              from     eth src > dst                          "
+              "ip src > dst                 ttl  change\n"
+              "1    0.000001000  H2.eth0--hub1.p2  H2.eth0  02:00:00:00:00:02 > 02:00:00:00:00:01  "
+              "192.168.1.20 > 192.168.1.10  64   sent by H2\n"
+              "2    0.000001000  H1.eth0--hub1.p1  hub1.p1  02:00:00:00:00:02 > 02:00:00:00:00:01  "
+              "192.168.1.20 > 192.168.1.10  64   repeated by hub1\n"
+              "2    0.000001000  H3.eth0--hub1.p3  hub1.p3  02:00:00:00:00:02 > 02:00:00:00:00:01  "
+              "192.168.1.20 > 192.168.1.10  64   repeated by hub1\n");
+    free(text);
+
+    text = json_of(t);
+    cJSON *doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    const cJSON *hops = item(cJSON_GetArrayItem(item(doc, "packets"), 0), "hops");
+    assert_int_equal(cJSON_GetArraySize(hops), 3);
+    assert_str(cJSON_GetArrayItem(hops, 0), "from", "H2.eth0");
+    assert_num(cJSON_GetArrayItem(hops, 1), "prev", 0);
+    assert_num(cJSON_GetArrayItem(hops, 2), "prev", 0);
+    assert_str(cJSON_GetArrayItem(hops, 2), "to", "H3.eth0");
+    cJSON_Delete(doc);
+    free(text);
+    hop_table_free(t);
+}
+
+/* --- an IP rewrite (the NAT box), devices known only from the links --- */
+
+static hop_table *nat_run(void) {
+    static const hop_link links[] = {
+        {"P.eth0--nat1.lan", {"P", "nat1"}, {"eth0", "lan"}},
+        {"nat1.wan--S.eth0", {"nat1", "S"}, {"wan", "eth0"}},
+    };
+    hop_table *t = hop_table_new(links, 2, NULL, 0);
+    assert_non_null(t);
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t in[ICMP_LEN], out[ICMP_LEN];
+    build_echo(in, 0x020000000a01ull, 0x020000000b01ull, "192.168.1.2", "1.2.3.4", 64);
+    build_echo(out, 0x020000000b02ull, 0x020000000c01ull, "116.226.52.212", "1.2.3.4", 63);
+    wire(bus, 5, 0, "P", "eth0", 4, in, sizeof in);
+    wire(bus, 1000000007, 1, "nat1", "wan", 4, out, sizeof out);
+    trace_bus_free(bus);
+    return t;
+}
+
+static void test_ip_rewrite(void **state) {
+    (void)state;
+    hop_table *t = nat_run();
+    char *text = text_of(t, 4);
+    assert_string_equal(
+        text,
+        "packet #4: ICMP echo request 192.168.1.2 > 1.2.3.4 id=0x1c2b seq=1 ttl=64\n"
+        "hop  time         link              from      eth src > dst                          ip "
+        "src > dst              ttl  change\n"
+        "1    0.000000005  P.eth0--nat1.lan  P.eth0    02:00:00:00:0a:01 > 02:00:00:00:0b:01  "
+        "192.168.1.2 > 1.2.3.4     64   sent by P\n"
+        "2    1.000000007  nat1.wan--S.eth0  nat1.wan  02:00:00:00:0b:02 > 02:00:00:00:0c:01  "
+        "116.226.52.212 > 1.2.3.4  63   IP rewritten by nat1: 192.168.1.2 > 1.2.3.4 becomes "
+        "116.226.52.212 > 1.2.3.4, TTL 64 -> 63\n");
+    free(text);
+
+    /* The whole document, byte for byte. */
+    text = json_of(t);
+    assert_string_equal(
+        text, "{\"packets\": [\n"
+              "  {\"id\": 4, \"summary\": \"ICMP echo request 192.168.1.2 > 1.2.3.4 id=0x1c2b "
+              "seq=1 ttl=64\", \"hops\": [\n"
+              "    {\"hop\": 1, \"time\": \"0.000000005\", \"t\": 5, \"link\": "
+              "\"P.eth0--nat1.lan\", \"from\": \"P.eth0\", \"to\": \"nat1.lan\", \"eth_src\": "
+              "\"02:00:00:00:0a:01\", \"eth_dst\": \"02:00:00:00:0b:01\", \"ip_src\": "
+              "\"192.168.1.2\", \"ip_dst\": \"1.2.3.4\", \"ttl\": 64, \"change\": \"sent by P\"},\n"
+              "    {\"hop\": 2, \"prev\": 0, \"time\": \"1.000000007\", \"t\": 1000000007, "
+              "\"link\": \"nat1.wan--S.eth0\", \"from\": \"nat1.wan\", \"to\": \"S.eth0\", "
+              "\"eth_src\": \"02:00:00:00:0b:02\", \"eth_dst\": \"02:00:00:00:0c:01\", "
+              "\"ip_src\": \"116.226.52.212\", \"ip_dst\": \"1.2.3.4\", \"ttl\": 63, \"change\": "
+              "\"IP rewritten by nat1: 192.168.1.2 > 1.2.3.4 becomes 116.226.52.212 > 1.2.3.4, "
+              "TTL 64 -> 63\"}\n"
+              "  ]}\n"
+              "]}\n");
+    cJSON *doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    cJSON_Delete(doc);
+    free(text);
+    hop_table_free(t);
+}
+
+/* --- odd inputs --- */
+
+/* Two same-instant hops, each the other's candidate predecessor: the cycle is
+ * cut, every hop still gets a number, and names with control characters or
+ * JSON specials stay on one line and parse back. */
+static void test_cycle_and_names(void **state) {
+    (void)state;
+    static const hop_link links[] = {
+        {"X.p--Y\"q", {"X", "Y\"q"}, {"p\tq", "p"}},
+        {"Y\"q.r--X.r", {"Y\"q", "X"}, {"r", "r"}},
+    };
+    static const hop_device devices[] = {{"X", 0, 1}, {"Y\"q", 0, 1}, {"X", 1, 0}};
+    hop_table *t = hop_table_new(links, 2, devices, 3);
+    assert_non_null(t);
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t f[ETH_MIN_FRAME_LEN];
+    build_arp(f, MAC_BC, ARP_OP_REQUEST, MAC_A, "10.0.0.1", 0, "10.0.0.2");
+    wire(bus, 9, 0, "X", "p\tq", 5, f, sizeof f);
+    wire(bus, 9, 1, "Y\"q", "r", 5, f, sizeof f);
+    trace_bus_free(bus);
+
+    char *text = text_of(t, 0);
+    assert_string_equal(
+        text, "packet #5: ARP who-has 10.0.0.2 tell 10.0.0.1\n"
+              "hop  time         link        from   eth src > dst                          ip src "
+              "> dst         ttl  change\n"
+              "1    0.000000009  X.p--Y\"q    X.p q  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  "
+              "10.0.0.1 > 10.0.0.2  -    sent by X\n"
+              "2    0.000000009  Y\"q.r--X.r  Y\"q.r  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  "
+              "10.0.0.1 > 10.0.0.2  -    forwarded by Y\"q, unchanged\n");
+    free(text);
+    text = json_of(t);
+    cJSON *doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    const cJSON *hops = item(cJSON_GetArrayItem(item(doc, "packets"), 0), "hops");
+    assert_str(cJSON_GetArrayItem(hops, 0), "from", "X.p\tq");
+    assert_num(cJSON_GetArrayItem(hops, 1), "prev", 0);
+    assert_str(cJSON_GetArrayItem(hops, 1), "from", "Y\"q.r");
+    assert_str(cJSON_GetArrayItem(hops, 1), "change", "forwarded by Y\"q, unchanged");
+    cJSON_Delete(doc);
+    free(text);
+    hop_table_free(t);
+}
+
+static void test_empty(void **state) {
+    (void)state;
+    hop_table *t = hop_table_new(NULL, 0, NULL, 0);
+    assert_non_null(t);
+    assert_int_equal(hop_table_packet_count(t), 0);
+    char *text = text_of(t, 0);
+    assert_string_equal(text, "");
+    free(text);
+    text = json_of(t);
+    assert_string_equal(text, "{\"packets\": []}\n");
+    free(text);
+    hop_table_free(t);
+    hop_table_free(NULL);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_routed_text), cmocka_unit_test(test_only_packet),
+        cmocka_unit_test(test_routed_json), cmocka_unit_test(test_hub_segment),
+        cmocka_unit_test(test_ip_rewrite),  cmocka_unit_test(test_cycle_and_names),
+        cmocka_unit_test(test_empty),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
