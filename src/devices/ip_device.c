@@ -66,7 +66,7 @@ node *ip_device_new(network *net, const model_device *md) {
     d->base.ops = &ip_device_ops;
     d->base.net = net;
     node_init_ports(&d->base, md->ifaces, (uint32_t)md->n_ifaces);
-    ip_stack_init(&d->stack, &d->base, md, md->type == DEVICE_ROUTER);
+    ip_stack_init(&d->stack, &d->base, md, md->type == DEVICE_ROUTER || md->forwarding);
     return &d->base;
 }
 

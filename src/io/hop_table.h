@@ -28,7 +28,10 @@ typedef struct hop_link {
     const char *port[2];
 } hop_link;
 
-/* A device and its kind: a hub "repeats", a switch "forwards". Name borrowed. */
+/* A device and its kind (name borrowed). is_hub picks "repeated by" over
+ * "forwarded by" in the change column; is_switch is recorded for rules to
+ * come and changes nothing yet (any device that passes a frame on unchanged
+ * "forwards" it). */
 typedef struct hop_device {
     const char *name;
     int is_hub;

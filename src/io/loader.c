@@ -1050,6 +1050,251 @@ static int loader__stack_options(loader *ld, size_t dev, const cJSON *obj) {
     return 0;
 }
 
+/* ---- devices: forwarding, static ARP, firewall -------------------------- */
+
+static int loader__opt_bool(loader *ld, const cJSON *obj, const char *key, bool *out) {
+    const cJSON *n = loader__member(obj, key);
+    if (!n)
+        return 0;
+    if (!cJSON_IsBool(n))
+        return loader__type_error(ld, n, "true or false");
+    *out = cJSON_IsTrue(n);
+    return 0;
+}
+
+/* "arp": {"10.0.0.1": "02:00:00:00:00:01", ...}: permanent entries. */
+static int loader__static_arp(loader *ld, size_t dev, const cJSON *obj) {
+    const cJSON *arp = loader__member(obj, "arp");
+    model_device *d = &ld->t->devices[dev];
+    if (!arp)
+        return 0;
+    if (!cJSON_IsObject(arp))
+        return loader__type_error(ld, arp,
+                                  "an object of static ARP entries, e.g. {\"10.0.0.1\": "
+                                  "\"02:00:00:00:00:01\"}");
+    size_t n = loader__count(arp);
+    if (n == 0)
+        return 0;
+    if (!(d->static_arp = calloc(n, sizeof *d->static_arp)))
+        return loader__nomem(ld);
+    for (const cJSON *e = arp->child; e; e = e->next) {
+        model_static_arp *sa = &d->static_arp[d->n_static_arp];
+        char v[96];
+        if (ipv4_parse(e->string, &sa->ip) != 0) {
+            snprintf(v, sizeof v, "\"%s\"", e->string);
+            return loader__fail_key(ld, e, "%s is not an IPv4 address; expected %s", v,
+                                    LOADER_EXPECT_ADDR);
+        }
+        const char *s = NULL;
+        if (loader__string(ld, e, "a MAC address such as \"02:00:00:00:00:01\"", &s) != 0)
+            return NS_ERR_INPUT;
+        if (mac_parse(s, &sa->mac) != 0) {
+            loader__value_text(ld, e, v, sizeof v);
+            return loader__fail(ld, e,
+                                "%s is not a MAC address; expected six hex pairs such as "
+                                "\"02:00:00:00:00:01\"",
+                                v);
+        }
+        d->n_static_arp++;
+    }
+    return 0;
+}
+
+/* A firewall address: "a.b.c.d/len" or a plain address (a /32). */
+static int loader__fw_prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int *len) {
+    const char *s = NULL;
+    if (!cJSON_IsString(node))
+        return loader__type_error(ld, node, "an address or network such as \"10.0.0.0/24\"");
+    s = node->valuestring;
+    if (ipv4_parse(s, addr) == 0) {
+        *len = 32;
+        return 0;
+    }
+    if (loader__prefix(ld, node, addr, len) != 0)
+        return NS_ERR_INPUT;
+    *addr &= ipv4_netmask(*len);
+    return 0;
+}
+
+/* A port or a range: 80, or "1024-65535". */
+static int loader__fw_ports(loader *ld, const cJSON *node, uint16_t *lo, uint16_t *hi) {
+    const char *expected = "a port such as 80 or a range such as \"1024-65535\"";
+    char v[96];
+    if (cJSON_IsNumber(node)) {
+        long long x = 0;
+        if (loader__int(ld, node, 0, 65535, &x) != 0)
+            return NS_ERR_INPUT;
+        *lo = *hi = (uint16_t)x;
+        return 0;
+    }
+    if (!cJSON_IsString(node))
+        return loader__type_error(ld, node, expected);
+    unsigned a = 0, b = 0;
+    char tail = 0;
+    if (sscanf(node->valuestring, "%5u-%5u%c", &a, &b, &tail) != 2 || a > b || b > 65535) {
+        loader__value_text(ld, node, v, sizeof v);
+        return loader__fail(ld, node, "%s is not a port range; expected %s", v, expected);
+    }
+    *lo = (uint16_t)a;
+    *hi = (uint16_t)b;
+    return 0;
+}
+
+static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_rule *r) {
+    static const char *const keys[] = {"action",   "protocol",  "src",       "dst",      "src_port",
+                                       "dst_port", "icmp_type", "direction", "interface"};
+    static const char *const actions[] = {"allow", "deny", "reject"};
+    static const char *const protocols[] = {"any", "icmp", "tcp", "udp"};
+    static const uint8_t protocol_numbers[] = {0, 1, 6, 17};
+    static const char *const directions[] = {"any", "in", "out", "forward"};
+    static const uint8_t chains[] = {FW_CHAIN_ALL, FW_CHAIN_IN, FW_CHAIN_OUT, FW_CHAIN_FORWARD};
+    char v[96], list[160];
+    if (!cJSON_IsObject(node))
+        return loader__type_error(ld, node,
+                                  "a rule such as {\"action\": \"deny\", \"protocol\": \"icmp\"}");
+    if (loader__check_keys(ld, node, keys, 9, NULL) != 0)
+        return NS_ERR_INPUT;
+    memset(r, 0, sizeof *r);
+    r->src_port_hi = r->dst_port_hi = 65535;
+    r->icmp_type = -1;
+    r->chains = FW_CHAIN_ALL;
+    r->iface = -1;
+    const cJSON *n = loader__member(node, "action");
+    if (!n)
+        return loader__missing(ld, node, "action", "\"action\": \"allow\", \"deny\" or \"reject\"");
+    const char *s = NULL;
+    size_t k;
+    loader__list(actions, 3, "", " or ", list, sizeof list);
+    if (loader__string(ld, n, list, &s) != 0)
+        return NS_ERR_INPUT;
+    for (k = 0; k < 3 && strcmp(s, actions[k]) != 0; k++)
+        ;
+    if (k == 3) {
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n, "%s is not a firewall action; expected %s", v, list);
+    }
+    r->action = k == 0 ? FW_ALLOW : k == 1 ? FW_DENY : FW_REJECT;
+    if ((n = loader__member(node, "protocol"))) {
+        loader__list(protocols, 4, "", " or ", list, sizeof list);
+        if (loader__string(ld, n, list, &s) != 0)
+            return NS_ERR_INPUT;
+        for (k = 0; k < 4 && strcmp(s, protocols[k]) != 0; k++)
+            ;
+        if (k == 4) {
+            loader__value_text(ld, n, v, sizeof v);
+            return loader__fail(ld, n, "%s is not a protocol; expected %s", v, list);
+        }
+        r->protocol = protocol_numbers[k];
+    }
+    if ((n = loader__member(node, "direction"))) {
+        loader__list(directions, 4, "", " or ", list, sizeof list);
+        if (loader__string(ld, n, list, &s) != 0)
+            return NS_ERR_INPUT;
+        for (k = 0; k < 4 && strcmp(s, directions[k]) != 0; k++)
+            ;
+        if (k == 4) {
+            loader__value_text(ld, n, v, sizeof v);
+            return loader__fail(ld, n, "%s is not a direction; expected %s", v, list);
+        }
+        r->chains = chains[k];
+    }
+    if (((n = loader__member(node, "src")) &&
+         loader__fw_prefix(ld, n, &r->src, &r->src_len) != 0) ||
+        ((n = loader__member(node, "dst")) && loader__fw_prefix(ld, n, &r->dst, &r->dst_len) != 0))
+        return NS_ERR_INPUT;
+    const char *port_keys[] = {"src_port", "dst_port"};
+    for (int i = 0; i < 2; i++) {
+        if (!(n = loader__member(node, port_keys[i])))
+            continue;
+        if (r->protocol != 6 && r->protocol != 17) {
+            loader__value_text(ld, n, v, sizeof v);
+            return loader__fail(ld, n,
+                                "%s: ports exist only for TCP and UDP; expected \"protocol\": "
+                                "\"tcp\" or \"udp\" in this rule",
+                                v);
+        }
+        if (loader__fw_ports(ld, n, i ? &r->dst_port_lo : &r->src_port_lo,
+                             i ? &r->dst_port_hi : &r->src_port_hi) != 0)
+            return NS_ERR_INPUT;
+    }
+    if ((n = loader__member(node, "icmp_type"))) {
+        long long t = 0;
+        if (r->protocol != 1) {
+            loader__value_text(ld, n, v, sizeof v);
+            return loader__fail(ld, n, "%s: an ICMP type needs \"protocol\": \"icmp\" in this rule",
+                                v);
+        }
+        if (cJSON_IsString(n) && strcmp(n->valuestring, "echo-request") == 0)
+            t = 8;
+        else if (cJSON_IsString(n) && strcmp(n->valuestring, "echo-reply") == 0)
+            t = 0;
+        else if (cJSON_IsString(n)) {
+            loader__value_text(ld, n, v, sizeof v);
+            return loader__fail(ld, n,
+                                "%s is not an ICMP type; expected \"echo-request\", "
+                                "\"echo-reply\" or a number from 0 to 255",
+                                v);
+        } else if (loader__int(ld, n, 0, 255, &t) != 0)
+            return NS_ERR_INPUT;
+        r->icmp_type = (int)t;
+    }
+    if ((n = loader__member(node, "interface"))) {
+        long i = -1;
+        if (loader__route_iface(ld, dev, n, &i) != 0)
+            return NS_ERR_INPUT;
+        r->iface = (int)i;
+    }
+    return 0;
+}
+
+/* "firewall": {"default": "allow" | "deny", "rules": [...]}. */
+static int loader__firewall(loader *ld, size_t dev, const cJSON *obj) {
+    static const char *const keys[] = {"default", "rules"};
+    const cJSON *fw = loader__member(obj, "firewall");
+    model_device *d = &ld->t->devices[dev];
+    if (!fw)
+        return 0;
+    if (!cJSON_IsObject(fw))
+        return loader__type_error(ld, fw,
+                                  "a firewall such as {\"default\": \"allow\", \"rules\": "
+                                  "[{\"action\": \"deny\", \"protocol\": \"icmp\"}]}");
+    if (loader__check_keys(ld, fw, keys, 2, NULL) != 0)
+        return NS_ERR_INPUT;
+    d->has_firewall = true;
+    d->fw_default = FW_ALLOW;
+    const cJSON *n = loader__member(fw, "default");
+    if (n) {
+        const char *s = NULL;
+        char v[96];
+        if (loader__string(ld, n, "\"allow\" or \"deny\"", &s) != 0)
+            return NS_ERR_INPUT;
+        if (strcmp(s, "allow") == 0)
+            d->fw_default = FW_ALLOW;
+        else if (strcmp(s, "deny") == 0)
+            d->fw_default = FW_DENY;
+        else {
+            loader__value_text(ld, n, v, sizeof v);
+            return loader__fail(ld, n, "%s is not a policy; expected \"allow\" or \"deny\"", v);
+        }
+    }
+    const cJSON *rules = loader__member(fw, "rules");
+    if (!rules)
+        return 0;
+    if (!cJSON_IsArray(rules))
+        return loader__type_error(ld, rules, "an array of rules");
+    size_t count = loader__count(rules);
+    if (count == 0)
+        return 0;
+    if (!(d->fw_rules = calloc(count, sizeof *d->fw_rules)))
+        return loader__nomem(ld);
+    for (const cJSON *r = rules->child; r; r = r->next) {
+        if (loader__fw_rule(ld, dev, r, &d->fw_rules[d->n_fw_rules]) != 0)
+            return NS_ERR_INPUT;
+        d->n_fw_rules++;
+    }
+    return 0;
+}
+
 /* Names and default MACs for ports p1..pN of a switch or hub. */
 static int loader__make_ports(loader *ld, size_t dev, size_t n) {
     if (loader__alloc_ifaces(ld, dev, n) != 0)
@@ -1070,10 +1315,11 @@ static const char *const loader__type_names[] = {"host", "hub", "switch", "route
 static const device_type loader__types[] = {DEVICE_HOST, DEVICE_HUB, DEVICE_SWITCH, DEVICE_ROUTER};
 
 static const char *const loader__host_keys[] = {
-    "type", "ip",          "mac",       "interfaces",  "gateway",  "routes",
-    "ttl",  "arp_timeout", "arp_retry", "arp_retries", "arp_queue"};
+    "type",        "ip",        "mac",         "interfaces", "gateway",    "routes", "ttl",
+    "arp_timeout", "arp_retry", "arp_retries", "arp_queue",  "forwarding", "arp",    "firewall"};
 static const char *const loader__router_keys[] = {
-    "type", "interfaces", "routes", "ttl", "arp_timeout", "arp_retry", "arp_retries", "arp_queue"};
+    "type",      "interfaces",  "routes",    "ttl", "arp_timeout",
+    "arp_retry", "arp_retries", "arp_queue", "arp", "firewall"};
 static const char *const loader__switch_keys[] = {"type", "ports", "mac_aging"};
 static const char *const loader__hub_keys[] = {"type", "ports"};
 
@@ -1128,15 +1374,19 @@ static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
     d->type = loader__types[k];
     switch (d->type) {
     case DEVICE_HOST:
-        if (loader__check_keys(ld, obj, loader__host_keys, 11, NULL) != 0 ||
+        if (loader__check_keys(ld, obj, loader__host_keys, 14, NULL) != 0 ||
             loader__ifaces(ld, dev, obj) != 0 || loader__gateway(ld, dev, obj) != 0 ||
-            loader__routes(ld, dev, obj) != 0 || loader__stack_options(ld, dev, obj) != 0)
+            loader__routes(ld, dev, obj) != 0 || loader__stack_options(ld, dev, obj) != 0 ||
+            loader__opt_bool(ld, obj, "forwarding", &d->forwarding) != 0 ||
+            loader__static_arp(ld, dev, obj) != 0 || loader__firewall(ld, dev, obj) != 0)
             return NS_ERR_INPUT;
         return 0;
     case DEVICE_ROUTER:
-        if (loader__check_keys(ld, obj, loader__router_keys, 8, loader__router_hints) != 0 ||
+        d->forwarding = true;
+        if (loader__check_keys(ld, obj, loader__router_keys, 10, loader__router_hints) != 0 ||
             loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
-            loader__stack_options(ld, dev, obj) != 0)
+            loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
+            loader__firewall(ld, dev, obj) != 0)
             return NS_ERR_INPUT;
         return 0;
     case DEVICE_SWITCH:
@@ -1532,7 +1782,7 @@ static int loader__links(loader *ld, const cJSON *root) {
 
 /* ---- script ------------------------------------------------------------- */
 
-static const char *const loader__actions[] = {"ping", "traceroute"};
+static const char *const loader__actions[] = {"ping", "traceroute", "arp_spoof"};
 static const char *const loader__ping_keys[] = {"at",       "on",      "do",   "to", "count",
                                                 "interval", "timeout", "size", "ttl"};
 static const char *const loader__traceroute_keys[] = {"at",       "on",     "do",   "to",
@@ -1555,6 +1805,31 @@ static int loader__ping(loader *ld, const cJSON *obj, const model_device *dev, m
         loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0)
         return NS_ERR_INPUT;
     p->ttl = (uint8_t)ttl;
+    return 0;
+}
+
+static const char *const loader__arp_spoof_keys[] = {"at",    "on",    "do",       "victim",
+                                                     "claim", "count", "interval", "gratuitous"};
+
+static int loader__arp_spoof(loader *ld, const cJSON *obj, model_arp_spoof *a) {
+    const cJSON *victim = loader__member(obj, "victim"), *claim = loader__member(obj, "claim");
+    a->count = 5;
+    a->interval_ns = 1000000000ull;
+    if (loader__opt_bool(ld, obj, "gratuitous", &a->gratuitous) != 0)
+        return NS_ERR_INPUT;
+    if (!claim)
+        return loader__missing(ld, obj, "claim",
+                               "\"claim\": the address to impersonate, e.g. the gateway "
+                               "\"10.0.0.1\"");
+    if (!victim && !a->gratuitous)
+        return loader__missing(ld, obj, "victim",
+                               "\"victim\": the address whose ARP cache to poison (or "
+                               "\"gratuitous\": true to tell everyone)");
+    if ((victim && loader__addr(ld, victim, &a->victim) != 0) ||
+        loader__addr(ld, claim, &a->impersonate) != 0 ||
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &a->count) != 0 ||
+        loader__opt_duration(ld, obj, "interval", true, &a->interval_ns) != 0)
+        return NS_ERR_INPUT;
     return 0;
 }
 
@@ -1597,12 +1872,18 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
         a->kind = ACTION_TRACEROUTE;
         if (loader__check_keys(ld, obj, loader__traceroute_keys, 8, NULL) != 0)
             return NS_ERR_INPUT;
+    } else if (strcmp(s, "arp_spoof") == 0) {
+        a->kind = ACTION_ARP_SPOOF;
+        if (loader__check_keys(ld, obj, loader__arp_spoof_keys, 8, NULL) != 0)
+            return NS_ERR_INPUT;
     } else {
         loader__value_text(ld, what, v, sizeof v);
         const char *sug = loader__suggest(s, loader__actions, n_actions);
         if (sug)
             return loader__fail(ld, what, "%s is not an action; did you mean \"%s\"?", v, sug);
-        return loader__fail(ld, what, "%s is not an action; expected \"ping\" or \"traceroute\"",
+        return loader__fail(ld, what,
+                            "%s is not an action; expected \"ping\", \"traceroute\" or "
+                            "\"arp_spoof\"",
                             v);
     }
     const cJSON *at = loader__member(obj, "at"), *on = loader__member(obj, "on");
@@ -1622,12 +1903,20 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
         loader__value_text(ld, on, v, sizeof v);
         return loader__fail(ld, on, "%s is a %s; expected a host or a router (they can %s)", v,
                             device_type_name(dev->type),
-                            a->kind == ACTION_PING ? "ping" : "run traceroute");
+                            a->kind == ACTION_PING         ? "ping"
+                            : a->kind == ACTION_TRACEROUTE ? "run traceroute"
+                                                           : "send ARP packets");
     }
     a->device = (size_t)d;
-    if (a->kind == ACTION_PING)
+    switch (a->kind) {
+    case ACTION_PING:
         return loader__ping(ld, obj, dev, &a->u.ping);
-    return loader__traceroute(ld, obj, &a->u.traceroute);
+    case ACTION_TRACEROUTE:
+        return loader__traceroute(ld, obj, &a->u.traceroute);
+    case ACTION_ARP_SPOOF:
+        return loader__arp_spoof(ld, obj, &a->u.arp_spoof);
+    }
+    return NS_ERR_INPUT;
 }
 
 typedef struct loader__order {

@@ -30,6 +30,8 @@ void model_free(model_topology *t) {
             free(dev->ifaces[i].name);
         free(dev->ifaces);
         free(dev->routes);
+        free(dev->fw_rules);
+        free(dev->static_arp);
         free(dev->name);
     }
     free(t->devices);

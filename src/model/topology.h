@@ -40,6 +40,37 @@ typedef struct model_route {
     uint32_t metric;
 } model_route;
 
+typedef enum {
+    FW_ALLOW,  /* let the packet pass */
+    FW_DENY,   /* drop it silently (iptables DROP) */
+    FW_REJECT, /* drop it and answer ICMP "administratively prohibited" (iptables REJECT) */
+} fw_action;
+
+/* Which packets a rule sees, as iptables' chains: */
+#define FW_CHAIN_IN      1 /* addressed to this device */
+#define FW_CHAIN_OUT     2 /* sent by this device */
+#define FW_CHAIN_FORWARD 4 /* routed through this device */
+#define FW_CHAIN_ALL     7
+
+typedef struct model_fw_rule {
+    fw_action action;
+    uint8_t protocol; /* 0: any; else IPPROTO_ICMP_NUM, _TCP_NUM or _UDP_NUM */
+    ipv4_addr src;    /* with src_len 0: any */
+    int src_len;
+    ipv4_addr dst;
+    int dst_len;
+    uint16_t src_port_lo, src_port_hi; /* 0-65535: any (TCP and UDP only) */
+    uint16_t dst_port_lo, dst_port_hi;
+    int icmp_type;  /* -1: any (ICMP only) */
+    uint8_t chains; /* FW_CHAIN_* bits */
+    int iface;      /* -1: any; else the interface it arrives on (in, forward) or leaves by (out) */
+} model_fw_rule;
+
+typedef struct model_static_arp {
+    ipv4_addr ip;
+    mac_addr mac;
+} model_static_arp;
+
 typedef struct model_device {
     char *name;
     device_type type;
@@ -55,6 +86,13 @@ typedef struct model_device {
     uint64_t arp_retry_ns;   /* interval between ARP requests, default 1 s */
     uint32_t arp_retries;    /* requests sent before giving up, default 3 */
     uint32_t arp_queue;      /* packets held per unresolved address, default 3 */
+    bool forwarding;         /* routers always; a host with "forwarding": true too */
+    bool has_firewall;
+    fw_action fw_default;    /* the policy when no rule matches, default allow */
+    model_fw_rule *fw_rules; /* first match wins */
+    size_t n_fw_rules;
+    model_static_arp *static_arp; /* permanent ARP entries ("arp": {ip: mac}) */
+    size_t n_static_arp;
 } model_device;
 
 typedef struct model_endpoint {
@@ -73,6 +111,7 @@ typedef struct model_link {
 typedef enum {
     ACTION_PING,
     ACTION_TRACEROUTE,
+    ACTION_ARP_SPOOF,
 } action_kind;
 
 typedef struct model_ping {
@@ -92,6 +131,14 @@ typedef struct model_traceroute {
     uint32_t port;     /* first destination port, default 33434 (-p) */
 } model_traceroute;
 
+typedef struct model_arp_spoof {
+    ipv4_addr victim;      /* whose cache to poison (0 with gratuitous: everyone's) */
+    ipv4_addr impersonate; /* the address to claim */
+    uint32_t count;        /* forged replies to send, default 5 */
+    uint64_t interval_ns;  /* between them, default 1 s */
+    bool gratuitous;       /* broadcast instead of unicast to the victim */
+} model_arp_spoof;
+
 typedef struct model_action {
     uint64_t at_ns;
     size_t device; /* index into devices */
@@ -99,6 +146,7 @@ typedef struct model_action {
     union {
         model_ping ping;
         model_traceroute traceroute;
+        model_arp_spoof arp_spoof;
     } u;
 } model_action;
 

@@ -1,6 +1,7 @@
 /* builder: model -> devices, links, segments and scheduled actions. */
 #include "runner/builder.h"
 
+#include "apps/arp_spoof.h"
 #include "apps/ping.h"
 #include "apps/traceroute.h"
 #include "devices/devices.h"
@@ -41,6 +42,10 @@ int builder_build(const model_topology *t, network *net, ns_error *err) {
         case ACTION_TRACEROUTE:
             ip_device_add_app(n, traceroute_new(ip_device_stack(n), &a->u.traceroute, a->at_ns),
                               traceroute_free);
+            break;
+        case ACTION_ARP_SPOOF:
+            ip_device_add_app(n, arp_spoof_new(ip_device_stack(n), &a->u.arp_spoof, a->at_ns),
+                              arp_spoof_free);
             break;
         }
     }

@@ -121,7 +121,7 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         return;
     }
     arp_entry *e = lookup(st, next_hop);
-    if (e && e->state == ARP_REACHABLE) {
+    if (e && e->state != ARP_INCOMPLETE) {
         send_frame(st, iface, f, e->mac, NULL);
         return;
     }
@@ -165,15 +165,22 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
 
 /* Records sender -> MAC and sends whatever waited for it. */
 static void resolve(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, const char *how) {
-    char detail[128], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
-    bool changed = e->state != ARP_REACHABLE || !mac_equal(e->mac, mac);
+    char detail[128], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], old[MAC_TEXT_LEN];
+    bool was_known = e->state == ARP_REACHABLE;
+    bool changed = !was_known || !mac_equal(e->mac, mac);
+    mac_format(e->mac, old);
     sim_cancel(st->node->net->sim, e->retry_ev);
     e->retry_ev = 0;
     e->mac = mac;
     e->iface = iface;
     e->state = ARP_REACHABLE;
     e->expires = sim_now(st->node->net->sim) + st->arp_lifetime;
-    if (changed) {
+    if (changed && was_known) {
+        /* The notes' ARP attack shows here: a known address suddenly moves. */
+        snprintf(detail, sizeof detail, "%s is-at %s (was %s)", ipv4_format(e->ip, text),
+                 mac_format(mac, m), old);
+        trace_arp(st, iface, "entry changed", detail);
+    } else if (changed) {
         snprintf(detail, sizeof detail, "%s is-at %s", ipv4_format(e->ip, text),
                  mac_format(mac, m));
         trace_arp(st, iface, how, detail);
@@ -211,7 +218,17 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
      * the sender is refreshed with the sender's MAC. */
     bool merged = false;
     arp_entry *e = lookup(st, ap.sender_ip);
-    if (e) {
+    if (e && e->state == ARP_PERMANENT) {
+        /* A static entry is never overwritten: the defence against spoofing. */
+        merged = true;
+        if (!mac_equal(e->mac, ap.sender_mac)) {
+            char detail[128], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], kept[MAC_TEXT_LEN];
+            snprintf(detail, sizeof detail, "claim %s is-at %s ignored: static entry says %s",
+                     ipv4_format(ap.sender_ip, text), mac_format(ap.sender_mac, m),
+                     mac_format(e->mac, kept));
+            trace_arp(st, iface, "static entry kept", detail);
+        }
+    } else if (e) {
         resolve(st, e, ap.sender_mac, iface,
                 ap.op == ARP_OP_REPLY ? "learned from the ARP reply"
                                       : "updated from the sender of an ARP packet");
@@ -244,6 +261,45 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         send_frame(st, iface, reply, ap.sender_mac, "answering the ARP request");
     }
     frame_free(f);
+}
+
+void arp_add_static(ip_stack *st, ipv4_addr ip, mac_addr mac, uint32_t iface) {
+    bool created;
+    arp_entry *e = u64map_put(st->arp, ip, &created);
+    memset(e, 0, sizeof *e);
+    e->ip = ip;
+    e->mac = mac;
+    e->iface = iface;
+    e->state = ARP_PERMANENT;
+}
+
+int ip_stack_arp_claim(ip_stack *st, ipv4_addr claimed, ipv4_addr victim, bool gratuitous) {
+    int iface = ip_stack_iface_on_link(st, gratuitous && !victim ? claimed : victim);
+    if (iface < 0)
+        return -1;
+    const ip_iface *ifc = &st->ifaces[iface];
+    const arp_entry *v = victim ? entry_get(st, victim) : NULL;
+    bool unicast = !gratuitous && v && v->state != ARP_INCOMPLETE;
+    mac_addr eth_dst = unicast ? v->mac : MAC_BROADCAST;
+    frame *f = frame_new(ETH_MIN_FRAME_LEN);
+    eth_header eh = {.dst = eth_dst, .src = ifc->port->mac, .ethertype = ETHERTYPE_ARP};
+    eth_emit(&eh, f->data);
+    /* A gratuitous reply names the claimed address as both sender and target
+     * (RFC 5227 section 3); a targeted one names the victim as target. */
+    arp_packet ap = {.op = ARP_OP_REPLY,
+                     .sender_mac = ifc->port->mac,
+                     .sender_ip = claimed,
+                     .target_mac = gratuitous ? MAC_BROADCAST
+                                   : unicast  ? v->mac
+                                              : MAC_ZERO,
+                     .target_ip = gratuitous ? claimed : victim};
+    arp_emit(&ap, f->data + ETH_HEADER_LEN);
+    f->packet_id = network_new_packet_id(st->node->net);
+    char why[96], text[IPV4_TEXT_LEN];
+    snprintf(why, sizeof why, "forged ARP reply: claims %s is here%s", ipv4_format(claimed, text),
+             gratuitous ? " (gratuitous, to everyone)" : "");
+    send_frame(st, (uint32_t)iface, f, eth_dst, why);
+    return 0;
 }
 
 void arp_destroy(ip_stack *st) {
@@ -279,7 +335,10 @@ void arp_write_state(const ip_stack *st, FILE *out) {
         char ip[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
         const arp_entry *x = sorted[i];
         ipv4_format(x->ip, ip);
-        if (x->state == ARP_INCOMPLETE)
+        if (x->state == ARP_PERMANENT)
+            fprintf(out, "    %-15s %s  %s  permanent\n", ip, mac_format(x->mac, m),
+                    st->ifaces[x->iface].port->name);
+        else if (x->state == ARP_INCOMPLETE)
             fprintf(out, "    %-15s (incomplete)       %s\n", ip, st->ifaces[x->iface].port->name);
         else if (now >= x->expires)
             fprintf(out, "    %-15s %s  %s  expired\n", ip, mac_format(x->mac, m),

@@ -14,6 +14,7 @@ extern port ip_loopback_port;
 typedef enum {
     ARP_INCOMPLETE, /* request sent, no reply yet; packets wait in `pending` */
     ARP_REACHABLE,  /* resolved; valid until `expires` */
+    ARP_PERMANENT,  /* configured ("arp" in the topology): never expires, never overwritten */
 } arp_state;
 
 typedef struct arp_entry {
@@ -35,6 +36,12 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
 
 /* An ARP packet arrived on `iface` (consumes f). */
 void arp_receive(ip_stack *st, uint32_t iface, frame *f);
+
+/* Adds a permanent entry (a static "arp" entry of the topology). */
+void arp_add_static(ip_stack *st, ipv4_addr ip, mac_addr mac, uint32_t iface);
+
+/* The interface whose subnet holds `a`, or -1. */
+int ip_stack_iface_on_link(const ip_stack *st, ipv4_addr a);
 
 /* Frees the cache and the frames it holds. */
 void arp_destroy(ip_stack *st);

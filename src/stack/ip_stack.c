@@ -37,8 +37,7 @@ static void add_route(ip_stack *st, ip_route r) {
     st->routes[st->n_routes++] = r;
 }
 
-/* The interface whose subnet holds `a`, or -1. */
-static int iface_on_link(const ip_stack *st, ipv4_addr a) {
+int ip_stack_iface_on_link(const ip_stack *st, ipv4_addr a) {
     for (uint32_t i = 0; i < st->n_ifaces; i++)
         if (st->ifaces[i].has_ip && ipv4_same_subnet(a, st->ifaces[i].ip, st->ifaces[i].prefix_len))
             return (int)i;
@@ -75,7 +74,7 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
     }
     for (size_t i = 0; i < d->n_routes; i++) {
         const model_route *mr = &d->routes[i];
-        int iface = mr->iface >= 0 ? mr->iface : iface_on_link(st, mr->via);
+        int iface = mr->iface >= 0 ? mr->iface : ip_stack_iface_on_link(st, mr->via);
         if (iface < 0)
             continue; /* the loader rejects next hops on no connected subnet */
         add_route(st, (ip_route){.dst = mr->dst,
@@ -85,8 +84,15 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
                                  .iface = (uint32_t)iface,
                                  .metric = mr->metric});
     }
+    for (size_t i = 0; i < d->n_static_arp; i++) {
+        int iface = ip_stack_iface_on_link(st, d->static_arp[i].ip);
+        arp_add_static(st, d->static_arp[i].ip, d->static_arp[i].mac,
+                       iface >= 0 ? (uint32_t)iface : 0);
+    }
+    st->has_firewall = d->has_firewall;
+    st->fw = (firewall){.policy = d->fw_default, .rules = d->fw_rules, .n_rules = d->n_fw_rules};
     if (d->has_gateway) {
-        int iface = iface_on_link(st, d->gateway);
+        int iface = ip_stack_iface_on_link(st, d->gateway);
         if (iface >= 0)
             add_route(st, (ip_route){.has_via = true, .via = d->gateway, .iface = (uint32_t)iface});
     }
@@ -168,6 +174,29 @@ bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listene
     return true;
 }
 
+/* --- firewall --- */
+
+/* Runs the firewall on the packet in f (IP header at ETH_HEADER_LEN). Returns
+ * true if it passes; otherwise the packet has been traced, answered when the
+ * rule rejects, and freed. */
+static bool filter(ip_stack *st, uint8_t chain, int iface, const port *p, frame *f) {
+    if (!st->has_firewall)
+        return true;
+    int rule;
+    const uint8_t *ip = f->data + ETH_HEADER_LEN;
+    size_t len = wire_get16(ip + 2);
+    fw_action verdict = firewall_check(&st->fw, chain, iface, ip, len, &rule);
+    if (verdict == FW_ALLOW)
+        return true;
+    char why[200];
+    firewall_describe(&st->fw, rule, why, sizeof why);
+    if (verdict == FW_REJECT && chain != FW_CHAIN_OUT)
+        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FILTERED);
+    net_trace(st->node->net, TRACE_DROP, st->node, p, f, why, NULL);
+    frame_free(f);
+    return false;
+}
+
 /* --- output --- */
 
 static void loopback_arrive(sim *s, void *a, void *b) {
@@ -200,6 +229,8 @@ void ip_stack_output(ip_stack *st, frame *f) {
         return;
     }
     ip_iface *ifc = &st->ifaces[r->iface];
+    if (!filter(st, FW_CHAIN_OUT, (int)r->iface, ifc->port, f))
+        return;
     eth_header eh = {.dst = MAC_ZERO, .src = ifc->port->mac, .ethertype = ETHERTYPE_IPV4};
     eth_emit(&eh, f->data);
     arp_resolve_and_send(st, r->iface, r->has_via ? r->via : dst, f);
@@ -283,6 +314,8 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
         drop(st, p, f, why);
         return;
     }
+    if (!filter(st, FW_CHAIN_FORWARD, (int)in, p, f))
+        return;
     ipv4_addr next_hop = r->has_via ? r->via : h->dst;
     port *out = st->ifaces[r->iface].port;
     if (r->has_via)
@@ -319,7 +352,8 @@ static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
         return;
     }
     if (ip_stack_iface_of_addr(st, h.dst) >= 0 || is_broadcast_for(st, iface, h.dst)) {
-        ip_stack_deliver_local(st, iface, f);
+        if (filter(st, FW_CHAIN_IN, (int)iface, p, f))
+            ip_stack_deliver_local(st, iface, f);
         return;
     }
     if (st->forwarding) {
@@ -376,6 +410,8 @@ void ip_stack_write_state(const ip_stack *st, FILE *out) {
                     r->connected ? " (connected)" : "");
     }
     arp_write_state(st, out);
+    if (st->has_firewall)
+        firewall_write_state(&st->fw, out);
     udp_write_state(st, out);
     tcp_write_state(st, out);
 }

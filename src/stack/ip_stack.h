@@ -19,6 +19,7 @@
 
 #include "model/topology.h"
 #include "net/network.h"
+#include "stack/firewall.h"
 #include "util/u64map.h"
 
 typedef struct ip_iface {
@@ -73,6 +74,8 @@ typedef struct ip_stack {
     uint32_t arp_retries, arp_queue;
     icmp_listener *listeners;
     uint32_t n_listeners;
+    bool has_firewall;
+    firewall fw;
     struct udp_table *udp; /* sockets, owned by stack/udp.c (NULL until first use) */
     struct tcp_table *tcp; /* connections, owned by stack/tcp.c (NULL until first use) */
 } ip_stack;
@@ -109,6 +112,13 @@ int ip_stack_connect(ip_stack *st, ipv4_addr dst);
 
 /* The address this stack would use as source towards `dst`, or 0. */
 ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst);
+
+/* Sends a forged ARP reply claiming that `claimed` is at this stack's MAC, on
+ * the interface whose subnet holds `victim`: unicast to the victim when its
+ * MAC is in this stack's cache, else broadcast; with `gratuitous`, a broadcast
+ * announcement to everyone (victim may be 0). For the arp_spoof attack
+ * application. Returns 0, or -1 when no interface reaches the victim. */
+int ip_stack_arp_claim(ip_stack *st, ipv4_addr claimed, ipv4_addr victim, bool gratuitous);
 
 /* Writes interfaces, routes and the ARP cache for state.txt. */
 void ip_stack_write_state(const ip_stack *st, FILE *out);

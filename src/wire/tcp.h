@@ -12,7 +12,7 @@
 
 #include "wire/addr.h"
 
-#define TCP_HEADER_LEN 20 /* without options */
+#define TCP_HEADER_LEN     20 /* without options */
 #define TCP_MAX_HEADER_LEN 60
 
 #define TCP_FIN 0x01
@@ -25,8 +25,8 @@
 #define TCP_CWR 0x80
 
 typedef struct tcp_options {
-    uint16_t mss;         /* 0: absent */
-    int8_t window_scale;  /* -1: absent; else the shift count 0-14 */
+    uint16_t mss;        /* 0: absent */
+    int8_t window_scale; /* -1: absent; else the shift count 0-14 */
     bool sack_permitted;
     bool has_timestamps;
     uint32_t ts_val, ts_ecr;
@@ -40,7 +40,7 @@ typedef struct tcp_header {
     uint8_t header_len; /* bytes, options included; set by parse, computed by emit */
     uint8_t flags;      /* TCP_FIN | TCP_SYN | ... */
     uint16_t window;
-    uint16_t checksum;  /* as read by parse; emit computes it */
+    uint16_t checksum; /* as read by parse; emit computes it */
     uint16_t urgent;
     tcp_options opt;
 } tcp_header;
@@ -63,8 +63,12 @@ size_t tcp_header_len_for(const tcp_options *opt);
  * timestamps, NOP, window scale. */
 void tcp_emit(const tcp_header *h, uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst);
 
-/* tcpdump's flag letters for `flags` ("S", "S.", "P.", "F.", "R", ".") into
- * buf[8]; returns buf. */
+/* Room for tcp_flags_text: all eight letters and the NUL. */
+#define TCP_FLAGS_TEXT_LEN 9
+
+/* tcpdump's flag letters for `flags` ("S", "S.", "P.", "F.", "R", ".", in
+ * tcpdump's order F S R P . U E W; "none" when no bit is set) into
+ * buf[TCP_FLAGS_TEXT_LEN]; returns buf. */
 char *tcp_flags_text(uint8_t flags, char *buf);
 
 #endif

@@ -614,7 +614,7 @@ static void test_output_type_lines(void **state) {
         const char *args, *type_line;
     } cases[] = {
         {"169.254.10.20/16", "Type:         link-local          169.254.0.0/16, RFC 3927: "
-                             "self-assigned when no DHCP server answers\n"},
+                             "self-assigned when DHCP fails\n"},
         {"100.64.1.1/10", "Type:         shared              100.64.0.0/10, RFC 6598: shared "
                           "address space of carrier-grade NAT\n"},
         {"192.0.2.1/24", "Type:         documentation       192.0.2.0/24, RFC 5737: TEST-NET-1, "

@@ -346,8 +346,8 @@ static const error_case error_cases[] = {
      "\"ports\" it has one port per link end naming it)"},
     {"{\"devices\": {\"A\": {\"type\": \"host\"}}, \"script\": [{\"at\": \"0s\", \"on\": \"A\", "
      "\"do\": \"teleport\", \"to\": \"10.0.0.1\"}]}",
-     "t.json:1:79: script[0].do: \"teleport\" is not an action; expected \"ping\" or "
-     "\"traceroute\""},
+     "t.json:1:79: script[0].do: \"teleport\" is not an action; expected \"ping\", "
+     "\"traceroute\" or \"arp_spoof\""},
     {"{\"devices\": {\"A\": {\"type\": \"host\"}}, \"script\": [{\"at\": 5, \"on\": \"A\", "
      "\"do\": \"ping\", \"to\": \"10.0.0.1\"}]}",
      "t.json:1:56: script[0].at: 5 is a number; expected a duration such as \"1.5ms\" (a number "

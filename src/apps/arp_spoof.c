@@ -1,0 +1,51 @@
+/* arp_spoof: a timer that sends `count` forged ARP replies. */
+#include "apps/arp_spoof.h"
+
+#include <stdlib.h>
+
+struct arp_spoof {
+    ip_stack *st;
+    model_arp_spoof cfg;
+    uint32_t sent;
+};
+
+static void say(arp_spoof *a, const char *text) {
+    net_trace(a->st->node->net, TRACE_APP, a->st->node, NULL, NULL, NULL, text);
+}
+
+static void tick(sim *s, void *ctx, void *unused) {
+    (void)unused;
+    arp_spoof *a = ctx;
+    char line[128], claimed[IPV4_TEXT_LEN], victim[IPV4_TEXT_LEN];
+    ipv4_format(a->cfg.impersonate, claimed);
+    ipv4_format(a->cfg.victim, victim);
+    if (a->sent == 0) {
+        if (a->cfg.gratuitous)
+            snprintf(line, sizeof line, "arpspoof: telling everyone that %s is at my MAC", claimed);
+        else
+            snprintf(line, sizeof line, "arpspoof: telling %s that %s is at my MAC", victim,
+                     claimed);
+        say(a, line);
+    }
+    if (ip_stack_arp_claim(a->st, a->cfg.impersonate, a->cfg.victim, a->cfg.gratuitous) != 0) {
+        snprintf(line, sizeof line, "arpspoof: %s is on none of my subnets", victim);
+        say(a, line);
+        return;
+    }
+    if (++a->sent < a->cfg.count)
+        sim_schedule(s, a->cfg.interval_ns, tick, a, NULL, NULL);
+}
+
+arp_spoof *arp_spoof_new(ip_stack *st, const model_arp_spoof *cfg, sim_time at) {
+    arp_spoof *a = calloc(1, sizeof *a);
+    if (!a)
+        abort();
+    a->st = st;
+    a->cfg = *cfg;
+    sim_schedule_at(st->node->net->sim, at, tick, a, NULL, NULL);
+    return a;
+}
+
+void arp_spoof_free(void *a) {
+    free(a);
+}
