@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/ipcalc.h"
 #include "runner/run.h"
 #include "util/units.h"
 
@@ -24,8 +25,10 @@ enum {
 
 static const char usage_text[] =
     "usage: netsim run FILE [--out DIR] [--seed N] [--until TIME] [--max-events N]\n"
-    "                       [--format text|jsonl] [--trace full|summary|none] [--quiet]\n"
+    "                       [--format text|jsonl] [--trace full|summary|none] [--packet ID]\n"
+    "                       [--quiet]\n"
     "       netsim check FILE\n"
+    "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
     "       netsim --help | --version\n";
 
 static const char help_text[] =
@@ -35,6 +38,8 @@ static const char help_text[] =
     "Commands:\n"
     "  run FILE       simulate FILE; print the step-by-step trace and write the outputs\n"
     "  check FILE     validate FILE only; print nothing and exit 0 when it is valid\n"
+    "  ip ADDR[/LEN] [MASK]  the address calculator: class, network, broadcast, hosts,\n"
+    "                 netmask in binary, private/public (docs/ipcalc.md)\n"
     "\n"
     "Options of run:\n"
     "  --out DIR          output directory (default: out/<topology name>)\n"
@@ -47,12 +52,15 @@ static const char help_text[] =
     "  --trace full|summary|none  how much to trace (default full): summary keeps only\n"
     "                     application output (ping) and the run's start and end, and\n"
     "                     writes no captures; none writes no trace at all, only state.txt\n"
+    "  --packet ID        print only packet ID's journey (its hop table) on standard\n"
+    "                     output; the files are written as usual\n"
     "  --quiet            print nothing on standard output (files are still written)\n"
     "\n"
     "Outputs in DIR:\n"
     "  trace.txt      the human-readable trace (what standard output shows)\n"
     "  trace.jsonl    the same steps as JSON Lines (docs/trace-format.md)\n"
     "  pcap/*.pcap    one capture per link, for Wireshark or tshark\n"
+    "  paths.json     every packet's journey hop by hop (the hop tables of trace.txt)\n"
     "  state.txt      device tables at the end: ARP caches, routes, MAC tables\n"
     "\n"
     "Exit status:\n"
@@ -117,6 +125,13 @@ static int command_run(int argc, char **argv) {
                 return usage_error("--max-events needs a non-negative integer, got \"%s\"",
                                    value ? value : "");
             i++;
+        } else if (strcmp(arg, "--packet") == 0) {
+            uint64_t id = 0;
+            if (parse_count(value, &id) != 0 || id == 0 || id > UINT32_MAX)
+                return usage_error("--packet needs a packet number such as 3, got \"%s\"",
+                                   value ? value : "");
+            o.packet = (uint32_t)id;
+            i++;
         } else if (strcmp(arg, "--trace") == 0) {
             if (value && strcmp(value, "full") == 0)
                 o.trace = TRACE_FULL;
@@ -152,6 +167,11 @@ static int command_run(int argc, char **argv) {
     if (rc != 0) {
         fprintf(stderr, "netsim: %s\n", err.message);
         return exit_for(rc);
+    }
+    if (result.outcome == RUN_NO_PACKET) {
+        fprintf(stderr, "netsim: --packet %u: no such packet crossed a link in this run\n",
+                o.packet);
+        return EXIT_USAGE;
     }
     if (result.outcome != RUN_COMPLETE) {
         fprintf(stderr, "netsim: %s\n", result.summary);
@@ -189,6 +209,8 @@ int main(int argc, char **argv) {
     }
     if (strcmp(command, "run") == 0)
         return command_run(argc - 2, argv + 2);
+    if (strcmp(command, "ip") == 0)
+        return ipcalc_main(argc - 2, argv + 2, stdout, stderr);
     if (strcmp(command, "check") == 0)
         return command_check(argc - 2, argv + 2);
     return usage_error("unknown command \"%s\"", command);

@@ -44,6 +44,16 @@ if ! grep -q 'the --until time was reached' "$work/until/trace.txt"; then
     failures=$((failures + 1))
 fi
 
+expect 2 'netsim: --packet needs a packet number such as 3, got "0"' run topologies/switch.json --packet 0
+expect 2 'netsim: --packet 999: no such packet crossed a link in this run' \
+    run topologies/switch.json --packet 999 --out "$work/packet"
+"$netsim" run topologies/two-subnets.json --packet 1 --out "$work/p1" >"$work/p1.out"
+if ! grep -q 'MAC rewritten by r1, IP unchanged, TTL 64 -> 63' "$work/p1.out" || grep -q ' send ' "$work/p1.out"; then
+    echo "FAIL: --packet 1 should print only the hop table of packet 1" >&2
+    failures=$((failures + 1))
+fi
+expect 2 'netsim: bad IPv4 address "10.0.0.256": expected four numbers 0-255 separated by dots (no leading zeros), e.g. 192.168.1.10' ip 10.0.0.256
+
 # A failed load writes nothing.
 expect 1 'netsim: tests/errors/hub-loop.json: links[2]: "hub2.p2--hub1.p3" closes a loop of hubs (hub2 and hub1 are already connected): a hub repeats every frame out of every other port, so every frame would circle the loop forever (a broadcast storm); expected hubs wired as a tree' \
     run tests/errors/hub-loop.json --out "$work/nothing"
@@ -54,7 +64,7 @@ fi
 
 # --help documents every option and exit status of docs/cli.md.
 "$netsim" --help >"$work/help"
-for word in --out --seed --until --max-events --format --trace --quiet check run --version; do
+for word in --out --seed --until --max-events --format --trace --packet --quiet check run ip --version; do
     grep -q -- "$word" "$work/help" || { echo "FAIL: --help does not mention $word" >&2; failures=$((failures + 1)); }
 done
 for status in 0 1 2 3 4; do

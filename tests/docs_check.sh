@@ -5,7 +5,9 @@
 #  - a block right after a line `<!-- excerpt: TOPOLOGY FILE -->` must appear,
 #    line for line and in order ("..." lines skip ahead), in FILE of the output
 #    of `netsim run topologies/TOPOLOGY.json` (FILE: trace.txt, trace.jsonl,
-#    state.txt).
+#    state.txt);
+#  - a block whose first line is "$ netsim ARGS" must be exactly what
+#    `netsim ARGS` prints (standard output and error).
 #  (JSON blocks without "devices" are fragments and are not checked.)
 # Usage: docs_check.sh NETSIM REPO_ROOT
 set -euo pipefail
@@ -25,7 +27,7 @@ for doc in README.md docs/*.md; do
             inblock = 1; n++
             if ($0 ~ /^```json/) { file = dir "/block." n ".json" }
             else if (target != "") { file = dir "/block." n ".excerpt"; print target > (dir "/block." n ".target"); close(dir "/block." n ".target") }
-            else { file = "/dev/null" }
+            else { file = dir "/block." n ".shell" }
             printf "" > file
             next
         }
@@ -39,6 +41,24 @@ for doc in README.md docs/*.md; do
         if ! "$netsim" check "$block" 2>"$work/err"; then
             echo "FAIL: $doc: a JSON example does not pass netsim check:" >&2
             sed "s#$block#<example>#" "$work/err" >&2
+            failures=$((failures + 1))
+        fi
+    done
+    # A block that starts with "$ netsim ARGS" shows that command's exact output.
+    for block in "$work"/block.*.shell; do
+        [ -e "$block" ] || continue
+        first=$(head -n 1 "$block")
+        case "$first" in
+        '$ netsim '*) ;;
+        *) continue ;;
+        esac
+        blocks=$((blocks + 1))
+        read -r -a args <<<"${first#\$ netsim }"
+        tail -n +2 "$block" >"$work/want"
+        "$netsim" "${args[@]}" >"$work/got" 2>&1 || true
+        if ! diff -u "$work/want" "$work/got" >"$work/diff"; then
+            echo "FAIL: $doc: the output shown for \"$first\" is not what netsim prints:" >&2
+            cat "$work/diff" >&2
             failures=$((failures + 1))
         fi
     done

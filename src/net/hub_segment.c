@@ -157,30 +157,18 @@ static void on_done(sim *s, void *a, void *b) {
     schedule_retry(seg, x->st, x->end + bit_time(seg, GAP_BITS));
 }
 
-/* The frame has crossed the whole segment: every hub repeated it and every
- * other station received it. */
-static void on_deliver(sim *s, void *a, void *b) {
-    (void)s;
-    hub_segment *seg = a;
-    transmission *x = b;
+/* Traces the frame's way across the segment, in the order the signal
+ * travels: the sender's link, then each hub (breadth first from the sender's)
+ * repeating it out of every port but the one it arrived on. Every link of the
+ * segment gets one TRACE_WIRE from the port that transmits on it. */
+static void trace_repeats(hub_segment *seg, const port *sender, const frame *f) {
     network *net = seg->net;
-    remove_active(seg, x);
-    frame *f = x->f;
-    /* The sender puts the frame on its own link; hubs repeat it on the others. */
-    for (uint32_t i = 0; i < seg->n_links; i++) {
-        const link *l = seg->links[i];
-        const port *from = l == x->st->port->link                 ? x->st->port
-                           : l->end[0]->owner->type == DEVICE_HUB ? l->end[0]
-                                                                  : l->end[1];
-        net_trace_wire(net, l, from, f);
-    }
-    /* Every hub repeats out of every port but the one the frame reached it on:
-     * walk the hubs outward from the sender's, in the order the signal travels. */
     const port *ingress[64];
     node *order[64];
     uint32_t n_order = 0;
-    const port *entry = port_peer(x->st->port);
-    if (entry && trace_bus_active(net->trace)) {
+    net_trace_wire(net, sender->link, sender, f);
+    const port *entry = port_peer(sender);
+    if (entry) {
         order[n_order] = entry->owner;
         ingress[n_order++] = entry;
     }
@@ -207,7 +195,25 @@ static void on_deliver(sim *s, void *a, void *b) {
         }
         net_trace(net, TRACE_REPEAT, hub, ingress[k], f,
                   "a hub repeats every frame out of every other port", out);
+        for (uint32_t p = 0; p < hub->n_ports; p++) {
+            const port *hp = &hub->ports[p];
+            if (hp != ingress[k] && hp->link)
+                net_trace_wire(net, hp->link, hp, f);
+        }
     }
+}
+
+/* The frame has crossed the whole segment: every hub repeated it and every
+ * other station received it. */
+static void on_deliver(sim *s, void *a, void *b) {
+    (void)s;
+    hub_segment *seg = a;
+    transmission *x = b;
+    network *net = seg->net;
+    remove_active(seg, x);
+    frame *f = x->f;
+    if (trace_bus_active(net->trace))
+        trace_repeats(seg, x->st->port, f);
     station *last = NULL;
     for (uint32_t i = 0; i < seg->n_stations; i++)
         if (&seg->stations[i] != x->st)

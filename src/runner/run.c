@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/hop_table.h"
 #include "io/loader.h"
 #include "io/pcap.h"
 #include "io/trace_jsonl.h"
@@ -145,6 +146,31 @@ static void subscribe(trace_bus *bus, trace_level level, summary_filter *filter,
     trace_bus_subscribe(bus, sink);
 }
 
+/* The hop table needs each link's ends and each device's kind. */
+static hop_table *hop_table_for(const network *net, char **capture_names, hop_link **links,
+                                hop_device **devices) {
+    *links = calloc(net->n_links ? net->n_links : 1, sizeof **links);
+    *devices = calloc(net->n_nodes ? net->n_nodes : 1, sizeof **devices);
+    if (!*links || !*devices)
+        abort();
+    for (uint32_t i = 0; i < net->n_links; i++) {
+        const link *l = net->links[i];
+        (*links)[i].name = capture_names[i];
+        for (int side = 0; side < 2; side++) {
+            (*links)[i].device[side] = l->end[side]->owner->name;
+            (*links)[i].port[side] = l->end[side]->name;
+        }
+    }
+    for (uint32_t i = 0; i < net->n_nodes; i++)
+        (*devices)[i] = (hop_device){.name = net->nodes[i]->name,
+                                     .is_hub = net->nodes[i]->type == DEVICE_HUB,
+                                     .is_switch = net->nodes[i]->type == DEVICE_SWITCH};
+    hop_table *t = hop_table_new(*links, net->n_links, *devices, net->n_nodes);
+    if (!t)
+        abort();
+    return t;
+}
+
 static void run_event(network *net, const char *why, const char *detail) {
     net_trace(net, TRACE_RUN, NULL, NULL, NULL, why, detail);
 }
@@ -177,6 +203,9 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     text_sink *txt_sink = NULL, *out_text = NULL;
     jsonl_sink *jsonl_file = NULL, *out_jsonl = NULL;
     pcap_sink *pcap = NULL;
+    hop_table *hops = NULL;
+    hop_link *hop_links = NULL;
+    hop_device *hop_devices = NULL;
     if (!s || !bus)
         abort();
     rc = builder_build(t, net, err);
@@ -214,8 +243,12 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
             if (!pcap)
                 abort();
             trace_bus_subscribe(bus, pcap_sink_as_sink(pcap));
+            hops = hop_table_for(net, captures, &hop_links, &hop_devices);
+            trace_bus_subscribe(bus, hop_table_as_sink(hops));
         }
-        if (!o->quiet && o->format == STDOUT_TEXT) {
+        if (o->packet) {
+            /* stdout is for that one journey's hop table, printed at the end. */
+        } else if (!o->quiet && o->format == STDOUT_TEXT) {
             out_text = text_sink_new(stdout, width);
             subscribe(bus, o->trace, &filters[2], text_sink_as_sink(out_text));
         } else if (!o->quiet) {
@@ -253,6 +286,33 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
              (unsigned long long)result->frames_delivered, how);
     run_event(net, "end", result->summary);
 
+    if (hops) {
+        /* The hop tables follow the step log, in trace.txt as on stdout. */
+        const char *title = "\n# hop tables: every packet's journey, hop by hop\n\n";
+        fputs(title, txt);
+        hop_table_write_text(hops, txt, 0);
+        if (out_text) {
+            fputs(title, stdout);
+            hop_table_write_text(hops, stdout, 0);
+        }
+        FILE *paths = open_output(result->out_dir, "paths.json", err);
+        if (!paths) {
+            rc = NS_ERR_IO;
+            goto done;
+        }
+        hop_table_write_json(hops, paths);
+        if (fclose(paths) != 0) {
+            rc = ns_error_set(err, NS_ERR_IO, "%s/paths.json: write failed", result->out_dir);
+            goto done;
+        }
+        if (o->packet) {
+            if (hop_table_hop_count(hops, o->packet) == 0)
+                result->outcome = RUN_NO_PACKET;
+            else if (!o->quiet)
+                hop_table_write_text(hops, stdout, o->packet);
+        }
+    }
+
     FILE *state = open_output(result->out_dir, "state.txt", err);
     if (!state) {
         rc = NS_ERR_IO;
@@ -271,6 +331,9 @@ done:
                 *err = pcap_err;
         }
     }
+    hop_table_free(hops);
+    free(hop_links);
+    free(hop_devices);
     text_sink_free(txt_sink);
     text_sink_free(out_text);
     jsonl_sink_free(jsonl_file);

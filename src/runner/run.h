@@ -32,12 +32,14 @@ typedef struct run_options {
     stdout_format format;
     bool quiet;        /* nothing on stdout */
     trace_level trace; /* default TRACE_FULL */
+    uint32_t packet;   /* non-zero: stdout shows only this packet's hop table */
 } run_options;
 
 typedef enum {
     RUN_COMPLETE,    /* no events remained, or the --until time was reached */
     RUN_EVENT_LIMIT, /* stopped by --max-events */
     RUN_STORM,       /* stopped: frames looping between switches */
+    RUN_NO_PACKET,   /* finished, but the --packet asked for never crossed a link */
 } run_outcome;
 
 typedef struct run_result {
