@@ -26,7 +26,7 @@ enum {
 static const char usage_text[] =
     "usage: netsim run FILE [--out DIR] [--seed N] [--until TIME] [--max-events N]\n"
     "                       [--format text|jsonl] [--trace full|summary|none] [--packet ID]\n"
-    "                       [--quiet]\n"
+    "                       [--filter KEY=VALUE[,VALUE...]]... [--quiet]\n"
     "       netsim check FILE\n"
     "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
     "       netsim --help | --version\n";
@@ -52,6 +52,11 @@ static const char help_text[] =
     "  --trace full|summary|none  how much to trace (default full): summary keeps only\n"
     "                     application output (ping) and the run's start and end, and\n"
     "                     writes no captures; none writes no trace at all, only state.txt\n"
+    "  --filter KEY=VALUES  show only matching steps in the traces (stdout, trace.txt,\n"
+    "                     trace.jsonl); KEY is device, proto (arp, icmp, udp, tcp, dhcp,\n"
+    "                     dns) or packet; several values are alternatives, several\n"
+    "                     --filter options must all hold: --filter proto=icmp,arp\n"
+    "                     --filter device=r1. Captures and hop tables stay complete\n"
     "  --packet ID        print only packet ID's journey (its hop table) on standard\n"
     "                     output; the files are written as usual\n"
     "  --quiet            print nothing on standard output (files are still written)\n"
@@ -98,8 +103,9 @@ static int parse_count(const char *text, uint64_t *out) {
     return 0;
 }
 
-static int command_run(int argc, char **argv) {
-    run_options o = {.seed = 1, .until = SIM_FOREVER, .max_events = DEFAULT_MAX_EVENTS};
+static int command_run_with(int argc, char **argv, trace_filter *filter) {
+    run_options o = {
+        .seed = 1, .until = SIM_FOREVER, .max_events = DEFAULT_MAX_EVENTS, .filter = filter};
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -131,6 +137,13 @@ static int command_run(int argc, char **argv) {
                 return usage_error("--packet needs a packet number such as 3, got \"%s\"",
                                    value ? value : "");
             o.packet = (uint32_t)id;
+            i++;
+        } else if (strcmp(arg, "--filter") == 0) {
+            char msg[512];
+            if (!value)
+                return usage_error("%s", "--filter needs device=NAME, proto=PROTOCOL or packet=ID");
+            if (trace_filter_add(filter, value, msg, sizeof msg) != 0)
+                return usage_error("%s", msg);
             i++;
         } else if (strcmp(arg, "--trace") == 0) {
             if (value && strcmp(value, "full") == 0)
@@ -178,6 +191,13 @@ static int command_run(int argc, char **argv) {
         return EXIT_STOPPED;
     }
     return EXIT_OK;
+}
+
+static int command_run(int argc, char **argv) {
+    trace_filter *filter = trace_filter_new();
+    int status = command_run_with(argc, argv, filter);
+    trace_filter_free(filter);
+    return status;
 }
 
 static int command_check(int argc, char **argv) {

@@ -54,6 +54,18 @@ if ! grep -q 'MAC rewritten by r1, IP unchanged, TTL 64 -> 63' "$work/p1.out" ||
 fi
 expect 2 'netsim: bad IPv4 address "10.0.0.256": expected four numbers 0-255 separated by dots (no leading zeros), e.g. 192.168.1.10' ip 10.0.0.256
 
+expect 2 'netsim: --filter "proto=xml": "xml" is not a protocol; expected arp, icmp, udp, tcp, dhcp or dns' \
+    run topologies/switch.json --filter proto=xml
+"$netsim" run topologies/two-subnets.json --quiet --filter proto=arp --filter device=r1 --out "$work/filtered"
+if grep -v ' \* run' "$work/filtered/trace.txt" | sed '/^$/,$d' | grep -v -e '^[0-9.]*  r1' | grep -q .; then
+    echo "FAIL: --filter device=r1 left lines of other devices in trace.txt" >&2
+    failures=$((failures + 1))
+fi
+if grep '^[0-9.]*  r1' "$work/filtered/trace.txt" | grep -q 'ICMP'; then
+    echo "FAIL: --filter proto=arp left ICMP lines in trace.txt" >&2
+    failures=$((failures + 1))
+fi
+
 # A failed load writes nothing.
 expect 1 'netsim: tests/errors/hub-loop.json: links[2]: "hub2.p2--hub1.p3" closes a loop of hubs (hub2 and hub1 are already connected): a hub repeats every frame out of every other port, so every frame would circle the loop forever (a broadcast storm); expected hubs wired as a tree' \
     run tests/errors/hub-loop.json --out "$work/nothing"

@@ -126,22 +126,28 @@ static FILE *open_output(const char *dir, const char *file, ns_error *err) {
     return f;
 }
 
-/* A sink that passes on only what --trace summary keeps: application output
- * and the run's own lines. */
-typedef struct summary_filter {
+/* What a reader sees of the trace: --trace summary keeps only application
+ * output and the run's own lines; --filter keeps what it names. Captures and
+ * hop tables always get every event. */
+typedef struct trace_view {
     trace_sink inner;
-} summary_filter;
+    trace_level level;
+    const trace_filter *filter;
+} trace_view;
 
-static void summary_emit(void *self, const trace_event *ev) {
-    const summary_filter *f = self;
-    if (ev->kind == TRACE_APP || ev->kind == TRACE_RUN)
-        f->inner.emit(f->inner.self, ev);
+static void view_emit(void *self, const trace_event *ev) {
+    const trace_view *v = self;
+    if (v->level == TRACE_SUMMARY && ev->kind != TRACE_APP && ev->kind != TRACE_RUN)
+        return;
+    if (!trace_filter_match(v->filter, ev))
+        return;
+    v->inner.emit(v->inner.self, ev);
 }
 
-static void subscribe(trace_bus *bus, trace_level level, summary_filter *filter, trace_sink sink) {
-    if (level == TRACE_SUMMARY) {
-        filter->inner = sink;
-        sink = (trace_sink){.emit = summary_emit, .self = filter};
+static void subscribe(trace_bus *bus, const run_options *o, trace_view *view, trace_sink sink) {
+    if (o->trace == TRACE_SUMMARY || trace_filter_active(o->filter)) {
+        *view = (trace_view){.inner = sink, .level = o->trace, .filter = o->filter};
+        sink = (trace_sink){.emit = view_emit, .self = view};
     }
     trace_bus_subscribe(bus, sink);
 }
@@ -223,7 +229,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     if (o->trace == TRACE_FULL && (rc = make_dirs(pcap_dir, err)) != 0)
         goto done;
     remove_old_captures(pcap_dir);
-    summary_filter filters[4];
+    trace_view views[4];
     int width = where_width(net);
     if (o->trace != TRACE_NONE) {
         if (!(txt = open_output(result->out_dir, "trace.txt", err)) ||
@@ -236,8 +242,8 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         jsonl_file = jsonl_sink_new(jsonl, (const char *const *)captures, net->n_links);
         if (!txt_sink || !jsonl_file)
             abort();
-        subscribe(bus, o->trace, &filters[0], text_sink_as_sink(txt_sink));
-        subscribe(bus, o->trace, &filters[1], jsonl_sink_as_sink(jsonl_file));
+        subscribe(bus, o, &views[0], text_sink_as_sink(txt_sink));
+        subscribe(bus, o, &views[1], jsonl_sink_as_sink(jsonl_file));
         if (o->trace == TRACE_FULL) {
             pcap = pcap_sink_new(pcap_dir, (const char *const *)captures, net->n_links);
             if (!pcap)
@@ -250,10 +256,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
             /* stdout is for that one journey's hop table, printed at the end. */
         } else if (!o->quiet && o->format == STDOUT_TEXT) {
             out_text = text_sink_new(stdout, width);
-            subscribe(bus, o->trace, &filters[2], text_sink_as_sink(out_text));
+            subscribe(bus, o, &views[2], text_sink_as_sink(out_text));
         } else if (!o->quiet) {
             out_jsonl = jsonl_sink_new(stdout, (const char *const *)captures, net->n_links);
-            subscribe(bus, o->trace, &filters[3], jsonl_sink_as_sink(out_jsonl));
+            subscribe(bus, o, &views[3], jsonl_sink_as_sink(out_jsonl));
         }
     }
 

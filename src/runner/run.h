@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "engine/sim.h"
+#include "trace/filter.h"
 #include "util/error.h"
 
 typedef enum {
@@ -30,9 +31,10 @@ typedef struct run_options {
     sim_time until;      /* SIM_FOREVER: until no events remain */
     uint64_t max_events; /* 0: no limit */
     stdout_format format;
-    bool quiet;        /* nothing on stdout */
-    trace_level trace; /* default TRACE_FULL */
-    uint32_t packet;   /* non-zero: stdout shows only this packet's hop table */
+    bool quiet;                 /* nothing on stdout */
+    trace_level trace;          /* default TRACE_FULL */
+    uint32_t packet;            /* non-zero: stdout shows only this packet's hop table */
+    const trace_filter *filter; /* NULL or borrowed: which events the traces show */
 } run_options;
 
 typedef enum {

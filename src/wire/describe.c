@@ -11,17 +11,24 @@
  * reply, where they mean identifier and sequence number (RFC 792).
  *
  * UDP and TCP are summarised from their fixed header fields only (no checksum
- * verification yet); a UDP or TCP wire module can take that over later.
+ * verification: a summary should show what was sent, damaged or not);
+ * has_ports / has_tcp mean those fields were in bounds and the length fields
+ * agreed. UDP data to or from the DHCP ports (67, 68) or the DNS port (53) is
+ * summarised through wire/dhcp and wire/dns, whose parsers check every read.
  */
 #include "wire/describe.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "wire/arp.h"
+#include "wire/dhcp.h"
+#include "wire/dns.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
+#include "wire/tcp.h"
 #include "wire/wire.h"
 
 /* UDP header (RFC 768) and TCP header (RFC 9293 section 3.1) fields used here. */
@@ -63,17 +70,8 @@ enum {
 
 #define DESC_ICMP_UNREACH_FRAG_NEEDED 4 /* RFC 1191: the next-hop MTU is in seq */
 
-/* The TCP flag bits (RFC 9293 section 3.1, RFC 3168 for ECE and CWR). */
-enum {
-    DESC_TCP_FIN = 0x01,
-    DESC_TCP_SYN = 0x02,
-    DESC_TCP_RST = 0x04,
-    DESC_TCP_PSH = 0x08,
-    DESC_TCP_ACK = 0x10,
-    DESC_TCP_URG = 0x20,
-    DESC_TCP_ECE = 0x40,
-    DESC_TCP_CWR = 0x80,
-};
+/* Room for every TCP flag letter and a NUL ("SFRPUEW."). */
+#define DESC_TCP_FLAGS_TEXT_LEN 9
 
 /* One parsed IPv4 datagram: its header, dotted-quad texts and the payload
  * buf[header_len .. total_len) (link padding after total_len excluded). */
@@ -100,6 +98,58 @@ static int ip_view_parse(const uint8_t *buf, size_t len, ip_view *v) {
  * datagram is decoded past the IP header. */
 static int ip_view_is_fragment(const ip_view *v) {
     return v->h.frag_offset != 0 || v->h.more_fragments;
+}
+
+/* The fixed fields of a UDP or TCP header whose length fields agree with
+ * the IP payload, and the data after it. The TCP fields are zero for UDP. */
+typedef struct l4_view {
+    uint16_t src_port, dst_port;
+    const uint8_t *data;
+    size_t data_len;
+    uint8_t tcp_flags;
+    uint32_t tcp_seq, tcp_ack;
+    uint16_t tcp_window;
+} l4_view;
+
+/* The UDP header (RFC 768): length within [8, payload_len]. Its data is
+ * buf[8 .. length), without link padding. */
+static int udp_view_parse(const ip_view *v, l4_view *out) {
+    const uint8_t *u = v->payload;
+    if (v->payload_len < DESC_UDP_HEADER_LEN)
+        return WIRE_ERR_TRUNCATED;
+    uint16_t udp_len = wire_get16(u + DESC_UDP_OFF_LEN);
+    if (udp_len < DESC_UDP_HEADER_LEN)
+        return WIRE_ERR_MALFORMED;
+    if (udp_len > v->payload_len)
+        return WIRE_ERR_TRUNCATED;
+    memset(out, 0, sizeof *out);
+    out->src_port = wire_get16(u + DESC_OFF_SRC_PORT);
+    out->dst_port = wire_get16(u + DESC_OFF_DST_PORT);
+    out->data = u + DESC_UDP_HEADER_LEN;
+    out->data_len = (size_t)udp_len - DESC_UDP_HEADER_LEN;
+    return WIRE_OK;
+}
+
+/* The TCP header (RFC 9293 section 3.1): data offset within [20, payload_len]. */
+static int tcp_view_parse(const ip_view *v, l4_view *out) {
+    const uint8_t *t = v->payload;
+    if (v->payload_len < DESC_TCP_MIN_HEADER_LEN)
+        return WIRE_ERR_TRUNCATED;
+    size_t header_len = (size_t)(t[DESC_TCP_OFF_DATA_OFF] >> 4) * 4;
+    if (header_len < DESC_TCP_MIN_HEADER_LEN)
+        return WIRE_ERR_MALFORMED;
+    if (header_len > v->payload_len)
+        return WIRE_ERR_TRUNCATED;
+    memset(out, 0, sizeof *out);
+    out->src_port = wire_get16(t + DESC_OFF_SRC_PORT);
+    out->dst_port = wire_get16(t + DESC_OFF_DST_PORT);
+    out->data = t + header_len;
+    out->data_len = v->payload_len - header_len;
+    out->tcp_flags = t[DESC_TCP_OFF_FLAGS];
+    out->tcp_seq = wire_get32(t + DESC_TCP_OFF_SEQ);
+    out->tcp_ack = wire_get32(t + DESC_TCP_OFF_ACK);
+    out->tcp_window = wire_get16(t + DESC_TCP_OFF_WINDOW);
+    return WIRE_OK;
 }
 
 static int icmp_type_is_echo(uint8_t type) {
@@ -144,7 +194,25 @@ static void decode_ipv4(const uint8_t *buf, size_t len, frame_info *out) {
     out->ip_id = v.h.id;
     out->ip_protocol = v.h.protocol;
     out->proto = proto_of_ip_protocol(v.h.protocol);
-    if (v.h.protocol != IPPROTO_ICMP_NUM || ip_view_is_fragment(&v))
+    if (ip_view_is_fragment(&v))
+        return;
+    l4_view l4;
+    if (v.h.protocol == IPPROTO_UDP_NUM && udp_view_parse(&v, &l4) == WIRE_OK) {
+        out->has_ports = 1;
+        out->src_port = l4.src_port;
+        out->dst_port = l4.dst_port;
+    } else if (v.h.protocol == IPPROTO_TCP_NUM && tcp_view_parse(&v, &l4) == WIRE_OK) {
+        out->has_ports = 1;
+        out->src_port = l4.src_port;
+        out->dst_port = l4.dst_port;
+        out->has_tcp = 1;
+        out->tcp_flags = l4.tcp_flags;
+        out->tcp_seq = l4.tcp_seq;
+        out->tcp_ack = l4.tcp_ack;
+        out->tcp_window = l4.tcp_window;
+        out->tcp_payload_len = (uint16_t)l4.data_len; /* within an IP total_len */
+    }
+    if (v.h.protocol != IPPROTO_ICMP_NUM)
         return;
     icmp_header icmp;
     if (icmp_parse(v.payload, v.payload_len, &icmp) != WIRE_OK)
@@ -267,36 +335,173 @@ static void describe_icmp(const ip_view *v, char *out, size_t cap) {
     }
 }
 
-static void describe_udp(const ip_view *v, char *out, size_t cap) {
-    const uint8_t *u = v->payload;
-    int err = WIRE_OK;
-    uint16_t udp_len = 0;
-    if (v->payload_len < DESC_UDP_HEADER_LEN) {
-        err = WIRE_ERR_TRUNCATED;
-    } else {
-        udp_len = wire_get16(u + DESC_UDP_OFF_LEN);
-        if (udp_len < DESC_UDP_HEADER_LEN)
-            err = WIRE_ERR_MALFORMED;
-        else if (udp_len > v->payload_len)
-            err = WIRE_ERR_TRUNCATED;
+static bool port_is_dhcp(uint16_t port) {
+    return port == DHCP_SERVER_PORT || port == DHCP_CLIENT_PORT;
+}
+
+/* " 10.0.0.10", or "" for 0.0.0.0 (an address the message does not give). */
+static void addr_text(ipv4_addr a, char buf[IPV4_TEXT_LEN + 1]) {
+    buf[0] = '\0';
+    if (a != 0) {
+        buf[0] = ' ';
+        ipv4_format(a, buf + 1);
     }
+}
+
+/* The summary of a parsed DHCP message: its type, the address it is about
+ * (offered, requested, assigned or released) and the transaction id. */
+static void describe_dhcp_message(const dhcp_message *m, char *out, size_t cap) {
+    char mac[MAC_TEXT_LEN], addr[IPV4_TEXT_LEN + 1], lease[32] = "";
+    mac_format(m->chaddr, mac);
+    const char *name = dhcp_message_type_name(m->message_type);
+    switch (m->message_type) {
+    case 0: /* no option 53: plain BOOTP (RFC 951) */
+        addr_text(m->yiaddr, addr);
+        if (m->op == BOOTP_OP_REQUEST)
+            snprintf(out, cap, "BOOTP request xid=0x%08lx from %s", (unsigned long)m->xid, mac);
+        else
+            snprintf(out, cap, "BOOTP reply%s to %s xid=0x%08lx", addr, mac, (unsigned long)m->xid);
+        return;
+    case DHCP_DISCOVER:
+        snprintf(out, cap, "DHCP %s xid=0x%08lx from %s", name, (unsigned long)m->xid, mac);
+        return;
+    case DHCP_OFFER:
+        addr_text(m->yiaddr, addr);
+        snprintf(out, cap, "DHCP %s%s to %s xid=0x%08lx", name, addr, mac, (unsigned long)m->xid);
+        return;
+    case DHCP_REQUEST:
+        /* SELECTING and INIT-REBOOT name the address in option 50;
+         * RENEWING and REBINDING in ciaddr (RFC 2131 section 4.3.2). */
+        addr_text(m->requested_ip != 0 ? m->requested_ip : m->ciaddr, addr);
+        break;
+    case DHCP_DECLINE:
+        addr_text(m->requested_ip, addr);
+        break;
+    case DHCP_ACK:
+        addr_text(m->yiaddr, addr);
+        if (m->lease_time == UINT32_MAX)
+            snprintf(lease, sizeof lease, " lease infinite");
+        else if (m->lease_time != 0)
+            snprintf(lease, sizeof lease, " lease %lus", (unsigned long)m->lease_time);
+        break;
+    case DHCP_RELEASE:
+    case DHCP_INFORM:
+        addr_text(m->ciaddr, addr);
+        break;
+    case DHCP_NAK:
+        addr[0] = '\0';
+        break;
+    default:
+        snprintf(out, cap, "DHCP type %u xid=0x%08lx", m->message_type, (unsigned long)m->xid);
+        return;
+    }
+    snprintf(out, cap, "DHCP %s%s%s xid=0x%08lx", name, addr, lease, (unsigned long)m->xid);
+}
+
+/* A record type's mnemonic, or "TYPE<n>" (RFC 3597 section 5). */
+static const char *dns_type_text(uint16_t type, char buf[12]) {
+    const char *name = dns_type_name(type);
+    if (name != NULL)
+        return name;
+    snprintf(buf, 12, "TYPE%u", type);
+    return buf;
+}
+
+/* The root name prints as ".", every other name as it is. */
+static const char *dns_name_text(const char *name) {
+    return name[0] == '\0' ? "." : name;
+}
+
+/* The summary of a parsed DNS message: the first question, then for a
+ * response its answers (A as the address, CNAME as "CNAME target", other
+ * types by mnemonic) or its error rcode. */
+static void describe_dns_message(const dns_message *m, char *out, size_t cap) {
+    char type_buf[12], text[DNS_NAME_TEXT_LEN + 32];
+    const dns_question *q = m->qdcount > 0 ? &m->questions[0] : NULL;
+    snprintf(out, cap, "DNS %s", m->qr ? "response" : "query");
+    if (m->qr && m->rcode != DNS_RCODE_NOERROR) {
+        const char *rcode = dns_rcode_name(m->rcode);
+        if (q != NULL) {
+            append_text(out, cap, " ");
+            append_text(out, cap, dns_name_text(q->name));
+        }
+        if (rcode != NULL)
+            snprintf(text, sizeof text, " %s", rcode);
+        else
+            snprintf(text, sizeof text, " rcode %u", m->rcode);
+        append_text(out, cap, text);
+    } else {
+        if (q != NULL) {
+            snprintf(text, sizeof text, " %s %s", dns_type_text(q->type, type_buf),
+                     dns_name_text(q->name));
+            append_text(out, cap, text);
+        }
+        if (m->qr && m->ancount == 0)
+            append_text(out, cap, " (no answer)");
+        for (size_t i = 0; m->qr && i < m->ancount; i++) {
+            const dns_rr *rr = &m->answers[i];
+            append_text(out, cap, i == 0 ? " = " : ", ");
+            if (rr->type == DNS_TYPE_A)
+                ipv4_format(rr->a, text);
+            else if (rr->type == DNS_TYPE_CNAME)
+                snprintf(text, sizeof text, "CNAME %s", dns_name_text(rr->cname));
+            else
+                snprintf(text, sizeof text, "%s", dns_type_text(rr->type, type_buf));
+            append_text(out, cap, text);
+        }
+    }
+    snprintf(text, sizeof text, " id=0x%04x", m->id);
+    append_text(out, cap, text);
+}
+
+/* A DHCP or DNS message that does not parse: named with the reason and the
+ * addresses, as a damaged UDP header is. */
+static void describe_app_error(const char *app, int err, const ip_view *v, const l4_view *u,
+                               char *out, size_t cap) {
+    snprintf(out, cap, "%s (%s) %s:%u > %s:%u ttl=%u", app, wire_strerror(err), v->src, u->src_port,
+             v->dst, u->dst_port, v->h.ttl);
+}
+
+static void describe_udp(const ip_view *v, char *out, size_t cap) {
+    l4_view u;
+    int err = udp_view_parse(v, &u);
     if (err != WIRE_OK) {
         snprintf(out, cap, "UDP (%s) %s > %s ttl=%u", wire_strerror(err), v->src, v->dst, v->h.ttl);
         return;
     }
-    snprintf(out, cap, "UDP %s:%u > %s:%u len=%u ttl=%u", v->src, wire_get16(u + DESC_OFF_SRC_PORT),
-             v->dst, wire_get16(u + DESC_OFF_DST_PORT), (unsigned)(udp_len - DESC_UDP_HEADER_LEN),
-             v->h.ttl);
+    if (port_is_dhcp(u.src_port) || port_is_dhcp(u.dst_port)) {
+        dhcp_message m;
+        err = dhcp_parse(u.data, u.data_len, &m);
+        if (err == WIRE_OK)
+            describe_dhcp_message(&m, out, cap);
+        else
+            describe_app_error("DHCP", err, v, &u, out, cap);
+        return;
+    }
+    if (u.src_port == DNS_PORT || u.dst_port == DNS_PORT) {
+        dns_message m;
+        err = dns_parse(u.data, u.data_len, &m);
+        if (err == WIRE_OK)
+            describe_dns_message(&m, out, cap);
+        else
+            describe_app_error("DNS", err, v, &u, out, cap);
+        return;
+    }
+    snprintf(out, cap, "UDP %s:%u > %s:%u len=%zu ttl=%u", v->src, u.src_port, v->dst, u.dst_port,
+             u.data_len, v->h.ttl);
 }
 
-/* Flags in tcpdump's order and letters, '.' for ACK; "none" if no bit is set. */
-static void tcp_flags_text(uint8_t flags, char *buf) {
+/* Flags in tcpdump's order and letters, '.' for ACK; "none" if no bit is set.
+ * The same text as tcp_flags_text in wire/tcp.h, kept here so the summaries
+ * need nothing of the TCP module but its constants; buf has room for all
+ * eight letters and the NUL. */
+static void flags_text(uint8_t flags, char buf[DESC_TCP_FLAGS_TEXT_LEN]) {
     static const struct {
         uint8_t bit;
         char letter;
     } order[] = {
-        {DESC_TCP_SYN, 'S'}, {DESC_TCP_FIN, 'F'}, {DESC_TCP_RST, 'R'}, {DESC_TCP_PSH, 'P'},
-        {DESC_TCP_URG, 'U'}, {DESC_TCP_ECE, 'E'}, {DESC_TCP_CWR, 'W'}, {DESC_TCP_ACK, '.'},
+        {TCP_SYN, 'S'}, {TCP_FIN, 'F'}, {TCP_RST, 'R'}, {TCP_PSH, 'P'},
+        {TCP_URG, 'U'}, {TCP_ECE, 'E'}, {TCP_CWR, 'W'}, {TCP_ACK, '.'},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
@@ -309,33 +514,20 @@ static void tcp_flags_text(uint8_t flags, char *buf) {
 }
 
 static void describe_tcp(const ip_view *v, char *out, size_t cap) {
-    const uint8_t *t = v->payload;
-    int err = WIRE_OK;
-    size_t header_len = 0;
-    if (v->payload_len < DESC_TCP_MIN_HEADER_LEN) {
-        err = WIRE_ERR_TRUNCATED;
-    } else {
-        header_len = (size_t)(t[DESC_TCP_OFF_DATA_OFF] >> 4) * 4;
-        if (header_len < DESC_TCP_MIN_HEADER_LEN)
-            err = WIRE_ERR_MALFORMED;
-        else if (header_len > v->payload_len)
-            err = WIRE_ERR_TRUNCATED;
-    }
+    l4_view t;
+    int err = tcp_view_parse(v, &t);
     if (err != WIRE_OK) {
         snprintf(out, cap, "TCP (%s) %s > %s ttl=%u", wire_strerror(err), v->src, v->dst, v->h.ttl);
         return;
     }
-    uint8_t flags = t[DESC_TCP_OFF_FLAGS];
-    char flag_text[9];
-    tcp_flags_text(flags, flag_text);
+    char flag_text[DESC_TCP_FLAGS_TEXT_LEN];
+    flags_text(t.tcp_flags, flag_text);
     char ack_text[24] = "";
-    if (flags & DESC_TCP_ACK)
-        snprintf(ack_text, sizeof ack_text, " ack=%lu",
-                 (unsigned long)wire_get32(t + DESC_TCP_OFF_ACK));
-    snprintf(out, cap, "TCP %s:%u > %s:%u [%s] seq=%lu%s win=%u len=%zu ttl=%u", v->src,
-             wire_get16(t + DESC_OFF_SRC_PORT), v->dst, wire_get16(t + DESC_OFF_DST_PORT),
-             flag_text, (unsigned long)wire_get32(t + DESC_TCP_OFF_SEQ), ack_text,
-             wire_get16(t + DESC_TCP_OFF_WINDOW), v->payload_len - header_len, v->h.ttl);
+    if (t.tcp_flags & TCP_ACK)
+        snprintf(ack_text, sizeof ack_text, " ack=%lu", (unsigned long)t.tcp_ack);
+    snprintf(out, cap, "TCP %s:%u > %s:%u [%s] seq=%lu%s win=%u len=%zu ttl=%u", v->src, t.src_port,
+             v->dst, t.dst_port, flag_text, (unsigned long)t.tcp_seq, ack_text, t.tcp_window,
+             t.data_len, v->h.ttl);
 }
 
 static void describe_ipv4(const uint8_t *buf, size_t len, char *out, size_t cap) {

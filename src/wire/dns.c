@@ -42,7 +42,12 @@ enum {
 enum { QUESTION_FIXED_LEN = 4, RR_FIXED_LEN = 10 };
 
 /* The top two bits of a length byte (RFC 1035 section 4.1.4). */
-enum { LABEL_KIND_MASK = 0xc0, LABEL_KIND_POINTER = 0xc0, POINTER_HIGH_MASK = 0x3f, POINTER_LEN = 2 };
+enum {
+    LABEL_KIND_MASK = 0xc0,
+    LABEL_KIND_POINTER = 0xc0,
+    POINTER_HIGH_MASK = 0x3f,
+    POINTER_LEN = 2
+};
 #define POINTER_MAX_OFFSET 0x3fff
 
 #define DNS_A_RDLENGTH 4
@@ -434,8 +439,7 @@ int dns_response_init(dns_message *resp, const dns_message *query, uint8_t rcode
 }
 
 /* The next free answer with name, type, class IN and ttl set, or NULL. */
-static int add_answer(dns_message *m, const char *name, uint16_t type, uint32_t ttl,
-                      dns_rr **out) {
+static int add_answer(dns_message *m, const char *name, uint16_t type, uint32_t ttl, dns_rr **out) {
     if (m->ancount >= DNS_MAX_ANSWERS)
         return WIRE_ERR_UNSUPPORTED;
     dns_rr *rr = &m->answers[m->ancount];
@@ -526,7 +530,7 @@ const char *dns_type_name(uint16_t type) {
 }
 
 const char *dns_rcode_name(uint8_t rcode) {
-    static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL",
-                                        "NXDOMAIN", "NOTIMP", "REFUSED"};
+    static const char *const names[] = {"NOERROR",  "FORMERR", "SERVFAIL",
+                                        "NXDOMAIN", "NOTIMP",  "REFUSED"};
     return rcode < sizeof names / sizeof names[0] ? names[rcode] : NULL;
 }
