@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, mkdir, opendir */
 /*
  * run: orchestration of one run. The order matters for "nothing half-written":
  * the topology is loaded and built before the output directory is touched.
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "io/hop_table.h"
 #include "io/loader.h"
@@ -195,12 +197,22 @@ int run_check(const char *topology_path, ns_error *err) {
     return rc;
 }
 
+/* Wall-clock seconds, for the phase costs in run_result only. */
+static double wall_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int run_topology(const run_options *o, run_result *result, ns_error *err) {
     model_topology *t = NULL;
+    double t0 = wall_seconds();
     int rc = loader_load_file(o->topology_path, &t, err);
     if (rc != 0)
         return rc;
     memset(result, 0, sizeof *result);
+    result->load_seconds = wall_seconds() - t0;
+    t0 = wall_seconds();
     sim *s = sim_new(o->seed);
     trace_bus *bus = trace_bus_new();
     network *net = network_new(s, bus);
@@ -217,6 +229,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     rc = builder_build(t, net, err);
     if (rc != 0)
         goto done;
+    result->build_seconds = wall_seconds() - t0;
 
     if (o->out_dir)
         snprintf(result->out_dir, sizeof result->out_dir, "%s", o->out_dir);
@@ -270,7 +283,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     if (t->description)
         run_event(net, "description", t->description);
 
+    t0 = wall_seconds();
     sim_status status = sim_run(s, o->until, o->max_events);
+    result->run_seconds = wall_seconds() - t0;
+    t0 = wall_seconds();
     result->events = sim_events_run(s);
     result->end_time = sim_now(s);
     result->frames_delivered = net->frames_delivered;
@@ -350,6 +366,7 @@ done:
         rc = ns_error_set(err, NS_ERR_IO, "%s/trace.jsonl: write failed", result->out_dir);
     if (!o->quiet)
         fflush(stdout);
+    result->output_seconds = wall_seconds() - t0;
     if (captures)
         for (uint32_t i = 0; i < net->n_links; i++)
             free(captures[i]);

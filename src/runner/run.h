@@ -49,6 +49,9 @@ typedef struct run_result {
     uint64_t events;
     sim_time end_time;
     uint64_t frames_delivered;
+    /* Wall-clock cost of each phase, for --stats and the benchmarks (never
+     * written to any output file: outputs depend on the input and seed only). */
+    double load_seconds, build_seconds, run_seconds, output_seconds;
     char out_dir[4096];
     char summary[640]; /* one line saying how the run ended */
 } run_result;

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The benchmark suite (docs/performance.md): builds netsim in Release, writes
+# the benchmark topologies with gen_topology, runs each with the trace off and
+# prints one table row per run. Wall time and peak memory come from
+# /usr/bin/time (apt-get install time); load/run split and events from
+# `netsim --stats`. Usage: bench/run.sh [quick|full]   (default quick)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-quick}
+build=build/bench
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j "$(nproc)" >/dev/null
+gen=$build/bench/gen_topology
+netsim=$build/netsim
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
+
+row() { # row SCENARIO SIZE HOSTS TRACE GEN-ARGS...
+    local scenario=$1 size=$2 hosts=$3 trace=$4
+    shift 4
+    "$gen" "$@" >"$work/t.json"
+    /usr/bin/time -f '%e %M' -o "$work/time" \
+        "$netsim" run "$work/t.json" --quiet --trace "$trace" --stats --out "$work/out" \
+        2>"$work/stats" || true
+    read -r wall rss_kb <"$work/time"
+    local stats
+    stats=$(grep 'stats:' "$work/stats")
+    local load run events rate frames
+    load=$(sed 's/.*load \([0-9.]*\) s.*/\1/' <<<"$stats")
+    run=$(sed 's/.*run \([0-9.]*\) s.*/\1/' <<<"$stats")
+    events=$(sed 's/.*; \([0-9]*\) events.*/\1/' <<<"$stats")
+    rate=$(sed 's/.*(\([0-9.]*\) M events\/s).*/\1/' <<<"$stats")
+    frames=$(sed 's/.*, \([0-9]*\) frames delivered.*/\1/' <<<"$stats")
+    printf '| %-7s | %-13s | %-5s | %11s | %11s | %8s | %7s | %7s | %7s | %8.1f | %9.0f |\n' \
+        "$scenario" "$size" "$trace" "$frames" "$events" "$rate" "$load" "$run" "$wall" \
+        "$(bc -l <<<"$rss_kb / 1024")" "$(bc -l <<<"$rss_kb * 1024 / $hosts")"
+}
+
+echo "| scenario | size | trace | frames delivered | events | M events/s | load s | run s | wall s | peak RSS MiB | bytes/host |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+row lan "N=1000" 1000 none lan 1000
+row lan "N=2000" 2000 none lan 2000
+row lan "N=1000" 1000 full lan 1000
+row chain "R=100,K=1000" 2 none chain 100 1000
+row chain "R=250,K=10000" 2 none chain 250 10000
+if [ "$mode" = full ]; then
+    row lan "N=5000" 5000 none lan 5000
+fi
+"$build/bench/bench_engine" | sed 's/^/engine: /'
