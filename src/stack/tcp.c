@@ -1,20 +1,1478 @@
-/* tcp: placeholder until TCP lands: segments are dropped. */
+/*
+ * tcp: TCP connections on an ip_stack, following RFC 9293 (section numbers in
+ * the comments refer to it unless another RFC is named).
+ *
+ * What it does, and the choices where the RFCs leave one (docs/transport.md
+ * says the same for readers of traces):
+ *  - every state of 3.3.2; segment arrival processed in the order of 3.10.7
+ *    (sequence check, RST, SYN, ACK, data, FIN), RST and SYN checks with the
+ *    challenge ACK of RFC 5961 that 3.10.7.4 adopts;
+ *  - ISS and ephemeral ports (32768-60999) drawn from the run's seeded
+ *    generator, so a run is reproducible from its seed;
+ *  - MSS option 1460 on every SYN (an Ethernet MTU of 1500 less 40 bytes of
+ *    headers); the peer's MSS (536 when absent, 3.7.1) bounds our segments;
+ *    window scale, SACK-permitted and timestamps are parsed, never sent;
+ *  - receive buffer 65535 bytes. The application takes in-order data as it
+ *    arrives (the `received` callback), so the advertised window is always the
+ *    whole buffer; out-of-order segments are held inside that window and
+ *    delivered when the hole fills;
+ *  - send buffer unbounded; segments of min(MSS, usable window, data
+ *    waiting), PSH on the segment that empties the queue; no Nagle, no
+ *    silly-window avoidance;
+ *  - every segment that carries data or a FIN is acknowledged at once (no
+ *    delayed ACK); an ACK rides on data when the application answers inside
+ *    its `received` callback. A FIN is acknowledged before the application
+ *    hears of it, so closing is the four segments of the lecture notes;
+ *  - RFC 6298 timer: initial RTO 1 s, minimum 200 ms (Linux's TCP_RTO_MIN;
+ *    the RFC says 1 s), maximum 60 s, Karn's algorithm (no sample from a
+ *    retransmitted segment), doubling on every timeout; 3 s after a handshake
+ *    without a sample (RFC 6298 5.7). Give up after 15 retransmissions
+ *    (Linux's tcp_retries2), 6 for a SYN (tcp_syn_retries), 5 for a SYN-ACK
+ *    (tcp_synack_retries);
+ *  - congestion control NewReno (RFC 5681, RFC 6582): initial window 10
+ *    segments (RFC 6928, as Linux), slow start, congestion avoidance, fast
+ *    retransmit on the third duplicate ACK and fast recovery with partial
+ *    ACKs; on a timeout cwnd falls to one segment and sending resumes from
+ *    the oldest unacknowledged byte (go-back-N, as BSD and Linux do);
+ *  - persist timer: with a zero window and data waiting, a probe is sent
+ *    every RTO, doubling up to 60 s (Linux's zero-window probe: one segment
+ *    with an already acknowledged sequence number, which the receiver must
+ *    answer with an ACK carrying its current window, 3.8.6.1);
+ *  - TIME-WAIT lasts 2*MSL = 60 s (Linux's TCP_TIMEWAIT_LEN);
+ *  - a segment for no connection is answered with RST (3.10.7.1).
+ *
+ * Invariants: a connection is in the stack's table (by its four-tuple, or by
+ * port for a listener) exactly while it is not CLOSED; its timers are engine
+ * events that carry the connection pointer and no dropper, and are cancelled
+ * when it closes, so no event outlives it during a run (after teardown the
+ * engine never runs them). A connection is freed only when no call on the
+ * stack is still using it (`busy`), which lets callbacks close or abort it.
+ */
 #include "stack/tcp.h"
 
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "stack/internal.h"
+#include "wire/ethernet.h"
+#include "wire/ipv4.h"
+#include "wire/tcp.h"
+#include "wire/wire.h"
+
+#define TCP_MSS_ETHERNET   1460 /* 1500 - 20 (IPv4) - 20 (TCP) */
+#define TCP_MSS_DEFAULT    536  /* 3.7.1: when the peer sends no MSS option */
+#define TCP_RCV_BUFFER     65535
+#define TCP_RTO_INITIAL    (1 * SIM_S)    /* RFC 6298 2.1 */
+#define TCP_RTO_FALLBACK   (3 * SIM_S)    /* RFC 6298 5.7 */
+#define TCP_RTO_MIN        (200 * SIM_MS) /* Linux TCP_RTO_MIN */
+#define TCP_RTO_MAX        (60 * SIM_S)   /* RFC 6298 2.5 */
+#define TCP_RETRIES        15             /* Linux tcp_retries2 */
+#define TCP_SYN_RETRIES    6              /* Linux tcp_syn_retries */
+#define TCP_SYNACK_RETRIES 5              /* Linux tcp_synack_retries */
+#define TCP_TIME_WAIT_LEN  (60 * SIM_S)   /* 2*MSL, Linux TCP_TIMEWAIT_LEN */
+#define TCP_INIT_CWND      10             /* segments, RFC 6928 */
+#define TCP_DUPACK_THRESH  3              /* RFC 5681 3.2 */
+#define TCP_CWND_MAX       (1u << 30)     /* keeps cwnd arithmetic far from overflow */
+#define TCP_EPHEMERAL_LOW  32768
+#define TCP_EPHEMERAL_HIGH 60999
+
+/* A segment held because it arrived ahead of a hole (3.10.7.4, seventh). */
+typedef struct tcp_ooo {
+    uint32_t seq, len;
+    bool fin;
+    uint8_t *data;
+    struct tcp_ooo *next;
+} tcp_ooo;
+
+struct tcp_conn {
+    ip_stack *st;
+    tcp_state state;
+    bool is_listener;   /* registered by port, not by four-tuple */
+    bool passive;       /* created by a listener */
+    tcp_conn *listener; /* the listener, while this passive connection is SYN-RECEIVED */
+    ipv4_addr local_ip, remote_ip;
+    uint16_t local_port, remote_port;
+    const tcp_handler *h;
+    void *ctx;
+    tcp_conn *hash_next; /* next connection under the same table key */
+
+    /* Send sequence variables (3.3.1); snd_max is the highest sequence
+     * number sent, snd_nxt goes back to snd_una after a timeout. */
+    uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+    uint16_t mss; /* the most data one segment carries: min(peer's MSS, ours) */
+    /* Data not yet acknowledged: sbuf[sbuf_head .. sbuf_head + sbuf_len)
+     * holds the bytes from sequence number sbuf_seq on. */
+    uint8_t *sbuf;
+    size_t sbuf_head, sbuf_len, sbuf_cap;
+    uint32_t sbuf_seq;
+    bool close_requested; /* a FIN follows the data */
+    bool fin_sent;
+    bool fin_acked;
+
+    /* Receive sequence variables (3.3.1). */
+    uint32_t irs, rcv_nxt;
+    tcp_ooo *ooo; /* sorted by sequence number */
+    bool ack_pending;
+    bool fin_received;
+
+    /* RFC 6298. */
+    sim_time srtt, rttvar, rto;
+    bool have_rtt;
+    bool rtt_timing;  /* a segment is being timed (Karn: never a retransmitted one) */
+    uint32_t rtt_seq; /* ... and its ACK will cover this sequence number */
+    sim_time rtt_sent;
+    uint32_t retries; /* retransmissions by timeout since the last progress */
+    bool handshake_retransmitted;
+    sim_event_id rto_ev, persist_ev, time_wait_ev;
+    uint32_t probes; /* zero-window probes since the window closed */
+
+    /* RFC 5681 / RFC 6582. */
+    uint32_t cwnd, ssthresh, recover;
+    uint32_t dupacks;
+    bool in_recovery;
+
+    uint32_t busy; /* calls on the stack using this connection */
+    bool dead;     /* CLOSED: freed when busy drops to 0 */
+};
+
+struct tcp_table {
+    u64map *conns;     /* tcp_key() -> tcp_conn * (chained through hash_next) */
+    u64map *listeners; /* port -> tcp_conn * */
+    u64map *ports;     /* local port -> uint32_t users (listeners and connections) */
+};
+
+/* --- sequence numbers (3.4: arithmetic modulo 2^32) --- */
+
+static bool seq_lt(uint32_t a, uint32_t b) {
+    return (int32_t)(a - b) < 0;
+}
+static bool seq_leq(uint32_t a, uint32_t b) {
+    return (int32_t)(a - b) <= 0;
+}
+static bool seq_gt(uint32_t a, uint32_t b) {
+    return (int32_t)(a - b) > 0;
+}
+static bool seq_geq(uint32_t a, uint32_t b) {
+    return (int32_t)(a - b) >= 0;
+}
+
+static uint32_t min_u32(uint32_t a, uint32_t b) {
+    return a < b ? a : b;
+}
+
+const char *tcp_state_name(tcp_state s) {
+    static const char *const names[] = {
+        [TCP_CLOSED] = "CLOSED",           [TCP_LISTEN] = "LISTEN",
+        [TCP_SYN_SENT] = "SYN-SENT",       [TCP_SYN_RECEIVED] = "SYN-RECEIVED",
+        [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
+        [TCP_FIN_WAIT_2] = "FIN-WAIT-2",   [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+        [TCP_CLOSING] = "CLOSING",         [TCP_LAST_ACK] = "LAST-ACK",
+        [TCP_TIME_WAIT] = "TIME-WAIT",
+    };
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+/* --- the table --- */
+
+static uint64_t tcp_key(uint16_t local_port, ipv4_addr remote_ip, uint16_t remote_port) {
+    return (uint64_t)local_port << 48 | (uint64_t)remote_port << 32 | remote_ip;
+}
+
+static struct tcp_table *tcp_table_get(ip_stack *st) {
+    if (!st->tcp) {
+        st->tcp = calloc(1, sizeof *st->tcp);
+        if (!st->tcp)
+            abort();
+        st->tcp->conns = u64map_new(sizeof(tcp_conn *));
+        st->tcp->listeners = u64map_new(sizeof(tcp_conn *));
+        st->tcp->ports = u64map_new(sizeof(uint32_t));
+        if (!st->tcp->conns || !st->tcp->listeners || !st->tcp->ports)
+            abort();
+    }
+    return st->tcp;
+}
+
+static void table_port_ref(struct tcp_table *t, uint16_t port_number) {
+    uint32_t *users = u64map_put(t->ports, port_number, NULL);
+    (*users)++;
+}
+
+static void table_port_unref(struct tcp_table *t, uint16_t port_number) {
+    uint32_t *users = u64map_get(t->ports, port_number);
+    if (users && --*users == 0)
+        u64map_remove(t->ports, port_number);
+}
+
+static bool table_port_used(const ip_stack *st, uint16_t port_number) {
+    return st->tcp && u64map_get(st->tcp->ports, port_number) != NULL;
+}
+
+static tcp_conn *table_find_listener(const ip_stack *st, uint16_t port_number) {
+    if (!st->tcp)
+        return NULL;
+    tcp_conn **slot = u64map_get(st->tcp->listeners, port_number);
+    return slot ? *slot : NULL;
+}
+
+static tcp_conn *table_find(const ip_stack *st, ipv4_addr local_ip, uint16_t local_port,
+                            ipv4_addr remote_ip, uint16_t remote_port) {
+    if (!st->tcp)
+        return NULL;
+    tcp_conn **slot = u64map_get(st->tcp->conns, tcp_key(local_port, remote_ip, remote_port));
+    for (tcp_conn *c = slot ? *slot : NULL; c; c = c->hash_next)
+        if (c->local_ip == local_ip)
+            return c;
+    return NULL;
+}
+
+static void table_add(tcp_conn *c) {
+    struct tcp_table *t = tcp_table_get(c->st);
+    if (c->is_listener) {
+        tcp_conn **slot = u64map_put(t->listeners, c->local_port, NULL);
+        *slot = c;
+    } else {
+        bool created;
+        tcp_conn **slot =
+            u64map_put(t->conns, tcp_key(c->local_port, c->remote_ip, c->remote_port), &created);
+        c->hash_next = created ? NULL : *slot;
+        *slot = c;
+    }
+    table_port_ref(t, c->local_port);
+}
+
+static void table_remove(tcp_conn *c) {
+    struct tcp_table *t = c->st->tcp;
+    if (c->is_listener) {
+        u64map_remove(t->listeners, c->local_port);
+    } else {
+        uint64_t key = tcp_key(c->local_port, c->remote_ip, c->remote_port);
+        tcp_conn **slot = u64map_get(t->conns, key);
+        tcp_conn **pp = slot;
+        while (*pp && *pp != c)
+            pp = &(*pp)->hash_next;
+        if (*pp)
+            *pp = c->hash_next;
+        if (!*slot)
+            u64map_remove(t->conns, key);
+    }
+    table_port_unref(t, c->local_port);
+}
+
+/* --- tracing --- */
+
+static network *conn_net(const tcp_conn *c) {
+    return c->st->node->net;
+}
+
+static sim *conn_sim(const tcp_conn *c) {
+    return c->st->node->net->sim;
+}
+
+static const port *tcp_port_of(const ip_stack *st, uint32_t iface) {
+    return iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
+}
+
+/* "10.0.0.1:40000 > 10.0.0.2:7", or "0.0.0.0:7" for a listener. */
+static void conn_addr_text(const tcp_conn *c, char *buf, size_t cap) {
+    char l[IPV4_TEXT_LEN], r[IPV4_TEXT_LEN];
+    if (c->is_listener)
+        snprintf(buf, cap, "0.0.0.0:%u", c->local_port);
+    else
+        snprintf(buf, cap, "%s:%u > %s:%u", ipv4_format(c->local_ip, l), c->local_port,
+                 ipv4_format(c->remote_ip, r), c->remote_port);
+}
+
+/* Every state change is traced: detail "addrs FROM -> TO", why the reason. */
+static void conn_set_state(tcp_conn *c, tcp_state to, const char *why) {
+    char addrs[64], detail[128];
+    conn_addr_text(c, addrs, sizeof addrs);
+    snprintf(detail, sizeof detail, "%s %s -> %s", addrs, tcp_state_name(c->state),
+             tcp_state_name(to));
+    c->state = to;
+    net_trace(conn_net(c), TRACE_STATE, c->st->node, NULL, NULL, why, detail);
+}
+
+/* --- sending --- */
+
+/* Builds one segment (header, options, data) and hands it to IP from
+ * `src` to `dst`. */
+static void tcp_send_raw(ip_stack *st, ipv4_addr src, ipv4_addr dst, const tcp_header *h,
+                         const uint8_t *data, size_t len) {
+    uint8_t buf[TCP_MAX_HEADER_LEN + TCP_MSS_ETHERNET];
+    size_t hl = tcp_header_len_for(&h->opt);
+    if (len)
+        memcpy(buf + hl, data, len);
+    tcp_emit(h, buf, hl + len, src, dst);
+    ip_stack_send_from(st, src, dst, IPPROTO_TCP_NUM, buf, hl + len, 0, NULL);
+}
+
+static uint16_t conn_rcv_window(const tcp_conn *c) {
+    (void)c; /* the application drains in-order data at once: the buffer is free */
+    return TCP_RCV_BUFFER;
+}
+
+/* Sends a segment of this connection: `len` data bytes from the send buffer
+ * starting at sequence number `seq` (0 bytes for control segments). */
+static void conn_send(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len) {
+    tcp_header h = {.src_port = c->local_port,
+                    .dst_port = c->remote_port,
+                    .seq = seq,
+                    .ack = (flags & TCP_ACK) ? c->rcv_nxt : 0,
+                    .flags = flags,
+                    .window = conn_rcv_window(c),
+                    .opt = tcp_options_none()};
+    if (flags & TCP_SYN)
+        h.opt.mss = TCP_MSS_ETHERNET; /* 3.7.1: announce what we can receive */
+    const uint8_t *data = NULL;
+    if (len) {
+        assert(seq_geq(seq, c->sbuf_seq) && seq - c->sbuf_seq + len <= c->sbuf_len);
+        data = c->sbuf + c->sbuf_head + (seq - c->sbuf_seq);
+    }
+    if (flags & TCP_ACK)
+        c->ack_pending = false;
+    tcp_send_raw(c->st, c->local_ip, c->remote_ip, &h, data, len);
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: the ACK of 3.10.7.4. */
+static void conn_send_ack(tcp_conn *c) {
+    conn_send(c, c->snd_nxt, TCP_ACK, 0);
+}
+
+/* A reset in answer to a segment that belongs to no connection (3.10.7.1):
+ * with ACK, <SEQ=SEG.ACK><CTL=RST>; else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. */
+static void tcp_send_reset_for(ip_stack *st, const tcp_header *in, ipv4_addr src, ipv4_addr dst,
+                               uint32_t seg_len) {
+    tcp_header h = {.src_port = in->dst_port, .dst_port = in->src_port, .opt = tcp_options_none()};
+    if (in->flags & TCP_ACK) {
+        h.seq = in->ack;
+        h.flags = TCP_RST;
+    } else {
+        h.ack = in->seq + seg_len;
+        h.flags = TCP_RST | TCP_ACK;
+    }
+    tcp_send_raw(st, dst, src, &h, NULL, 0);
+}
+
+/* --- timers --- */
+
+static void on_rto(sim *s, void *a, void *b);
+static void on_persist(sim *s, void *a, void *b);
+static void on_time_wait(sim *s, void *a, void *b);
+
+static void timer_cancel(tcp_conn *c, sim_event_id *ev) {
+    if (*ev)
+        sim_cancel(conn_sim(c), *ev);
+    *ev = 0;
+}
+
+static void rto_start(tcp_conn *c) {
+    timer_cancel(c, &c->rto_ev);
+    c->rto_ev = sim_schedule(conn_sim(c), c->rto, on_rto, c, NULL, NULL);
+}
+
+/* RFC 6298 5.1: a segment that occupies sequence space starts the timer if
+ * it is not running. */
+static void rto_ensure(tcp_conn *c) {
+    if (!c->rto_ev)
+        rto_start(c);
+}
+
+static void timers_cancel_all(tcp_conn *c) {
+    timer_cancel(c, &c->rto_ev);
+    timer_cancel(c, &c->persist_ev);
+    timer_cancel(c, &c->time_wait_ev);
+}
+
+/* RFC 6298 section 2: a new round-trip sample r. */
+static void rtt_sample(tcp_conn *c, sim_time r) {
+    if (!c->have_rtt) {
+        c->srtt = r;
+        c->rttvar = r / 2;
+        c->have_rtt = true;
+    } else {
+        sim_time diff = c->srtt > r ? c->srtt - r : r - c->srtt;
+        c->rttvar = (3 * c->rttvar + diff) / 4;
+        c->srtt = (7 * c->srtt + r) / 8;
+    }
+    /* RTO = SRTT + max(G, 4*RTTVAR); the engine's clock granularity G is 1 ns. */
+    sim_time rto = c->srtt + (4 * c->rttvar > 0 ? 4 * c->rttvar : 1);
+    c->rto = rto < TCP_RTO_MIN ? TCP_RTO_MIN : rto > TCP_RTO_MAX ? TCP_RTO_MAX : rto;
+}
+
+/* --- connection life --- */
+
+static void conn_free(tcp_conn *c) {
+    for (tcp_ooo *o = c->ooo, *next; o; o = next) {
+        next = o->next;
+        free(o->data);
+        free(o);
+    }
+    free(c->sbuf);
+    free(c);
+}
+
+static void conn_hold(tcp_conn *c) {
+    c->busy++;
+}
+
+static void conn_release(tcp_conn *c) {
+    if (--c->busy == 0 && c->dead)
+        conn_free(c);
+}
+
+/* The end: traced as "-> CLOSED", removed from the table, timers cancelled,
+ * the application told (when `notify`), freed once no call uses it. */
+static void conn_finish(tcp_conn *c, tcp_end end, bool notify, const char *why) {
+    if (c->dead)
+        return;
+    timers_cancel_all(c);
+    table_remove(c);
+    conn_set_state(c, TCP_CLOSED, why);
+    c->dead = true;
+    conn_hold(c);
+    if (notify && c->h && c->h->closed)
+        c->h->closed(c->ctx, c, end);
+    conn_release(c);
+}
+
+static tcp_conn *conn_new(ip_stack *st, const tcp_handler *h, void *ctx) {
+    tcp_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->st = st;
+    c->h = h;
+    c->ctx = ctx;
+    c->state = TCP_CLOSED;
+    c->rto = TCP_RTO_INITIAL;
+    c->ssthresh = UINT32_MAX; /* RFC 5681 3.1: arbitrarily high */
+    return c;
+}
+
+/* ISS from the run's generator (3.4.1 asks for an unpredictable ISN; here it
+ * is reproducible from the seed instead). Sets the send variables. */
+static void conn_choose_iss(tcp_conn *c) {
+    c->iss = (uint32_t)rng_next(sim_rng(conn_sim(c)));
+    c->snd_una = c->iss;
+    c->snd_nxt = c->iss + 1;
+    c->snd_max = c->iss + 1;
+    c->sbuf_seq = c->iss + 1;
+    c->recover = c->iss;
+}
+
+/* The peer's MSS option (3.7.1) sets our segment size and the initial
+ * congestion window. */
+static void conn_set_mss(tcp_conn *c, const tcp_header *h) {
+    uint16_t peer = h->opt.mss ? h->opt.mss : TCP_MSS_DEFAULT;
+    c->mss = peer < TCP_MSS_ETHERNET ? peer : TCP_MSS_ETHERNET;
+    c->cwnd = TCP_INIT_CWND * (uint32_t)c->mss;
+}
+
+/* Starts timing the segment whose ACK will cover `end`, unless one is timed
+ * already (RFC 6298 allows one sample per round trip). */
+static void rtt_start(tcp_conn *c, uint32_t end) {
+    if (c->rtt_timing)
+        return;
+    c->rtt_timing = true;
+    c->rtt_seq = end;
+    c->rtt_sent = sim_now(conn_sim(c));
+}
+
+/* --- output --- */
+
+static bool state_can_send(tcp_state s) {
+    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT_1 || s == TCP_CLOSING ||
+           s == TCP_LAST_ACK;
+}
+
+static uint32_t data_end(const tcp_conn *c) {
+    return c->sbuf_seq + (uint32_t)c->sbuf_len;
+}
+
+/* Traces a segment sent again, just before IP sends it (and traces it
+ * again, with its packet id, on the port it leaves by). */
+static void trace_retransmission(tcp_conn *c, const char *why, uint8_t flags, uint32_t seq,
+                                 uint32_t len) {
+    char addrs[64], detail[192], f[TCP_FLAGS_TEXT_LEN];
+    conn_addr_text(c, addrs, sizeof addrs);
+    snprintf(detail, sizeof detail, "%s [%s] seq=%lu len=%lu, timeouts %u, RTO %llu ms", addrs,
+             tcp_flags_text(flags, f), (unsigned long)seq, (unsigned long)len, c->retries,
+             (unsigned long long)(c->rto / SIM_MS));
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, why, detail);
+}
+
+/* Our FIN leaves for the first time: ESTABLISHED -> FIN-WAIT-1 or
+ * CLOSE-WAIT -> LAST-ACK (3.10.4). */
+static void conn_fin_sent(tcp_conn *c) {
+    c->fin_sent = true;
+    if (c->state == TCP_ESTABLISHED)
+        conn_set_state(c, TCP_FIN_WAIT_1, "close: FIN sent after the queued data");
+    else if (c->state == TCP_CLOSE_WAIT)
+        conn_set_state(c, TCP_LAST_ACK, "close: FIN sent after the queued data");
+}
+
+/* Sends what the windows allow from snd_nxt on (3.8.6.2.1 for the offered
+ * window, RFC 5681 for cwnd), then the FIN once all data has left. */
+static void conn_output(tcp_conn *c) {
+    if (c->dead || !state_can_send(c->state))
+        return;
+    for (;;) {
+        uint32_t end = data_end(c);
+        uint32_t avail = seq_lt(c->snd_nxt, end) ? end - c->snd_nxt : 0;
+        uint32_t wnd = min_u32(c->snd_wnd, c->cwnd);
+        uint32_t flight = c->snd_nxt - c->snd_una;
+        uint32_t usable = wnd > flight ? wnd - flight : 0;
+        uint32_t n = min_u32(min_u32(c->mss, usable), avail);
+        /* The FIN follows the last byte; like BSD it needs no window. */
+        bool fin = c->close_requested && n == avail && c->snd_nxt + n == end;
+        if (n == 0 && !fin)
+            break;
+        uint8_t flags = TCP_ACK;
+        if (n > 0 && n == avail)
+            flags |= TCP_PSH; /* the last segment of this burst */
+        if (fin)
+            flags |= TCP_FIN;
+        uint32_t seq = c->snd_nxt;
+        uint32_t seg_end = seq + n + (fin ? 1 : 0);
+        bool resend = seq_lt(seq, c->snd_max);
+        if (resend) {
+            c->rtt_timing = false; /* Karn */
+            trace_retransmission(c, "retransmission (timeout)", flags, seq, n);
+        } else {
+            rtt_start(c, seg_end);
+        }
+        if (fin && !c->fin_sent)
+            conn_fin_sent(c); /* the state changes as the FIN leaves */
+        conn_send(c, seq, flags, n);
+        c->snd_nxt = seg_end;
+        if (seq_gt(seg_end, c->snd_max))
+            c->snd_max = seg_end;
+        rto_ensure(c);
+        if (fin)
+            break;
+    }
+}
+
+/* RFC 6298 5.2 and 3.8.6.1: the retransmission timer runs while something is
+ * in flight; the persist timer while data waits behind a zero window. */
+static void conn_update_timers(tcp_conn *c) {
+    if (c->dead)
+        return;
+    if (c->snd_una == c->snd_nxt)
+        timer_cancel(c, &c->rto_ev);
+    bool blocked = state_can_send(c->state) && c->snd_wnd == 0 && c->snd_una == c->snd_nxt &&
+                   seq_lt(c->snd_nxt, data_end(c));
+    if (!blocked) {
+        timer_cancel(c, &c->persist_ev);
+        c->probes = 0;
+    } else if (!c->persist_ev) {
+        sim_time t = c->rto;
+        for (uint32_t i = 0; i < c->probes && t < TCP_RTO_MAX; i++)
+            t *= 2;
+        c->persist_ev =
+            sim_schedule(conn_sim(c), t < TCP_RTO_MAX ? t : TCP_RTO_MAX, on_persist, c, NULL, NULL);
+    }
+}
+
+/* Retransmits the oldest unacknowledged segment without moving snd_nxt
+ * (fast retransmit, RFC 5681 3.2 step 4; partial ACK, RFC 6582 3.2 step 5). */
+static void conn_retransmit_first(tcp_conn *c, const char *why) {
+    uint32_t end = data_end(c);
+    uint32_t avail = seq_lt(c->snd_una, end) ? end - c->snd_una : 0;
+    uint32_t n = min_u32(c->mss, avail);
+    bool fin = c->fin_sent && c->snd_una + n == end;
+    if (n == 0 && !fin)
+        return;
+    c->rtt_timing = false;
+    uint8_t flags = TCP_ACK | (n > 0 && n == avail ? TCP_PSH : 0) | (fin ? TCP_FIN : 0);
+    trace_retransmission(c, why, flags, c->snd_una, n);
+    conn_send(c, c->snd_una, flags, n);
+    rto_ensure(c);
+}
+
+/* --- timers' work --- */
+
+static void on_rto(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    tcp_conn *c = a;
+    c->rto_ev = 0;
+    conn_hold(c);
+    uint32_t limit = c->state == TCP_SYN_SENT       ? TCP_SYN_RETRIES
+                     : c->state == TCP_SYN_RECEIVED ? TCP_SYNACK_RETRIES
+                                                    : TCP_RETRIES;
+    if (c->retries >= limit) {
+        char why[96];
+        if (c->state == TCP_SYN_SENT)
+            snprintf(why, sizeof why, "no answer to the SYN after %u retransmissions", limit);
+        else
+            snprintf(why, sizeof why, "no ACK after %u retransmissions: giving up", limit);
+        /* A passive connection nobody accepted yet goes quietly. */
+        bool known = !(c->state == TCP_SYN_RECEIVED && c->passive);
+        conn_finish(c, TCP_END_TIMEOUT, known, why);
+        conn_release(c);
+        return;
+    }
+    c->retries++;
+    /* RFC 6298 5.5: back off. */
+    c->rto = c->rto * 2 < TCP_RTO_MAX ? c->rto * 2 : TCP_RTO_MAX;
+    c->rtt_timing = false;
+    if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) {
+        uint8_t flags = c->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK;
+        c->handshake_retransmitted = true;
+        trace_retransmission(c, "retransmission (timeout)", flags, c->iss, 0);
+        conn_send(c, c->iss, flags, 0);
+        rto_start(c);
+        conn_release(c);
+        return;
+    }
+    /* RFC 5681 3.1 (4): after a loss detected by the timer, one segment;
+     * RFC 6582 3.2: no fast retransmit for what was sent before. */
+    uint32_t flight = c->snd_max - c->snd_una;
+    uint32_t half = flight / 2;
+    c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
+    c->cwnd = c->mss;
+    c->in_recovery = false;
+    c->dupacks = 0;
+    c->recover = c->snd_max;
+    c->snd_nxt = c->snd_una; /* go back: resend from the oldest byte */
+    conn_output(c);
+    conn_update_timers(c);
+    conn_release(c);
+}
+
+static void on_persist(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    tcp_conn *c = a;
+    c->persist_ev = 0;
+    char addrs[64], detail[160];
+    conn_addr_text(c, addrs, sizeof addrs);
+    c->probes++;
+    snprintf(detail, sizeof detail, "%s seq=%lu len=0, probe %u", addrs,
+             (unsigned long)(c->snd_una - 1), c->probes);
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, "zero-window probe (persist timer)",
+              detail);
+    /* An old sequence number: the receiver answers with its window (3.10.7.4). */
+    conn_send(c, c->snd_una - 1, TCP_ACK, 0);
+    conn_update_timers(c);
+}
+
+static void on_time_wait(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    tcp_conn *c = a;
+    c->time_wait_ev = 0;
+    conn_finish(c, TCP_END_NORMAL, true, "2*MSL (60 s) elapsed in TIME-WAIT");
+}
+
+static void conn_enter_time_wait(tcp_conn *c, const char *why) {
+    timer_cancel(c, &c->rto_ev);
+    timer_cancel(c, &c->persist_ev);
+    timer_cancel(c, &c->time_wait_ev);
+    conn_set_state(c, TCP_TIME_WAIT, why);
+    c->time_wait_ev = sim_schedule(conn_sim(c), TCP_TIME_WAIT_LEN, on_time_wait, c, NULL, NULL);
+}
+
+/* --- the application's calls --- */
+
+static uint16_t tcp_pick_ephemeral(ip_stack *st) {
+    const uint32_t span = TCP_EPHEMERAL_HIGH - TCP_EPHEMERAL_LOW + 1;
+    uint32_t start = (uint32_t)rng_below(sim_rng(st->node->net->sim), span);
+    for (uint32_t i = 0; i < span; i++) {
+        uint16_t p = (uint16_t)(TCP_EPHEMERAL_LOW + (start + i) % span);
+        if (!table_port_used(st, p))
+            return p;
+    }
+    return 0;
+}
+
+int tcp_listen(ip_stack *st, uint16_t local_port, const tcp_handler *h, void *ctx, tcp_conn **out) {
+    if (local_port == 0 || table_find_listener(st, local_port))
+        return -1;
+    tcp_conn *c = conn_new(st, h, ctx);
+    c->local_port = local_port;
+    c->is_listener = true;
+    conn_set_state(c, TCP_LISTEN, "passive open (listen)");
+    table_add(c);
+    *out = c;
+    return 0;
+}
+
+int tcp_connect(ip_stack *st, ipv4_addr dst, uint16_t dst_port, const tcp_handler *h, void *ctx,
+                tcp_conn **out) {
+    if (ip_stack_connect(st, dst) != 0)
+        return -1;
+    uint16_t local_port = tcp_pick_ephemeral(st);
+    if (local_port == 0) {
+        net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
+                  "no free ephemeral TCP port (EADDRNOTAVAIL)", NULL);
+        return -1;
+    }
+    tcp_conn *c = conn_new(st, h, ctx);
+    c->local_ip = ip_stack_source_for(st, dst);
+    c->local_port = local_port;
+    c->remote_ip = dst;
+    c->remote_port = dst_port;
+    c->mss = TCP_MSS_DEFAULT;
+    conn_choose_iss(c);
+    table_add(c);
+    conn_set_state(c, TCP_SYN_SENT, "active open (connect): SYN sent");
+    rtt_start(c, c->iss + 1);
+    conn_send(c, c->iss, TCP_SYN, 0);
+    rto_start(c);
+    *out = c;
+    return 0;
+}
+
+size_t tcp_send(tcp_conn *c, const uint8_t *data, size_t len) {
+    if (c->dead || c->close_requested || len == 0)
+        return 0;
+    if (c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED && c->state != TCP_ESTABLISHED &&
+        c->state != TCP_CLOSE_WAIT)
+        return 0;
+    if (c->sbuf_head > 0 && c->sbuf_head + c->sbuf_len + len > c->sbuf_cap) {
+        memmove(c->sbuf, c->sbuf + c->sbuf_head, c->sbuf_len);
+        c->sbuf_head = 0;
+    }
+    if (c->sbuf_len + len > c->sbuf_cap) {
+        size_t cap = c->sbuf_cap ? c->sbuf_cap : 4096;
+        while (cap < c->sbuf_len + len)
+            cap *= 2;
+        uint8_t *grown = realloc(c->sbuf, cap);
+        if (!grown)
+            abort();
+        c->sbuf = grown;
+        c->sbuf_cap = cap;
+    }
+    memcpy(c->sbuf + c->sbuf_head + c->sbuf_len, data, len);
+    c->sbuf_len += len;
+    conn_hold(c);
+    conn_output(c);
+    conn_update_timers(c);
+    conn_release(c);
+    return len;
+}
+
+static void listener_close(tcp_conn *l, tcp_end end, const char *why);
+
+void tcp_close(tcp_conn *c) {
+    if (c->dead)
+        return;
+    conn_hold(c);
+    switch (c->state) {
+    case TCP_LISTEN:
+        listener_close(c, TCP_END_NORMAL, "listener closed");
+        break;
+    case TCP_SYN_SENT:
+        /* 3.10.4 deletes a SYN-SENT connection at once; here, as for
+         * SYN-RECEIVED, the FIN waits for ESTABLISHED and follows the
+         * queued data, so connect-send-close works without waiting. */
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+    case TCP_CLOSE_WAIT:
+        c->close_requested = true;
+        conn_output(c);
+        conn_update_timers(c);
+        break;
+    default: /* already closing */
+        break;
+    }
+    conn_release(c);
+}
+
+void tcp_abort(tcp_conn *c) {
+    if (c->dead)
+        return;
+    conn_hold(c);
+    switch (c->state) {
+    case TCP_LISTEN:
+        listener_close(c, TCP_END_RESET, "listener aborted");
+        break;
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+    case TCP_FIN_WAIT_1:
+    case TCP_FIN_WAIT_2:
+    case TCP_CLOSE_WAIT:
+        /* 3.10.5: <SEQ=SND.NXT><CTL=RST>. */
+        conn_send(c, c->snd_nxt, TCP_RST, 0);
+        conn_finish(c, TCP_END_RESET, true, "abort: RST sent");
+        break;
+    default: /* SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: no RST (3.10.5) */
+        conn_finish(c, c->state == TCP_TIME_WAIT ? TCP_END_NORMAL : TCP_END_RESET, true, "abort");
+        break;
+    }
+    conn_release(c);
+}
+
+/* A listener stops: connections it created that are still in the handshake
+ * are reset (nobody will accept them, as Linux resets its accept queue);
+ * accepted ones live on. */
+static void listener_close(tcp_conn *l, tcp_end end, const char *why) {
+    struct tcp_table *t = l->st->tcp;
+    size_t n = u64map_size(t->conns), k = 0, cursor = 0;
+    tcp_conn **orphans = malloc((n ? n : 1) * sizeof *orphans);
+    if (!orphans)
+        abort();
+    uint64_t key;
+    tcp_conn **slot;
+    while ((slot = u64map_next(t->conns, &cursor, &key)))
+        for (tcp_conn *c = *slot; c; c = c->hash_next)
+            if (c->listener == l)
+                orphans[k++] = c;
+    for (size_t i = 0; i < k; i++) {
+        conn_send(orphans[i], orphans[i]->snd_nxt, TCP_RST, 0);
+        conn_finish(orphans[i], TCP_END_RESET, false, "its listener closed: RST sent");
+    }
+    free(orphans);
+    conn_finish(l, end, true, why);
+}
+
+void tcp_set_handler(tcp_conn *c, const tcp_handler *h, void *ctx) {
+    c->h = h;
+    c->ctx = ctx;
+}
+
+tcp_state tcp_conn_state(const tcp_conn *c) {
+    return c->state;
+}
+
+ipv4_addr tcp_remote_addr(const tcp_conn *c) {
+    return c->remote_ip;
+}
+
+uint16_t tcp_remote_port(const tcp_conn *c) {
+    return c->remote_port;
+}
+
+uint16_t tcp_local_port(const tcp_conn *c) {
+    return c->local_port;
+}
+
+/* --- input --- */
+
+/* An arriving segment. */
+typedef struct tcp_seg {
+    tcp_header h;
+    const uint8_t *data;
+    uint32_t len; /* data bytes */
+    ipv4_addr src, dst;
+    frame *f;
+    const port *p;
+} tcp_seg;
+
+/* SEG.LEN: data plus one for SYN and one for FIN (3.3.1). */
+static uint32_t seg_space(const tcp_seg *s) {
+    return s->len + ((s->h.flags & TCP_SYN) ? 1u : 0u) + ((s->h.flags & TCP_FIN) ? 1u : 0u);
+}
+
+static void seg_drop(ip_stack *st, const tcp_seg *s, const char *why) {
+    net_trace(st->node->net, TRACE_DROP, st->node, s->p, s->f, why, NULL);
+}
+
+/* 3.10.7.1: nothing here for this segment. */
+static void input_closed(ip_stack *st, const tcp_seg *s) {
+    char why[96];
+    if (s->h.flags & TCP_RST) {
+        snprintf(why, sizeof why, "RST for no connection on TCP port %u: ignored", s->h.dst_port);
+        seg_drop(st, s, why);
+        return;
+    }
+    snprintf(why, sizeof why, "no listener on TCP port %u: answered with RST", s->h.dst_port);
+    seg_drop(st, s, why);
+    tcp_send_reset_for(st, &s->h, s->src, s->dst, seg_space(s));
+}
+
+/* 3.10.7.2: a segment for a listener. */
+static void input_listen(tcp_conn *l, const tcp_seg *s) {
+    ip_stack *st = l->st;
+    if (s->h.flags & TCP_RST) {
+        seg_drop(st, s, "RST to a listening port: ignored");
+        return;
+    }
+    if (s->h.flags & TCP_ACK) {
+        seg_drop(st, s, "ACK to a listening port for no connection: answered with RST");
+        tcp_send_reset_for(st, &s->h, s->src, s->dst, seg_space(s));
+        return;
+    }
+    if (!(s->h.flags & TCP_SYN)) {
+        seg_drop(st, s, "segment without SYN to a listening port");
+        return;
+    }
+    /* Data on a SYN is not taken (Linux without Fast Open): the peer sends it
+     * again after the handshake. */
+    tcp_conn *c = conn_new(st, l->h, l->ctx);
+    c->passive = true;
+    c->listener = l;
+    c->local_ip = s->dst;
+    c->local_port = s->h.dst_port;
+    c->remote_ip = s->src;
+    c->remote_port = s->h.src_port;
+    c->irs = s->h.seq;
+    c->rcv_nxt = s->h.seq + 1;
+    conn_set_mss(c, &s->h);
+    conn_choose_iss(c);
+    c->state = TCP_LISTEN; /* as the RFC's diagram draws it: LISTEN -> SYN-RECEIVED */
+    table_add(c);
+    conn_set_state(c, TCP_SYN_RECEIVED, "SYN received on a listening port: SYN-ACK sent");
+    rtt_start(c, c->iss + 1);
+    conn_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
+    rto_start(c);
+}
+
+/* The handshake is complete: RFC 6298 5.7 when it gave no RTT sample. */
+static void conn_established(tcp_conn *c, const char *why) {
+    timer_cancel(c, &c->rto_ev);
+    c->retries = 0;
+    if (!c->have_rtt && c->handshake_retransmitted)
+        c->rto = TCP_RTO_FALLBACK;
+    conn_set_state(c, TCP_ESTABLISHED, why);
+}
+
+/* 3.10.7.3: a segment for SYN-SENT. */
+static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
+    ip_stack *st = c->st;
+    const tcp_header *h = &s->h;
+    if (h->flags & TCP_ACK) {
+        if (seq_leq(h->ack, c->iss) || seq_gt(h->ack, c->snd_max)) {
+            if (h->flags & TCP_RST) {
+                seg_drop(st, s, "RST with an ACK for something we never sent: ignored");
+            } else {
+                seg_drop(st, s, "ACK for something we never sent: answered with RST");
+                tcp_send_reset_for(st, h, s->src, s->dst, seg_space(s));
+            }
+            return;
+        }
+    }
+    if (h->flags & TCP_RST) {
+        if (h->flags & TCP_ACK)
+            conn_finish(c, TCP_END_REFUSED, true, "RST in answer to our SYN: connection refused");
+        else
+            seg_drop(st, s, "RST without ACK in SYN-SENT: ignored");
+        return;
+    }
+    if (!(h->flags & TCP_SYN)) {
+        seg_drop(st, s, "segment without SYN in SYN-SENT");
+        return;
+    }
+    c->irs = h->seq;
+    c->rcv_nxt = h->seq + 1;
+    conn_set_mss(c, h);
+    c->snd_wnd = h->window;
+    c->snd_wl1 = h->seq;
+    if (h->flags & TCP_ACK) {
+        c->snd_una = h->ack;
+        c->snd_wl2 = h->ack;
+        if (c->rtt_timing && seq_geq(h->ack, c->rtt_seq)) {
+            rtt_sample(c, sim_now(conn_sim(c)) - c->rtt_sent);
+            c->rtt_timing = false;
+        }
+        conn_established(c, "SYN-ACK received: ACK sent (three-way handshake complete)");
+        conn_send_ack(c);
+        if (c->h && c->h->connected)
+            c->h->connected(c->ctx, c);
+        conn_output(c);
+        conn_update_timers(c);
+        return;
+    }
+    /* Simultaneous open (3.5, figure 7): answer with SYN-ACK, same ISS. */
+    c->snd_wl2 = c->iss;
+    c->rtt_timing = false; /* the SYN-ACK resends our SYN */
+    conn_set_state(c, TCP_SYN_RECEIVED,
+                   "SYN received in SYN-SENT (simultaneous open): SYN-ACK sent");
+    conn_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
+}
+
+/* Acceptability of a segment (3.10.7.4, first check). */
+static bool seg_acceptable(const tcp_conn *c, uint32_t seq, uint32_t space) {
+    uint32_t wnd = conn_rcv_window(c);
+    uint32_t lo = c->rcv_nxt, hi = c->rcv_nxt + wnd;
+    if (space == 0)
+        return wnd == 0 ? seq == lo : seq_leq(lo, seq) && seq_lt(seq, hi);
+    if (wnd == 0)
+        return false;
+    uint32_t last = seq + space - 1;
+    return (seq_leq(lo, seq) && seq_lt(seq, hi)) || (seq_leq(lo, last) && seq_lt(last, hi));
+}
+
+/* Sends the ACK for a FIN, then tells the application: no more data. */
+static void conn_fin_arrived(tcp_conn *c) {
+    c->rcv_nxt++;
+    c->fin_received = true;
+    switch (c->state) {
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+        conn_set_state(c, TCP_CLOSE_WAIT, "FIN received: ACK sent");
+        break;
+    case TCP_FIN_WAIT_1:
+        if (c->fin_acked)
+            conn_enter_time_wait(c, "FIN received, ours acknowledged: ACK sent");
+        else
+            conn_set_state(c, TCP_CLOSING,
+                           "FIN received before the ACK of ours (simultaneous close): ACK sent");
+        break;
+    case TCP_FIN_WAIT_2:
+        conn_enter_time_wait(c, "FIN received: ACK sent");
+        break;
+    default:
+        break;
+    }
+    conn_send_ack(c);
+    if (c->h && c->h->peer_closed)
+        c->h->peer_closed(c->ctx, c);
+}
+
+/* Holds a segment that arrived ahead of rcv_nxt. */
+static void ooo_insert(tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, bool fin) {
+    tcp_ooo **pp = &c->ooo;
+    while (*pp && seq_lt((*pp)->seq, seq))
+        pp = &(*pp)->next;
+    if (*pp && (*pp)->seq == seq && (*pp)->len >= len && ((*pp)->fin || !fin))
+        return; /* a copy of what we hold */
+    tcp_ooo *o = calloc(1, sizeof *o);
+    if (!o)
+        abort();
+    o->seq = seq;
+    o->len = len;
+    o->fin = fin;
+    if (len) {
+        o->data = malloc(len);
+        if (!o->data)
+            abort();
+        memcpy(o->data, data, len);
+    }
+    o->next = *pp;
+    *pp = o;
+}
+
+/* In-order data at rcv_nxt: take it and whatever held segments it joins up
+ * with, deliver it in one piece, and say whether a FIN became in order. */
+static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, uint32_t len) {
+    uint8_t *joined = NULL;
+    size_t total = len, cap = 0;
+    uint32_t held = 0;
+    bool fin = false;
+    c->rcv_nxt += len;
+    while (c->ooo && seq_leq(c->ooo->seq, c->rcv_nxt)) {
+        tcp_ooo *o = c->ooo;
+        c->ooo = o->next;
+        uint32_t skip = c->rcv_nxt - o->seq;
+        if (skip < o->len) {
+            uint32_t add = o->len - skip;
+            if (!joined) {
+                cap = total + add + 4096;
+                joined = malloc(cap);
+                if (!joined)
+                    abort();
+                memcpy(joined, data, len);
+            } else if (total + add > cap) {
+                cap = 2 * (total + add);
+                uint8_t *grown = realloc(joined, cap);
+                if (!grown)
+                    abort();
+                joined = grown;
+            }
+            memcpy(joined + total, o->data + skip, add);
+            total += add;
+            held += add;
+            c->rcv_nxt += add;
+        }
+        if (o->fin && skip <= o->len)
+            fin = true;
+        free(o->data);
+        free(o);
+        if (fin)
+            break;
+    }
+    if (total) {
+        char why[64], detail[96];
+        snprintf(why, sizeof why, "%zu bytes for port %u", total, c->local_port);
+        if (held)
+            snprintf(detail, sizeof detail,
+                     "the hole is filled: %lu bytes had arrived out of order", (unsigned long)held);
+        net_trace(conn_net(c), TRACE_DELIVER, c->st->node, s->p, s->f, why, held ? detail : NULL);
+        c->ack_pending = true;
+        if (c->h && c->h->received)
+            c->h->received(c->ctx, c, joined ? joined : data, total);
+    }
+    free(joined);
+    return fin;
+}
+
+/* 3.10.7.4 fifth check, for the synchronized states: the ACK field.
+ * Returns false when the segment must go no further. */
+static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
+    const tcp_header *h = &s->h;
+    uint32_t ack = h->ack;
+    if (seq_gt(ack, c->snd_max)) {
+        seg_drop(c->st, s, "ACK for data not yet sent: ACK sent");
+        conn_send_ack(c);
+        return false;
+    }
+    uint32_t old_wnd = c->snd_wnd;
+    if (seq_leq(c->snd_una, ack)) {
+        /* Window update (3.10.7.4): only from a newer segment. */
+        if (seq_lt(c->snd_wl1, h->seq) || (c->snd_wl1 == h->seq && seq_leq(c->snd_wl2, ack))) {
+            c->snd_wnd = h->window;
+            c->snd_wl1 = h->seq;
+            c->snd_wl2 = ack;
+        }
+    }
+    if (seq_gt(ack, c->snd_una)) {
+        uint32_t acked = ack - c->snd_una;
+        if (c->rtt_timing && seq_geq(ack, c->rtt_seq)) {
+            rtt_sample(c, sim_now(conn_sim(c)) - c->rtt_sent);
+            c->rtt_timing = false;
+        }
+        size_t had_data = c->sbuf_len;
+        if (seq_gt(ack, c->sbuf_seq)) {
+            uint32_t n = min_u32(ack - c->sbuf_seq, (uint32_t)c->sbuf_len);
+            c->sbuf_head += n;
+            c->sbuf_len -= n;
+            c->sbuf_seq += n;
+            if (c->sbuf_len == 0)
+                c->sbuf_head = 0;
+        }
+        c->snd_una = ack;
+        if (seq_lt(c->snd_nxt, ack))
+            c->snd_nxt = ack;
+        c->retries = 0;
+        if (c->fin_sent && seq_geq(ack, data_end(c) + 1))
+            c->fin_acked = true;
+        /* Congestion control: RFC 6582 3.2 in recovery, else RFC 5681 3.1. */
+        if (c->in_recovery) {
+            if (seq_geq(ack, c->recover)) {
+                uint32_t flight = c->snd_max - c->snd_una;
+                c->cwnd = min_u32(c->ssthresh, flight + c->mss);
+                c->in_recovery = false;
+            } else {
+                conn_retransmit_first(c, "retransmission (partial ACK in fast recovery)");
+                c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+                c->cwnd += c->mss;
+            }
+        } else if (c->cwnd < c->ssthresh) {
+            c->cwnd += min_u32(acked, c->mss);
+        } else {
+            uint32_t inc = (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd);
+            c->cwnd += inc ? inc : 1;
+        }
+        if (c->cwnd > TCP_CWND_MAX)
+            c->cwnd = TCP_CWND_MAX;
+        c->dupacks = 0;
+        /* RFC 6298 5.2 / 5.3. */
+        if (c->snd_una == c->snd_nxt)
+            timer_cancel(c, &c->rto_ev);
+        else
+            rto_start(c);
+        if (had_data && c->sbuf_len == 0 && c->h && c->h->sent) {
+            c->h->sent(c->ctx, c);
+            if (c->dead)
+                return false;
+        }
+        return true;
+    }
+    /* RFC 5681 section 2: a duplicate ACK acknowledges nothing new, carries
+     * no data, no SYN or FIN, the same window, while data is outstanding. */
+    if (ack == c->snd_una && c->snd_max != c->snd_una && s->len == 0 &&
+        !(h->flags & (TCP_SYN | TCP_FIN)) && h->window == old_wnd) {
+        c->dupacks++;
+        if (c->dupacks == TCP_DUPACK_THRESH && !c->in_recovery && seq_gt(ack, c->recover)) {
+            uint32_t flight = c->snd_max - c->snd_una;
+            uint32_t half = flight / 2;
+            c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
+            c->recover = c->snd_max;
+            c->in_recovery = true;
+            conn_retransmit_first(c, "fast retransmit (3 duplicate ACKs)");
+            c->cwnd = c->ssthresh + TCP_DUPACK_THRESH * (uint32_t)c->mss;
+        } else if (c->dupacks > TCP_DUPACK_THRESH && c->in_recovery && c->cwnd < TCP_CWND_MAX) {
+            c->cwnd += c->mss; /* RFC 5681 3.2 step 5: inflate */
+        }
+    }
+    return true;
+}
+
+/* 3.10.7.4: a segment for a synchronized state or SYN-RECEIVED. */
+static void input_synchronized(tcp_conn *c, tcp_seg *s) {
+    ip_stack *st = c->st;
+    tcp_header *h = &s->h;
+    /* A retransmitted SYN in SYN-RECEIVED: our SYN-ACK was lost (Linux's
+     * tcp_check_req resends it). */
+    if (c->state == TCP_SYN_RECEIVED && (h->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
+        h->seq == c->irs) {
+        seg_drop(st, s, "SYN again: SYN-ACK sent again");
+        c->rtt_timing = false; /* Karn: which SYN-ACK will the ACK answer? */
+        c->handshake_retransmitted = true;
+        conn_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
+        return;
+    }
+    /* Simultaneous open, figure 7 line 6: the peer's SYN-ACK repeats the SYN
+     * we already have; its ACK completes our side. */
+    if (c->state == TCP_SYN_RECEIVED && (h->flags & TCP_SYN) && (h->flags & TCP_ACK) &&
+        h->seq == c->irs) {
+        h->flags &= (uint8_t)~TCP_SYN;
+        h->seq++;
+    }
+    uint32_t space = seg_space(s);
+    /* First: is it in the window? */
+    if (!seg_acceptable(c, h->seq, space)) {
+        if (c->state == TCP_TIME_WAIT && (h->flags & TCP_FIN) && h->seq + space == c->rcv_nxt) {
+            /* The peer did not hear our last ACK (eighth check, TIME-WAIT). */
+            seg_drop(st, s, "FIN again in TIME-WAIT: ACK sent again, 2*MSL restarted");
+            conn_send_ack(c);
+            timer_cancel(c, &c->time_wait_ev);
+            c->time_wait_ev =
+                sim_schedule(conn_sim(c), TCP_TIME_WAIT_LEN, on_time_wait, c, NULL, NULL);
+            return;
+        }
+        if (h->flags & TCP_RST) {
+            seg_drop(st, s, "RST outside the receive window: ignored");
+            return;
+        }
+        if (seq_leq(h->seq + space, c->rcv_nxt))
+            seg_drop(st, s,
+                     space ? "duplicate segment (already received): ACK sent again"
+                           : "old sequence number (a window probe?): ACK sent with the window");
+        else
+            seg_drop(st, s, "segment outside the receive window: ACK sent");
+        conn_send_ack(c);
+        return;
+    }
+    /* Second: RST (RFC 5961 3.2: exactly at RCV.NXT, else a challenge ACK). */
+    if (h->flags & TCP_RST) {
+        if (h->seq != c->rcv_nxt) {
+            seg_drop(st, s, "RST not at the expected sequence number: challenge ACK (RFC 5961)");
+            conn_send_ack(c);
+            return;
+        }
+        if (c->state == TCP_SYN_RECEIVED && c->passive)
+            conn_finish(c, TCP_END_RESET, false, "RST received: the handshake is abandoned");
+        else if (c->state == TCP_SYN_RECEIVED)
+            conn_finish(c, TCP_END_REFUSED, true, "RST received: connection refused");
+        else if (c->state == TCP_TIME_WAIT)
+            conn_finish(c, TCP_END_NORMAL, true, "RST received in TIME-WAIT");
+        else
+            conn_finish(c, TCP_END_RESET, true, "RST received: connection reset by peer");
+        return;
+    }
+    /* Fourth: SYN in a synchronized state (RFC 5961 4.2: challenge ACK). */
+    if (h->flags & TCP_SYN) {
+        seg_drop(st, s, "SYN on a synchronized connection: challenge ACK (RFC 5961)");
+        conn_send_ack(c);
+        return;
+    }
+    /* Fifth: ACK. */
+    if (!(h->flags & TCP_ACK)) {
+        seg_drop(st, s, "segment without ACK");
+        return;
+    }
+    if (c->state == TCP_SYN_RECEIVED) {
+        if (!(seq_lt(c->snd_una, h->ack) && seq_leq(h->ack, c->snd_max))) {
+            seg_drop(st, s, "ACK does not acknowledge our SYN: answered with RST");
+            tcp_send_reset_for(st, h, s->src, s->dst, space);
+            return;
+        }
+        c->snd_una = h->ack;
+        c->snd_wnd = h->window;
+        c->snd_wl1 = h->seq;
+        c->snd_wl2 = h->ack;
+        if (c->rtt_timing && seq_geq(h->ack, c->rtt_seq)) {
+            rtt_sample(c, sim_now(conn_sim(c)) - c->rtt_sent);
+            c->rtt_timing = false;
+        }
+        conn_established(c, "ACK of our SYN received (three-way handshake complete)");
+        tcp_conn *l = c->listener;
+        c->listener = NULL;
+        if (c->passive && c->h && c->h->accepted)
+            c->h->accepted(c->ctx, l, c);
+        else if (!c->passive && c->h && c->h->connected)
+            c->h->connected(c->ctx, c);
+        if (c->dead)
+            return;
+    } else {
+        if (!conn_process_ack(c, s))
+            return;
+        if (c->state == TCP_FIN_WAIT_1 && c->fin_acked)
+            conn_set_state(c, TCP_FIN_WAIT_2, "ACK of our FIN received");
+        else if (c->state == TCP_CLOSING && c->fin_acked)
+            conn_enter_time_wait(c, "ACK of our FIN received");
+        else if (c->state == TCP_LAST_ACK && c->fin_acked) {
+            conn_finish(c, TCP_END_NORMAL, true, "ACK of our FIN received");
+            return;
+        }
+    }
+    /* Seventh: data. Trim what we already have (3.10.7.4 first check). */
+    uint32_t seq = h->seq;
+    const uint8_t *data = s->data;
+    uint32_t len = s->len;
+    bool fin = (h->flags & TCP_FIN) != 0;
+    if (seq_lt(seq, c->rcv_nxt)) {
+        uint32_t skip = c->rcv_nxt - seq;
+        if (skip > len)
+            skip = len;
+        data += skip;
+        len -= skip;
+        seq += skip;
+    }
+    uint32_t wnd = conn_rcv_window(c);
+    if (len > 0 && seq_gt(seq + len, c->rcv_nxt + wnd)) {
+        len = c->rcv_nxt + wnd - seq; /* beyond the window: not ours to keep */
+        fin = false;
+    }
+    bool receiving =
+        c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 || c->state == TCP_FIN_WAIT_2;
+    if ((len > 0 || fin) && !receiving && !c->fin_received) {
+        seg_drop(st, s, "data in a state that takes none");
+        return;
+    }
+    if (len > 0 || fin) {
+        if (c->fin_received) {
+            /* Nothing can follow the peer's FIN; a retransmission of it was
+             * answered above, as the window check found it old. */
+            c->ack_pending = true;
+        } else if (seq == c->rcv_nxt) {
+            bool fin_now = fin;
+            if (len > 0 && conn_take_data(c, s, data, len))
+                fin_now = true;
+            if (c->dead)
+                return;
+            if (fin_now)
+                conn_fin_arrived(c);
+            if (c->dead)
+                return;
+        } else {
+            /* Ahead of a hole: keep it, and say at once what we miss
+             * (RFC 5681 4.2: an immediate duplicate ACK). */
+            ooo_insert(c, seq, data, len, fin);
+            c->ack_pending = true;
+        }
+    }
+    conn_output(c);
+    if (c->ack_pending && !c->dead)
+        conn_send_ack(c);
+    conn_update_timers(c);
+}
+
+static void conn_input(tcp_conn *c, tcp_seg *s) {
+    conn_hold(c);
+    if (c->state == TCP_SYN_SENT)
+        input_syn_sent(c, s);
+    else
+        input_synchronized(c, s);
+    conn_release(c);
+}
 
 void tcp_input(ip_stack *st, uint32_t iface, frame *f) {
-    net_trace(st->node->net, TRACE_DROP, st->node,
-              iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port, f, "no TCP yet",
-              NULL);
+    tcp_seg s = {.f = f, .p = tcp_port_of(st, iface)};
+    char why[64];
+    const uint8_t *ip = f->data + ETH_HEADER_LEN;
+    ipv4_header ih;
+    if (ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih) != WIRE_OK) {
+        seg_drop(st, &s, "bad IPv4 header");
+        frame_free(f);
+        return;
+    }
+    size_t seg_len = (size_t)ih.total_len - ih.header_len;
+    int rc = tcp_parse(ip + ih.header_len, seg_len, ih.src, ih.dst, &s.h);
+    if (rc != WIRE_OK) {
+        snprintf(why, sizeof why, "bad TCP segment (%s)", wire_strerror(rc));
+        seg_drop(st, &s, why);
+        frame_free(f);
+        return;
+    }
+    s.src = ih.src;
+    s.dst = ih.dst;
+    s.data = ip + ih.header_len + s.h.header_len;
+    s.len = (uint32_t)(seg_len - s.h.header_len);
+    /* RFC 1122 4.2.3.10 / RFC 9293 3.9.1: TCP is unicast only. */
+    if (!ipv4_is_loopback(ih.dst) && ip_stack_iface_of_addr(st, ih.dst) < 0) {
+        seg_drop(st, &s, "TCP segment to a broadcast address");
+        frame_free(f);
+        return;
+    }
+    tcp_conn *c = table_find(st, ih.dst, s.h.dst_port, ih.src, s.h.src_port);
+    if (c) {
+        conn_input(c, &s);
+    } else {
+        tcp_conn *l = table_find_listener(st, s.h.dst_port);
+        if (l)
+            input_listen(l, &s);
+        else
+            input_closed(st, &s);
+    }
     frame_free(f);
 }
 
+/* --- state and teardown --- */
+
+static int conn_order(const void *pa, const void *pb) {
+    const tcp_conn *a = *(const tcp_conn *const *)pa, *b = *(const tcp_conn *const *)pb;
+    uint64_t ka = (uint64_t)a->local_ip << 16 | a->local_port;
+    uint64_t kb = (uint64_t)b->local_ip << 16 | b->local_port;
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    ka = (uint64_t)a->remote_ip << 16 | a->remote_port;
+    kb = (uint64_t)b->remote_ip << 16 | b->remote_port;
+    return ka < kb ? -1 : ka > kb;
+}
+
 void tcp_write_state(const ip_stack *st, FILE *out) {
-    (void)st;
-    (void)out;
+    const struct tcp_table *t = st->tcp;
+    if (!t)
+        return;
+    size_t n = u64map_size(t->listeners), cursor = 0, k = 0;
+    uint64_t key;
+    tcp_conn **slot;
+    while ((slot = u64map_next(t->conns, &cursor, &key)))
+        for (tcp_conn *c = *slot; c; c = c->hash_next)
+            n++;
+    if (n == 0)
+        return;
+    const tcp_conn **sorted = malloc(n * sizeof *sorted);
+    if (!sorted)
+        abort();
+    cursor = 0;
+    while ((slot = u64map_next(t->listeners, &cursor, &key)))
+        sorted[k++] = *slot;
+    cursor = 0;
+    while ((slot = u64map_next(t->conns, &cursor, &key)))
+        for (tcp_conn *c = *slot; c; c = c->hash_next)
+            sorted[k++] = c;
+    qsort(sorted, n, sizeof *sorted, conn_order);
+    fprintf(out, "  tcp connections:\n");
+    fprintf(out, "    %-5s %-23s %-23s %s\n", "Proto", "Local Address", "Foreign Address", "State");
+    for (size_t i = 0; i < n; i++) {
+        const tcp_conn *c = sorted[i];
+        char local[24], remote[24], a[IPV4_TEXT_LEN];
+        snprintf(local, sizeof local, "%s:%u", ipv4_format(c->local_ip, a), c->local_port);
+        if (c->state == TCP_LISTEN)
+            snprintf(remote, sizeof remote, "0.0.0.0:*");
+        else
+            snprintf(remote, sizeof remote, "%s:%u", ipv4_format(c->remote_ip, a), c->remote_port);
+        fprintf(out, "    %-5s %-23s %-23s %s\n", "tcp", local, remote, tcp_state_name(c->state));
+    }
+    free(sorted);
 }
 
 void tcp_destroy_all(ip_stack *st) {
-    (void)st;
+    struct tcp_table *t = st->tcp;
+    if (!t)
+        return;
+    /* No callbacks and no engine calls: the applications and perhaps the
+     * engine are being torn down too, and pending timers never run again. */
+    size_t cursor = 0;
+    uint64_t key;
+    tcp_conn **slot;
+    while ((slot = u64map_next(t->listeners, &cursor, &key)))
+        conn_free(*slot);
+    cursor = 0;
+    while ((slot = u64map_next(t->conns, &cursor, &key)))
+        for (tcp_conn *c = *slot, *next; c; c = next) {
+            next = c->hash_next;
+            conn_free(c);
+        }
+    u64map_free(t->conns);
+    u64map_free(t->listeners);
+    u64map_free(t->ports);
+    free(t);
+    st->tcp = NULL;
 }

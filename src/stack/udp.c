@@ -1,26 +1,216 @@
-/* udp: placeholder until UDP sockets land: every port is closed. */
+/*
+ * udp: UDP sockets on an ip_stack (RFC 768; RFC 1122 section 4.1).
+ *
+ * Each stack keeps its sockets in a udp_table, created on first bind: a map
+ * from local port to socket. A socket listens on every address of its host
+ * (bind to 0.0.0.0), so the port alone finds it. Ephemeral ports are drawn
+ * from the run's seeded generator, uniformly in 32768-60999 (Linux's
+ * ip_local_port_range), then the next free one upwards if that is taken, so a
+ * run is reproducible from its seed.
+ *
+ * Input: a datagram whose checksum fails is dropped (traced); one for a bound
+ * port is traced as delivered and handed to the socket's callback; any other
+ * is answered with ICMP port unreachable (RFC 1122 4.1.3.1) and dropped.
+ *
+ * Invariants: the table holds exactly the open sockets; a socket's port is in
+ * the table until udp_close; sockets are freed by udp_close or
+ * udp_destroy_all, never by anyone else.
+ */
 #include "stack/udp.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #include "stack/internal.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
+#include "wire/ipv4.h"
+#include "wire/udp.h"
 #include "wire/wire.h"
 
-void udp_input(ip_stack *st, uint32_t iface, frame *f) {
-    char why[64];
-    snprintf(why, sizeof why, "no socket on UDP port %u",
-             wire_get16(f->data + ETH_HEADER_LEN + (f->data[ETH_HEADER_LEN] & 15) * 4 + 2));
-    icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
-    net_trace(st->node->net, TRACE_DROP, st->node,
-              iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port, f, why, NULL);
+/* The most data one datagram can carry here: the IPv4 total length is 16
+ * bits, and a frame (Ethernet header included) must fit a frame's 16-bit
+ * length. */
+#define UDP_MAX_DATA (65535 - ETH_HEADER_LEN - IPV4_HEADER_LEN - UDP_HEADER_LEN)
+
+struct udp_socket {
+    ip_stack *st;
+    uint16_t port;
+    udp_receive_fn fn;
+    void *ctx;
+};
+
+struct udp_table {
+    u64map *by_port; /* local port -> udp_socket * */
+};
+
+static struct udp_table *udp_table_get(ip_stack *st) {
+    if (!st->udp) {
+        st->udp = calloc(1, sizeof *st->udp);
+        if (!st->udp)
+            abort();
+        st->udp->by_port = u64map_new(sizeof(udp_socket *));
+        if (!st->udp->by_port)
+            abort();
+    }
+    return st->udp;
+}
+
+static udp_socket *udp_socket_find(const ip_stack *st, uint16_t port_number) {
+    if (!st->udp)
+        return NULL;
+    udp_socket **slot = u64map_get(st->udp->by_port, port_number);
+    return slot ? *slot : NULL;
+}
+
+/* A free port in the ephemeral range, starting from a seeded random draw;
+ * 0 if every port of the range is bound. */
+static uint16_t udp_pick_ephemeral(ip_stack *st) {
+    const uint32_t span = UDP_EPHEMERAL_HIGH - UDP_EPHEMERAL_LOW + 1;
+    uint32_t start = (uint32_t)rng_below(sim_rng(st->node->net->sim), span);
+    for (uint32_t i = 0; i < span; i++) {
+        uint16_t port_number = (uint16_t)(UDP_EPHEMERAL_LOW + (start + i) % span);
+        if (!udp_socket_find(st, port_number))
+            return port_number;
+    }
+    return 0;
+}
+
+int udp_bind(ip_stack *st, uint16_t local_port, udp_receive_fn fn, void *ctx, udp_socket **out) {
+    if (local_port == 0) {
+        local_port = udp_pick_ephemeral(st);
+        if (local_port == 0)
+            return -1;
+    } else if (udp_socket_find(st, local_port)) {
+        return -1;
+    }
+    udp_socket *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->st = st;
+    s->port = local_port;
+    s->fn = fn;
+    s->ctx = ctx;
+    udp_socket **slot = u64map_put(udp_table_get(st)->by_port, local_port, NULL);
+    *slot = s;
+    *out = s;
+    return 0;
+}
+
+int udp_sendto(udp_socket *s, ipv4_addr dst, uint16_t dst_port, const uint8_t *data, size_t len) {
+    ip_stack *st = s->st;
+    if (len > UDP_MAX_DATA) {
+        char why[96];
+        snprintf(why, sizeof why, "UDP datagram of %zu bytes is too long (at most %d: EMSGSIZE)",
+                 len, UDP_MAX_DATA);
+        net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL, why, NULL);
+        return -1;
+    }
+    /* The checksum covers the source address, so it is chosen here, as the
+     * route will choose it. */
+    ipv4_addr src = ip_stack_source_for(st, dst);
+    size_t dgram_len = UDP_HEADER_LEN + len;
+    uint8_t *dgram = malloc(dgram_len);
+    if (!dgram)
+        abort();
+    if (len)
+        memcpy(dgram + UDP_HEADER_LEN, data, len);
+    udp_header h = {.src_port = s->port, .dst_port = dst_port};
+    udp_emit(&h, dgram, dgram_len, src, dst);
+    int rc = ip_stack_send_from(st, src, dst, IPPROTO_UDP_NUM, dgram, dgram_len, 0, NULL);
+    free(dgram);
+    return rc;
+}
+
+void udp_close(udp_socket *s) {
+    if (!s)
+        return;
+    u64map_remove(s->st->udp->by_port, s->port);
+    free(s);
+}
+
+uint16_t udp_local_port(const udp_socket *s) {
+    return s->port;
+}
+
+static const port *udp_port_of(const ip_stack *st, uint32_t iface) {
+    return iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
+}
+
+static void udp_drop(ip_stack *st, uint32_t iface, frame *f, const char *why) {
+    net_trace(st->node->net, TRACE_DROP, st->node, udp_port_of(st, iface), f, why, NULL);
     frame_free(f);
 }
 
+void udp_input(ip_stack *st, uint32_t iface, frame *f) {
+    char why[64];
+    const uint8_t *ip = f->data + ETH_HEADER_LEN;
+    ipv4_header ih;
+    if (ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih) != WIRE_OK) {
+        udp_drop(st, iface, f, "bad IPv4 header");
+        return;
+    }
+    udp_header uh;
+    int rc =
+        udp_parse(ip + ih.header_len, (size_t)ih.total_len - ih.header_len, ih.src, ih.dst, &uh);
+    if (rc != WIRE_OK) {
+        snprintf(why, sizeof why, "bad UDP datagram (%s)", wire_strerror(rc));
+        udp_drop(st, iface, f, why);
+        return;
+    }
+    udp_socket *s = udp_socket_find(st, uh.dst_port);
+    if (!s) {
+        snprintf(why, sizeof why, "no socket on UDP port %u", uh.dst_port);
+        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
+        udp_drop(st, iface, f, why);
+        return;
+    }
+    snprintf(why, sizeof why, "datagram for UDP port %u", uh.dst_port);
+    net_trace(st->node->net, TRACE_DELIVER, st->node, udp_port_of(st, iface), f, why, NULL);
+    /* The callback may close the socket: `s` is not used after it. */
+    if (s->fn)
+        s->fn(s->ctx, s, ih.src, uh.src_port, ip + ih.header_len + UDP_HEADER_LEN,
+              (size_t)uh.length - UDP_HEADER_LEN);
+    frame_free(f);
+}
+
+static int udp_by_port(const void *pa, const void *pb) {
+    const udp_socket *a = *(const udp_socket *const *)pa, *b = *(const udp_socket *const *)pb;
+    return (int)a->port - (int)b->port;
+}
+
 void udp_write_state(const ip_stack *st, FILE *out) {
-    (void)st;
-    (void)out;
+    size_t n = st->udp ? u64map_size(st->udp->by_port) : 0;
+    if (n == 0)
+        return;
+    const udp_socket **sorted = malloc(n * sizeof *sorted);
+    if (!sorted)
+        abort();
+    size_t cursor = 0, k = 0;
+    uint64_t key;
+    udp_socket **slot;
+    while ((slot = u64map_next(st->udp->by_port, &cursor, &key)))
+        sorted[k++] = *slot;
+    qsort(sorted, n, sizeof *sorted, udp_by_port);
+    fprintf(out, "  udp sockets:\n");
+    fprintf(out, "    %-5s %-23s %s\n", "Proto", "Local Address", "Foreign Address");
+    for (size_t i = 0; i < n; i++) {
+        char local[24];
+        snprintf(local, sizeof local, "0.0.0.0:%u", sorted[i]->port);
+        fprintf(out, "    %-5s %-23s %s\n", "udp", local, "*:*");
+    }
+    free(sorted);
 }
 
 void udp_destroy_all(ip_stack *st) {
-    (void)st;
+    if (!st->udp)
+        return;
+    size_t cursor = 0;
+    uint64_t key;
+    udp_socket **slot;
+    while ((slot = u64map_next(st->udp->by_port, &cursor, &key)))
+        free(*slot);
+    u64map_free(st->udp->by_port);
+    free(st->udp);
+    st->udp = NULL;
 }
