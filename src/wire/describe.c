@@ -491,10 +491,13 @@ static void describe_udp(const ip_view *v, char *out, size_t cap) {
              u.data_len, v->h.ttl);
 }
 
-/* Flags in tcpdump's order and letters, '.' for ACK; "none" if no bit is set.
- * The same text as tcp_flags_text in wire/tcp.h, kept here so the summaries
- * need nothing of the TCP module but its constants; buf has room for all
- * eight letters and the NUL. */
+/* Flag letters as tcpdump prints them, '.' for ACK; "none" if no bit is set;
+ * buf has room for all eight letters and the NUL. The order here (S F R P U
+ * E W .) is the one the trace has always shown and test_wire_describe.c
+ * pins; wire/tcp.h's tcp_flags_text uses tcpdump's table order (F S R P . U
+ * E W). Both give the same text for everything a TCP normally sends (S, S.,
+ * ., P., F., FP., R, R.) and differ only for SYN with FIN, or ACK with URG,
+ * ECE or CWR. Kept static so the summaries need only TCP's constants. */
 static void flags_text(uint8_t flags, char buf[DESC_TCP_FLAGS_TEXT_LEN]) {
     static const struct {
         uint8_t bit;
