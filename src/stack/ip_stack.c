@@ -44,6 +44,17 @@ int ip_stack_iface_on_link(const ip_stack *st, ipv4_addr a) {
     return -1;
 }
 
+/* Insertion sort: stable, so equal routes keep the order they were given in. */
+static void sort_routes(ip_stack *st) {
+    for (uint32_t i = 1; i < st->n_routes; i++) {
+        ip_route r = st->routes[i];
+        uint32_t j = i;
+        for (; j > 0 && route_order(&r, &st->routes[j - 1]) < 0; j--)
+            st->routes[j] = st->routes[j - 1];
+        st->routes[j] = r;
+    }
+}
+
 void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding) {
     memset(st, 0, sizeof *st);
     st->node = n;
@@ -96,14 +107,7 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
         if (iface >= 0)
             add_route(st, (ip_route){.has_via = true, .via = d->gateway, .iface = (uint32_t)iface});
     }
-    /* Insertion sort: stable, so equal routes keep the order they were given in. */
-    for (uint32_t i = 1; i < st->n_routes; i++) {
-        ip_route r = st->routes[i];
-        uint32_t j = i;
-        for (; j > 0 && route_order(&r, &st->routes[j - 1]) < 0; j--)
-            st->routes[j] = st->routes[j - 1];
-        st->routes[j] = r;
-    }
+    sort_routes(st);
 }
 
 void ip_stack_destroy(ip_stack *st) {
@@ -241,11 +245,10 @@ int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *
     return ip_stack_send_from(st, 0, dst, protocol, payload, len, ttl, packet_id);
 }
 
-int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
-                       const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
-    network *net = st->node->net;
-    if (ip_stack_connect(st, dst) != 0)
-        return -1;
+/* A new frame holding an IPv4 packet (Ethernet header left for the output
+ * path), with a new journey id. */
+static frame *build_packet(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
+                           const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
     size_t ip_len = IPV4_HEADER_LEN + len;
     size_t frame_len = ETH_HEADER_LEN + ip_len;
     frame *f = frame_new(frame_len < ETH_MIN_FRAME_LEN ? ETH_MIN_FRAME_LEN : frame_len);
@@ -256,16 +259,72 @@ int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t proto
         .dont_fragment = true, /* Linux sets DF: path MTU discovery, RFC 1191 */
         .ttl = ttl ? ttl : st->ttl,
         .protocol = protocol,
-        .src = src ? src : ip_stack_source_for(st, dst),
+        .src = src,
         .dst = dst,
     };
     ipv4_emit(&h, f->data + ETH_HEADER_LEN);
     memcpy(f->data + ETH_HEADER_LEN + IPV4_HEADER_LEN, payload, len);
-    f->packet_id = network_new_packet_id(net);
+    f->packet_id = network_new_packet_id(st->node->net);
     if (packet_id)
         *packet_id = f->packet_id;
-    ip_stack_output(st, f);
+    return f;
+}
+
+int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
+                       const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
+    if (ip_stack_connect(st, dst) != 0)
+        return -1;
+    if (!src)
+        src = ip_stack_source_for(st, dst);
+    ip_stack_output(st, build_packet(st, src, dst, protocol, payload, len, ttl, packet_id));
     return 0;
+}
+
+int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
+                     const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
+    if (iface >= st->n_ifaces)
+        return -1;
+    frame *f = build_packet(st, src, dst, protocol, payload, len, ttl, packet_id);
+    ip_iface *ifc = &st->ifaces[iface];
+    if (!filter(st, FW_CHAIN_OUT, (int)iface, ifc->port, f))
+        return 0;
+    eth_header eh = {.dst = MAC_ZERO, .src = ifc->port->mac, .ethertype = ETHERTYPE_IPV4};
+    eth_emit(&eh, f->data);
+    arp_resolve_and_send(st, iface, dst, f);
+    return 0;
+}
+
+void ip_stack_configure(ip_stack *st, uint32_t iface, ipv4_addr ip, int prefix_len,
+                        ipv4_addr gateway) {
+    ip_iface *ifc = &st->ifaces[iface];
+    /* Drop the interface's old connected route and the old default route. */
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < st->n_routes; i++) {
+        const ip_route *r = &st->routes[i];
+        bool old_connected = r->connected && r->iface == iface;
+        bool old_default = gateway && r->prefix_len == 0;
+        if (!old_connected && !old_default)
+            st->routes[kept++] = *r;
+    }
+    st->n_routes = kept;
+    ifc->has_ip = true;
+    ifc->ip = ip;
+    ifc->prefix_len = prefix_len;
+    add_route(st, (ip_route){.dst = ip & ipv4_netmask(prefix_len),
+                             .prefix_len = prefix_len,
+                             .iface = iface,
+                             .connected = true});
+    if (gateway)
+        add_route(st, (ip_route){.has_via = true, .via = gateway, .iface = iface});
+    sort_routes(st);
+    char detail[128], a[IPV4_TEXT_LEN], g[IPV4_TEXT_LEN];
+    if (gateway)
+        snprintf(detail, sizeof detail, "%s %s/%d, default via %s", ifc->port->name,
+                 ipv4_format(ip, a), prefix_len, ipv4_format(gateway, g));
+    else
+        snprintf(detail, sizeof detail, "%s %s/%d", ifc->port->name, ipv4_format(ip, a),
+                 prefix_len);
+    net_trace(st->node->net, TRACE_TABLE, st->node, ifc->port, NULL, "address configured", detail);
 }
 
 /* --- input --- */

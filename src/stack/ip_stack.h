@@ -96,6 +96,19 @@ void ip_stack_receive(ip_stack *st, port *in, frame *f);
 int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload, size_t len,
                   uint8_t ttl, uint32_t *packet_id);
 
+/* Sends an IPv4 packet out of interface `iface` without routing, from `src`
+ * (0.0.0.0 is allowed: a DHCP client has no address yet) to `dst` (the limited
+ * broadcast 255.255.255.255, or an address on that interface's link). The
+ * firewall's out chain still applies. Returns 0, or -1 for a bad interface. */
+int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
+                     const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
+
+/* Gives interface `iface` the address ip/prefix_len (replacing its connected
+ * route) and, when `gateway` is not 0, a default route via it (replacing any
+ * other default route): what a DHCP client does with its lease. Traced. */
+void ip_stack_configure(ip_stack *st, uint32_t iface, ipv4_addr ip, int prefix_len,
+                        ipv4_addr gateway);
+
 /* Registers an ICMP listener: for `about` IPPROTO_ICMP_NUM, echo replies and
  * errors about echo requests with identifier `id`; for IPPROTO_UDP_NUM, errors
  * about UDP datagrams sent from port `id`. Returns false if taken. */
