@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "stack/internal.h"
+#include "stack/nat.h"
 #include "stack/tcp.h"
 #include "stack/udp.h"
 #include "wire/ethernet.h"
@@ -100,6 +101,8 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
         arp_add_static(st, d->static_arp[i].ip, d->static_arp[i].mac,
                        iface >= 0 ? (uint32_t)iface : 0);
     }
+    if (d->nat.enabled)
+        st->nat = nat_new(st, &d->nat);
     st->has_firewall = d->has_firewall;
     st->fw = (firewall){.policy = d->fw_default, .rules = d->fw_rules, .n_rules = d->n_fw_rules};
     if (d->has_gateway) {
@@ -111,6 +114,7 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
 }
 
 void ip_stack_destroy(ip_stack *st) {
+    nat_free(st->nat);
     tcp_destroy_all(st);
     udp_destroy_all(st);
     arp_destroy(st);
@@ -386,6 +390,10 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
     net_trace(net, TRACE_FORWARD, st->node, p, f, why, detail);
     ipv4_decrement_ttl(f->data + ETH_HEADER_LEN);
     f->l2_hops = 0; /* a new Ethernet frame starts here */
+    /* Source NAT happens last, after routing and the TTL (Linux POSTROUTING). */
+    if (st->nat && r->iface == nat_outside_iface(st->nat) && in != r->iface &&
+        !nat_outbound(st->nat, f))
+        return;
     eth_header eh = {.dst = MAC_ZERO, .src = out->mac, .ethertype = ETHERTYPE_IPV4};
     eth_emit(&eh, f->data);
     arp_resolve_and_send(st, r->iface, next_hop, f);
@@ -409,6 +417,18 @@ static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
         snprintf(why, sizeof why, "bad IPv4 header (%s)", wire_strerror(rc));
         drop(st, p, f, why);
         return;
+    }
+    if (st->nat && iface == nat_outside_iface(st->nat) && h.dst == st->ifaces[iface].ip) {
+        /* Destination NAT first (Linux PREROUTING): replies and port forwards
+         * go on to the inside; anything else is for the NAT box itself. */
+        nat_inbound_result r = nat_inbound(st->nat, f);
+        if (r == NAT_IN_DROPPED)
+            return;
+        if (r == NAT_IN_TRANSLATED) {
+            ipv4_header_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &h);
+            forward(st, iface, f, &h);
+            return;
+        }
     }
     if (ip_stack_iface_of_addr(st, h.dst) >= 0 || is_broadcast_for(st, iface, h.dst)) {
         if (filter(st, FW_CHAIN_IN, (int)iface, p, f))
@@ -471,6 +491,8 @@ void ip_stack_write_state(const ip_stack *st, FILE *out) {
     arp_write_state(st, out);
     if (st->has_firewall)
         firewall_write_state(&st->fw, out);
+    if (st->nat)
+        nat_write_state(st->nat, out);
     udp_write_state(st, out);
     tcp_write_state(st, out);
 }

@@ -76,6 +76,7 @@ typedef struct ip_stack {
     uint32_t n_listeners;
     bool has_firewall;
     firewall fw;
+    struct nat *nat;       /* a NAT box's translator, or NULL */
     struct udp_table *udp; /* sockets, owned by stack/udp.c (NULL until first use) */
     struct tcp_table *tcp; /* connections, owned by stack/tcp.c (NULL until first use) */
 } ip_stack;

@@ -13,8 +13,8 @@ static const char *const kind_names[] = {
     [TRACE_COLLIDE] = "collide", [TRACE_BACKOFF] = "backoff", [TRACE_LEARN] = "learn",
     [TRACE_FLOOD] = "flood",     [TRACE_FILTER] = "filter",   [TRACE_FORWARD] = "forward",
     [TRACE_DELIVER] = "deliver", [TRACE_DROP] = "drop",       [TRACE_ARP] = "arp",
-    [TRACE_TABLE] = "table",     [TRACE_STATE] = "state",     [TRACE_APP] = "app",
-    [TRACE_WIRE] = "wire",       [TRACE_RUN] = "run",
+    [TRACE_TABLE] = "table",     [TRACE_STATE] = "state",     [TRACE_TRANSLATE] = "translate",
+    [TRACE_APP] = "app",         [TRACE_WIRE] = "wire",       [TRACE_RUN] = "run",
 };
 
 const char *trace_kind_name(trace_kind k) {

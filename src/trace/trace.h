@@ -15,23 +15,24 @@
 #include <stdint.h>
 
 typedef enum {
-    TRACE_SEND,    /* a device put a frame on one of its ports */
-    TRACE_RECEIVE, /* a frame arrived at a port and was accepted */
-    TRACE_REPEAT,  /* a hub repeated a frame out of its other ports */
-    TRACE_COLLIDE, /* a transmission collided on a shared medium */
-    TRACE_BACKOFF, /* a station backs off before retrying (CSMA/CD) */
-    TRACE_LEARN,   /* a switch learned (or moved) a MAC address */
-    TRACE_FLOOD,   /* a switch sent a frame out of every port but the ingress */
-    TRACE_FILTER,  /* a switch discarded a frame whose destination is on the ingress port */
-    TRACE_FORWARD, /* a switch (or router) forwarded a frame out of one port */
-    TRACE_DELIVER, /* a packet reached its destination's stack or application */
-    TRACE_DROP,    /* a frame or packet was discarded; why says which rule */
-    TRACE_ARP,     /* an ARP cache entry was created, changed or removed */
-    TRACE_TABLE,   /* another table changed (a MAC table entry aged out...) */
-    TRACE_STATE,   /* a connection changed state (TCP: "SYN-SENT -> ESTABLISHED") */
-    TRACE_APP,     /* an application printed a line (ping's output) */
-    TRACE_WIRE,    /* a frame crossed a link (for captures; not shown in text) */
-    TRACE_RUN,     /* the run itself: start, limits, storm suspected, end */
+    TRACE_SEND,      /* a device put a frame on one of its ports */
+    TRACE_RECEIVE,   /* a frame arrived at a port and was accepted */
+    TRACE_REPEAT,    /* a hub repeated a frame out of its other ports */
+    TRACE_COLLIDE,   /* a transmission collided on a shared medium */
+    TRACE_BACKOFF,   /* a station backs off before retrying (CSMA/CD) */
+    TRACE_LEARN,     /* a switch learned (or moved) a MAC address */
+    TRACE_FLOOD,     /* a switch sent a frame out of every port but the ingress */
+    TRACE_FILTER,    /* a switch discarded a frame whose destination is on the ingress port */
+    TRACE_FORWARD,   /* a switch (or router) forwarded a frame out of one port */
+    TRACE_DELIVER,   /* a packet reached its destination's stack or application */
+    TRACE_DROP,      /* a frame or packet was discarded; why says which rule */
+    TRACE_ARP,       /* an ARP cache entry was created, changed or removed */
+    TRACE_TABLE,     /* another table changed (a MAC table entry aged out...) */
+    TRACE_STATE,     /* a connection changed state (TCP: "SYN-SENT -> ESTABLISHED") */
+    TRACE_TRANSLATE, /* a NAT box rewrote addresses and ports ("a:p -> b:q") */
+    TRACE_APP,       /* an application printed a line (ping's output) */
+    TRACE_WIRE,      /* a frame crossed a link (for captures; not shown in text) */
+    TRACE_RUN,       /* the run itself: start, limits, storm suspected, end */
 } trace_kind;
 
 /* "send", "receive", ... as shown in traces. */

@@ -1,0 +1,428 @@
+/*
+ * nat: NAPT with endpoint-independent mapping; see the header. A mapping is
+ * stored twice: by its inside endpoint (protocol, ip, port) and by its outside
+ * port. Timers refer to mappings by key, never by pointer: the maps move their
+ * storage as they grow.
+ */
+#include "stack/nat.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/internal.h"
+#include "util/u64map.h"
+#include "wire/checksum.h"
+#include "wire/ethernet.h"
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
+#include "wire/tcp.h"
+#include "wire/wire.h"
+
+#define PORT_LOW  1024 /* ports allocated when the inside port is taken */
+#define PORT_HIGH 65535
+
+typedef struct mapping {
+    uint8_t protocol;
+    ipv4_addr inside_ip;
+    uint16_t inside_port; /* TCP/UDP port, or ICMP echo identifier */
+    uint16_t outside_port;
+    bool permanent; /* pinned, or a port forward: never expires */
+    bool seen_out, seen_in, closing;
+    sim_time last_used, timer_at;
+    sim_event_id timer;
+} mapping;
+
+struct nat {
+    ip_stack *st;
+    const model_nat *cfg;
+    u64map *by_inside;  /* inside key -> mapping */
+    u64map *by_outside; /* outside key -> inside key */
+};
+
+static uint64_t inside_key(uint8_t protocol, ipv4_addr ip, uint16_t l4port) {
+    return (uint64_t)protocol << 48 | (uint64_t)ip << 16 | l4port;
+}
+
+static uint64_t outside_key(uint8_t protocol, uint16_t l4port) {
+    return (uint64_t)protocol << 16 | l4port;
+}
+
+static const char *proto_name(uint8_t protocol) {
+    return protocol == IPPROTO_TCP_NUM ? "tcp" : protocol == IPPROTO_UDP_NUM ? "udp" : "icmp";
+}
+
+static ipv4_addr outside_ip(const nat *n) {
+    return n->st->ifaces[n->cfg->outside_iface].ip;
+}
+
+static sim_time now(const nat *n) {
+    return sim_now(n->st->node->net->sim);
+}
+
+static sim_time timeout_of(const nat *n, const mapping *m) {
+    if (m->protocol == IPPROTO_UDP_NUM)
+        return n->cfg->udp_timeout_ns;
+    if (m->protocol == IPPROTO_ICMP_NUM)
+        return n->cfg->icmp_timeout_ns;
+    bool established = m->seen_in && m->seen_out && !m->closing;
+    return established ? n->cfg->tcp_established_ns : n->cfg->tcp_transitory_ns;
+}
+
+/* "tcp 192.168.1.2:6789 <-> 116.226.52.212:6539" */
+static void describe_mapping(const nat *n, const mapping *m, char *buf, size_t cap) {
+    char in[IPV4_TEXT_LEN], out[IPV4_TEXT_LEN];
+    snprintf(buf, cap, "%s %s:%u <-> %s:%u", proto_name(m->protocol), ipv4_format(m->inside_ip, in),
+             m->inside_port, ipv4_format(outside_ip(n), out), m->outside_port);
+}
+
+static void trace_table(nat *n, const char *why, const mapping *m) {
+    char detail[128];
+    describe_mapping(n, m, detail, sizeof detail);
+    net_trace(n->st->node->net, TRACE_TABLE, n->st->node, n->st->ifaces[n->cfg->outside_iface].port,
+              NULL, why, detail);
+}
+
+static void remove_mapping(nat *n, uint64_t key) {
+    mapping *m = u64map_get(n->by_inside, key);
+    u64map_remove(n->by_outside, outside_key(m->protocol, m->outside_port));
+    u64map_remove(n->by_inside, key);
+}
+
+static void on_timer(sim *s, void *a, void *b) {
+    nat *n = a;
+    uint64_t key = (uint64_t)(uintptr_t)b;
+    mapping *m = u64map_get(n->by_inside, key);
+    if (!m)
+        return;
+    sim_time deadline = m->last_used + timeout_of(n, m);
+    m->timer = 0;
+    if (sim_now(s) < deadline) {
+        m->timer_at = deadline;
+        m->timer = sim_schedule_at(s, deadline, on_timer, n, b, NULL);
+        return;
+    }
+    trace_table(n, "NAT mapping expired (idle longer than its timeout)", m);
+    remove_mapping(n, key);
+}
+
+/* Marks the mapping used now and keeps its timer no later than its deadline. */
+static void touch(nat *n, uint64_t key, mapping *m) {
+    m->last_used = now(n);
+    if (m->permanent)
+        return;
+    sim_time deadline = m->last_used + timeout_of(n, m);
+    if (m->timer && m->timer_at <= deadline)
+        return; /* fires earlier and re-arms itself for the new deadline */
+    sim *s = n->st->node->net->sim;
+    sim_cancel(s, m->timer);
+    m->timer_at = deadline;
+    m->timer = sim_schedule_at(s, deadline, on_timer, n, (void *)(uintptr_t)key, NULL);
+}
+
+static mapping *add_mapping(nat *n, uint8_t protocol, ipv4_addr ip, uint16_t l4port,
+                            uint16_t outside_port, bool permanent) {
+    uint64_t key = inside_key(protocol, ip, l4port);
+    bool created;
+    mapping *m = u64map_put(n->by_inside, key, &created);
+    memset(m, 0, sizeof *m);
+    m->protocol = protocol;
+    m->inside_ip = ip;
+    m->inside_port = l4port;
+    m->outside_port = outside_port;
+    m->permanent = permanent;
+    uint64_t *back = u64map_put(n->by_outside, outside_key(protocol, outside_port), &created);
+    *back = key;
+    return m;
+}
+
+/* Port preservation when the inside l4port is free outside; otherwise a port
+ * drawn from the run's generator (RFC 4787 REQ-3 allows either). */
+static bool choose_port(nat *n, uint8_t protocol, uint16_t wanted, uint16_t *out) {
+    if (wanted >= PORT_LOW && !u64map_get(n->by_outside, outside_key(protocol, wanted))) {
+        *out = wanted;
+        return true;
+    }
+    rng *r = sim_rng(n->st->node->net->sim);
+    for (int tries = 0; tries < 1000; tries++) {
+        uint16_t p = (uint16_t)(PORT_LOW + rng_below(r, PORT_HIGH - PORT_LOW + 1));
+        if (!u64map_get(n->by_outside, outside_key(protocol, p))) {
+            *out = p;
+            return true;
+        }
+    }
+    return false;
+}
+
+nat *nat_new(ip_stack *st, const model_nat *cfg) {
+    nat *n = calloc(1, sizeof *n);
+    if (!n)
+        abort();
+    n->st = st;
+    n->cfg = cfg;
+    n->by_inside = u64map_new(sizeof(mapping));
+    n->by_outside = u64map_new(sizeof(uint64_t));
+    if (!n->by_inside || !n->by_outside)
+        abort();
+    for (size_t i = 0; i < cfg->n_pins; i++) {
+        const model_nat_pin *p = &cfg->pins[i];
+        add_mapping(n, p->protocol, p->inside_ip, p->inside_port, p->outside_port, true);
+    }
+    for (size_t i = 0; i < cfg->n_forwards; i++) {
+        const model_nat_forward *f = &cfg->forwards[i];
+        add_mapping(n, f->protocol, f->inside_ip, f->inside_port, f->outside_port, true);
+    }
+    return n;
+}
+
+void nat_free(nat *n) {
+    if (!n)
+        return;
+    u64map_free(n->by_inside);
+    u64map_free(n->by_outside);
+    free(n);
+}
+
+uint32_t nat_inside_iface(const nat *n) {
+    return n->cfg->inside_iface;
+}
+
+uint32_t nat_outside_iface(const nat *n) {
+    return n->cfg->outside_iface;
+}
+
+/* --- checksums --- */
+
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word that changed. */
+static void checksum_adjust(uint8_t *field, uint16_t old_word, uint16_t new_word) {
+    uint32_t sum = (uint16_t)~wire_get16(field);
+    sum += (uint16_t)~old_word;
+    sum += new_word;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    wire_put16(field, (uint16_t)~sum);
+}
+
+static void checksum_adjust32(uint8_t *field, uint32_t old_value, uint32_t new_value) {
+    checksum_adjust(field, (uint16_t)(old_value >> 16), (uint16_t)(new_value >> 16));
+    checksum_adjust(field, (uint16_t)old_value, (uint16_t)new_value);
+}
+
+/* Recomputes the IP header checksum and the whole transport checksum. */
+static void fix_checksums(uint8_t *ip) {
+    size_t hlen = (size_t)(ip[0] & 15) * 4;
+    size_t len = wire_get16(ip + 2) - hlen;
+    uint8_t *l4 = ip + hlen;
+    wire_put16(ip + 10, 0);
+    wire_put16(ip + 10, checksum_compute(ip, hlen));
+    uint8_t protocol = ip[9];
+    if (protocol == IPPROTO_ICMP_NUM) {
+        wire_put16(l4 + 2, 0);
+        wire_put16(l4 + 2, checksum_compute(l4, len));
+        return;
+    }
+    size_t sum_at = protocol == IPPROTO_TCP_NUM ? 16 : 6;
+    if (protocol == IPPROTO_UDP_NUM && wire_get16(l4 + 6) == 0)
+        return; /* a UDP datagram sent without a checksum stays without one */
+    uint8_t pseudo[12];
+    memcpy(pseudo, ip + 12, 8);
+    pseudo[8] = 0;
+    pseudo[9] = protocol;
+    wire_put16(pseudo + 10, (uint16_t)len);
+    wire_put16(l4 + sum_at, 0);
+    uint16_t sum = checksum_finish(checksum_add(checksum_add(0, pseudo, 12), l4, len));
+    if (protocol == IPPROTO_UDP_NUM && sum == 0)
+        sum = 0xffff;
+    wire_put16(l4 + sum_at, sum);
+}
+
+/* --- translation --- */
+
+static bool is_icmp_error(uint8_t type) {
+    return type == ICMP_DEST_UNREACHABLE || type == ICMP_TIME_EXCEEDED;
+}
+
+static void trace_translate(nat *n, const frame *f, const char *why, uint8_t protocol,
+                            ipv4_addr from_ip, uint16_t from_port, ipv4_addr to_ip,
+                            uint16_t to_port) {
+    char a[IPV4_TEXT_LEN], b[IPV4_TEXT_LEN], detail[128];
+    if (protocol == IPPROTO_ICMP_NUM)
+        snprintf(detail, sizeof detail, "icmp %s id %u -> %s id %u", ipv4_format(from_ip, a),
+                 from_port, ipv4_format(to_ip, b), to_port);
+    else
+        snprintf(detail, sizeof detail, "%s %s:%u -> %s:%u", proto_name(protocol),
+                 ipv4_format(from_ip, a), from_port, ipv4_format(to_ip, b), to_port);
+    net_trace(n->st->node->net, TRACE_TRANSLATE, n->st->node, NULL, f, why, detail);
+}
+
+static void drop(nat *n, frame *f, const char *why) {
+    net_trace(n->st->node->net, TRACE_DROP, n->st->node, n->st->ifaces[n->cfg->outside_iface].port,
+              f, why, NULL);
+    frame_free(f);
+}
+
+bool nat_outbound(nat *n, frame *f) {
+    uint8_t *ip = f->data + ETH_HEADER_LEN;
+    size_t hlen = (size_t)(ip[0] & 15) * 4;
+    uint8_t *l4 = ip + hlen;
+    size_t l4len = wire_get16(ip + 2) - hlen;
+    uint8_t protocol = ip[9];
+    ipv4_addr src = wire_get32(ip + 12);
+    size_t port_at; /* where the translated identifier sits in the transport header */
+    if ((protocol == IPPROTO_TCP_NUM || protocol == IPPROTO_UDP_NUM) && l4len >= 8)
+        port_at = 0;
+    else if (protocol == IPPROTO_ICMP_NUM && l4len >= 8 &&
+             (l4[0] == ICMP_ECHO_REQUEST || l4[0] == ICMP_ECHO_REPLY))
+        port_at = 4;
+    else {
+        /* Anything else (an ICMP error from inside, another protocol) leaves
+         * with the outside address only. */
+        trace_translate(n, f, "source NAT: address only", protocol, src, 0, outside_ip(n), 0);
+        wire_put32(ip + 12, outside_ip(n));
+        fix_checksums(ip);
+        return true;
+    }
+    uint16_t l4port = wire_get16(l4 + port_at);
+    uint64_t key = inside_key(protocol, src, l4port);
+    mapping *m = u64map_get(n->by_inside, key);
+    if (!m) {
+        uint16_t outside_port;
+        if (!choose_port(n, protocol, l4port, &outside_port)) {
+            drop(n, f, "NAT: no free outside l4port");
+            return false;
+        }
+        m = add_mapping(n, protocol, src, l4port, outside_port, false);
+        trace_table(n, "new NAT mapping", m);
+    }
+    m->seen_out = true;
+    if (protocol == IPPROTO_TCP_NUM && (l4[13] & (TCP_FIN | TCP_RST)))
+        m->closing = true;
+    trace_translate(n, f, "source NAT: inside address and l4port rewritten", protocol, src, l4port,
+                    outside_ip(n), m->outside_port);
+    wire_put32(ip + 12, outside_ip(n));
+    wire_put16(l4 + port_at, m->outside_port);
+    fix_checksums(ip);
+    touch(n, key, m);
+    return true;
+}
+
+/* An ICMP error about a packet we translated on its way out: the quoted
+ * header names our outside address and l4port; put the inside ones back, in
+ * the quote and as the error's destination (RFC 5508 section 4.2). */
+static nat_inbound_result inbound_error(nat *n, frame *f, uint8_t *ip, uint8_t *l4, size_t l4len) {
+    uint8_t *inner = l4 + ICMP_HEADER_LEN;
+    size_t inner_hlen = (size_t)(inner[0] & 15) * 4;
+    if (l4len < ICMP_HEADER_LEN + inner_hlen + 8 || wire_get32(inner + 12) != outside_ip(n))
+        return NAT_IN_LOCAL;
+    uint8_t protocol = inner[9];
+    uint8_t *inner_l4 = inner + inner_hlen;
+    size_t port_at = protocol == IPPROTO_ICMP_NUM ? 4 : 0;
+    uint16_t l4port = wire_get16(inner_l4 + port_at);
+    uint64_t *key = u64map_get(n->by_outside, outside_key(protocol, l4port));
+    if (!key)
+        return NAT_IN_LOCAL;
+    mapping *m = u64map_get(n->by_inside, *key);
+    trace_translate(n, f, "ICMP error translated back to the inside (RFC 5508)", protocol,
+                    outside_ip(n), l4port, m->inside_ip, m->inside_port);
+    /* The quoted transport checksum covers the quoted addresses and l4port:
+     * adjust it incrementally, as the whole datagram is not quoted. */
+    size_t inner_sum_at = protocol == IPPROTO_TCP_NUM ? 16 : protocol == IPPROTO_UDP_NUM ? 6 : 2;
+    bool adjust =
+        inner_sum_at + 2 <= 8 && !(protocol == IPPROTO_UDP_NUM && wire_get16(inner_l4 + 6) == 0);
+    if (adjust) {
+        if (protocol != IPPROTO_ICMP_NUM)
+            checksum_adjust32(inner_l4 + inner_sum_at, outside_ip(n), m->inside_ip);
+        checksum_adjust(inner_l4 + inner_sum_at, l4port, m->inside_port);
+    }
+    wire_put32(inner + 12, m->inside_ip);
+    wire_put16(inner_l4 + port_at, m->inside_port);
+    wire_put16(inner + 10, 0);
+    wire_put16(inner + 10, checksum_compute(inner, inner_hlen));
+    wire_put32(ip + 16, m->inside_ip);
+    fix_checksums(ip);
+    touch(n, *key, m);
+    return NAT_IN_TRANSLATED;
+}
+
+nat_inbound_result nat_inbound(nat *n, frame *f) {
+    uint8_t *ip = f->data + ETH_HEADER_LEN;
+    size_t hlen = (size_t)(ip[0] & 15) * 4;
+    uint8_t *l4 = ip + hlen;
+    size_t l4len = wire_get16(ip + 2) - hlen;
+    uint8_t protocol = ip[9];
+    size_t port_at;
+    if ((protocol == IPPROTO_TCP_NUM || protocol == IPPROTO_UDP_NUM) && l4len >= 8)
+        port_at = 2;
+    else if (protocol == IPPROTO_ICMP_NUM && l4len >= 8 && l4[0] == ICMP_ECHO_REPLY)
+        port_at = 4;
+    else if (protocol == IPPROTO_ICMP_NUM && l4len >= 8 && is_icmp_error(l4[0]))
+        return inbound_error(n, f, ip, l4, l4len);
+    else
+        return NAT_IN_LOCAL; /* a ping to the NAT box itself, say */
+    uint16_t l4port = wire_get16(l4 + port_at);
+    uint64_t *key = u64map_get(n->by_outside, outside_key(protocol, l4port));
+    if (!key) {
+        if (protocol == IPPROTO_ICMP_NUM)
+            return NAT_IN_LOCAL;
+        char why[128];
+        snprintf(why, sizeof why,
+                 "NAT: unsolicited inbound %s to l4port %u (no mapping, no l4port forward)",
+                 proto_name(protocol), l4port);
+        drop(n, f, why);
+        return NAT_IN_DROPPED;
+    }
+    uint64_t inside = *key;
+    mapping *m = u64map_get(n->by_inside, inside);
+    m->seen_in = true;
+    if (protocol == IPPROTO_TCP_NUM && (l4[13] & (TCP_FIN | TCP_RST)))
+        m->closing = true;
+    trace_translate(n, f,
+                    m->permanent ? "destination NAT: l4port forward to the inside"
+                                 : "destination NAT: reply translated back to the inside",
+                    protocol, outside_ip(n), l4port, m->inside_ip, m->inside_port);
+    wire_put32(ip + 16, m->inside_ip);
+    wire_put16(l4 + port_at, m->inside_port);
+    fix_checksums(ip);
+    touch(n, inside, m);
+    return NAT_IN_TRANSLATED;
+}
+
+static int by_outside_port(const void *a, const void *b) {
+    const mapping *x = *(const mapping *const *)a, *y = *(const mapping *const *)b;
+    if (x->protocol != y->protocol)
+        return x->protocol < y->protocol ? -1 : 1;
+    return x->outside_port < y->outside_port ? -1 : x->outside_port > y->outside_port;
+}
+
+void nat_write_state(const nat *n, FILE *out) {
+    size_t count = u64map_size(n->by_inside), cursor = 0, k = 0;
+    const mapping **rows = malloc((count ? count : 1) * sizeof *rows);
+    if (!rows)
+        abort();
+    uint64_t key;
+    mapping *m;
+    while ((m = u64map_next(n->by_inside, &cursor, &key)))
+        rows[k++] = m;
+    qsort(rows, count, sizeof *rows, by_outside_port);
+    char o[IPV4_TEXT_LEN];
+    fprintf(out, "  nat (inside %s, outside %s %s):%s\n",
+            n->st->ifaces[n->cfg->inside_iface].port->name,
+            n->st->ifaces[n->cfg->outside_iface].port->name, ipv4_format(outside_ip(n), o),
+            count ? "" : " no mappings");
+    for (size_t i = 0; i < count; i++) {
+        char line[128], state[64];
+        describe_mapping(n, rows[i], line, sizeof line);
+        if (rows[i]->permanent)
+            snprintf(state, sizeof state, "permanent");
+        else {
+            sim_time deadline = rows[i]->last_used + timeout_of(n, rows[i]);
+            sim_time t = now(n);
+            snprintf(state, sizeof state, "%s, expires in %llu s",
+                     rows[i]->protocol != IPPROTO_TCP_NUM                   ? "active"
+                     : timeout_of(n, rows[i]) == n->cfg->tcp_established_ns ? "established"
+                                                                            : "transitory",
+                     (unsigned long long)((deadline > t ? deadline - t : 0) / SIM_S));
+        }
+        fprintf(out, "    %-52s %s\n", line, state);
+    }
+    free(rows);
+}
