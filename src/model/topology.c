@@ -32,6 +32,8 @@ void model_free(model_topology *t) {
         free(dev->routes);
         free(dev->fw_rules);
         free(dev->static_arp);
+        free(dev->nat.forwards);
+        free(dev->nat.pins);
         free(dev->name);
     }
     free(t->devices);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/nat_config.h"
 #include "wire/addr.h"
 
 typedef enum {
@@ -93,6 +94,7 @@ typedef struct model_device {
     size_t n_fw_rules;
     model_static_arp *static_arp; /* permanent ARP entries ("arp": {ip: mac}) */
     size_t n_static_arp;
+    model_nat nat; /* a NAT box's translation (nat.enabled) */
 } model_device;
 
 typedef struct model_endpoint {
