@@ -51,10 +51,15 @@ static void destroy(node *n) {
     free(d);
 }
 
+static void power_off(node *n) {
+    ip_stack_power_off(&((ip_device *)n)->stack);
+}
+
 static const node_ops ip_device_ops = {
     .receive = receive,
     .write_state = write_state,
     .destroy = destroy,
+    .power_off = power_off,
 };
 
 node *ip_device_new(network *net, const model_device *md) {

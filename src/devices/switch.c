@@ -173,10 +173,17 @@ static void destroy(node *n) {
     free(sw);
 }
 
+static void power_off(node *n) {
+    learning_switch *sw = (learning_switch *)n;
+    u64map_clear(sw->table);
+    net_trace(n->net, TRACE_TABLE, n, NULL, NULL, "powered off", "MAC table cleared");
+}
+
 static const node_ops switch_ops = {
     .receive = receive,
     .write_state = write_state,
     .destroy = destroy,
+    .power_off = power_off,
 };
 
 node *switch_new(network *net, const model_device *d) {

@@ -212,6 +212,14 @@ static void on_deliver(sim *s, void *a, void *b) {
     network *net = seg->net;
     remove_active(seg, x);
     frame *f = x->f;
+    for (uint32_t h = 0; h < seg->n_hubs; h++)
+        if (seg->hubs[h]->off) {
+            net_trace(net, TRACE_DROP, seg->hubs[h], NULL, f,
+                      "the hub is powered off: nothing is repeated", NULL);
+            frame_free(f);
+            free(x);
+            return;
+        }
     if (trace_bus_active(net->trace))
         trace_repeats(seg, x->st->port, f);
     station *last = NULL;
@@ -223,6 +231,14 @@ static void on_deliver(sim *s, void *a, void *b) {
         if (st == x->st)
             continue;
         frame *copy = st == last ? f : frame_clone(f);
+        const char *why = st->port->link->down   ? "lost: the link is down"
+                          : st->port->owner->off ? "the device is powered off"
+                                                 : NULL;
+        if (why) {
+            net_trace(net, TRACE_DROP, st->port->owner, st->port, copy, why, NULL);
+            frame_free(copy);
+            continue;
+        }
         net->frames_delivered++;
         net_trace(net, TRACE_RECEIVE, st->port->owner, st->port, copy, NULL, NULL);
         st->port->owner->ops->receive(st->port->owner, st->port, copy);

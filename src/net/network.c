@@ -242,6 +242,17 @@ static void p2p_arrive(sim *s, void *a, void *b) {
     port *to = a;
     frame *f = b;
     network *net = to->owner->net;
+    if (to->link->down || f->link_epoch != to->link->epoch) {
+        net_trace(net, TRACE_DROP, to->owner, to, f, "lost: the link went down while it was on it",
+                  NULL);
+        frame_free(f);
+        return;
+    }
+    if (to->owner->off) {
+        net_trace(net, TRACE_DROP, to->owner, to, f, "the device is powered off", NULL);
+        frame_free(f);
+        return;
+    }
     if (to->link->loss > 0 && rng_unit(sim_rng(net->sim)) < to->link->loss) {
         char why[64];
         snprintf(why, sizeof why, "lost in transit (link loss probability %g)", to->link->loss);
@@ -273,6 +284,7 @@ static void p2p_start(network *net, link *l, int side) {
     tx->count--;
     tx->busy = true;
     sim_time serialize = wire_time(f->len, l->bandwidth_bps);
+    f->link_epoch = l->epoch;
     net_trace_wire(net, l, l->end[side], f);
     sim_schedule(net->sim, serialize, p2p_tx_done, l->end[side], NULL, NULL);
     sim_schedule(net->sim, serialize + l->delay, p2p_arrive, l->end[1 - side], f, frame_drop);
@@ -280,8 +292,12 @@ static void p2p_start(network *net, link *l, int side) {
 
 void port_send(port *p, frame *f) {
     network *net = p->owner->net;
-    if (!p->link) {
-        net_trace(net, TRACE_DROP, p->owner, p, f, "port not connected", NULL);
+    const char *refused = !p->link        ? "port not connected"
+                          : p->owner->off ? "the device is powered off"
+                          : p->link->down ? "the link is down"
+                                          : NULL;
+    if (refused) {
+        net_trace(net, TRACE_DROP, p->owner, p, f, refused, NULL);
         frame_free(f);
         return;
     }
@@ -300,6 +316,43 @@ void port_send(port *p, frame *f) {
     tx->queue[(tx->head + tx->count) % tx->cap] = f;
     tx->count++;
     p2p_start(net, p->link, p->side);
+}
+
+/* --- faults --- */
+
+void network_set_link(network *net, link *l, bool up) {
+    if (l->down == !up)
+        return;
+    l->down = !up;
+    char detail[300];
+    snprintf(detail, sizeof detail, "link %s is %s", l->name, up ? "up again" : "down");
+    net_trace(net, TRACE_RUN, NULL, NULL, NULL, up ? "link up" : "link down", detail);
+    if (up)
+        return;
+    l->epoch++;
+    for (int side = 0; side < 2; side++) {
+        link_tx *tx = &l->tx[side];
+        while (tx->count) {
+            frame *f = tx->queue[tx->head];
+            tx->head = (tx->head + 1) % tx->cap;
+            tx->count--;
+            net_trace(net, TRACE_DROP, l->end[side]->owner, l->end[side], f,
+                      "the link went down: queued frame lost", NULL);
+            frame_free(f);
+        }
+    }
+}
+
+void network_set_power(network *net, node *n, bool on) {
+    if (n->off == !on)
+        return;
+    n->off = !on;
+    char detail[300];
+    snprintf(detail, sizeof detail, "%s is powered %s", n->name,
+             on ? "on: its tables start empty" : "off");
+    net_trace(net, TRACE_RUN, n, NULL, NULL, on ? "device on" : "device off", detail);
+    if (!on && n->ops->power_off)
+        n->ops->power_off(n);
 }
 
 /* --- switching loops --- */

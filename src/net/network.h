@@ -52,6 +52,9 @@ struct link {
     uint64_t bandwidth_bps;
     double loss;          /* probability that a frame is lost in transit (seeded draw) */
     hub_segment *segment; /* non-NULL: this link belongs to a hub's collision domain */
+    bool down;            /* cut by a "link_down" action */
+    uint32_t epoch;       /* counts the times it went down: frames in flight from an
+                             earlier epoch were lost with the link */
 };
 
 struct port {
@@ -70,6 +73,9 @@ typedef struct node_ops {
     void (*write_state)(const node *n, FILE *out);
     /* Frees what the device allocated beyond the node itself, and the node. */
     void (*destroy)(node *n);
+    /* The device lost power: forget what a reboot forgets (ARP cache, MAC
+     * table, NAT mappings, TCP connections). May be NULL. */
+    void (*power_off)(node *n);
 } node_ops;
 
 struct node {
@@ -80,6 +86,7 @@ struct node {
     uint32_t n_ports;
     const node_ops *ops;
     network *net;
+    bool off; /* powered off by a "device_off" action: sends and receives nothing */
 };
 
 /* Why a run stopped early, besides the engine's own limits. */
@@ -128,6 +135,14 @@ link *network_connect(network *net, port *a, port *b, sim_time delay, uint64_t b
 /* Groups hubs and the links touching them into collision domains. Returns 0,
  * or -1 when hub links form a loop, with `message` describing it. */
 int network_build_segments(network *net, char *message, size_t cap);
+
+/* Cuts (up false) or restores a link. Cutting drops what waits in its queues
+ * and, on arrival, what was on the wire. Traced. */
+void network_set_link(network *net, link *l, bool up);
+
+/* Powers a device off (it forgets its tables and drops every frame) or on
+ * again. Traced. */
+void network_set_power(network *net, node *n, bool on);
 
 /* A fresh packet id (journeys are numbered from 1 in order of creation). */
 uint32_t network_new_packet_id(network *net);

@@ -302,6 +302,32 @@ int ip_stack_arp_claim(ip_stack *st, ipv4_addr claimed, ipv4_addr victim, bool g
     return 0;
 }
 
+void arp_forget(ip_stack *st) {
+    size_t n = u64map_size(st->arp), cursor = 0, k = 0;
+    uint64_t *keys = malloc((n ? n : 1) * sizeof *keys), key;
+    if (!keys)
+        abort();
+    arp_entry *e;
+    while ((e = u64map_next(st->arp, &cursor, &key)))
+        if (e->state != ARP_PERMANENT)
+            keys[k++] = key;
+    for (size_t i = 0; i < k; i++) {
+        e = u64map_get(st->arp, keys[i]);
+        sim_cancel(st->node->net->sim, e->retry_ev);
+        for (uint32_t j = 0; j < e->n_pending; j++) {
+            net_trace(st->node->net, TRACE_DROP, st->node, st->ifaces[e->iface].port, e->pending[j],
+                      "powered off while waiting for ARP", NULL);
+            frame_free(e->pending[j]);
+        }
+        free(e->pending);
+        u64map_remove(st->arp, keys[i]);
+    }
+    free(keys);
+    if (k)
+        net_trace(st->node->net, TRACE_ARP, st->node, NULL, NULL, "powered off",
+                  "ARP cache cleared");
+}
+
 void arp_destroy(ip_stack *st) {
     size_t cursor = 0;
     uint64_t key;

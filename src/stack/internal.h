@@ -43,6 +43,9 @@ void arp_add_static(ip_stack *st, ipv4_addr ip, mac_addr mac, uint32_t iface);
 /* The interface whose subnet holds `a`, or -1. */
 int ip_stack_iface_on_link(const ip_stack *st, ipv4_addr a);
 
+/* Forgets every dynamic entry (power off); frames waiting are dropped. */
+void arp_forget(ip_stack *st);
+
 /* Frees the cache and the frames it holds. */
 void arp_destroy(ip_stack *st);
 

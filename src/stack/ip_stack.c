@@ -113,6 +113,13 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
     sort_routes(st);
 }
 
+void ip_stack_power_off(ip_stack *st) {
+    arp_forget(st);
+    if (st->nat)
+        nat_forget(st->nat);
+    tcp_power_off(st);
+}
+
 void ip_stack_destroy(ip_stack *st) {
     nat_free(st->nat);
     tcp_destroy_all(st);

@@ -134,6 +134,13 @@ ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst);
  * application. Returns 0, or -1 when no interface reaches the victim. */
 int ip_stack_arp_claim(ip_stack *st, ipv4_addr claimed, ipv4_addr victim, bool gratuitous);
 
+/* The device lost power: the ARP cache (dynamic entries), the NAT mappings
+ * (but pinned ones and port forwards) and the TCP connections are lost
+ * (applications are told their connections were reset). Configured
+ * addresses, routes, listeners and sockets stay: they are configuration and
+ * services that come back at boot. Traced. */
+void ip_stack_power_off(ip_stack *st);
+
 /* Writes interfaces, routes and the ARP cache for state.txt. */
 void ip_stack_write_state(const ip_stack *st, FILE *out);
 

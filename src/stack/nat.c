@@ -386,6 +386,26 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
     return NAT_IN_TRANSLATED;
 }
 
+void nat_forget(nat *n) {
+    size_t count = u64map_size(n->by_inside), cursor = 0, k = 0;
+    uint64_t *keys = malloc((count ? count : 1) * sizeof *keys), key;
+    if (!keys)
+        abort();
+    mapping *m;
+    while ((m = u64map_next(n->by_inside, &cursor, &key)))
+        if (!m->permanent)
+            keys[k++] = key;
+    for (size_t i = 0; i < k; i++) {
+        m = u64map_get(n->by_inside, keys[i]);
+        sim_cancel(n->st->node->net->sim, m->timer);
+        remove_mapping(n, keys[i]);
+    }
+    free(keys);
+    if (k)
+        net_trace(n->st->node->net, TRACE_TABLE, n->st->node, NULL, NULL, "powered off",
+                  "NAT mappings forgotten");
+}
+
 static int by_outside_port(const void *a, const void *b) {
     const mapping *x = *(const mapping *const *)a, *y = *(const mapping *const *)b;
     if (x->protocol != y->protocol)

@@ -51,6 +51,9 @@ typedef enum {
  * address. */
 nat_inbound_result nat_inbound(nat *n, frame *f);
 
+/* Forgets every mapping but the pinned ones and port forwards (power off). */
+void nat_forget(nat *n);
+
 /* The translation table for state.txt. */
 void nat_write_state(const nat *n, FILE *out);
 

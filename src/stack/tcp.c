@@ -1453,6 +1453,36 @@ void tcp_write_state(const ip_stack *st, FILE *out) {
     free(sorted);
 }
 
+void tcp_power_off(ip_stack *st) {
+    struct tcp_table *t = st->tcp;
+    if (!t)
+        return;
+    /* Collect first: finishing a connection removes it from the table. */
+    size_t n = 0, cap = 16, cursor = 0;
+    uint64_t key;
+    tcp_conn **slot, **all = malloc(cap * sizeof *all);
+    if (!all)
+        abort();
+    while ((slot = u64map_next(t->conns, &cursor, &key)))
+        for (tcp_conn *c = *slot; c; c = c->hash_next) {
+            if (n == cap) {
+                cap *= 2;
+                tcp_conn **grown = realloc(all, cap * sizeof *all);
+                if (!grown)
+                    abort();
+                all = grown;
+            }
+            all[n++] = c;
+        }
+    for (size_t i = 0; i < n; i++)
+        conn_hold(all[i]);
+    for (size_t i = 0; i < n; i++)
+        conn_finish(all[i], TCP_END_RESET, true, "powered off");
+    for (size_t i = 0; i < n; i++)
+        conn_release(all[i]);
+    free(all);
+}
+
 void tcp_destroy_all(ip_stack *st) {
     struct tcp_table *t = st->tcp;
     if (!t)

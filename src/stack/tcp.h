@@ -100,6 +100,11 @@ void tcp_input(ip_stack *st, uint32_t iface, frame *f);
 /* netstat -tn style lines for state.txt. */
 void tcp_write_state(const ip_stack *st, FILE *out);
 
+/* The device lost power: every connection ends at once, without a segment
+ * (the peer finds out by itself), and its application is told
+ * closed(TCP_END_RESET). Listeners stay (the service comes back at boot). */
+void tcp_power_off(ip_stack *st);
+
 /* Frees every connection of the stack; called by ip_stack_destroy. */
 void tcp_destroy_all(ip_stack *st);
 
