@@ -6,6 +6,10 @@
  *                               host i pings host (i+1) mod N at 1 s + i*100 us
  *   gen_topology chain R K      hostA - r1 - ... - rR - hostB on /30 links;
  *                               hostA sends K echo requests 100 us apart, TTL 255
+ *   gen_topology campus S H     S subnets of H hosts, each subnet a switch with an
+ *                               uplink to one core router; every host runs a UDP
+ *                               echo server on port 9 and sends one 56-byte datagram
+ *                               to a host of another subnet drawn by splitmix64
  *
  * Links are 100 Mbit/s with 100-frame queues, payloads 56 bytes.
  */
@@ -90,11 +94,78 @@ static int chain(long r, long k) {
     return 0;
 }
 
+/* splitmix64, as the benchmark is specified (docs/performance.md). */
+static unsigned long long splitmix64(unsigned long long *state) {
+    unsigned long long z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Subnet s is 10.(s / 256).(s % 256).0/24: router .1, host h .(h + 2). */
+static void campus_addr(long s, long host, char *buf) {
+    sprintf(buf, "10.%ld.%ld.%ld", s / 256, s % 256, host);
+}
+
+static int campus(long s_count, long h_count) {
+    if (s_count < 2 || h_count < 1 || h_count > 253 || s_count > 65536) {
+        fprintf(stderr, "gen_topology: campus needs 2 <= S <= 65536 and 1 <= H <= 253\n");
+        return 2;
+    }
+    char ip[24], gw[24];
+    printf("{\"name\": \"campus-%ld-%ld\",\n \"description\": \"benchmark: %ld subnets of %ld "
+           "hosts around one core router\",\n \"devices\": {\n",
+           s_count, h_count, s_count, h_count);
+    for (long s = 0; s < s_count; s++) {
+        campus_addr(s, 1, gw);
+        for (long h = 0; h < h_count; h++) {
+            campus_addr(s, h + 2, ip);
+            printf("  \"h%ld-%ld\": {\"type\": \"host\", \"ip\": \"%s/24\", \"gateway\": "
+                   "\"%s\"},\n",
+                   s, h, ip, gw);
+        }
+        printf("  \"sw%ld\": {\"type\": \"switch\", \"ports\": %ld},\n", s, h_count + 1);
+    }
+    printf("  \"core\": {\"type\": \"router\", \"interfaces\": {");
+    for (long s = 0; s < s_count; s++) {
+        campus_addr(s, 1, gw);
+        printf("%s\"eth%ld\": {\"ip\": \"%s/24\"}", s ? ", " : "", s, gw);
+    }
+    printf("}}\n },\n \"links\": [\n");
+    for (long s = 0; s < s_count; s++) {
+        for (long h = 0; h < h_count; h++)
+            printf("  [\"h%ld-%ld\", \"sw%ld.p%ld\"],\n", s, h, s, h + 1);
+        printf("  [\"sw%ld.p%ld\", \"core.eth%ld\"]%s\n", s, h_count + 1, s,
+               s + 1 < s_count ? "," : "");
+    }
+    printf(" ],\n \"script\": [\n");
+    unsigned long long state = 1;
+    for (long s = 0; s < s_count; s++)
+        for (long h = 0; h < h_count; h++) {
+            long g = s * h_count + h;
+            long ds =
+                (s + 1 + (long)(splitmix64(&state) % (unsigned long long)(s_count - 1))) % s_count;
+            long dh = (long)(splitmix64(&state) % (unsigned long long)h_count);
+            campus_addr(ds, dh + 2, ip);
+            printf("  {\"at\": \"0s\", \"on\": \"h%ld-%ld\", \"do\": \"udp_server\", "
+                   "\"port\": 9},\n",
+                   s, h);
+            printf("  {\"at\": \"%ldus\", \"on\": \"h%ld-%ld\", \"do\": \"udp_send\", "
+                   "\"to\": \"%s\", \"port\": 9, \"data\": "
+                   "\"01234567890123456789012345678901234567890123456789012345\"}%s\n",
+                   1000000 + g * 20, s, h, ip, g + 1 < s_count * h_count ? "," : "");
+        }
+    printf(" ]\n}\n");
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "lan") == 0)
         return lan(atol(argv[2]));
     if (argc == 4 && strcmp(argv[1], "chain") == 0)
         return chain(atol(argv[2]), atol(argv[3]));
-    fprintf(stderr, "usage: gen_topology lan N | chain R K\n");
+    if (argc == 4 && strcmp(argv[1], "campus") == 0)
+        return campus(atol(argv[2]), atol(argv[3]));
+    fprintf(stderr, "usage: gen_topology lan N | chain R K | campus S H\n");
     return 2;
 }

@@ -213,7 +213,7 @@ static bool wire_seg(const fake_net *fx, size_t nth, seg *out) {
 
 /* The nth TCP segment sent by `src` that crossed a wire. */
 static bool wire_seg_from(const fake_net *fx, ipv4_addr src, size_t nth, seg *out) {
-    seg s;
+    seg s = {0};
     for (size_t i = 0; wire_seg(fx, i, &s); i++)
         if (s.src == src && nth-- == 0) {
             *out = s;
@@ -223,7 +223,7 @@ static bool wire_seg_from(const fake_net *fx, ipv4_addr src, size_t nth, seg *ou
 }
 
 static size_t wire_seg_count(const fake_net *fx) {
-    seg s;
+    seg s = {0};
     size_t n = 0;
     while (wire_seg(fx, n, &s))
         n++;
@@ -239,7 +239,7 @@ static bool fake_seg(const fake_node *f, size_t nth, seg *out) {
 }
 
 static size_t fake_seg_count(const fake_node *f) {
-    seg s;
+    seg s = {0};
     size_t n = 0;
     while (fake_seg(f, n, &s))
         n++;
@@ -353,7 +353,7 @@ static void test_handshake(void **state) {
 
     /* Exactly three segments: SYN, SYN-ACK, ACK. */
     assert_int_equal(wire_seg_count(fx), 3);
-    seg s;
+    seg s = {0};
     assert_true(wire_seg(fx, 0, &s));
     assert_int_equal(s.src, IP_1);
     assert_int_equal(s.h.src_port, cport);
@@ -454,7 +454,7 @@ static void test_mss_segmentation(void **state) {
     static const uint32_t lens[] = {1460, 1460, 1460, 620};
     uint32_t off = 0;
     for (size_t i = 0; i < 4; i++) {
-        seg s;
+        seg s = {0};
         assert_true(wire_seg_from(fx, IP_1, 2 + i, &s)); /* after SYN and ACK */
         check_seg(&s, i == 3 ? TCP_PSH | TCP_ACK : TCP_ACK, a + 1 + off, b + 1, lens[i]);
         assert_memory_equal(s.data, data + off, lens[i]);
@@ -464,7 +464,7 @@ static void test_mss_segmentation(void **state) {
     /* H2's four ACKs, one per segment, each as it arrives. */
     off = 0;
     for (size_t i = 0; i < 4; i++) {
-        seg s;
+        seg s = {0};
         off += lens[i];
         assert_true(wire_seg_from(fx, IP_2, 1 + i, &s)); /* after the SYN-ACK */
         check_seg(&s, TCP_ACK, b + 1, a + 1 + off, 0);
@@ -497,7 +497,7 @@ static void test_four_way_close(void **state) {
     assert_int_equal(fake_run(fx), SIM_DONE);
 
     assert_int_equal(wire_seg_count(fx), before + 4);
-    seg s;
+    seg s = {0};
     assert_true(wire_seg(fx, before, &s));
     assert_int_equal(s.src, IP_1);
     check_seg(&s, TCP_FIN | TCP_ACK, a + 1, b + 1, 0);
@@ -563,7 +563,7 @@ static void test_rst_to_closed_port(void **state) {
     a.conn = c;
     assert_int_equal(fake_run(fx), SIM_DONE);
     assert_int_equal(wire_seg_count(fx), 2);
-    seg s;
+    seg s = {0};
     assert_true(wire_seg(fx, 1, &s));
     assert_int_equal(s.src, IP_2);
     assert_int_equal(s.h.src_port, 9);
@@ -594,7 +594,7 @@ static uint32_t fake_handshake(fake_net *fx, node **a_node, fake_node **f, app *
     assert_int_equal(tcp_connect(stack_of(*a_node), IP_2, 80, &HANDLER, a, &c), 0);
     a->conn = c;
     run_until(fx, 500 * SIM_US);
-    seg s;
+    seg s = {0};
     assert_true(fake_seg(*f, 0, &s));
     assert_int_equal(s.h.flags, TCP_SYN);
     *cport = s.h.src_port;
@@ -641,7 +641,7 @@ static void test_retransmission_timeout(void **state) {
     /* On the wire: the same 100 bytes every time. */
     assert_int_equal(fake_seg_count(f), 2 + 16);
     for (size_t i = 2; i < 18; i++) {
-        seg s;
+        seg s = {0};
         assert_true(fake_seg(f, i, &s));
         check_seg(&s, TCP_PSH | TCP_ACK, isn + 1, 5001, 100);
     }
@@ -697,7 +697,7 @@ static void test_syn_retries(void **state) {
                          at[i] * SIM_S);
     assert_int_equal(fake_seg_count(f), 7);
     for (size_t i = 0; i < 7; i++) {
-        seg s;
+        seg s = {0};
         assert_true(fake_seg(f, i, &s));
         assert_int_equal(s.h.flags, TCP_SYN);
     }
@@ -739,7 +739,7 @@ static void test_fast_retransmit(void **state) {
     /* Segment 2 again, and nothing else new is allowed yet: F's ACKs leave
      * no room beyond the 10-segment window anyway (all data is out). */
     assert_int_equal(fake_seg_count(f), 2 + 6);
-    seg s;
+    seg s = {0};
     assert_true(fake_seg(f, 7, &s));
     check_seg(&s, TCP_ACK, one, 5001, 1460);
     assert_memory_equal(s.data, data + 1460, 1460);
@@ -765,7 +765,7 @@ static void test_out_of_order(void **state) {
     assert_int_equal(tcp_listen(stack_of(an), 80, &HANDLER, &a, &a.listener), 0);
     fake_inject(fx, f, 0, 5555, 80, 1000, 0, TCP_SYN, 65535, 1460, NULL, 0);
     run_until(fx, 500 * SIM_US);
-    seg s;
+    seg s = {0};
     assert_true(fake_seg(f, 0, &s));
     assert_int_equal(s.h.flags, TCP_SYN | TCP_ACK);
     assert_int_equal(s.h.ack, 1001);
@@ -872,7 +872,7 @@ static void test_flow_control_and_persist(void **state) {
     tcp_send(a.conn, data, sizeof data);
     run_until(fx, 2 * SIM_MS);
     assert_int_equal(fake_seg_count(f), 3);
-    seg s;
+    seg s = {0};
     assert_true(fake_seg(f, 2, &s));
     check_seg(&s, TCP_ACK, isn + 1, 5001, 1000);
 
@@ -924,7 +924,7 @@ static void test_simultaneous_close(void **state) {
     tcp_close(p.server.conn);
     assert_int_equal(fake_run(fx), SIM_DONE);
     assert_int_equal(wire_seg_count(fx), before + 4);
-    seg s;
+    seg s = {0};
     assert_true(wire_seg(fx, before, &s));
     check_seg(&s, TCP_FIN | TCP_ACK, a + 1, b + 1, 0);
     assert_true(wire_seg(fx, before + 1, &s));
@@ -974,7 +974,7 @@ static void test_simultaneous_open(void **state) {
     assert_int_equal(tcp_connect(stack_of(an), IP_2, 80, &HANDLER, &a, &c), 0);
     a.conn = c;
     run_until(fx, 500 * SIM_US);
-    seg s;
+    seg s = {0};
     assert_true(fake_seg(f, 0, &s));
     uint32_t isn = s.h.seq;
     uint16_t cport = s.h.src_port;
@@ -1018,7 +1018,7 @@ static void test_rst_received(void **state) {
     fake_inject(fx, f, 2 * SIM_MS, 80, cport, 5100, 0, TCP_RST, 0, 0, NULL, 0);
     run_until(fx, 3 * SIM_MS);
     assert_int_equal(a.closed, 0);
-    seg s;
+    seg s = {0};
     assert_true(fake_seg(f, 2, &s));
     check_seg(&s, TCP_ACK, isn + 1, 5001, 0);
     assert_non_null(
@@ -1056,7 +1056,7 @@ static void test_ack_rides_on_reply_and_state_table(void **state) {
     assert_memory_equal(p.client.rx, "hello", 5);
     /* SYN, SYN-ACK, ACK, data, echoed data with the ACK, its ACK. */
     assert_int_equal(wire_seg_count(fx), 6);
-    seg s;
+    seg s = {0};
     assert_true(wire_seg(fx, 2, &s));
     assert_int_equal(s.len, 0); /* the handshake's ACK leaves on its own */
     assert_true(wire_seg(fx, 4, &s));
