@@ -69,7 +69,7 @@ static void flood(learning_switch *sw, port *in, frame *f, const char *why) {
     size_t used = 0;
     uint32_t n_out = 0;
     out[0] = '\0';
-    for (uint32_t i = 0; i < sw->base.n_ports; i++) {
+    for (uint32_t i = 0; i < sw->base.n_ports && net_tracing(sw->base.net); i++) {
         port *p = &sw->base.ports[i];
         if (p == in || !p->link)
             continue;
@@ -80,7 +80,8 @@ static void flood(learning_switch *sw, port *in, frame *f, const char *why) {
         else if (used < sizeof out - 1)
             used += (size_t)snprintf(out + used, sizeof out - used, "...");
     }
-    net_trace(sw->base.net, TRACE_FLOOD, &sw->base, in, f, why, n_out ? out : "no other port");
+    if (net_tracing(sw->base.net))
+        net_trace(sw->base.net, TRACE_FLOOD, &sw->base, in, f, why, n_out ? out : "no other port");
     port *last = NULL;
     for (uint32_t i = 0; i < sw->base.n_ports; i++) {
         port *p = &sw->base.ports[i];
@@ -126,9 +127,11 @@ static void receive(node *n, port *in, frame *f) {
         frame_free(f);
         return;
     }
-    char detail[32];
-    snprintf(detail, sizeof detail, "to %s", p->name);
-    net_trace(n->net, TRACE_FORWARD, n, in, f, "destination MAC in the table", detail);
+    if (net_tracing(n->net)) {
+        char detail[32];
+        snprintf(detail, sizeof detail, "to %s", p->name);
+        net_trace(n->net, TRACE_FORWARD, n, in, f, "destination MAC in the table", detail);
+    }
     port_send(p, f);
 }
 

@@ -157,6 +157,12 @@ port *port_peer(const port *p);
 /* Serialization time of a frame of `len` captured bytes at `bps`. */
 sim_time wire_time(size_t len, uint64_t bps);
 
+/* Whether anyone listens to the trace: hot paths skip formatting their why
+ * and detail texts when nobody will read them. */
+static inline bool net_tracing(const network *net) {
+    return trace_bus_active(net->trace);
+}
+
 /* Emits a trace event stamped with the current time. `n`, `p`, `f`, `why` and
  * `detail` may be NULL. */
 void net_trace(network *net, trace_kind kind, const node *n, const port *p, const frame *f,

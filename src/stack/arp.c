@@ -54,9 +54,11 @@ static frame *arp_frame(ip_stack *st, uint32_t iface, uint16_t op, mac_addr eth_
 static void on_retry(sim *s, void *a, void *b);
 
 static void send_request(ip_stack *st, arp_entry *e) {
-    char why[64], text[IPV4_TEXT_LEN];
+    char why[64] = "", text[IPV4_TEXT_LEN];
     e->requests_sent++;
-    if (e->requests_sent == 1)
+    if (!net_tracing(st->node->net))
+        ; /* nobody reads the why */
+    else if (e->requests_sent == 1)
         snprintf(why, sizeof why, "ARP cache has no entry for %s", ipv4_format(e->ip, text));
     else
         snprintf(why, sizeof why, "no reply yet: request %u of %u", e->requests_sent,
@@ -126,7 +128,9 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         return;
     }
     char detail[96], text[IPV4_TEXT_LEN];
-    ipv4_format(next_hop, text);
+    bool tracing = net_tracing(net);
+    if (tracing)
+        ipv4_format(next_hop, text);
     if (!e) {
         bool created;
         e = u64map_put(st->arp, next_hop, &created);
@@ -134,8 +138,10 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         e->ip = next_hop;
         e->iface = iface;
         e->state = ARP_INCOMPLETE;
-        snprintf(detail, sizeof detail, "new incomplete entry for %s", text);
-        trace_arp(st, iface, "next hop MAC unknown", detail);
+        if (tracing) {
+            snprintf(detail, sizeof detail, "new incomplete entry for %s", text);
+            trace_arp(st, iface, "next hop MAC unknown", detail);
+        }
     }
     if (st->arp_queue == 0) {
         net_trace(net, TRACE_DROP, st->node, ifc->port, f,
@@ -156,8 +162,11 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
             abort();
         e->pending = grown;
         e->pending[e->n_pending++] = f;
-        snprintf(detail, sizeof detail, "packet #%u waits for the MAC of %s", f->packet_id, text);
-        trace_arp(st, iface, "queued until ARP resolves", detail);
+        if (tracing) {
+            snprintf(detail, sizeof detail, "packet #%u waits for the MAC of %s", f->packet_id,
+                     text);
+            trace_arp(st, iface, "queued until ARP resolves", detail);
+        }
     }
     if (e->requests_sent == 0)
         send_request(st, e);
@@ -235,11 +244,13 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         merged = true;
     }
     if (!for_us) {
-        char why[96], text[IPV4_TEXT_LEN];
-        snprintf(why, sizeof why, "ARP %s for %s, not this host%s",
-                 ap.op == ARP_OP_REQUEST ? "request" : "reply", ipv4_format(ap.target_ip, text),
-                 merged ? "" : " (nothing learned)");
-        net_trace(net, TRACE_DROP, st->node, p, f, why, NULL);
+        if (net_tracing(net)) {
+            char why[96], text[IPV4_TEXT_LEN];
+            snprintf(why, sizeof why, "ARP %s for %s, not this host%s",
+                     ap.op == ARP_OP_REQUEST ? "request" : "reply", ipv4_format(ap.target_ip, text),
+                     merged ? "" : " (nothing learned)");
+            net_trace(net, TRACE_DROP, st->node, p, f, why, NULL);
+        }
         frame_free(f);
         return;
     }

@@ -388,13 +388,15 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
         return;
     ipv4_addr next_hop = r->has_via ? r->via : h->dst;
     port *out = st->ifaces[r->iface].port;
-    if (r->has_via)
-        snprintf(why, sizeof why, "routed out of %s to next hop %s", out->name,
-                 ipv4_format(next_hop, text));
-    else
-        snprintf(why, sizeof why, "routed out of %s, destination on that subnet", out->name);
-    snprintf(detail, sizeof detail, "TTL %u -> %u", h->ttl, h->ttl - 1);
-    net_trace(net, TRACE_FORWARD, st->node, p, f, why, detail);
+    if (net_tracing(net)) {
+        if (r->has_via)
+            snprintf(why, sizeof why, "routed out of %s to next hop %s", out->name,
+                     ipv4_format(next_hop, text));
+        else
+            snprintf(why, sizeof why, "routed out of %s, destination on that subnet", out->name);
+        snprintf(detail, sizeof detail, "TTL %u -> %u", h->ttl, h->ttl - 1);
+        net_trace(net, TRACE_FORWARD, st->node, p, f, why, detail);
+    }
     ipv4_decrement_ttl(f->data + ETH_HEADER_LEN);
     f->l2_hops = 0; /* a new Ethernet frame starts here */
     /* Source NAT happens last, after routing and the TTL (Linux POSTROUTING). */
