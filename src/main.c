@@ -26,7 +26,8 @@ enum {
 static const char usage_text[] =
     "usage: netsim run FILE [--out DIR] [--seed N] [--until TIME] [--max-events N]\n"
     "                       [--format text|jsonl] [--trace full|summary|none] [--packet ID]\n"
-    "                       [--filter KEY=VALUE[,VALUE...]]... [--quiet] [--stats]\n"
+    "                       [--filter KEY=VALUE[,VALUE...]]... [--png] [--steps]\n"
+    "                       [--quiet] [--stats]\n"
     "       netsim check FILE\n"
     "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
     "       netsim --help | --version\n";
@@ -59,6 +60,9 @@ static const char help_text[] =
     "                     --filter device=r1. Captures and hop tables stay complete\n"
     "  --packet ID        print only packet ID's journey (its hop table) on standard\n"
     "                     output; the files are written as usual\n"
+    "  --png              draw the diagrams as PNG too (topology, paths, ladders)\n"
+    "  --steps            draw one slide per frame step, and steps/index.html to step\n"
+    "                     through them with the arrow keys\n"
     "  --quiet            print nothing on standard output (files are still written)\n"
     "  --stats            print the wall-clock cost of loading, building, running and\n"
     "                     writing, and events per second, on standard error\n"
@@ -68,6 +72,8 @@ static const char help_text[] =
     "  trace.jsonl    the same steps as JSON Lines (docs/trace-format.md)\n"
     "  pcap/*.pcap    one capture per link, for Wireshark or tshark\n"
     "  paths.json     every packet's journey hop by hop (the hop tables of trace.txt)\n"
+    "  topology.dot/.svg  the network for slides (Graphviz); paths/ID.svg: one packet's\n"
+    "                 journey drawn on it; ladder.svg: every frame as a sequence diagram\n"
     "  state.txt      device tables at the end: ARP caches, routes, MAC tables\n"
     "\n"
     "Exit status:\n"
@@ -128,6 +134,10 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
             o.quiet = true;
         } else if (strcmp(arg, "--stats") == 0) {
             stats = true;
+        } else if (strcmp(arg, "--png") == 0) {
+            o.png = true;
+        } else if (strcmp(arg, "--steps") == 0) {
+            o.steps = true;
         } else if (strcmp(arg, "--out") == 0) {
             if (!value)
                 return usage_error("%s needs a directory", arg);
@@ -200,6 +210,8 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
     }
     if (stats)
         print_stats(&result);
+    if (result.note[0])
+        fprintf(stderr, "netsim: note: %s\n", result.note);
     if (result.outcome == RUN_NO_PACKET) {
         fprintf(stderr, "netsim: --packet %u: no such packet crossed a link in this run\n",
                 o.packet);

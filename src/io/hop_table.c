@@ -519,15 +519,17 @@ static bool addresses_changed(const hop_rec *h, const hop_rec *p) {
     return h->has_ports && (h->sport != p->sport || h->dport != p->dport);
 }
 
-/* The change cell (rules in docs/hop-table.md), into r->text. */
-static void format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
+/* The change cell (rules in docs/hop-table.md), into r->text; returns the
+ * rule that applied. */
+static hop_change format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
     const hop_table *t = r->t;
     const char *d = t->links[h->link].device[h->side];
     strbuf *b = &r->text;
+    hop_change kind;
     sb_clear(b);
     if (!p) {
         sb_printf(b, "sent by %s", d);
-        return;
+        return HOP_CHANGE_SENT;
     }
     bool both_ip = h->net == HOP_NET_IPV4 && p->net == HOP_NET_IPV4;
     bool mac_changed = !mac_equal(h->eth_src, p->eth_src) || !mac_equal(h->eth_dst, p->eth_dst);
@@ -538,17 +540,23 @@ static void format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
         format_net(h, now);
         sb_printf(b, "%s rewritten by %s: %s becomes %s", both_ip ? "IP" : "addresses", d, was,
                   now);
+        kind = both_ip ? HOP_CHANGE_IP : HOP_CHANGE_ADDRESSES;
     } else if (mac_changed) {
         sb_printf(b, "MAC rewritten by %s%s", d, both_ip ? ", IP unchanged" : "");
+        kind = HOP_CHANGE_MAC;
     } else if (t->devices[hop_from_dev(t, h)].is_hub) {
         sb_printf(b, "repeated by %s", d);
+        kind = HOP_CHANGE_REPEATED;
     } else if (ttl_changed) {
         sb_printf(b, "forwarded by %s, MAC and IP unchanged", d);
+        kind = HOP_CHANGE_FORWARDED;
     } else {
         sb_printf(b, "forwarded by %s, unchanged", d);
+        kind = HOP_CHANGE_FORWARDED;
     }
     if (ttl_changed)
         sb_printf(b, ", TTL %u -> %u", p->ttl, h->ttl);
+    return kind;
 }
 
 /* The hop at display row `row` and its predecessor (NULL for a root). */
@@ -796,6 +804,69 @@ void hop_table_write_json(const hop_table *t, FILE *out) {
         fputs("\n  ]}", out);
     }
     fputs(t->n_packets ? "\n]}\n" : "]}\n", out);
+    free(by_id);
+    resolver_free(&r);
+}
+
+/* --- rows for other writers (diagrams) --- */
+
+void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor visit, void *ctx) {
+    resolver r;
+    resolver_init(&r, t);
+    uint32_t *by_id = packets_by_id(t);
+    size_t n_packets = max_packets && max_packets < t->n_packets ? max_packets : t->n_packets;
+    size_t max_hops = 0;
+    for (size_t i = 0; i < t->n_packets; i++)
+        if (t->packets[i].n_hops > max_hops)
+            max_hops = t->packets[i].n_hops;
+    hop_view *rows = xcalloc(max_hops, sizeof *rows);
+    size_t *net_at = xcalloc(max_hops, sizeof *net_at);
+    size_t *change_at = xcalloc(max_hops, sizeof *change_at);
+    strbuf texts = {0};
+    for (size_t i = 0; i < n_packets; i++) {
+        const packet_rec *p = &t->packets[by_id[i]];
+        resolve(&r, p);
+        sb_clear(&texts);
+        for (uint32_t row = 0; row < r.n; row++) {
+            const hop_rec *pred;
+            const hop_rec *h = row_hop(&r, row, &pred);
+            uint32_t pos = r.rows[row].idx;
+            char net[NET_TEXT_LEN];
+            hop_view *v = &rows[row];
+            *v = (hop_view){.number = r.number[pos],
+                            .prev = r.pred[pos] == NO_HOP ? UINT32_MAX : r.row_of[r.pred[pos]],
+                            .time = h->time,
+                            .link = h->link,
+                            .from_side = h->side,
+                            .eth_src = h->eth_src,
+                            .eth_dst = h->eth_dst,
+                            .addr = h->net == HOP_NET_IPV4  ? HOP_ADDR_IPV4
+                                    : h->net == HOP_NET_ARP ? HOP_ADDR_ARP
+                                                            : HOP_ADDR_NONE,
+                            .src = h->src,
+                            .dst = h->dst,
+                            .has_ports = h->has_ports,
+                            .sport = h->sport,
+                            .dport = h->dport,
+                            .ttl = h->ttl};
+            v->change = format_change(&r, h, pred);
+            /* Texts go into one buffer that may move: offsets now, pointers after. */
+            format_net(h, net);
+            net_at[row] = texts.len;
+            sb_printf(&texts, "%s%c", net, '\0');
+            change_at[row] = texts.len;
+            sb_printf(&texts, "%s%c", r.text.s, '\0');
+        }
+        for (uint32_t row = 0; row < r.n; row++) {
+            rows[row].net_text = texts.s + net_at[row];
+            rows[row].change_text = texts.s + change_at[row];
+        }
+        visit(ctx, p->id, p->summary, rows, r.n);
+    }
+    free(texts.s);
+    free(change_at);
+    free(net_at);
+    free(rows);
     free(by_id);
     resolver_free(&r);
 }

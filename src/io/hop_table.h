@@ -5,6 +5,8 @@
  * Ethernet src > dst, IP src > dst, TTL and what changed at that hop ("MAC
  * rewritten by r1, IP unchanged, TTL 64 -> 63"), as text (a slide) or as
  * DIR/paths.json. Layout, columns and rules: docs/hop-table.md.
+ * hop_table_visit hands the same rows, decoded, to other writers (the path
+ * diagrams of io/diagrams), so every output agrees on hop numbers and changes.
  *
  * Invariants: only decoded header fields are kept per hop (never frame bytes
  * and never a pointer into an event); link and device names are borrowed from
@@ -19,6 +21,7 @@
 #include <stdio.h>
 
 #include "trace/trace.h"
+#include "wire/addr.h"
 
 /* Link i of the network (the `link` index of TRACE_WIRE events): its name as
  * in the captures ("A.eth0--sw1.p1") and its two ends. All strings borrowed. */
@@ -69,6 +72,52 @@ size_t hop_table_packet_count(const hop_table *t);
 /* How many hops packet `packet_id` made; 0 if it never crossed a link (so a
  * caller can reject an unknown --packet before writing). */
 size_t hop_table_hop_count(const hop_table *t, uint32_t packet_id);
+
+/* Which rule of the change column applied to a hop (docs/hop-table.md), for
+ * writers that mark hops (the path diagrams colour rewrites). */
+typedef enum {
+    HOP_CHANGE_SENT,      /* no predecessor: "sent by D" */
+    HOP_CHANGE_FORWARDED, /* "forwarded by D, ..." (the TTL may differ) */
+    HOP_CHANGE_REPEATED,  /* "repeated by D" (a hub) */
+    HOP_CHANGE_MAC,       /* "MAC rewritten by D" (a router) */
+    HOP_CHANGE_ADDRESSES, /* "addresses rewritten by D" (ARP or non-IPv4 addresses) */
+    HOP_CHANGE_IP,        /* "IP rewritten by D" (the NAT box) */
+} hop_change;
+
+/* What the network-address cells of a hop hold. */
+typedef enum {
+    HOP_ADDR_NONE, /* neither IPv4 nor ARP */
+    HOP_ADDR_IPV4, /* src, dst: the IPv4 addresses; ttl valid */
+    HOP_ADDR_ARP,  /* src, dst: the ARP sender and target protocol addresses */
+} hop_addr_kind;
+
+/* One row of a packet's table, as the text and paths.json show it. The
+ * strings are borrowed for the duration of the visitor call only. */
+typedef struct hop_view {
+    uint32_t number; /* the hop number (1: sent by the originating device) */
+    uint32_t prev;   /* index in this packet's rows of the predecessor, or UINT32_MAX */
+    uint64_t time;   /* nanoseconds */
+    uint32_t link;   /* link index (as in TRACE_WIRE events) */
+    int from_side;   /* the end of the link that transmitted: 0 or 1 */
+    mac_addr eth_src, eth_dst;
+    hop_addr_kind addr;
+    ipv4_addr src, dst;
+    int has_ports;
+    uint16_t sport, dport;
+    uint8_t ttl;             /* with HOP_ADDR_IPV4 */
+    hop_change change;       /* the rule behind change_text */
+    const char *net_text;    /* the "ip src > dst" cell ("-" when none) */
+    const char *change_text; /* the change cell */
+} hop_view;
+
+/* Called once per packet with its rows in the text table's order; every
+ * pointer is borrowed for the duration of the call. */
+typedef void (*hop_table_visitor)(void *ctx, uint32_t packet_id, const char *summary,
+                                  const hop_view *rows, size_t n_rows);
+
+/* Calls `visit` for the packets in id order, the first `max_packets` of them
+ * (0: all). Read-only: the table is unchanged. Aborts on allocation failure. */
+void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor visit, void *ctx);
 
 /* NULL is a no-op. */
 void hop_table_free(hop_table *t);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "io/diagrams.h"
 #include "io/hop_table.h"
 #include "io/loader.h"
 #include "io/pcap.h"
@@ -222,6 +223,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     jsonl_sink *jsonl_file = NULL, *out_jsonl = NULL;
     pcap_sink *pcap = NULL;
     hop_table *hops = NULL;
+    diagrams *dia = NULL;
     hop_link *hop_links = NULL;
     hop_device *hop_devices = NULL;
     if (!s || !bus)
@@ -264,6 +266,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
             trace_bus_subscribe(bus, pcap_sink_as_sink(pcap));
             hops = hop_table_for(net, captures, &hop_links, &hop_devices);
             trace_bus_subscribe(bus, hop_table_as_sink(hops));
+            diagram_options dopt = {.png = o->png, .steps = o->steps};
+            if (!(dia = diagrams_new(t, &dopt)))
+                abort();
+            trace_bus_subscribe(bus, diagrams_as_sink(dia)); /* unfiltered, like the hops */
         }
         if (o->packet) {
             /* stdout is for that one journey's hop table, printed at the end. */
@@ -343,6 +349,8 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     write_state(net, state);
     if (fclose(state) != 0)
         rc = ns_error_set(err, NS_ERR_IO, "%s/state.txt: write failed", result->out_dir);
+    if (rc == 0 && dia)
+        rc = diagrams_write(dia, hops, result->out_dir, err, result->note, sizeof result->note);
 
 done:
     if (pcap) {
@@ -353,6 +361,7 @@ done:
                 *err = pcap_err;
         }
     }
+    diagrams_free(dia);
     hop_table_free(hops);
     free(hop_links);
     free(hop_devices);

@@ -35,6 +35,8 @@ typedef struct run_options {
     trace_level trace;          /* default TRACE_FULL */
     uint32_t packet;            /* non-zero: stdout shows only this packet's hop table */
     const trace_filter *filter; /* NULL or borrowed: which events the traces show */
+    bool png;                   /* diagrams as PNG too */
+    bool steps;                 /* one slide per frame step, and steps/index.html */
 } run_options;
 
 typedef enum {
@@ -54,6 +56,7 @@ typedef struct run_result {
     double load_seconds, build_seconds, run_seconds, output_seconds;
     char out_dir[4096];
     char summary[640]; /* one line saying how the run ended */
+    char note[1024];   /* a remark for the user, e.g. Graphviz is missing; may be empty */
 } run_result;
 
 /* Runs options->topology_path. Returns 0 (see result->outcome), or a negative

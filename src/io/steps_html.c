@@ -1,0 +1,249 @@
+/*
+ * steps_html: steps/index.html, the page that walks through the step slides
+ * (declared in diagrams.h, documented in docs/diagrams.md).
+ *
+ * Invariants: the page is self-contained (inline CSS and script, pictures
+ * referenced by relative file names, nothing fetched from the network) and
+ * pure ASCII: text in HTML goes through html_text (entities), text in the
+ * script through js_string (\uXXXX escapes, "<" included, so no string
+ * can close the script element). Output depends only on the arguments.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/diagrams.h"
+
+/* The next character of UTF-8 text `p` (RFC 3629): sets *cp and returns
+ * its length; an invalid byte is U+FFFD of length 1. */
+static size_t utf8_next(const unsigned char *p, uint32_t *cp) {
+    unsigned char c = p[0];
+    size_t need = c < 0x80             ? 1
+                  : (c & 0xe0) == 0xc0 ? 2
+                  : (c & 0xf0) == 0xe0 ? 3
+                  : (c & 0xf8) == 0xf0 ? 4
+                                       : 0;
+    uint32_t v = need == 1 ? c : need == 2 ? c & 0x1fu : need == 3 ? c & 0x0fu : c & 0x07u;
+    uint32_t min = need == 2 ? 0x80 : need == 3 ? 0x800 : need == 4 ? 0x10000 : 0;
+    size_t i = 1;
+    for (; i < need && (p[i] & 0xc0) == 0x80; i++)
+        v = (v << 6) | (p[i] & 0x3fu);
+    if (need == 0 || i < need || v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
+        *cp = 0xfffd;
+        return 1;
+    }
+    *cp = v;
+    return need;
+}
+
+/* Writes `s` as HTML text: & < > " ' as entities, control characters as
+ * spaces, non-ASCII as &#N;. */
+static void html_text(FILE *out, const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        p += utf8_next(p, &cp);
+        if (cp < 0x20 || cp == 0x7f)
+            putc(' ', out);
+        else if (cp == '&')
+            fputs("&amp;", out);
+        else if (cp == '<')
+            fputs("&lt;", out);
+        else if (cp == '>')
+            fputs("&gt;", out);
+        else if (cp == '"')
+            fputs("&quot;", out);
+        else if (cp == '\'')
+            fputs("&#39;", out);
+        else if (cp >= 0x80)
+            fprintf(out, "&#%lu;", (unsigned long)cp);
+        else
+            putc((int)cp, out);
+    }
+}
+
+/* Writes `s` as a JavaScript string literal in double quotes, ASCII only:
+ * anything but printable ASCII, and < > & ' as well, as \uXXXX (so no string
+ * can end the script element). */
+static void js_string(FILE *out, const char *s) {
+    putc('"', out);
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        p += utf8_next(p, &cp);
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000;
+            fprintf(out, "\\u%04x\\u%04x", (unsigned)(0xd800 + (v >> 10)),
+                    (unsigned)(0xdc00 + (v & 0x3ff)));
+        } else if (cp >= 0x7f || cp < 0x20 || cp == '<' || cp == '>' || cp == '&' || cp == '\'') {
+            fprintf(out, "\\u%04x", (unsigned)cp);
+        } else if (cp == '"' || cp == '\\') {
+            fprintf(out, "\\%c", (char)cp);
+        } else {
+            putc((int)cp, out);
+        }
+    }
+    putc('"', out);
+}
+
+static const char page_head[] =
+    "<!DOCTYPE html>\n"
+    "<html lang=\"en\">\n"
+    "<head>\n"
+    "<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<title>";
+
+static const char page_style[] =
+    "</title>\n"
+    "<style>\n"
+    "body { font-family: Helvetica, Arial, sans-serif; margin: 0; background: #f8fafc; "
+    "color: #111827; }\n"
+    "header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em; "
+    "padding: 0.5em 1em; background: #1f2937; color: #f9fafb; }\n"
+    "header h1 { font-size: 1.1em; margin: 0 1em 0 0; }\n"
+    "button { font-size: 1em; padding: 0.2em 0.8em; }\n"
+    "#counter { min-width: 6em; text-align: center; font-variant-numeric: tabular-nums; }\n"
+    ".hint { color: #9ca3af; font-size: 0.85em; }\n"
+    "main { padding: 0.8em 1em; }\n"
+    "#caption { font-size: 1.1em; margin: 0 0 0.5em 0; }\n"
+    "#picture { display: block; width: 100%; max-height: 74vh; object-fit: contain; "
+    "object-position: left top; background: #fff; border: 1px solid #d1d5db; }\n"
+    "#line { font-family: monospace; font-size: 0.85em; background: #e5e7eb; "
+    "padding: 0.4em 0.6em; white-space: pre-wrap; word-break: break-all; }\n"
+    ".note { color: #92400e; }\n"
+    "</style>\n"
+    "</head>\n"
+    "<body>\n"
+    "<header><h1>";
+
+static const char page_header[] =
+    "</h1>\n"
+    "<button id=\"first\" title=\"first step (Home)\">&#8676;</button>\n"
+    "<button id=\"prev\" title=\"previous step (left arrow)\">&#8592; prev</button>\n"
+    "<span id=\"counter\"></span>\n"
+    "<button id=\"next\" title=\"next step (right arrow)\">next &#8594;</button>\n"
+    "<button id=\"last\" title=\"last step (End)\">&#8677;</button>\n"
+    "<span class=\"hint\">arrow keys: step; #N in the address: step N</span></header>\n"
+    "<main>\n";
+
+static const char page_script[] =
+    "var current = -1;\n"
+    "var picture = document.getElementById(\"picture\");\n"
+    "var caption = document.getElementById(\"caption\");\n"
+    "var line = document.getElementById(\"line\");\n"
+    "var counter = document.getElementById(\"counter\");\n"
+    "function show(i) {\n"
+    "  if (steps.length === 0) { counter.textContent = \"no steps\"; return; }\n"
+    "  i = Math.max(0, Math.min(steps.length - 1, i));\n"
+    "  current = i;\n"
+    "  var s = steps[i];\n"
+    "  picture.src = s.svg;\n"
+    "  picture.alt = s.caption;\n"
+    "  picture.setAttribute(\"data-step\", String(i + 1));\n"
+    "  caption.textContent = s.caption;\n"
+    "  line.textContent = s.line;\n"
+    "  line.hidden = s.line === \"\";\n"
+    "  counter.textContent = (i + 1) + \" / \" + steps.length;\n"
+    "  if (i + 1 < steps.length) { new Image().src = steps[i + 1].svg; }\n"
+    "  if (!selftest && history.replaceState) { history.replaceState(null, \"\", \"#\" + (i + "
+    "1)); }\n"
+    "}\n"
+    "function requested() {\n"
+    "  var m = /^#(?:step=)?(\\d+)$/.exec(location.hash) || "
+    "/[?&]step=(\\d+)/.exec(location.search);\n"
+    "  return m ? parseInt(m[1], 10) - 1 : 0;\n"
+    "}\n"
+    "document.addEventListener(\"keydown\", function (e) {\n"
+    "  if (e.altKey || e.ctrlKey || e.metaKey) { return; }\n"
+    "  var k = e.key;\n"
+    "  if (k === \"ArrowRight\" || k === \"ArrowDown\" || k === \"PageDown\" || k === \" \") { "
+    "show(current + 1); }\n"
+    "  else if (k === \"ArrowLeft\" || k === \"ArrowUp\" || k === \"PageUp\") { show(current - 1); "
+    "}\n"
+    "  else if (k === \"Home\") { show(0); }\n"
+    "  else if (k === \"End\") { show(steps.length - 1); }\n"
+    "  else { return; }\n"
+    "  e.preventDefault();\n"
+    "});\n"
+    "document.getElementById(\"first\").onclick = function () { show(0); };\n"
+    "document.getElementById(\"prev\").onclick = function () { show(current - 1); };\n"
+    "document.getElementById(\"next\").onclick = function () { show(current + 1); };\n"
+    "document.getElementById(\"last\").onclick = function () { show(steps.length - 1); };\n"
+    "window.addEventListener(\"hashchange\", function () { if (!selftest) { show(requested()); } "
+    "});\n"
+    "var selftest = location.hash === \"#selftest\";\n"
+    "if (!selftest) { show(requested()); }\n"
+    "else {\n"
+    "  /* The browser test: step 1, press ArrowRight, check picture and caption changed. */\n"
+    "  var out = document.getElementById(\"selftest\");\n"
+    "  out.hidden = false;\n"
+    "  show(0);\n"
+    "  var src0 = picture.getAttribute(\"src\"), cap0 = caption.textContent;\n"
+    "  document.dispatchEvent(new KeyboardEvent(\"keydown\", {key: \"ArrowRight\", bubbles: "
+    "true}));\n"
+    "  var src1 = picture.getAttribute(\"src\"), cap1 = caption.textContent;\n"
+    "  var ok = steps.length >= 2 && current === 1 && src0 !== src1 && cap0 !== cap1 &&\n"
+    "      src1 === steps[1].svg;\n"
+    "  var report = function (loaded) {\n"
+    "    out.textContent = (ok && loaded ? \"PASS\" : \"FAIL\") + \" selftest: step \" + (current "
+    "+ "
+    "1) +\n"
+    "        \" src \" + src0 + \" -> \" + src1 + \" caption changed: \" + (cap0 !== cap1) +\n"
+    "        \" picture loaded: \" + loaded;\n"
+    "  };\n"
+    "  if (picture.complete && picture.naturalWidth > 0) { report(true); }\n"
+    "  else {\n"
+    "    picture.onload = function () { report(picture.naturalWidth > 0); };\n"
+    "    picture.onerror = function () { report(false); };\n"
+    "  }\n"
+    "}\n";
+
+int steps_html_write(FILE *out, const char *title, const steps_page_step *steps, size_t n,
+                     const char *note) {
+    fputs(page_head, out);
+    html_text(out, title);
+    fputs(page_style, out);
+    html_text(out, title);
+    fputs(page_header, out);
+    if (note) {
+        fputs("<p class=\"note\">", out);
+        html_text(out, note);
+        fputs("</p>\n", out);
+    }
+    fputs("<div id=\"caption\"></div>\n"
+          "<img id=\"picture\" alt=\"\">\n"
+          "<pre id=\"line\"></pre>\n"
+          "<pre id=\"selftest\" hidden></pre>\n"
+          "<noscript><ol>\n",
+          out);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<li><a href=\"", out);
+        html_text(out, steps[i].svg);
+        fputs("\">", out);
+        html_text(out, steps[i].caption);
+        fputs("</a></li>\n", out);
+    }
+    fputs("</ol></noscript>\n"
+          "</main>\n"
+          "<script>\n"
+          "\"use strict\";\n"
+          "var steps = [\n",
+          out);
+    for (size_t i = 0; i < n; i++) {
+        fputs("  {svg: ", out);
+        js_string(out, steps[i].svg);
+        fputs(", caption: ", out);
+        js_string(out, steps[i].caption);
+        fputs(", line: ", out);
+        js_string(out, steps[i].line ? steps[i].line : "");
+        fputs(i + 1 < n ? "},\n" : "}\n", out);
+    }
+    fputs("];\n", out);
+    fputs(page_script, out);
+    fputs("</script>\n"
+          "</body>\n"
+          "</html>\n",
+          out);
+    return ferror(out) ? -1 : 0;
+}
