@@ -1,28 +1,29 @@
 /*
  * sim: the event loop. Two structures share the work:
- *  - a binary min-heap of (time, seq) keys, 16 bytes each, ordered by time and
- *    then by seq, a counter bumped on every schedule, so events at the same
- *    instant run in the order they were scheduled (ns-3's (time, uid) rule);
- *  - a u64map from seq (which is also the event id) to the event's handler,
- *    arguments and dropper.
+ *  - a binary min-heap of (time, seq, slot) keys ordered by time and then by
+ *    seq, a counter bumped on every schedule, so events at the same instant run
+ *    in the order they were scheduled (ns-3's (time, uid) rule);
+ *  - a slab of event records (handler, arguments, dropper) with a free list;
+ *    a key names its record by slot, and the record remembers the seq of the
+ *    event it holds, so a key whose record was cancelled (and perhaps reused)
+ *    is recognised as dead. No hashing on the hot path.
  *
- * An event is pending exactly when its seq is in the map. Cancelling removes it
- * from the map at once (calling the dropper) and leaves its heap key behind as a
- * dead entry; the loop discards a dead key when it reaches the top of the heap,
- * and when dead keys outnumber live ones the heap is rebuilt without them, so a
- * timer that is re-armed on every packet (TCP's) cannot grow the heap without
- * bound. Schedule and pop are O(log n); cancel is O(1) amortised.
+ * An event id is (generation << 32 | slot + 1): the generation of a slot grows
+ * each time it is reused, so an old id never cancels a newer event. Cancelling
+ * frees the record at once (calling the dropper) and leaves its heap key
+ * behind; the loop discards dead keys when it reaches them, and when dead keys
+ * outnumber live ones the heap is rebuilt without them, so a timer re-armed on
+ * every packet (TCP's) cannot grow the heap without bound. Schedule and pop
+ * are O(log n); cancel is O(1).
  *
  * Invariants: now only grows; every heap key's time is >= now; heap_len >=
- * u64map_size(pending); seq 0 is never used, so 0 is never a valid id.
+ * live; id 0 is never valid.
  */
 #include "engine/sim.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include "util/u64map.h"
 
 /* Dead heap keys tolerated before a rebuild is considered (small heaps are
  * cheaper to leave alone). */
@@ -31,6 +32,7 @@
 typedef struct sim_key {
     sim_time time;
     uint64_t seq;
+    uint32_t slot;
 } sim_key;
 
 typedef struct sim_record {
@@ -38,7 +40,12 @@ typedef struct sim_record {
     void *a;
     void *b;
     sim_dropper drop;
+    uint64_t seq; /* of the event held; 0 when the slot is free */
+    uint32_t gen; /* bumped on every reuse: part of the event id */
+    uint32_t next_free;
 } sim_record;
+
+#define SIM_NO_SLOT UINT32_MAX
 
 struct sim {
     sim_time now;
@@ -46,7 +53,9 @@ struct sim {
     sim_key *heap;
     size_t heap_len;
     size_t heap_cap;
-    u64map *pending; /* seq -> sim_record, live events only */
+    sim_record *slots;
+    uint32_t n_slots, cap_slots, free_slot; /* free_slot: head of the free list */
+    uint64_t live;                          /* pending (not cancelled) events */
     uint64_t events_run;
     bool stop;
     bool running;
@@ -140,25 +149,57 @@ static inline void sim__pop(sim *s) {
 
 /* Drops dead keys (cancelled events) from the heap and restores the heap order
  * bottom-up (Floyd), in O(heap_len). */
+static inline bool sim__alive(const sim *s, sim_key k) {
+    return s->slots[k.slot].seq == k.seq;
+}
+
 static void sim__rebuild(sim *s) {
     size_t live = 0;
     for (size_t i = 0; i < s->heap_len; i++)
-        if (u64map_get(s->pending, s->heap[i].seq))
+        if (sim__alive(s, s->heap[i]))
             s->heap[live++] = s->heap[i];
     s->heap_len = live;
     for (size_t i = live / 2; i-- > 0;)
         sim__sift_down(s->heap, live, i, s->heap[i]);
 }
 
+/* A free record slot (its seq still 0). */
+static uint32_t sim__alloc_slot(sim *s) {
+    if (s->free_slot != SIM_NO_SLOT) {
+        uint32_t slot = s->free_slot;
+        s->free_slot = s->slots[slot].next_free;
+        s->slots[slot].gen++;
+        return slot;
+    }
+    if (s->n_slots == s->cap_slots) {
+        uint32_t cap = s->cap_slots ? s->cap_slots * 2 : 256;
+        if (cap <= s->cap_slots || cap >= SIM_NO_SLOT)
+            sim__oom();
+        sim_record *slots = realloc(s->slots, (size_t)cap * sizeof *slots);
+        if (!slots)
+            sim__oom();
+        s->slots = slots;
+        s->cap_slots = cap;
+    }
+    s->slots[s->n_slots] = (sim_record){0};
+    return s->n_slots++;
+}
+
+/* Empties a slot and puts it on the free list; returns what it held. */
+static sim_record sim__free_slot(sim *s, uint32_t slot) {
+    sim_record r = s->slots[slot];
+    s->slots[slot].seq = 0;
+    s->slots[slot].next_free = s->free_slot;
+    s->free_slot = slot;
+    s->live--;
+    return r;
+}
+
 sim *sim_new(uint64_t seed) {
     sim *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->pending = u64map_new(sizeof(sim_record));
-    if (!s->pending) {
-        free(s);
-        return NULL;
-    }
+    s->free_slot = SIM_NO_SLOT;
     s->next_seq = 1;
     rng_seed(&s->rng, seed);
     return s;
@@ -171,18 +212,16 @@ void sim_free(sim *s) {
         return;
     assert(!s->running);
     while (s->heap_len > 0) {
-        uint64_t seq = s->heap[0].seq;
+        sim_key k = s->heap[0];
         sim__pop(s);
-        sim_record *rec = u64map_get(s->pending, seq);
-        if (!rec)
+        if (!sim__alive(s, k))
             continue;
-        sim_record r = *rec;
-        u64map_remove(s->pending, seq);
+        sim_record r = sim__free_slot(s, k.slot);
         if (r.drop)
             r.drop(r.b);
     }
-    assert(u64map_size(s->pending) == 0);
-    u64map_free(s->pending);
+    assert(s->live == 0);
+    free(s->slots);
     free(s->heap);
     free(s);
 }
@@ -204,23 +243,29 @@ sim_event_id sim_schedule_at(sim *s, sim_time at, sim_handler fn, void *a, void 
     if (at < s->now)
         at = s->now;
     uint64_t seq = s->next_seq++;
-    sim__push(s, (sim_key){at, seq});
-    sim_record *rec = u64map_put(s->pending, seq, NULL);
-    *rec = (sim_record){fn, a, b, drop};
-    return seq;
+    uint32_t slot = sim__alloc_slot(s);
+    sim_record *rec = &s->slots[slot];
+    rec->fn = fn;
+    rec->a = a;
+    rec->b = b;
+    rec->drop = drop;
+    rec->seq = seq;
+    s->live++;
+    sim__push(s, (sim_key){at, seq, slot});
+    return (sim_event_id)rec->gen << 32 | (slot + 1);
 }
 
 /* The record leaves the map before the dropper runs, so a dropper that cancels
  * (even this same id) sees a consistent engine. */
 bool sim_cancel(sim *s, sim_event_id id) {
-    if (id == 0)
+    uint32_t slot = (uint32_t)id - 1;
+    if (id == 0 || (uint32_t)id == 0 || slot >= s->n_slots)
         return false;
-    sim_record *rec = u64map_get(s->pending, id);
-    if (!rec)
+    sim_record *rec = &s->slots[slot];
+    if (rec->seq == 0 || rec->gen != (uint32_t)(id >> 32))
         return false;
-    sim_record r = *rec;
-    u64map_remove(s->pending, id);
-    size_t dead = s->heap_len - u64map_size(s->pending);
+    sim_record r = sim__free_slot(s, slot);
+    size_t dead = s->heap_len - s->live;
     if (dead >= SIM_MIN_DEAD_FOR_REBUILD && dead > s->heap_len / 2)
         sim__rebuild(s);
     if (r.drop)
@@ -242,13 +287,8 @@ sim_status sim_run(sim *s, sim_time until, uint64_t max_events) {
     uint64_t ran = 0;
     sim_status status;
     for (;;) {
-        sim_record *rec = NULL;
-        while (s->heap_len > 0) {
-            rec = u64map_get(s->pending, s->heap[0].seq);
-            if (rec)
-                break;
+        while (s->heap_len > 0 && !sim__alive(s, s->heap[0]))
             sim__pop(s); /* a cancelled event's key */
-        }
         if (s->heap_len == 0) {
             status = SIM_DONE;
             break;
@@ -264,8 +304,7 @@ sim_status sim_run(sim *s, sim_time until, uint64_t max_events) {
             status = SIM_MAX_EVENTS;
             break;
         }
-        sim_record r = *rec;
-        u64map_remove(s->pending, top.seq);
+        sim_record r = sim__free_slot(s, top.slot);
         sim__pop(s);
         s->now = top.time;
         s->events_run++;
@@ -290,7 +329,7 @@ uint64_t sim_events_run(const sim *s) {
 }
 
 uint64_t sim_events_pending(const sim *s) {
-    return u64map_size(s->pending);
+    return s->live;
 }
 
 rng *sim_rng(sim *s) {
