@@ -701,9 +701,20 @@ int tcp_listen(ip_stack *st, uint16_t local_port, const tcp_handler *h, void *ct
 
 int tcp_connect(ip_stack *st, ipv4_addr dst, uint16_t dst_port, const tcp_handler *h, void *ctx,
                 tcp_conn **out) {
+    return tcp_connect_from(st, 0, dst, dst_port, h, ctx, out);
+}
+
+int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t dst_port,
+                     const tcp_handler *h, void *ctx, tcp_conn **out) {
     if (ip_stack_connect(st, dst) != 0)
         return -1;
-    uint16_t local_port = tcp_pick_ephemeral(st);
+    if (local_port && table_port_used(st, local_port)) {
+        net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
+                  "local TCP port already in use (EADDRINUSE)", NULL);
+        return -1;
+    }
+    if (!local_port)
+        local_port = tcp_pick_ephemeral(st);
     if (local_port == 0) {
         net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
                   "no free ephemeral TCP port (EADDRNOTAVAIL)", NULL);

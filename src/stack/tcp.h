@@ -81,6 +81,12 @@ int tcp_connect(ip_stack *st, ipv4_addr dst, uint16_t port, const tcp_handler *h
  * or 0 if the connection can no longer send. */
 size_t tcp_send(tcp_conn *c, const uint8_t *data, size_t len);
 
+/* tcp_connect from a given local port (bind before connect, as the notes'
+ * client may do); 0 picks an ephemeral one. Returns -1 also when the port is
+ * in use (traced). */
+int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t port,
+                     const tcp_handler *h, void *ctx, tcp_conn **out);
+
 /* Graceful close: a FIN follows the queued data. A listener stops listening. */
 void tcp_close(tcp_conn *c);
 
