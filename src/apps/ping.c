@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/launch.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
-#define PING_LINE 160
+#define PING_LINE    400
+#define DNS_NAME_LEN 256 /* a host name as text, 253 characters and NUL */
 
 struct ping {
     ip_stack *st;
@@ -23,7 +25,13 @@ struct ping {
     uint64_t rtt_sum, rtt_sum2, rtt_min, rtt_max; /* in µs, as iputils counts */
     sim_event_id timeout_ev;
     bool finished;
+    launch launcher;
 };
+
+/* What ping calls the destination: its name as given, or its address. */
+static const char *ping_dest(const ping *p, char *buf) {
+    return p->cfg.to_name ? p->cfg.to_name : ipv4_format(p->cfg.to, buf);
+}
 
 static void say(ping *p, const char *line) {
     net_trace(p->st->node->net, TRACE_APP, p->st->node, NULL, NULL, NULL, line);
@@ -50,7 +58,7 @@ static void finish(ping *p) {
     char line[PING_LINE], dst[IPV4_TEXT_LEN], errs[32] = "";
     sim_time elapsed = sim_now(p->st->node->net->sim) - p->start;
     say(p, "");
-    snprintf(line, sizeof line, "--- %s ping statistics ---", ipv4_format(p->cfg.to, dst));
+    snprintf(line, sizeof line, "--- %s ping statistics ---", ping_dest(p, dst));
     say(p, line);
     if (p->errors)
         snprintf(errs, sizeof errs, ", +%u errors", p->errors);
@@ -173,24 +181,30 @@ static void send_next(sim *s, void *a, void *b) {
         p->timeout_ev = sim_schedule(s, p->cfg.timeout_ns, on_timeout, p, NULL, NULL);
 }
 
-static void start(sim *s, void *a, void *b) {
-    ping *p = a;
-    char line[PING_LINE], dst[IPV4_TEXT_LEN];
+static void start(void *ctx, ipv4_addr to) {
+    ping *p = ctx;
+    sim *s = p->st->node->net->sim;
+    char line[PING_LINE], dst[DNS_NAME_LEN], addr[IPV4_TEXT_LEN];
+    p->cfg.to = to;
     if (ip_stack_connect(p->st, p->cfg.to) != 0) {
         /* iputils fails in connect(), before printing anything else. */
         say(p, "ping: connect: Network is unreachable");
         p->finished = true;
         return;
     }
-    ipv4_format(p->cfg.to, dst);
-    snprintf(line, sizeof line, "PING %s (%s) %u(%u) bytes of data.", dst, dst, p->cfg.size,
+    snprintf(line, sizeof line, "PING %s (%s) %u(%u) bytes of data.", ping_dest(p, dst),
+             ipv4_format(p->cfg.to, addr), p->cfg.size,
              p->cfg.size + ICMP_HEADER_LEN + IPV4_HEADER_LEN);
     say(p, line);
     p->start = sim_now(s);
-    send_next(s, p, b);
+    send_next(s, p, NULL);
 }
 
 ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at) {
+    return ping_new_on(st, NULL, cfg, at);
+}
+
+ping *ping_new_on(ip_stack *st, netconf *nc, const model_ping *cfg, sim_time at) {
     ping *p = calloc(1, sizeof *p);
     if (!p)
         abort();
@@ -205,13 +219,14 @@ ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at) {
     do
         p->id = (uint16_t)rng_below(sim_rng(s), 65536);
     while (!ip_stack_listen_icmp(st, IPPROTO_ICMP_NUM, p->id, on_notice, p));
-    sim_schedule_at(s, at, start, p, NULL, NULL);
+    launch_start_at(&p->launcher, st, nc, "ping", cfg->to_name, cfg->to, at, start, p);
     return p;
 }
 
 void ping_free(ping *p) {
     if (!p)
         return;
+    launch_cleanup(&p->launcher);
     free(p->sent_at);
     free(p->answered);
     free(p);

@@ -2,11 +2,13 @@
  * ping: the ping application as iputils' ping behaves: echo requests with a
  * random identifier and sequence numbers from 1, one line per reply or error,
  * and the statistics summary when every request is answered or the timeout
- * after the last one has passed. Its lines are TRACE_APP events.
+ * after the last one has passed. Its lines are TRACE_APP events. A target
+ * given by name is resolved first ("PING www.example.com (93.184.216.34)").
  */
 #ifndef NETSIM_APPS_PING_H
 #define NETSIM_APPS_PING_H
 
+#include "apps/netconf.h"
 #include "model/topology.h"
 #include "stack/ip_stack.h"
 
@@ -16,6 +18,11 @@ typedef struct ping ping;
  * (copied), started at absolute time `at`. Caller frees with ping_free after
  * the engine that runs it is done. */
 ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at);
+
+/* The same on a host whose configuration `nc` (borrowed; may be NULL for a
+ * static host without resolver) it waits for: the lease of a DHCP client,
+ * and the resolver for a target given by name (cfg->to_name). */
+ping *ping_new_on(ip_stack *st, netconf *nc, const model_ping *cfg, sim_time at);
 
 /* NULL is a no-op. */
 void ping_free(ping *p);

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/launch.h"
+#include "stack/udp.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/udp.h"
 
-#define PROBE_DATA     32 /* 60-byte probes: 20 IP + 8 UDP + 32, as traceroute sends */
-#define EPHEMERAL_LOW  32768
-#define EPHEMERAL_HIGH 60999 /* Linux net.ipv4.ip_local_port_range */
+#define PROBE_DATA 32 /* 60-byte probes: 20 IP + 8 UDP + 32, as traceroute sends */
 
 struct traceroute {
     ip_stack *st;
@@ -27,6 +27,7 @@ struct traceroute {
     bool reached, finished;
     char line[512];
     size_t used;
+    launch launcher;
 };
 
 static void say(traceroute *t, const char *text) {
@@ -138,39 +139,48 @@ static void send_probe(traceroute *t) {
     t->timeout_ev = sim_schedule(s, t->cfg.wait_ns, on_timeout, t, NULL, NULL);
 }
 
-static void start(sim *s, void *a, void *b) {
-    (void)s;
-    (void)b;
-    traceroute *t = a;
-    char line[160], dst[IPV4_TEXT_LEN];
+static void start(void *ctx, ipv4_addr to) {
+    traceroute *t = ctx;
+    char line[400], dst[IPV4_TEXT_LEN];
+    t->cfg.to = to;
     if (ip_stack_connect(t->st, t->cfg.to) != 0) {
         say(t, "traceroute: connect: Network is unreachable");
         t->finished = true;
         return;
     }
     ipv4_format(t->cfg.to, dst);
-    snprintf(line, sizeof line, "traceroute to %s (%s), %u hops max, %u byte packets", dst, dst,
-             t->cfg.max_hops, IPV4_HEADER_LEN + UDP_HEADER_LEN + PROBE_DATA);
+    snprintf(line, sizeof line, "traceroute to %s (%s), %u hops max, %u byte packets",
+             t->cfg.to_name ? t->cfg.to_name : dst, dst, t->cfg.max_hops,
+             IPV4_HEADER_LEN + UDP_HEADER_LEN + PROBE_DATA);
     say(t, line);
     t->ttl = 1;
     send_probe(t);
 }
 
 traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time at) {
+    return traceroute_new_on(st, NULL, cfg, at);
+}
+
+traceroute *traceroute_new_on(ip_stack *st, netconf *nc, const model_traceroute *cfg, sim_time at) {
     traceroute *t = calloc(1, sizeof *t);
     if (!t)
         abort();
     t->st = st;
     t->cfg = *cfg;
     sim *s = st->node->net->sim;
+    uint16_t lo, hi;
+    udp_ephemeral_range(st, &lo, &hi); /* the host's ip_local_port_range */
     do
-        t->src_port =
-            (uint16_t)(EPHEMERAL_LOW + rng_below(sim_rng(s), EPHEMERAL_HIGH - EPHEMERAL_LOW + 1));
+        t->src_port = (uint16_t)(lo + rng_below(sim_rng(s), (uint64_t)hi - lo + 1));
     while (!ip_stack_listen_icmp(st, IPPROTO_UDP_NUM, t->src_port, on_notice, t));
-    sim_schedule_at(s, at, start, t, NULL, NULL);
+    launch_start_at(&t->launcher, st, nc, "traceroute", cfg->to_name, cfg->to, at, start, t);
     return t;
 }
 
-void traceroute_free(void *t) {
+void traceroute_free(void *p) {
+    traceroute *t = p;
+    if (!t)
+        return;
+    launch_cleanup(&t->launcher);
     free(t);
 }

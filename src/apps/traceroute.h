@@ -8,6 +8,7 @@
 #ifndef NETSIM_APPS_TRACEROUTE_H
 #define NETSIM_APPS_TRACEROUTE_H
 
+#include "apps/netconf.h"
 #include "model/topology.h"
 #include "stack/ip_stack.h"
 
@@ -16,6 +17,10 @@ typedef struct traceroute traceroute;
 /* A traceroute on `st` (borrowed, must outlive it) per `cfg` (copied), started
  * at absolute time `at`. Caller frees with traceroute_free. */
 traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time at);
+
+/* The same on a host whose configuration `nc` (may be NULL) it waits for
+ * (DHCP), resolving a target given by name (cfg->to_name) first. */
+traceroute *traceroute_new_on(ip_stack *st, netconf *nc, const model_traceroute *cfg, sim_time at);
 
 /* NULL is a no-op; the void* form is for device app lists. */
 void traceroute_free(void *t);

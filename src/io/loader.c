@@ -97,8 +97,15 @@ typedef struct loader {
     strmap *names;     /* device name -> index; keys are the model's names */
     u64map *macs;      /* MAC -> loader__holder */
     u64map *ips;       /* IPv4 -> loader__holder */
+    u64map *binds;     /* loader__bind_key() -> loader__bind: ports bound per host */
     loader__link *links;
 } loader;
+
+/* Who binds a port on a device, for "already bound by script[0]". */
+typedef struct loader__bind {
+    const cJSON *owner; /* the action object, or the device key ("dns_server") */
+    const char *what;   /* "udp_server", "the DNS server", ... */
+} loader__bind;
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -187,8 +194,8 @@ static bool loader__plain_key(const char *k) {
     if (!*k)
         return false;
     for (const unsigned char *p = (const unsigned char *)k; *p; p++)
-        if (*p <= ' ' || *p == '.' || *p == '[' || *p == ']' || *p == '"' || *p == '\\' ||
-            *p == 0x7f)
+        if (*p <= ' ' || *p == '.' || *p == '/' || *p == '[' || *p == ']' || *p == '"' ||
+            *p == '\\' || *p == 0x7f)
             return false;
     return true;
 }
@@ -439,7 +446,8 @@ static int loader__check_keys(loader *ld, const cJSON *obj, const char *const *k
             return loader__fail_key(ld, c, "unknown key %s; did you mean \"%s\"?", q, s);
         char list[512];
         loader__list(keys, n, "", " or ", list, sizeof list);
-        return loader__fail_key(ld, c, "unknown key %s; expected one of %s", q, list);
+        return loader__fail_key(ld, c, "unknown key %s; expected %s%s", q, n > 1 ? "one of " : "",
+                                list);
     }
     return 0;
 }
@@ -499,20 +507,25 @@ static int loader__check_duplicates(loader *ld, const cJSON *node) {
 /* An integer lo..hi. */
 static int loader__int(loader *ld, const cJSON *node, long long lo, long long hi, long long *out) {
     char expected[96], v[96];
-    snprintf(expected, sizeof expected, "an integer from %lld to %lld", lo, hi);
-    if (!cJSON_IsNumber(node))
+    if (!cJSON_IsNumber(node)) {
+        snprintf(expected, sizeof expected, "an integer from %lld to %lld", lo, hi);
         return loader__type_error(ld, node, expected);
+    }
     double d = node->valuedouble;
+    long long x = d >= -9.0e18 && d <= 9.0e18 ? (long long)d : 0;
+    if (d >= -9.0e18 && d <= 9.0e18 && (double)x == d && x >= lo && x <= hi) {
+        *out = x;
+        return 0;
+    }
+    /* The number as written costs a walk of the tree (its path gives its
+     * position): only on the error path, so valid files load in linear time. */
+    snprintf(expected, sizeof expected, "an integer from %lld to %lld", lo, hi);
     loader__value_text(ld, node, v, sizeof v);
     if (!(d >= -9.0e18 && d <= 9.0e18))
         return loader__fail(ld, node, "%s is out of range; expected %s", v, expected);
-    long long x = (long long)d;
     if ((double)x != d)
         return loader__fail(ld, node, "%s is not an integer; expected %s", v, expected);
-    if (x < lo || x > hi)
-        return loader__fail(ld, node, "%s is out of range; expected %s", v, expected);
-    *out = x;
-    return 0;
+    return loader__fail(ld, node, "%s is out of range; expected %s", v, expected);
 }
 
 /* An optional integer member: leaves *out alone when absent. */
@@ -929,6 +942,14 @@ static int loader__gateway(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
     if (!g)
         return 0;
+    if (d->dhcp) {
+        char v[96];
+        loader__value_text(ld, g, v, sizeof v);
+        return loader__fail(ld, g,
+                            "%s: a DHCP client gets its gateway from the DHCP server (option 3, "
+                            "\"router\"); expected no \"gateway\" together with \"dhcp\"",
+                            v);
+    }
     if (loader__addr(ld, g, &d->gateway) != 0)
         return NS_ERR_INPUT;
     if (loader__check_next_hop(ld, dev, -1, g, d->gateway, "a gateway") != 0)
@@ -1311,15 +1332,513 @@ static int loader__make_ports(loader *ld, size_t dev, size_t n) {
     return 0;
 }
 
+/* ---- devices: services, resolver, ports ---------------------------------- */
+
+#define LOADER_EXPECT_TARGET                                                                       \
+    "an address such as \"10.0.0.2\" or a host name such as \"www.example.com\""
+#define LOADER_EXPECT_RANGE "\"first-last\", e.g. \"10.0.0.100-10.0.0.199\""
+#define LOADER_MAX_FILE     ((size_t)16 << 20) /* a file server's file: 16 MiB */
+#define LOADER_MAX_DATAGRAM 65493              /* UDP data that fits one frame (stack/udp.c) */
+#define LOADER_PROTO_UDP    0
+#define LOADER_PROTO_TCP    1
+
+/* A host name (RFC 1123 section 2.1, RFC 1035 section 2.3.1): dot-separated
+ * labels of 1-63 letters, digits and '-', not starting or ending with '-', at
+ * most 253 characters (one trailing dot allowed), and a last label that is not
+ * all digits (so "10.0.2" is a mistyped address, not a name). */
+static bool loader__host_name_ok(const char *s) {
+    size_t n = strlen(s);
+    if (n > 0 && s[n - 1] == '.')
+        n--;
+    if (n == 0 || n > 253)
+        return false;
+    size_t label = 0;
+    bool digits_only = true;
+    for (size_t i = 0; i <= n; i++) {
+        char c = i < n ? s[i] : '.';
+        if (c == '.') {
+            if (label == 0 || s[i - 1] == '-')
+                return false;
+            label = 0;
+            if (i < n)
+                digits_only = true;
+            continue;
+        }
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        bool digit = c >= '0' && c <= '9';
+        if (!alpha && !digit && c != '-')
+            return false;
+        if (label == 0 && c == '-')
+            return false;
+        if (++label > 63)
+            return false;
+        if (!digit)
+            digits_only = false;
+    }
+    return !digits_only;
+}
+
+/* A copy of a host name without its trailing dot. */
+static char *loader__host_name_dup(const char *s) {
+    char *copy = loader__strdup(s);
+    size_t n = copy ? strlen(copy) : 0;
+    if (n > 1 && copy[n - 1] == '.')
+        copy[n - 1] = '\0';
+    return copy;
+}
+
+/* Whether a string holds only digits and dots: meant as an address. */
+static bool loader__looks_numeric(const char *s) {
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || *s == '.'))
+            return false;
+    return true;
+}
+
+/* An address a host can send to: not 0.0.0.0, multicast or a broadcast. */
+static int loader__unicast(loader *ld, const cJSON *node, ipv4_addr a) {
+    char v[96];
+    loader__value_text(ld, node, v, sizeof v);
+    if (a == 0 || ipv4_is_multicast(a) || (a >> 28) == 0xf)
+        return loader__fail(ld, node, "%s is not a unicast address; expected %s", v,
+                            "the address of one host, e.g. \"10.0.0.53\"");
+    return 0;
+}
+
+/* "to": an address, or a host name the device resolves by DNS first; a name
+ * needs a resolver on the device ("dns", or "dhcp" which may supply one). */
+static int loader__target(loader *ld, const cJSON *node, size_t dev, ipv4_addr *addr, char **name) {
+    const char *s = NULL;
+    char v[96];
+    *addr = 0;
+    *name = NULL;
+    if (loader__string(ld, node, LOADER_EXPECT_TARGET, &s) != 0)
+        return NS_ERR_INPUT;
+    if (ipv4_parse(s, addr) == 0)
+        return 0;
+    if (strchr(s, '/') || loader__looks_numeric(s))
+        return loader__addr(ld, node, addr); /* its message explains the address */
+    loader__value_text(ld, node, v, sizeof v);
+    if (!loader__host_name_ok(s))
+        return loader__fail(ld, node,
+                            "%s is neither an IPv4 address nor a host name; expected %s (a name "
+                            "is labels of letters, digits and '-' separated by dots)",
+                            v, LOADER_EXPECT_TARGET);
+    const model_device *d = &ld->t->devices[dev];
+    if (!d->has_dns && !d->dhcp)
+        return loader__fail(ld, node,
+                            "%s is a host name, but %s has no DNS resolver to look it up; "
+                            "expected an IPv4 address, or \"dns\": \"a.b.c.d\" (or \"dhcp\": "
+                            "true) on %s",
+                            v, d->name, d->name);
+    if (!(*name = loader__host_name_dup(s)))
+        return loader__nomem(ld);
+    return 0;
+}
+
+static uint64_t loader__bind_key(size_t dev, int proto, uint16_t port_number) {
+    return (uint64_t)dev << 17 | (uint64_t)proto << 16 | port_number;
+}
+
+/* Claims proto/port on device `dev` for `owner` (its path names it); two
+ * claims are an error at `node` (the "port" value, or the action when the
+ * port is a default), naming both, as bind() fails with EADDRINUSE. */
+static int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number,
+                              const cJSON *node, const cJSON *owner, const char *what) {
+    bool created = false;
+    loader__bind *b = u64map_put(ld->binds, loader__bind_key(dev, proto, port_number), &created);
+    if (created) {
+        *b = (loader__bind){owner, what};
+        return 0;
+    }
+    char v[96], other[400];
+    const char *name = ld->t->devices[dev].name;
+    const char *p = proto == LOADER_PROTO_TCP ? "TCP" : "UDP";
+    loader__value_text(ld, node, v, sizeof v);
+    loader__path(ld, b->owner, other, sizeof other);
+    if (node == owner)
+        return loader__fail(ld, node,
+                            "%s uses %s port %u (the default of %s), already bound on %s by %s "
+                            "(%s); expected a \"port\" no other program on %s binds (bind() "
+                            "would fail with EADDRINUSE)",
+                            v, p, port_number, what, name, other, b->what, name);
+    return loader__fail(ld, node,
+                        "%s is already bound on %s by %s (%s, %s port %u); expected a port no "
+                        "other program on %s binds (bind() would fail with EADDRINUSE)",
+                        v, name, other, b->what, p, port_number, name);
+}
+
+/* "a.b.c.d-a.b.c.d". */
+static int loader__range(loader *ld, const cJSON *node, ipv4_addr *lo, ipv4_addr *hi) {
+    const char *s = NULL;
+    char v[96], first[32];
+    if (loader__string(ld, node, LOADER_EXPECT_RANGE, &s) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, node, v, sizeof v);
+    const char *dash = strchr(s, '-');
+    size_t n = dash ? (size_t)(dash - s) : 0;
+    if (!dash || n >= sizeof first)
+        return loader__fail(ld, node, "%s is not an address range; expected %s", v,
+                            LOADER_EXPECT_RANGE);
+    memcpy(first, s, n);
+    first[n] = '\0';
+    if (ipv4_parse(first, lo) != 0 || ipv4_parse(dash + 1, hi) != 0)
+        return loader__fail(ld, node, "%s is not an address range; expected %s", v,
+                            LOADER_EXPECT_RANGE);
+    if (*lo > *hi)
+        return loader__fail(ld, node,
+                            "%s runs backwards; expected the lower address first: \"%s-%s\"", v,
+                            dash + 1, first);
+    return 0;
+}
+
+/* "ephemeral_ports": "32768-60999" (Linux net.ipv4.ip_local_port_range). */
+static int loader__ephemeral_ports(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = loader__member(obj, "ephemeral_ports");
+    const char *expected = "a port range within 1024-65535, e.g. \"32768-60999\"";
+    d->ephemeral_lo = 32768;
+    d->ephemeral_hi = 60999;
+    if (!n)
+        return 0;
+    const char *s = NULL;
+    char v[96], tail = 0;
+    unsigned lo = 0, hi = 0;
+    if (loader__string(ld, n, expected, &s) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, n, v, sizeof v);
+    if (sscanf(s, "%5u-%5u%c", &lo, &hi, &tail) != 2)
+        return loader__fail(ld, n, "%s is not a port range; expected %s", v, expected);
+    if (lo > hi)
+        return loader__fail(ld, n, "%s runs backwards; expected the lower port first: \"%u-%u\"", v,
+                            hi, lo);
+    if (lo < 1024 || hi > 65535)
+        return loader__fail(ld, n,
+                            "%s is out of range; expected %s (ports below 1024 are the "
+                            "well-known ports of servers)",
+                            v, expected);
+    d->ephemeral_lo = (uint16_t)lo;
+    d->ephemeral_hi = (uint16_t)hi;
+    return 0;
+}
+
+/* "dhcp": true | false | {"at": "1s"}: eth0 (the first interface) is
+ * configured by DHCP, so it has no static address. */
+static int loader__dhcp_client(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = loader__member(obj, "dhcp");
+    const char *expected = "true, false or {\"at\": \"1s\"} (when the DHCP client starts)";
+    static const char *const keys[] = {"at"};
+    char v[96];
+    if (!n)
+        return 0;
+    if (cJSON_IsObject(n)) {
+        if (loader__check_keys(ld, n, keys, 1, NULL) != 0 ||
+            loader__opt_duration(ld, n, "at", false, &d->dhcp_at_ns) != 0)
+            return NS_ERR_INPUT;
+        d->dhcp = true;
+    } else if (cJSON_IsBool(n)) {
+        d->dhcp = cJSON_IsTrue(n);
+    } else {
+        return loader__type_error(ld, n, expected);
+    }
+    if (!d->dhcp)
+        return 0;
+    if (d->ifaces[0].has_ip) {
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n,
+                            "%s asks DHCP for an address, but %s.%s has the static address "
+                            "given by \"ip\"; expected either \"dhcp\" or a static \"ip\" on "
+                            "%s, not both",
+                            v, d->name, d->ifaces[0].name, d->ifaces[0].name);
+    }
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 68, n, n, "the DHCP client");
+}
+
+/* "dns": "a.b.c.d": the resolver (as in /etc/resolv.conf). */
+static int loader__dns_client(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = loader__member(obj, "dns");
+    if (!n)
+        return 0;
+    if (loader__addr(ld, n, &d->dns) != 0 || loader__unicast(ld, n, d->dns) != 0)
+        return NS_ERR_INPUT;
+    d->has_dns = true;
+    return 0;
+}
+
+/* The index of the addressed interface of `dev` whose subnet holds `a`, or -1. */
+static long loader__iface_holding(const loader *ld, size_t dev, ipv4_addr a) {
+    const model_device *d = &ld->t->devices[dev];
+    for (size_t i = 0; i < d->n_ifaces; i++)
+        if (d->ifaces[i].has_ip && ipv4_same_subnet(a, d->ifaces[i].ip, d->ifaces[i].prefix_len))
+            return (long)i;
+    return -1;
+}
+
+/* Addresses to hand out with option 6: one address or an array of them. */
+static int loader__dhcp_dns_list(loader *ld, const cJSON *n, model_dhcp_server *srv) {
+    const char *expected = "an address such as \"10.0.0.53\" or an array of at most 4";
+    if (cJSON_IsString(n)) {
+        if (loader__addr(ld, n, &srv->dns[0]) != 0 || loader__unicast(ld, n, srv->dns[0]) != 0)
+            return NS_ERR_INPUT;
+        srv->n_dns = 1;
+        return 0;
+    }
+    if (!cJSON_IsArray(n))
+        return loader__type_error(ld, n, expected);
+    size_t count = loader__count(n);
+    if (count > MODEL_DNS_SERVERS_MAX) {
+        char v[16];
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n, "%s has %zu addresses; expected %s", v, count, expected);
+    }
+    for (const cJSON *c = n->child; c; c = c->next) {
+        if (loader__addr(ld, c, &srv->dns[srv->n_dns]) != 0 ||
+            loader__unicast(ld, c, srv->dns[srv->n_dns]) != 0)
+            return NS_ERR_INPUT;
+        srv->n_dns++;
+    }
+    return 0;
+}
+
+/* "dhcp_server": {"pool", "lease", "router", "dns"}. The pool lies inside
+ * the subnet of one of the device's interfaces, which serves it; it holds
+ * neither that subnet's network or broadcast address nor the server's own
+ * address or the router's (static addresses of other devices are checked
+ * once every device is read, loader__check_pools). */
+static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
+    static const char *const keys[] = {"pool", "lease", "router", "dns"};
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = loader__member(obj, "dhcp_server");
+    char v[96], subnets[400], a[IPV4_TEXT_LEN], net[IPV4_TEXT_LEN];
+    if (!n)
+        return 0;
+    if (!cJSON_IsObject(n))
+        return loader__type_error(ld, n,
+                                  "a DHCP server such as {\"pool\": \"10.0.0.100-10.0.0.199\", "
+                                  "\"router\": \"10.0.0.1\"}");
+    if (loader__check_keys(ld, n, keys, 4, NULL) != 0)
+        return NS_ERR_INPUT;
+    model_dhcp_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return loader__nomem(ld);
+    d->dhcp_server = srv;
+    srv->lease_s = 3600;
+    const cJSON *pool = loader__member(n, "pool");
+    if (!pool)
+        return loader__missing(ld, n, "pool",
+                               "\"pool\": the addresses to hand out, e.g. "
+                               "\"10.0.0.100-10.0.0.199\"");
+    if (loader__range(ld, pool, &srv->pool_lo, &srv->pool_hi) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, pool, v, sizeof v);
+    long i = loader__iface_holding(ld, dev, srv->pool_lo);
+    if (i < 0) {
+        size_t count = loader__subnets(ld, dev, -1, subnets, sizeof subnets);
+        if (count == 0)
+            return loader__fail(ld, pool,
+                                "%s cannot be served: %s has no interface with an IP address; "
+                                "expected a static \"ip\" on the interface that serves the pool",
+                                v, d->name);
+        return loader__fail(ld, pool,
+                            "%s is outside every subnet of %s (%s); expected a pool inside %s", v,
+                            d->name, subnets, count == 1 ? "it" : "one of them");
+    }
+    const model_iface *f = &d->ifaces[i];
+    ipv4_addr mask = ipv4_netmask(f->prefix_len);
+    ipv4_format(f->ip & mask, net);
+    if (!ipv4_same_subnet(srv->pool_hi, f->ip, f->prefix_len))
+        return loader__fail(ld, pool,
+                            "%s runs past %s/%d (the subnet of %s.%s); expected a pool inside one "
+                            "subnet",
+                            v, net, f->prefix_len, d->name, f->name);
+    if (f->prefix_len <= 30 && (srv->pool_lo == (f->ip & mask) || srv->pool_hi == (f->ip | ~mask)))
+        return loader__fail(
+            ld, pool, "%s holds the %s address of %s/%d; expected host addresses only", v,
+            srv->pool_lo == (f->ip & mask) ? "network" : "broadcast", net, f->prefix_len);
+    for (size_t k = 0; k < d->n_ifaces; k++)
+        if (d->ifaces[k].has_ip && d->ifaces[k].ip >= srv->pool_lo &&
+            d->ifaces[k].ip <= srv->pool_hi)
+            return loader__fail(ld, pool,
+                                "%s holds %s, the server's own address (%s.%s); expected a pool "
+                                "that leaves it out",
+                                v, ipv4_format(d->ifaces[k].ip, a), d->name, d->ifaces[k].name);
+    srv->iface = (size_t)i;
+    uint64_t lease_ns = 0;
+    const cJSON *lease = loader__member(n, "lease");
+    if (lease) {
+        if (loader__duration(ld, lease, true, &lease_ns) != 0)
+            return NS_ERR_INPUT;
+        if (lease_ns < 1000000000ull || lease_ns > 0xfffffffeull * 1000000000ull) {
+            loader__value_text(ld, lease, v, sizeof v);
+            return loader__fail(ld, lease,
+                                "%s is out of range; expected a lease from \"1s\" to "
+                                "\"4294967294s\" (DHCP counts whole seconds)",
+                                v);
+        }
+        srv->lease_s = (uint32_t)(lease_ns / 1000000000ull);
+    }
+    const cJSON *router = loader__member(n, "router");
+    if (router) {
+        if (loader__addr(ld, router, &srv->router) != 0)
+            return NS_ERR_INPUT;
+        loader__value_text(ld, router, v, sizeof v);
+        if (!ipv4_same_subnet(srv->router, f->ip, f->prefix_len))
+            return loader__fail(ld, router,
+                                "%s is outside %s/%d, the subnet of the pool; expected a router "
+                                "the clients can reach, inside it",
+                                v, net, f->prefix_len);
+        if (srv->router >= srv->pool_lo && srv->router <= srv->pool_hi)
+            return loader__fail(ld, router,
+                                "%s is inside the pool; expected a router address the server "
+                                "never hands out",
+                                v);
+    } else if (d->type == DEVICE_ROUTER) {
+        srv->router = f->ip; /* a router serving its LAN is that LAN's gateway */
+    }
+    const cJSON *dns = loader__member(n, "dns");
+    if (dns && loader__dhcp_dns_list(ld, dns, srv) != 0)
+        return NS_ERR_INPUT;
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 67, n, n, "the DHCP server");
+}
+
+/* Every pool against every static address of the topology (text order). */
+static int loader__check_pools(loader *ld) {
+    model_topology *t = ld->t;
+    for (size_t s = 0; s < t->n_devices; s++) {
+        const model_dhcp_server *srv = t->devices[s].dhcp_server;
+        if (!srv)
+            continue;
+        for (size_t d = 0; d < t->n_devices; d++)
+            for (size_t i = 0; i < t->devices[d].n_ifaces; i++) {
+                const model_iface *f = &t->devices[d].ifaces[i];
+                if (!f->has_ip || f->ip < srv->pool_lo || f->ip > srv->pool_hi)
+                    continue;
+                const cJSON *pool =
+                    loader__member(loader__member(ld->devs[s].node, "dhcp_server"), "pool");
+                char v[96], a[IPV4_TEXT_LEN];
+                loader__value_text(ld, pool, v, sizeof v);
+                return loader__fail(ld, pool,
+                                    "%s holds %s, the static address of %s.%s; expected a pool "
+                                    "that leaves out every static address",
+                                    v, ipv4_format(f->ip, a), t->devices[d].name, f->name);
+            }
+    }
+    return 0;
+}
+
+/* "dns_server": {"records": {"www.example.com": "93.184.216.34"}, "ttl": 300}. */
+static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
+    static const char *const keys[] = {"records", "ttl"};
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = loader__member(obj, "dns_server");
+    char v[96];
+    if (!n)
+        return 0;
+    if (!cJSON_IsObject(n))
+        return loader__type_error(ld, n,
+                                  "a DNS server such as {\"records\": {\"www.example.com\": "
+                                  "\"93.184.216.34\"}}");
+    if (loader__check_keys(ld, n, keys, 2, NULL) != 0)
+        return NS_ERR_INPUT;
+    model_dns_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return loader__nomem(ld);
+    d->dns_server = srv;
+    srv->ttl = 300;
+    if (loader__opt_u32(ld, n, "ttl", 0, 2147483647, &srv->ttl) != 0)
+        return NS_ERR_INPUT;
+    if (loader__subnets(ld, dev, -1, v, sizeof v) == 0) {
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n,
+                            "%s cannot serve: %s has no interface with an IP address; expected "
+                            "a static \"ip\" on %s (clients must know the server's address)",
+                            v, d->name, d->name);
+    }
+    const cJSON *records = loader__member(n, "records");
+    const char *expected = "an object of names and addresses, e.g. {\"www.example.com\": "
+                           "\"93.184.216.34\"}";
+    if (!records)
+        return loader__missing(ld, n, "records", expected);
+    if (!cJSON_IsObject(records))
+        return loader__type_error(ld, records, expected);
+    size_t count = loader__count(records);
+    if (count == 0)
+        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 53, n, n, "the DNS server");
+    if (!(srv->records = calloc(count, sizeof *srv->records)))
+        return loader__nomem(ld);
+    char **folded = calloc(count, sizeof *folded);
+    strmap *seen = strmap_new();
+    int rc = 0;
+    if (!folded || !seen) {
+        rc = loader__nomem(ld);
+        goto done;
+    }
+    size_t k = 0;
+    for (const cJSON *r = records->child; r; r = r->next, k++) {
+        char q[96];
+        loader__quote(r->string, q, sizeof q);
+        if (!loader__host_name_ok(r->string)) {
+            rc = loader__fail_key(ld, r,
+                                  "%s is not a host name; expected labels of letters, digits "
+                                  "and '-' separated by dots, e.g. \"www.example.com\"",
+                                  q);
+            goto done;
+        }
+        model_dns_record *rec = &srv->records[k];
+        if (!(rec->name = loader__host_name_dup(r->string)) ||
+            !(folded[k] = loader__strdup(rec->name))) {
+            rc = loader__nomem(ld);
+            goto done;
+        }
+        srv->n_records = k + 1;
+        for (char *c = folded[k]; *c; c++)
+            *c = (char)loader__fold((unsigned char)*c);
+        if (!strmap_put(seen, folded[k], (int)k)) {
+            const cJSON *first = records->child;
+            for (int j = strmap_get(seen, folded[k]); j > 0; j--)
+                first = first->next;
+            char other[400];
+            loader__path(ld, first, other, sizeof other);
+            rc = loader__fail_key(ld, r,
+                                  "%s is already a record (%s); expected each name once (DNS "
+                                  "names are compared without regard to case)",
+                                  q, other);
+            goto done;
+        }
+        if (loader__addr(ld, r, &rec->addr) != 0) {
+            rc = NS_ERR_INPUT;
+            goto done;
+        }
+    }
+    rc = loader__claim_port(ld, dev, LOADER_PROTO_UDP, 53, n, n, "the DNS server");
+done:
+    strmap_free(seen);
+    for (size_t j = 0; folded && j < count; j++)
+        free(folded[j]);
+    free(folded);
+    return rc;
+}
+
+/* The keys hosts and routers share for their services, after the stack's. */
+static int loader__services(loader *ld, size_t dev, const cJSON *obj) {
+    if (loader__ephemeral_ports(ld, dev, obj) != 0 || loader__dns_client(ld, dev, obj) != 0 ||
+        loader__dhcp_server(ld, dev, obj) != 0 || loader__dns_server(ld, dev, obj) != 0)
+        return NS_ERR_INPUT;
+    return 0;
+}
+
 static const char *const loader__type_names[] = {"host", "hub", "switch", "router"};
 static const device_type loader__types[] = {DEVICE_HOST, DEVICE_HUB, DEVICE_SWITCH, DEVICE_ROUTER};
 
 static const char *const loader__host_keys[] = {
-    "type",        "ip",        "mac",         "interfaces", "gateway",    "routes", "ttl",
-    "arp_timeout", "arp_retry", "arp_retries", "arp_queue",  "forwarding", "arp",    "firewall"};
+    "type",        "ip",        "mac",         "interfaces", "gateway",        "routes", "ttl",
+    "arp_timeout", "arp_retry", "arp_retries", "arp_queue",  "forwarding",     "arp",    "firewall",
+    "dhcp",        "dns",       "dhcp_server", "dns_server", "ephemeral_ports"};
 static const char *const loader__router_keys[] = {
-    "type",      "interfaces",  "routes",    "ttl", "arp_timeout",
-    "arp_retry", "arp_retries", "arp_queue", "arp", "firewall"};
+    "type",      "interfaces", "routes",   "ttl", "arp_timeout", "arp_retry",  "arp_retries",
+    "arp_queue", "arp",        "firewall", "dns", "dhcp_server", "dns_server", "ephemeral_ports"};
 static const char *const loader__switch_keys[] = {"type", "ports", "mac_aging"};
 static const char *const loader__hub_keys[] = {"type", "ports"};
 
@@ -1330,6 +1849,8 @@ static const loader__hint loader__router_hints[] = {
            "\"10.0.0.1/24\"}, ...}"},
     {"mac", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
             "\"02:00:00:00:00:01\"}, ...}"},
+    {"dhcp", "(a router has static addresses; hosts may ask DHCP); expected \"interfaces\": "
+             "{\"eth0\": {\"ip\": \"10.0.0.1/24\"}, ...}"},
     {NULL, NULL}};
 static const loader__hint loader__switch_hints[] = {
     {"ip", "(a switch has no IP address; hosts and routers do); expected one of \"type\", "
@@ -1374,19 +1895,21 @@ static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
     d->type = loader__types[k];
     switch (d->type) {
     case DEVICE_HOST:
-        if (loader__check_keys(ld, obj, loader__host_keys, 14, NULL) != 0 ||
-            loader__ifaces(ld, dev, obj) != 0 || loader__gateway(ld, dev, obj) != 0 ||
-            loader__routes(ld, dev, obj) != 0 || loader__stack_options(ld, dev, obj) != 0 ||
+        if (loader__check_keys(ld, obj, loader__host_keys, 19, NULL) != 0 ||
+            loader__ifaces(ld, dev, obj) != 0 || loader__dhcp_client(ld, dev, obj) != 0 ||
+            loader__gateway(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
+            loader__stack_options(ld, dev, obj) != 0 ||
             loader__opt_bool(ld, obj, "forwarding", &d->forwarding) != 0 ||
-            loader__static_arp(ld, dev, obj) != 0 || loader__firewall(ld, dev, obj) != 0)
+            loader__static_arp(ld, dev, obj) != 0 || loader__firewall(ld, dev, obj) != 0 ||
+            loader__services(ld, dev, obj) != 0)
             return NS_ERR_INPUT;
         return 0;
     case DEVICE_ROUTER:
         d->forwarding = true;
-        if (loader__check_keys(ld, obj, loader__router_keys, 10, loader__router_hints) != 0 ||
+        if (loader__check_keys(ld, obj, loader__router_keys, 14, loader__router_hints) != 0 ||
             loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
             loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
-            loader__firewall(ld, dev, obj) != 0)
+            loader__firewall(ld, dev, obj) != 0 || loader__services(ld, dev, obj) != 0)
             return NS_ERR_INPUT;
         return 0;
     case DEVICE_SWITCH:
@@ -1461,7 +1984,7 @@ static int loader__devices(loader *ld, const cJSON *root) {
         if (loader__device(ld, dev, c) != 0)
             return NS_ERR_INPUT;
     }
-    return 0;
+    return loader__check_pools(ld);
 }
 
 /* ---- links -------------------------------------------------------------- */
@@ -1782,22 +2305,100 @@ static int loader__links(loader *ld, const cJSON *root) {
 
 /* ---- script ------------------------------------------------------------- */
 
-static const char *const loader__actions[] = {"ping", "traceroute", "arp_spoof"};
+static const char *const loader__actions[] = {
+    "ping",       "traceroute",  "arp_spoof",     "udp_server",  "udp_send", "tcp_server",
+    "tcp_client", "file_server", "file_download", "http_server", "http_get"};
 static const char *const loader__ping_keys[] = {"at",       "on",      "do",   "to", "count",
                                                 "interval", "timeout", "size", "ttl"};
 static const char *const loader__traceroute_keys[] = {"at",       "on",     "do",   "to",
                                                       "max_hops", "probes", "wait", "port"};
+static const char *const loader__arp_spoof_keys[] = {"at",    "on",    "do",       "victim",
+                                                     "claim", "count", "interval", "gratuitous"};
+static const char *const loader__udp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
+static const char *const loader__udp_send_keys[] = {"at",   "on",   "do",      "to",
+                                                    "port", "data", "timeout", "local_port"};
+static const char *const loader__tcp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
+static const char *const loader__tcp_client_keys[] = {"at", "on", "do", "to", "port", "send"};
+static const char *const loader__file_server_keys[] = {"at", "on", "do", "port", "files"};
+static const char *const loader__file_download_keys[] = {"at", "on", "do", "to", "port", "file"};
+static const char *const loader__http_server_keys[] = {"at", "on", "do", "port", "pages"};
+static const char *const loader__http_get_keys[] = {"at", "on", "do", "url"};
 
-static int loader__ping(loader *ld, const cJSON *obj, const model_device *dev, model_ping *p) {
+typedef struct loader__action_spec {
+    action_kind kind;
+    const char *const *keys;
+    size_t n_keys;
+    const char *can; /* "(they can ...)" when "on" is a switch or hub */
+} loader__action_spec;
+
+#define LOADER_KEYS(k) k, sizeof k / sizeof k[0]
+
+/* In the order of loader__actions. */
+static const loader__action_spec loader__action_specs[] = {
+    {ACTION_PING, LOADER_KEYS(loader__ping_keys), "ping"},
+    {ACTION_TRACEROUTE, LOADER_KEYS(loader__traceroute_keys), "run traceroute"},
+    {ACTION_ARP_SPOOF, LOADER_KEYS(loader__arp_spoof_keys), "send ARP packets"},
+    {ACTION_UDP_SERVER, LOADER_KEYS(loader__udp_server_keys), "run a UDP server"},
+    {ACTION_UDP_SEND, LOADER_KEYS(loader__udp_send_keys), "send UDP datagrams"},
+    {ACTION_TCP_SERVER, LOADER_KEYS(loader__tcp_server_keys), "run a TCP server"},
+    {ACTION_TCP_CLIENT, LOADER_KEYS(loader__tcp_client_keys), "open TCP connections"},
+    {ACTION_FILE_SERVER, LOADER_KEYS(loader__file_server_keys), "run a file server"},
+    {ACTION_FILE_DOWNLOAD, LOADER_KEYS(loader__file_download_keys), "download files"},
+    {ACTION_HTTP_SERVER, LOADER_KEYS(loader__http_server_keys), "run a web server"},
+    {ACTION_HTTP_GET, LOADER_KEYS(loader__http_get_keys), "fetch web pages"},
+};
+
+/* A copy of the string value `node` into *out (and its length into *len
+ * when non-NULL), at most `max` bytes. */
+static int loader__text(loader *ld, const cJSON *node, const char *expected, size_t max, char **out,
+                        size_t *len) {
+    const char *s = NULL;
+    if (loader__string(ld, node, expected, &s) != 0)
+        return NS_ERR_INPUT;
+    size_t n = strlen(s);
+    if (n > max) {
+        char v[96];
+        loader__value_text(ld, node, v, sizeof v);
+        return loader__fail(ld, node, "%s is %zu bytes long; expected at most %zu bytes (%s)", v, n,
+                            max, expected);
+    }
+    if (!(*out = loader__strdup(s)))
+        return loader__nomem(ld);
+    if (len)
+        *len = n;
+    return 0;
+}
+
+/* A port number 1-65535 under `key`; `example` completes the missing-key
+ * message when the key is required (NULL: optional, *out left alone). */
+static int loader__port(loader *ld, const cJSON *obj, const char *key, const char *example,
+                        uint16_t *out, const cJSON **node) {
+    const cJSON *n = loader__member(obj, key);
+    long long x = 0;
+    *node = n;
+    if (!n) {
+        if (!example)
+            return 0;
+        char expected[160];
+        snprintf(expected, sizeof expected, "\"%s\": %s", key, example);
+        return loader__missing(ld, obj, key, expected);
+    }
+    if (loader__int(ld, n, 1, 65535, &x) != 0)
+        return NS_ERR_INPUT;
+    *out = (uint16_t)x;
+    return 0;
+}
+
+static int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_ping *p) {
     const cJSON *to = loader__member(obj, "to");
-    uint32_t ttl = dev->ttl;
+    uint32_t ttl = ld->t->devices[dev].ttl;
     p->count = 1;
     p->interval_ns = 1000000000ull;
     p->size = 56;
     p->timeout_ns = 10000000000ull;
     if (!to)
         return loader__missing(ld, obj, "to", "\"to\": the address to ping, e.g. \"10.0.0.2\"");
-    if (loader__addr(ld, to, &p->to) != 0 ||
+    if (loader__target(ld, to, dev, &p->to, &p->to_name) != 0 ||
         loader__opt_u32(ld, obj, "count", 1, 1000000, &p->count) != 0 ||
         loader__opt_duration(ld, obj, "interval", true, &p->interval_ns) != 0 ||
         loader__opt_u32(ld, obj, "size", 0, 65507, &p->size) != 0 ||
@@ -1807,9 +2408,6 @@ static int loader__ping(loader *ld, const cJSON *obj, const model_device *dev, m
     p->ttl = (uint8_t)ttl;
     return 0;
 }
-
-static const char *const loader__arp_spoof_keys[] = {"at",    "on",    "do",       "victim",
-                                                     "claim", "count", "interval", "gratuitous"};
 
 static int loader__arp_spoof(loader *ld, const cJSON *obj, model_arp_spoof *a) {
     const cJSON *victim = loader__member(obj, "victim"), *claim = loader__member(obj, "claim");
@@ -1833,7 +2431,7 @@ static int loader__arp_spoof(loader *ld, const cJSON *obj, model_arp_spoof *a) {
     return 0;
 }
 
-static int loader__traceroute(loader *ld, const cJSON *obj, model_traceroute *t) {
+static int loader__traceroute(loader *ld, const cJSON *obj, size_t dev, model_traceroute *t) {
     const cJSON *to = loader__member(obj, "to");
     t->max_hops = 30;
     t->probes = 3;
@@ -1842,12 +2440,374 @@ static int loader__traceroute(loader *ld, const cJSON *obj, model_traceroute *t)
     if (!to)
         return loader__missing(ld, obj, "to",
                                "\"to\": the address to trace the route to, e.g. \"10.0.3.30\"");
-    if (loader__addr(ld, to, &t->to) != 0 ||
+    if (loader__target(ld, to, dev, &t->to, &t->to_name) != 0 ||
         loader__opt_u32(ld, obj, "max_hops", 1, 255, &t->max_hops) != 0 ||
         loader__opt_u32(ld, obj, "probes", 1, 10, &t->probes) != 0 ||
         loader__opt_duration(ld, obj, "wait", true, &t->wait_ns) != 0 ||
         loader__opt_u32(ld, obj, "port", 1, 65535, &t->port) != 0)
         return NS_ERR_INPUT;
+    return 0;
+}
+
+/* "to" (required) of the client programs. */
+static int loader__client_target(loader *ld, const cJSON *obj, size_t dev, model_target *t) {
+    const cJSON *to = loader__member(obj, "to");
+    if (!to)
+        return loader__missing(ld, obj, "to",
+                               "\"to\": the server's address or name, e.g. \"10.0.0.2\"");
+    return loader__target(ld, to, dev, &t->addr, &t->name);
+}
+
+static int loader__udp_server(loader *ld, const cJSON *obj, size_t dev, model_udp_server *u) {
+    const cJSON *port_node = NULL, *reply = loader__member(obj, "reply");
+    if (loader__port(ld, obj, "port", "the UDP port to bind, e.g. 8080", &u->port, &port_node) !=
+            0 ||
+        (reply && loader__text(ld, reply, "the text to answer each datagram with",
+                               LOADER_MAX_DATAGRAM, &u->reply, &u->reply_len) != 0) ||
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &u->count) != 0)
+        return NS_ERR_INPUT;
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, u->port, port_node, obj, "udp_server");
+}
+
+static int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_udp_send *u) {
+    const cJSON *port_node = NULL, *local = NULL, *data = loader__member(obj, "data");
+    u->timeout_ns = 5000000000ull;
+    if (loader__client_target(ld, obj, dev, &u->to) != 0 ||
+        loader__port(ld, obj, "port", "the server's UDP port, e.g. 8080", &u->port, &port_node) !=
+            0)
+        return NS_ERR_INPUT;
+    if (data) {
+        if (loader__text(ld, data, "the text to send", LOADER_MAX_DATAGRAM, &u->data,
+                         &u->data_len) != 0)
+            return NS_ERR_INPUT;
+    } else if (!(u->data = loader__strdup("hello"))) {
+        return loader__nomem(ld);
+    } else {
+        u->data_len = 5;
+    }
+    if (loader__opt_duration(ld, obj, "timeout", false, &u->timeout_ns) != 0 ||
+        loader__port(ld, obj, "local_port", NULL, &u->local_port, &local) != 0)
+        return NS_ERR_INPUT;
+    if (local)
+        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, u->local_port, local, obj, "udp_send");
+    return 0;
+}
+
+static int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_tcp_server *t,
+                              const char *what) {
+    const cJSON *port_node = NULL, *reply = loader__member(obj, "reply");
+    if (loader__port(ld, obj, "port", "the TCP port to listen on, e.g. 8081", &t->port,
+                     &port_node) != 0 ||
+        (reply && loader__text(ld, reply, "the text to answer each request with", LOADER_MAX_FILE,
+                               &t->reply, &t->reply_len) != 0) ||
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &t->count) != 0)
+        return NS_ERR_INPUT;
+    return loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->port, port_node, obj, what);
+}
+
+static int loader__tcp_client(loader *ld, const cJSON *obj, size_t dev, model_tcp_client *t) {
+    const cJSON *port_node = NULL, *send = loader__member(obj, "send");
+    const char *expected = "an array of messages, e.g. [\"hello\", \"exit\"]";
+    if (loader__client_target(ld, obj, dev, &t->to) != 0 ||
+        loader__port(ld, obj, "port", "the server's TCP port, e.g. 8081", &t->port, &port_node) !=
+            0)
+        return NS_ERR_INPUT;
+    if (!send)
+        return loader__missing(ld, obj, "send", expected);
+    if (!cJSON_IsArray(send))
+        return loader__type_error(ld, send, expected);
+    size_t n = loader__count(send);
+    if (n == 0)
+        return loader__fail(ld, send, "[] has no messages; expected %s", expected);
+    if (!(t->messages = calloc(n, sizeof *t->messages)))
+        return loader__nomem(ld);
+    for (const cJSON *m = send->child; m; m = m->next) {
+        if (loader__text(ld, m, "a message", LOADER_MAX_FILE, &t->messages[t->n_messages], NULL) !=
+            0)
+            return NS_ERR_INPUT;
+        t->n_messages++;
+        if (!t->messages[t->n_messages - 1][0])
+            return loader__fail(ld, m,
+                                "\"\" is empty; expected a message of at least one byte (send() "
+                                "of nothing sends nothing, and the answer would never come)");
+    }
+    return 0;
+}
+
+/* The directory part of the topology's path ("" for the current one). */
+static void loader__source_dir(const loader *ld, char *buf, size_t cap) {
+    const char *slash = strrchr(ld->source, '/');
+    size_t n = slash ? (size_t)(slash - ld->source) + 1 : 0;
+    snprintf(buf, cap, "%.*s", (int)n, ld->source);
+}
+
+/* {"path": "photo.jpg"}: the file, relative to the topology's directory,
+ * read now so a missing file is a load-time error. */
+static int loader__file_path(loader *ld, const cJSON *node, model_file *f) {
+    const char *rel = NULL;
+    char v[96], dir[4096], full[8192];
+    if (loader__string(ld, node, "a file name next to the topology file, e.g. \"photo.jpg\"",
+                       &rel) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, node, v, sizeof v);
+    loader__source_dir(ld, dir, sizeof dir);
+    snprintf(full, sizeof full, "%s%s", rel[0] == '/' ? "" : dir, rel);
+    FILE *fp = fopen(full, "rb");
+    if (!fp)
+        return loader__fail(ld, node,
+                            "%s cannot be read: %s (looked for %s); expected a file "
+                            "next to the topology file",
+                            v, strerror(errno), full);
+    size_t cap = 4096, len = 0;
+    uint8_t *buf = malloc(cap);
+    int rc = 0;
+    for (;;) {
+        if (!buf) {
+            rc = loader__nomem(ld);
+            break;
+        }
+        if (len == cap) {
+            if (cap > LOADER_MAX_FILE) {
+                rc = loader__fail(ld, node, "%s is larger than 16 MiB; expected a smaller file", v);
+                break;
+            }
+            uint8_t *grown = realloc(buf, cap * 2);
+            if (!grown) {
+                rc = loader__nomem(ld);
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0) {
+            if (ferror(fp))
+                rc = loader__fail(ld, node, "%s cannot be read: %s (%s); expected a readable file",
+                                  v, strerror(errno), full);
+            break;
+        }
+    }
+    fclose(fp);
+    if (rc == 0 && len > LOADER_MAX_FILE)
+        rc = loader__fail(ld, node, "%s is larger than 16 MiB; expected a smaller file", v);
+    if (rc != 0) {
+        free(buf);
+        return rc;
+    }
+    f->source = FILE_LOADED;
+    f->data = buf;
+    f->size = len;
+    return 0;
+}
+
+/* One entry of "files": "inline text", {"size": N} or {"path": "file"}. */
+static int loader__file(loader *ld, const cJSON *entry, model_file *f) {
+    static const char *const keys[] = {"size", "path"};
+    const char *expected = "the content as text, {\"size\": 100000} (pseudo-random bytes) or "
+                           "{\"path\": \"photo.jpg\"} (a file next to the topology)";
+    if (cJSON_IsString(entry)) {
+        f->source = FILE_INLINE;
+        return loader__text(ld, entry, "the file's content", LOADER_MAX_FILE, (char **)&f->data,
+                            &f->size);
+    }
+    if (!cJSON_IsObject(entry))
+        return loader__type_error(ld, entry, expected);
+    if (loader__check_keys(ld, entry, keys, 2, NULL) != 0)
+        return NS_ERR_INPUT;
+    const cJSON *size = loader__member(entry, "size"), *path = loader__member(entry, "path");
+    if (size && path)
+        return loader__fail(ld, path,
+                            "\"path\" is given together with \"size\"; expected one of them");
+    if (path)
+        return loader__file_path(ld, path, f);
+    if (!size)
+        return loader__missing(ld, entry, "size", expected);
+    long long n = 0;
+    if (loader__int(ld, size, 0, (long long)LOADER_MAX_FILE, &n) != 0)
+        return NS_ERR_INPUT;
+    f->source = FILE_GENERATED;
+    f->size = (size_t)n;
+    return 0;
+}
+
+/* A name a client can send: printable, no '/', at most 255 bytes. */
+static bool loader__file_name_ok(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > 255)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '/')
+            return false;
+    return true;
+}
+
+static int loader__file_server(loader *ld, const cJSON *obj, size_t dev, model_file_server *fs) {
+    const cJSON *port_node = NULL, *files = loader__member(obj, "files");
+    const char *expected = "an object of files, e.g. {\"notes.txt\": \"hello\", \"big.bin\": "
+                           "{\"size\": 100000}}";
+    if (loader__port(ld, obj, "port", "the TCP port to listen on, e.g. 8083", &fs->port,
+                     &port_node) != 0)
+        return NS_ERR_INPUT;
+    if (!files)
+        return loader__missing(ld, obj, "files", expected);
+    if (!cJSON_IsObject(files))
+        return loader__type_error(ld, files, expected);
+    size_t n = loader__count(files);
+    if (n == 0)
+        return loader__fail(ld, files, "{} has no files; expected %s", expected);
+    if (!(fs->files = calloc(n, sizeof *fs->files)))
+        return loader__nomem(ld);
+    for (const cJSON *e = files->child; e; e = e->next) {
+        model_file *f = &fs->files[fs->n_files];
+        if (!loader__file_name_ok(e->string)) {
+            char q[96];
+            loader__quote(e->string, q, sizeof q);
+            return loader__fail_key(ld, e,
+                                    "%s is not a file name; expected 1 to 255 printable bytes "
+                                    "without '/', e.g. \"notes.txt\"",
+                                    q);
+        }
+        if (!(f->name = loader__strdup(e->string)))
+            return loader__nomem(ld);
+        fs->n_files++;
+        if (loader__file(ld, e, f) != 0)
+            return NS_ERR_INPUT;
+    }
+    return loader__claim_port(ld, dev, LOADER_PROTO_TCP, fs->port, port_node, obj, "file_server");
+}
+
+static int loader__file_download(loader *ld, const cJSON *obj, size_t dev,
+                                 model_file_download *fd) {
+    const cJSON *port_node = NULL, *file = loader__member(obj, "file");
+    if (loader__client_target(ld, obj, dev, &fd->to) != 0 ||
+        loader__port(ld, obj, "port", "the file server's TCP port, e.g. 8083", &fd->port,
+                     &port_node) != 0)
+        return NS_ERR_INPUT;
+    if (!file)
+        return loader__missing(ld, obj, "file", "\"file\": the name to ask for, e.g. \"big.bin\"");
+    if (loader__text(ld, file, "a file name, e.g. \"big.bin\"", 255, &fd->file, NULL) != 0)
+        return NS_ERR_INPUT;
+    if (!loader__file_name_ok(fd->file)) {
+        char v[96];
+        loader__value_text(ld, file, v, sizeof v);
+        return loader__fail(ld, file,
+                            "%s is not a file name; expected 1 to 255 printable bytes without "
+                            "'/', e.g. \"big.bin\"",
+                            v);
+    }
+    return 0;
+}
+
+/* A URL path: starts with '/', printable ASCII without spaces. */
+static bool loader__url_path_ok(const char *s) {
+    if (s[0] != '/')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f)
+            return false;
+    return true;
+}
+
+static int loader__http_server(loader *ld, const cJSON *obj, size_t dev, model_http_server *h) {
+    const cJSON *port_node = NULL, *pages = loader__member(obj, "pages");
+    const char *expected = "an object of pages, e.g. {\"/\": \"<html>...</html>\"}";
+    h->port = 80;
+    if (loader__port(ld, obj, "port", NULL, &h->port, &port_node) != 0)
+        return NS_ERR_INPUT;
+    if (!pages)
+        return loader__missing(ld, obj, "pages", expected);
+    if (!cJSON_IsObject(pages))
+        return loader__type_error(ld, pages, expected);
+    size_t n = loader__count(pages);
+    if (n == 0)
+        return loader__fail(ld, pages, "{} has no pages; expected %s", expected);
+    if (!(h->pages = calloc(n, sizeof *h->pages)))
+        return loader__nomem(ld);
+    for (const cJSON *e = pages->child; e; e = e->next) {
+        model_http_page *pg = &h->pages[h->n_pages];
+        if (!loader__url_path_ok(e->string)) {
+            char q[96];
+            loader__quote(e->string, q, sizeof q);
+            return loader__fail_key(ld, e,
+                                    "%s is not a URL path; expected a path starting with '/', "
+                                    "without spaces, e.g. \"/index.html\"",
+                                    q);
+        }
+        if (!(pg->path = loader__strdup(e->string)))
+            return loader__nomem(ld);
+        h->n_pages++;
+        if (loader__text(ld, e, "the page's content as text, e.g. \"<html>...</html>\"",
+                         LOADER_MAX_FILE, &pg->body, &pg->body_len) != 0)
+            return NS_ERR_INPUT;
+    }
+    return loader__claim_port(ld, dev, LOADER_PROTO_TCP, h->port, port_node ? port_node : obj, obj,
+                              "http_server");
+}
+
+/* "url": http://host[:port][/path]. */
+static int loader__http_get(loader *ld, const cJSON *obj, size_t dev, model_http_get *h) {
+    const cJSON *url = loader__member(obj, "url");
+    const char *expected = "a URL such as \"http://www.example.com/\"";
+    char v[96];
+    if (!url)
+        return loader__missing(ld, obj, "url",
+                               "\"url\": the page to fetch, e.g. "
+                               "\"http://www.example.com/\"");
+    if (loader__text(ld, url, expected, 2000, &h->url, NULL) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, url, v, sizeof v);
+    const char *s = h->url;
+    if (strncmp(s, "https://", 8) == 0)
+        return loader__fail(ld, url,
+                            "%s uses https, which needs TLS (not simulated); expected an "
+                            "http:// URL",
+                            v);
+    if (strncmp(s, "http://", 7) != 0)
+        return loader__fail(ld, url, "%s is not an http:// URL; expected %s", v, expected);
+    const char *host = s + 7;
+    size_t host_len = strcspn(host, ":/");
+    const char *rest = host + host_len;
+    h->port = 80;
+    if (*rest == ':') {
+        char *end = NULL;
+        long p = strtol(rest + 1, &end, 10);
+        if (end == rest + 1 || p < 1 || p > 65535 || (*end && *end != '/') || rest[1] == '+' ||
+            rest[1] == '-')
+            return loader__fail(ld, url,
+                                "%s has a bad port; expected a port from 1 to 65535, "
+                                "e.g. \"http://10.0.0.80:8080/\"",
+                                v);
+        h->port = (uint16_t)p;
+        rest = end;
+    }
+    if (!(h->host_text = malloc(host_len + 1)))
+        return loader__nomem(ld);
+    memcpy(h->host_text, host, host_len);
+    h->host_text[host_len] = '\0';
+    if (!(h->path = loader__strdup(*rest ? rest : "/")))
+        return loader__nomem(ld);
+    if (!loader__url_path_ok(h->path))
+        return loader__fail(ld, url,
+                            "%s has a path with spaces or control characters; expected "
+                            "%s",
+                            v, expected);
+    if (ipv4_parse(h->host_text, &h->host.addr) == 0)
+        return 0;
+    const model_device *d = &ld->t->devices[dev];
+    if (!loader__host_name_ok(h->host_text) || loader__looks_numeric(h->host_text))
+        return loader__fail(ld, url,
+                            "%s names no valid host; expected %s (a host name or an IPv4 "
+                            "address after http://)",
+                            v, expected);
+    if (!d->has_dns && !d->dhcp)
+        return loader__fail(ld, url,
+                            "%s names the host \"%s\", but %s has no DNS resolver to look it up; "
+                            "expected an IPv4 address, or \"dns\": \"a.b.c.d\" (or \"dhcp\": "
+                            "true) on %s",
+                            v, h->host_text, d->name, d->name);
+    if (!(h->host.name = loader__host_name_dup(h->host_text)))
+        return loader__nomem(ld);
     return 0;
 }
 
@@ -1864,28 +2824,25 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
     if (loader__string(ld, what, "an action, e.g. \"ping\"", &s) != 0)
         return NS_ERR_INPUT;
     size_t n_actions = sizeof loader__actions / sizeof loader__actions[0];
-    if (strcmp(s, "ping") == 0) {
-        a->kind = ACTION_PING;
-        if (loader__check_keys(ld, obj, loader__ping_keys, 9, NULL) != 0)
-            return NS_ERR_INPUT;
-    } else if (strcmp(s, "traceroute") == 0) {
-        a->kind = ACTION_TRACEROUTE;
-        if (loader__check_keys(ld, obj, loader__traceroute_keys, 8, NULL) != 0)
-            return NS_ERR_INPUT;
-    } else if (strcmp(s, "arp_spoof") == 0) {
-        a->kind = ACTION_ARP_SPOOF;
-        if (loader__check_keys(ld, obj, loader__arp_spoof_keys, 8, NULL) != 0)
-            return NS_ERR_INPUT;
-    } else {
+    size_t k = 0;
+    while (k < n_actions && strcmp(s, loader__actions[k]) != 0)
+        k++;
+    if (k == n_actions) {
         loader__value_text(ld, what, v, sizeof v);
         const char *sug = loader__suggest(s, loader__actions, n_actions);
         if (sug)
             return loader__fail(ld, what, "%s is not an action; did you mean \"%s\"?", v, sug);
         return loader__fail(ld, what,
-                            "%s is not an action; expected \"ping\", \"traceroute\" or "
-                            "\"arp_spoof\"",
+                            "%s is not an action; expected \"ping\", \"traceroute\", "
+                            "\"arp_spoof\", \"udp_server\", \"udp_send\", \"tcp_server\", "
+                            "\"tcp_client\", \"file_server\", \"file_download\", "
+                            "\"http_server\" or \"http_get\"",
                             v);
     }
+    const loader__action_spec *spec = &loader__action_specs[k];
+    a->kind = spec->kind;
+    if (loader__check_keys(ld, obj, spec->keys, spec->n_keys, NULL) != 0)
+        return NS_ERR_INPUT;
     const cJSON *at = loader__member(obj, "at"), *on = loader__member(obj, "on");
     if (!at)
         return loader__missing(ld, obj, "at", "\"at\": when to start, e.g. \"0ms\"");
@@ -1902,19 +2859,33 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
     if (dev->type != DEVICE_HOST && dev->type != DEVICE_ROUTER) {
         loader__value_text(ld, on, v, sizeof v);
         return loader__fail(ld, on, "%s is a %s; expected a host or a router (they can %s)", v,
-                            device_type_name(dev->type),
-                            a->kind == ACTION_PING         ? "ping"
-                            : a->kind == ACTION_TRACEROUTE ? "run traceroute"
-                                                           : "send ARP packets");
+                            device_type_name(dev->type), spec->can);
     }
     a->device = (size_t)d;
+    size_t dv = (size_t)d;
     switch (a->kind) {
     case ACTION_PING:
-        return loader__ping(ld, obj, dev, &a->u.ping);
+        return loader__ping(ld, obj, dv, &a->u.ping);
     case ACTION_TRACEROUTE:
-        return loader__traceroute(ld, obj, &a->u.traceroute);
+        return loader__traceroute(ld, obj, dv, &a->u.traceroute);
     case ACTION_ARP_SPOOF:
         return loader__arp_spoof(ld, obj, &a->u.arp_spoof);
+    case ACTION_UDP_SERVER:
+        return loader__udp_server(ld, obj, dv, &a->u.udp_server);
+    case ACTION_UDP_SEND:
+        return loader__udp_send(ld, obj, dv, &a->u.udp_send);
+    case ACTION_TCP_SERVER:
+        return loader__tcp_server(ld, obj, dv, &a->u.tcp_server, "tcp_server");
+    case ACTION_TCP_CLIENT:
+        return loader__tcp_client(ld, obj, dv, &a->u.tcp_client);
+    case ACTION_FILE_SERVER:
+        return loader__file_server(ld, obj, dv, &a->u.file_server);
+    case ACTION_FILE_DOWNLOAD:
+        return loader__file_download(ld, obj, dv, &a->u.file_download);
+    case ACTION_HTTP_SERVER:
+        return loader__http_server(ld, obj, dv, &a->u.http_server);
+    case ACTION_HTTP_GET:
+        return loader__http_get(ld, obj, dv, &a->u.http_get);
     }
     return NS_ERR_INPUT;
 }
@@ -1946,12 +2917,13 @@ static int loader__script(loader *ld, const cJSON *root) {
     model_action *acts = calloc(n, sizeof *acts);
     loader__order *order = calloc(n, sizeof *order);
     int rc = 0;
+    size_t k = 0, filled = 0;
     if (!acts || !order) {
         rc = loader__nomem(ld);
         goto done;
     }
-    size_t k = 0;
     for (const cJSON *c = script->child; c; c = c->next, k++) {
+        filled = k + 1;
         if ((rc = loader__action(ld, c, &acts[k])) != 0)
             goto done;
         order[k] = (loader__order){acts[k].at_ns, k};
@@ -1965,7 +2937,10 @@ static int loader__script(loader *ld, const cJSON *root) {
     for (k = 0; k < n; k++)
         t->actions[k] = acts[order[k].index];
     t->n_actions = n;
+    filled = 0; /* the model owns the actions' strings now */
 done:
+    for (k = 0; acts && k < filled; k++)
+        model_action_clear(&acts[k]);
     free(acts);
     free(order);
     return rc;
@@ -2065,6 +3040,7 @@ static void loader__free(loader *ld) {
     strmap_free(ld->names);
     u64map_free(ld->macs);
     u64map_free(ld->ips);
+    u64map_free(ld->binds);
     cJSON_Delete(ld->root);
 }
 
@@ -2107,7 +3083,8 @@ int loader_load_string(const char *text, size_t len, const char *source, model_t
     ld.names = strmap_new();
     ld.macs = u64map_new(sizeof(loader__holder));
     ld.ips = u64map_new(sizeof(loader__holder));
-    if (!ld.t || !ld.names || !ld.macs || !ld.ips) {
+    ld.binds = u64map_new(sizeof(loader__bind));
+    if (!ld.t || !ld.names || !ld.macs || !ld.ips || !ld.binds) {
         rc = loader__nomem(&ld);
         goto fail;
     }

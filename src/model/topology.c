@@ -6,6 +6,7 @@
 #include "model/topology.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const char *device_type_name(device_type t) {
     switch (t) {
@@ -21,21 +22,120 @@ const char *device_type_name(device_type t) {
     return "unknown";
 }
 
+const char *action_kind_name(action_kind k) {
+    switch (k) {
+    case ACTION_PING:
+        return "ping";
+    case ACTION_TRACEROUTE:
+        return "traceroute";
+    case ACTION_ARP_SPOOF:
+        return "arp_spoof";
+    case ACTION_UDP_SERVER:
+        return "udp_server";
+    case ACTION_UDP_SEND:
+        return "udp_send";
+    case ACTION_TCP_SERVER:
+        return "tcp_server";
+    case ACTION_TCP_CLIENT:
+        return "tcp_client";
+    case ACTION_FILE_SERVER:
+        return "file_server";
+    case ACTION_FILE_DOWNLOAD:
+        return "file_download";
+    case ACTION_HTTP_SERVER:
+        return "http_server";
+    case ACTION_HTTP_GET:
+        return "http_get";
+    }
+    return "unknown";
+}
+
+void model_action_clear(model_action *a) {
+    switch (a->kind) {
+    case ACTION_PING:
+        free(a->u.ping.to_name);
+        break;
+    case ACTION_TRACEROUTE:
+        free(a->u.traceroute.to_name);
+        break;
+    case ACTION_ARP_SPOOF:
+        break;
+    case ACTION_UDP_SERVER:
+        free(a->u.udp_server.reply);
+        break;
+    case ACTION_UDP_SEND:
+        free(a->u.udp_send.to.name);
+        free(a->u.udp_send.data);
+        break;
+    case ACTION_TCP_SERVER:
+        free(a->u.tcp_server.reply);
+        break;
+    case ACTION_TCP_CLIENT: {
+        model_tcp_client *c = &a->u.tcp_client;
+        free(c->to.name);
+        for (size_t i = 0; c->messages && i < c->n_messages; i++)
+            free(c->messages[i]);
+        free(c->messages);
+        break;
+    }
+    case ACTION_FILE_SERVER: {
+        model_file_server *f = &a->u.file_server;
+        for (size_t i = 0; f->files && i < f->n_files; i++) {
+            free(f->files[i].name);
+            free(f->files[i].data);
+        }
+        free(f->files);
+        break;
+    }
+    case ACTION_FILE_DOWNLOAD:
+        free(a->u.file_download.to.name);
+        free(a->u.file_download.file);
+        break;
+    case ACTION_HTTP_SERVER: {
+        model_http_server *h = &a->u.http_server;
+        for (size_t i = 0; h->pages && i < h->n_pages; i++) {
+            free(h->pages[i].path);
+            free(h->pages[i].body);
+        }
+        free(h->pages);
+        break;
+    }
+    case ACTION_HTTP_GET:
+        free(a->u.http_get.url);
+        free(a->u.http_get.host.name);
+        free(a->u.http_get.host_text);
+        free(a->u.http_get.path);
+        break;
+    }
+    memset(&a->u, 0, sizeof a->u);
+}
+
+static void model_device_clear(model_device *dev) {
+    for (size_t i = 0; dev->ifaces && i < dev->n_ifaces; i++)
+        free(dev->ifaces[i].name);
+    free(dev->ifaces);
+    free(dev->routes);
+    free(dev->fw_rules);
+    free(dev->static_arp);
+    free(dev->nat.forwards);
+    free(dev->nat.pins);
+    free(dev->dhcp_server);
+    if (dev->dns_server) {
+        for (size_t i = 0; dev->dns_server->records && i < dev->dns_server->n_records; i++)
+            free(dev->dns_server->records[i].name);
+        free(dev->dns_server->records);
+        free(dev->dns_server);
+    }
+    free(dev->name);
+}
+
 void model_free(model_topology *t) {
     if (!t)
         return;
-    for (size_t d = 0; t->devices && d < t->n_devices; d++) {
-        model_device *dev = &t->devices[d];
-        for (size_t i = 0; dev->ifaces && i < dev->n_ifaces; i++)
-            free(dev->ifaces[i].name);
-        free(dev->ifaces);
-        free(dev->routes);
-        free(dev->fw_rules);
-        free(dev->static_arp);
-        free(dev->nat.forwards);
-        free(dev->nat.pins);
-        free(dev->name);
-    }
+    for (size_t d = 0; t->devices && d < t->n_devices; d++)
+        model_device_clear(&t->devices[d]);
+    for (size_t i = 0; t->actions && i < t->n_actions; i++)
+        model_action_clear(&t->actions[i]);
     free(t->devices);
     free(t->links);
     free(t->actions);

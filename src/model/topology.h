@@ -72,6 +72,33 @@ typedef struct model_static_arp {
     mac_addr mac;
 } model_static_arp;
 
+#define MODEL_DNS_SERVERS_MAX 4 /* DNS servers a DHCP server hands out (option 6) */
+
+/* "dhcp_server": a DHCP server (RFC 2131) on the interface whose subnet holds
+ * the pool. The pool holds no static address of the topology, nor the
+ * server's own or the router's. */
+typedef struct model_dhcp_server {
+    size_t iface;               /* the interface serving the pool */
+    ipv4_addr pool_lo, pool_hi; /* inclusive */
+    uint32_t lease_s;           /* default 3600 */
+    ipv4_addr router;           /* option 3; 0: none (a router defaults to its own address) */
+    ipv4_addr dns[MODEL_DNS_SERVERS_MAX]; /* option 6 */
+    size_t n_dns;
+} model_dhcp_server;
+
+typedef struct model_dns_record {
+    char *name; /* as written, without a trailing dot */
+    ipv4_addr addr;
+} model_dns_record;
+
+/* "dns_server": an authoritative DNS server (RFC 1035) answering A queries
+ * for its records on UDP port 53; NXDOMAIN for any other name. */
+typedef struct model_dns_server {
+    model_dns_record *records; /* in file order; names unique without regard to case */
+    size_t n_records;
+    uint32_t ttl; /* TTL of the answers, default 300 s */
+} model_dns_server;
+
 typedef struct model_device {
     char *name;
     device_type type;
@@ -94,7 +121,14 @@ typedef struct model_device {
     size_t n_fw_rules;
     model_static_arp *static_arp; /* permanent ARP entries ("arp": {ip: mac}) */
     size_t n_static_arp;
-    model_nat nat; /* a NAT box's translation (nat.enabled) */
+    model_nat nat;                       /* a NAT box's translation (nat.enabled) */
+    uint16_t ephemeral_lo, ephemeral_hi; /* default 32768-60999 (Linux ip_local_port_range) */
+    bool dhcp;                           /* hosts: the first interface asks DHCP */
+    uint64_t dhcp_at_ns;                 /* when the DHCP client starts, default 0 */
+    bool has_dns;
+    ipv4_addr dns;                  /* the resolver ("dns"); DHCP may supply one */
+    model_dhcp_server *dhcp_server; /* NULL: none */
+    model_dns_server *dns_server;   /* NULL: none */
 } model_device;
 
 typedef struct model_endpoint {
@@ -114,10 +148,29 @@ typedef enum {
     ACTION_PING,
     ACTION_TRACEROUTE,
     ACTION_ARP_SPOOF,
+    ACTION_UDP_SERVER,
+    ACTION_UDP_SEND,
+    ACTION_TCP_SERVER,
+    ACTION_TCP_CLIENT,
+    ACTION_FILE_SERVER,
+    ACTION_FILE_DOWNLOAD,
+    ACTION_HTTP_SERVER,
+    ACTION_HTTP_GET,
 } action_kind;
+
+/* "ping", "udp_server", ... as written in "do". */
+const char *action_kind_name(action_kind k);
+
+/* Where an action sends to: `to` is an address, or a host name the device
+ * resolves by DNS first (then `addr` is 0 and `name` is set). */
+typedef struct model_target {
+    ipv4_addr addr;
+    char *name; /* NULL for an address */
+} model_target;
 
 typedef struct model_ping {
     ipv4_addr to;
+    char *to_name;        /* the host name to resolve first, or NULL (then `to` is set) */
     uint32_t count;       /* default 1 */
     uint64_t interval_ns; /* default 1 s */
     uint32_t size;        /* ICMP data bytes, default 56 (as ping -s) */
@@ -127,6 +180,7 @@ typedef struct model_ping {
 
 typedef struct model_traceroute {
     ipv4_addr to;
+    char *to_name;     /* the host name to resolve first, or NULL */
     uint32_t max_hops; /* default 30 (traceroute -m) */
     uint32_t probes;   /* per hop, default 3 (-q) */
     uint64_t wait_ns;  /* per probe, default 5 s (-w) */
@@ -141,6 +195,89 @@ typedef struct model_arp_spoof {
     bool gratuitous;       /* broadcast instead of unicast to the victim */
 } model_arp_spoof;
 
+/* The notes' UDP server (section 4): bind, print each datagram and its
+ * sender, answer with `reply` or echo the datagram. */
+typedef struct model_udp_server {
+    uint16_t port;
+    char *reply; /* NULL: echo */
+    size_t reply_len;
+    uint32_t count; /* datagrams before the socket closes; 0: never closes */
+} model_udp_server;
+
+/* The notes' UDP client: sendto, then wait `timeout` for one reply. */
+typedef struct model_udp_send {
+    model_target to;
+    uint16_t port;
+    uint16_t local_port; /* 0: an ephemeral port */
+    char *data;
+    size_t data_len;
+    uint64_t timeout_ns; /* default 5 s; 0: do not wait */
+} model_udp_send;
+
+/* The notes' TCP echo server (section 5), serving any number of clients. */
+typedef struct model_tcp_server {
+    uint16_t port;
+    char *reply; /* NULL: echo */
+    size_t reply_len;
+    uint32_t count; /* clients before the listener closes; 0: never closes */
+} model_tcp_server;
+
+/* The notes' TCP client: connect, send each message and wait for the
+ * answer, close at "exit" or after the last one. */
+typedef struct model_tcp_client {
+    model_target to;
+    uint16_t port;
+    char **messages;
+    size_t n_messages;
+} model_tcp_client;
+
+typedef enum {
+    FILE_INLINE,    /* the text given in the topology */
+    FILE_GENERATED, /* `size` pseudo-random bytes from the run's seed */
+    FILE_LOADED,    /* a file next to the topology, read by the loader */
+} model_file_source;
+
+typedef struct model_file {
+    char *name;
+    model_file_source source;
+    uint8_t *data; /* FILE_INLINE, FILE_LOADED: the content; NULL when size is 0 */
+    size_t size;
+} model_file;
+
+/* The notes' file server (section 7): receive a name, send that file, close. */
+typedef struct model_file_server {
+    uint16_t port;
+    model_file *files;
+    size_t n_files;
+} model_file_server;
+
+typedef struct model_file_download {
+    model_target to;
+    uint16_t port;
+    char *file;
+} model_file_download;
+
+typedef struct model_http_page {
+    char *path; /* starts with '/' */
+    char *body;
+    size_t body_len;
+} model_http_page;
+
+typedef struct model_http_server {
+    uint16_t port; /* default 80 */
+    model_http_page *pages;
+    size_t n_pages;
+} model_http_server;
+
+/* http://host[:port][/path] */
+typedef struct model_http_get {
+    char *url;
+    model_target host; /* name: the host part when it is not an address */
+    char *host_text;   /* the host part as written (the Host header) */
+    uint16_t port;     /* default 80 */
+    char *path;        /* default "/" */
+} model_http_get;
+
 typedef struct model_action {
     uint64_t at_ns;
     size_t device; /* index into devices */
@@ -149,8 +286,20 @@ typedef struct model_action {
         model_ping ping;
         model_traceroute traceroute;
         model_arp_spoof arp_spoof;
+        model_udp_server udp_server;
+        model_udp_send udp_send;
+        model_tcp_server tcp_server;
+        model_tcp_client tcp_client;
+        model_file_server file_server;
+        model_file_download file_download;
+        model_http_server http_server;
+        model_http_get http_get;
     } u;
 } model_action;
+
+/* Frees what one action owns (its strings and arrays) and zeroes them; the
+ * action itself is not freed. Safe on a zeroed or partly filled action. */
+void model_action_clear(model_action *a);
 
 typedef struct model_topology {
     char *source;      /* the file name as given, for messages */

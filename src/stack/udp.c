@@ -5,8 +5,8 @@
  * from local port to socket. A socket listens on every address of its host
  * (bind to 0.0.0.0), so the port alone finds it. Ephemeral ports are drawn
  * from the run's seeded generator, uniformly in 32768-60999 (Linux's
- * ip_local_port_range), then the next free one upwards if that is taken, so a
- * run is reproducible from its seed.
+ * ip_local_port_range) or the host's own range, then the next free one
+ * upwards if that is taken, so a run is reproducible from its seed.
  *
  * Input: a datagram whose checksum fails is dropped (traced); one for a bound
  * port is traced as delivered and handed to the socket's callback; any other
@@ -38,10 +38,13 @@ struct udp_socket {
     uint16_t port;
     udp_receive_fn fn;
     void *ctx;
+    uint32_t rx_iface; /* of the datagram being delivered */
+    ipv4_addr rx_dst;
 };
 
 struct udp_table {
     u64map *by_port; /* local port -> udp_socket * */
+    uint16_t ephemeral_lo, ephemeral_hi;
 };
 
 static struct udp_table *udp_table_get(ip_stack *st) {
@@ -52,6 +55,8 @@ static struct udp_table *udp_table_get(ip_stack *st) {
         st->udp->by_port = u64map_new(sizeof(udp_socket *));
         if (!st->udp->by_port)
             abort();
+        st->udp->ephemeral_lo = UDP_EPHEMERAL_LOW;
+        st->udp->ephemeral_hi = UDP_EPHEMERAL_HIGH;
     }
     return st->udp;
 }
@@ -66,10 +71,12 @@ static udp_socket *udp_socket_find(const ip_stack *st, uint16_t port_number) {
 /* A free port in the ephemeral range, starting from a seeded random draw;
  * 0 if every port of the range is bound. */
 static uint16_t udp_pick_ephemeral(ip_stack *st) {
-    const uint32_t span = UDP_EPHEMERAL_HIGH - UDP_EPHEMERAL_LOW + 1;
+    uint16_t lo, hi;
+    udp_ephemeral_range(st, &lo, &hi);
+    const uint32_t span = (uint32_t)hi - lo + 1;
     uint32_t start = (uint32_t)rng_below(sim_rng(st->node->net->sim), span);
     for (uint32_t i = 0; i < span; i++) {
-        uint16_t port_number = (uint16_t)(UDP_EPHEMERAL_LOW + (start + i) % span);
+        uint16_t port_number = (uint16_t)(lo + (start + i) % span);
         if (!udp_socket_find(st, port_number))
             return port_number;
     }
@@ -97,29 +104,69 @@ int udp_bind(ip_stack *st, uint16_t local_port, udp_receive_fn fn, void *ctx, ud
     return 0;
 }
 
-int udp_sendto(udp_socket *s, ipv4_addr dst, uint16_t dst_port, const uint8_t *data, size_t len) {
+void udp_set_ephemeral_range(ip_stack *st, uint16_t lo, uint16_t hi) {
+    struct udp_table *t = udp_table_get(st);
+    t->ephemeral_lo = lo <= hi ? lo : hi;
+    t->ephemeral_hi = lo <= hi ? hi : lo;
+}
+
+void udp_ephemeral_range(const ip_stack *st, uint16_t *lo, uint16_t *hi) {
+    *lo = st->udp ? st->udp->ephemeral_lo : UDP_EPHEMERAL_LOW;
+    *hi = st->udp ? st->udp->ephemeral_hi : UDP_EPHEMERAL_HIGH;
+}
+
+/* A datagram of `len` data bytes from s's port, its checksum over the given
+ * addresses; NULL (traced) when it is too long for one frame. Caller frees. */
+static uint8_t *udp_build(udp_socket *s, ipv4_addr src, ipv4_addr dst, uint16_t dst_port,
+                          const uint8_t *data, size_t len) {
     ip_stack *st = s->st;
     if (len > UDP_MAX_DATA) {
         char why[96];
         snprintf(why, sizeof why, "UDP datagram of %zu bytes is too long (at most %d: EMSGSIZE)",
                  len, UDP_MAX_DATA);
         net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL, why, NULL);
-        return -1;
+        return NULL;
     }
-    /* The checksum covers the source address, so it is chosen here, as the
-     * route will choose it. */
-    ipv4_addr src = ip_stack_source_for(st, dst);
-    size_t dgram_len = UDP_HEADER_LEN + len;
-    uint8_t *dgram = malloc(dgram_len);
+    uint8_t *dgram = malloc(UDP_HEADER_LEN + len);
     if (!dgram)
         abort();
     if (len)
         memcpy(dgram + UDP_HEADER_LEN, data, len);
     udp_header h = {.src_port = s->port, .dst_port = dst_port};
-    udp_emit(&h, dgram, dgram_len, src, dst);
-    int rc = ip_stack_send_from(st, src, dst, IPPROTO_UDP_NUM, dgram, dgram_len, 0, NULL);
+    udp_emit(&h, dgram, UDP_HEADER_LEN + len, src, dst);
+    return dgram;
+}
+
+int udp_sendto(udp_socket *s, ipv4_addr dst, uint16_t dst_port, const uint8_t *data, size_t len) {
+    /* The checksum covers the source address, so it is chosen here, as the
+     * route will choose it. */
+    ipv4_addr src = ip_stack_source_for(s->st, dst);
+    uint8_t *dgram = udp_build(s, src, dst, dst_port, data, len);
+    if (!dgram)
+        return -1;
+    int rc =
+        ip_stack_send_from(s->st, src, dst, IPPROTO_UDP_NUM, dgram, UDP_HEADER_LEN + len, 0, NULL);
     free(dgram);
     return rc;
+}
+
+int udp_sendto_on(udp_socket *s, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint16_t dst_port,
+                  const uint8_t *data, size_t len) {
+    uint8_t *dgram = udp_build(s, src, dst, dst_port, data, len);
+    if (!dgram)
+        return -1;
+    int rc = ip_stack_send_on(s->st, iface, src, dst, IPPROTO_UDP_NUM, dgram, UDP_HEADER_LEN + len,
+                              0, NULL);
+    free(dgram);
+    return rc;
+}
+
+uint32_t udp_rx_iface(const udp_socket *s) {
+    return s->rx_iface;
+}
+
+ipv4_addr udp_rx_dst(const udp_socket *s) {
+    return s->rx_dst;
 }
 
 void udp_close(udp_socket *s) {
@@ -168,6 +215,8 @@ void udp_input(ip_stack *st, uint32_t iface, frame *f) {
     snprintf(why, sizeof why, "datagram for UDP port %u", uh.dst_port);
     net_trace(st->node->net, TRACE_DELIVER, st->node, udp_port_of(st, iface), f, why, NULL);
     /* The callback may close the socket: `s` is not used after it. */
+    s->rx_iface = iface;
+    s->rx_dst = ih.dst;
     if (s->fn)
         s->fn(s->ctx, s, ih.src, uh.src_port, ip + ih.header_len + UDP_HEADER_LEN,
               (size_t)uh.length - UDP_HEADER_LEN);

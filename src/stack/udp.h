@@ -1,8 +1,9 @@
 /*
  * udp: UDP sockets on an ip_stack (RFC 768; RFC 1122 section 4.1). A socket is
  * bound to a local port (a given one, or an ephemeral one drawn from the run's
- * seeded generator in 32768-60999, Linux's ip_local_port_range); datagrams to a
- * port with no socket are answered with ICMP port unreachable by the stack.
+ * seeded generator in 32768-60999, Linux's ip_local_port_range, or the range
+ * set for the host); datagrams to a port with no socket are answered with ICMP
+ * port unreachable by the stack.
  */
 #ifndef NETSIM_STACK_UDP_H
 #define NETSIM_STACK_UDP_H
@@ -31,6 +32,26 @@ int udp_bind(ip_stack *st, uint16_t port, udp_receive_fn fn, void *ctx, udp_sock
 /* Sends `len` bytes to dst:port from the socket's port (source address chosen
  * by the route). Returns 0, or -1 if there is no route (traced). */
 int udp_sendto(udp_socket *s, ipv4_addr dst, uint16_t port, const uint8_t *data, size_t len);
+
+/* Sends `len` bytes to dst:port out of interface `iface` without routing,
+ * from address `src` (0.0.0.0 allowed): what a DHCP client (no address yet)
+ * and a DHCP server (answering by broadcast) need. `dst` is the limited
+ * broadcast 255.255.255.255 or an address on that interface's link. Returns
+ * 0, or -1 for a bad interface or a datagram too long (traced). */
+int udp_sendto_on(udp_socket *s, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint16_t port,
+                  const uint8_t *data, size_t len);
+
+/* Inside a udp_receive_fn call: the interface the datagram arrived on
+ * (UINT32_MAX for loopback) and the address it was sent to (a broadcast
+ * address, for instance). Meaningless outside the call. */
+uint32_t udp_rx_iface(const udp_socket *s);
+ipv4_addr udp_rx_dst(const udp_socket *s);
+
+/* The host's ephemeral port range (Linux's net.ipv4.ip_local_port_range),
+ * used for port 0 here and meant for TCP's ephemeral ports too; lo <= hi.
+ * The default is UDP_EPHEMERAL_LOW-UDP_EPHEMERAL_HIGH. */
+void udp_set_ephemeral_range(ip_stack *st, uint16_t lo, uint16_t hi);
+void udp_ephemeral_range(const ip_stack *st, uint16_t *lo, uint16_t *hi);
 
 /* Closes and frees the socket; its port is free again. NULL is a no-op. */
 void udp_close(udp_socket *s);

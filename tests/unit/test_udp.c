@@ -8,7 +8,10 @@
  * in its callback. A datagram to a closed port is answered with ICMP port
  * unreachable quoting it, and traced as a drop. A datagram with a bad checksum
  * (injected by a fake node) is dropped, not delivered. The state lines are
- * sorted by port. Every test ends leak-free.
+ * sorted by port. A host's own ephemeral range is used (and still drawn from
+ * the seed); a socket sends from 0.0.0.0 out of a chosen interface to the
+ * broadcast address (what DHCP needs), and its receiver learns the arriving
+ * interface and the destination address. Every test ends leak-free.
  */
 #include "fake_net.h"
 
@@ -305,6 +308,96 @@ static void test_write_state(void **state) {
                              "    udp   0.0.0.0:40000           *:*\n");
 }
 
+typedef struct rx_info {
+    int count;
+    uint32_t iface;
+    ipv4_addr dst;
+} rx_info;
+
+static void on_info(void *ctx, udp_socket *s, ipv4_addr src, uint16_t src_port, const uint8_t *data,
+                    size_t len) {
+    (void)src;
+    (void)src_port;
+    (void)data;
+    (void)len;
+    rx_info *r = ctx;
+    r->count++;
+    r->iface = udp_rx_iface(s);
+    r->dst = udp_rx_dst(s);
+}
+
+static void test_ephemeral_range(void **state) {
+    fake_net *fx = *state;
+    node *h1, *h2;
+    two_hosts(fx, &h1, &h2);
+    ip_stack *st = ip_device_stack(h1);
+    uint16_t lo, hi;
+    udp_ephemeral_range(st, &lo, &hi);
+    assert_int_equal(lo, UDP_EPHEMERAL_LOW);
+    assert_int_equal(hi, UDP_EPHEMERAL_HIGH);
+    udp_set_ephemeral_range(st, 40000, 40002);
+    udp_ephemeral_range(st, &lo, &hi);
+    assert_int_equal(lo, 40000);
+    assert_int_equal(hi, 40002);
+    /* Three ports in the range, then none left. */
+    bool seen[3] = {false, false, false};
+    udp_socket *s;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(udp_bind(st, 0, on_datagram, NULL, &s), 0);
+        uint16_t p = udp_local_port(s);
+        assert_true(p >= 40000 && p <= 40002);
+        assert_false(seen[p - 40000]);
+        seen[p - 40000] = true;
+    }
+    assert_int_equal(udp_bind(st, 0, on_datagram, NULL, &s), -1);
+    /* A well-known port outside the range is still fine. */
+    assert_int_equal(udp_bind(st, 53, on_datagram, NULL, &s), 0);
+    /* The other host keeps the default range. */
+    udp_ephemeral_range(ip_device_stack(h2), &lo, &hi);
+    assert_int_equal(lo, UDP_EPHEMERAL_LOW);
+}
+
+static void test_sendto_on_broadcast(void **state) {
+    fake_net *fx = *state;
+    model_iface ifc = fake_iface("eth0", MAC_1, 0, 0); /* no address yet, as a DHCP client */
+    model_device d = fake_device("H1", DEVICE_HOST, &ifc, 1);
+    node *h1 = ip_device_new(fx->net, &d);
+    network_add_node(fx->net, h1);
+    node *h2 = make_host(fx, "H2", MAC_2, IP_2);
+    fake_link(fx, &h1->ports[0], &h2->ports[0]);
+    fake_build(fx);
+    udp_socket *c, *srv;
+    rx_info r = {0};
+    assert_int_equal(udp_bind(ip_device_stack(h1), 68, on_datagram, NULL, &c), 0);
+    assert_int_equal(udp_bind(ip_device_stack(h2), 67, on_info, &r, &srv), 0);
+    assert_int_equal(udp_sendto_on(c, 0, 0, 0xffffffffu, 67, (const uint8_t *)"disc", 4), 0);
+    assert_int_equal(udp_sendto_on(c, 7, 0, 0xffffffffu, 67, (const uint8_t *)"x", 1), -1);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(r.iface, 0);
+    assert_int_equal(r.dst, 0xffffffffu);
+    /* On the wire: to ff:ff:ff:ff:ff:ff, 0.0.0.0:68 > 255.255.255.255:67, a
+     * checksum over that pseudo-header, and no ARP before it. */
+    const cap_event *w = cap_nth(&fx->cap, TRACE_WIRE, "H1", 0);
+    assert_non_null(w);
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    assert_memory_equal(w->frame, bcast, 6);
+    assert_int_equal(wire_get16(w->frame + 12), 0x0800);
+    const uint8_t *ip = w->frame + ETH_HEADER_LEN;
+    assert_int_equal(wire_get32(ip + 12), 0);
+    assert_int_equal(wire_get32(ip + 16), 0xffffffffu);
+    udp_header uh;
+    assert_int_equal(udp_parse(ip + 20, 12, 0, 0xffffffffu, &uh), WIRE_OK);
+    assert_int_equal(uh.src_port, 68);
+    assert_int_equal(uh.dst_port, 67);
+    /* Too long for a frame: refused and traced, like udp_sendto. */
+    static uint8_t big[65494];
+    assert_int_equal(udp_sendto_on(c, 0, 0, 0xffffffffu, 67, big, sizeof big), -1);
+    assert_non_null(cap_find_why(&fx->cap, TRACE_DROP, "H1",
+                                 "UDP datagram of 65494 bytes is too long (at most 65493: "
+                                 "EMSGSIZE)"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_bind_conflict, fake_setup, fake_teardown),
@@ -314,6 +407,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_port_unreachable, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_bad_checksum_dropped, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_write_state, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_ephemeral_range, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_sendto_on_broadcast, fake_setup, fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,61 @@
+/*
+ * app: printing for the programs. Lines go to the trace bus as TRACE_APP
+ * events of the program's device; the text sink shows them as "| text".
+ */
+#include "apps/app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+void app_say(ip_stack *st, const char *fmt, ...) {
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    net_trace(st->node->net, TRACE_APP, st->node, NULL, NULL, NULL, line);
+}
+
+/* The length of the valid UTF-8 sequence at p[0..len), or 0. */
+static size_t app_utf8_len(const uint8_t *p, size_t len) {
+    size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+    if (n == 0 || n > len || p[0] >= 0xf5)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+char *app_text(const uint8_t *data, size_t len, char *out, size_t cap) {
+    size_t used = 0, i = 0;
+    out[0] = '\0';
+    while (i < len && i < APP_TEXT_SHOWN && used + 8 < cap) {
+        uint8_t c = data[i];
+        size_t n = c >= 0x80 ? app_utf8_len(data + i, len - i) : 0;
+        if (n && used + n + 1 < cap) {
+            for (size_t k = 0; k < n; k++)
+                out[used++] = (char)data[i + k];
+            i += n;
+            continue;
+        }
+        if (c >= 0x20 && c < 0x7f)
+            out[used++] = (char)c;
+        else if (c == '\n' || c == '\r' || c == '\t') {
+            out[used++] = '\\';
+            out[used++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        } else
+            used += (size_t)snprintf(out + used, cap - used, "\\x%02x", c);
+        i++;
+    }
+    out[used] = '\0';
+    if (i < len)
+        snprintf(out + used, cap - used, "... (%zu bytes)", len);
+    return out;
+}
+
+char *app_endpoint(ipv4_addr a, uint16_t port_number, char *buf) {
+    char text[IPV4_TEXT_LEN];
+    snprintf(buf, 22, "%s:%u", ipv4_format(a, text), port_number);
+    return buf;
+}

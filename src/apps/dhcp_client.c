@@ -1,0 +1,202 @@
+/*
+ * dhcp_client: INIT -> SELECTING -> REQUESTING -> BOUND (RFC 2131 figure 5,
+ * without the renewal states).
+ *
+ * Invariants: a message is accepted only with our xid and our MAC in chaddr
+ * (other clients' broadcasts reach us too); at most one retransmission timer
+ * is pending; after BOUND or giving up nothing is sent again.
+ */
+#include "apps/dhcp_client.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/app.h"
+#include "stack/udp.h"
+#include "wire/dhcp.h"
+#include "wire/wire.h"
+
+/* Transmissions of one message: after waits of 4, 8, 16 and 32 s it gives
+ * up, 60 s after the first, as dhclient's default "timeout 60". */
+#define DHCP_CLIENT_TRIES 4
+
+typedef enum {
+    DHCP_CLIENT_INIT,
+    DHCP_CLIENT_SELECTING,
+    DHCP_CLIENT_REQUESTING,
+    DHCP_CLIENT_BOUND,
+    DHCP_CLIENT_FAILED,
+} dhcp_client_state;
+
+struct dhcp_client {
+    netconf *nc;
+    ip_stack *st;
+    uint32_t iface;
+    dhcp_client_state state;
+    udp_socket *sock;
+    uint32_t xid;
+    uint32_t tries; /* transmissions of the current message */
+    uint32_t naks;  /* DHCPNAKs so far: a server that refuses every time ends it */
+    sim_time started;
+    ipv4_addr offered, server;
+    sim_event_id timer;
+};
+
+static sim *dhcp_client_sim(const dhcp_client *c) {
+    return c->st->node->net->sim;
+}
+
+static const char *dhcp_client_ifname(const dhcp_client *c) {
+    return c->st->ifaces[c->iface].port->name;
+}
+
+/* Seconds to wait after the n-th transmission (1-based): 4, 8, 16, 32. */
+static uint32_t dhcp_client_interval(uint32_t n) {
+    return 4u << (n - 1);
+}
+
+static void dhcp_client_on_timer(sim *s, void *a, void *b);
+
+/* Broadcasts the message of the current state and arms the timer. */
+static void dhcp_client_send(dhcp_client *c) {
+    char a[IPV4_TEXT_LEN];
+    sim *s = dhcp_client_sim(c);
+    c->tries++;
+    uint32_t interval = dhcp_client_interval(c->tries);
+    dhcp_message m = {
+        .op = BOOTP_OP_REQUEST,
+        .xid = c->xid,
+        .secs = (uint16_t)((sim_now(s) - c->started) / SIM_S),
+        .broadcast = true,
+        .chaddr = c->st->ifaces[c->iface].port->mac,
+    };
+    if (c->state == DHCP_CLIENT_SELECTING) {
+        m.message_type = DHCP_DISCOVER;
+        app_say(c->st, "DHCPDISCOVER on %s to 255.255.255.255 port 67 interval %u",
+                dhcp_client_ifname(c), interval);
+    } else {
+        m.message_type = DHCP_REQUEST;
+        m.requested_ip = c->offered;
+        m.server_id = c->server;
+        app_say(c->st, "DHCPREQUEST for %s on %s to 255.255.255.255 port 67",
+                ipv4_format(c->offered, a), dhcp_client_ifname(c));
+    }
+    uint8_t buf[DHCP_BOOTP_LEN + 64];
+    int len = dhcp_emit(&m, buf, sizeof buf);
+    if (len > 0)
+        udp_sendto_on(c->sock, c->iface, 0, 0xffffffffu, DHCP_SERVER_PORT, buf, (size_t)len);
+    c->timer = sim_schedule(s, (sim_time)interval * SIM_S, dhcp_client_on_timer, c, NULL, NULL);
+}
+
+static void dhcp_client_give_up(dhcp_client *c) {
+    app_say(c->st,
+            c->state == DHCP_CLIENT_SELECTING ? "No DHCPOFFERS received." : "No DHCPACK received.");
+    c->state = DHCP_CLIENT_FAILED;
+    netconf_settle(c->nc);
+}
+
+static void dhcp_client_on_timer(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    dhcp_client *c = a;
+    c->timer = 0;
+    if (c->tries >= DHCP_CLIENT_TRIES)
+        dhcp_client_give_up(c);
+    else
+        dhcp_client_send(c);
+}
+
+static void dhcp_client_discover(dhcp_client *c) {
+    c->state = DHCP_CLIENT_SELECTING;
+    c->tries = 0;
+    c->xid = (uint32_t)rng_next(sim_rng(dhcp_client_sim(c)));
+    dhcp_client_send(c);
+}
+
+/* A mask as a prefix length; without option 1, the class's (RFC 2131 says
+ * nothing better, and Linux does the same). */
+static int dhcp_client_prefix(ipv4_addr ip, ipv4_addr mask) {
+    int len = mask ? ipv4_mask_to_prefix(mask) : -1;
+    if (len > 0)
+        return len;
+    return (ip >> 31) == 0 ? 8 : (ip >> 30) == 2 ? 16 : 24;
+}
+
+static void dhcp_client_bind(dhcp_client *c, const dhcp_message *m) {
+    char a[IPV4_TEXT_LEN];
+    sim_cancel(dhcp_client_sim(c), c->timer);
+    c->timer = 0;
+    c->state = DHCP_CLIENT_BOUND;
+    ip_stack_configure(c->st, c->iface, m->yiaddr, dhcp_client_prefix(m->yiaddr, m->subnet_mask),
+                       m->router);
+    if (m->dns_count)
+        netconf_offer_dns(c->nc, m->dns_servers[0]);
+    app_say(c->st, "bound to %s -- lease %lu seconds.", ipv4_format(m->yiaddr, a),
+            (unsigned long)m->lease_time);
+    netconf_settle(c->nc);
+}
+
+static void dhcp_client_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint16_t src_port,
+                                    const uint8_t *data, size_t len) {
+    (void)s;
+    (void)src_port;
+    dhcp_client *c = ctx;
+    dhcp_message m;
+    char a[IPV4_TEXT_LEN], b[IPV4_TEXT_LEN];
+    if (dhcp_parse(data, len, &m) != WIRE_OK || m.op != BOOTP_OP_REPLY || m.xid != c->xid ||
+        !mac_equal(m.chaddr, c->st->ifaces[c->iface].port->mac))
+        return; /* another client's exchange, heard by broadcast */
+    ipv4_addr server = m.server_id ? m.server_id : src;
+    if (c->state == DHCP_CLIENT_SELECTING && m.message_type == DHCP_OFFER && m.yiaddr) {
+        app_say(c->st, "DHCPOFFER of %s from %s", ipv4_format(m.yiaddr, a), ipv4_format(server, b));
+        sim_cancel(dhcp_client_sim(c), c->timer);
+        c->timer = 0;
+        c->offered = m.yiaddr;
+        c->server = server;
+        c->state = DHCP_CLIENT_REQUESTING;
+        c->tries = 0;
+        dhcp_client_send(c);
+    } else if (c->state == DHCP_CLIENT_REQUESTING && server == c->server) {
+        if (m.message_type == DHCP_ACK && m.yiaddr == c->offered) {
+            app_say(c->st, "DHCPACK of %s from %s", ipv4_format(m.yiaddr, a),
+                    ipv4_format(server, b));
+            dhcp_client_bind(c, &m);
+        } else if (m.message_type == DHCP_NAK) {
+            app_say(c->st, "DHCPNAK from %s", ipv4_format(server, b));
+            sim_cancel(dhcp_client_sim(c), c->timer);
+            c->timer = 0;
+            if (++c->naks >= DHCP_CLIENT_TRIES)
+                dhcp_client_give_up(c);
+            else
+                dhcp_client_discover(c);
+        }
+    }
+}
+
+static void dhcp_client_start(sim *s, void *a, void *b) {
+    (void)b;
+    dhcp_client *c = a;
+    c->started = sim_now(s);
+    if (udp_bind(c->st, DHCP_CLIENT_PORT, dhcp_client_on_datagram, c, &c->sock) != 0) {
+        app_say(c->st, "dhclient: bind UDP port 68: Address already in use");
+        c->state = DHCP_CLIENT_FAILED;
+        netconf_settle(c->nc);
+        return;
+    }
+    dhcp_client_discover(c);
+}
+
+dhcp_client *dhcp_client_new(netconf *nc, uint32_t iface, sim_time at) {
+    dhcp_client *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->nc = nc;
+    c->st = netconf_stack(nc);
+    c->iface = iface;
+    sim_schedule_at(c->st->node->net->sim, at, dhcp_client_start, c, NULL, NULL);
+    return c;
+}
+
+void dhcp_client_free(void *c) {
+    free(c);
+}

@@ -1,0 +1,208 @@
+/*
+ * file_transfer: the file server (a tcp_service) and the downloader.
+ *
+ * Invariant: the server's contents are fixed at build time (generated ones
+ * drawn then), so every client asking for a name gets the same bytes.
+ */
+#include "apps/file_transfer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/app.h"
+#include "apps/launch.h"
+#include "apps/tcp_service.h"
+#include "util/crc32.h"
+
+typedef struct file_content {
+    const char *name;
+    const uint8_t *data; /* the model's, or `owned` */
+    uint8_t *owned;      /* generated content */
+    size_t size;
+    uint32_t crc;
+} file_content;
+
+struct file_server {
+    tcp_service svc;
+    file_content *files; /* n_files of them: the server's own copy of the list */
+    size_t n_files;
+};
+
+typedef struct file_session {
+    tcp_session base;
+    bool answered; /* the name has come and been answered */
+} file_session;
+
+static const file_content *file_server_find(const file_server *srv, const uint8_t *name,
+                                            size_t len) {
+    for (size_t i = 0; i < srv->n_files; i++)
+        if (strlen(srv->files[i].name) == len && memcmp(srv->files[i].name, name, len) == 0)
+            return &srv->files[i];
+    return NULL;
+}
+
+static void file_server_received(tcp_session *s, const uint8_t *data, size_t len) {
+    file_session *fs = (file_session *)s;
+    const file_server *srv = s->svc->app;
+    char text[APP_TEXT_CAP];
+    if (fs->answered)
+        return; /* the notes' server reads the name once */
+    fs->answered = true;
+    app_text(data, len, text, sizeof text);
+    app_say(s->svc->st, "%s wants to download: %s", s->peer_text, text);
+    const file_content *f = file_server_find(srv, data, len);
+    if (!f) {
+        app_say(s->svc->st, "cannot open %s: No such file or directory", text);
+    } else {
+        app_say(s->svc->st, "sending %s: %zu bytes, crc32 %08lx", f->name, f->size,
+                (unsigned long)f->crc);
+        if (f->size)
+            tcp_send(s->conn, f->data, f->size);
+    }
+    tcp_close(s->conn); /* the FIN follows the content */
+}
+
+static void file_server_closed(tcp_session *s, tcp_end why) {
+    if (why != TCP_END_NORMAL)
+        app_say(s->svc->st, "connection with %s: %s", s->peer_text,
+                tcp_service_end_text(why, true));
+}
+
+static const tcp_service_ops file_server_ops = {
+    .session_size = sizeof(file_session),
+    .received = file_server_received,
+    .closed = file_server_closed,
+};
+
+file_server *file_server_new(ip_stack *st, const model_file_server *cfg, sim_time at) {
+    file_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        abort();
+    srv->files = calloc(cfg->n_files ? cfg->n_files : 1, sizeof *srv->files);
+    if (!srv->files)
+        abort();
+    srv->n_files = cfg->n_files;
+    for (size_t i = 0; i < cfg->n_files; i++) {
+        const model_file *m = &cfg->files[i];
+        file_content *f = &srv->files[i];
+        f->name = m->name;
+        f->size = m->size;
+        if (m->source == FILE_GENERATED && m->size) {
+            /* One draw from the run's generator seeds this file's bytes: the
+             * same seed gives the same file, another seed another. */
+            rng r;
+            rng_seed(&r, rng_next(sim_rng(st->node->net->sim)));
+            f->owned = malloc(m->size);
+            if (!f->owned)
+                abort();
+            for (size_t k = 0; k < m->size; k += 8) {
+                uint64_t x = rng_next(&r);
+                for (size_t j = 0; j < 8 && k + j < m->size; j++)
+                    f->owned[k + j] = (uint8_t)(x >> (8 * j));
+            }
+            f->data = f->owned;
+        } else {
+            f->data = m->data;
+        }
+        f->crc = crc32_update(0, f->data, f->size);
+    }
+    tcp_service_start_at(&srv->svc, st, "file_server", cfg->port, 0, &file_server_ops, srv, at);
+    return srv;
+}
+
+void file_server_free(void *p) {
+    file_server *srv = p;
+    if (!srv)
+        return;
+    tcp_service_cleanup(&srv->svc);
+    for (size_t i = 0; i < srv->n_files; i++)
+        free(srv->files[i].owned);
+    free(srv->files);
+    free(srv);
+}
+
+/* ---- the downloader ------------------------------------------------------ */
+
+struct file_download {
+    ip_stack *st;
+    const model_file_download *cfg;
+    launch launcher;
+    tcp_conn *conn;
+    char server[24];
+    bool connected;
+    size_t received;
+    uint32_t crc;
+    sim_time started;
+};
+
+static void file_download_connected(void *ctx, tcp_conn *conn) {
+    file_download *d = ctx;
+    d->connected = true;
+    d->started = sim_now(d->st->node->net->sim);
+    app_say(d->st, "connected to %s, asking for %s", d->server, d->cfg->file);
+    tcp_send(conn, (const uint8_t *)d->cfg->file, strlen(d->cfg->file));
+}
+
+static void file_download_received(void *ctx, tcp_conn *conn, const uint8_t *data, size_t len) {
+    (void)conn;
+    file_download *d = ctx;
+    d->received += len;
+    d->crc = crc32_update(d->crc, data, len);
+}
+
+static void file_download_peer_closed(void *ctx, tcp_conn *conn) {
+    file_download *d = ctx;
+    sim_time took = sim_now(d->st->node->net->sim) - d->started;
+    if (d->received == 0)
+        app_say(d->st, "the downloaded file is empty");
+    else
+        app_say(d->st, "download finished: %s, %zu bytes in %llu.%03llu s, crc32 %08lx",
+                d->cfg->file, d->received, (unsigned long long)(took / SIM_S),
+                (unsigned long long)(took % SIM_S / SIM_MS), (unsigned long)d->crc);
+    tcp_close(conn);
+}
+
+static void file_download_closed(void *ctx, tcp_conn *conn, tcp_end why) {
+    (void)conn;
+    file_download *d = ctx;
+    d->conn = NULL;
+    if (why != TCP_END_NORMAL)
+        app_say(d->st, "%s: %s", d->connected ? "recv" : "connect",
+                tcp_service_end_text(why, d->connected));
+}
+
+static const tcp_handler file_download_handler = {
+    .connected = file_download_connected,
+    .received = file_download_received,
+    .peer_closed = file_download_peer_closed,
+    .closed = file_download_closed,
+};
+
+static void file_download_start(void *ctx, ipv4_addr to) {
+    file_download *d = ctx;
+    app_endpoint(to, d->cfg->port, d->server);
+    if (tcp_connect(d->st, to, d->cfg->port, &file_download_handler, d, &d->conn) != 0) {
+        d->conn = NULL;
+        app_say(d->st, "connect: Network is unreachable");
+    }
+}
+
+file_download *file_download_new(ip_stack *st, netconf *nc, const model_file_download *cfg,
+                                 sim_time at) {
+    file_download *d = calloc(1, sizeof *d);
+    if (!d)
+        abort();
+    d->st = st;
+    d->cfg = cfg;
+    launch_start_at(&d->launcher, st, nc, "file_download", cfg->to.name, cfg->to.addr, at,
+                    file_download_start, d);
+    return d;
+}
+
+void file_download_free(void *p) {
+    file_download *d = p;
+    if (!d)
+        return;
+    launch_cleanup(&d->launcher);
+    free(d);
+}

@@ -1,0 +1,120 @@
+/*
+ * udp_client: bind (an ephemeral port, or local_port), sendto, wait for one
+ * reply, close. The socket is closed once the program is done, so it is
+ * gone from state.txt, as a finished process's socket is.
+ */
+#include "apps/udp_client.h"
+
+#include <stdlib.h>
+
+#include "apps/app.h"
+#include "apps/launch.h"
+#include "stack/udp.h"
+#include "util/units.h"
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
+
+struct udp_client {
+    ip_stack *st;
+    const model_udp_send *cfg;
+    launch launcher;
+    udp_socket *sock;
+    ipv4_addr to;
+    sim_event_id timer;
+    bool done;
+};
+
+static void udp_client_done(udp_client *c) {
+    c->done = true;
+    sim_cancel(c->st->node->net->sim, c->timer);
+    c->timer = 0;
+    udp_close(c->sock);
+    c->sock = NULL;
+}
+
+static void udp_client_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint16_t src_port,
+                                   const uint8_t *data, size_t len) {
+    (void)s;
+    udp_client *c = ctx;
+    char text[APP_TEXT_CAP], from[24];
+    if (c->done)
+        return;
+    app_say(c->st, "received: %s", app_text(data, len, text, sizeof text));
+    app_say(c->st, "from %s", app_endpoint(src, src_port, from));
+    udp_client_done(c);
+}
+
+static void udp_client_on_icmp(void *ctx, const icmp_notice *n) {
+    udp_client *c = ctx;
+    char from[IPV4_TEXT_LEN];
+    if (c->done || !c->sock || n->id != udp_local_port(c->sock) || n->seq != c->cfg->port)
+        return;
+    if (n->type == ICMP_DEST_UNREACHABLE && n->code == ICMP_UNREACH_PORT)
+        app_say(c->st, "recvfrom: Connection refused (ICMP port unreachable from %s)",
+                ipv4_format(n->from, from));
+    else if (n->type == ICMP_DEST_UNREACHABLE)
+        app_say(c->st, "recvfrom: No route to host (ICMP destination unreachable from %s)",
+                ipv4_format(n->from, from));
+    else
+        return;
+    udp_client_done(c);
+}
+
+static void udp_client_on_timeout(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    udp_client *c = a;
+    char dst[24], t[32];
+    c->timer = 0;
+    app_say(c->st, "no reply from %s within %s (recvfrom timed out)",
+            app_endpoint(c->to, c->cfg->port, dst),
+            units_format_duration(c->cfg->timeout_ns, t, sizeof t));
+    udp_client_done(c);
+}
+
+static void udp_client_start(void *ctx, ipv4_addr to) {
+    udp_client *c = ctx;
+    char dst[24], text[APP_TEXT_CAP];
+    c->to = to;
+    if (udp_bind(c->st, c->cfg->local_port, udp_client_on_datagram, c, &c->sock) != 0) {
+        app_say(c->st, "udp_send: bind UDP port %u: Address already in use", c->cfg->local_port);
+        c->done = true;
+        return;
+    }
+    uint16_t local = udp_local_port(c->sock);
+    ip_stack_listen_icmp(c->st, IPPROTO_UDP_NUM, local, udp_client_on_icmp, c);
+    if (ip_stack_connect(c->st, to) != 0) { /* traced: no route */
+        app_say(c->st, "sendto: Network is unreachable");
+        udp_client_done(c);
+        return;
+    }
+    app_say(c->st, "sent %zu bytes to %s from port %u: %s", c->cfg->data_len,
+            app_endpoint(to, c->cfg->port, dst), local,
+            app_text((const uint8_t *)c->cfg->data, c->cfg->data_len, text, sizeof text));
+    udp_sendto(c->sock, to, c->cfg->port, (const uint8_t *)c->cfg->data, c->cfg->data_len);
+    if (c->cfg->timeout_ns == 0) {
+        udp_client_done(c);
+        return;
+    }
+    c->timer = sim_schedule(c->st->node->net->sim, c->cfg->timeout_ns, udp_client_on_timeout, c,
+                            NULL, NULL);
+}
+
+udp_client *udp_client_new(ip_stack *st, netconf *nc, const model_udp_send *cfg, sim_time at) {
+    udp_client *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->st = st;
+    c->cfg = cfg;
+    launch_start_at(&c->launcher, st, nc, "udp_send", cfg->to.name, cfg->to.addr, at,
+                    udp_client_start, c);
+    return c;
+}
+
+void udp_client_free(void *p) {
+    udp_client *c = p;
+    if (!c)
+        return;
+    launch_cleanup(&c->launcher);
+    free(c);
+}
