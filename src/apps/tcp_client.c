@@ -92,7 +92,8 @@ static const tcp_handler tcp_client_handler = {
 static void tcp_client_start(void *ctx, ipv4_addr to) {
     tcp_client *c = ctx;
     app_endpoint(to, c->cfg->port, c->server);
-    if (tcp_connect(c->st, to, c->cfg->port, &tcp_client_handler, c, &c->conn) != 0) {
+    if (tcp_connect_from(c->st, c->cfg->local_port, to, c->cfg->port, &tcp_client_handler, c,
+                         &c->conn) != 0) {
         c->conn = NULL;
         app_say(c->st, "connect: Network is unreachable");
     }

@@ -271,6 +271,9 @@ static void hop_table_emit(void *self, const trace_event *ev) {
         h->src = fi.ip_src;
         h->dst = fi.ip_dst;
         h->ttl = fi.ttl;
+        h->has_ports = (uint8_t)(fi.has_ports != 0);
+        h->sport = fi.src_port;
+        h->dport = fi.dst_port;
     } else if (fi.has_arp) {
         h->net = HOP_NET_ARP;
         h->src = fi.arp_sender_ip;
@@ -534,7 +537,20 @@ static hop_change format_change(resolver *r, const hop_rec *h, const hop_rec *p)
     bool both_ip = h->net == HOP_NET_IPV4 && p->net == HOP_NET_IPV4;
     bool mac_changed = !mac_equal(h->eth_src, p->eth_src) || !mac_equal(h->eth_dst, p->eth_dst);
     bool ttl_changed = both_ip && h->ttl != p->ttl;
-    if (addresses_changed(h, p)) {
+    bool src_changed = h->src != p->src || (h->has_ports && h->sport != p->sport);
+    bool dst_changed = h->dst != p->dst || (h->has_ports && h->dport != p->dport);
+    if (addresses_changed(h, p) && both_ip && h->has_ports == p->has_ports &&
+        src_changed != dst_changed) {
+        /* A NAT box rewrites one end: name just that end, before and after. */
+        char was[ENDPOINT_LEN], now[ENDPOINT_LEN];
+        bool ports = h->has_ports && (src_changed ? h->sport != p->sport : h->dport != p->dport);
+        format_endpoint(src_changed ? p->src : p->dst, h->has_ports,
+                        src_changed ? p->sport : p->dport, was, sizeof was);
+        format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
+                        src_changed ? h->sport : h->dport, now, sizeof now);
+        sb_printf(b, "%s rewritten by %s: %s -> %s", ports ? "IP and port" : "IP", d, was, now);
+        kind = HOP_CHANGE_IP;
+    } else if (addresses_changed(h, p)) {
         char was[NET_TEXT_LEN], now[NET_TEXT_LEN];
         format_net(p, was);
         format_net(h, now);

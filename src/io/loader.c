@@ -1829,8 +1829,15 @@ static int loader__services(loader *ld, size_t dev, const cJSON *obj) {
     return 0;
 }
 
-static const char *const loader__type_names[] = {"host", "hub", "switch", "router"};
-static const device_type loader__types[] = {DEVICE_HOST, DEVICE_HUB, DEVICE_SWITCH, DEVICE_ROUTER};
+/* A NAT box is a router whose translation is on ("type": "nat"). */
+static const char *const loader__type_names[] = {"host", "hub", "switch", "router", "nat"};
+static const device_type loader__types[] = {DEVICE_HOST, DEVICE_HUB, DEVICE_SWITCH, DEVICE_ROUTER,
+                                            DEVICE_ROUTER};
+#define LOADER_N_TYPES 5
+static const char *const loader__nat_keys[] = {
+    "type",      "interfaces",  "routes",    "ttl",     "arp_timeout",
+    "arp_retry", "arp_retries", "arp_queue", "arp",     "firewall",
+    "inside",    "outside",     "pin",       "forward", "timeouts"};
 
 static const char *const loader__host_keys[] = {
     "type",        "ip",        "mac",         "interfaces", "gateway",        "routes", "ttl",
@@ -1865,13 +1872,168 @@ static const loader__hint loader__hub_hints[] = {
            "\"ports\""},
     {NULL, NULL}};
 
+/* "ip:port" (a NAT pin's inside endpoint, a port forward's target). */
+static int loader__endpoint_addr(loader *ld, const cJSON *node, ipv4_addr *ip, uint16_t *port) {
+    const char *expected = "an address and port such as \"192.168.1.2:6789\"";
+    char v[96], text[64];
+    if (!cJSON_IsString(node))
+        return loader__type_error(ld, node, expected);
+    const char *colon = strrchr(node->valuestring, ':');
+    unsigned long p = 0;
+    char *end = NULL;
+    if (colon && (size_t)(colon - node->valuestring) < sizeof text) {
+        snprintf(text, sizeof text, "%.*s", (int)(colon - node->valuestring), node->valuestring);
+        p = strtoul(colon + 1, &end, 10);
+    }
+    if (!colon || !end || *end || end == colon + 1 || p == 0 || p > 65535 ||
+        ipv4_parse(text, ip) != 0) {
+        loader__value_text(ld, node, v, sizeof v);
+        return loader__fail(ld, node, "%s is not an address and port; expected %s", v, expected);
+    }
+    *port = (uint16_t)p;
+    return 0;
+}
+
+static int loader__nat_protocol(loader *ld, const cJSON *obj, uint8_t *out) {
+    const cJSON *n = loader__member(obj, "protocol");
+    const char *s = NULL;
+    char v[96];
+    if (!n)
+        return loader__missing(ld, obj, "protocol", "\"protocol\": \"tcp\" or \"udp\"");
+    if (loader__string(ld, n, "\"tcp\" or \"udp\"", &s) != 0)
+        return NS_ERR_INPUT;
+    if (strcmp(s, "tcp") == 0)
+        *out = 6;
+    else if (strcmp(s, "udp") == 0)
+        *out = 17;
+    else {
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n,
+                            "%s is not a protocol NAT maps by port; expected \"tcp\" or "
+                            "\"udp\"",
+                            v);
+    }
+    return 0;
+}
+
+/* "inside", "outside", "pin", "forward", "timeouts" of a NAT box. */
+static int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    model_nat *nat = &d->nat;
+    nat->enabled = true;
+    nat->udp_timeout_ns = 300000000000ull;
+    nat->tcp_established_ns = 7440000000000ull;
+    nat->tcp_transitory_ns = 240000000000ull;
+    nat->icmp_timeout_ns = 60000000000ull;
+    const char *sides[] = {"inside", "outside"};
+    long ifc[2] = {-1, -1};
+    for (int i = 0; i < 2; i++) {
+        const cJSON *n = loader__member(obj, sides[i]);
+        if (!n)
+            return loader__missing(ld, obj, sides[i],
+                                   i == 0 ? "\"inside\": the interface toward the private network"
+                                          : "\"outside\": the interface toward the Internet");
+        if (loader__route_iface(ld, dev, n, &ifc[i]) != 0)
+            return NS_ERR_INPUT;
+        if (!d->ifaces[ifc[i]].has_ip) {
+            char v[96];
+            loader__value_text(ld, n, v, sizeof v);
+            return loader__fail(ld, n, "%s has no IP address; expected an interface with one", v);
+        }
+    }
+    if (ifc[0] == ifc[1]) {
+        char v[96];
+        const cJSON *n = loader__member(obj, "outside");
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n, "%s is also the inside interface; expected another interface",
+                            v);
+    }
+    nat->inside_iface = (uint32_t)ifc[0];
+    nat->outside_iface = (uint32_t)ifc[1];
+    const cJSON *timeouts = loader__member(obj, "timeouts");
+    if (timeouts) {
+        static const char *const keys[] = {"udp", "tcp_established", "tcp_transitory", "icmp"};
+        if (!cJSON_IsObject(timeouts))
+            return loader__type_error(ld, timeouts, "an object such as {\"udp\": \"300s\"}");
+        if (loader__check_keys(ld, timeouts, keys, 4, NULL) != 0 ||
+            loader__opt_duration(ld, timeouts, "udp", true, &nat->udp_timeout_ns) != 0 ||
+            loader__opt_duration(ld, timeouts, "tcp_established", true, &nat->tcp_established_ns) !=
+                0 ||
+            loader__opt_duration(ld, timeouts, "tcp_transitory", true, &nat->tcp_transitory_ns) !=
+                0 ||
+            loader__opt_duration(ld, timeouts, "icmp", true, &nat->icmp_timeout_ns) != 0)
+            return NS_ERR_INPUT;
+    }
+    const cJSON *pins = loader__member(obj, "pin");
+    if (pins) {
+        static const char *const keys[] = {"protocol", "inside", "outside_port"};
+        if (!cJSON_IsArray(pins))
+            return loader__type_error(ld, pins,
+                                      "an array such as [{\"protocol\": \"tcp\", \"inside\": "
+                                      "\"192.168.1.2:6789\", \"outside_port\": 6539}]");
+        size_t n = loader__count(pins);
+        if (n && !(nat->pins = calloc(n, sizeof *nat->pins)))
+            return loader__nomem(ld);
+        for (const cJSON *e = pins->child; e; e = e->next) {
+            model_nat_pin *pin = &nat->pins[nat->n_pins];
+            uint32_t outside = 0;
+            if (!cJSON_IsObject(e))
+                return loader__type_error(ld, e, "a pinned mapping object");
+            const cJSON *in = loader__member(e, "inside");
+            if (loader__check_keys(ld, e, keys, 3, NULL) != 0 ||
+                loader__nat_protocol(ld, e, &pin->protocol) != 0)
+                return NS_ERR_INPUT;
+            if (!in)
+                return loader__missing(ld, e, "inside", "\"inside\": \"192.168.1.2:6789\"");
+            if (!loader__member(e, "outside_port"))
+                return loader__missing(ld, e, "outside_port", "\"outside_port\": 6539");
+            if (loader__endpoint_addr(ld, in, &pin->inside_ip, &pin->inside_port) != 0 ||
+                loader__opt_u32(ld, e, "outside_port", 1, 65535, &outside) != 0)
+                return NS_ERR_INPUT;
+            pin->outside_port = (uint16_t)outside;
+            nat->n_pins++;
+        }
+    }
+    const cJSON *forwards = loader__member(obj, "forward");
+    if (forwards) {
+        static const char *const keys[] = {"protocol", "port", "to"};
+        if (!cJSON_IsArray(forwards))
+            return loader__type_error(ld, forwards,
+                                      "an array such as [{\"protocol\": \"tcp\", \"port\": "
+                                      "8080, \"to\": \"192.168.1.10:80\"}]");
+        size_t n = loader__count(forwards);
+        if (n && !(nat->forwards = calloc(n, sizeof *nat->forwards)))
+            return loader__nomem(ld);
+        for (const cJSON *e = forwards->child; e; e = e->next) {
+            model_nat_forward *fw = &nat->forwards[nat->n_forwards];
+            uint32_t port = 0;
+            if (!cJSON_IsObject(e))
+                return loader__type_error(ld, e, "a port forward object");
+            const cJSON *to = loader__member(e, "to");
+            if (loader__check_keys(ld, e, keys, 3, NULL) != 0 ||
+                loader__nat_protocol(ld, e, &fw->protocol) != 0)
+                return NS_ERR_INPUT;
+            if (!loader__member(e, "port"))
+                return loader__missing(ld, e, "port", "\"port\": the outside port, e.g. 8080");
+            if (!to)
+                return loader__missing(ld, e, "to", "\"to\": \"192.168.1.10:80\"");
+            if (loader__opt_u32(ld, e, "port", 1, 65535, &port) != 0 ||
+                loader__endpoint_addr(ld, to, &fw->inside_ip, &fw->inside_port) != 0)
+                return NS_ERR_INPUT;
+            fw->outside_port = (uint16_t)port;
+            nat->n_forwards++;
+        }
+    }
+    return 0;
+}
+
 static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
     if (!cJSON_IsObject(obj))
         return loader__type_error(ld, obj, "a device object such as {\"type\": \"host\"}");
     const cJSON *type = loader__member(obj, "type");
     char list[256], v[96];
-    loader__list(loader__type_names, 4, "", " or ", list, sizeof list);
+    loader__list(loader__type_names, LOADER_N_TYPES, "", " or ", list, sizeof list);
     if (!type) {
         char expected[300];
         snprintf(expected, sizeof expected, "\"type\": %s", list);
@@ -1883,11 +2045,11 @@ static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
     if (loader__string(ld, type, expected, &s) != 0)
         return NS_ERR_INPUT;
     size_t k = 0;
-    while (k < 4 && strcmp(s, loader__type_names[k]) != 0)
+    while (k < LOADER_N_TYPES && strcmp(s, loader__type_names[k]) != 0)
         k++;
-    if (k == 4) {
+    if (k == LOADER_N_TYPES) {
         loader__value_text(ld, type, v, sizeof v);
-        const char *sug = loader__suggest(s, loader__type_names, 4);
+        const char *sug = loader__suggest(s, loader__type_names, LOADER_N_TYPES);
         if (sug)
             return loader__fail(ld, type, "%s is not a device type; did you mean \"%s\"?", v, sug);
         return loader__fail(ld, type, "%s is not a device type; expected %s", v, list);
@@ -1906,6 +2068,14 @@ static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
         return 0;
     case DEVICE_ROUTER:
         d->forwarding = true;
+        if (strcmp(s, "nat") == 0) {
+            if (loader__check_keys(ld, obj, loader__nat_keys, 15, loader__router_hints) != 0 ||
+                loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
+                loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
+                loader__firewall(ld, dev, obj) != 0 || loader__nat(ld, dev, obj) != 0)
+                return NS_ERR_INPUT;
+            return 0;
+        }
         if (loader__check_keys(ld, obj, loader__router_keys, 14, loader__router_hints) != 0 ||
             loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
             loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
@@ -2318,7 +2488,8 @@ static const char *const loader__udp_server_keys[] = {"at", "on", "do", "port", 
 static const char *const loader__udp_send_keys[] = {"at",   "on",   "do",      "to",
                                                     "port", "data", "timeout", "local_port"};
 static const char *const loader__tcp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
-static const char *const loader__tcp_client_keys[] = {"at", "on", "do", "to", "port", "send"};
+static const char *const loader__tcp_client_keys[] = {"at",   "on",   "do",        "to",
+                                                      "port", "send", "local_port"};
 static const char *const loader__file_server_keys[] = {"at", "on", "do", "port", "files"};
 static const char *const loader__file_download_keys[] = {"at", "on", "do", "to", "port", "file"};
 static const char *const loader__http_server_keys[] = {"at", "on", "do", "port", "pages"};
@@ -2508,9 +2679,14 @@ static int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_tc
 static int loader__tcp_client(loader *ld, const cJSON *obj, size_t dev, model_tcp_client *t) {
     const cJSON *port_node = NULL, *send = loader__member(obj, "send");
     const char *expected = "an array of messages, e.g. [\"hello\", \"exit\"]";
+    const cJSON *local = NULL;
     if (loader__client_target(ld, obj, dev, &t->to) != 0 ||
         loader__port(ld, obj, "port", "the server's TCP port, e.g. 8081", &t->port, &port_node) !=
-            0)
+            0 ||
+        loader__port(ld, obj, "local_port", NULL, &t->local_port, &local) != 0)
+        return NS_ERR_INPUT;
+    if (local &&
+        loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->local_port, local, obj, "tcp_client") != 0)
         return NS_ERR_INPUT;
     if (!send)
         return loader__missing(ld, obj, "send", expected);

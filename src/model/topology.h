@@ -227,6 +227,7 @@ typedef struct model_tcp_server {
 typedef struct model_tcp_client {
     model_target to;
     uint16_t port;
+    uint16_t local_port; /* 0: an ephemeral port */
     char **messages;
     size_t n_messages;
 } model_tcp_client;

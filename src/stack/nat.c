@@ -71,8 +71,13 @@ static sim_time timeout_of(const nat *n, const mapping *m) {
 /* "tcp 192.168.1.2:6789 <-> 116.226.52.212:6539" */
 static void describe_mapping(const nat *n, const mapping *m, char *buf, size_t cap) {
     char in[IPV4_TEXT_LEN], out[IPV4_TEXT_LEN];
-    snprintf(buf, cap, "%s %s:%u <-> %s:%u", proto_name(m->protocol), ipv4_format(m->inside_ip, in),
-             m->inside_port, ipv4_format(outside_ip(n), out), m->outside_port);
+    if (m->protocol == IPPROTO_ICMP_NUM)
+        snprintf(buf, cap, "icmp %s id %u <-> %s id %u", ipv4_format(m->inside_ip, in),
+                 m->inside_port, ipv4_format(outside_ip(n), out), m->outside_port);
+    else
+        snprintf(buf, cap, "%s %s:%u <-> %s:%u", proto_name(m->protocol),
+                 ipv4_format(m->inside_ip, in), m->inside_port, ipv4_format(outside_ip(n), out),
+                 m->outside_port);
 }
 
 static void trace_table(nat *n, const char *why, const mapping *m) {
@@ -287,7 +292,7 @@ bool nat_outbound(nat *n, frame *f) {
     if (!m) {
         uint16_t outside_port;
         if (!choose_port(n, protocol, l4port, &outside_port)) {
-            drop(n, f, "NAT: no free outside l4port");
+            drop(n, f, "NAT: no free outside port");
             return false;
         }
         m = add_mapping(n, protocol, src, l4port, outside_port, false);
@@ -296,7 +301,7 @@ bool nat_outbound(nat *n, frame *f) {
     m->seen_out = true;
     if (protocol == IPPROTO_TCP_NUM && (l4[13] & (TCP_FIN | TCP_RST)))
         m->closing = true;
-    trace_translate(n, f, "source NAT: inside address and l4port rewritten", protocol, src, l4port,
+    trace_translate(n, f, "source NAT: inside address and port rewritten", protocol, src, l4port,
                     outside_ip(n), m->outside_port);
     wire_put32(ip + 12, outside_ip(n));
     wire_put16(l4 + port_at, m->outside_port);
@@ -365,7 +370,7 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
             return NAT_IN_LOCAL;
         char why[128];
         snprintf(why, sizeof why,
-                 "NAT: unsolicited inbound %s to l4port %u (no mapping, no l4port forward)",
+                 "NAT: unsolicited inbound %s to port %u (no mapping, no port forward)",
                  proto_name(protocol), l4port);
         drop(n, f, why);
         return NAT_IN_DROPPED;
@@ -376,7 +381,7 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
     if (protocol == IPPROTO_TCP_NUM && (l4[13] & (TCP_FIN | TCP_RST)))
         m->closing = true;
     trace_translate(n, f,
-                    m->permanent ? "destination NAT: l4port forward to the inside"
+                    m->permanent ? "destination NAT: port forward to the inside"
                                  : "destination NAT: reply translated back to the inside",
                     protocol, outside_ip(n), l4port, m->inside_ip, m->inside_port);
     wire_put32(ip + 16, m->inside_ip);

@@ -417,8 +417,8 @@ static void test_ip_rewrite(void **state) {
         "1    0.000000005  P.eth0--nat1.lan  P.eth0    02:00:00:00:0a:01 > 02:00:00:00:0b:01  "
         "192.168.1.2 > 1.2.3.4     64   sent by P\n"
         "2    1.000000007  nat1.wan--S.eth0  nat1.wan  02:00:00:00:0b:02 > 02:00:00:00:0c:01  "
-        "116.226.52.212 > 1.2.3.4  63   IP rewritten by nat1: 192.168.1.2 > 1.2.3.4 becomes "
-        "116.226.52.212 > 1.2.3.4, TTL 64 -> 63\n");
+        "116.226.52.212 > 1.2.3.4  63   IP rewritten by nat1: 192.168.1.2 -> 116.226.52.212, TTL "
+        "64 -> 63\n");
     free(text);
 
     /* The whole document, byte for byte. */
@@ -435,8 +435,7 @@ static void test_ip_rewrite(void **state) {
               "\"link\": \"nat1.wan--S.eth0\", \"from\": \"nat1.wan\", \"to\": \"S.eth0\", "
               "\"eth_src\": \"02:00:00:00:0b:02\", \"eth_dst\": \"02:00:00:00:0c:01\", "
               "\"ip_src\": \"116.226.52.212\", \"ip_dst\": \"1.2.3.4\", \"ttl\": 63, \"change\": "
-              "\"IP rewritten by nat1: 192.168.1.2 > 1.2.3.4 becomes 116.226.52.212 > 1.2.3.4, "
-              "TTL 64 -> 63\"}\n"
+              "\"IP rewritten by nat1: 192.168.1.2 -> 116.226.52.212, TTL 64 -> 63\"}\n"
               "  ]}\n"
               "]}\n");
     cJSON *doc = cJSON_Parse(text);
