@@ -2987,6 +2987,77 @@ static int loader__http_get(loader *ld, const cJSON *obj, size_t dev, model_http
     return 0;
 }
 
+/* Whether endpoint text `s` names end `e` of a link: "dev" or "dev.iface". */
+static bool loader__names_end(const loader *ld, const char *s, const loader__end *e) {
+    const model_device *d = &ld->t->devices[e->dev];
+    size_t n = strlen(d->name);
+    if (strcmp(s, d->name) == 0)
+        return true;
+    return strncmp(s, d->name, n) == 0 && s[n] == '.' &&
+           strcmp(s + n + 1, d->ifaces[e->iface].name) == 0;
+}
+
+/* link_down, link_up ("link": two endpoints), device_off, device_on ("on":
+ * any device): faults of the network itself. */
+static int loader__fault(loader *ld, const cJSON *obj, model_action *a, const char *what) {
+    static const char *const link_keys[] = {"at", "do", "link"};
+    static const char *const device_keys[] = {"at", "do", "on"};
+    bool is_link = strncmp(what, "link", 4) == 0;
+    a->kind = strcmp(what, "link_down") == 0    ? ACTION_LINK_DOWN
+              : strcmp(what, "link_up") == 0    ? ACTION_LINK_UP
+              : strcmp(what, "device_off") == 0 ? ACTION_DEVICE_OFF
+                                                : ACTION_DEVICE_ON;
+    if (loader__check_keys(ld, obj, is_link ? link_keys : device_keys, 3, NULL) != 0)
+        return NS_ERR_INPUT;
+    const cJSON *at = loader__member(obj, "at");
+    if (!at)
+        return loader__missing(ld, obj, "at", "\"at\": when it happens, e.g. \"2s\"");
+    if (loader__duration(ld, at, false, &a->at_ns) != 0)
+        return NS_ERR_INPUT;
+    char v[160];
+    if (!is_link) {
+        const cJSON *on = loader__member(obj, "on");
+        const char *s = NULL;
+        if (!on)
+            return loader__missing(ld, obj, "on", "\"on\": the name of a device");
+        if (loader__string(ld, on, "the name of a device", &s) != 0)
+            return NS_ERR_INPUT;
+        int d = strmap_get(ld->names, s);
+        if (d < 0)
+            return loader__unknown_device(ld, on, s, false, "the name of a device");
+        a->device = (size_t)d;
+        return 0;
+    }
+    const cJSON *l = loader__member(obj, "link");
+    const char *expected = "the link's two ends, e.g. [\"sw1\", \"r1.eth0\"]";
+    if (!l)
+        return loader__missing(ld, obj, "link", expected);
+    if (!cJSON_IsArray(l) || loader__count(l) != 2 || !cJSON_IsString(l->child) ||
+        !cJSON_IsString(l->child->next))
+        return loader__type_error(ld, l, expected);
+    const char *x = l->child->valuestring, *y = l->child->next->valuestring;
+    size_t found = 0, which = 0;
+    for (size_t k = 0; k < ld->t->n_links; k++) {
+        const loader__end *e = ld->links[k].end;
+        if ((loader__names_end(ld, x, &e[0]) && loader__names_end(ld, y, &e[1])) ||
+            (loader__names_end(ld, x, &e[1]) && loader__names_end(ld, y, &e[0]))) {
+            found++;
+            which = k;
+        }
+    }
+    snprintf(v, sizeof v, "[\"%.60s\", \"%.60s\"]", x, y);
+    if (found == 0)
+        return loader__fail(ld, l, "%s: no link joins these; expected %s", v, expected);
+    if (found > 1)
+        return loader__fail(ld, l,
+                            "%s: %zu links join these; expected the ports named, e.g. "
+                            "[\"sw1.p1\", \"sw2.p1\"]",
+                            v, found);
+    a->u.link = which;
+    a->device = ld->links[which].end[0].dev;
+    return 0;
+}
+
 static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
     const char *s = NULL;
     char v[96];
@@ -2999,6 +3070,9 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
         return loader__missing(ld, obj, "do", "\"do\": an action, e.g. \"ping\"");
     if (loader__string(ld, what, "an action, e.g. \"ping\"", &s) != 0)
         return NS_ERR_INPUT;
+    if (strcmp(s, "link_down") == 0 || strcmp(s, "link_up") == 0 || strcmp(s, "device_off") == 0 ||
+        strcmp(s, "device_on") == 0)
+        return loader__fault(ld, obj, a, s);
     size_t n_actions = sizeof loader__actions / sizeof loader__actions[0];
     size_t k = 0;
     while (k < n_actions && strcmp(s, loader__actions[k]) != 0)
@@ -3012,7 +3086,8 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
                             "%s is not an action; expected \"ping\", \"traceroute\", "
                             "\"arp_spoof\", \"udp_server\", \"udp_send\", \"tcp_server\", "
                             "\"tcp_client\", \"file_server\", \"file_download\", "
-                            "\"http_server\" or \"http_get\"",
+                            "\"http_server\", \"http_get\", \"link_down\", \"link_up\", "
+                            "\"device_off\" or \"device_on\"",
                             v);
     }
     const loader__action_spec *spec = &loader__action_specs[k];
@@ -3062,6 +3137,11 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
         return loader__http_server(ld, obj, dv, &a->u.http_server);
     case ACTION_HTTP_GET:
         return loader__http_get(ld, obj, dv, &a->u.http_get);
+    case ACTION_LINK_DOWN:
+    case ACTION_LINK_UP:
+    case ACTION_DEVICE_OFF:
+    case ACTION_DEVICE_ON:
+        break; /* parsed by loader__fault */
     }
     return NS_ERR_INPUT;
 }

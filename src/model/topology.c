@@ -46,6 +46,14 @@ const char *action_kind_name(action_kind k) {
         return "http_server";
     case ACTION_HTTP_GET:
         return "http_get";
+    case ACTION_LINK_DOWN:
+        return "link_down";
+    case ACTION_LINK_UP:
+        return "link_up";
+    case ACTION_DEVICE_OFF:
+        return "device_off";
+    case ACTION_DEVICE_ON:
+        return "device_on";
     }
     return "unknown";
 }
@@ -105,6 +113,11 @@ void model_action_clear(model_action *a) {
         free(a->u.http_get.host.name);
         free(a->u.http_get.host_text);
         free(a->u.http_get.path);
+        break;
+    case ACTION_LINK_DOWN:
+    case ACTION_LINK_UP:
+    case ACTION_DEVICE_OFF:
+    case ACTION_DEVICE_ON:
         break;
     }
     memset(&a->u, 0, sizeof a->u);

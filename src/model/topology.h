@@ -156,6 +156,10 @@ typedef enum {
     ACTION_FILE_DOWNLOAD,
     ACTION_HTTP_SERVER,
     ACTION_HTTP_GET,
+    ACTION_LINK_DOWN, /* faults: cut a link ("link"), restore it, */
+    ACTION_LINK_UP,
+    ACTION_DEVICE_OFF, /* power a device off, on again */
+    ACTION_DEVICE_ON,
 } action_kind;
 
 /* "ping", "udp_server", ... as written in "do". */
@@ -295,6 +299,7 @@ typedef struct model_action {
         model_file_download file_download;
         model_http_server http_server;
         model_http_get http_get;
+        size_t link; /* link_down, link_up: index into links */
     } u;
 } model_action;
 

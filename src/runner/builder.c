@@ -100,6 +100,51 @@ static void builder_action(node *n, netconf *nc, const model_action *a) {
     case ACTION_HTTP_GET:
         ip_device_add_app(n, http_get_new(st, nc, &a->u.http_get, at), http_get_free);
         break;
+    case ACTION_LINK_DOWN:
+    case ACTION_LINK_UP:
+    case ACTION_DEVICE_OFF:
+    case ACTION_DEVICE_ON:
+        break; /* scheduled by builder_fault */
+    }
+}
+
+static void fault_link_down(sim *s, void *a, void *b) {
+    (void)s;
+    network_set_link(a, b, false);
+}
+
+static void fault_link_up(sim *s, void *a, void *b) {
+    (void)s;
+    network_set_link(a, b, true);
+}
+
+static void fault_device_off(sim *s, void *a, void *b) {
+    (void)s;
+    network_set_power(a, b, false);
+}
+
+static void fault_device_on(sim *s, void *a, void *b) {
+    (void)s;
+    network_set_power(a, b, true);
+}
+
+/* Faults are the network's, not a device's program: they run as engine events. */
+static bool builder_fault(network *net, const model_action *a) {
+    static const sim_handler handlers[] = {fault_link_down, fault_link_up, fault_device_off,
+                                           fault_device_on};
+    switch (a->kind) {
+    case ACTION_LINK_DOWN:
+    case ACTION_LINK_UP:
+        sim_schedule_at(net->sim, a->at_ns, handlers[a->kind - ACTION_LINK_DOWN], net,
+                        net->links[a->u.link], NULL);
+        return true;
+    case ACTION_DEVICE_OFF:
+    case ACTION_DEVICE_ON:
+        sim_schedule_at(net->sim, a->at_ns, handlers[a->kind - ACTION_LINK_DOWN], net,
+                        net->nodes[a->device], NULL);
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -126,7 +171,8 @@ int builder_build(const model_topology *t, network *net, ns_error *err) {
     }
     for (size_t i = 0; i < t->n_actions; i++) {
         const model_action *a = &t->actions[i];
-        builder_action(net->nodes[a->device], ncs[a->device], a);
+        if (!builder_fault(net, a))
+            builder_action(net->nodes[a->device], ncs[a->device], a);
     }
     free(ncs);
     return 0;
