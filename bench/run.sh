@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-quick}
 build=build/bench
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j "$(nproc)" >/dev/null
+cmake --build "$build" -j "$(nproc)" --target netsim gen_topology bench_engine >/dev/null
 gen=$build/bench/gen_topology
 netsim=$build/netsim
 work=$(mktemp -d)

@@ -344,9 +344,7 @@ static void station_try(hub_segment *seg, station *st) {
         link_tx *q = st->queue;
         if (q->count == 0)
             return;
-        st->current = q->queue[q->head];
-        q->head = (q->head + 1) % q->cap;
-        q->count--;
+        st->current = link_tx_pop(q);
     }
     /* Carrier sense: a signal that has reached this station and not yet ended. */
     sim_time busy_until = 0;
@@ -392,15 +390,13 @@ static void station_try(hub_segment *seg, station *st) {
 void hub_segment_send(hub_segment *seg, port *p, frame *f) {
     station *st = station_of(seg, p);
     link_tx *q = st->queue;
-    if (q->count == q->cap) {
+    if (!link_tx_push(q, f)) {
         char why[64];
         snprintf(why, sizeof why, "transmit queue full (%u frames)", q->cap);
         net_trace(seg->net, TRACE_DROP, p->owner, p, f, why, NULL);
         frame_free(f);
         return;
     }
-    q->queue[(q->head + q->count) % q->cap] = f;
-    q->count++;
     station_try(seg, st);
 }
 

@@ -31,7 +31,7 @@ void network_free(network *net) {
         for (int side = 0; side < 2; side++) {
             link_tx *tx = &l->tx[side];
             for (uint32_t k = 0; k < tx->count; k++)
-                frame_free(tx->queue[(tx->head + k) % tx->cap]);
+                frame_free(tx->queue[(tx->head + k) % tx->slots]);
             free(tx->queue);
         }
         free(l->name);
@@ -103,12 +103,8 @@ link *network_connect(network *net, port *a, port *b, sim_time delay, uint64_t b
     l->end[1] = b;
     l->delay = delay;
     l->bandwidth_bps = bandwidth_bps;
-    for (int side = 0; side < 2; side++) {
+    for (int side = 0; side < 2; side++)
         l->tx[side].cap = queue_frames;
-        l->tx[side].queue = calloc(queue_frames, sizeof(frame *));
-        if (!l->tx[side].queue)
-            abort();
-    }
     a->side = 0;
     b->side = 1;
     a->link = l;
@@ -232,6 +228,40 @@ void net_trace_wire(network *net, const link *l, const port *from, const frame *
     trace_emit(net->trace, &ev);
 }
 
+/* --- transmit queues --- */
+
+bool link_tx_push(link_tx *tx, frame *f) {
+    if (tx->count == tx->cap)
+        return false;
+    if (tx->count == tx->slots) {
+        /* Grow (doubling, at most to cap) and unwrap the ring into the new array. */
+        uint32_t slots = tx->slots ? tx->slots * 2 : 4;
+        if (slots > tx->cap)
+            slots = tx->cap;
+        frame **q = malloc((size_t)slots * sizeof *q);
+        if (!q)
+            abort();
+        for (uint32_t k = 0; k < tx->count; k++)
+            q[k] = tx->queue[(tx->head + k) % tx->slots];
+        free(tx->queue);
+        tx->queue = q;
+        tx->slots = slots;
+        tx->head = 0;
+    }
+    tx->queue[(tx->head + tx->count) % tx->slots] = f;
+    tx->count++;
+    return true;
+}
+
+frame *link_tx_pop(link_tx *tx) {
+    if (tx->count == 0)
+        return NULL;
+    frame *f = tx->queue[tx->head];
+    tx->head = (tx->head + 1) % tx->slots;
+    tx->count--;
+    return f;
+}
+
 /* --- point-to-point transmission --- */
 
 static void p2p_start(network *net, link *l, int side);
@@ -279,9 +309,7 @@ static void p2p_start(network *net, link *l, int side) {
     link_tx *tx = &l->tx[side];
     if (tx->busy || tx->count == 0)
         return;
-    frame *f = tx->queue[tx->head];
-    tx->head = (tx->head + 1) % tx->cap;
-    tx->count--;
+    frame *f = link_tx_pop(tx);
     tx->busy = true;
     sim_time serialize = wire_time(f->len, l->bandwidth_bps);
     f->link_epoch = l->epoch;
@@ -306,15 +334,13 @@ void port_send(port *p, frame *f) {
         return;
     }
     link_tx *tx = &p->link->tx[p->side];
-    if (tx->count == tx->cap) {
+    if (!link_tx_push(tx, f)) {
         char why[64];
         snprintf(why, sizeof why, "transmit queue full (%u frames)", tx->cap);
         net_trace(net, TRACE_DROP, p->owner, p, f, why, NULL);
         frame_free(f);
         return;
     }
-    tx->queue[(tx->head + tx->count) % tx->cap] = f;
-    tx->count++;
     p2p_start(net, p->link, p->side);
 }
 
@@ -332,10 +358,8 @@ void network_set_link(network *net, link *l, bool up) {
     l->epoch++;
     for (int side = 0; side < 2; side++) {
         link_tx *tx = &l->tx[side];
-        while (tx->count) {
-            frame *f = tx->queue[tx->head];
-            tx->head = (tx->head + 1) % tx->cap;
-            tx->count--;
+        frame *f;
+        while ((f = link_tx_pop(tx))) {
             net_trace(net, TRACE_DROP, l->end[side]->owner, l->end[side], f,
                       "the link went down: queued frame lost", NULL);
             frame_free(f);

@@ -38,10 +38,18 @@ typedef struct hub_segment hub_segment;
 
 /* One direction of a link: the transmitter at one end and its queue. */
 typedef struct link_tx {
-    frame **queue; /* ring buffer of waiting frames */
-    uint32_t head, count, cap;
-    bool busy; /* a frame is being serialized */
+    frame **queue;                    /* ring buffer of waiting frames, grown on demand up to cap */
+    uint32_t head, count, cap, slots; /* slots: allocated entries of queue */
+    bool busy;                        /* a frame is being serialized */
 } link_tx;
+
+/* Appends to the queue (consumes f on success). Returns false when it holds
+ * `cap` frames already. Storage grows only as frames wait, so a network of
+ * 100,000 idle links costs almost nothing. */
+bool link_tx_push(link_tx *tx, frame *f);
+
+/* Removes and returns the oldest waiting frame, or NULL. */
+frame *link_tx_pop(link_tx *tx);
 
 struct link {
     uint32_t index;
