@@ -44,7 +44,13 @@ row lan "N=2000" 2000 none lan 2000
 row lan "N=1000" 1000 full lan 1000
 row chain "R=100,K=1000" 2 none chain 100 1000
 row chain "R=250,K=10000" 2 none chain 250 10000
+row campus "100x50" 5000 none campus 100 50
+row campus "200x100" 20000 none campus 200 100
+row campus "20x50" 1000 none campus 20 50
+row campus "100x100" 10000 none campus 100 100
+row campus "1000x100" 100000 none campus 1000 100
 if [ "$mode" = full ]; then
     row lan "N=5000" 5000 none lan 5000
+    row campus "100x50" 5000 full campus 100 50
 fi
 "$build/bench/bench_engine" | sed 's/^/engine: /'
