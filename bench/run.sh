@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-quick}
-build=build/bench
+build=build-bench # not build/bench: that is the main build's bench/ subdirectory
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j "$(nproc)" --target netsim gen_topology bench_engine >/dev/null
 gen=$build/bench/gen_topology

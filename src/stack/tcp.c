@@ -49,6 +49,7 @@
  * stack is still using it (`busy`), which lets callbacks close or abort it.
  */
 #include "stack/tcp.h"
+#include "stack/udp.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -74,8 +75,6 @@
 #define TCP_INIT_CWND      10             /* segments, RFC 6928 */
 #define TCP_DUPACK_THRESH  3              /* RFC 5681 3.2 */
 #define TCP_CWND_MAX       (1u << 30)     /* keeps cwnd arithmetic far from overflow */
-#define TCP_EPHEMERAL_LOW  32768
-#define TCP_EPHEMERAL_HIGH 60999
 
 /* A segment held because it arrived ahead of a hole (3.10.7.4, seventh). */
 typedef struct tcp_ooo {
@@ -676,11 +675,15 @@ static void conn_enter_time_wait(tcp_conn *c, const char *why) {
 
 /* --- the application's calls --- */
 
+/* An ephemeral port from the host's range (Linux's ip_local_port_range,
+ * shared with UDP: "ephemeral_ports" in the topology). */
 static uint16_t tcp_pick_ephemeral(ip_stack *st) {
-    const uint32_t span = TCP_EPHEMERAL_HIGH - TCP_EPHEMERAL_LOW + 1;
+    uint16_t lo, hi;
+    udp_ephemeral_range(st, &lo, &hi);
+    const uint32_t span = (uint32_t)(hi - lo) + 1;
     uint32_t start = (uint32_t)rng_below(sim_rng(st->node->net->sim), span);
     for (uint32_t i = 0; i < span; i++) {
-        uint16_t p = (uint16_t)(TCP_EPHEMERAL_LOW + (start + i) % span);
+        uint16_t p = (uint16_t)(lo + (start + i) % span);
         if (!table_port_used(st, p))
             return p;
     }
