@@ -66,6 +66,12 @@ if grep '^[0-9.]*  r1' "$work/filtered/trace.txt" | grep -q 'ICMP'; then
     failures=$((failures + 1))
 fi
 
+"$netsim" run topologies/two-subnets.json --quiet --filter proto=icmp --out "$work/fdiag"
+if grep -q 'ARP' "$work/fdiag/ladder.dot" || ! grep -q 'ICMP' "$work/fdiag/ladder.dot"; then
+    echo "FAIL: --filter proto=icmp should leave only ICMP frames in ladder.dot" >&2
+    failures=$((failures + 1))
+fi
+
 # A failed load writes nothing.
 expect 1 'netsim: tests/errors/hub-loop.json: links[2]: "hub2.p2--hub1.p3" closes a loop of hubs (hub2 and hub1 are already connected): a hub repeats every frame out of every other port, so every frame would circle the loop forever (a broadcast storm); expected hubs wired as a tree' \
     run tests/errors/hub-loop.json --out "$work/nothing"

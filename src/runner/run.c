@@ -224,6 +224,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     pcap_sink *pcap = NULL;
     hop_table *hops = NULL;
     diagrams *dia = NULL;
+    trace_view diagram_view;
     hop_link *hop_links = NULL;
     hop_device *hop_devices = NULL;
     if (!s || !bus)
@@ -269,7 +270,16 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
             diagram_options dopt = {.png = o->png, .steps = o->steps};
             if (!(dia = diagrams_new(t, &dopt)))
                 abort();
-            trace_bus_subscribe(bus, diagrams_as_sink(dia)); /* unfiltered, like the hops */
+            /* --filter applies to the ladder and step slides as to the traces (a
+             * frame's device is the one that sent it); path diagrams come from
+             * the hop tables, which stay complete. */
+            if (trace_filter_active(o->filter)) {
+                diagram_view = (trace_view){
+                    .inner = diagrams_as_sink(dia), .level = TRACE_FULL, .filter = o->filter};
+                trace_bus_subscribe(bus, (trace_sink){.emit = view_emit, .self = &diagram_view});
+            } else {
+                trace_bus_subscribe(bus, diagrams_as_sink(dia));
+            }
         }
         if (o->packet) {
             /* stdout is for that one journey's hop table, printed at the end. */
