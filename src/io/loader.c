@@ -2572,7 +2572,8 @@ static int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_ping *p)
     if (loader__target(ld, to, dev, &p->to, &p->to_name) != 0 ||
         loader__opt_u32(ld, obj, "count", 1, 1000000, &p->count) != 0 ||
         loader__opt_duration(ld, obj, "interval", true, &p->interval_ns) != 0 ||
-        loader__opt_u32(ld, obj, "size", 0, 65507, &p->size) != 0 ||
+        /* 1472 = MTU 1500 - 20 (IPv4) - 8 (ICMP): netsim does not fragment. */
+        loader__opt_u32(ld, obj, "size", 0, 1472, &p->size) != 0 ||
         loader__opt_duration(ld, obj, "timeout", false, &p->timeout_ns) != 0 ||
         loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0)
         return NS_ERR_INPUT;
