@@ -1,5 +1,6 @@
 /* arp_spoof: a timer that sends `count` forged ARP replies. */
 #include "apps/arp_spoof.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -39,7 +40,7 @@ static void tick(sim *s, void *ctx, void *unused) {
 arp_spoof *arp_spoof_new(ip_stack *st, const model_arp_spoof *cfg, sim_time at) {
     arp_spoof *a = calloc(1, sizeof *a);
     if (!a)
-        abort();
+        ns_out_of_memory();
     a->st = st;
     a->cfg = *cfg;
     sim_schedule_at(st->node->net->sim, at, tick, a, NULL, NULL);

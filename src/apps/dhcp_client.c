@@ -7,6 +7,7 @@
  * is pending; after BOUND or giving up nothing is sent again.
  */
 #include "apps/dhcp_client.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +190,7 @@ static void dhcp_client_start(sim *s, void *a, void *b) {
 dhcp_client *dhcp_client_new(netconf *nc, uint32_t iface, sim_time at) {
     dhcp_client *c = calloc(1, sizeof *c);
     if (!c)
-        abort();
+        ns_out_of_memory();
     c->nc = nc;
     c->st = netconf_stack(nc);
     c->iface = iface;

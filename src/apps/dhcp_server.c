@@ -7,6 +7,7 @@
  * free address, so allocation scans upward from it.
  */
 #include "apps/dhcp_server.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +32,14 @@ struct dhcp_pool {
 dhcp_pool *dhcp_pool_new(ipv4_addr lo, ipv4_addr hi) {
     dhcp_pool *p = calloc(1, sizeof *p);
     if (!p)
-        abort();
+        ns_out_of_memory();
     p->lo = lo;
     p->hi = hi;
     p->lowest = lo;
     p->by_mac = u64map_new(sizeof(dhcp_binding));
     p->by_ip = u64map_new(sizeof(uint64_t));
     if (!p->by_mac || !p->by_ip)
-        abort();
+        ns_out_of_memory();
     return p;
 }
 
@@ -248,7 +249,7 @@ static void dhcp_server_start(sim *s, void *a, void *b) {
 dhcp_server *dhcp_server_new(ip_stack *st, const model_dhcp_server *cfg, sim_time at) {
     dhcp_server *srv = calloc(1, sizeof *srv);
     if (!srv)
-        abort();
+        ns_out_of_memory();
     srv->st = st;
     srv->cfg = cfg;
     srv->pool = dhcp_pool_new(cfg->pool_lo, cfg->pool_hi);

@@ -4,6 +4,7 @@
  * simplest thing that is also deterministic.
  */
 #include "apps/dns_server.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ static void dns_server_start(sim *s, void *a, void *b) {
 dns_server *dns_server_new(ip_stack *st, const model_dns_server *zone, sim_time at) {
     dns_server *srv = calloc(1, sizeof *srv);
     if (!srv)
-        abort();
+        ns_out_of_memory();
     srv->st = st;
     srv->zone = zone;
     sim_schedule_at(st->node->net->sim, at, dns_server_start, srv, NULL, NULL);

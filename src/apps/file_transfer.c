@@ -5,6 +5,7 @@
  * drawn then), so every client asking for a name gets the same bytes.
  */
 #include "apps/file_transfer.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -77,10 +78,10 @@ static const tcp_service_ops file_server_ops = {
 file_server *file_server_new(ip_stack *st, const model_file_server *cfg, sim_time at) {
     file_server *srv = calloc(1, sizeof *srv);
     if (!srv)
-        abort();
+        ns_out_of_memory();
     srv->files = calloc(cfg->n_files ? cfg->n_files : 1, sizeof *srv->files);
     if (!srv->files)
-        abort();
+        ns_out_of_memory();
     srv->n_files = cfg->n_files;
     for (size_t i = 0; i < cfg->n_files; i++) {
         const model_file *m = &cfg->files[i];
@@ -94,7 +95,7 @@ file_server *file_server_new(ip_stack *st, const model_file_server *cfg, sim_tim
             rng_seed(&r, rng_next(sim_rng(st->node->net->sim)));
             f->owned = malloc(m->size);
             if (!f->owned)
-                abort();
+                ns_out_of_memory();
             for (size_t k = 0; k < m->size; k += 8) {
                 uint64_t x = rng_next(&r);
                 for (size_t j = 0; j < 8 && k + j < m->size; j++)
@@ -191,7 +192,7 @@ file_download *file_download_new(ip_stack *st, netconf *nc, const model_file_dow
                                  sim_time at) {
     file_download *d = calloc(1, sizeof *d);
     if (!d)
-        abort();
+        ns_out_of_memory();
     d->st = st;
     d->cfg = cfg;
     launch_start_at(&d->launcher, st, nc, "file_download", cfg->to.name, cfg->to.addr, at,

@@ -2,6 +2,7 @@
  * netconf: settled flag, resolver address and a FIFO of waiters.
  */
 #include "apps/netconf.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -22,7 +23,7 @@ struct netconf {
 netconf *netconf_new(ip_stack *st, bool by_dhcp, ipv4_addr dns) {
     netconf *nc = calloc(1, sizeof *nc);
     if (!nc)
-        abort();
+        ns_out_of_memory();
     nc->st = st;
     nc->settled = !by_dhcp;
     nc->dns = dns;
@@ -55,7 +56,7 @@ void netconf_when_settled(netconf *nc, netconf_fn fn, void *ctx) {
         nc->cap_waiters = nc->cap_waiters ? nc->cap_waiters * 2 : 4;
         nc->waiters = realloc(nc->waiters, nc->cap_waiters * sizeof *nc->waiters);
         if (!nc->waiters)
-            abort();
+            ns_out_of_memory();
     }
     nc->waiters[nc->n_waiters++] = (netconf_waiter){fn, ctx};
 }

@@ -3,6 +3,7 @@
  * iputils' ping prints (formats from iputils ping_common.c).
  */
 #include "apps/ping.h"
+#include "util/alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -151,7 +152,7 @@ static void send_next(sim *s, void *a, void *b) {
     size_t len = ICMP_HEADER_LEN + p->cfg.size;
     uint8_t *msg = calloc(1, len);
     if (!msg)
-        abort();
+        ns_out_of_memory();
     /* Data as iputils fills it: a struct timeval (x86-64 layout, little-endian)
      * of the send time, then bytes counting up from 0x10. */
     uint8_t *data = msg + ICMP_HEADER_LEN;
@@ -207,13 +208,13 @@ ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at) {
 ping *ping_new_on(ip_stack *st, netconf *nc, const model_ping *cfg, sim_time at) {
     ping *p = calloc(1, sizeof *p);
     if (!p)
-        abort();
+        ns_out_of_memory();
     p->st = st;
     p->cfg = *cfg;
     p->sent_at = calloc(cfg->count, sizeof *p->sent_at);
     p->answered = calloc(cfg->count, 1);
     if (!p->sent_at || !p->answered)
-        abort();
+        ns_out_of_memory();
     sim *s = st->node->net->sim;
     /* A random identifier, as iputils uses, unique on this host. */
     do

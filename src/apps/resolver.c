@@ -7,6 +7,7 @@
  * RESOLVE_AGAIN, as glibc's connected socket reports ECONNREFUSED.
  */
 #include "apps/resolver.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ const char *resolve_strerror(resolve_status s) {
 resolver *resolver_new(ip_stack *st) {
     resolver *r = calloc(1, sizeof *r);
     if (!r)
-        abort();
+        ns_out_of_memory();
     r->st = st;
     return r;
 }

@@ -5,6 +5,7 @@
  * gone (it frees it after our closed callback).
  */
 #include "apps/tcp_client.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,7 @@ static void tcp_client_start(void *ctx, ipv4_addr to) {
 tcp_client *tcp_client_new(ip_stack *st, netconf *nc, const model_tcp_client *cfg, sim_time at) {
     tcp_client *c = calloc(1, sizeof *c);
     if (!c)
-        abort();
+        ns_out_of_memory();
     c->st = st;
     c->cfg = cfg;
     launch_start_at(&c->launcher, st, nc, "tcp_client", cfg->to.name, cfg->to.addr, at,

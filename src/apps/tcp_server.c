@@ -3,6 +3,7 @@
  * data as it arrives, as the notes' loop of recv(1024) and send() does.
  */
 #include "apps/tcp_server.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -52,7 +53,7 @@ static const tcp_service_ops tcp_server_ops = {
 tcp_server *tcp_server_new(ip_stack *st, const model_tcp_server *cfg, sim_time at) {
     tcp_server *srv = calloc(1, sizeof *srv);
     if (!srv)
-        abort();
+        ns_out_of_memory();
     srv->cfg = cfg;
     tcp_service_start_at(&srv->svc, st, "tcp_server", cfg->port, cfg->count, &tcp_server_ops, srv,
                          at);

@@ -7,6 +7,7 @@
  * tcp_service_cleanup.
  */
 #include "apps/tcp_service.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -58,7 +59,7 @@ static void service_accepted(void *ctx, tcp_conn *listener, tcp_conn *c) {
     tcp_service *svc = ctx;
     tcp_session *s = calloc(1, svc->ops->session_size);
     if (!s)
-        abort();
+        ns_out_of_memory();
     s->svc = svc;
     s->conn = c;
     s->peer = tcp_remote_addr(c);

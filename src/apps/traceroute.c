@@ -4,6 +4,7 @@
  * probe that timed out, "!H", "!N", "!P", "!X" for other unreachables.
  */
 #include "apps/traceroute.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -164,7 +165,7 @@ traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time a
 traceroute *traceroute_new_on(ip_stack *st, netconf *nc, const model_traceroute *cfg, sim_time at) {
     traceroute *t = calloc(1, sizeof *t);
     if (!t)
-        abort();
+        ns_out_of_memory();
     t->st = st;
     t->cfg = *cfg;
     sim *s = st->node->net->sim;

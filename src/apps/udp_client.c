@@ -4,6 +4,7 @@
  * gone from state.txt, as a finished process's socket is.
  */
 #include "apps/udp_client.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -103,7 +104,7 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
 udp_client *udp_client_new(ip_stack *st, netconf *nc, const model_udp_send *cfg, sim_time at) {
     udp_client *c = calloc(1, sizeof *c);
     if (!c)
-        abort();
+        ns_out_of_memory();
     c->st = st;
     c->cfg = cfg;
     launch_start_at(&c->launcher, st, nc, "udp_send", cfg->to.name, cfg->to.addr, at,

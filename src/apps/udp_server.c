@@ -2,6 +2,7 @@
  * udp_server: bind at start; print, answer, and count each datagram.
  */
 #include "apps/udp_server.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -42,7 +43,7 @@ static void udp_server_start(sim *s, void *a, void *b) {
 udp_server *udp_server_new(ip_stack *st, const model_udp_server *cfg, sim_time at) {
     udp_server *srv = calloc(1, sizeof *srv);
     if (!srv)
-        abort();
+        ns_out_of_memory();
     srv->st = st;
     srv->cfg = cfg;
     sim_schedule_at(st->node->net->sim, at, udp_server_start, srv, NULL, NULL);

@@ -3,6 +3,7 @@
  * close; the client gathers the whole response until the server closes.
  */
 #include "apps/web.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static void http_server_answer(http_session *hs, http_parse_status status,
     size_t body = a.head_only ? 0 : a.body_len;
     uint8_t *msg = malloc(n + body + 1);
     if (!msg)
-        abort();
+        ns_out_of_memory();
     memcpy(msg, head, n);
     if (body)
         memcpy(msg + n, a.body, body);
@@ -77,7 +78,7 @@ static void http_server_received(tcp_session *s, const uint8_t *data, size_t len
         take = HTTP_HEAD_MAX + 1 - hs->len; /* enough to know it is too long */
     uint8_t *grown = realloc(hs->buf, hs->len + take + 1);
     if (!grown)
-        abort();
+        ns_out_of_memory();
     hs->buf = grown;
     memcpy(hs->buf + hs->len, data, take);
     hs->len += take;
@@ -107,7 +108,7 @@ static const tcp_service_ops http_server_ops = {
 http_server *http_server_new(ip_stack *st, const model_http_server *cfg, sim_time at) {
     http_server *srv = calloc(1, sizeof *srv);
     if (!srv)
-        abort();
+        ns_out_of_memory();
     srv->cfg = cfg;
     tcp_service_start_at(&srv->svc, st, "http_server", cfg->port, 0, &http_server_ops, srv, at);
     return srv;
@@ -157,7 +158,7 @@ static void http_get_received(void *ctx, tcp_conn *conn, const uint8_t *data, si
             cap *= 2;
         uint8_t *grown = realloc(g->buf, cap);
         if (!grown)
-            abort();
+            ns_out_of_memory();
         g->buf = grown;
         g->cap = cap;
     }
@@ -241,7 +242,7 @@ static void http_get_start(void *ctx, ipv4_addr to) {
 http_get *http_get_new(ip_stack *st, netconf *nc, const model_http_get *cfg, sim_time at) {
     http_get *g = calloc(1, sizeof *g);
     if (!g)
-        abort();
+        ns_out_of_memory();
     g->st = st;
     g->cfg = cfg;
     launch_start_at(&g->launcher, st, nc, "http_get", cfg->host.name, cfg->host.addr, at,

@@ -15,7 +15,8 @@
 #include "net/network.h"
 #include "stack/ip_stack.h"
 
-/* A host or a router, by d->type. `net` is borrowed. Aborts on allocation failure. */
+/* A host or a router, by d->type. `net` is borrowed. Exits via ns_out_of_memory on allocation
+ * failure. */
 node *ip_device_new(network *net, const model_device *d);
 
 /* The stack of a host or router node. */

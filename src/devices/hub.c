@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "devices/devices.h"
+#include "util/alloc.h"
 
 static void receive(node *n, port *in, frame *f) {
     /* Unreachable: a hub's ports belong to its segment, which never calls this. */
@@ -22,7 +23,7 @@ static const node_ops hub_ops = {.receive = receive, .write_state = NULL, .destr
 node *hub_new(network *net, const model_device *d) {
     node *n = calloc(1, sizeof *n);
     if (!n)
-        abort();
+        ns_out_of_memory();
     n->name = d->name;
     n->type = DEVICE_HUB;
     n->ops = &hub_ops;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "devices/devices.h"
+#include "util/alloc.h"
 #include "wire/ethernet.h"
 
 typedef struct app_slot {
@@ -65,7 +66,7 @@ static const node_ops ip_device_ops = {
 node *ip_device_new(network *net, const model_device *md) {
     ip_device *d = calloc(1, sizeof *d);
     if (!d)
-        abort();
+        ns_out_of_memory();
     d->base.name = md->name;
     d->base.type = md->type;
     d->base.ops = &ip_device_ops;
@@ -83,7 +84,7 @@ void ip_device_add_app(node *n, void *app, void (*free_app)(void *)) {
     ip_device *d = (ip_device *)n;
     app_slot *grown = realloc(d->apps, (d->n_apps + 1) * sizeof *grown);
     if (!grown)
-        abort();
+        ns_out_of_memory();
     d->apps = grown;
     d->apps[d->n_apps++] = (app_slot){app, free_app};
 }

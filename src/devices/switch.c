@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "devices/devices.h"
+#include "util/alloc.h"
 #include "util/u64map.h"
 
 typedef struct mac_entry {
@@ -152,7 +153,7 @@ static void write_state(const node *n, FILE *out) {
     size_t count = u64map_size(sw->table), cursor = 0, k = 0;
     table_row *rows = malloc((count ? count : 1) * sizeof *rows);
     if (!rows)
-        abort();
+        ns_out_of_memory();
     uint64_t key;
     mac_entry *e;
     while ((e = u64map_next(sw->table, &cursor, &key)))
@@ -192,10 +193,10 @@ static const node_ops switch_ops = {
 node *switch_new(network *net, const model_device *d) {
     learning_switch *sw = calloc(1, sizeof *sw);
     if (!sw)
-        abort();
+        ns_out_of_memory();
     sw->table = u64map_new(sizeof(mac_entry));
     if (!sw->table)
-        abort();
+        ns_out_of_memory();
     sw->aging = d->mac_aging_ns;
     sw->base.name = d->name;
     sw->base.type = DEVICE_SWITCH;

@@ -20,6 +20,7 @@
  * live; id 0 is never valid.
  */
 #include "engine/sim.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -71,8 +72,7 @@ static inline bool sim__before(sim_key x, sim_key y) {
 }
 
 static void sim__oom(void) {
-    fputs("netsim: out of memory (sim)\n", stderr);
-    abort();
+    ns_out_of_memory();
 }
 
 /* Moves the key at `i` down to its place, treating `i` as a hole to fill. */

@@ -51,7 +51,7 @@ void sim_free(sim *s);
 sim_time sim_now(const sim *s);
 
 /* Schedules `fn(s, a, b)` at now + delay. `drop` may be NULL.
- * Returns the event's id (never 0). Aborts on allocation failure. */
+ * Returns the event's id (never 0). Exits via ns_out_of_memory on allocation failure. */
 sim_event_id sim_schedule(sim *s, sim_time delay, sim_handler fn, void *a, void *b,
                           sim_dropper drop);
 

@@ -25,6 +25,7 @@
  * one's standard error captured in an anonymous temporary file.
  */
 #include "io/diagrams.h"
+#include "util/alloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -131,7 +132,7 @@ struct diagrams {
 static void *xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size);
     if (!p)
-        abort();
+        ns_out_of_memory();
     return p;
 }
 
@@ -139,7 +140,7 @@ static char *xstrdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
     if (!p)
-        abort();
+        ns_out_of_memory();
     memcpy(p, s, n);
     return p;
 }
@@ -152,7 +153,7 @@ static void buf_reserve(buf *b, size_t extra) {
         cap *= 2;
     char *s = realloc(b->s, cap);
     if (!s)
-        abort();
+        ns_out_of_memory();
     b->s = s;
     b->cap = cap;
 }
@@ -170,7 +171,7 @@ __attribute__((format(printf, 2, 3))) static void buf_printf(buf *b, const char 
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0)
-        abort();
+        ns_out_of_memory();
     buf_reserve(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
@@ -416,7 +417,7 @@ static void record_wire(diagrams *d, const trace_event *ev) {
         size_t cap = d->cap_frames ? d->cap_frames * 2 : 256;
         frame_rec *f = realloc(d->frames, cap * sizeof *f);
         if (!f)
-            abort();
+            ns_out_of_memory();
         d->frames = f;
         d->cap_frames = cap;
     }
@@ -507,7 +508,7 @@ static void file_list_add(file_list *f, const char *path) {
         size_t cap = f->cap ? f->cap * 2 : 16;
         char **p = realloc(f->paths, cap * sizeof *p);
         if (!p)
-            abort();
+            ns_out_of_memory();
         f->paths = p;
         f->cap = cap;
     }
@@ -555,7 +556,7 @@ static char *path_join(const char *a, const char *b) {
     size_t n = strlen(a) + strlen(b) + 2;
     char *p = malloc(n);
     if (!p)
-        abort();
+        ns_out_of_memory();
     snprintf(p, n, "%s/%s", a, b);
     return p;
 }
@@ -1216,7 +1217,7 @@ static char *find_program(const char *name) {
         size_t len = end ? (size_t)(end - p) : strlen(p);
         char *dir = malloc(len + 2);
         if (!dir)
-            abort();
+            ns_out_of_memory();
         memcpy(dir, len ? p : ".", len ? len : 1);
         dir[len ? len : 1] = '\0';
         char *full = path_join(dir, name);
@@ -1366,7 +1367,7 @@ int diagrams_write(diagrams *d, const hop_table *hops, const char *dir, ns_error
     w.base = dir[0] == '/' ? xstrdup(dir) : path_join(".", dir);
     w.topo = dot_topology_new(d->t);
     if (!w.topo)
-        abort();
+        ns_out_of_memory();
     char *dot = find_program("dot");
     w.have_dot = dot != NULL;
     remove_old(w.base, true);

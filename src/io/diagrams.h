@@ -64,7 +64,7 @@ diagrams *diagrams_new(const model_topology *t, const diagram_options *o);
 
 /* The sink to subscribe to the trace bus (unfiltered: it needs every
  * TRACE_WIRE event, and with --steps the send/forward/flood/repeat lines).
- * Aborts on allocation failure. */
+ * Exits via ns_out_of_memory on allocation failure. */
 trace_sink diagrams_as_sink(diagrams *d);
 
 /* Writes every diagram into `dir` (which must exist; paths/ and steps/ are

@@ -14,6 +14,7 @@
  * address formatted here, or one of the two escapers; ids are generated.
  */
 #include "io/dot.h"
+#include "util/alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static void buf_put(buf *b, const char *s, size_t n) {
             cap *= 2;
         char *p = realloc(b->s, cap);
         if (!p)
-            abort();
+            ns_out_of_memory();
         b->s = p;
         b->cap = cap;
     }
@@ -208,7 +209,7 @@ static int subnet_ref_cmp(const void *a, const void *b) {
 static void *xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size);
     if (!p)
-        abort();
+        ns_out_of_memory();
     return p;
 }
 

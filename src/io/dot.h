@@ -27,7 +27,7 @@
  * such as \N, the node's id, even inside HTML-like labels, and reads "\\" as
  * one backslash), control characters become spaces, non-ASCII characters
  * &#N; (an invalid UTF-8 byte &#65533;). Returns a new string; caller frees.
- * Aborts on allocation failure.
+ * Exits via ns_out_of_memory on allocation failure.
  *
  * There is deliberately no escaper for quoted DOT strings: Graphviz undoes
  * backslashes in them differently per attribute (a label once, a tooltip

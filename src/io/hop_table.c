@@ -22,6 +22,7 @@
  * arrival) order: never hash order, so output is byte-identical across runs.
  */
 #include "io/hop_table.h"
+#include "util/alloc.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -103,7 +104,7 @@ static void sb_reserve(strbuf *b, size_t extra) {
         cap *= 2;
     char *s = realloc(b->s, cap);
     if (!s)
-        abort();
+        ns_out_of_memory();
     b->s = s;
     b->cap = cap;
 }
@@ -120,7 +121,7 @@ __attribute__((format(printf, 2, 3))) static void sb_printf(strbuf *b, const cha
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0)
-        abort();
+        ns_out_of_memory();
     sb_reserve(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
@@ -209,7 +210,7 @@ static uint32_t packet_new(hop_table *t, const trace_event *ev) {
         size_t cap = t->cap_packets ? t->cap_packets * 2 : 64;
         packet_rec *p = realloc(t->packets, cap * sizeof *p);
         if (!p)
-            abort();
+            ns_out_of_memory();
         t->packets = p;
         t->cap_packets = cap;
     }
@@ -221,7 +222,7 @@ static uint32_t packet_new(hop_table *t, const trace_event *ev) {
     p->n_hops = 0;
     p->summary = malloc(strlen(summary) + 1);
     if (!p->summary)
-        abort();
+        ns_out_of_memory();
     strcpy(p->summary, summary);
     return (uint32_t)t->n_packets++;
 }
@@ -230,10 +231,10 @@ static hop_rec *hop_append(hop_table *t) {
     if (t->n_hops == t->cap_hops) {
         size_t cap = t->cap_hops ? t->cap_hops * 2 : 256;
         if (cap >= NO_HOP)
-            abort(); /* 4 billion hops: beyond any run this table is meant for */
+            ns_out_of_memory(); /* 4 billion hops: beyond any run this table is meant for */
         hop_rec *h = realloc(t->hops, cap * sizeof *h);
         if (!h)
-            abort();
+            ns_out_of_memory();
         t->hops = h;
         t->cap_hops = cap;
     }
@@ -348,7 +349,7 @@ typedef struct resolver {
 static void *xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size);
     if (!p)
-        abort();
+        ns_out_of_memory();
     return p;
 }
 

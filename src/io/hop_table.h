@@ -53,7 +53,7 @@ hop_table *hop_table_new(const hop_link *links, size_t n_links, const hop_device
 
 /* The sink to subscribe to the trace bus. It keeps TRACE_WIRE events with a
  * packet id (other kinds, id 0, an unknown link index, or a transmitter that is
- * not an end of the link are ignored). Aborts on allocation failure. */
+ * not an end of the link are ignored). Exits via ns_out_of_memory on allocation failure. */
 trace_sink hop_table_as_sink(hop_table *t);
 
 /* Writes the text tables to `out` (borrowed): every packet in id order when
@@ -116,7 +116,7 @@ typedef void (*hop_table_visitor)(void *ctx, uint32_t packet_id, const char *sum
                                   const hop_view *rows, size_t n_rows);
 
 /* Calls `visit` for the packets in id order, the first `max_packets` of them
- * (0: all). Read-only: the table is unchanged. Aborts on allocation failure. */
+ * (0: all). Read-only: the table is unchanged. Exits via ns_out_of_memory on allocation failure. */
 void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor visit, void *ctx);
 
 /* NULL is a no-op. */

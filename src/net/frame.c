@@ -1,5 +1,6 @@
 /* frame: allocation of frames as one block (header plus bytes). */
 #include "net/frame.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 frame *frame_new(size_t len) {
     frame *f = calloc(1, sizeof(frame) + len);
     if (!f)
-        abort();
+        ns_out_of_memory();
     f->len = (uint16_t)len;
     return f;
 }
@@ -15,7 +16,7 @@ frame *frame_new(size_t len) {
 frame *frame_clone(const frame *f) {
     frame *c = malloc(sizeof(frame) + f->len);
     if (!c)
-        abort();
+        ns_out_of_memory();
     memcpy(c, f, sizeof(frame) + f->len);
     return c;
 }

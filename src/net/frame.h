@@ -21,10 +21,10 @@ typedef struct frame {
     uint8_t data[];
 } frame;
 
-/* A zero-filled frame of `len` bytes. Aborts on allocation failure. */
+/* A zero-filled frame of `len` bytes. Exits via ns_out_of_memory on allocation failure. */
 frame *frame_new(size_t len);
 
-/* An exact copy, bookkeeping included. Aborts on allocation failure. */
+/* An exact copy, bookkeeping included. Exits via ns_out_of_memory on allocation failure. */
 frame *frame_clone(const frame *f);
 
 /* NULL is a no-op. */

@@ -5,6 +5,7 @@
  * away); that event removes it from the medium and frees it.
  */
 #include "net/hub_segment.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static void *append(void *array, uint32_t *n, uint32_t *cap, size_t elem) {
         *cap = *cap ? *cap * 2 : 4;
         array = realloc(array, (size_t)*cap * elem);
         if (!array)
-            abort();
+            ns_out_of_memory();
     }
     (*n)++;
     return array;
@@ -63,7 +64,7 @@ static void *append(void *array, uint32_t *n, uint32_t *cap, size_t elem) {
 hub_segment *hub_segment_new(network *net, uint32_t index) {
     hub_segment *seg = calloc(1, sizeof *seg);
     if (!seg)
-        abort();
+        ns_out_of_memory();
     seg->net = net;
     seg->index = index;
     return seg;
@@ -362,7 +363,7 @@ static void station_try(hub_segment *seg, station *st) {
     }
     transmission *x = calloc(1, sizeof *x);
     if (!x)
-        abort();
+        ns_out_of_memory();
     x->st = st;
     x->f = frame_clone(st->current); /* the station keeps its copy for retries */
     x->start = now;

@@ -19,7 +19,8 @@
 
 #include "net/network.h"
 
-/* A new empty segment for `net` (which will own it). Aborts on allocation failure. */
+/* A new empty segment for `net` (which will own it). Exits via ns_out_of_memory on allocation
+ * failure. */
 hub_segment *hub_segment_new(network *net, uint32_t index);
 
 void hub_segment_add_hub(hub_segment *seg, node *hub);

@@ -4,6 +4,7 @@
  * frees them, so nothing leaks when a run stops early.
  */
 #include "net/network.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 network *network_new(sim *s, trace_bus *trace) {
     network *net = calloc(1, sizeof *net);
     if (!net)
-        abort();
+        ns_out_of_memory();
     net->sim = s;
     net->trace = trace;
     net->storm_limit = 16;
@@ -55,7 +56,7 @@ static void *grow(void *array, uint32_t count, size_t elem) {
     size_t cap = count ? (size_t)count * 2 : 1;
     void *grown = realloc(array, cap * elem);
     if (!grown)
-        abort();
+        ns_out_of_memory();
     return grown;
 }
 
@@ -69,7 +70,7 @@ void network_add_node(network *net, node *n) {
 void node_init_ports(node *n, const model_iface *ifaces, uint32_t count) {
     n->ports = calloc(count ? count : 1, sizeof(port));
     if (!n->ports)
-        abort();
+        ns_out_of_memory();
     n->n_ports = count;
     for (uint32_t i = 0; i < count; i++) {
         n->ports[i].owner = n;
@@ -84,7 +85,7 @@ static char *link_name(const port *a, const port *b) {
         strlen(a->owner->name) + strlen(a->name) + strlen(b->owner->name) + strlen(b->name) + 5;
     char *s = malloc(len);
     if (!s)
-        abort();
+        ns_out_of_memory();
     snprintf(s, len, "%s.%s--%s.%s", a->owner->name, a->name, b->owner->name, b->name);
     return s;
 }
@@ -95,7 +96,7 @@ link *network_connect(network *net, port *a, port *b, sim_time delay, uint64_t b
     uint32_t index = net->n_links++;
     link *l = calloc(1, sizeof *l);
     if (!l)
-        abort();
+        ns_out_of_memory();
     net->links[index] = l;
     l->index = index;
     l->name = link_name(a, b);
@@ -126,7 +127,7 @@ int network_build_segments(network *net, char *message, size_t cap) {
     uint32_t *parent = malloc(((size_t)net->n_nodes + 1) * sizeof *parent);
     uint32_t *segment_of = malloc(((size_t)net->n_nodes + 1) * sizeof *segment_of);
     if (!parent || !segment_of)
-        abort();
+        ns_out_of_memory();
     for (uint32_t i = 0; i < net->n_nodes; i++) {
         parent[i] = i;
         segment_of[i] = UINT32_MAX;
@@ -240,7 +241,7 @@ bool link_tx_push(link_tx *tx, frame *f) {
             slots = tx->cap;
         frame **q = malloc((size_t)slots * sizeof *q);
         if (!q)
-            abort();
+            ns_out_of_memory();
         for (uint32_t k = 0; k < tx->count; k++)
             q[k] = tx->queue[(tx->head + k) % tx->slots];
         free(tx->queue);

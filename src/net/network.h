@@ -121,7 +121,7 @@ struct network {
 };
 
 /* A network with no nodes, driven by `s`, reporting to `trace` (both borrowed).
- * Aborts on allocation failure; caller frees with network_free. */
+ * Exits via ns_out_of_memory on allocation failure; caller frees with network_free. */
 network *network_new(sim *s, trace_bus *trace);
 
 /* Frees every node, link and segment, and frames still queued. NULL is a no-op. */

@@ -9,6 +9,7 @@
  * one instant run in the order they were scheduled.
  */
 #include "runner/builder.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -163,7 +164,7 @@ int builder_build(const model_topology *t, network *net, ns_error *err) {
         return ns_error_set(err, NS_ERR_INPUT, "%s: %s", t->source, message);
     netconf **ncs = calloc(t->n_devices ? t->n_devices : 1, sizeof *ncs);
     if (!ncs)
-        abort();
+        ns_out_of_memory();
     for (size_t i = 0; i < t->n_devices; i++) {
         const model_device *d = &t->devices[i];
         if (d->type == DEVICE_HOST || d->type == DEVICE_ROUTER)

@@ -4,6 +4,7 @@
  * the topology is loaded and built before the output directory is touched.
  */
 #include "runner/run.h"
+#include "util/alloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -69,13 +70,13 @@ static char **capture_names(const network *net) {
     char **names = calloc(net->n_links ? net->n_links : 1, sizeof *names);
     strmap *seen = strmap_new();
     if (!names || !seen)
-        abort();
+        ns_out_of_memory();
     for (uint32_t i = 0; i < net->n_links; i++) {
         const char *src = net->links[i]->name;
         size_t len = strlen(src);
         char *name = malloc(len + 16);
         if (!name)
-            abort();
+            ns_out_of_memory();
         for (size_t k = 0; k <= len; k++) {
             char c = src[k];
             bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -161,7 +162,7 @@ static hop_table *hop_table_for(const network *net, char **capture_names, hop_li
     *links = calloc(net->n_links ? net->n_links : 1, sizeof **links);
     *devices = calloc(net->n_nodes ? net->n_nodes : 1, sizeof **devices);
     if (!*links || !*devices)
-        abort();
+        ns_out_of_memory();
     for (uint32_t i = 0; i < net->n_links; i++) {
         const link *l = net->links[i];
         (*links)[i].name = capture_names[i];
@@ -176,7 +177,7 @@ static hop_table *hop_table_for(const network *net, char **capture_names, hop_li
                                      .is_switch = net->nodes[i]->type == DEVICE_SWITCH};
     hop_table *t = hop_table_new(*links, net->n_links, *devices, net->n_nodes);
     if (!t)
-        abort();
+        ns_out_of_memory();
     return t;
 }
 
@@ -228,7 +229,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     hop_link *hop_links = NULL;
     hop_device *hop_devices = NULL;
     if (!s || !bus)
-        abort();
+        ns_out_of_memory();
     rc = builder_build(t, net, err);
     if (rc != 0)
         goto done;
@@ -257,19 +258,19 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         txt_sink = text_sink_new(txt, width);
         jsonl_file = jsonl_sink_new(jsonl, (const char *const *)captures, net->n_links);
         if (!txt_sink || !jsonl_file)
-            abort();
+            ns_out_of_memory();
         subscribe(bus, o, &views[0], text_sink_as_sink(txt_sink));
         subscribe(bus, o, &views[1], jsonl_sink_as_sink(jsonl_file));
         if (o->trace == TRACE_FULL) {
             pcap = pcap_sink_new(pcap_dir, (const char *const *)captures, net->n_links);
             if (!pcap)
-                abort();
+                ns_out_of_memory();
             trace_bus_subscribe(bus, pcap_sink_as_sink(pcap));
             hops = hop_table_for(net, captures, &hop_links, &hop_devices);
             trace_bus_subscribe(bus, hop_table_as_sink(hops));
             diagram_options dopt = {.png = o->png, .steps = o->steps};
             if (!(dia = diagrams_new(t, &dopt)))
-                abort();
+                ns_out_of_memory();
             /* --filter applies to the ladder and step slides as to the traces (a
              * frame's device is the one that sent it); path diagrams come from
              * the hop tables, which stay complete. */

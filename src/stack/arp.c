@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "stack/internal.h"
+#include "util/alloc.h"
 #include "wire/arp.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
@@ -159,7 +160,7 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         }
         frame **grown = realloc(e->pending, (e->n_pending + 1) * sizeof *grown);
         if (!grown)
-            abort();
+            ns_out_of_memory();
         e->pending = grown;
         e->pending[e->n_pending++] = f;
         if (tracing) {
@@ -317,7 +318,7 @@ void arp_forget(ip_stack *st) {
     size_t n = u64map_size(st->arp), cursor = 0, k = 0;
     uint64_t *keys = malloc((n ? n : 1) * sizeof *keys), key;
     if (!keys)
-        abort();
+        ns_out_of_memory();
     arp_entry *e;
     while ((e = u64map_next(st->arp, &cursor, &key)))
         if (e->state != ARP_PERMANENT)
@@ -362,7 +363,7 @@ void arp_write_state(const ip_stack *st, FILE *out) {
     arp_entry *e;
     const arp_entry **sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)
-        abort();
+        ns_out_of_memory();
     while ((e = u64map_next(st->arp, &cursor, &key)))
         sorted[k++] = e;
     qsort(sorted, n, sizeof *sorted, by_ip);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stack/internal.h"
+#include "util/alloc.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -65,7 +66,7 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
         /* The reply carries the request's identifier, sequence and data back. */
         uint8_t *reply = malloc(len);
         if (!reply)
-            abort();
+            ns_out_of_memory();
         memcpy(reply, msg, len);
         icmp_header rh = {.type = ICMP_ECHO_REPLY, .id = ih.id, .seq = ih.seq};
         icmp_emit(&rh, reply, len);

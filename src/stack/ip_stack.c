@@ -3,6 +3,7 @@
  * delivery, forwarding and output. ARP lives in arp.c, ICMP in icmp.c.
  */
 #include "stack/ip_stack.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ static int route_order(const void *pa, const void *pb) {
 static void add_route(ip_stack *st, ip_route r) {
     ip_route *grown = realloc(st->routes, (st->n_routes + 1) * sizeof *grown);
     if (!grown)
-        abort();
+        ns_out_of_memory();
     st->routes = grown;
     st->routes[st->n_routes++] = r;
 }
@@ -67,11 +68,11 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
     st->arp_queue = d->arp_queue;
     st->arp = u64map_new(sizeof(arp_entry));
     if (!st->arp)
-        abort();
+        ns_out_of_memory();
     st->n_ifaces = n->n_ports;
     st->ifaces = calloc(n->n_ports ? n->n_ports : 1, sizeof *st->ifaces);
     if (!st->ifaces)
-        abort();
+        ns_out_of_memory();
     for (uint32_t i = 0; i < n->n_ports; i++) {
         ip_iface *ifc = &st->ifaces[i];
         ifc->port = &n->ports[i];
@@ -182,7 +183,7 @@ bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listene
             return false;
     icmp_listener *grown = realloc(st->listeners, (st->n_listeners + 1) * sizeof *grown);
     if (!grown)
-        abort();
+        ns_out_of_memory();
     st->listeners = grown;
     st->listeners[st->n_listeners++] =
         (icmp_listener){.about = about, .id = id, .fn = fn, .ctx = ctx};

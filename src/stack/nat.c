@@ -5,6 +5,7 @@
  * storage as they grow.
  */
 #include "stack/nat.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,13 +162,13 @@ static bool choose_port(nat *n, uint8_t protocol, uint16_t wanted, uint16_t *out
 nat *nat_new(ip_stack *st, const model_nat *cfg) {
     nat *n = calloc(1, sizeof *n);
     if (!n)
-        abort();
+        ns_out_of_memory();
     n->st = st;
     n->cfg = cfg;
     n->by_inside = u64map_new(sizeof(mapping));
     n->by_outside = u64map_new(sizeof(uint64_t));
     if (!n->by_inside || !n->by_outside)
-        abort();
+        ns_out_of_memory();
     for (size_t i = 0; i < cfg->n_pins; i++) {
         const model_nat_pin *p = &cfg->pins[i];
         add_mapping(n, p->protocol, p->inside_ip, p->inside_port, p->outside_port, true);
@@ -395,7 +396,7 @@ void nat_forget(nat *n) {
     size_t count = u64map_size(n->by_inside), cursor = 0, k = 0;
     uint64_t *keys = malloc((count ? count : 1) * sizeof *keys), key;
     if (!keys)
-        abort();
+        ns_out_of_memory();
     mapping *m;
     while ((m = u64map_next(n->by_inside, &cursor, &key)))
         if (!m->permanent)
@@ -422,7 +423,7 @@ void nat_write_state(const nat *n, FILE *out) {
     size_t count = u64map_size(n->by_inside), cursor = 0, k = 0;
     const mapping **rows = malloc((count ? count : 1) * sizeof *rows);
     if (!rows)
-        abort();
+        ns_out_of_memory();
     uint64_t key;
     mapping *m;
     while ((m = u64map_next(n->by_inside, &cursor, &key)))

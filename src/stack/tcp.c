@@ -50,6 +50,7 @@
  */
 #include "stack/tcp.h"
 #include "stack/udp.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -182,12 +183,12 @@ static struct tcp_table *tcp_table_get(ip_stack *st) {
     if (!st->tcp) {
         st->tcp = calloc(1, sizeof *st->tcp);
         if (!st->tcp)
-            abort();
+            ns_out_of_memory();
         st->tcp->conns = u64map_new(sizeof(tcp_conn *));
         st->tcp->listeners = u64map_new(sizeof(tcp_conn *));
         st->tcp->ports = u64map_new(sizeof(uint32_t));
         if (!st->tcp->conns || !st->tcp->listeners || !st->tcp->ports)
-            abort();
+            ns_out_of_memory();
     }
     return st->tcp;
 }
@@ -438,7 +439,7 @@ static void conn_finish(tcp_conn *c, tcp_end end, bool notify, const char *why) 
 static tcp_conn *conn_new(ip_stack *st, const tcp_handler *h, void *ctx) {
     tcp_conn *c = calloc(1, sizeof *c);
     if (!c)
-        abort();
+        ns_out_of_memory();
     c->st = st;
     c->h = h;
     c->ctx = ctx;
@@ -755,7 +756,7 @@ size_t tcp_send(tcp_conn *c, const uint8_t *data, size_t len) {
             cap *= 2;
         uint8_t *grown = realloc(c->sbuf, cap);
         if (!grown)
-            abort();
+            ns_out_of_memory();
         c->sbuf = grown;
         c->sbuf_cap = cap;
     }
@@ -827,7 +828,7 @@ static void listener_close(tcp_conn *l, tcp_end end, const char *why) {
     size_t n = u64map_size(t->conns), k = 0, cursor = 0;
     tcp_conn **orphans = malloc((n ? n : 1) * sizeof *orphans);
     if (!orphans)
-        abort();
+        ns_out_of_memory();
     uint64_t key;
     tcp_conn **slot;
     while ((slot = u64map_next(t->conns, &cursor, &key)))
@@ -1045,14 +1046,14 @@ static void ooo_insert(tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t 
         return; /* a copy of what we hold */
     tcp_ooo *o = calloc(1, sizeof *o);
     if (!o)
-        abort();
+        ns_out_of_memory();
     o->seq = seq;
     o->len = len;
     o->fin = fin;
     if (len) {
         o->data = malloc(len);
         if (!o->data)
-            abort();
+            ns_out_of_memory();
         memcpy(o->data, data, len);
     }
     o->next = *pp;
@@ -1077,13 +1078,13 @@ static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, u
                 cap = total + add + 4096;
                 joined = malloc(cap);
                 if (!joined)
-                    abort();
+                    ns_out_of_memory();
                 memcpy(joined, data, len);
             } else if (total + add > cap) {
                 cap = 2 * (total + add);
                 uint8_t *grown = realloc(joined, cap);
                 if (!grown)
-                    abort();
+                    ns_out_of_memory();
                 joined = grown;
             }
             memcpy(joined + total, o->data + skip, add);
@@ -1443,7 +1444,7 @@ void tcp_write_state(const ip_stack *st, FILE *out) {
         return;
     const tcp_conn **sorted = malloc(n * sizeof *sorted);
     if (!sorted)
-        abort();
+        ns_out_of_memory();
     cursor = 0;
     while ((slot = u64map_next(t->listeners, &cursor, &key)))
         sorted[k++] = *slot;
@@ -1476,14 +1477,14 @@ void tcp_power_off(ip_stack *st) {
     uint64_t key;
     tcp_conn **slot, **all = malloc(cap * sizeof *all);
     if (!all)
-        abort();
+        ns_out_of_memory();
     while ((slot = u64map_next(t->conns, &cursor, &key)))
         for (tcp_conn *c = *slot; c; c = c->hash_next) {
             if (n == cap) {
                 cap *= 2;
                 tcp_conn **grown = realloc(all, cap * sizeof *all);
                 if (!grown)
-                    abort();
+                    ns_out_of_memory();
                 all = grown;
             }
             all[n++] = c;

@@ -17,6 +17,7 @@
  * udp_destroy_all, never by anyone else.
  */
 #include "stack/udp.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,10 @@ static struct udp_table *udp_table_get(ip_stack *st) {
     if (!st->udp) {
         st->udp = calloc(1, sizeof *st->udp);
         if (!st->udp)
-            abort();
+            ns_out_of_memory();
         st->udp->by_port = u64map_new(sizeof(udp_socket *));
         if (!st->udp->by_port)
-            abort();
+            ns_out_of_memory();
         st->udp->ephemeral_lo = UDP_EPHEMERAL_LOW;
         st->udp->ephemeral_hi = UDP_EPHEMERAL_HIGH;
     }
@@ -93,7 +94,7 @@ int udp_bind(ip_stack *st, uint16_t local_port, udp_receive_fn fn, void *ctx, ud
     }
     udp_socket *s = calloc(1, sizeof *s);
     if (!s)
-        abort();
+        ns_out_of_memory();
     s->st = st;
     s->port = local_port;
     s->fn = fn;
@@ -129,7 +130,7 @@ static uint8_t *udp_build(udp_socket *s, ipv4_addr src, ipv4_addr dst, uint16_t 
     }
     uint8_t *dgram = malloc(UDP_HEADER_LEN + len);
     if (!dgram)
-        abort();
+        ns_out_of_memory();
     if (len)
         memcpy(dgram + UDP_HEADER_LEN, data, len);
     udp_header h = {.src_port = s->port, .dst_port = dst_port};
@@ -234,7 +235,7 @@ void udp_write_state(const ip_stack *st, FILE *out) {
         return;
     const udp_socket **sorted = malloc(n * sizeof *sorted);
     if (!sorted)
-        abort();
+        ns_out_of_memory();
     size_t cursor = 0, k = 0;
     uint64_t key;
     udp_socket **slot;

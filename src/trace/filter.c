@@ -1,5 +1,6 @@
 /* filter: criteria parsed from --filter, matched against trace events. */
 #include "trace/filter.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -21,7 +22,7 @@ struct trace_filter {
 trace_filter *trace_filter_new(void) {
     trace_filter *f = calloc(1, sizeof *f);
     if (!f)
-        abort();
+        ns_out_of_memory();
     return f;
 }
 
@@ -40,7 +41,7 @@ static void add_value(trace_filter *f, int kind, const char *v, size_t len) {
     char **grown = realloc(f->values[kind], (f->n[kind] + 1) * sizeof *grown);
     char *copy = malloc(len + 1);
     if (!grown || !copy)
-        abort();
+        ns_out_of_memory();
     memcpy(copy, v, len);
     copy[len] = '\0';
     f->values[kind] = grown;

@@ -17,7 +17,7 @@
 
 typedef struct trace_filter trace_filter;
 
-/* An empty filter (keeps everything). Aborts on allocation failure; caller
+/* An empty filter (keeps everything). Exits via ns_out_of_memory on allocation failure; caller
  * frees with trace_filter_free. */
 trace_filter *trace_filter_new(void);
 

@@ -1,5 +1,6 @@
 /* trace: the bus fans each event out to its sinks, in subscription order. */
 #include "trace/trace.h"
+#include "util/alloc.h"
 
 #include <stdlib.h>
 
@@ -39,7 +40,7 @@ void trace_bus_subscribe(trace_bus *bus, trace_sink sink) {
         size_t cap = bus->cap ? bus->cap * 2 : 4;
         trace_sink *grown = realloc(bus->sinks, cap * sizeof *grown);
         if (!grown)
-            abort();
+            ns_out_of_memory();
         bus->sinks = grown;
         bus->cap = cap;
     }

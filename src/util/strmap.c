@@ -7,6 +7,7 @@
  * so there are no tombstones; values are >= 0, leaving -1 free to mean "absent".
  */
 #include "util/strmap.h"
+#include "util/alloc.h"
 
 #include <assert.h>
 #include <stdint.h>
@@ -79,14 +80,12 @@ static void strmap__grow(strmap *m) {
     size_t old_capacity = m->capacity;
     strmap_entry *old = m->slots;
     if (old_capacity > SIZE_MAX / 2 / sizeof *old) {
-        fputs("netsim: out of memory (strmap)\n", stderr);
-        abort();
+        ns_out_of_memory();
     }
     m->capacity = old_capacity * 2;
     m->slots = calloc(m->capacity, sizeof *m->slots);
     if (!m->slots) {
-        fputs("netsim: out of memory (strmap)\n", stderr);
-        abort();
+        ns_out_of_memory();
     }
     for (size_t i = 0; i < old_capacity; i++) {
         if (!old[i].key)

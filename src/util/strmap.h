@@ -17,7 +17,7 @@ strmap *strmap_new(void);
 void strmap_free(strmap *m);
 
 /* Adds key -> value. Returns false (and changes nothing) if the key is present.
- * Aborts on allocation failure. */
+ * Exits via ns_out_of_memory on allocation failure. */
 bool strmap_put(strmap *m, const char *key, int value);
 
 /* The value for `key`, or -1 if absent. */

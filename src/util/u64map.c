@@ -13,6 +13,7 @@
  *    value is 8-byte aligned (enough for integers, doubles and pointers).
  */
 #include "util/u64map.h"
+#include "util/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +69,7 @@ static inline void u64map__copy_entry(unsigned char *dst, const unsigned char *s
 }
 
 static void u64map__oom(void) {
-    fputs("netsim: out of memory (u64map)\n", stderr);
-    abort();
+    ns_out_of_memory();
 }
 
 u64map *u64map_new(size_t value_size) {

@@ -27,7 +27,7 @@ void u64map_free(u64map *m);
 void *u64map_get(const u64map *m, uint64_t key);
 
 /* The value slot for `key`, created zero-filled if absent (then *created is set
- * true, when `created` is non-NULL). Aborts on allocation failure. */
+ * true, when `created` is non-NULL). Exits via ns_out_of_memory on allocation failure. */
 void *u64map_put(u64map *m, uint64_t key, bool *created);
 
 /* Removes `key`; returns whether it was present. */
