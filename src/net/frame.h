@@ -15,7 +15,7 @@
 typedef struct frame {
     uint32_t packet_id;  /* the journey this frame belongs to; survives forwarding */
     uint16_t len;        /* bytes in data: Ethernet header and payload, no FCS */
-    uint16_t l2_hops;    /* switches crossed since a host or router emitted it */
+    uint32_t l2_hops;    /* switches crossed since a host or router emitted it */
     uint32_t link_epoch; /* the link's epoch when the frame went on it (see link.epoch) */
     uint32_t visited[FRAME_MAX_VISITED]; /* ids of the last switches crossed, for loop detection */
     uint8_t data[];

@@ -65,6 +65,8 @@ void network_add_node(network *net, node *n) {
     n->id = net->n_nodes;
     n->net = net;
     net->nodes[net->n_nodes++] = n;
+    if (n->type == DEVICE_SWITCH)
+        net->n_switches++;
 }
 
 void node_init_ports(node *n, const model_iface *ifaces, uint32_t count) {
@@ -390,9 +392,13 @@ bool net_check_loop(network *net, const node *sw, frame *f) {
             again = true;
     f->visited[f->l2_hops % FRAME_MAX_VISITED] = sw->id;
     f->l2_hops++;
-    /* A frame crossing more switches than any loop-free network needs is also
-     * looping, even if the loop is longer than we remember. */
-    if (!again && f->l2_hops <= 255)
+    /* A loop longer than the window we remember is caught by counting: in a
+     * loop-free network a switch never sends a frame back where it came from,
+     * so a frame's path is simple and crosses each switch at most once. A frame
+     * that has crossed more switches than the network has must have crossed
+     * one twice (pigeonhole), so this never fires on a loop-free network of
+     * any size. */
+    if (!again && f->l2_hops <= net->n_switches)
         return net->stop_reason != NET_STOP_NONE;
     net->storm_count++;
     if (net->storm_count < net->storm_limit || net->stop_reason != NET_STOP_NONE)

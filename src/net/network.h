@@ -108,6 +108,7 @@ struct network {
     trace_bus *trace; /* borrowed; may have no sinks */
     node **nodes;
     uint32_t n_nodes;
+    uint32_t n_switches; /* nodes of type DEVICE_SWITCH, for loop detection */
     link **links;
     uint32_t n_links;
     hub_segment **segments;
@@ -181,8 +182,10 @@ void net_trace(network *net, trace_kind kind, const node *n, const port *p, cons
 void net_trace_wire(network *net, const link *l, const port *from, const frame *f);
 
 /* Called by a switch for every frame it handles: detects a frame coming back
- * to a switch it already crossed (a switching loop) and stops the run after
- * storm_limit such frames, with a report. Returns true if the frame must be
+ * to a switch it already crossed (a switching loop: one of the last
+ * FRAME_MAX_VISITED switches it crossed, or more switches crossed than the
+ * network has) and stops the run after storm_limit such frames, with a report.
+ * Never fires on a loop-free network. Returns true if the frame must be
  * dropped because the run is stopping. */
 bool net_check_loop(network *net, const node *sw, frame *f);
 
