@@ -2,14 +2,19 @@
  * main: the command line only. Parses arguments, calls the runner, prints
  * errors and chooses the exit status. Everything else lives in libnetsim_core.
  */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "apps/ipcalc.h"
+#include "runner/resources.h"
 #include "runner/run.h"
+#include "util/alloc.h"
 #include "util/units.h"
 
 /* Exit statuses, documented in docs/cli.md and --help. */
@@ -19,16 +24,21 @@ enum {
     EXIT_USAGE = 2,   /* bad command-line arguments */
     EXIT_STOPPED = 3, /* the run was stopped early: --max-events, or a broadcast storm */
     EXIT_IO = 4,      /* an input or output file could not be read or written */
+    EXIT_NO_MEMORY = NS_EXIT_NO_MEMORY, /* the run needs more memory than --max-memory */
+    EXIT_SIGNAL = 128, /* + the signal's number: interrupted (SIGINT 130, SIGTERM 143) */
 };
 
 #define DEFAULT_MAX_EVENTS 100000000ull
+#define DEFAULT_MAX_OUTPUT (1ull << 30) /* 1 GiB of output files */
+#define DEFAULT_MAX_MEMORY (2ull << 30) /* 2 GiB of memory */
 
 static const char usage_text[] =
     "usage: netsim run FILE [--out DIR] [--seed N] [--until TIME] [--max-events N]\n"
     "                       [--format text|jsonl] [--trace full|summary|none] [--packet ID]\n"
     "                       [--filter KEY=VALUE[,VALUE...]]... [--png] [--steps]\n"
-    "                       [--quiet] [--stats]\n"
-    "       netsim check FILE\n"
+    "                       [--quiet] [--stats] [--force] [--max-output SIZE]\n"
+    "                       [--max-memory SIZE]\n"
+    "       netsim check FILE [--max-memory SIZE]\n"
     "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
     "       netsim --help | --version\n";
 
@@ -43,12 +53,25 @@ static const char help_text[] =
     "                 netmask in binary, private/public (docs/ipcalc.md)\n"
     "\n"
     "Options of run:\n"
-    "  --out DIR          output directory (default: out/<topology name>)\n"
+    "  --out DIR          output directory (default: out/<topology name>). netsim\n"
+    "                     writes the run beside it and moves it into place when done,\n"
+    "                     so DIR holds the previous run or the new one, never a mix;\n"
+    "                     it replaces only the files its manifest (DIR/.netsim-manifest)\n"
+    "                     lists, never follows a link inside DIR, and refuses /, the\n"
+    "                     current directory, the home directory and a non-empty\n"
+    "                     directory it did not write\n"
+    "  --force            write into a non-empty DIR netsim did not write (its files\n"
+    "                     of the same names are replaced; nothing else is deleted)\n"
     "  --seed N           seed of the run's random generator (default 1); the same\n"
     "                     topology and seed give byte-identical outputs\n"
     "  --until TIME       stop at this simulated time, e.g. 500ms, 2s (default: when no\n"
     "                     events remain)\n"
     "  --max-events N     stop after N events (default 100000000; 0: no limit)\n"
+    "  --max-output SIZE  stop when the output files reach SIZE, e.g. 200M, 4G\n"
+    "                     (default 1G; 0: no limit); the run is then labelled partial\n"
+    "  --max-memory SIZE  refuse a topology whose memory estimate exceeds SIZE, and\n"
+    "                     stop with a message if the run's memory reaches it\n"
+    "                     (default 2G; 0: no limit)\n"
     "  --format text|jsonl  format of the trace on standard output (default text)\n"
     "  --trace full|summary|none  how much to trace (default full): summary keeps only\n"
     "                     application output (ping) and the run's start and end, and\n"
@@ -81,8 +104,12 @@ static const char help_text[] =
     "  0  success\n"
     "  1  the topology is invalid (the message names file:line:column and JSON path)\n"
     "  2  bad command-line arguments\n"
-    "  3  the run was stopped early: --max-events reached or a broadcast storm detected\n"
-    "  4  a file could not be read or written\n"
+    "  3  the run was stopped early: --max-events or --max-output reached, or a\n"
+    "     broadcast storm detected (the outputs are written, labelled partial)\n"
+    "  4  a file could not be read or written (the previous outputs are left intact)\n"
+    "  5  the run needs more memory than --max-memory allows\n"
+    "  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM: the outputs are written,\n"
+    "     labelled partial\n"
     "\n"
     "Documentation: docs/cli.md, docs/topology-format.md, docs/trace-format.md.\n";
 
@@ -97,7 +124,57 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 }
 
 static int exit_for(int code) {
-    return code == NS_ERR_INPUT ? EXIT_INVALID : EXIT_IO;
+    return code == NS_ERR_INPUT ? EXIT_INVALID : code == NS_ERR_NOMEM ? EXIT_NO_MEMORY : EXIT_IO;
+}
+
+/* SIGINT and SIGTERM ask the run to stop at its next slice of events; a
+ * second one ends netsim at once (SA_RESETHAND), the previous outputs intact. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig) {
+    interrupted = sig;
+}
+
+static void catch_signals(void) {
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define NETSIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NETSIM_ASAN 1
+#endif
+#endif
+
+/* The memory bound at run time: past it an allocation fails and netsim says
+ * so (util/alloc.h) instead of the kernel's OOM killer ending it silently.
+ * Not under AddressSanitizer, whose shadow memory the limit would count. */
+static void limit_memory(uint64_t max_memory) {
+    char bound[64], size[32];
+    resources_format_bytes(size, sizeof size, max_memory);
+    snprintf(bound, sizeof bound, "--max-memory %s", size);
+    ns_alloc_set_bound(max_memory ? bound : "the machine's memory");
+#ifndef NETSIM_ASAN
+    if (max_memory) {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_DATA, &rl) == 0 &&
+            (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= max_memory)) {
+            rl.rlim_cur = max_memory;
+            setrlimit(RLIMIT_DATA, &rl);
+        }
+    }
+#endif
+}
+
+static int parse_size(const char *option, const char *value, uint64_t *out) {
+    if (!value || units_parse_size(value, out) != 0)
+        return usage_error("%s needs a size such as 500M or 4G, got \"%s\"", option,
+                           value ? value : "");
+    return 0;
 }
 
 static int parse_count(const char *text, uint64_t *out) {
@@ -126,8 +203,13 @@ static void print_stats(const run_result *r) {
 
 static int command_run_with(int argc, char **argv, trace_filter *filter) {
     bool stats = false;
-    run_options o = {
-        .seed = 1, .until = SIM_FOREVER, .max_events = DEFAULT_MAX_EVENTS, .filter = filter};
+    run_options o = {.seed = 1,
+                     .until = SIM_FOREVER,
+                     .max_events = DEFAULT_MAX_EVENTS,
+                     .max_output = DEFAULT_MAX_OUTPUT,
+                     .max_memory = DEFAULT_MAX_MEMORY,
+                     .filter = filter,
+                     .interrupt = &interrupted};
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -139,6 +221,12 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
             o.png = true;
         } else if (strcmp(arg, "--steps") == 0) {
             o.steps = true;
+        } else if (strcmp(arg, "--force") == 0) {
+            o.force = true;
+        } else if (strcmp(arg, "--max-output") == 0 || strcmp(arg, "--max-memory") == 0) {
+            if (parse_size(arg, value, arg[6] == 'o' ? &o.max_output : &o.max_memory) != 0)
+                return EXIT_USAGE;
+            i++;
         } else if (strcmp(arg, "--out") == 0) {
             if (!value)
                 return usage_error("%s needs a directory", arg);
@@ -202,6 +290,8 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
     }
     if (!o.topology_path)
         return usage_error("%s", "run needs a topology FILE");
+    limit_memory(o.max_memory);
+    catch_signals();
     run_result result;
     ns_error err = {0};
     int rc = run_topology(&o, &result, &err);
@@ -218,6 +308,10 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
                 o.packet);
         return EXIT_USAGE;
     }
+    if (result.outcome == RUN_INTERRUPTED) {
+        fprintf(stderr, "netsim: %s; written to %s\n", result.summary, result.out_dir);
+        return EXIT_SIGNAL + result.signal;
+    }
     if (result.outcome != RUN_COMPLETE) {
         fprintf(stderr, "netsim: %s\n", result.summary);
         return EXIT_STOPPED;
@@ -233,10 +327,24 @@ static int command_run(int argc, char **argv) {
 }
 
 static int command_check(int argc, char **argv) {
-    if (argc != 1)
+    const char *file = NULL;
+    uint64_t max_memory = DEFAULT_MAX_MEMORY;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--max-memory") == 0) {
+            if (parse_size(argv[i], i + 1 < argc ? argv[i + 1] : NULL, &max_memory) != 0)
+                return EXIT_USAGE;
+            i++;
+        } else if (file || (argv[i][0] == '-' && argv[i][1] != '\0')) {
+            return usage_error("%s", "check needs exactly one topology FILE");
+        } else {
+            file = argv[i];
+        }
+    }
+    if (!file)
         return usage_error("%s", "check needs exactly one topology FILE");
+    limit_memory(max_memory);
     ns_error err = {0};
-    int rc = run_check(argv[0], &err);
+    int rc = run_check(file, max_memory, &err);
     if (rc != 0) {
         fprintf(stderr, "netsim: %s\n", err.message);
         return exit_for(rc);

@@ -37,6 +37,8 @@ typedef struct pcap_link {
 
 struct pcap_sink {
     char *dir;
+    pcap_opener open; /* NULL: fopen */
+    void *open_ctx;
     const char *const *file_names;
     size_t n_links;
     pcap_link *links;
@@ -104,7 +106,8 @@ static bool flush_link(pcap_sink *s, size_t i) {
         return false;
     }
     errno = 0;
-    FILE *f = fopen(path, l->created ? "ab" : "wb");
+    FILE *f =
+        s->open ? s->open(s->open_ctx, path, l->created) : fopen(path, l->created ? "ab" : "wb");
     bool ok = f != NULL;
     if (ok && !l->created) {
         uint8_t header[24];
@@ -202,6 +205,11 @@ pcap_sink *pcap_sink_new(const char *dir, const char *const *file_names, size_t 
     s->file_names = file_names;
     s->n_links = n_links;
     return s;
+}
+
+void pcap_sink_set_opener(pcap_sink *s, pcap_opener open, void *ctx) {
+    s->open = open;
+    s->open_ctx = ctx;
 }
 
 trace_sink pcap_sink_as_sink(pcap_sink *s) {

@@ -11,8 +11,10 @@
 #ifndef NETSIM_IO_PCAP_H
 #define NETSIM_IO_PCAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "trace/trace.h"
 #include "util/error.h"
@@ -29,6 +31,14 @@ typedef struct pcap_sink pcap_sink;
  * error on the way stops all writing and is reported by pcap_sink_close.
  * Returns NULL on allocation failure. */
 pcap_sink *pcap_sink_new(const char *dir, const char *const *file_names, size_t n_links);
+
+/* Opens a capture file for writing (append: false) or appending; NULL with
+ * errno set on failure. */
+typedef FILE *(*pcap_opener)(void *ctx, const char *path, bool append);
+
+/* Files are opened with `open` (ctx passed along) instead of fopen, the
+ * path being "dir/<name>.pcap" with the `dir` given to pcap_sink_new. */
+void pcap_sink_set_opener(pcap_sink *s, pcap_opener open, void *ctx);
 
 trace_sink pcap_sink_as_sink(pcap_sink *s);
 

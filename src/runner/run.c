@@ -6,8 +6,8 @@
 #include "runner/run.h"
 #include "util/alloc.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,52 +17,14 @@
 #include "io/diagrams.h"
 #include "io/hop_table.h"
 #include "io/loader.h"
+#include "io/outdir.h"
 #include "io/pcap.h"
 #include "io/trace_jsonl.h"
 #include "io/trace_text.h"
 #include "net/network.h"
 #include "runner/builder.h"
+#include "runner/resources.h"
 #include "util/strmap.h"
-
-/* mkdir -p: creates `path` and its missing parents. */
-static int make_dirs(const char *path, ns_error *err) {
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return ns_error_set(err, NS_ERR_IO, "%s: output path too long", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char saved = *p;
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return ns_error_set(err, NS_ERR_IO, "%s: cannot create directory: %s", buf,
-                                    strerror(errno));
-            *p = saved;
-            if (saved == '\0')
-                break;
-        }
-    }
-    struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
-        return ns_error_set(err, NS_ERR_IO, "%s: not a directory", path);
-    return 0;
-}
-
-/* Removes the captures of an earlier run, so pcap/ holds this run's only. */
-static void remove_old_captures(const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char path[4096 + 256];
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && strcmp(e->d_name + len - 5, ".pcap") == 0) {
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            remove(path);
-        }
-    }
-    closedir(d);
-}
 
 /* A link's capture file name: its name with anything but letters, digits,
  * '.', '-' and '_' replaced by '_', made unique with a "~N" suffix. */
@@ -106,10 +68,12 @@ static int where_width(const network *net) {
     return width > 40 ? 40 : (int)width;
 }
 
-static void write_state(const network *net, FILE *out) {
+/* The device tables at the end; `label` (may be "") says why a run is partial. */
+static void write_state(const network *net, FILE *out, const char *label) {
     sim_time now = sim_now(net->sim);
-    fprintf(out, "# device tables at the end of the run (t=%llu.%09llu s)\n",
-            (unsigned long long)(now / SIM_S), (unsigned long long)(now % SIM_S));
+    fprintf(out, "# device tables at the end of the run (t=%llu.%09llu s)%s%s\n",
+            (unsigned long long)(now / SIM_S), (unsigned long long)(now % SIM_S),
+            label[0] ? ": PARTIAL RUN, " : "", label);
     for (uint32_t i = 0; i < net->n_nodes; i++) {
         const node *n = net->nodes[i];
         fputc('\n', out);
@@ -121,13 +85,9 @@ static void write_state(const network *net, FILE *out) {
     }
 }
 
-static FILE *open_output(const char *dir, const char *file, ns_error *err) {
-    char path[4096 + 64];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        ns_error_set(err, NS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-    return f;
+/* pcap_opener over the output directory: captures are counted and checked. */
+static FILE *open_capture(void *ctx, const char *path, bool append) {
+    return outdir_fopen(ctx, path, append ? "a" : "w", NULL);
 }
 
 /* What a reader sees of the trace: --trace summary keeps only application
@@ -185,11 +145,15 @@ static void run_event(network *net, const char *why, const char *detail) {
     net_trace(net, TRACE_RUN, NULL, NULL, NULL, why, detail);
 }
 
-int run_check(const char *topology_path, ns_error *err) {
+int run_check(const char *topology_path, uint64_t max_memory, ns_error *err) {
     model_topology *t = NULL;
     int rc = loader_load_file(topology_path, &t, err);
     if (rc != 0)
         return rc;
+    if ((rc = resources_check(t, max_memory, err)) != 0) {
+        model_free(t);
+        return rc;
+    }
     sim *s = sim_new(1);
     network *net = network_new(s, NULL);
     rc = builder_build(t, net, err);
@@ -206,6 +170,49 @@ static double wall_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* How many events run between two looks at the signals, the output budget and
+ * write errors: often enough to stop "at once", rarely enough to cost nothing. */
+#define RUN_SLICE 4096u
+
+/* Runs the simulation in slices, stopping early for a signal, a write error or
+ * the output budget. Returns the engine's status for the run as a whole. */
+static sim_status run_sliced(const run_options *o, sim *s, outdir *out, run_result *result) {
+    uint64_t left = o->max_events;
+    for (;;) {
+        uint64_t slice = left == 0 || left > RUN_SLICE ? RUN_SLICE : left;
+        sim_status status = sim_run(s, o->until, slice);
+        if (o->interrupt && *o->interrupt) {
+            result->outcome = RUN_INTERRUPTED;
+            result->signal = *o->interrupt;
+            return SIM_STOPPED;
+        }
+        if (out && outdir_failed(out, NULL))
+            return SIM_STOPPED;
+        if (out && o->max_output && outdir_bytes(out) >= o->max_output - o->max_output / 16) {
+            /* The last sixteenth is left for state.txt and the labels. */
+            result->outcome = RUN_OUTPUT_LIMIT;
+            return SIM_STOPPED;
+        }
+        if (status != SIM_MAX_EVENTS)
+            return status;
+        if (o->max_events != 0) {
+            left -= slice;
+            if (left == 0)
+                return SIM_MAX_EVENTS;
+        }
+    }
+}
+
+static const char *signal_name(int sig) {
+    return sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+/* An allocation failure abandons the run: the staging directory goes, the
+ * previous outputs stay. */
+static void abandon_outputs(void *ctx) {
+    outdir_free(ctx);
+}
+
 int run_topology(const run_options *o, run_result *result, ns_error *err) {
     model_topology *t = NULL;
     double t0 = wall_seconds();
@@ -214,6 +221,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         return rc;
     memset(result, 0, sizeof *result);
     result->load_seconds = wall_seconds() - t0;
+    if ((rc = resources_check(t, o->max_memory, err)) != 0) {
+        model_free(t);
+        return rc;
+    }
     t0 = wall_seconds();
     sim *s = sim_new(o->seed);
     trace_bus *bus = trace_bus_new();
@@ -225,6 +236,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     pcap_sink *pcap = NULL;
     hop_table *hops = NULL;
     diagrams *dia = NULL;
+    outdir *out = NULL;
     trace_view diagram_view;
     hop_link *hop_links = NULL;
     hop_device *hop_devices = NULL;
@@ -235,22 +247,22 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         goto done;
     result->build_seconds = wall_seconds() - t0;
 
+    char *given = result->out_dir;
     if (o->out_dir)
-        snprintf(result->out_dir, sizeof result->out_dir, "%s", o->out_dir);
+        snprintf(given, sizeof result->out_dir, "%s", o->out_dir);
     else
-        snprintf(result->out_dir, sizeof result->out_dir, "out/%s", t->name);
-    char pcap_dir[4096 + 8];
-    snprintf(pcap_dir, sizeof pcap_dir, "%s/pcap", result->out_dir);
-    if ((rc = make_dirs(result->out_dir, err)) != 0)
+        snprintf(given, sizeof result->out_dir, "out/%s", t->name);
+    outdir_options oo = {.path = given, .force = o->force, .max_bytes = o->max_output};
+    if ((rc = outdir_open(&oo, &out, err)) != 0)
         goto done;
-    if (o->trace == TRACE_FULL && (rc = make_dirs(pcap_dir, err)) != 0)
+    ns_alloc_on_fatal(abandon_outputs, out);
+    if (o->trace == TRACE_FULL && (rc = outdir_mkdir(out, "pcap", err)) != 0)
         goto done;
-    remove_old_captures(pcap_dir);
     trace_view views[4];
     int width = where_width(net);
     if (o->trace != TRACE_NONE) {
-        if (!(txt = open_output(result->out_dir, "trace.txt", err)) ||
-            !(jsonl = open_output(result->out_dir, "trace.jsonl", err))) {
+        if (!(txt = outdir_fopen(out, "trace.txt", "w", err)) ||
+            !(jsonl = outdir_fopen(out, "trace.jsonl", "w", err))) {
             rc = NS_ERR_IO;
             goto done;
         }
@@ -262,9 +274,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         subscribe(bus, o, &views[0], text_sink_as_sink(txt_sink));
         subscribe(bus, o, &views[1], jsonl_sink_as_sink(jsonl_file));
         if (o->trace == TRACE_FULL) {
-            pcap = pcap_sink_new(pcap_dir, (const char *const *)captures, net->n_links);
+            pcap = pcap_sink_new("pcap", (const char *const *)captures, net->n_links);
             if (!pcap)
                 ns_out_of_memory();
+            pcap_sink_set_opener(pcap, open_capture, out);
             trace_bus_subscribe(bus, pcap_sink_as_sink(pcap));
             hops = hop_table_for(net, captures, &hop_links, &hop_devices);
             trace_bus_subscribe(bus, hop_table_as_sink(hops));
@@ -301,22 +314,41 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         run_event(net, "description", t->description);
 
     t0 = wall_seconds();
-    sim_status status = sim_run(s, o->until, o->max_events);
+    result->outcome = RUN_COMPLETE;
+    sim_status status = run_sliced(o, s, out, result);
     result->run_seconds = wall_seconds() - t0;
     t0 = wall_seconds();
+    if (outdir_failed(out, err)) {
+        rc = NS_ERR_IO; /* the previous outputs stay: the staging directory goes */
+        goto done;
+    }
     result->events = sim_events_run(s);
     result->end_time = sim_now(s);
     result->frames_delivered = net->frames_delivered;
-    const char *how = "no events left";
-    result->outcome = RUN_COMPLETE;
+    char budget[32];
+    resources_format_bytes(budget, sizeof budget, o->max_output);
+    char how[sizeof net->stop_message] = "no events left";
+    char label[320] = ""; /* non-empty: the run is partial, and why */
     if (net->stop_reason == NET_STOP_STORM) {
         result->outcome = RUN_STORM;
-        how = net->stop_message;
+        snprintf(how, sizeof how, "%s", net->stop_message);
+        snprintf(label, sizeof label, "stopped: broadcast storm");
+    } else if (result->outcome == RUN_INTERRUPTED) {
+        snprintf(how, sizeof how, "interrupted by %s: the outputs are partial",
+                 signal_name(result->signal));
+        snprintf(label, sizeof label, "interrupted by %s", signal_name(result->signal));
+    } else if (result->outcome == RUN_OUTPUT_LIMIT) {
+        snprintf(how, sizeof how,
+                 "stopped: the outputs reached the limit of %s (--max-output); they are partial",
+                 budget);
+        snprintf(label, sizeof label, "stopped at the output limit of %s (--max-output)", budget);
     } else if (status == SIM_MAX_EVENTS) {
         result->outcome = RUN_EVENT_LIMIT;
-        how = "stopped: the --max-events limit was reached (a runaway topology?)";
+        snprintf(how, sizeof how,
+                 "stopped: the --max-events limit was reached (a runaway topology?)");
+        snprintf(label, sizeof label, "stopped at the --max-events limit");
     } else if (status == SIM_UNTIL) {
-        how = "the --until time was reached";
+        snprintf(how, sizeof how, "the --until time was reached");
     }
     snprintf(result->summary, sizeof result->summary,
              "run ended at %llu.%09llu s after %llu events, %llu frames delivered: %s",
@@ -325,7 +357,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
              (unsigned long long)result->frames_delivered, how);
     run_event(net, "end", result->summary);
 
-    if (hops) {
+    /* An interrupted or budget-stopped run writes only its tables: the user asked
+     * to stop, or the outputs are already as large as allowed. */
+    bool cut_short = result->outcome == RUN_INTERRUPTED || result->outcome == RUN_OUTPUT_LIMIT;
+    if (hops && !cut_short) {
         /* The hop tables follow the step log, in trace.txt as on stdout. */
         const char *title = "\n# hop tables: every packet's journey, hop by hop\n\n";
         fputs(title, txt);
@@ -334,16 +369,13 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
             fputs(title, stdout);
             hop_table_write_text(hops, stdout, 0);
         }
-        FILE *paths = open_output(result->out_dir, "paths.json", err);
+        FILE *paths = outdir_fopen(out, "paths.json", "w", err);
         if (!paths) {
             rc = NS_ERR_IO;
             goto done;
         }
         hop_table_write_json(hops, paths);
-        if (fclose(paths) != 0) {
-            rc = ns_error_set(err, NS_ERR_IO, "%s/paths.json: write failed", result->out_dir);
-            goto done;
-        }
+        fclose(paths);
         if (o->packet) {
             if (hop_table_hop_count(hops, o->packet) == 0)
                 result->outcome = RUN_NO_PACKET;
@@ -352,16 +384,19 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         }
     }
 
-    FILE *state = open_output(result->out_dir, "state.txt", err);
+    FILE *state = outdir_fopen(out, "state.txt", "w", err);
     if (!state) {
         rc = NS_ERR_IO;
         goto done;
     }
-    write_state(net, state);
-    if (fclose(state) != 0)
-        rc = ns_error_set(err, NS_ERR_IO, "%s/state.txt: write failed", result->out_dir);
-    if (rc == 0 && dia)
-        rc = diagrams_write(dia, hops, result->out_dir, err, result->note, sizeof result->note);
+    write_state(net, state, label);
+    fclose(state);
+    if (dia && !cut_short && !outdir_failed(out, NULL))
+        rc = diagrams_write(dia, hops, outdir_staging(out), err, result->note, sizeof result->note);
+    else if (dia)
+        snprintf(result->note, sizeof result->note,
+                 "hop tables, paths.json and diagrams were not written: the run was %s",
+                 result->outcome == RUN_INTERRUPTED ? "interrupted" : "stopped at --max-output");
 
 done:
     if (pcap) {
@@ -380,12 +415,45 @@ done:
     text_sink_free(out_text);
     jsonl_sink_free(jsonl_file);
     jsonl_sink_free(out_jsonl);
-    if (txt && fclose(txt) != 0 && rc == 0)
-        rc = ns_error_set(err, NS_ERR_IO, "%s/trace.txt: write failed", result->out_dir);
-    if (jsonl && fclose(jsonl) != 0 && rc == 0)
-        rc = ns_error_set(err, NS_ERR_IO, "%s/trace.jsonl: write failed", result->out_dir);
+    if (txt)
+        fclose(txt);
+    if (jsonl)
+        fclose(jsonl);
     if (!o->quiet)
         fflush(stdout);
+    if (rc == 0 && out && outdir_failed(out, err))
+        rc = NS_ERR_IO;
+    if (rc == 0 && out && outdir_budget_hit(out)) {
+        /* Files were cut mid-way at the budget: say so at their end. */
+        if (result->outcome == RUN_COMPLETE)
+            result->outcome = RUN_OUTPUT_LIMIT;
+        char cut[400];
+        snprintf(cut, sizeof cut,
+                 "\n# netsim: the outputs reached the limit of %s (--max-output): this run is "
+                 "partial and its files are cut\n",
+                 budget);
+        if (o->trace != TRACE_NONE)
+            rc = outdir_append_label(out, "trace.txt", cut, err);
+        if (rc == 0)
+            rc = outdir_append_label(out, "state.txt", cut, err);
+        if (rc == 0)
+            snprintf(result->summary, sizeof result->summary,
+                     "stopped: the outputs reached the limit of %s (--max-output); the run in "
+                     "%.300s is partial",
+                     budget, result->out_dir);
+    }
+    if (rc == 0 && out) {
+        const char *how_status = result->outcome == RUN_COMPLETE || result->outcome == RUN_NO_PACKET
+                                     ? "complete"
+                                 : result->outcome == RUN_INTERRUPTED ? "interrupted"
+                                                                      : "stopped";
+        char note[1024];
+        rc = outdir_commit(out, how_status, note, sizeof note, err);
+        if (rc == 0 && note[0] && !result->note[0])
+            snprintf(result->note, sizeof result->note, "%s", note);
+    }
+    ns_alloc_on_fatal(NULL, NULL);
+    outdir_free(out);
     result->output_seconds = wall_seconds() - t0;
     if (captures)
         for (uint32_t i = 0; i < net->n_links; i++)

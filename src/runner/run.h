@@ -6,6 +6,7 @@
 #ifndef NETSIM_RUNNER_RUN_H
 #define NETSIM_RUNNER_RUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,17 +38,27 @@ typedef struct run_options {
     const trace_filter *filter; /* NULL or borrowed: which events the traces show */
     bool png;                   /* diagrams as PNG too */
     bool steps;                 /* one slide per frame step, and steps/index.html */
+    bool force;                 /* write into a non-empty directory netsim did not make */
+    uint64_t max_output;        /* bytes the output files may take (0: no limit) */
+    uint64_t max_memory;        /* bytes the run may need by its estimate (0: no limit) */
+    /* Borrowed, may be NULL: set to a signal number (by a signal handler) to
+     * stop the run at the next slice of events; the outputs are then labelled
+     * partial. */
+    const volatile sig_atomic_t *interrupt;
 } run_options;
 
 typedef enum {
-    RUN_COMPLETE,    /* no events remained, or the --until time was reached */
-    RUN_EVENT_LIMIT, /* stopped by --max-events */
-    RUN_STORM,       /* stopped: frames looping between switches */
-    RUN_NO_PACKET,   /* finished, but the --packet asked for never crossed a link */
+    RUN_COMPLETE,     /* no events remained, or the --until time was reached */
+    RUN_EVENT_LIMIT,  /* stopped by --max-events */
+    RUN_STORM,        /* stopped: frames looping between switches */
+    RUN_NO_PACKET,    /* finished, but the --packet asked for never crossed a link */
+    RUN_INTERRUPTED,  /* stopped by a signal (run_result.signal); partial outputs */
+    RUN_OUTPUT_LIMIT, /* stopped when the outputs reached max_output; partial outputs */
 } run_outcome;
 
 typedef struct run_result {
     run_outcome outcome;
+    int signal; /* RUN_INTERRUPTED: the signal */
     uint64_t events;
     sim_time end_time;
     uint64_t frames_delivered;
@@ -60,10 +71,13 @@ typedef struct run_result {
 } run_result;
 
 /* Runs options->topology_path. Returns 0 (see result->outcome), or a negative
- * NS_ERR_* code with err set (invalid topology, unwritable output). */
+ * NS_ERR_* code with err set (invalid topology, unwritable output, a memory
+ * estimate above max_memory: NS_ERR_NOMEM). The outputs are written as
+ * io/outdir.h says: the directory holds the previous run or this one. */
 int run_topology(const run_options *options, run_result *result, ns_error *err);
 
-/* Validates a topology without running it. Returns 0 or NS_ERR_* with err set. */
-int run_check(const char *topology_path, ns_error *err);
+/* Validates a topology without running it, its memory estimate included
+ * (max_memory 0: no limit). Returns 0 or NS_ERR_* with err set. */
+int run_check(const char *topology_path, uint64_t max_memory, ns_error *err);
 
 #endif

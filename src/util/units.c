@@ -140,3 +140,30 @@ char *units_format_duration(uint64_t ns, char *buf, unsigned cap) {
     snprintf(buf, cap, "%" PRIu64 "ns", ns);
     return buf;
 }
+
+int units_parse_size(const char *text, uint64_t *bytes) {
+    static const struct {
+        const char *name;
+        unsigned shift;
+    } sizes[] = {{"", 0},     {"B", 0},  {"K", 10},   {"KiB", 10}, {"M", 20},
+                 {"MiB", 20}, {"G", 30}, {"GiB", 30}, {"T", 40},   {"TiB", 40}};
+    if (!text || !units__is_digit(*text))
+        return -1;
+    uint64_t whole = 0;
+    const char *p = text;
+    for (; units__is_digit(*p); p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (whole > (UINT64_MAX - d) / 10)
+            return -1;
+        whole = whole * 10 + d;
+    }
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        if (strcmp(p, sizes[i].name) != 0)
+            continue;
+        if (whole > (UINT64_MAX >> sizes[i].shift))
+            return -1;
+        *bytes = whole << sizes[i].shift;
+        return 0;
+    }
+    return -1;
+}
