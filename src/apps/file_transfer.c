@@ -1,8 +1,11 @@
 /*
  * file_transfer: the file server (a tcp_service) and the downloader.
  *
- * Invariant: the server's contents are fixed at build time (generated ones
- * drawn then), so every client asking for a name gets the same bytes.
+ * Invariant: the server's contents are fixed at build time, so every client
+ * asking for a name gets the same bytes. A generated file's seed is drawn
+ * then, but its bytes are made only when a client asks for it and freed once
+ * tcp_send has copied them into the connection's send buffer (TCP keeps its
+ * own copy of unacknowledged data): a {"size": N} file is never held twice.
  */
 #include "apps/file_transfer.h"
 #include "util/alloc.h"
@@ -13,14 +16,16 @@
 #include "apps/app.h"
 #include "apps/launch.h"
 #include "apps/tcp_service.h"
+#include "engine/rng.h"
 #include "util/crc32.h"
 
 typedef struct file_content {
     const char *name;
-    const uint8_t *data; /* the model's, or `owned` */
-    uint8_t *owned;      /* generated content */
+    const uint8_t *data; /* the model's; NULL for a generated file */
+    bool generated;      /* `size` bytes from a generator seeded with `seed` */
+    uint64_t seed;
     size_t size;
-    uint32_t crc;
+    uint32_t crc; /* of `data`; a generated file's is computed when it is sent */
 } file_content;
 
 struct file_server {
@@ -33,6 +38,32 @@ typedef struct file_session {
     tcp_session base;
     bool answered; /* the name has come and been answered */
 } file_session;
+
+/* A generated file's `size` bytes: the same for the same seed. Caller frees. */
+static uint8_t *file_content_generate(const file_content *f) {
+    rng r;
+    rng_seed(&r, f->seed);
+    uint8_t *bytes = malloc(f->size);
+    if (!bytes)
+        ns_out_of_memory();
+    for (size_t k = 0; k < f->size; k += 8) {
+        uint64_t x = rng_next(&r);
+        for (size_t j = 0; j < 8 && k + j < f->size; j++)
+            bytes[k + j] = (uint8_t)(x >> (8 * j));
+    }
+    return bytes;
+}
+
+/* Sends f's content on `s` and says so. */
+static void file_server_send(tcp_session *s, const file_content *f) {
+    uint8_t *made = f->generated && f->size ? file_content_generate(f) : NULL;
+    const uint8_t *data = made ? made : f->data;
+    uint32_t crc = made ? crc32_update(0, made, f->size) : f->crc;
+    app_say(s->svc->st, "sending %s: %zu bytes, crc32 %08lx", f->name, f->size, (unsigned long)crc);
+    if (f->size)
+        tcp_send(s->conn, data, f->size); /* copied into the send buffer */
+    free(made);
+}
 
 static const file_content *file_server_find(const file_server *srv, const uint8_t *name,
                                             size_t len) {
@@ -55,10 +86,7 @@ static void file_server_received(tcp_session *s, const uint8_t *data, size_t len
     if (!f) {
         app_say(s->svc->st, "cannot open %s: No such file or directory", text);
     } else {
-        app_say(s->svc->st, "sending %s: %zu bytes, crc32 %08lx", f->name, f->size,
-                (unsigned long)f->crc);
-        if (f->size)
-            tcp_send(s->conn, f->data, f->size);
+        file_server_send(s, f);
     }
     tcp_close(s->conn); /* the FIN follows the content */
 }
@@ -91,21 +119,12 @@ file_server *file_server_new(ip_stack *st, const model_file_server *cfg, sim_tim
         if (m->source == FILE_GENERATED && m->size) {
             /* One draw from the run's generator seeds this file's bytes: the
              * same seed gives the same file, another seed another. */
-            rng r;
-            rng_seed(&r, rng_next(sim_rng(st->node->net->sim)));
-            f->owned = malloc(m->size);
-            if (!f->owned)
-                ns_out_of_memory();
-            for (size_t k = 0; k < m->size; k += 8) {
-                uint64_t x = rng_next(&r);
-                for (size_t j = 0; j < 8 && k + j < m->size; j++)
-                    f->owned[k + j] = (uint8_t)(x >> (8 * j));
-            }
-            f->data = f->owned;
+            f->generated = true;
+            f->seed = rng_next(sim_rng(st->node->net->sim));
         } else {
             f->data = m->data;
+            f->crc = crc32_update(0, f->data, f->size);
         }
-        f->crc = crc32_update(0, f->data, f->size);
     }
     tcp_service_start_at(&srv->svc, st, "file_server", cfg->port, 0, &file_server_ops, srv, at);
     return srv;
@@ -116,8 +135,6 @@ void file_server_free(void *p) {
     if (!srv)
         return;
     tcp_service_cleanup(&srv->svc);
-    for (size_t i = 0; i < srv->n_files; i++)
-        free(srv->files[i].owned);
     free(srv->files);
     free(srv);
 }

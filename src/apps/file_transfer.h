@@ -7,7 +7,8 @@
  * file or directory", the notes' "打开文件异常") and the connection closed
  * without data. It prints the size and CRC-32 of what it sends. Content is
  * inline text, a file read by the loader, or `size` pseudo-random bytes
- * drawn when the server is built from a generator seeded by the run's.
+ * from a generator seeded, when the server is built, by the run's (made
+ * when a client asks, so only TCP's send buffer holds them).
  *
  * file_download: connect, send the name, receive until the server closes
  * (not just one recv(1024 * 1024) as the notes' client does: the notes name
@@ -27,7 +28,7 @@ typedef struct file_server file_server;
 typedef struct file_download file_download;
 
 /* Listens at `at` on `st` per `cfg` (borrowed from the model); generated
- * files are drawn now. Caller frees with file_server_free (void*). */
+ * files' seeds are drawn now. Caller frees with file_server_free (void*). */
 file_server *file_server_new(ip_stack *st, const model_file_server *cfg, sim_time at);
 void file_server_free(void *s);
 

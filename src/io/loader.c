@@ -20,18 +20,21 @@
  * here is owned by the loader struct or the model and freed in loader__free
  * or model_free, on every path.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* POSIX 2008 and realpath */
 
 #include "io/loader.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/json_pos.h"
 #include "util/strmap.h"
@@ -99,6 +102,7 @@ typedef struct loader {
     u64map *ips;       /* IPv4 -> loader__holder */
     u64map *binds;     /* loader__bind_key() -> loader__bind: ports bound per host */
     loader__link *links;
+    size_t file_bytes; /* file servers' files so far, against LOADER_MAX_FILES */
 } loader;
 
 /* Who binds a port on a device, for "already bound by script[0]". */
@@ -1338,6 +1342,7 @@ static int loader__make_ports(loader *ld, size_t dev, size_t n) {
     "an address such as \"10.0.0.2\" or a host name such as \"www.example.com\""
 #define LOADER_EXPECT_RANGE "\"first-last\", e.g. \"10.0.0.100-10.0.0.199\""
 #define LOADER_MAX_FILE     ((size_t)16 << 20) /* a file server's file: 16 MiB */
+#define LOADER_MAX_FILES    ((size_t)64 << 20) /* all file servers' files together */
 #define LOADER_MAX_DATAGRAM 65493              /* UDP data that fits one frame (stack/udp.c) */
 #define LOADER_PROTO_UDP    0
 #define LOADER_PROTO_TCP    1
@@ -2718,64 +2723,235 @@ static void loader__source_dir(const loader *ld, char *buf, size_t cap) {
     snprintf(buf, cap, "%.*s", (int)n, ld->source);
 }
 
-/* {"path": "photo.jpg"}: the file, relative to the topology's directory,
- * read now so a missing file is a load-time error. */
+/* The topology's folder as messages name it: "tests/errors", or "." for the
+ * current directory. */
+static void loader__folder_text(const char *dir, char *buf, size_t cap) {
+    size_t n = strlen(dir);
+    if (n > 1 && dir[n - 1] == '/')
+        n--;
+    snprintf(buf, cap, "%.*s", (int)(n ? n : 1), n ? dir : ".");
+}
+
+/* Whether `rel` has a ".." component ("..", "../x", "x/..", "x/../y"). */
+static bool loader__has_dotdot(const char *rel) {
+    for (const char *p = rel; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return true;
+        p += n;
+        if (*p)
+            p++;
+    }
+    return false;
+}
+
+/* What a file that is not a regular one is, for "... is a directory". */
+static const char *loader__file_kind(mode_t mode) {
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO (named pipe)";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    return "a special file";
+}
+
+/* Counts `size` more bytes of file content against LOADER_MAX_FILES, the
+ * bound on all file servers' files of a topology together (the run holds
+ * them all in memory, and TCP copies each one it sends). `what` is the value
+ * as shown in the message. */
+static int loader__file_budget(loader *ld, const cJSON *node, const char *what, size_t size) {
+    if (size > LOADER_MAX_FILES - ld->file_bytes)
+        return loader__fail(ld, node,
+                            "%s brings the topology's files to %zu bytes; expected at most %zu "
+                            "bytes (64 MiB) for all file servers' files together",
+                            what, ld->file_bytes + size, LOADER_MAX_FILES);
+    ld->file_bytes += size;
+    return 0;
+}
+
+/* `v` (a value as shown) and its size, e.g. "\"x\" (1 byte)", into buf[cap]. */
+static void loader__sized(const char *v, size_t size, char *buf, size_t cap) {
+    snprintf(buf, cap, "%s (%zu byte%s)", v, size, size == 1 ? "" : "s");
+}
+
+static int loader__file_unreadable(loader *ld, const cJSON *node, const char *v, int e,
+                                   const char *full) {
+    if (e == ENOMEM)
+        return loader__nomem(ld);
+    return loader__fail(ld, node,
+                        "%s cannot be read: %s (looked for %s); expected a regular file inside "
+                        "the topology's folder",
+                        v, strerror(e), full);
+}
+
+static int loader__file_too_big(loader *ld, const cJSON *node, const char *v, size_t size,
+                                const char *full) {
+    return loader__fail(ld, node,
+                        "%s is %zu bytes, larger than 16 MiB (looked for %s); expected a file of "
+                        "at most %zu bytes",
+                        v, size, full, LOADER_MAX_FILE);
+}
+
+/* Resolves `full` (the folder `dir` plus a relative path without "..") and
+ * checks that the result is inside the folder: a symbolic link may lead
+ * anywhere inside it, never out. realpath only looks at names (lstat,
+ * readlink), so nothing is opened yet. Returns 0 and *resolved (caller
+ * frees), or an error. */
+static int loader__file_resolve(loader *ld, const cJSON *node, const char *v, const char *dir,
+                                const char *full, char **resolved) {
+    char *rdir = realpath(dir[0] ? dir : ".", NULL);
+    char *rfull = rdir ? realpath(full, NULL) : NULL;
+    if (!rfull) {
+        int e = errno;
+        free(rdir);
+        return loader__file_unreadable(ld, node, v, e, full);
+    }
+    size_t n = strlen(rdir);
+    bool inside =
+        strncmp(rfull, rdir, n) == 0 && (rfull[n] == '\0' || rfull[n] == '/' || rdir[n - 1] == '/');
+    free(rdir);
+    if (!inside) {
+        char folder[4096];
+        free(rfull);
+        loader__folder_text(dir, folder, sizeof folder);
+        return loader__fail(ld, node,
+                            "%s leads out of the topology's folder (%s) through a symbolic link; "
+                            "expected a file inside that folder",
+                            v, folder);
+    }
+    *resolved = rfull;
+    return 0;
+}
+
+/* Opens `resolved` without following a last symbolic link and without
+ * blocking (a FIFO with no writer would block a plain open forever), and
+ * accepts only a regular file of at most LOADER_MAX_FILE bytes. Returns 0
+ * with *fd and its *size, or an error. */
+static int loader__file_open(loader *ld, const cJSON *node, const char *v, const char *full,
+                             const char *resolved, int *fd, size_t *size) {
+    struct stat st;
+    int f = open(resolved, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (f < 0 || fstat(f, &st) != 0) {
+        int e = errno;
+        if (f >= 0)
+            close(f);
+        return loader__file_unreadable(ld, node, v, e, full);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(f);
+        return loader__fail(ld, node,
+                            "%s is %s, not a regular file (looked for %s); expected a regular "
+                            "file inside the topology's folder",
+                            v, loader__file_kind(st.st_mode), full);
+    }
+    if ((uintmax_t)st.st_size > LOADER_MAX_FILE) {
+        close(f);
+        return loader__file_too_big(ld, node, v, (size_t)st.st_size, full);
+    }
+    *fd = f;
+    *size = (size_t)st.st_size;
+    return 0;
+}
+
+/* Reads the open regular file `fd` of `hint` bytes into f: up to
+ * LOADER_MAX_FILE + 1 bytes, so a file that grew since fstat is still
+ * caught. Does not close fd. */
+static int loader__file_read(loader *ld, const cJSON *node, const char *v, const char *full, int fd,
+                             size_t hint, model_file *f) {
+    size_t cap = hint + 1, len = 0;
+    uint8_t *buf = malloc(cap);
+    if (!buf)
+        return loader__nomem(ld);
+    for (;;) {
+        if (len == cap) {
+            if (cap > LOADER_MAX_FILE) {
+                free(buf);
+                return loader__file_too_big(ld, node, v, len, full);
+            }
+            size_t grown_cap = cap * 2 > LOADER_MAX_FILE + 1 ? LOADER_MAX_FILE + 1 : cap * 2;
+            uint8_t *grown = realloc(buf, grown_cap);
+            if (!grown) {
+                free(buf);
+                return loader__nomem(ld);
+            }
+            buf = grown;
+            cap = grown_cap;
+        }
+        ssize_t got = read(fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            return loader__file_unreadable(ld, node, v, e, full);
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    char what[128];
+    loader__sized(v, len, what, sizeof what);
+    if (loader__file_budget(ld, node, what, len) != 0) {
+        free(buf);
+        return NS_ERR_INPUT;
+    }
+    f->source = FILE_LOADED;
+    f->data = len ? buf : NULL;
+    f->size = len;
+    if (!len)
+        free(buf);
+    return 0;
+}
+
+/* {"path": "photo.jpg"}: a regular file inside the topology's folder, read
+ * now so a missing file is a load-time error. The path is relative to that
+ * folder, with no ".." component, and may not lead out of it through a
+ * symbolic link: a topology cannot put /etc/passwd or ~/.ssh into captures.
+ * A FIFO or device is refused without blocking. */
 static int loader__file_path(loader *ld, const cJSON *node, model_file *f) {
     const char *rel = NULL;
-    char v[96], dir[4096], full[8192];
+    char v[96], dir[4096], folder[4096], full[8192];
     if (loader__string(ld, node, "a file name next to the topology file, e.g. \"photo.jpg\"",
                        &rel) != 0)
         return NS_ERR_INPUT;
     loader__value_text(ld, node, v, sizeof v);
     loader__source_dir(ld, dir, sizeof dir);
-    snprintf(full, sizeof full, "%s%s", rel[0] == '/' ? "" : dir, rel);
-    FILE *fp = fopen(full, "rb");
-    if (!fp)
+    loader__folder_text(dir, folder, sizeof folder);
+    if (rel[0] == '/')
         return loader__fail(ld, node,
-                            "%s cannot be read: %s (looked for %s); expected a file "
-                            "next to the topology file",
-                            v, strerror(errno), full);
-    size_t cap = 4096, len = 0;
-    uint8_t *buf = malloc(cap);
-    int rc = 0;
-    for (;;) {
-        if (!buf) {
-            rc = loader__nomem(ld);
-            break;
-        }
-        if (len == cap) {
-            if (cap > LOADER_MAX_FILE) {
-                rc = loader__fail(ld, node, "%s is larger than 16 MiB; expected a smaller file", v);
-                break;
-            }
-            uint8_t *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                rc = loader__nomem(ld);
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0) {
-            if (ferror(fp))
-                rc = loader__fail(ld, node, "%s cannot be read: %s (%s); expected a readable file",
-                                  v, strerror(errno), full);
-            break;
-        }
-    }
-    fclose(fp);
-    if (rc == 0 && len > LOADER_MAX_FILE)
-        rc = loader__fail(ld, node, "%s is larger than 16 MiB; expected a smaller file", v);
-    if (rc != 0) {
-        free(buf);
-        return rc;
-    }
-    f->source = FILE_LOADED;
-    f->data = buf;
-    f->size = len;
-    return 0;
+                            "%s is an absolute path; expected a path relative to the topology's "
+                            "folder (%s), e.g. \"photo.jpg\"",
+                            v, folder);
+    if (loader__has_dotdot(rel))
+        return loader__fail(ld, node,
+                            "%s has a \"..\" component; expected a path inside the topology's "
+                            "folder (%s), e.g. \"photo.jpg\" or \"images/photo.jpg\"",
+                            v, folder);
+    if (strlen(rel) >= 4096)
+        return loader__fail(ld, node, "%s is too long; expected a path of at most 4095 bytes", v);
+    snprintf(full, sizeof full, "%s%s", dir, rel);
+    char *resolved = NULL;
+    int fd = -1;
+    size_t size = 0;
+    if (loader__file_resolve(ld, node, v, dir, full, &resolved) != 0)
+        return NS_ERR_INPUT;
+    int rc = loader__file_open(ld, node, v, full, resolved, &fd, &size);
+    free(resolved);
+    if (rc != 0)
+        return NS_ERR_INPUT;
+    char what[128];
+    loader__sized(v, size, what, sizeof what);
+    if (size > LOADER_MAX_FILES - ld->file_bytes) /* before reading it all */
+        rc = loader__file_budget(ld, node, what, size);
+    else
+        rc = loader__file_read(ld, node, v, full, fd, size, f);
+    close(fd);
+    return rc;
 }
 
 /* One entry of "files": "inline text", {"size": N} or {"path": "file"}. */
@@ -2783,10 +2959,15 @@ static int loader__file(loader *ld, const cJSON *entry, model_file *f) {
     static const char *const keys[] = {"size", "path"};
     const char *expected = "the content as text, {\"size\": 100000} (pseudo-random bytes) or "
                            "{\"path\": \"photo.jpg\"} (a file next to the topology)";
+    char v[96], what[128];
     if (cJSON_IsString(entry)) {
         f->source = FILE_INLINE;
-        return loader__text(ld, entry, "the file's content", LOADER_MAX_FILE, (char **)&f->data,
-                            &f->size);
+        if (loader__text(ld, entry, "the file's content", LOADER_MAX_FILE, (char **)&f->data,
+                         &f->size) != 0)
+            return NS_ERR_INPUT;
+        loader__value_text(ld, entry, v, sizeof v);
+        loader__sized(v, f->size, what, sizeof what);
+        return loader__file_budget(ld, entry, what, f->size);
     }
     if (!cJSON_IsObject(entry))
         return loader__type_error(ld, entry, expected);
@@ -2802,6 +2983,9 @@ static int loader__file(loader *ld, const cJSON *entry, model_file *f) {
         return loader__missing(ld, entry, "size", expected);
     long long n = 0;
     if (loader__int(ld, size, 0, (long long)LOADER_MAX_FILE, &n) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, size, v, sizeof v);
+    if (loader__file_budget(ld, size, v, (size_t)n) != 0)
         return NS_ERR_INPUT;
     f->source = FILE_GENERATED;
     f->size = (size_t)n;
