@@ -19,6 +19,17 @@
 #include "engine/rng.h"
 #include "util/crc32.h"
 
+/* The downloader turns TCP keepalive on as curl does (SO_KEEPALIVE with
+ * TCP_KEEPIDLE and TCP_KEEPINTVL 60 s, curl's defaults), with Linux's
+ * default count (net.ipv4.tcp_keepalive_probes = 9): a server that has gone
+ * silent, its path cut, is given up after 60 + 9 * 60 = 600 s without a
+ * segment, and recv() fails with ETIMEDOUT. Without it a receiver that has
+ * nothing to send would wait forever: only a sender's retransmissions time
+ * out (tcp_retries2). */
+#define DOWNLOAD_KEEPIDLE  (60 * SIM_S)
+#define DOWNLOAD_KEEPINTVL (60 * SIM_S)
+#define DOWNLOAD_KEEPCNT   9
+
 typedef struct file_content {
     const char *name;
     const uint8_t *data; /* the model's; NULL for a generated file */
@@ -148,6 +159,7 @@ struct file_download {
     tcp_conn *conn;
     char server[24];
     bool connected;
+    bool finished; /* the server closed: the download is complete */
     size_t received;
     uint32_t crc;
     sim_time started;
@@ -171,6 +183,7 @@ static void file_download_received(void *ctx, tcp_conn *conn, const uint8_t *dat
 static void file_download_peer_closed(void *ctx, tcp_conn *conn) {
     file_download *d = ctx;
     sim_time took = sim_now(d->st->node->net->sim) - d->started;
+    d->finished = true;
     if (d->received == 0)
         app_say(d->st, "the downloaded file is empty");
     else
@@ -184,9 +197,13 @@ static void file_download_closed(void *ctx, tcp_conn *conn, tcp_end why) {
     (void)conn;
     file_download *d = ctx;
     d->conn = NULL;
-    if (why != TCP_END_NORMAL)
-        app_say(d->st, "%s: %s", d->connected ? "recv" : "connect",
-                tcp_service_end_text(why, d->connected));
+    if (why == TCP_END_NORMAL)
+        return;
+    app_say(d->st, "%s: %s", d->connected ? "recv" : "connect",
+            tcp_service_end_text(why, d->connected));
+    if (d->connected && !d->finished)
+        app_say(d->st, "download failed: %s, %zu bytes received before the connection was lost",
+                d->cfg->file, d->received);
 }
 
 static const tcp_handler file_download_handler = {
@@ -199,10 +216,13 @@ static const tcp_handler file_download_handler = {
 static void file_download_start(void *ctx, ipv4_addr to) {
     file_download *d = ctx;
     app_endpoint(to, d->cfg->port, d->server);
-    if (tcp_connect(d->st, to, d->cfg->port, &file_download_handler, d, &d->conn) != 0) {
+    int rc = tcp_connect(d->st, to, d->cfg->port, &file_download_handler, d, &d->conn);
+    if (rc != 0) {
         d->conn = NULL;
-        app_say(d->st, "connect: Network is unreachable");
+        app_say(d->st, "connect: %s", ip_stack_strerror(rc));
+        return;
     }
+    tcp_set_keepalive(d->conn, DOWNLOAD_KEEPIDLE, DOWNLOAD_KEEPINTVL, DOWNLOAD_KEEPCNT);
 }
 
 file_download *file_download_new(ip_stack *st, netconf *nc, const model_file_download *cfg,

@@ -171,7 +171,13 @@ static void send_next(sim *s, void *a, void *b) {
     p->sent_at[seq - 1] = now;
     int rc = ip_stack_send(p->st, p->cfg.to, IPPROTO_ICMP_NUM, msg, len, p->cfg.ttl, NULL);
     free(msg);
-    if (rc < 0) {
+    if (rc == IP_ERR_PERM) {
+        /* iputils' pinger(): a hard local error; it pretends the packet was
+         * sent (it counts as transmitted and lost) and goes on. */
+        char line[PING_LINE];
+        snprintf(line, sizeof line, "ping: sendmsg: %s", ip_stack_strerror(rc));
+        say(p, line);
+    } else if (rc < 0) {
         say(p, "ping: connect: Network is unreachable");
         p->finished = true;
         return;

@@ -93,10 +93,15 @@ static const tcp_handler tcp_client_handler = {
 static void tcp_client_start(void *ctx, ipv4_addr to) {
     tcp_client *c = ctx;
     app_endpoint(to, c->cfg->port, c->server);
-    if (tcp_connect_from(c->st, c->cfg->local_port, to, c->cfg->port, &tcp_client_handler, c,
-                         &c->conn) != 0) {
+    int rc = tcp_connect_from(c->st, c->cfg->local_port, to, c->cfg->port, &tcp_client_handler, c,
+                              &c->conn);
+    if (rc == IP_ERR_ADDRINUSE) {
         c->conn = NULL;
-        app_say(c->st, "connect: Network is unreachable");
+        app_say(c->st, "tcp_client: bind TCP port %u: %s", c->cfg->local_port,
+                ip_stack_strerror(rc));
+    } else if (rc != 0) {
+        c->conn = NULL;
+        app_say(c->st, "connect: %s", ip_stack_strerror(rc));
     }
 }
 

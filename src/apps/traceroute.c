@@ -131,9 +131,17 @@ static void send_probe(traceroute *t) {
     udp_emit(&h, dgram, sizeof dgram, src, t->cfg.to);
     t->sent++;
     t->sent_at = sim_now(s);
-    if (ip_stack_send_from(t->st, src, t->cfg.to, IPPROTO_UDP_NUM, dgram, sizeof dgram,
-                           (uint8_t)t->ttl, NULL) != 0) {
-        say(t, "traceroute: connect: Network is unreachable");
+    int rc = ip_stack_send_from(t->st, src, t->cfg.to, IPPROTO_UDP_NUM, dgram, sizeof dgram,
+                                (uint8_t)t->ttl, NULL);
+    if (rc != 0) {
+        /* traceroute's do_send() ends the program with error("send") for
+         * anything but ENOBUFS, EAGAIN and EMSGSIZE (EPERM: the firewall). */
+        char line[96];
+        if (rc == IP_ERR_NETUNREACH)
+            snprintf(line, sizeof line, "traceroute: connect: %s", ip_stack_strerror(rc));
+        else
+            snprintf(line, sizeof line, "send: %s", ip_stack_strerror(rc));
+        say(t, line);
         t->finished = true;
         return;
     }

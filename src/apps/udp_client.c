@@ -77,8 +77,15 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
     udp_client *c = ctx;
     char dst[24], text[APP_TEXT_CAP];
     c->to = to;
-    if (udp_bind(c->st, c->cfg->local_port, udp_client_on_datagram, c, &c->sock) != 0) {
-        app_say(c->st, "udp_send: bind UDP port %u: Address already in use", c->cfg->local_port);
+    int rc = udp_bind(c->st, c->cfg->local_port, udp_client_on_datagram, c, &c->sock);
+    if (rc != 0) {
+        /* With local_port, bind() fails (EADDRINUSE); without, the program
+         * never binds and sendto()'s implicit bind fails (EAGAIN). */
+        if (c->cfg->local_port)
+            app_say(c->st, "udp_send: bind UDP port %u: %s", c->cfg->local_port,
+                    ip_stack_strerror(rc));
+        else
+            app_say(c->st, "sendto: %s", ip_stack_strerror(rc));
         c->done = true;
         return;
     }
@@ -89,10 +96,15 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
         udp_client_done(c);
         return;
     }
+    rc = udp_sendto(c->sock, to, c->cfg->port, (const uint8_t *)c->cfg->data, c->cfg->data_len);
+    if (rc != 0) { /* traced: refused by the firewall's out chain, say */
+        app_say(c->st, "sendto: %s", ip_stack_strerror(rc));
+        udp_client_done(c);
+        return;
+    }
     app_say(c->st, "sent %zu bytes to %s from port %u: %s", c->cfg->data_len,
             app_endpoint(to, c->cfg->port, dst), local,
             app_text((const uint8_t *)c->cfg->data, c->cfg->data_len, text, sizeof text));
-    udp_sendto(c->sock, to, c->cfg->port, (const uint8_t *)c->cfg->data, c->cfg->data_len);
     if (c->cfg->timeout_ns == 0) {
         udp_client_done(c);
         return;

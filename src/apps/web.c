@@ -233,9 +233,10 @@ static void http_get_start(void *ctx, ipv4_addr to) {
     } else {
         snprintf(g->where, sizeof g->where, "%s:%u", a, g->cfg->port);
     }
-    if (tcp_connect(g->st, to, g->cfg->port, &http_get_handler, g, &g->conn) != 0) {
+    int rc = tcp_connect(g->st, to, g->cfg->port, &http_get_handler, g, &g->conn);
+    if (rc != 0) {
         g->conn = NULL;
-        app_say(g->st, "Connecting to %s... failed: Network is unreachable.", g->where);
+        app_say(g->st, "Connecting to %s... failed: %s.", g->where, ip_stack_strerror(rc));
     }
 }
 

@@ -68,8 +68,11 @@ int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a);
 const ip_route *ip_stack_lookup(const ip_stack *st, ipv4_addr dst);
 
 /* Puts a complete IPv4 packet (header already in f at ETH_HEADER_LEN) on its
- * way: loopback, or route + ARP. Consumes f. `why` explains a send in the trace. */
-void ip_stack_output(ip_stack *st, frame *f);
+ * way: loopback, or route, the firewall's out chain and ARP. Consumes f.
+ * Returns 0 (a later loss, such as a failed ARP resolution, is not reported),
+ * IP_ERR_NETUNREACH (no route) or IP_ERR_PERM (the out chain refused it);
+ * both are traced as drops of the packet. */
+int ip_stack_output(ip_stack *st, frame *f);
 
 /* Delivers an IPv4 packet to this stack as if it had arrived on `iface`. */
 void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f);

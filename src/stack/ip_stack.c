@@ -22,6 +22,24 @@
 
 port ip_loopback_port = {.name = "lo"};
 
+const char *ip_stack_strerror(int err) {
+    switch ((ip_err)err) {
+    case IP_ERR_NETUNREACH:
+        return "Network is unreachable";
+    case IP_ERR_PERM:
+        return "Operation not permitted";
+    case IP_ERR_ADDRINUSE:
+        return "Address already in use";
+    case IP_ERR_ADDRNOTAVAIL:
+        return "Cannot assign requested address";
+    case IP_ERR_AGAIN:
+        return "Resource temporarily unavailable";
+    case IP_ERR_MSGSIZE:
+        return "Message too long";
+    }
+    return err == 0 ? "Success" : "Unknown error";
+}
+
 static int route_order(const void *pa, const void *pb) {
     const ip_route *a = pa, *b = pb;
     if (a->prefix_len != b->prefix_len)
@@ -159,7 +177,7 @@ int ip_stack_connect(ip_stack *st, ipv4_addr dst) {
     snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
              ipv4_format(dst, text));
     net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL, why, NULL);
-    return -1;
+    return IP_ERR_NETUNREACH;
 }
 
 ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst) {
@@ -223,7 +241,7 @@ static void loopback_arrive(sim *s, void *a, void *b) {
     ip_stack_deliver_local(st, UINT32_MAX, f);
 }
 
-void ip_stack_output(ip_stack *st, frame *f) {
+int ip_stack_output(ip_stack *st, frame *f) {
     network *net = st->node->net;
     ipv4_addr dst = wire_get32(f->data + ETH_HEADER_LEN + 16);
     if (is_local(st, dst)) {
@@ -233,7 +251,7 @@ void ip_stack_output(ip_stack *st, frame *f) {
         net_trace(net, TRACE_SEND, st->node, &ip_loopback_port, f,
                   "loopback: the destination is this host, the packet never reaches a wire", NULL);
         sim_schedule(net->sim, LOOPBACK_DELAY, loopback_arrive, st, f, frame_drop);
-        return;
+        return 0;
     }
     const ip_route *r = ip_stack_lookup(st, dst);
     if (!r) {
@@ -242,14 +260,18 @@ void ip_stack_output(ip_stack *st, frame *f) {
                  ipv4_format(dst, text));
         net_trace(net, TRACE_DROP, st->node, NULL, f, why, NULL);
         frame_free(f);
-        return;
+        return IP_ERR_NETUNREACH;
     }
     ip_iface *ifc = &st->ifaces[r->iface];
-    if (!filter(st, FW_CHAIN_OUT, (int)r->iface, ifc->port, f))
-        return;
+    /* The Ethernet header goes on before the firewall looks, so a refused
+     * packet is traced as what it is (an IPv4 packet, the next hop's MAC not
+     * yet known), not as an empty frame. */
     eth_header eh = {.dst = MAC_ZERO, .src = ifc->port->mac, .ethertype = ETHERTYPE_IPV4};
     eth_emit(&eh, f->data);
+    if (!filter(st, FW_CHAIN_OUT, (int)r->iface, ifc->port, f))
+        return IP_ERR_PERM;
     arp_resolve_and_send(st, r->iface, r->has_via ? r->via : dst, f);
+    return 0;
 }
 
 int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload, size_t len,
@@ -284,24 +306,24 @@ static frame *build_packet(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t p
 
 int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
                        const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
-    if (ip_stack_connect(st, dst) != 0)
-        return -1;
+    int rc = ip_stack_connect(st, dst);
+    if (rc != 0)
+        return rc;
     if (!src)
         src = ip_stack_source_for(st, dst);
-    ip_stack_output(st, build_packet(st, src, dst, protocol, payload, len, ttl, packet_id));
-    return 0;
+    return ip_stack_output(st, build_packet(st, src, dst, protocol, payload, len, ttl, packet_id));
 }
 
 int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
                      const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
     if (iface >= st->n_ifaces)
-        return -1;
+        return IP_ERR_NETUNREACH;
     frame *f = build_packet(st, src, dst, protocol, payload, len, ttl, packet_id);
     ip_iface *ifc = &st->ifaces[iface];
-    if (!filter(st, FW_CHAIN_OUT, (int)iface, ifc->port, f))
-        return 0;
     eth_header eh = {.dst = MAC_ZERO, .src = ifc->port->mac, .ethertype = ETHERTYPE_IPV4};
     eth_emit(&eh, f->data);
+    if (!filter(st, FW_CHAIN_OUT, (int)iface, ifc->port, f))
+        return IP_ERR_PERM;
     arp_resolve_and_send(st, iface, dst, f);
     return 0;
 }

@@ -22,6 +22,21 @@
 #include "stack/firewall.h"
 #include "util/u64map.h"
 
+/* Why the stack refused to send or connect: the errno a Linux program would
+ * get, as a negative code (libuv's manner). Functions below return 0 or one
+ * of these; ip_stack_strerror gives the text strerror() gives for it. */
+typedef enum {
+    IP_ERR_NETUNREACH = -1,   /* ENETUNREACH: no route (also the old "-1") */
+    IP_ERR_PERM = -2,         /* EPERM: the firewall's out chain refused the packet */
+    IP_ERR_ADDRINUSE = -3,    /* EADDRINUSE: the local port is taken */
+    IP_ERR_ADDRNOTAVAIL = -4, /* EADDRNOTAVAIL: connect() found no free ephemeral port */
+    IP_ERR_AGAIN = -5,        /* EAGAIN: sendto() could not bind an ephemeral port */
+    IP_ERR_MSGSIZE = -6,      /* EMSGSIZE: a datagram too long for one frame */
+} ip_err;
+
+/* strerror()'s text for an ip_err ("Network is unreachable", ...). */
+const char *ip_stack_strerror(int err);
+
 typedef struct ip_iface {
     port *port; /* the device's port of the same index */
     bool has_ip;
@@ -93,14 +108,18 @@ void ip_stack_receive(ip_stack *st, port *in, frame *f);
 
 /* Sends an IPv4 packet carrying `payload` from this stack. `ttl` 0 means the
  * stack's default. The packet gets a new journey id, returned through
- * *packet_id when non-NULL. Returns 0, or -1 if there is no route (traced). */
+ * *packet_id when non-NULL. Returns 0; IP_ERR_NETUNREACH if there is no route
+ * (traced, nothing built); IP_ERR_PERM if the firewall's out chain refused it
+ * (traced as a drop of the packet, as Linux's OUTPUT chain makes sendmsg()
+ * fail with EPERM). */
 int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *payload, size_t len,
                   uint8_t ttl, uint32_t *packet_id);
 
 /* Sends an IPv4 packet out of interface `iface` without routing, from `src`
  * (0.0.0.0 is allowed: a DHCP client has no address yet) to `dst` (the limited
  * broadcast 255.255.255.255, or an address on that interface's link). The
- * firewall's out chain still applies. Returns 0, or -1 for a bad interface. */
+ * firewall's out chain still applies. Returns 0, IP_ERR_NETUNREACH for a bad
+ * interface, or IP_ERR_PERM when the out chain refused it (traced). */
 int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
                      const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
 
@@ -121,7 +140,8 @@ int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t proto
                        const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
 
 /* What connect() checks for an application: whether a packet to `dst` can
- * leave (or loop back). Returns 0, or -1 after tracing why not (no route). */
+ * leave (or loop back). Returns 0, or IP_ERR_NETUNREACH after tracing why not
+ * (no route). */
 int ip_stack_connect(ip_stack *st, ipv4_addr dst);
 
 /* The address this stack would use as source towards `dst`, or 0. */

@@ -38,6 +38,11 @@
  *    every RTO, doubling up to 60 s (Linux's zero-window probe: one segment
  *    with an already acknowledged sequence number, which the receiver must
  *    answer with an ACK carrying its current window, 3.8.6.1);
+ *  - keepalive (RFC 1122 4.2.3.6), off unless the application turns it on
+ *    (tcp_set_keepalive, Linux's SO_KEEPALIVE): after `idle` without a
+ *    segment from the peer, and nothing in flight, a probe (an already
+ *    acknowledged sequence number, no data) every `interval`; after `probes`
+ *    unanswered ones, RST and ETIMEDOUT, as Linux's tcp_keepalive_timer;
  *  - TIME-WAIT lasts 2*MSL = 60 s (Linux's TCP_TIMEWAIT_LEN);
  *  - a segment for no connection is answered with RST (3.10.7.1).
  *
@@ -126,6 +131,12 @@ struct tcp_conn {
     bool handshake_retransmitted;
     sim_event_id rto_ev, persist_ev, time_wait_ev;
     uint32_t probes; /* zero-window probes since the window closed */
+
+    /* Keepalive (RFC 1122 4.2.3.6); ka_idle 0: off. */
+    sim_time ka_idle, ka_interval;
+    uint32_t ka_max, ka_sent; /* probes allowed, probes unanswered */
+    sim_time last_rcv;        /* when the peer last sent us a segment */
+    sim_event_id keepalive_ev;
 
     /* RFC 5681 / RFC 6582. */
     uint32_t cwnd, ssthresh, recover;
@@ -359,6 +370,7 @@ static void tcp_send_reset_for(ip_stack *st, const tcp_header *in, ipv4_addr src
 static void on_rto(sim *s, void *a, void *b);
 static void on_persist(sim *s, void *a, void *b);
 static void on_time_wait(sim *s, void *a, void *b);
+static void on_keepalive(sim *s, void *a, void *b);
 
 static void timer_cancel(tcp_conn *c, sim_event_id *ev) {
     if (*ev)
@@ -382,6 +394,12 @@ static void timers_cancel_all(tcp_conn *c) {
     timer_cancel(c, &c->rto_ev);
     timer_cancel(c, &c->persist_ev);
     timer_cancel(c, &c->time_wait_ev);
+    timer_cancel(c, &c->keepalive_ev);
+}
+
+static void keepalive_start(tcp_conn *c, sim_time after) {
+    timer_cancel(c, &c->keepalive_ev);
+    c->keepalive_ev = sim_schedule(conn_sim(c), after, on_keepalive, c, NULL, NULL);
 }
 
 /* RFC 6298 section 2: a new round-trip sample r. */
@@ -666,10 +684,54 @@ static void on_time_wait(sim *s, void *a, void *b) {
     conn_finish(c, TCP_END_NORMAL, true, "2*MSL (60 s) elapsed in TIME-WAIT");
 }
 
+/* RFC 1122 4.2.3.6 as Linux's tcp_keepalive_timer does it: while data is
+ * in flight or waiting, the retransmission and persist timers watch the peer
+ * and this one only looks again later; otherwise, once the peer has been
+ * silent for ka_idle, a probe every ka_interval, and after ka_max unanswered
+ * probes a RST (tcp_send_active_reset) and ETIMEDOUT. Any segment from the
+ * peer answers (conn_input resets the count). */
+static void on_keepalive(sim *s, void *a, void *b) {
+    (void)b;
+    tcp_conn *c = a;
+    c->keepalive_ev = 0;
+    if (c->dead || c->state == TCP_TIME_WAIT)
+        return;
+    if (c->snd_una != c->snd_max || seq_lt(c->snd_nxt, data_end(c))) {
+        keepalive_start(c, c->ka_idle);
+        return;
+    }
+    sim_time silent = sim_now(s) - c->last_rcv;
+    if (silent < c->ka_idle) {
+        keepalive_start(c, c->ka_idle - silent);
+        return;
+    }
+    char addrs[64], detail[160];
+    conn_addr_text(c, addrs, sizeof addrs);
+    if (c->ka_sent >= c->ka_max) {
+        char why[128];
+        snprintf(why, sizeof why,
+                 "no answer to %u keepalive probes: giving up (RST sent, ETIMEDOUT)", c->ka_max);
+        conn_hold(c);
+        conn_send(c, c->snd_nxt, TCP_RST | TCP_ACK, 0);
+        conn_finish(c, TCP_END_TIMEOUT, true, why);
+        conn_release(c);
+        return;
+    }
+    c->ka_sent++;
+    snprintf(detail, sizeof detail, "%s seq=%lu len=0, probe %u of %u", addrs,
+             (unsigned long)(c->snd_una - 1), c->ka_sent, c->ka_max);
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, "keepalive probe (keepalive timer)",
+              detail);
+    /* An old sequence number: the peer, if alive, answers with an ACK. */
+    conn_send(c, c->snd_una - 1, TCP_ACK, 0);
+    keepalive_start(c, c->ka_interval);
+}
+
 static void conn_enter_time_wait(tcp_conn *c, const char *why) {
     timer_cancel(c, &c->rto_ev);
     timer_cancel(c, &c->persist_ev);
     timer_cancel(c, &c->time_wait_ev);
+    timer_cancel(c, &c->keepalive_ev);
     conn_set_state(c, TCP_TIME_WAIT, why);
     c->time_wait_ev = sim_schedule(conn_sim(c), TCP_TIME_WAIT_LEN, on_time_wait, c, NULL, NULL);
 }
@@ -710,19 +772,22 @@ int tcp_connect(ip_stack *st, ipv4_addr dst, uint16_t dst_port, const tcp_handle
 
 int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t dst_port,
                      const tcp_handler *h, void *ctx, tcp_conn **out) {
-    if (ip_stack_connect(st, dst) != 0)
-        return -1;
+    /* Linux's order: bind() (the given port) first, then connect() picks a
+     * route, then an ephemeral port (__inet_hash_connect: EADDRNOTAVAIL). */
     if (local_port && table_port_used(st, local_port)) {
         net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
                   "local TCP port already in use (EADDRINUSE)", NULL);
-        return -1;
+        return IP_ERR_ADDRINUSE;
     }
+    int rc = ip_stack_connect(st, dst);
+    if (rc != 0)
+        return rc;
     if (!local_port)
         local_port = tcp_pick_ephemeral(st);
     if (local_port == 0) {
         net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
                   "no free ephemeral TCP port (EADDRNOTAVAIL)", NULL);
-        return -1;
+        return IP_ERR_ADDRNOTAVAIL;
     }
     tcp_conn *c = conn_new(st, h, ctx);
     c->local_ip = ip_stack_source_for(st, dst);
@@ -843,6 +908,19 @@ static void listener_close(tcp_conn *l, tcp_end end, const char *why) {
     conn_finish(l, end, true, why);
 }
 
+void tcp_set_keepalive(tcp_conn *c, sim_time idle, sim_time interval, uint32_t probes) {
+    if (c->dead || c->is_listener)
+        return;
+    c->ka_idle = idle;
+    c->ka_interval = interval;
+    c->ka_max = probes;
+    c->ka_sent = 0;
+    if (!idle)
+        timer_cancel(c, &c->keepalive_ev);
+    else if (c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED && c->state != TCP_TIME_WAIT)
+        keepalive_start(c, idle);
+}
+
 void tcp_set_handler(tcp_conn *c, const tcp_handler *h, void *ctx) {
     c->h = h;
     c->ctx = ctx;
@@ -942,6 +1020,8 @@ static void conn_established(tcp_conn *c, const char *why) {
     if (!c->have_rtt && c->handshake_retransmitted)
         c->rto = TCP_RTO_FALLBACK;
     conn_set_state(c, TCP_ESTABLISHED, why);
+    if (c->ka_idle)
+        keepalive_start(c, c->ka_idle); /* Linux: tcp_finish_connect */
 }
 
 /* 3.10.7.3: a segment for SYN-SENT. */
@@ -1369,6 +1449,8 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
 
 static void conn_input(tcp_conn *c, tcp_seg *s) {
     conn_hold(c);
+    c->last_rcv = sim_now(conn_sim(c));
+    c->ka_sent = 0; /* the peer is alive */
     if (c->state == TCP_SYN_SENT)
         input_syn_sent(c, s);
     else

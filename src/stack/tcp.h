@@ -72,7 +72,11 @@ typedef struct tcp_handler {
 int tcp_listen(ip_stack *st, uint16_t port, const tcp_handler *h, void *ctx, tcp_conn **out);
 
 /* Starts an active open from an ephemeral port to dst:port (sends SYN).
- * Returns 0 and *out, or -1 if there is no route (traced). */
+ * Returns 0 and *out, or what connect() fails with (traced):
+ * IP_ERR_NETUNREACH (no route) or IP_ERR_ADDRNOTAVAIL (every port of the
+ * ephemeral range is in use). A SYN the firewall's out chain refuses does not
+ * fail connect(): as in Linux (tcp_connect ignores the error), it counts as
+ * lost and is retransmitted until the connection times out. */
 int tcp_connect(ip_stack *st, ipv4_addr dst, uint16_t port, const tcp_handler *h, void *ctx,
                 tcp_conn **out);
 
@@ -82,8 +86,8 @@ int tcp_connect(ip_stack *st, ipv4_addr dst, uint16_t port, const tcp_handler *h
 size_t tcp_send(tcp_conn *c, const uint8_t *data, size_t len);
 
 /* tcp_connect from a given local port (bind before connect, as the notes'
- * client may do); 0 picks an ephemeral one. Returns -1 also when the port is
- * in use (traced). */
+ * client may do); 0 picks an ephemeral one. Returns IP_ERR_ADDRINUSE also
+ * when the port is in use (bind() fails first; traced). */
 int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t port,
                      const tcp_handler *h, void *ctx, tcp_conn **out);
 
@@ -92,6 +96,15 @@ void tcp_close(tcp_conn *c);
 
 /* Aborts with RST. */
 void tcp_abort(tcp_conn *c);
+
+/* Turns keepalive on (idle > 0) or off (idle 0), as setsockopt SO_KEEPALIVE
+ * with TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT: once the peer has sent
+ * nothing for `idle` and nothing waits for an ACK, a probe every `interval`;
+ * after `probes` unanswered ones the connection is reset and ends with
+ * closed(TCP_END_TIMEOUT) ("Connection timed out"). Linux's defaults are
+ * 7200 s, 75 s and 9 (net.ipv4.tcp_keepalive_*). Timing starts when the
+ * connection is established. */
+void tcp_set_keepalive(tcp_conn *c, sim_time idle, sim_time interval, uint32_t probes);
 
 void tcp_set_handler(tcp_conn *c, const tcp_handler *h, void *ctx);
 

@@ -87,10 +87,13 @@ static uint16_t udp_pick_ephemeral(ip_stack *st) {
 int udp_bind(ip_stack *st, uint16_t local_port, udp_receive_fn fn, void *ctx, udp_socket **out) {
     if (local_port == 0) {
         local_port = udp_pick_ephemeral(st);
-        if (local_port == 0)
-            return -1;
+        if (local_port == 0) {
+            net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
+                      "no free ephemeral UDP port (EAGAIN)", NULL);
+            return IP_ERR_AGAIN;
+        }
     } else if (udp_socket_find(st, local_port)) {
-        return -1;
+        return IP_ERR_ADDRINUSE;
     }
     udp_socket *s = calloc(1, sizeof *s);
     if (!s)
@@ -144,7 +147,7 @@ int udp_sendto(udp_socket *s, ipv4_addr dst, uint16_t dst_port, const uint8_t *d
     ipv4_addr src = ip_stack_source_for(s->st, dst);
     uint8_t *dgram = udp_build(s, src, dst, dst_port, data, len);
     if (!dgram)
-        return -1;
+        return IP_ERR_MSGSIZE;
     int rc =
         ip_stack_send_from(s->st, src, dst, IPPROTO_UDP_NUM, dgram, UDP_HEADER_LEN + len, 0, NULL);
     free(dgram);
@@ -155,7 +158,7 @@ int udp_sendto_on(udp_socket *s, uint32_t iface, ipv4_addr src, ipv4_addr dst, u
                   const uint8_t *data, size_t len) {
     uint8_t *dgram = udp_build(s, src, dst, dst_port, data, len);
     if (!dgram)
-        return -1;
+        return IP_ERR_MSGSIZE;
     int rc = ip_stack_send_on(s->st, iface, src, dst, IPPROTO_UDP_NUM, dgram, UDP_HEADER_LEN + len,
                               0, NULL);
     free(dgram);

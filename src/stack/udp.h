@@ -24,20 +24,25 @@ typedef void (*udp_receive_fn)(void *ctx, udp_socket *s, ipv4_addr src, uint16_t
 #define UDP_EPHEMERAL_HIGH 60999
 
 /* Binds a socket to `port` (0: an ephemeral port) on every address of `st`.
- * Returns 0 and *out, or -1 when the port is already bound on this host
- * (bind() would fail with EADDRINUSE). The stack owns the socket; it is freed
- * by udp_close or when the stack is destroyed. */
+ * Returns 0 and *out; IP_ERR_ADDRINUSE when `port` is already bound on this
+ * host (bind() fails with EADDRINUSE); IP_ERR_AGAIN when port is 0 and every
+ * port of the ephemeral range is bound (what sendto() or connect() on an
+ * unbound socket get from Linux's inet_autobind: EAGAIN). The stack owns the
+ * socket; it is freed by udp_close or when the stack is destroyed. */
 int udp_bind(ip_stack *st, uint16_t port, udp_receive_fn fn, void *ctx, udp_socket **out);
 
 /* Sends `len` bytes to dst:port from the socket's port (source address chosen
- * by the route). Returns 0, or -1 if there is no route (traced). */
+ * by the route). Returns 0, or what sendto() would fail with (traced):
+ * IP_ERR_NETUNREACH (no route), IP_ERR_PERM (the firewall's out chain),
+ * IP_ERR_MSGSIZE (longer than one frame). */
 int udp_sendto(udp_socket *s, ipv4_addr dst, uint16_t port, const uint8_t *data, size_t len);
 
 /* Sends `len` bytes to dst:port out of interface `iface` without routing,
  * from address `src` (0.0.0.0 allowed): what a DHCP client (no address yet)
  * and a DHCP server (answering by broadcast) need. `dst` is the limited
  * broadcast 255.255.255.255 or an address on that interface's link. Returns
- * 0, or -1 for a bad interface or a datagram too long (traced). */
+ * 0, or a negative ip_err: a bad interface, a datagram too long, or the
+ * firewall's out chain (traced). */
 int udp_sendto_on(udp_socket *s, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint16_t port,
                   const uint8_t *data, size_t len);
 

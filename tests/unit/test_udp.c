@@ -82,7 +82,7 @@ static void test_bind_conflict(void **state) {
     assert_int_equal(udp_bind(st, 5000, on_datagram, NULL, &a), 0);
     assert_int_equal(udp_local_port(a), 5000);
     b = (udp_socket *)0x1; /* must stay untouched on failure */
-    assert_int_equal(udp_bind(st, 5000, on_datagram, NULL, &b), -1);
+    assert_int_equal(udp_bind(st, 5000, on_datagram, NULL, &b), IP_ERR_ADDRINUSE);
     assert_ptr_equal(b, (udp_socket *)0x1);
     /* Another host may use the same port. */
     assert_int_equal(udp_bind(ip_device_stack(h2), 5000, on_datagram, NULL, &b), 0);
@@ -349,7 +349,7 @@ static void test_ephemeral_range(void **state) {
         assert_false(seen[p - 40000]);
         seen[p - 40000] = true;
     }
-    assert_int_equal(udp_bind(st, 0, on_datagram, NULL, &s), -1);
+    assert_int_equal(udp_bind(st, 0, on_datagram, NULL, &s), IP_ERR_AGAIN);
     /* A well-known port outside the range is still fine. */
     assert_int_equal(udp_bind(st, 53, on_datagram, NULL, &s), 0);
     /* The other host keeps the default range. */
@@ -392,7 +392,7 @@ static void test_sendto_on_broadcast(void **state) {
     assert_int_equal(uh.dst_port, 67);
     /* Too long for a frame: refused and traced, like udp_sendto. */
     static uint8_t big[65494];
-    assert_int_equal(udp_sendto_on(c, 0, 0, 0xffffffffu, 67, big, sizeof big), -1);
+    assert_int_equal(udp_sendto_on(c, 0, 0, 0xffffffffu, 67, big, sizeof big), IP_ERR_MSGSIZE);
     assert_non_null(cap_find_why(&fx->cap, TRACE_DROP, "H1",
                                  "UDP datagram of 65494 bytes is too long (at most 65493: "
                                  "EMSGSIZE)"));
