@@ -2111,6 +2111,12 @@ static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
     return 0;
 }
 
+/* Device names become parts of file names: a link's capture is
+ * pcap/<device>.<interface>--<device>.<interface>.pcap, and two names of 64
+ * bytes with interfaces of 32 (their limit) stay well within the 255 bytes
+ * of a file name (NAME_MAX). */
+#define LOADER_MAX_DEVICE_NAME 64
+
 /* Device names are printed in traces and used in endpoints; any UTF-8 is
  * fine except control characters. */
 static bool loader__device_name_ok(const char *s) {
@@ -2151,6 +2157,16 @@ static int loader__devices(loader *ld, const cJSON *root) {
                                     "%s is not a device name; expected a non-empty name without "
                                     "control characters, e.g. \"A\"",
                                     q);
+        }
+        size_t name_len = strlen(c->string);
+        if (name_len > LOADER_MAX_DEVICE_NAME) {
+            char q[96];
+            loader__quote(c->string, q, sizeof q);
+            return loader__fail_key(ld, c,
+                                    "%s is a device name of %zu bytes; expected at most %d bytes "
+                                    "(link names such as \"A.eth0--sw1.p1\" become capture file "
+                                    "names)",
+                                    q, name_len, LOADER_MAX_DEVICE_NAME);
         }
         if (!(t->devices[dev].name = loader__strdup(c->string)))
             return loader__nomem(ld);
