@@ -301,22 +301,23 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
     }
     if (stats)
         print_stats(&result);
+    /* How the run ended comes first, then any note about the outputs. */
+    int status = EXIT_OK;
+    if (result.outcome == RUN_INTERRUPTED) {
+        fprintf(stderr, "netsim: %s; written to %s\n", result.summary, result.out_dir);
+        status = EXIT_SIGNAL + result.signal;
+    } else if (result.outcome != RUN_COMPLETE && result.outcome != RUN_NO_PACKET) {
+        fprintf(stderr, "netsim: %s\n", result.summary);
+        status = EXIT_STOPPED;
+    }
     if (result.note[0])
         fprintf(stderr, "netsim: note: %s\n", result.note);
     if (result.outcome == RUN_NO_PACKET) {
         fprintf(stderr, "netsim: --packet %u: no such packet crossed a link in this run\n",
                 o.packet);
-        return EXIT_USAGE;
+        status = EXIT_USAGE;
     }
-    if (result.outcome == RUN_INTERRUPTED) {
-        fprintf(stderr, "netsim: %s; written to %s\n", result.summary, result.out_dir);
-        return EXIT_SIGNAL + result.signal;
-    }
-    if (result.outcome != RUN_COMPLETE) {
-        fprintf(stderr, "netsim: %s\n", result.summary);
-        return EXIT_STOPPED;
-    }
-    return EXIT_OK;
+    return status;
 }
 
 static int command_run(int argc, char **argv) {

@@ -46,6 +46,7 @@
 #define LOADER_MAX_DEPTH     64
 #define LOADER_MAX_DEVICES   0xffffffu /* the device number fills 3 bytes of a default MAC */
 #define LOADER_MAX_IFACES    65535     /* the interface number fills 2 bytes */
+#define LOADER_MAX_PORTS     4194304   /* switch and hub ports in all: about 1 GiB */
 #define LOADER_MAX_NAME      255
 #define LOADER_LIST_MAX      8 /* names listed in "expected one of ..." */
 #define LOADER_IFACE_MAP_MIN 8 /* devices with more interfaces get a name map */
@@ -2128,6 +2129,26 @@ static bool loader__device_name_ok(const char *s) {
     return true;
 }
 
+/* One number ("ports": 65535) makes many ports: all switches' and hubs' ports
+ * together are bounded before any is made. Values that are not whole numbers
+ * in range are left to each device's own check. */
+static int loader__port_budget(loader *ld, const cJSON *devices) {
+    size_t total = 0;
+    for (const cJSON *c = devices->child; c; c = c->next) {
+        const cJSON *ports = cJSON_IsObject(c) ? loader__member(c, "ports") : NULL;
+        if (!ports || !cJSON_IsNumber(ports) || ports->valuedouble < 1 ||
+            ports->valuedouble > LOADER_MAX_IFACES)
+            continue;
+        total += (size_t)ports->valuedouble;
+        if (total > LOADER_MAX_PORTS)
+            return loader__fail(ld, ports,
+                                "%d ports bring the topology's switch and hub ports to %zu; "
+                                "expected at most %u in all (each port costs memory)",
+                                (int)ports->valuedouble, total, LOADER_MAX_PORTS);
+    }
+    return 0;
+}
+
 static int loader__devices(loader *ld, const cJSON *root) {
     const cJSON *devices = loader__member(root, "devices");
     const char *example = "an object of devices, e.g. {\"A\": {\"type\": \"host\", \"ip\": "
@@ -2142,6 +2163,8 @@ static int loader__devices(loader *ld, const cJSON *root) {
     if (n > LOADER_MAX_DEVICES)
         return loader__fail(ld, devices, "{...} has %zu devices; expected at most %u", n,
                             LOADER_MAX_DEVICES);
+    if (loader__port_budget(ld, devices) != 0)
+        return NS_ERR_INPUT;
     model_topology *t = ld->t;
     t->devices = calloc(n, sizeof *t->devices);
     ld->devs = calloc(n, sizeof *ld->devs);

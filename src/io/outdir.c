@@ -136,8 +136,8 @@ static int open_dir_at(int fd, const char *name) {
     return openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* Adds every entry below the directory `fd` to `l` ("d"/"f" + relative path);
- * entries that are neither directories nor regular files are skipped. */
+/* Adds every entry below the directory `fd` to `l`: "d", "f" or "o" (anything
+ * else: a link, a FIFO) and the relative path. */
 static void list_tree(int fd, const char *rel, path_list *l) {
     char **names;
     size_t n = read_names(fd, &names);
@@ -154,8 +154,8 @@ static void list_tree(int fd, const char *rel, path_list *l) {
                 list_tree(sub, path, l);
                 close(sub);
             }
-        } else if (S_ISREG(sb.st_mode)) {
-            list_add(l, 'f', path);
+        } else {
+            list_add(l, S_ISREG(sb.st_mode) ? 'f' : 'o', path); /* 'o': a link, a FIFO... */
         }
     }
     names_free(names, n);
@@ -250,7 +250,8 @@ static int resolve_final(const char *given, char out[PATH_MAX], bool *exists, ns
         return 0;
     }
     if (errno != ENOENT)
-        return ns_error_set(err, NS_ERR_IO, "%s: %s", given, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, "%s: cannot create directory: %s", given,
+                            strerror(errno));
     *exists = false;
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
@@ -267,6 +268,9 @@ static int resolve_final(const char *given, char out[PATH_MAX], bool *exists, ns
         int rc = make_parents(parent, true, err);
         if (rc != 0)
             return rc;
+        if (stat(parent, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return ns_error_set(err, NS_ERR_IO, "%s: cannot create directory: %s", given,
+                                strerror(ENOTDIR));
     }
     char real_parent[PATH_MAX];
     if (!resolve_existing(parent, real_parent))
@@ -626,7 +630,8 @@ static int write_manifest(outdir *d, const path_list *files, const char *status,
     fprintf(f, "# what netsim wrote here; netsim replaces or removes these files only\n");
     fprintf(f, "status %s\n", status);
     for (size_t i = 0; i < files->len; i++)
-        fprintf(f, "%s\n", files->items[i]);
+        if (files->items[i][0] != 'o') /* netsim makes no links: none is ever listed */
+            fprintf(f, "%s\n", files->items[i]);
     if (ferror(f) | (fclose(f) != 0))
         return ns_error_set(err, NS_ERR_IO, "%s/%s: cannot write: %s", d->shown, OUTDIR_MANIFEST,
                             strerror(errno));
@@ -708,9 +713,14 @@ int outdir_commit(outdir *d, const char *status, char *note, size_t note_cap, ns
     }
     if (rc == 0 && d->mode == MODE_EXCHANGE) {
         if (renameat2(AT_FDCWD, d->staging, AT_FDCWD, d->final, RENAME_EXCHANGE) == 0) {
-            /* The staging path now holds the previous run: remove what it listed. */
+            /* The staging path now holds the previous run (and staging_fd, the
+             * new one in place): remove what the previous run's manifest lists. */
             d->committed = true;
-            if (remove_tree(d->staging_fd, "", &d->old))
+            int old_fd = open_dir_at(AT_FDCWD, d->staging);
+            bool emptied = old_fd >= 0 && remove_tree(old_fd, "", &d->old);
+            if (old_fd >= 0)
+                close(old_fd);
+            if (emptied)
                 rmdir(d->staging);
             else if (note)
                 snprintf(note, note_cap, "files that appeared in %s during the run were kept in %s",

@@ -61,7 +61,8 @@ int resources_check(const model_topology *t, uint64_t max_memory, ns_error *err)
     struct {
         const char *what;
         uint64_t bytes;
-    } parts[] = {{"devices", e.devices},
+    } parts[] = {{"netsim itself", e.base},
+                 {"devices", e.devices},
                  {"switch and hub ports and interfaces", e.ports},
                  {"links", e.links},
                  {"file servers' files", e.files},

@@ -401,7 +401,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
 done:
     if (pcap) {
         ns_error pcap_err;
-        if (pcap_sink_close(pcap, &pcap_err) != 0 && rc == 0) {
+        /* A capture cut by the output budget is labelled, not an error; a
+         * failed write is reported by the output directory, with its reason. */
+        if (pcap_sink_close(pcap, &pcap_err) != 0 && rc == 0 && !outdir_budget_hit(out) &&
+            !outdir_failed(out, NULL)) {
             rc = NS_ERR_IO;
             if (err)
                 *err = pcap_err;
