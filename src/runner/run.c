@@ -306,6 +306,8 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         }
     }
 
+    if (o->extra_sink)
+        trace_bus_subscribe(bus, *o->extra_sink);
     char line[640];
     snprintf(line, sizeof line, "topology %s: %zu devices, %zu links, seed %llu", t->name,
              t->n_devices, t->n_links, (unsigned long long)o->seed);

@@ -12,6 +12,7 @@
 
 #include "engine/sim.h"
 #include "trace/filter.h"
+#include "trace/trace.h"
 #include "util/error.h"
 
 typedef enum {
@@ -45,6 +46,7 @@ typedef struct run_options {
      * stop the run at the next slice of events; the outputs are then labelled
      * partial. */
     const volatile sig_atomic_t *interrupt;
+    const trace_sink *extra_sink; /* NULL or borrowed: one more sink on the bus (tests) */
 } run_options;
 
 typedef enum {
