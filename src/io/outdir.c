@@ -707,9 +707,11 @@ int outdir_commit(outdir *d, const char *status, char *note, size_t note_cap, ns
     if (rc == 0 && d->mode == MODE_NEW) {
         if (renameat(AT_FDCWD, d->staging, AT_FDCWD, d->final) == 0)
             d->committed = true;
-        else
-            rc = ns_error_set(err, NS_ERR_IO, "%s: cannot move the run into place: %s", d->final,
+        else if (errno != ENOTEMPTY && errno != EEXIST)
+            rc = ns_error_set(err, NS_ERR_IO, "%s: cannot move the run into place: %s", d->shown,
                               strerror(errno));
+        else /* another run made DIR meanwhile: replace it as a rerun would */
+            rc = check_existing(d, d->shown, err);
     }
     if (rc == 0 && d->mode == MODE_EXCHANGE) {
         if (renameat2(AT_FDCWD, d->staging, AT_FDCWD, d->final, RENAME_EXCHANGE) == 0) {
