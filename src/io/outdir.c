@@ -39,6 +39,8 @@ struct outdir {
     bool committed;
     path_list old; /* the previous run's manifest (MODE_EXCHANGE, MODE_MERGE) */
     uint64_t max_bytes, bytes;
+    void (*on_near_limit)(void *ctx);
+    void *ctx;
     bool budget_hit, failed;
     char failure[2 * PATH_MAX];
     char shown[PATH_MAX]; /* DIR as the user wrote it, for messages */
@@ -441,6 +443,8 @@ int outdir_open(const outdir_options *o, outdir **out, ns_error *err) {
     d->staging_fd = -1;
     d->force = o->force;
     d->max_bytes = o->max_bytes;
+    d->on_near_limit = o->on_near_limit;
+    d->ctx = o->ctx;
     snprintf(d->shown, sizeof d->shown, "%s", o->path);
     for (size_t len = strlen(d->shown); len > 1 && d->shown[len - 1] == '/';)
         d->shown[--len] = '\0';
@@ -522,6 +526,11 @@ static ssize_t out_file_write(void *cookie, const char *buf, size_t size) {
         return -1;
     }
     d->bytes += allowed;
+    if (d->on_near_limit && d->bytes >= d->max_bytes - d->max_bytes / 16) {
+        void (*hook)(void *) = d->on_near_limit;
+        d->on_near_limit = NULL;
+        hook(d->ctx);
+    }
     if (allowed < size) {
         d->budget_hit = true; /* the file is cut here; the run labels itself partial */
         return -1;

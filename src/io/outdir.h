@@ -30,6 +30,10 @@ typedef struct outdir_options {
     const char *path;   /* DIR as the user named it */
     bool force;         /* write into a non-empty DIR without a manifest */
     uint64_t max_bytes; /* output budget for files opened here; 0: none */
+    /* Called once (may be NULL) when the files reach 15/16 of max_bytes, so
+     * the run can stop at once and keep the rest for its tables and labels. */
+    void (*on_near_limit)(void *ctx);
+    void *ctx;
 } outdir_options;
 
 /* Checks DIR (refuses "/", the current and the home directory, a non-directory,

@@ -207,6 +207,12 @@ static const char *signal_name(int sig) {
     return sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
 
+/* The outputs are nearly as large as allowed: stop after the current event
+ * (run_sliced then reports RUN_OUTPUT_LIMIT). */
+static void stop_near_limit(void *ctx) {
+    sim_stop(ctx);
+}
+
 /* An allocation failure abandons the run: the staging directory goes, the
  * previous outputs stay. */
 static void abandon_outputs(void *ctx) {
@@ -252,7 +258,11 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         snprintf(given, sizeof result->out_dir, "%s", o->out_dir);
     else
         snprintf(given, sizeof result->out_dir, "out/%s", t->name);
-    outdir_options oo = {.path = given, .force = o->force, .max_bytes = o->max_output};
+    outdir_options oo = {.path = given,
+                         .force = o->force,
+                         .max_bytes = o->max_output,
+                         .on_near_limit = stop_near_limit,
+                         .ctx = s};
     if ((rc = outdir_open(&oo, &out, err)) != 0)
         goto done;
     ns_alloc_on_fatal(abandon_outputs, out);
