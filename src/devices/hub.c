@@ -10,7 +10,7 @@
 
 static void receive(node *n, port *in, frame *f) {
     /* Unreachable: a hub's ports belong to its segment, which never calls this. */
-    net_trace(n->net, TRACE_DROP, n, in, f, "hub port outside a segment", NULL);
+    net_trace_drop(n->net, n, in, f, TRACE_REASON_NOT_IN_SEGMENT, "hub port outside a segment");
     frame_free(f);
 }
 

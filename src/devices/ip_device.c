@@ -30,10 +30,12 @@ static void receive(node *n, port *in, frame *f) {
         ip_stack_receive(&d->stack, in, f);
         return;
     }
-    net_trace(n->net, TRACE_DROP, n, in, f,
-              mac_is_multicast(dst) ? "multicast group not joined"
-                                    : "destination MAC is not this NIC's",
-              NULL);
+    if (mac_is_multicast(dst))
+        net_trace_drop(n->net, n, in, f, TRACE_REASON_MULTICAST_NOT_JOINED,
+                       "multicast group not joined");
+    else
+        net_trace_drop(n->net, n, in, f, TRACE_REASON_MAC_NOT_OURS,
+                       "destination MAC is not this NIC's");
     frame_free(f);
 }
 

@@ -24,9 +24,17 @@ typedef struct learning_switch {
     sim_time aging;
 } learning_switch;
 
-static void trace_table(learning_switch *sw, const port *p, trace_kind kind, const char *why,
+/* Traces a change of the MAC table's entry for `mac`: from port `old_port`
+ * to port `new_port` (NULL: no entry before / removed). */
+static void trace_table(learning_switch *sw, const port *p, trace_kind kind, mac_addr mac,
+                        const char *old_port, const char *new_port, const char *why,
                         const char *detail) {
-    net_trace(sw->base.net, kind, &sw->base, p, NULL, why, detail);
+    char key[MAC_TEXT_LEN];
+    trace_change c = {.table = TRACE_TABLE_MAC,
+                      .key = mac_format(mac, key),
+                      .old_value = old_port,
+                      .new_value = new_port};
+    net_trace_change(sw->base.net, kind, &sw->base, p, NULL, &c, why, detail);
 }
 
 static void learn(learning_switch *sw, port *in, mac_addr src, sim_time now) {
@@ -39,11 +47,12 @@ static void learn(learning_switch *sw, port *in, mac_addr src, sim_time now) {
         created = true; /* aged out: as if a sweep had removed it */
     if (created) {
         snprintf(detail, sizeof detail, "%s is on %s", mac_format(src, m), in->name);
-        trace_table(sw, in, TRACE_LEARN, "new source MAC", detail);
+        trace_table(sw, in, TRACE_LEARN, src, NULL, in->name, "new source MAC", detail);
     } else if (e->port != in->index) {
         snprintf(detail, sizeof detail, "%s moved from %s to %s", mac_format(src, m),
                  sw->base.ports[e->port].name, in->name);
-        trace_table(sw, in, TRACE_LEARN, "source MAC seen on another port", detail);
+        trace_table(sw, in, TRACE_LEARN, src, sw->base.ports[e->port].name, in->name,
+                    "source MAC seen on another port", detail);
     }
     e->port = in->index;
     e->last_seen = now;
@@ -58,7 +67,8 @@ static int lookup(learning_switch *sw, mac_addr dst, sim_time now) {
         char detail[96], m[MAC_TEXT_LEN];
         snprintf(detail, sizeof detail, "%s (was on %s) aged out", mac_format(dst, m),
                  sw->base.ports[e->port].name);
-        trace_table(sw, NULL, TRACE_TABLE, "not seen within the aging time", detail);
+        trace_table(sw, NULL, TRACE_TABLE, dst, sw->base.ports[e->port].name, NULL,
+                    "not seen within the aging time", detail);
         u64map_remove(sw->table, mac_to_u64(dst));
         return -1;
     }
@@ -180,7 +190,8 @@ static void destroy(node *n) {
 static void power_off(node *n) {
     learning_switch *sw = (learning_switch *)n;
     u64map_clear(sw->table);
-    net_trace(n->net, TRACE_TABLE, n, NULL, NULL, "powered off", "MAC table cleared");
+    trace_change c = {.table = TRACE_TABLE_MAC}; /* no key: the whole table */
+    net_trace_change(n->net, TRACE_TABLE, n, NULL, NULL, &c, "powered off", "MAC table cleared");
 }
 
 static const node_ops switch_ops = {

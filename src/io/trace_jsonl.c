@@ -1,10 +1,14 @@
 /*
- * trace_jsonl: the machine-readable trace, one JSON object per event and line.
+ * trace_jsonl: the machine-readable trace, one JSON object per event and line,
+ * after one first line naming the format and its version
+ * ({"format":"netsim-trace","version":2}).
  *
  * Invariants: keys always appear in one fixed order (t, time, kind, device,
  * port, link, packet, eth_src, eth_dst, ethertype, proto, ip_src, ip_dst, ttl,
  * ip_id, icmp_type, icmp_code, icmp_id, icmp_seq, arp_op, summary, len, why,
- * detail) and absent values are omitted, never written as null, so the same
+ * detail, then the typed facts: reason, tx_device, tx_port, rx_device,
+ * rx_port, table, key, old, new, ttl_old, ttl_new, route) and absent values
+ * are omitted, never written as null, so the same
  * run gives byte-identical files and a reader can rely on types per key. The
  * JSON is written by hand (RFC 8259): it is a handful of flat keys, and the
  * writer never allocates. Output is buffered by stdio; nothing is flushed here.
@@ -147,6 +151,28 @@ static void write_frame(FILE *out, const trace_event *ev) {
     field_uint(out, "len", ev->frame_len);
 }
 
+/* The typed facts beside the prose, in key order from reason to route. */
+static void write_facts(FILE *out, const trace_event *ev) {
+    field_string(out, "reason", trace_reason_name(ev->reason));
+    if (ev->wire.tx_device) {
+        field_string(out, "tx_device", ev->wire.tx_device);
+        field_string(out, "tx_port", ev->wire.tx_port);
+        field_string(out, "rx_device", ev->wire.rx_device);
+        field_string(out, "rx_port", ev->wire.rx_port);
+    }
+    if (ev->change.table != TRACE_TABLE_NONE) {
+        field_string(out, "table", trace_table_name(ev->change.table));
+        field_string(out, "key", ev->change.key);
+        field_string(out, "old", ev->change.old_value);
+        field_string(out, "new", ev->change.new_value);
+    }
+    if (ev->has_ttl) {
+        field_uint(out, "ttl_old", ev->ttl_old);
+        field_uint(out, "ttl_new", ev->ttl_new);
+    }
+    field_string(out, "route", ev->route);
+}
+
 static void jsonl_emit(void *self, const trace_event *ev) {
     jsonl_sink *s = self;
     FILE *out = s->out;
@@ -165,6 +191,7 @@ static void jsonl_emit(void *self, const trace_event *ev) {
         write_frame(out, ev);
     field_string(out, "why", ev->why);
     field_string(out, "detail", ev->detail);
+    write_facts(out, ev);
     fputs("}\n", out);
 }
 
@@ -175,6 +202,7 @@ jsonl_sink *jsonl_sink_new(FILE *out, const char *const *link_names, size_t n_li
     s->out = out;
     s->link_names = link_names;
     s->n_links = n_links;
+    fprintf(out, "{\"format\":\"netsim-trace\",\"version\":%d}\n", JSONL_FORMAT_VERSION);
     return s;
 }
 

@@ -12,9 +12,15 @@
 
 typedef struct jsonl_sink jsonl_sink;
 
-/* A sink writing to `out` (borrowed). `link_names[i]` names link i (borrowed,
- * must outlive the sink). Returns NULL on allocation failure; caller frees with
- * jsonl_sink_free. */
+/* The format's version, written on the first line. Version 1 had no such line;
+ * version 2 added it and the typed facts (reason, tx_/rx_ ends, table
+ * changes, TTL and route). Keys are only ever added, never renamed. */
+#define JSONL_FORMAT_VERSION 2
+
+/* A sink writing to `out` (borrowed). It writes the format line
+ * {"format":"netsim-trace","version":2} at once, then one line per event.
+ * `link_names[i]` names link i (borrowed, must outlive the sink). Returns NULL
+ * on allocation failure (nothing written); caller frees with jsonl_sink_free. */
 jsonl_sink *jsonl_sink_new(FILE *out, const char *const *link_names, size_t n_links);
 
 trace_sink jsonl_sink_as_sink(jsonl_sink *s);

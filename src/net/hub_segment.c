@@ -215,8 +215,8 @@ static void on_deliver(sim *s, void *a, void *b) {
     frame *f = x->f;
     for (uint32_t h = 0; h < seg->n_hubs; h++)
         if (seg->hubs[h]->off) {
-            net_trace(net, TRACE_DROP, seg->hubs[h], NULL, f,
-                      "the hub is powered off: nothing is repeated", NULL);
+            net_trace_drop(net, seg->hubs[h], NULL, f, TRACE_REASON_DEVICE_OFF,
+                           "the hub is powered off: nothing is repeated");
             frame_free(f);
             free(x);
             return;
@@ -232,11 +232,13 @@ static void on_deliver(sim *s, void *a, void *b) {
         if (st == x->st)
             continue;
         frame *copy = st == last ? f : frame_clone(f);
-        const char *why = st->port->link->down   ? "lost: the link is down"
-                          : st->port->owner->off ? "the device is powered off"
-                                                 : NULL;
-        if (why) {
-            net_trace(net, TRACE_DROP, st->port->owner, st->port, copy, why, NULL);
+        trace_reason reason = st->port->link->down   ? TRACE_REASON_LINK_DOWN
+                              : st->port->owner->off ? TRACE_REASON_DEVICE_OFF
+                                                     : TRACE_REASON_NONE;
+        if (reason != TRACE_REASON_NONE) {
+            net_trace_drop(net, st->port->owner, st->port, copy, reason,
+                           reason == TRACE_REASON_LINK_DOWN ? "lost: the link is down"
+                                                            : "the device is powered off");
             frame_free(copy);
             continue;
         }
@@ -270,8 +272,8 @@ static void on_collision_detected(sim *s, void *a, void *b) {
               "another station transmitted at the same time", "sending 32-bit jam");
     sim_time resume = x->end;
     if (st->attempts >= ATTEMPT_LIMIT) {
-        net_trace(net, TRACE_DROP, st->port->owner, st->port, st->current,
-                  "excessive collisions (16 attempts)", NULL);
+        net_trace_drop(net, st->port->owner, st->port, st->current, TRACE_REASON_COLLISION_LIMIT,
+                       "excessive collisions (16 attempts)");
         frame_free(st->current);
         st->current = NULL;
         st->attempts = 0;
@@ -304,10 +306,10 @@ static void collide(hub_segment *seg, transmission **group, uint32_t n) {
             /* Its sender has finished and cannot hear the collision: the frame
              * is simply lost. Only a segment longer than the slot time allows
              * can do this (a "late collision"). */
-            net_trace(seg->net, TRACE_DROP, t->st->port->owner, t->st->port, t->f,
-                      "late collision: corrupted after its sender had finished (segment too "
-                      "long for the slot time)",
-                      NULL);
+            net_trace_drop(seg->net, t->st->port->owner, t->st->port, t->f,
+                           TRACE_REASON_LATE_COLLISION,
+                           "late collision: corrupted after its sender had finished (segment too "
+                           "long for the slot time)");
             sim_schedule_at(s, t->end + seg->prop, on_expire, seg, t, NULL);
             continue;
         }
@@ -394,7 +396,7 @@ void hub_segment_send(hub_segment *seg, port *p, frame *f) {
     if (!link_tx_push(q, f)) {
         char why[64];
         snprintf(why, sizeof why, "transmit queue full (%u frames)", q->cap);
-        net_trace(seg->net, TRACE_DROP, p->owner, p, f, why, NULL);
+        net_trace_drop(seg->net, p->owner, p, f, TRACE_REASON_QUEUE_FULL, why);
         frame_free(f);
         return;
     }

@@ -6,6 +6,7 @@
 #include "net/network.h"
 #include "util/alloc.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,11 +197,9 @@ sim_time wire_time(size_t len, uint64_t bps) {
     return (sim_time)((bits * SIM_S + bps - 1) / bps);
 }
 
-void net_trace(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
-               const char *why, const char *detail) {
-    if (!trace_bus_active(net->trace))
-        return;
-    trace_event ev = {
+trace_event net_event(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
+                      const char *why, const char *detail) {
+    return (trace_event){
         .time = sim_now(net->sim),
         .kind = kind,
         .device = n ? n->name : NULL,
@@ -212,22 +211,47 @@ void net_trace(network *net, trace_kind kind, const node *n, const port *p, cons
         .why = why,
         .detail = detail,
     };
+}
+
+void net_trace(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
+               const char *why, const char *detail) {
+    if (!trace_bus_active(net->trace))
+        return;
+    trace_event ev = net_event(net, kind, n, p, f, why, detail);
+    trace_emit(net->trace, &ev);
+}
+
+void net_trace_drop(network *net, const node *n, const port *p, const frame *f, trace_reason reason,
+                    const char *why) {
+    assert(reason != TRACE_REASON_NONE);
+    if (!trace_bus_active(net->trace))
+        return;
+    trace_event ev = net_event(net, TRACE_DROP, n, p, f, why, NULL);
+    ev.reason = reason;
+    trace_emit(net->trace, &ev);
+}
+
+void net_trace_change(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
+                      const trace_change *c, const char *why, const char *detail) {
+    if (!trace_bus_active(net->trace))
+        return;
+    trace_event ev = net_event(net, kind, n, p, f, why, detail);
+    ev.change = *c;
     trace_emit(net->trace, &ev);
 }
 
 void net_trace_wire(network *net, const link *l, const port *from, const frame *f) {
     if (!trace_bus_active(net->trace))
         return;
-    trace_event ev = {
-        .time = sim_now(net->sim),
-        .kind = TRACE_WIRE,
-        .device = from->owner->name,
-        .port = from->name,
-        .link = (int)l->index,
-        .frame = f->data,
-        .frame_len = f->len,
-        .packet_id = f->packet_id,
-    };
+    int side = l->end[0] == from ? 0 : 1;
+    const port *to = l->end[1 - side];
+    trace_event ev = net_event(net, TRACE_WIRE, from->owner, from, f, NULL, NULL);
+    ev.link = (int)l->index;
+    ev.wire = (trace_wire_ends){.tx_device = from->owner->name,
+                                .tx_port = from->name,
+                                .rx_device = to->owner->name,
+                                .rx_port = to->name,
+                                .tx_side = side};
     trace_emit(net->trace, &ev);
 }
 
@@ -276,20 +300,20 @@ static void p2p_arrive(sim *s, void *a, void *b) {
     frame *f = b;
     network *net = to->owner->net;
     if (to->link->down || f->link_epoch != to->link->epoch) {
-        net_trace(net, TRACE_DROP, to->owner, to, f, "lost: the link went down while it was on it",
-                  NULL);
+        net_trace_drop(net, to->owner, to, f, TRACE_REASON_LINK_DOWN,
+                       "lost: the link went down while it was on it");
         frame_free(f);
         return;
     }
     if (to->owner->off) {
-        net_trace(net, TRACE_DROP, to->owner, to, f, "the device is powered off", NULL);
+        net_trace_drop(net, to->owner, to, f, TRACE_REASON_DEVICE_OFF, "the device is powered off");
         frame_free(f);
         return;
     }
     if (to->link->loss > 0 && rng_unit(sim_rng(net->sim)) < to->link->loss) {
         char why[64];
         snprintf(why, sizeof why, "lost in transit (link loss probability %g)", to->link->loss);
-        net_trace(net, TRACE_DROP, to->owner, to, f, why, NULL);
+        net_trace_drop(net, to->owner, to, f, TRACE_REASON_LINK_LOSS, why);
         frame_free(f);
         return;
     }
@@ -323,12 +347,15 @@ static void p2p_start(network *net, link *l, int side) {
 
 void port_send(port *p, frame *f) {
     network *net = p->owner->net;
-    const char *refused = !p->link        ? "port not connected"
-                          : p->owner->off ? "the device is powered off"
-                          : p->link->down ? "the link is down"
-                                          : NULL;
-    if (refused) {
-        net_trace(net, TRACE_DROP, p->owner, p, f, refused, NULL);
+    trace_reason reason = !p->link        ? TRACE_REASON_PORT_UNCONNECTED
+                          : p->owner->off ? TRACE_REASON_DEVICE_OFF
+                          : p->link->down ? TRACE_REASON_LINK_DOWN
+                                          : TRACE_REASON_NONE;
+    if (reason != TRACE_REASON_NONE) {
+        const char *refused = reason == TRACE_REASON_PORT_UNCONNECTED ? "port not connected"
+                              : reason == TRACE_REASON_DEVICE_OFF     ? "the device is powered off"
+                                                                      : "the link is down";
+        net_trace_drop(net, p->owner, p, f, reason, refused);
         frame_free(f);
         return;
     }
@@ -340,7 +367,7 @@ void port_send(port *p, frame *f) {
     if (!link_tx_push(tx, f)) {
         char why[64];
         snprintf(why, sizeof why, "transmit queue full (%u frames)", tx->cap);
-        net_trace(net, TRACE_DROP, p->owner, p, f, why, NULL);
+        net_trace_drop(net, p->owner, p, f, TRACE_REASON_QUEUE_FULL, why);
         frame_free(f);
         return;
     }
@@ -363,8 +390,8 @@ void network_set_link(network *net, link *l, bool up) {
         link_tx *tx = &l->tx[side];
         frame *f;
         while ((f = link_tx_pop(tx))) {
-            net_trace(net, TRACE_DROP, l->end[side]->owner, l->end[side], f,
-                      "the link went down: queued frame lost", NULL);
+            net_trace_drop(net, l->end[side]->owner, l->end[side], f, TRACE_REASON_LINK_DOWN,
+                           "the link went down: queued frame lost");
             frame_free(f);
         }
     }

@@ -177,8 +177,28 @@ static inline bool net_tracing(const network *net) {
 void net_trace(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
                const char *why, const char *detail);
 
-/* Reports that `f` crossed link `l`, sent by port `from` (TRACE_WIRE: the
- * captures and the hop table are built from these). */
+/* An event stamped with the current time, from the same parts as net_trace,
+ * for a caller that adds typed facts (reason, change, TTL, route) before
+ * emitting it with trace_emit(net->trace, &ev). Everything it points to is
+ * borrowed. */
+trace_event net_event(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
+                      const char *why, const char *detail);
+
+/* Traces a drop of `f` by the rule `reason` (never TRACE_REASON_NONE), `why`
+ * saying it in words. `f` is NULL only when no packet exists yet (a socket
+ * call refused before anything was built); otherwise the event carries the
+ * frame and its packet id. Does not free f. */
+void net_trace_drop(network *net, const node *n, const port *p, const frame *f, trace_reason reason,
+                    const char *why);
+
+/* Traces a table change (`kind` TRACE_ARP, TRACE_TABLE, TRACE_LEARN,
+ * TRACE_STATE or TRACE_TRANSLATE) with its typed facts `c` (borrowed). */
+void net_trace_change(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
+                      const trace_change *c, const char *why, const char *detail);
+
+/* Reports that `f` crossed link `l`, sent by port `from` and received (or
+ * about to be) by the port at the other end (TRACE_WIRE: the captures and the
+ * hop table are built from these; the event names both ends). */
 void net_trace_wire(network *net, const link *l, const port *from, const frame *f);
 
 /* Called by a switch for every frame it handles: detects a frame coming back

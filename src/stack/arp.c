@@ -25,8 +25,17 @@ static arp_entry *entry_get(const ip_stack *st, ipv4_addr ip) {
     return u64map_get(st->arp, ip);
 }
 
-static void trace_arp(ip_stack *st, uint32_t iface, const char *why, const char *detail) {
-    net_trace(st->node->net, TRACE_ARP, st->node, st->ifaces[iface].port, NULL, why, detail);
+/* Traces a change of the entry for `ip`: `old_value` and `new_value` are MAC
+ * texts, "incomplete", or NULL (no entry before / removed). */
+static void trace_arp(ip_stack *st, uint32_t iface, ipv4_addr ip, const char *old_value,
+                      const char *new_value, const char *why, const char *detail) {
+    char key[IPV4_TEXT_LEN];
+    trace_change c = {.table = TRACE_TABLE_ARP,
+                      .key = ipv4_format(ip, key),
+                      .old_value = old_value,
+                      .new_value = new_value};
+    net_trace_change(st->node->net, TRACE_ARP, st->node, st->ifaces[iface].port, NULL, &c, why,
+                     detail);
 }
 
 static void send_frame(ip_stack *st, uint32_t iface, frame *f, mac_addr dst, const char *why) {
@@ -77,14 +86,11 @@ static void fail_entry(ip_stack *st, ipv4_addr ip) {
     char why[96], detail[64], text[IPV4_TEXT_LEN];
     ipv4_format(ip, text);
     snprintf(detail, sizeof detail, "removed incomplete entry for %s", text);
-    trace_arp(st, e.iface, "resolution failed", detail);
+    trace_arp(st, e.iface, ip, "incomplete", NULL, "resolution failed", detail);
     snprintf(why, sizeof why, "ARP: no reply from %s after %u requests", text, e.requests_sent);
-    for (uint32_t i = 0; i < e.n_pending; i++) {
-        frame *f = e.pending[i];
-        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_HOST);
-        net_trace(st->node->net, TRACE_DROP, st->node, st->ifaces[e.iface].port, f, why, NULL);
-        frame_free(f);
-    }
+    for (uint32_t i = 0; i < e.n_pending; i++)
+        stack_drop_and_report(st, st->ifaces[e.iface].port, e.pending[i], TRACE_REASON_ARP_TIMEOUT,
+                              why, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_HOST);
     free(e.pending);
 }
 
@@ -105,9 +111,10 @@ static void on_retry(sim *s, void *a, void *b) {
 static arp_entry *lookup(ip_stack *st, ipv4_addr ip) {
     arp_entry *e = entry_get(st, ip);
     if (e && e->state == ARP_REACHABLE && sim_now(st->node->net->sim) >= e->expires) {
-        char detail[64], text[IPV4_TEXT_LEN];
+        char detail[64], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
         snprintf(detail, sizeof detail, "entry for %s expired", ipv4_format(ip, text));
-        trace_arp(st, e->iface, "entry older than the ARP timeout", detail);
+        trace_arp(st, e->iface, ip, mac_format(e->mac, m), NULL, "entry older than the ARP timeout",
+                  detail);
         u64map_remove(st->arp, ip);
         return NULL;
     }
@@ -141,19 +148,19 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         e->state = ARP_INCOMPLETE;
         if (tracing) {
             snprintf(detail, sizeof detail, "new incomplete entry for %s", text);
-            trace_arp(st, iface, "next hop MAC unknown", detail);
+            trace_arp(st, iface, next_hop, NULL, "incomplete", "next hop MAC unknown", detail);
         }
     }
     if (st->arp_queue == 0) {
-        net_trace(net, TRACE_DROP, st->node, ifc->port, f,
-                  "ARP queue length is 0: nothing may wait for resolution", NULL);
+        net_trace_drop(net, st->node, ifc->port, f, TRACE_REASON_ARP_QUEUE_FULL,
+                       "ARP queue length is 0: nothing may wait for resolution");
         frame_free(f);
     } else {
         if (e->n_pending >= st->arp_queue) {
             /* Like Linux's unres_qlen: the oldest waiting packet makes room. */
             frame *oldest = e->pending[0];
-            net_trace(net, TRACE_DROP, st->node, ifc->port, oldest,
-                      "ARP queue full: oldest waiting packet dropped", NULL);
+            net_trace_drop(net, st->node, ifc->port, oldest, TRACE_REASON_ARP_QUEUE_FULL,
+                           "ARP queue full: oldest waiting packet dropped");
             frame_free(oldest);
             memmove(e->pending, e->pending + 1, (e->n_pending - 1) * sizeof *e->pending);
             e->n_pending--;
@@ -166,15 +173,18 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         if (tracing) {
             snprintf(detail, sizeof detail, "packet #%u waits for the MAC of %s", f->packet_id,
                      text);
-            trace_arp(st, iface, "queued until ARP resolves", detail);
+            trace_arp(st, iface, next_hop, "incomplete", "incomplete", "queued until ARP resolves",
+                      detail);
         }
     }
     if (e->requests_sent == 0)
         send_request(st, e);
 }
 
-/* Records sender -> MAC and sends whatever waited for it. */
-static void resolve(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, const char *how) {
+/* Records sender -> MAC and sends whatever waited for it. `fresh`: the entry
+ * was created just now (it held nothing before). */
+static void resolve(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, const char *how,
+                    bool fresh) {
     char detail[128], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], old[MAC_TEXT_LEN];
     bool was_known = e->state == ARP_REACHABLE;
     bool changed = !was_known || !mac_equal(e->mac, mac);
@@ -189,11 +199,11 @@ static void resolve(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, co
         /* The notes' ARP attack shows here: a known address suddenly moves. */
         snprintf(detail, sizeof detail, "%s is-at %s (was %s)", ipv4_format(e->ip, text),
                  mac_format(mac, m), old);
-        trace_arp(st, iface, "entry changed", detail);
+        trace_arp(st, iface, e->ip, old, m, "entry changed", detail);
     } else if (changed) {
         snprintf(detail, sizeof detail, "%s is-at %s", ipv4_format(e->ip, text),
                  mac_format(mac, m));
-        trace_arp(st, iface, how, detail);
+        trace_arp(st, iface, e->ip, fresh ? NULL : "incomplete", m, how, detail);
     }
     frame **pending = e->pending;
     uint32_t n = e->n_pending;
@@ -215,7 +225,7 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
     if (rc != WIRE_OK) {
         char why[64];
         snprintf(why, sizeof why, "bad ARP packet (%s)", wire_strerror(rc));
-        net_trace(net, TRACE_DROP, st->node, p, f, why, NULL);
+        net_trace_drop(net, st->node, p, f, stack_wire_reason(rc), why);
         frame_free(f);
         return;
     }
@@ -236,12 +246,13 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
             snprintf(detail, sizeof detail, "claim %s is-at %s ignored: static entry says %s",
                      ipv4_format(ap.sender_ip, text), mac_format(ap.sender_mac, m),
                      mac_format(e->mac, kept));
-            trace_arp(st, iface, "static entry kept", detail);
+            trace_arp(st, iface, ap.sender_ip, kept, kept, "static entry kept", detail);
         }
     } else if (e) {
         resolve(st, e, ap.sender_mac, iface,
                 ap.op == ARP_OP_REPLY ? "learned from the ARP reply"
-                                      : "updated from the sender of an ARP packet");
+                                      : "updated from the sender of an ARP packet",
+                false);
         merged = true;
     }
     if (!for_us) {
@@ -250,13 +261,14 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
             snprintf(why, sizeof why, "ARP %s for %s, not this host%s",
                      ap.op == ARP_OP_REQUEST ? "request" : "reply", ipv4_format(ap.target_ip, text),
                      merged ? "" : " (nothing learned)");
-            net_trace(net, TRACE_DROP, st->node, p, f, why, NULL);
+            net_trace_drop(net, st->node, p, f, TRACE_REASON_ARP_NOT_OURS, why);
         }
         frame_free(f);
         return;
     }
     if (ap.op == ARP_OP_REPLY && !merged) {
-        net_trace(net, TRACE_DROP, st->node, p, f, "unsolicited ARP reply ignored", NULL);
+        net_trace_drop(net, st->node, p, f, TRACE_REASON_UNSOLICITED_ARP,
+                       "unsolicited ARP reply ignored");
         frame_free(f);
         return;
     }
@@ -265,7 +277,7 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         e = u64map_put(st->arp, ap.sender_ip, &created);
         memset(e, 0, sizeof *e);
         e->ip = ap.sender_ip;
-        resolve(st, e, ap.sender_mac, iface, "learned from the request's sender (RFC 826)");
+        resolve(st, e, ap.sender_mac, iface, "learned from the request's sender (RFC 826)", true);
     }
     if (ap.op == ARP_OP_REQUEST) {
         frame *reply =
@@ -327,17 +339,19 @@ void arp_forget(ip_stack *st) {
         e = u64map_get(st->arp, keys[i]);
         sim_cancel(st->node->net->sim, e->retry_ev);
         for (uint32_t j = 0; j < e->n_pending; j++) {
-            net_trace(st->node->net, TRACE_DROP, st->node, st->ifaces[e->iface].port, e->pending[j],
-                      "powered off while waiting for ARP", NULL);
+            net_trace_drop(st->node->net, st->node, st->ifaces[e->iface].port, e->pending[j],
+                           TRACE_REASON_DEVICE_OFF, "powered off while waiting for ARP");
             frame_free(e->pending[j]);
         }
         free(e->pending);
         u64map_remove(st->arp, keys[i]);
     }
     free(keys);
-    if (k)
-        net_trace(st->node->net, TRACE_ARP, st->node, NULL, NULL, "powered off",
-                  "ARP cache cleared");
+    if (k) {
+        trace_change c = {.table = TRACE_TABLE_ARP}; /* no key: the whole table */
+        net_trace_change(st->node->net, TRACE_ARP, st->node, NULL, NULL, &c, "powered off",
+                         "ARP cache cleared");
+    }
 }
 
 void arp_destroy(ip_stack *st) {

@@ -12,9 +12,9 @@
 #include "wire/ipv4.h"
 #include "wire/wire.h"
 
-static void drop(ip_stack *st, uint32_t iface, frame *f, const char *why) {
+static void drop(ip_stack *st, uint32_t iface, frame *f, trace_reason reason, const char *why) {
     const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
-    net_trace(st->node->net, TRACE_DROP, st->node, p, f, why, NULL);
+    net_trace_drop(st->node->net, st->node, p, f, reason, why);
     frame_free(f);
 }
 
@@ -36,18 +36,19 @@ static bool is_error_type(uint8_t type) {
 
 void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
     ipv4_header h;
-    if (ipv4_header_parse(f->data + ip_off, f->len - ip_off, &h) != WIRE_OK) {
-        drop(st, iface, f, "bad IPv4 header");
+    int rc = ipv4_header_parse(f->data + ip_off, f->len - ip_off, &h);
+    if (rc != WIRE_OK) {
+        drop(st, iface, f, stack_wire_reason(rc), "bad IPv4 header");
         return;
     }
     const uint8_t *msg = f->data + ip_off + h.header_len;
     size_t len = h.total_len - h.header_len;
     icmp_header ih;
-    int rc = icmp_parse(msg, len, &ih);
+    rc = icmp_parse(msg, len, &ih);
     if (rc != WIRE_OK) {
         char why[64];
         snprintf(why, sizeof why, "bad ICMP message (%s)", wire_strerror(rc));
-        drop(st, iface, f, why);
+        drop(st, iface, f, stack_wire_reason(rc), why);
         return;
     }
     network *net = st->node->net;
@@ -81,7 +82,7 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
     if (ih.type == ICMP_ECHO_REPLY) {
         const icmp_listener *l = find_listener(st, IPPROTO_ICMP_NUM, ih.id);
         if (!l) {
-            drop(st, iface, f, "echo reply nobody is waiting for");
+            drop(st, iface, f, TRACE_REASON_NO_SOCKET, "echo reply nobody is waiting for");
             return;
         }
         net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, "echo reply for ping", NULL);
@@ -117,10 +118,11 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
             frame_free(f);
             return;
         }
-        drop(st, iface, f, "ICMP error about a packet no application waits for");
+        drop(st, iface, f, TRACE_REASON_NO_SOCKET,
+             "ICMP error about a packet no application waits for");
         return;
     }
-    drop(st, iface, f, "ICMP type not handled");
+    drop(st, iface, f, TRACE_REASON_ICMP_UNHANDLED, "ICMP type not handled");
 }
 
 void icmp_send_error(ip_stack *st, const frame *f, size_t ip_off, uint8_t type, uint8_t code) {

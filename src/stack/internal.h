@@ -6,6 +6,7 @@
 #define NETSIM_STACK_INTERNAL_H
 
 #include "stack/ip_stack.h"
+#include "wire/wire.h"
 
 /* Trace events name loopback traffic after Linux's "lo" interface. It
  * belongs to no device and no link. */
@@ -60,6 +61,20 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off);
  * to). If the source is this stack, the error is delivered locally. Does not
  * consume f. */
 void icmp_send_error(ip_stack *st, const frame *f, size_t ip_off, uint8_t type, uint8_t code);
+
+/* The drop reason for a failed wire parse (a WIRE_ERR_* value). */
+static inline trace_reason stack_wire_reason(int rc) {
+    return rc == WIRE_ERR_CHECKSUM      ? TRACE_REASON_BAD_CHECKSUM
+           : rc == WIRE_ERR_UNSUPPORTED ? TRACE_REASON_UNSUPPORTED
+           : rc == WIRE_ERR_TRUNCATED   ? TRACE_REASON_TRUNCATED
+                                        : TRACE_REASON_MALFORMED;
+}
+
+/* Traces the drop of the packet in f (IP header at ETH_HEADER_LEN) on port p,
+ * then reports it to its source with an ICMP error, then frees f: the
+ * decision comes before what it triggers (cause before effect in the trace). */
+void stack_drop_and_report(ip_stack *st, const port *p, frame *f, trace_reason reason,
+                           const char *why, uint8_t icmp_type, uint8_t icmp_code);
 
 /* The interface whose address is `a`, or -1. */
 int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a);

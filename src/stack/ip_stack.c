@@ -176,7 +176,7 @@ int ip_stack_connect(ip_stack *st, ipv4_addr dst) {
     char why[96], text[IPV4_TEXT_LEN];
     snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
              ipv4_format(dst, text));
-    net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL, why, NULL);
+    net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_NO_ROUTE, why);
     return IP_ERR_NETUNREACH;
 }
 
@@ -224,9 +224,12 @@ static bool filter(ip_stack *st, uint8_t chain, int iface, const port *p, frame 
         return true;
     char why[200];
     firewall_describe(&st->fw, rule, why, sizeof why);
-    if (verdict == FW_REJECT && chain != FW_CHAIN_OUT)
-        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FILTERED);
-    net_trace(st->node->net, TRACE_DROP, st->node, p, f, why, NULL);
+    trace_reason reason = rule < 0 ? TRACE_REASON_FIREWALL_POLICY : TRACE_REASON_FIREWALL_RULE;
+    if (verdict == FW_REJECT && chain != FW_CHAIN_OUT) {
+        stack_drop_and_report(st, p, f, reason, why, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FILTERED);
+        return false;
+    }
+    net_trace_drop(st->node->net, st->node, p, f, reason, why);
     frame_free(f);
     return false;
 }
@@ -258,7 +261,7 @@ int ip_stack_output(ip_stack *st, frame *f) {
         char why[96], text[IPV4_TEXT_LEN];
         snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
                  ipv4_format(dst, text));
-        net_trace(net, TRACE_DROP, st->node, NULL, f, why, NULL);
+        net_trace_drop(net, st->node, NULL, f, TRACE_REASON_NO_ROUTE, why);
         frame_free(f);
         return IP_ERR_NETUNREACH;
     }
@@ -306,9 +309,8 @@ static frame *build_packet(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t p
 
 int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
                        const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
-    int rc = ip_stack_connect(st, dst);
-    if (rc != 0)
-        return rc;
+    /* No ip_stack_connect here: without a route the packet is built anyway
+     * and ip_stack_output drops it, so the drop names the packet. */
     if (!src)
         src = ip_stack_source_for(st, dst);
     return ip_stack_output(st, build_packet(st, src, dst, protocol, payload, len, ttl, packet_id));
@@ -331,6 +333,9 @@ int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst,
 void ip_stack_configure(ip_stack *st, uint32_t iface, ipv4_addr ip, int prefix_len,
                         ipv4_addr gateway) {
     ip_iface *ifc = &st->ifaces[iface];
+    bool had_ip = ifc->has_ip;
+    ipv4_addr old_ip = ifc->ip;
+    int old_prefix = ifc->prefix_len;
     /* Drop the interface's old connected route and the old default route. */
     uint32_t kept = 0;
     for (uint32_t i = 0; i < st->n_routes; i++) {
@@ -358,14 +363,50 @@ void ip_stack_configure(ip_stack *st, uint32_t iface, ipv4_addr ip, int prefix_l
     else
         snprintf(detail, sizeof detail, "%s %s/%d", ifc->port->name, ipv4_format(ip, a),
                  prefix_len);
-    net_trace(st->node->net, TRACE_TABLE, st->node, ifc->port, NULL, "address configured", detail);
+    char old_value[24], new_value[24], route[64];
+    if (had_ip)
+        snprintf(old_value, sizeof old_value, "%s/%d", ipv4_format(old_ip, a), old_prefix);
+    snprintf(new_value, sizeof new_value, "%s/%d", ipv4_format(ip, a), prefix_len);
+    if (gateway)
+        snprintf(route, sizeof route, "default via %s dev %s", ipv4_format(gateway, g),
+                 ifc->port->name);
+    trace_event ev = net_event(st->node->net, TRACE_TABLE, st->node, ifc->port, NULL,
+                               "address configured", detail);
+    ev.change = (trace_change){.table = TRACE_TABLE_ADDRESS,
+                               .key = ifc->port->name,
+                               .old_value = had_ip ? old_value : NULL,
+                               .new_value = new_value};
+    ev.route = gateway ? route : NULL;
+    trace_emit(st->node->net->trace, &ev);
 }
 
 /* --- input --- */
 
-static void drop(ip_stack *st, const port *p, frame *f, const char *why) {
-    net_trace(st->node->net, TRACE_DROP, st->node, p, f, why, NULL);
+static void drop(ip_stack *st, const port *p, frame *f, trace_reason reason, const char *why) {
+    net_trace_drop(st->node->net, st->node, p, f, reason, why);
     frame_free(f);
+}
+
+void stack_drop_and_report(ip_stack *st, const port *p, frame *f, trace_reason reason,
+                           const char *why, uint8_t icmp_type, uint8_t icmp_code) {
+    net_trace_drop(st->node->net, st->node, p, f, reason, why);
+    icmp_send_error(st, f, ETH_HEADER_LEN, icmp_type, icmp_code);
+    frame_free(f);
+}
+
+/* "10.0.2.0/24 via 10.0.1.2 dev eth1", "default via ...", "10.0.1.0/24 dev
+ * eth0" (as `ip route` shows routes). */
+static void route_format(const ip_stack *st, const ip_route *r, char *buf, size_t cap) {
+    char dst[IPV4_TEXT_LEN], via[IPV4_TEXT_LEN], prefix[24];
+    if (r->prefix_len == 0)
+        snprintf(prefix, sizeof prefix, "default");
+    else
+        snprintf(prefix, sizeof prefix, "%s/%d", ipv4_format(r->dst, dst), r->prefix_len);
+    if (r->has_via)
+        snprintf(buf, cap, "%s via %s dev %s", prefix, ipv4_format(r->via, via),
+                 st->ifaces[r->iface].port->name);
+    else
+        snprintf(buf, cap, "%s dev %s", prefix, st->ifaces[r->iface].port->name);
 }
 
 void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f) {
@@ -386,8 +427,8 @@ void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f) {
     /* RFC 1122 section 3.2.2.1: an unknown protocol gets protocol unreachable. */
     char why[64];
     snprintf(why, sizeof why, "no handler for IP protocol %u", protocol);
-    icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PROTOCOL);
-    drop(st, p, f, why);
+    stack_drop_and_report(st, p, f, TRACE_REASON_PROTOCOL_UNREACHABLE, why, ICMP_DEST_UNREACHABLE,
+                          ICMP_UNREACH_PROTOCOL);
 }
 
 /* Routes a packet that is not ours one hop further (RFC 1812 section 5.2). */
@@ -396,15 +437,15 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
     const port *p = st->ifaces[in].port;
     char why[128], text[IPV4_TEXT_LEN], detail[64];
     if (h->ttl <= 1) {
-        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL);
-        drop(st, p, f, "TTL expired in transit");
+        stack_drop_and_report(st, p, f, TRACE_REASON_TTL_EXPIRED, "TTL expired in transit",
+                              ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL);
         return;
     }
     const ip_route *r = ip_stack_lookup(st, h->dst);
     if (!r) {
         snprintf(why, sizeof why, "no route to %s", ipv4_format(h->dst, text));
-        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_NET);
-        drop(st, p, f, why);
+        stack_drop_and_report(st, p, f, TRACE_REASON_NO_ROUTE, why, ICMP_DEST_UNREACHABLE,
+                              ICMP_UNREACH_NET);
         return;
     }
     if (!filter(st, FW_CHAIN_FORWARD, (int)in, p, f))
@@ -418,7 +459,14 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
         else
             snprintf(why, sizeof why, "routed out of %s, destination on that subnet", out->name);
         snprintf(detail, sizeof detail, "TTL %u -> %u", h->ttl, h->ttl - 1);
-        net_trace(net, TRACE_FORWARD, st->node, p, f, why, detail);
+        char route[96];
+        route_format(st, r, route, sizeof route);
+        trace_event ev = net_event(net, TRACE_FORWARD, st->node, p, f, why, detail);
+        ev.has_ttl = true;
+        ev.ttl_old = h->ttl;
+        ev.ttl_new = (uint8_t)(h->ttl - 1);
+        ev.route = route;
+        trace_emit(net->trace, &ev);
     }
     ipv4_decrement_ttl(f->data + ETH_HEADER_LEN);
     f->l2_hops = 0; /* a new Ethernet frame starts here */
@@ -447,7 +495,7 @@ static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
     if (rc != WIRE_OK) {
         char why[64];
         snprintf(why, sizeof why, "bad IPv4 header (%s)", wire_strerror(rc));
-        drop(st, p, f, why);
+        drop(st, p, f, stack_wire_reason(rc), why);
         return;
     }
     if (st->nat && iface == nat_outside_iface(st->nat) && h.dst == st->ifaces[iface].ip) {
@@ -474,13 +522,13 @@ static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
     char why[96], text[IPV4_TEXT_LEN];
     snprintf(why, sizeof why, "IP destination %s is not this host and it does not forward",
              ipv4_format(h.dst, text));
-    drop(st, p, f, why);
+    drop(st, p, f, TRACE_REASON_IP_NOT_OURS, why);
 }
 
 void ip_stack_receive(ip_stack *st, port *in, frame *f) {
     eth_header eh;
     if (eth_parse(f->data, f->len, &eh) != WIRE_OK) {
-        drop(st, in, f, "runt frame");
+        drop(st, in, f, TRACE_REASON_TRUNCATED, "runt frame");
         return;
     }
     if (eh.ethertype == ETHERTYPE_ARP) {
@@ -490,7 +538,7 @@ void ip_stack_receive(ip_stack *st, port *in, frame *f) {
     } else {
         char why[64];
         snprintf(why, sizeof why, "unknown EtherType 0x%04x", eh.ethertype);
-        drop(st, in, f, why);
+        drop(st, in, f, TRACE_REASON_UNKNOWN_ETHERTYPE, why);
     }
 }
 

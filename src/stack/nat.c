@@ -81,11 +81,41 @@ static void describe_mapping(const nat *n, const mapping *m, char *buf, size_t c
                  m->outside_port);
 }
 
-static void trace_table(nat *n, const char *why, const mapping *m) {
-    char detail[128];
+/* "192.168.1.2:6789", or "192.168.1.2 id 5" for ICMP (an endpoint of a mapping). */
+static const char *endpoint_text(uint8_t protocol, ipv4_addr ip, uint16_t l4port, char *buf,
+                                 size_t cap) {
+    char a[IPV4_TEXT_LEN];
+    if (protocol == IPPROTO_ICMP_NUM)
+        snprintf(buf, cap, "%s id %u", ipv4_format(ip, a), l4port);
+    else
+        snprintf(buf, cap, "%s:%u", ipv4_format(ip, a), l4port);
+    return buf;
+}
+
+/* The key a mapping is traced under: "tcp 192.168.1.2:6789" (its inside endpoint). */
+static const char *mapping_key(uint8_t protocol, ipv4_addr ip, uint16_t l4port, char *buf,
+                               size_t cap) {
+    char ep[40];
+    snprintf(buf, cap, "%s %s", proto_name(protocol),
+             endpoint_text(protocol, ip, l4port, ep, sizeof ep));
+    return buf;
+}
+
+/* A mapping created (`added`) or removed: its outside endpoint is the value. */
+static void trace_table(nat *n, const char *why, const mapping *m, bool added) {
+    char detail[128], key[64], outside[40];
     describe_mapping(n, m, detail, sizeof detail);
-    net_trace(n->st->node->net, TRACE_TABLE, n->st->node, n->st->ifaces[n->cfg->outside_iface].port,
-              NULL, why, detail);
+    trace_change c = {
+        .table = TRACE_TABLE_NAT,
+        .key = mapping_key(m->protocol, m->inside_ip, m->inside_port, key, sizeof key),
+    };
+    endpoint_text(m->protocol, outside_ip(n), m->outside_port, outside, sizeof outside);
+    if (added)
+        c.new_value = outside;
+    else
+        c.old_value = outside;
+    net_trace_change(n->st->node->net, TRACE_TABLE, n->st->node,
+                     n->st->ifaces[n->cfg->outside_iface].port, NULL, &c, why, detail);
 }
 
 static void remove_mapping(nat *n, uint64_t key) {
@@ -107,7 +137,7 @@ static void on_timer(sim *s, void *a, void *b) {
         m->timer = sim_schedule_at(s, deadline, on_timer, n, b, NULL);
         return;
     }
-    trace_table(n, "NAT mapping expired (idle longer than its timeout)", m);
+    trace_table(n, "NAT mapping expired (idle longer than its timeout)", m, false);
     remove_mapping(n, key);
 }
 
@@ -247,22 +277,38 @@ static bool is_icmp_error(uint8_t type) {
     return type == ICMP_DEST_UNREACHABLE || type == ICMP_TIME_EXCEEDED;
 }
 
+/* A rewrite of from -> to under the mapping whose inside endpoint is
+ * (key_ip, key_port); `address_only`: no port or identifier was rewritten. */
 static void trace_translate(nat *n, const frame *f, const char *why, uint8_t protocol,
                             ipv4_addr from_ip, uint16_t from_port, ipv4_addr to_ip,
-                            uint16_t to_port) {
-    char a[IPV4_TEXT_LEN], b[IPV4_TEXT_LEN], detail[128];
+                            uint16_t to_port, ipv4_addr key_ip, uint16_t key_port,
+                            bool address_only) {
+    if (!net_tracing(n->st->node->net))
+        return;
+    char a[IPV4_TEXT_LEN], b[IPV4_TEXT_LEN], detail[128], key[64], old_value[40], new_value[40];
     if (protocol == IPPROTO_ICMP_NUM)
         snprintf(detail, sizeof detail, "icmp %s id %u -> %s id %u", ipv4_format(from_ip, a),
                  from_port, ipv4_format(to_ip, b), to_port);
     else
         snprintf(detail, sizeof detail, "%s %s:%u -> %s:%u", proto_name(protocol),
                  ipv4_format(from_ip, a), from_port, ipv4_format(to_ip, b), to_port);
-    net_trace(n->st->node->net, TRACE_TRANSLATE, n->st->node, NULL, f, why, detail);
+    trace_change c = {.table = TRACE_TABLE_NAT};
+    if (address_only) {
+        snprintf(key, sizeof key, "%s %s", proto_name(protocol), ipv4_format(key_ip, a));
+        c.old_value = ipv4_format(from_ip, old_value);
+        c.new_value = ipv4_format(to_ip, new_value);
+    } else {
+        mapping_key(protocol, key_ip, key_port, key, sizeof key);
+        c.old_value = endpoint_text(protocol, from_ip, from_port, old_value, sizeof old_value);
+        c.new_value = endpoint_text(protocol, to_ip, to_port, new_value, sizeof new_value);
+    }
+    c.key = key;
+    net_trace_change(n->st->node->net, TRACE_TRANSLATE, n->st->node, NULL, f, &c, why, detail);
 }
 
-static void drop(nat *n, frame *f, const char *why) {
-    net_trace(n->st->node->net, TRACE_DROP, n->st->node, n->st->ifaces[n->cfg->outside_iface].port,
-              f, why, NULL);
+static void drop(nat *n, frame *f, trace_reason reason, const char *why) {
+    net_trace_drop(n->st->node->net, n->st->node, n->st->ifaces[n->cfg->outside_iface].port, f,
+                   reason, why);
     frame_free(f);
 }
 
@@ -282,7 +328,8 @@ bool nat_outbound(nat *n, frame *f) {
     else {
         /* Anything else (an ICMP error from inside, another protocol) leaves
          * with the outside address only. */
-        trace_translate(n, f, "source NAT: address only", protocol, src, 0, outside_ip(n), 0);
+        trace_translate(n, f, "source NAT: address only", protocol, src, 0, outside_ip(n), 0, src,
+                        0, true);
         wire_put32(ip + 12, outside_ip(n));
         fix_checksums(ip);
         return true;
@@ -293,17 +340,17 @@ bool nat_outbound(nat *n, frame *f) {
     if (!m) {
         uint16_t outside_port;
         if (!choose_port(n, protocol, l4port, &outside_port)) {
-            drop(n, f, "NAT: no free outside port");
+            drop(n, f, TRACE_REASON_NAT_NO_PORT, "NAT: no free outside port");
             return false;
         }
         m = add_mapping(n, protocol, src, l4port, outside_port, false);
-        trace_table(n, "new NAT mapping", m);
+        trace_table(n, "new NAT mapping", m, true);
     }
     m->seen_out = true;
     if (protocol == IPPROTO_TCP_NUM && (l4[13] & (TCP_FIN | TCP_RST)))
         m->closing = true;
     trace_translate(n, f, "source NAT: inside address and port rewritten", protocol, src, l4port,
-                    outside_ip(n), m->outside_port);
+                    outside_ip(n), m->outside_port, src, l4port, false);
     wire_put32(ip + 12, outside_ip(n));
     wire_put16(l4 + port_at, m->outside_port);
     fix_checksums(ip);
@@ -328,7 +375,8 @@ static nat_inbound_result inbound_error(nat *n, frame *f, uint8_t *ip, uint8_t *
         return NAT_IN_LOCAL;
     mapping *m = u64map_get(n->by_inside, *key);
     trace_translate(n, f, "ICMP error translated back to the inside (RFC 5508)", protocol,
-                    outside_ip(n), l4port, m->inside_ip, m->inside_port);
+                    outside_ip(n), l4port, m->inside_ip, m->inside_port, m->inside_ip,
+                    m->inside_port, false);
     /* The quoted transport checksum covers the quoted addresses and l4port:
      * adjust it incrementally, as the whole datagram is not quoted. */
     size_t inner_sum_at = protocol == IPPROTO_TCP_NUM ? 16 : protocol == IPPROTO_UDP_NUM ? 6 : 2;
@@ -373,7 +421,7 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
         snprintf(why, sizeof why,
                  "NAT: unsolicited inbound %s to port %u (no mapping, no port forward)",
                  proto_name(protocol), l4port);
-        drop(n, f, why);
+        drop(n, f, TRACE_REASON_NAT_NO_MAPPING, why);
         return NAT_IN_DROPPED;
     }
     uint64_t inside = *key;
@@ -384,7 +432,8 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
     trace_translate(n, f,
                     m->permanent ? "destination NAT: port forward to the inside"
                                  : "destination NAT: reply translated back to the inside",
-                    protocol, outside_ip(n), l4port, m->inside_ip, m->inside_port);
+                    protocol, outside_ip(n), l4port, m->inside_ip, m->inside_port, m->inside_ip,
+                    m->inside_port, false);
     wire_put32(ip + 16, m->inside_ip);
     wire_put16(l4 + port_at, m->inside_port);
     fix_checksums(ip);
@@ -407,9 +456,11 @@ void nat_forget(nat *n) {
         remove_mapping(n, keys[i]);
     }
     free(keys);
-    if (k)
-        net_trace(n->st->node->net, TRACE_TABLE, n->st->node, NULL, NULL, "powered off",
-                  "NAT mappings forgotten");
+    if (k) {
+        trace_change c = {.table = TRACE_TABLE_NAT}; /* no key: the whole table */
+        net_trace_change(n->st->node->net, TRACE_TABLE, n->st->node, NULL, NULL, &c, "powered off",
+                         "NAT mappings forgotten");
+    }
 }
 
 static int by_outside_port(const void *a, const void *b) {

@@ -294,14 +294,22 @@ static void conn_addr_text(const tcp_conn *c, char *buf, size_t cap) {
                  ipv4_format(c->remote_ip, r), c->remote_port);
 }
 
-/* Every state change is traced: detail "addrs FROM -> TO", why the reason. */
+/* Every state change is traced: detail "addrs FROM -> TO", why the reason;
+ * as a table change, the connection's entry goes from FROM to TO (CLOSED is
+ * no entry). */
 static void conn_set_state(tcp_conn *c, tcp_state to, const char *why) {
     char addrs[64], detail[128];
     conn_addr_text(c, addrs, sizeof addrs);
     snprintf(detail, sizeof detail, "%s %s -> %s", addrs, tcp_state_name(c->state),
              tcp_state_name(to));
+    trace_change change = {
+        .table = TRACE_TABLE_TCP,
+        .key = addrs,
+        .old_value = c->state == TCP_CLOSED ? NULL : tcp_state_name(c->state),
+        .new_value = to == TCP_CLOSED ? NULL : tcp_state_name(to),
+    };
     c->state = to;
-    net_trace(conn_net(c), TRACE_STATE, c->st->node, NULL, NULL, why, detail);
+    net_trace_change(conn_net(c), TRACE_STATE, c->st->node, NULL, NULL, &change, why, detail);
 }
 
 /* --- sending --- */
@@ -775,8 +783,8 @@ int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t 
     /* Linux's order: bind() (the given port) first, then connect() picks a
      * route, then an ephemeral port (__inet_hash_connect: EADDRNOTAVAIL). */
     if (local_port && table_port_used(st, local_port)) {
-        net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
-                  "local TCP port already in use (EADDRINUSE)", NULL);
+        net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_PORT_IN_USE,
+                       "local TCP port already in use (EADDRINUSE)");
         return IP_ERR_ADDRINUSE;
     }
     int rc = ip_stack_connect(st, dst);
@@ -785,8 +793,8 @@ int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t 
     if (!local_port)
         local_port = tcp_pick_ephemeral(st);
     if (local_port == 0) {
-        net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
-                  "no free ephemeral TCP port (EADDRNOTAVAIL)", NULL);
+        net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_NO_EPHEMERAL_PORT,
+                       "no free ephemeral TCP port (EADDRNOTAVAIL)");
         return IP_ERR_ADDRNOTAVAIL;
     }
     tcp_conn *c = conn_new(st, h, ctx);
@@ -959,8 +967,8 @@ static uint32_t seg_space(const tcp_seg *s) {
     return s->len + ((s->h.flags & TCP_SYN) ? 1u : 0u) + ((s->h.flags & TCP_FIN) ? 1u : 0u);
 }
 
-static void seg_drop(ip_stack *st, const tcp_seg *s, const char *why) {
-    net_trace(st->node->net, TRACE_DROP, st->node, s->p, s->f, why, NULL);
+static void seg_drop(ip_stack *st, const tcp_seg *s, trace_reason reason, const char *why) {
+    net_trace_drop(st->node->net, st->node, s->p, s->f, reason, why);
 }
 
 /* 3.10.7.1: nothing here for this segment. */
@@ -968,11 +976,11 @@ static void input_closed(ip_stack *st, const tcp_seg *s) {
     char why[96];
     if (s->h.flags & TCP_RST) {
         snprintf(why, sizeof why, "RST for no connection on TCP port %u: ignored", s->h.dst_port);
-        seg_drop(st, s, why);
+        seg_drop(st, s, TRACE_REASON_NO_SOCKET, why);
         return;
     }
     snprintf(why, sizeof why, "no listener on TCP port %u: answered with RST", s->h.dst_port);
-    seg_drop(st, s, why);
+    seg_drop(st, s, TRACE_REASON_NO_SOCKET, why);
     tcp_send_reset_for(st, &s->h, s->src, s->dst, seg_space(s));
 }
 
@@ -980,16 +988,17 @@ static void input_closed(ip_stack *st, const tcp_seg *s) {
 static void input_listen(tcp_conn *l, const tcp_seg *s) {
     ip_stack *st = l->st;
     if (s->h.flags & TCP_RST) {
-        seg_drop(st, s, "RST to a listening port: ignored");
+        seg_drop(st, s, TRACE_REASON_TCP_RST_IGNORED, "RST to a listening port: ignored");
         return;
     }
     if (s->h.flags & TCP_ACK) {
-        seg_drop(st, s, "ACK to a listening port for no connection: answered with RST");
+        seg_drop(st, s, TRACE_REASON_TCP_UNACCEPTABLE_ACK,
+                 "ACK to a listening port for no connection: answered with RST");
         tcp_send_reset_for(st, &s->h, s->src, s->dst, seg_space(s));
         return;
     }
     if (!(s->h.flags & TCP_SYN)) {
-        seg_drop(st, s, "segment without SYN to a listening port");
+        seg_drop(st, s, TRACE_REASON_TCP_NO_SYN, "segment without SYN to a listening port");
         return;
     }
     /* Data on a SYN is not taken (Linux without Fast Open): the peer sends it
@@ -1031,9 +1040,11 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
     if (h->flags & TCP_ACK) {
         if (seq_leq(h->ack, c->iss) || seq_gt(h->ack, c->snd_max)) {
             if (h->flags & TCP_RST) {
-                seg_drop(st, s, "RST with an ACK for something we never sent: ignored");
+                seg_drop(st, s, TRACE_REASON_TCP_UNACCEPTABLE_ACK,
+                         "RST with an ACK for something we never sent: ignored");
             } else {
-                seg_drop(st, s, "ACK for something we never sent: answered with RST");
+                seg_drop(st, s, TRACE_REASON_TCP_UNACCEPTABLE_ACK,
+                         "ACK for something we never sent: answered with RST");
                 tcp_send_reset_for(st, h, s->src, s->dst, seg_space(s));
             }
             return;
@@ -1043,11 +1054,11 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
         if (h->flags & TCP_ACK)
             conn_finish(c, TCP_END_REFUSED, true, "RST in answer to our SYN: connection refused");
         else
-            seg_drop(st, s, "RST without ACK in SYN-SENT: ignored");
+            seg_drop(st, s, TRACE_REASON_TCP_RST_IGNORED, "RST without ACK in SYN-SENT: ignored");
         return;
     }
     if (!(h->flags & TCP_SYN)) {
-        seg_drop(st, s, "segment without SYN in SYN-SENT");
+        seg_drop(st, s, TRACE_REASON_TCP_NO_SYN, "segment without SYN in SYN-SENT");
         return;
     }
     c->irs = h->seq;
@@ -1200,7 +1211,7 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
     const tcp_header *h = &s->h;
     uint32_t ack = h->ack;
     if (seq_gt(ack, c->snd_max)) {
-        seg_drop(c->st, s, "ACK for data not yet sent: ACK sent");
+        seg_drop(c->st, s, TRACE_REASON_TCP_ACK_UNSENT, "ACK for data not yet sent: ACK sent");
         conn_send_ack(c);
         return false;
     }
@@ -1294,7 +1305,7 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
      * tcp_check_req resends it). */
     if (c->state == TCP_SYN_RECEIVED && (h->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
         h->seq == c->irs) {
-        seg_drop(st, s, "SYN again: SYN-ACK sent again");
+        seg_drop(st, s, TRACE_REASON_TCP_OLD_SEQUENCE, "SYN again: SYN-ACK sent again");
         c->rtt_timing = false; /* Karn: which SYN-ACK will the ACK answer? */
         c->handshake_retransmitted = true;
         conn_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
@@ -1312,7 +1323,8 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
     if (!seg_acceptable(c, h->seq, space)) {
         if (c->state == TCP_TIME_WAIT && (h->flags & TCP_FIN) && h->seq + space == c->rcv_nxt) {
             /* The peer did not hear our last ACK (eighth check, TIME-WAIT). */
-            seg_drop(st, s, "FIN again in TIME-WAIT: ACK sent again, 2*MSL restarted");
+            seg_drop(st, s, TRACE_REASON_TCP_OLD_SEQUENCE,
+                     "FIN again in TIME-WAIT: ACK sent again, 2*MSL restarted");
             conn_send_ack(c);
             timer_cancel(c, &c->time_wait_ev);
             c->time_wait_ev =
@@ -1320,22 +1332,25 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
             return;
         }
         if (h->flags & TCP_RST) {
-            seg_drop(st, s, "RST outside the receive window: ignored");
+            seg_drop(st, s, TRACE_REASON_TCP_OUT_OF_WINDOW,
+                     "RST outside the receive window: ignored");
             return;
         }
         if (seq_leq(h->seq + space, c->rcv_nxt))
-            seg_drop(st, s,
+            seg_drop(st, s, TRACE_REASON_TCP_OLD_SEQUENCE,
                      space ? "duplicate segment (already received): ACK sent again"
                            : "old sequence number (a window probe?): ACK sent with the window");
         else
-            seg_drop(st, s, "segment outside the receive window: ACK sent");
+            seg_drop(st, s, TRACE_REASON_TCP_OUT_OF_WINDOW,
+                     "segment outside the receive window: ACK sent");
         conn_send_ack(c);
         return;
     }
     /* Second: RST (RFC 5961 3.2: exactly at RCV.NXT, else a challenge ACK). */
     if (h->flags & TCP_RST) {
         if (h->seq != c->rcv_nxt) {
-            seg_drop(st, s, "RST not at the expected sequence number: challenge ACK (RFC 5961)");
+            seg_drop(st, s, TRACE_REASON_TCP_RST_CHALLENGE,
+                     "RST not at the expected sequence number: challenge ACK (RFC 5961)");
             conn_send_ack(c);
             return;
         }
@@ -1351,18 +1366,20 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
     }
     /* Fourth: SYN in a synchronized state (RFC 5961 4.2: challenge ACK). */
     if (h->flags & TCP_SYN) {
-        seg_drop(st, s, "SYN on a synchronized connection: challenge ACK (RFC 5961)");
+        seg_drop(st, s, TRACE_REASON_TCP_SYN_CHALLENGE,
+                 "SYN on a synchronized connection: challenge ACK (RFC 5961)");
         conn_send_ack(c);
         return;
     }
     /* Fifth: ACK. */
     if (!(h->flags & TCP_ACK)) {
-        seg_drop(st, s, "segment without ACK");
+        seg_drop(st, s, TRACE_REASON_TCP_NO_ACK, "segment without ACK");
         return;
     }
     if (c->state == TCP_SYN_RECEIVED) {
         if (!(seq_lt(c->snd_una, h->ack) && seq_leq(h->ack, c->snd_max))) {
-            seg_drop(st, s, "ACK does not acknowledge our SYN: answered with RST");
+            seg_drop(st, s, TRACE_REASON_TCP_UNACCEPTABLE_ACK,
+                     "ACK does not acknowledge our SYN: answered with RST");
             tcp_send_reset_for(st, h, s->src, s->dst, space);
             return;
         }
@@ -1416,7 +1433,7 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
     bool receiving =
         c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 || c->state == TCP_FIN_WAIT_2;
     if ((len > 0 || fin) && !receiving && !c->fin_received) {
-        seg_drop(st, s, "data in a state that takes none");
+        seg_drop(st, s, TRACE_REASON_TCP_NO_DATA_STATE, "data in a state that takes none");
         return;
     }
     if (len > 0 || fin) {
@@ -1463,16 +1480,17 @@ void tcp_input(ip_stack *st, uint32_t iface, frame *f) {
     char why[64];
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
     ipv4_header ih;
-    if (ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih) != WIRE_OK) {
-        seg_drop(st, &s, "bad IPv4 header");
+    int rc = ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih);
+    if (rc != WIRE_OK) {
+        seg_drop(st, &s, stack_wire_reason(rc), "bad IPv4 header");
         frame_free(f);
         return;
     }
     size_t seg_len = (size_t)ih.total_len - ih.header_len;
-    int rc = tcp_parse(ip + ih.header_len, seg_len, ih.src, ih.dst, &s.h);
+    rc = tcp_parse(ip + ih.header_len, seg_len, ih.src, ih.dst, &s.h);
     if (rc != WIRE_OK) {
         snprintf(why, sizeof why, "bad TCP segment (%s)", wire_strerror(rc));
-        seg_drop(st, &s, why);
+        seg_drop(st, &s, stack_wire_reason(rc), why);
         frame_free(f);
         return;
     }
@@ -1482,7 +1500,7 @@ void tcp_input(ip_stack *st, uint32_t iface, frame *f) {
     s.len = (uint32_t)(seg_len - s.h.header_len);
     /* RFC 1122 4.2.3.10 / RFC 9293 3.9.1: TCP is unicast only. */
     if (!ipv4_is_loopback(ih.dst) && ip_stack_iface_of_addr(st, ih.dst) < 0) {
-        seg_drop(st, &s, "TCP segment to a broadcast address");
+        seg_drop(st, &s, TRACE_REASON_TCP_NOT_UNICAST, "TCP segment to a broadcast address");
         frame_free(f);
         return;
     }

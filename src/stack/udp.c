@@ -88,8 +88,8 @@ int udp_bind(ip_stack *st, uint16_t local_port, udp_receive_fn fn, void *ctx, ud
     if (local_port == 0) {
         local_port = udp_pick_ephemeral(st);
         if (local_port == 0) {
-            net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL,
-                      "no free ephemeral UDP port (EAGAIN)", NULL);
+            net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_NO_EPHEMERAL_PORT,
+                           "no free ephemeral UDP port (EAGAIN)");
             return IP_ERR_AGAIN;
         }
     } else if (udp_socket_find(st, local_port)) {
@@ -128,7 +128,7 @@ static uint8_t *udp_build(udp_socket *s, ipv4_addr src, ipv4_addr dst, uint16_t 
         char why[96];
         snprintf(why, sizeof why, "UDP datagram of %zu bytes is too long (at most %d: EMSGSIZE)",
                  len, UDP_MAX_DATA);
-        net_trace(st->node->net, TRACE_DROP, st->node, NULL, NULL, why, NULL);
+        net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_MESSAGE_TOO_LONG, why);
         return NULL;
     }
     uint8_t *dgram = malloc(UDP_HEADER_LEN + len);
@@ -188,8 +188,8 @@ static const port *udp_port_of(const ip_stack *st, uint32_t iface) {
     return iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
 }
 
-static void udp_drop(ip_stack *st, uint32_t iface, frame *f, const char *why) {
-    net_trace(st->node->net, TRACE_DROP, st->node, udp_port_of(st, iface), f, why, NULL);
+static void udp_drop(ip_stack *st, uint32_t iface, frame *f, trace_reason reason, const char *why) {
+    net_trace_drop(st->node->net, st->node, udp_port_of(st, iface), f, reason, why);
     frame_free(f);
 }
 
@@ -197,23 +197,24 @@ void udp_input(ip_stack *st, uint32_t iface, frame *f) {
     char why[64];
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
     ipv4_header ih;
-    if (ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih) != WIRE_OK) {
-        udp_drop(st, iface, f, "bad IPv4 header");
+    int rc = ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih);
+    if (rc != WIRE_OK) {
+        udp_drop(st, iface, f, stack_wire_reason(rc), "bad IPv4 header");
         return;
     }
     udp_header uh;
-    int rc =
-        udp_parse(ip + ih.header_len, (size_t)ih.total_len - ih.header_len, ih.src, ih.dst, &uh);
+    rc = udp_parse(ip + ih.header_len, (size_t)ih.total_len - ih.header_len, ih.src, ih.dst, &uh);
     if (rc != WIRE_OK) {
         snprintf(why, sizeof why, "bad UDP datagram (%s)", wire_strerror(rc));
-        udp_drop(st, iface, f, why);
+        udp_drop(st, iface, f, stack_wire_reason(rc), why);
         return;
     }
     udp_socket *s = udp_socket_find(st, uh.dst_port);
     if (!s) {
         snprintf(why, sizeof why, "no socket on UDP port %u", uh.dst_port);
-        icmp_send_error(st, f, ETH_HEADER_LEN, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
-        udp_drop(st, iface, f, why);
+        /* RFC 1122 4.1.3.1: port unreachable, traced after the drop it follows. */
+        stack_drop_and_report(st, udp_port_of(st, iface), f, TRACE_REASON_NO_SOCKET, why,
+                              ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
         return;
     }
     snprintf(why, sizeof why, "datagram for UDP port %u", uh.dst_port);

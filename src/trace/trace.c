@@ -24,6 +24,75 @@ const char *trace_kind_name(trace_kind k) {
     return "?";
 }
 
+static const char *const reason_names[] = {
+    [TRACE_REASON_LINK_DOWN] = "link_down",
+    [TRACE_REASON_LINK_LOSS] = "link_loss",
+    [TRACE_REASON_PORT_UNCONNECTED] = "port_unconnected",
+    [TRACE_REASON_DEVICE_OFF] = "device_off",
+    [TRACE_REASON_QUEUE_FULL] = "queue_full",
+    [TRACE_REASON_COLLISION_LIMIT] = "collision_limit",
+    [TRACE_REASON_LATE_COLLISION] = "late_collision",
+    [TRACE_REASON_NOT_IN_SEGMENT] = "not_in_segment",
+    [TRACE_REASON_MAC_NOT_OURS] = "mac_not_ours",
+    [TRACE_REASON_MULTICAST_NOT_JOINED] = "multicast_not_joined",
+    [TRACE_REASON_UNKNOWN_ETHERTYPE] = "unknown_ethertype",
+    [TRACE_REASON_TRUNCATED] = "truncated",
+    [TRACE_REASON_MALFORMED] = "malformed",
+    [TRACE_REASON_BAD_CHECKSUM] = "bad_checksum",
+    [TRACE_REASON_UNSUPPORTED] = "unsupported",
+    [TRACE_REASON_ARP_NOT_OURS] = "arp_not_ours",
+    [TRACE_REASON_UNSOLICITED_ARP] = "unsolicited_arp",
+    [TRACE_REASON_ARP_TIMEOUT] = "arp_timeout",
+    [TRACE_REASON_ARP_QUEUE_FULL] = "arp_queue_full",
+    [TRACE_REASON_IP_NOT_OURS] = "ip_not_ours",
+    [TRACE_REASON_NO_ROUTE] = "no_route",
+    [TRACE_REASON_TTL_EXPIRED] = "ttl_expired",
+    [TRACE_REASON_PROTOCOL_UNREACHABLE] = "protocol_unreachable",
+    [TRACE_REASON_FIREWALL_RULE] = "firewall_rule",
+    [TRACE_REASON_FIREWALL_POLICY] = "firewall_policy",
+    [TRACE_REASON_NAT_NO_MAPPING] = "nat_no_mapping",
+    [TRACE_REASON_NAT_NO_PORT] = "nat_no_port",
+    [TRACE_REASON_ICMP_UNHANDLED] = "icmp_unhandled",
+    [TRACE_REASON_NO_SOCKET] = "no_socket",
+    [TRACE_REASON_PORT_IN_USE] = "port_in_use",
+    [TRACE_REASON_NO_EPHEMERAL_PORT] = "no_ephemeral_port",
+    [TRACE_REASON_MESSAGE_TOO_LONG] = "message_too_long",
+    [TRACE_REASON_TCP_NOT_UNICAST] = "tcp_not_unicast",
+    [TRACE_REASON_TCP_NO_SYN] = "tcp_no_syn",
+    [TRACE_REASON_TCP_NO_ACK] = "tcp_no_ack",
+    [TRACE_REASON_TCP_UNACCEPTABLE_ACK] = "tcp_unacceptable_ack",
+    [TRACE_REASON_TCP_ACK_UNSENT] = "tcp_ack_unsent",
+    [TRACE_REASON_TCP_RST_IGNORED] = "tcp_rst_ignored",
+    [TRACE_REASON_TCP_RST_CHALLENGE] = "tcp_rst_challenge",
+    [TRACE_REASON_TCP_SYN_CHALLENGE] = "tcp_syn_challenge",
+    [TRACE_REASON_TCP_OLD_SEQUENCE] = "tcp_old_sequence",
+    [TRACE_REASON_TCP_OUT_OF_WINDOW] = "tcp_out_of_window",
+    [TRACE_REASON_TCP_NO_DATA_STATE] = "tcp_no_data_state",
+};
+
+_Static_assert(sizeof reason_names / sizeof reason_names[0] == TRACE_REASON_COUNT_,
+               "every drop reason has a name");
+
+const char *trace_reason_name(trace_reason r) {
+    if ((size_t)r < sizeof reason_names / sizeof reason_names[0])
+        return reason_names[r];
+    return NULL;
+}
+
+static const char *const table_names[] = {
+    [TRACE_TABLE_ARP] = "arp", [TRACE_TABLE_MAC] = "mac", [TRACE_TABLE_ADDRESS] = "address",
+    [TRACE_TABLE_NAT] = "nat", [TRACE_TABLE_TCP] = "tcp",
+};
+
+_Static_assert(sizeof table_names / sizeof table_names[0] == TRACE_TABLE_COUNT_,
+               "every table has a name");
+
+const char *trace_table_name(trace_table_id t) {
+    if ((size_t)t < sizeof table_names / sizeof table_names[0])
+        return table_names[t];
+    return NULL;
+}
+
 trace_bus *trace_bus_new(void) {
     return calloc(1, sizeof(trace_bus));
 }

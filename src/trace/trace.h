@@ -38,6 +38,101 @@ typedef enum {
 /* "send", "receive", ... as shown in traces. */
 const char *trace_kind_name(trace_kind k);
 
+/*
+ * Why a frame or packet was dropped: one code per rule that can discard one.
+ * Every TRACE_DROP event carries a code other than TRACE_REASON_NONE; the
+ * prose `why` beside it says the same for a reader (and may add numbers).
+ * The names (trace_reason_name) are stable: trace.jsonl writes them, and
+ * docs/trace-format.md lists them all. New codes are only ever appended.
+ */
+typedef enum {
+    TRACE_REASON_NONE = 0, /* not a drop */
+    /* links and media */
+    TRACE_REASON_LINK_DOWN,        /* the link is (or went) down */
+    TRACE_REASON_LINK_LOSS,        /* the link's loss probability drew it */
+    TRACE_REASON_PORT_UNCONNECTED, /* sent out of a port with no link */
+    TRACE_REASON_DEVICE_OFF,       /* the sending, receiving or repeating device is off */
+    TRACE_REASON_QUEUE_FULL,       /* the port's transmit queue is full */
+    TRACE_REASON_COLLISION_LIMIT,  /* 16 collisions in a row (CSMA/CD gives up) */
+    TRACE_REASON_LATE_COLLISION,   /* collided after its sender had finished */
+    TRACE_REASON_NOT_IN_SEGMENT,   /* a hub port outside any segment (never happens) */
+    /* Ethernet and malformed input */
+    TRACE_REASON_MAC_NOT_OURS,         /* unicast to another NIC's MAC */
+    TRACE_REASON_MULTICAST_NOT_JOINED, /* multicast to a group the NIC has not joined */
+    TRACE_REASON_UNKNOWN_ETHERTYPE,    /* neither IPv4 nor ARP */
+    TRACE_REASON_TRUNCATED,            /* shorter than a header or its length field says */
+    TRACE_REASON_MALFORMED,            /* a header field has a forbidden value */
+    TRACE_REASON_BAD_CHECKSUM,         /* a checksum does not verify */
+    TRACE_REASON_UNSUPPORTED,          /* valid, but not spoken here (IP options...) */
+    /* ARP */
+    TRACE_REASON_ARP_NOT_OURS,    /* ARP packet for another host's address */
+    TRACE_REASON_UNSOLICITED_ARP, /* ARP reply nobody asked for */
+    TRACE_REASON_ARP_TIMEOUT,     /* waited for a MAC that never answered */
+    TRACE_REASON_ARP_QUEUE_FULL,  /* too many packets waiting for one MAC */
+    /* IPv4 */
+    TRACE_REASON_IP_NOT_OURS,          /* for another host, and this one does not forward */
+    TRACE_REASON_NO_ROUTE,             /* no route matches the destination */
+    TRACE_REASON_TTL_EXPIRED,          /* a router got it with TTL 1 or 0 */
+    TRACE_REASON_PROTOCOL_UNREACHABLE, /* no handler for its IP protocol */
+    TRACE_REASON_FIREWALL_RULE,        /* a firewall rule dropped or rejected it */
+    TRACE_REASON_FIREWALL_POLICY,      /* no rule matched and the default policy refuses */
+    TRACE_REASON_NAT_NO_MAPPING,       /* inbound to the NAT box, no mapping or forward */
+    TRACE_REASON_NAT_NO_PORT,          /* no free outside port for a new mapping */
+    /* ICMP, UDP and sockets */
+    TRACE_REASON_ICMP_UNHANDLED,    /* an ICMP type this stack does not handle */
+    TRACE_REASON_NO_SOCKET,         /* no socket, listener or program waits for it */
+    TRACE_REASON_PORT_IN_USE,       /* bind: the local port is taken (EADDRINUSE) */
+    TRACE_REASON_NO_EPHEMERAL_PORT, /* no free ephemeral port (EAGAIN, EADDRNOTAVAIL) */
+    TRACE_REASON_MESSAGE_TOO_LONG,  /* does not fit one datagram (EMSGSIZE) */
+    /* TCP (RFC 9293 section 3.10.7; RFC 5961) */
+    TRACE_REASON_TCP_NOT_UNICAST,      /* TCP to a broadcast address */
+    TRACE_REASON_TCP_NO_SYN,           /* neither SYN nor RST where only a SYN opens */
+    TRACE_REASON_TCP_NO_ACK,           /* no ACK bit on a synchronized connection */
+    TRACE_REASON_TCP_UNACCEPTABLE_ACK, /* the ACK does not acknowledge our SYN */
+    TRACE_REASON_TCP_ACK_UNSENT,       /* acknowledges data not yet sent */
+    TRACE_REASON_TCP_RST_IGNORED,      /* an RST the state machine ignores */
+    TRACE_REASON_TCP_RST_CHALLENGE,    /* RST in the window but not at RCV.NXT */
+    TRACE_REASON_TCP_SYN_CHALLENGE,    /* SYN on a synchronized connection */
+    TRACE_REASON_TCP_OLD_SEQUENCE,     /* everything in it was received already */
+    TRACE_REASON_TCP_OUT_OF_WINDOW,    /* beyond the receive window */
+    TRACE_REASON_TCP_NO_DATA_STATE,    /* data in a state that takes none */
+    TRACE_REASON_COUNT_
+} trace_reason;
+
+/* "ttl_expired", "no_route", ...; NULL for TRACE_REASON_NONE or an unknown value. */
+const char *trace_reason_name(trace_reason r);
+
+/* The tables a table-change event can be about. */
+typedef enum {
+    TRACE_TABLE_NONE = 0, /* the event changes no table */
+    TRACE_TABLE_ARP,      /* key: IPv4 address; value: MAC, or "incomplete" */
+    TRACE_TABLE_MAC,      /* a switch's table; key: MAC; value: port name */
+    TRACE_TABLE_ADDRESS,  /* key: interface; value: "ip/prefix" */
+    TRACE_TABLE_NAT,      /* key: "proto inside-endpoint"; value: outside endpoint */
+    TRACE_TABLE_TCP,      /* key: connection ("a:p > b:q"); value: its state */
+    TRACE_TABLE_COUNT_
+} trace_table_id;
+
+/* "arp", "mac", "address", "nat", "tcp"; NULL for TRACE_TABLE_NONE. */
+const char *trace_table_name(trace_table_id t);
+
+/* One entry of one table before and after the step. `key` NULL: the whole
+ * table (cleared). `old_value` NULL: the entry did not exist; `new_value`
+ * NULL: it was removed; both equal: looked at, left as it was. */
+typedef struct trace_change {
+    trace_table_id table;
+    const char *key;
+    const char *old_value;
+    const char *new_value;
+} trace_change;
+
+/* For TRACE_WIRE: which end of the link transmitted and which received. */
+typedef struct trace_wire_ends {
+    const char *tx_device, *tx_port; /* NULL when not a wire event */
+    const char *rx_device, *rx_port;
+    int tx_side; /* which end of the link (0 or 1) transmitted, when tx_device is set */
+} trace_wire_ends;
+
 typedef struct trace_event {
     uint64_t time; /* simulated nanoseconds */
     trace_kind kind;
@@ -49,6 +144,15 @@ typedef struct trace_event {
     uint32_t packet_id; /* the journey the frame belongs to; 0 if none */
     const char *why;    /* short reason ("destination MAC unknown"), or NULL */
     const char *detail; /* extra text (entry learned, app output), or NULL */
+    /* Typed facts beside the prose (zero when not set): */
+    trace_reason reason;  /* TRACE_DROP: the rule that dropped it (never NONE) */
+    trace_wire_ends wire; /* TRACE_WIRE: transmitter and receiver */
+    trace_change change;  /* ARP, TABLE, LEARN, STATE, TRANSLATE: what changed */
+    bool has_ttl;         /* TRACE_FORWARD by a router: the TTL it decremented */
+    uint8_t ttl_old, ttl_new;
+    const char *route; /* TRACE_FORWARD by a router: the route used
+                          ("10.0.2.0/24 via 10.0.1.2 dev eth1"); TRACE_TABLE of
+                          an address: the default route installed, if any */
 } trace_event;
 
 typedef struct trace_sink {

@@ -65,6 +65,15 @@ typedef struct cap_event {
     uint32_t packet_id;
     uint8_t *frame; /* copy of the bytes, or NULL */
     size_t frame_len;
+    /* the typed facts, copied */
+    trace_reason reason;
+    char *tx_device, *tx_port, *rx_device, *rx_port;
+    int tx_side;
+    trace_table_id table;
+    char *key, *old_value, *new_value;
+    bool has_ttl;
+    uint8_t ttl_old, ttl_new;
+    char *route;
 } cap_event;
 
 typedef struct capture {
@@ -107,6 +116,20 @@ static inline void capture_emit(void *self, const trace_event *ev) {
     e->detail = fake_strdup(ev->detail);
     e->link = ev->link;
     e->packet_id = ev->packet_id;
+    e->reason = ev->reason;
+    e->tx_device = fake_strdup(ev->wire.tx_device);
+    e->tx_port = fake_strdup(ev->wire.tx_port);
+    e->rx_device = fake_strdup(ev->wire.rx_device);
+    e->rx_port = fake_strdup(ev->wire.rx_port);
+    e->tx_side = ev->wire.tx_side;
+    e->table = ev->change.table;
+    e->key = fake_strdup(ev->change.key);
+    e->old_value = fake_strdup(ev->change.old_value);
+    e->new_value = fake_strdup(ev->change.new_value);
+    e->has_ttl = ev->has_ttl;
+    e->ttl_old = ev->ttl_old;
+    e->ttl_new = ev->ttl_new;
+    e->route = fake_strdup(ev->route);
     if (ev->frame) {
         e->frame = malloc(ev->frame_len ? ev->frame_len : 1);
         if (!e->frame)
@@ -123,6 +146,14 @@ static inline void capture_clear(capture *c) {
         free(c->ev[i].why);
         free(c->ev[i].detail);
         free(c->ev[i].frame);
+        free(c->ev[i].tx_device);
+        free(c->ev[i].tx_port);
+        free(c->ev[i].rx_device);
+        free(c->ev[i].rx_port);
+        free(c->ev[i].key);
+        free(c->ev[i].old_value);
+        free(c->ev[i].new_value);
+        free(c->ev[i].route);
     }
     c->n = 0;
 }

@@ -168,15 +168,29 @@ static void test_no_route_is_null(void **state) {
     assert_null(ip_stack_lookup(st, IP4(10, 5, 1, 1)));
     assert_non_null(ip_stack_lookup(st, IP4(10, 5, 0, 200)));
 
-    /* Sending there fails at once, with a traced reason and no packet. */
+    /* Sending there fails at once: the packet is built, then dropped with
+     * its id and the reason no_route, and nothing is scheduled. */
     uint8_t payload[8] = {0};
+    uint32_t id = 0;
     assert_int_equal(
-        ip_stack_send(st, IP4(8, 8, 8, 8), IPPROTO_UDP_NUM, payload, sizeof payload, 0, NULL), -1);
+        ip_stack_send(st, IP4(8, 8, 8, 8), IPPROTO_UDP_NUM, payload, sizeof payload, 0, &id), -1);
     const cap_event *e = cap_nth(&fx->cap, TRACE_DROP, "H", 0);
     assert_non_null(e);
     assert_text(e->why, "no route to 8.8.8.8 (no matching route and no default gateway)");
-    assert_int_equal(fx->net->next_packet_id, 0);
+    assert_int_equal(e->reason, TRACE_REASON_NO_ROUTE);
+    assert_int_equal(id, 1);
+    assert_int_equal(e->packet_id, 1);
+    assert_non_null(e->frame);
     assert_int_equal(sim_events_pending(fx->sim), 0);
+
+    /* connect() refuses before any packet exists: a drop with no packet. */
+    assert_int_equal(ip_stack_connect(st, IP4(8, 8, 4, 4)), -1);
+    e = cap_nth(&fx->cap, TRACE_DROP, "H", 1);
+    assert_non_null(e);
+    assert_int_equal(e->reason, TRACE_REASON_NO_ROUTE);
+    assert_int_equal(e->packet_id, 0);
+    assert_null(e->frame);
+    assert_int_equal(fx->net->next_packet_id, 1);
 }
 
 static void test_source_for(void **state) {

@@ -34,10 +34,14 @@ static const uint8_t icmp_echo[98] = {
 };
 
 static const char *const key_order[] = {
-    "t",         "time",      "kind",     "device", "port",    "link", "packet", "eth_src",
-    "eth_dst",   "ethertype", "proto",    "ip_src", "ip_dst",  "ttl",  "ip_id",  "icmp_type",
-    "icmp_code", "icmp_id",   "icmp_seq", "arp_op", "summary", "len",  "why",    "detail",
+    "t",         "time",      "kind",     "device",    "port",    "link",  "packet", "eth_src",
+    "eth_dst",   "ethertype", "proto",    "ip_src",    "ip_dst",  "ttl",   "ip_id",  "icmp_type",
+    "icmp_code", "icmp_id",   "icmp_seq", "arp_op",    "summary", "len",   "why",    "detail",
+    "reason",    "tx_device", "tx_port",  "rx_device", "rx_port", "table", "key",    "old",
+    "new",       "ttl_old",   "ttl_new",  "route",
 };
+
+#define FORMAT_LINE "{\"format\":\"netsim-trace\",\"version\":2}\n"
 
 static const char *const link_names[] = {"A.eth0--sw1.p1", "sw1.p2--B.eth0"};
 
@@ -77,6 +81,9 @@ static char *render(const trace_event *evs, size_t n) {
     jsonl_sink_free(sink);
     char *text = slurp(f);
     fclose(f);
+    /* The first line names the format and its version; the events follow. */
+    assert_true(strncmp(text, FORMAT_LINE, strlen(FORMAT_LINE)) == 0);
+    memmove(text, text + strlen(FORMAT_LINE), strlen(text) - strlen(FORMAT_LINE) + 1);
     return text;
 }
 
@@ -197,6 +204,73 @@ static void test_parse_back(void **state) {
     free(text);
 }
 
+/* The typed facts: a drop's reason, a wire event's two ends, a table change,
+ * a router's TTL and route, each written after the prose keys. */
+static void test_facts(void **state) {
+    (void)state;
+    trace_event evs[5];
+    evs[0] = with_frame(event(10, TRACE_DROP, "r1", "eth0"), icmp_echo, sizeof icmp_echo);
+    evs[0].packet_id = 3;
+    evs[0].why = "TTL expired in transit";
+    evs[0].reason = TRACE_REASON_TTL_EXPIRED;
+    evs[1] = event(11, TRACE_WIRE, "sw1", "p2");
+    evs[1].link = 1;
+    evs[1].wire = (trace_wire_ends){
+        .tx_device = "sw1", .tx_port = "p2", .rx_device = "B", .rx_port = "eth0", .tx_side = 0};
+    evs[2] = event(12, TRACE_LEARN, "sw1", "p1");
+    evs[2].change = (trace_change){
+        .table = TRACE_TABLE_MAC, .key = "02:00:00:00:01:01", .old_value = "p1", .new_value = "p2"};
+    evs[3] = event(13, TRACE_ARP, "A", "eth0");
+    evs[3].change = (trace_change){.table = TRACE_TABLE_ARP, .key = "10.0.0.2", .old_value = "x"};
+    evs[4] = event(14, TRACE_FORWARD, "r1", "eth0");
+    evs[4].has_ttl = true;
+    evs[4].ttl_old = 8;
+    evs[4].ttl_new = 7;
+    evs[4].route = "default via 10.0.2.1 dev eth1";
+    char *text = render(evs, 5);
+    const char *want_drop_tail = "\"why\":\"TTL expired in transit\",\"reason\":\"ttl_expired\"}\n";
+    char *first_nl = strchr(text, '\n');
+    assert_non_null(first_nl);
+    size_t tail_len = strlen(want_drop_tail);
+    assert_true((size_t)(first_nl + 1 - text) >= tail_len);
+    assert_true(strncmp(first_nl + 1 - tail_len, want_drop_tail, tail_len) == 0);
+    assert_string_equal(
+        first_nl + 1,
+        "{\"t\":11,\"time\":\"0.000000011\",\"kind\":\"wire\",\"device\":\"sw1\",\"port\":\"p2\","
+        "\"link\":\"sw1.p2--B.eth0\",\"tx_device\":\"sw1\",\"tx_port\":\"p2\",\"rx_device\":\"B\","
+        "\"rx_port\":\"eth0\"}\n"
+        "{\"t\":12,\"time\":\"0.000000012\",\"kind\":\"learn\",\"device\":\"sw1\",\"port\":\"p1\","
+        "\"table\":\"mac\",\"key\":\"02:00:00:00:01:01\",\"old\":\"p1\",\"new\":\"p2\"}\n"
+        "{\"t\":13,\"time\":\"0.000000013\",\"kind\":\"arp\",\"device\":\"A\",\"port\":\"eth0\","
+        "\"table\":\"arp\",\"key\":\"10.0.0.2\",\"old\":\"x\"}\n"
+        "{\"t\":14,\"time\":\"0.000000014\",\"kind\":\"forward\",\"device\":\"r1\",\"port\":"
+        "\"eth0\","
+        "\"ttl_old\":8,\"ttl_new\":7,\"route\":\"default via 10.0.2.1 dev eth1\"}\n");
+    assert_int_equal(check_lines(text), 5);
+    free(text);
+}
+
+/* Every reason and table has a distinct snake_case name; NONE has none. */
+static void test_reason_names(void **state) {
+    (void)state;
+    assert_null(trace_reason_name(TRACE_REASON_NONE));
+    assert_null(trace_reason_name(TRACE_REASON_COUNT_));
+    for (int r = 1; r < TRACE_REASON_COUNT_; r++) {
+        const char *name = trace_reason_name((trace_reason)r);
+        assert_non_null(name);
+        assert_true(name[0] >= 'a' && name[0] <= 'z');
+        for (const char *c = name; *c; c++)
+            assert_true((*c >= 'a' && *c <= 'z') || *c == '_');
+        for (int q = 1; q < r; q++)
+            assert_string_not_equal(name, trace_reason_name((trace_reason)q));
+    }
+    assert_null(trace_table_name(TRACE_TABLE_NONE));
+    for (int t = 1; t < TRACE_TABLE_COUNT_; t++)
+        assert_non_null(trace_table_name((trace_table_id)t));
+    assert_string_equal(trace_reason_name(TRACE_REASON_TTL_EXPIRED), "ttl_expired");
+    assert_string_equal(trace_reason_name(TRACE_REASON_NO_ROUTE), "no_route");
+}
+
 static void test_json_write_string(void **state) {
     (void)state;
     FILE *f = tmpfile();
@@ -224,6 +298,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exact_lines),
         cmocka_unit_test(test_parse_back),
+        cmocka_unit_test(test_facts),
+        cmocka_unit_test(test_reason_names),
         cmocka_unit_test(test_json_write_string),
         cmocka_unit_test(test_free_null),
     };
