@@ -211,6 +211,22 @@ static inline const cap_event *cap_find_detail(const capture *c, trace_kind kind
     return NULL;
 }
 
+/* The position of `e` (from cap_nth and friends) in the capture, to check the
+ * order of events. */
+static inline size_t cap_index(const capture *c, const cap_event *e) {
+    assert_non_null(e);
+    return (size_t)(e - c->ev);
+}
+
+/* The first event of `kind` by `device` at or after position `from`, or NULL. */
+static inline const cap_event *cap_next(const capture *c, trace_kind kind, const char *device,
+                                        size_t from) {
+    for (size_t i = from; i < c->n; i++)
+        if (cap_match(&c->ev[i], kind, device))
+            return &c->ev[i];
+    return NULL;
+}
+
 /* assert_string_equal for strings that may be NULL (cmocka's crashes on NULL). */
 #define assert_text(got, want)                                                                     \
     do {                                                                                           \

@@ -309,7 +309,39 @@ static void test_forward_rewrites_ethernet_and_ttl(void **state) {
     assert_text(e->port, "eth0");
     assert_text(e->why, "routed out of eth1, destination on that subnet");
     assert_text(e->detail, "TTL 64 -> 63");
+    /* The same as typed facts: TTL before and after, and the route used. */
+    assert_true(e->has_ttl);
+    assert_int_equal(e->ttl_old, 64);
+    assert_int_equal(e->ttl_new, 63);
+    assert_text(e->route, "10.0.1.0/24 dev eth1");
+    assert_int_equal(e->packet_id, id);
     assert_int_equal(w.l->n_rx, 0); /* nothing comes back */
+
+    /* Each wire event names its transmitter and receiver: L.eth0 -> R.eth0
+     * (L is end 0 of the first link), then R.eth1 -> Rt.eth0. */
+    const cap_event *w0 = cap_nth(&fx->cap, TRACE_WIRE, "L", 0);
+    assert_non_null(w0);
+    assert_text(w0->tx_device, "L");
+    assert_text(w0->tx_port, "eth0");
+    assert_text(w0->rx_device, "R");
+    assert_text(w0->rx_port, "eth0");
+    assert_int_equal(w0->tx_side, 0);
+    const cap_event *w1 = cap_nth(&fx->cap, TRACE_WIRE, "R", 0);
+    assert_non_null(w1);
+    assert_text(w1->tx_device, "R");
+    assert_text(w1->tx_port, "eth1");
+    assert_text(w1->rx_device, "Rt");
+    assert_text(w1->rx_port, "eth0");
+    assert_int_equal(w1->tx_side, 0);
+    /* Rt's ARP reply goes the other way on the same link: end 1 transmits. */
+    const cap_event *w2 = cap_nth(&fx->cap, TRACE_WIRE, "Rt", 0);
+    assert_non_null(w2);
+    assert_text(w2->rx_device, "R");
+    assert_text(w2->rx_port, "eth1");
+    assert_int_equal(w2->tx_side, 1);
+    assert_int_equal(w2->link, w1->link);
+    /* A receive or forward carries no wire ends. */
+    assert_null(e->tx_device);
 }
 
 /* Routed via a next hop: ARP asks for the next hop, not the destination. */
@@ -335,6 +367,9 @@ static void test_forward_via_next_hop(void **state) {
     const cap_event *e = cap_nth(&fx->cap, TRACE_FORWARD, "R", 0);
     assert_text(e->why, "routed out of eth1 to next hop 10.0.1.2");
     assert_text(e->detail, "TTL 9 -> 8");
+    assert_int_equal(e->ttl_old, 9);
+    assert_int_equal(e->ttl_new, 8);
+    assert_text(e->route, "172.16.0.0/16 via 10.0.1.2 dev eth1");
 }
 
 /* The incremental checksum update (RFC 1624) must agree with a full
@@ -406,6 +441,7 @@ static void test_ttl_1_time_exceeded(void **state) {
         fake_echo_frame(fx, MAC_RA, MAC_L, IP4(10, 0, 0, 2), IP4(10, 0, 1, 2), 1, 0x77, 3, 56);
     uint8_t sent[98];
     memcpy(sent, f->data, sizeof sent);
+    uint32_t id = f->packet_id;
     port_send(fake_port(w.l, 0), f);
     assert_int_equal(fake_run(fx), SIM_DONE);
 
@@ -413,6 +449,16 @@ static void test_ttl_1_time_exceeded(void **state) {
     const cap_event *e = cap_find_why(&fx->cap, TRACE_DROP, "R", "TTL expired in transit");
     assert_non_null(e);
     assert_text(e->port, "eth0");
+    assert_int_equal(e->reason, TRACE_REASON_TTL_EXPIRED);
+    assert_int_equal(e->packet_id, id);
+    assert_non_null(e->frame);
+    assert_int_equal(cap_count(&fx->cap, TRACE_FORWARD, "R"), 0);
+    /* Cause before effect: the receive, the drop, then what the drop
+     * triggers (resolving L for the ICMP error, then sending it). */
+    size_t at = cap_index(&fx->cap, e);
+    assert_true(cap_index(&fx->cap, cap_nth(&fx->cap, TRACE_RECEIVE, "R", 0)) < at);
+    assert_true(cap_index(&fx->cap, cap_nth(&fx->cap, TRACE_ARP, "R", 0)) > at);
+    assert_true(cap_index(&fx->cap, cap_nth(&fx->cap, TRACE_SEND, "R", 0)) > at);
     assert_int_equal(fake_rx_count(w.l, ETHERTYPE_ARP), 1); /* R resolves L first */
     assert_int_equal(fake_rx_count(w.l, ETHERTYPE_IPV4), 1);
     check_icmp_error(fake_rx_nth(w.l, ETHERTYPE_IPV4, 0), sent, ICMP_TIME_EXCEEDED,
@@ -434,6 +480,10 @@ static void test_no_route_net_unreachable(void **state) {
     const cap_event *e = cap_find_why(&fx->cap, TRACE_DROP, "R", "no route to 192.0.2.1");
     assert_non_null(e);
     assert_text(e->port, "eth0");
+    assert_int_equal(e->reason, TRACE_REASON_NO_ROUTE);
+    assert_int_equal(e->packet_id, fx->cap.ev[0].packet_id);
+    assert_true(cap_index(&fx->cap, cap_nth(&fx->cap, TRACE_SEND, "R", 0)) >
+                cap_index(&fx->cap, e));
     assert_int_equal(fake_rx_count(w.l, ETHERTYPE_IPV4), 1);
     check_icmp_error(fake_rx_nth(w.l, ETHERTYPE_IPV4, 0), sent, ICMP_DEST_UNREACHABLE,
                      ICMP_UNREACH_NET);
@@ -462,7 +512,30 @@ static void test_unresolved_next_hop_host_unreachable(void **state) {
         cap_find_why(&fx->cap, TRACE_DROP, "R", "ARP: no reply from 10.0.1.2 after 3 requests");
     assert_non_null(e);
     assert_int_equal(e->packet_id, id);
+    assert_int_equal(e->reason, TRACE_REASON_ARP_TIMEOUT);
     assert_int_equal(e->time, 10760 + 3 * SIM_S);
+    /* The ARP entry's life as table changes: created incomplete, the packet
+     * queued on it (unchanged), then removed when resolution failed. */
+    const cap_event *a = cap_nth(&fx->cap, TRACE_ARP, "R", 0);
+    assert_int_equal(a->table, TRACE_TABLE_ARP);
+    assert_text(a->key, "10.0.1.2");
+    assert_null(a->old_value);
+    assert_text(a->new_value, "incomplete");
+    a = cap_nth(&fx->cap, TRACE_ARP, "R", 1);
+    assert_text(a->key, "10.0.1.2");
+    assert_text(a->old_value, "incomplete");
+    assert_text(a->new_value, "incomplete");
+    a = cap_find_why(&fx->cap, TRACE_ARP, "R", "resolution failed");
+    assert_non_null(a);
+    assert_text(a->key, "10.0.1.2");
+    assert_text(a->old_value, "incomplete");
+    assert_null(a->new_value);
+    /* The drop comes before the ICMP error it triggers (sent once L is
+     * resolved: R's next ARP change is about L). */
+    assert_true(cap_index(&fx->cap, a) < cap_index(&fx->cap, e));
+    const cap_event *l_entry = cap_next(&fx->cap, TRACE_ARP, "R", cap_index(&fx->cap, e));
+    assert_non_null(l_entry);
+    assert_text(l_entry->key, "10.0.0.2");
     assert_int_equal(fake_rx_count(w.l, ETHERTYPE_IPV4), 1);
     expect_forwarded(sent, sizeof sent, MAC_ZERO, MAC_RB, queued);
     check_icmp_error(fake_rx_nth(w.l, ETHERTYPE_IPV4, 0), queued, ICMP_DEST_UNREACHABLE,
@@ -488,6 +561,7 @@ static void test_host_does_not_forward(void **state) {
     assert_non_null(
         cap_find_why(&fx->cap, TRACE_DROP, "H",
                      "IP destination 10.0.1.2 is not this host and it does not forward"));
+    assert_int_equal(cap_nth(&fx->cap, TRACE_DROP, "H", 0)->reason, TRACE_REASON_IP_NOT_OURS);
     assert_int_equal(l->n_rx, 0);
     assert_int_equal(cap_count(&fx->cap, TRACE_FORWARD, "H"), 0);
 }

@@ -67,6 +67,11 @@ static void test_first_frame_creates_entry(void **state) {
     assert_text(e->why, "new source MAC");
     assert_text(e->detail, "02:00:00:00:00:0a is on p1");
     assert_int_equal(e->time, FAKE_HOP_60); /* learned when the frame arrived */
+    /* As a table change: the MAC table's entry for A, from none to p1. */
+    assert_int_equal(e->table, TRACE_TABLE_MAC);
+    assert_text(e->key, "02:00:00:00:00:0a");
+    assert_null(e->old_value);
+    assert_text(e->new_value, "p1");
 
     /* The same source again on the same port teaches nothing new. */
     fake_send_at(fx, fake_port(b.h[0], 0), test_frame(fx, MAC_BROADCAST, MAC_A, 2), SIM_MS);
@@ -209,6 +214,10 @@ static void test_moved_mac_is_relearned(void **state) {
     assert_non_null(e);
     assert_text(e->port, "p3");
     assert_text(e->detail, "02:00:00:00:00:0a moved from p1 to p3");
+    assert_int_equal(e->table, TRACE_TABLE_MAC);
+    assert_text(e->key, "02:00:00:00:00:0a");
+    assert_text(e->old_value, "p1");
+    assert_text(e->new_value, "p3");
     assert_int_equal(e->time, SIM_MS + FAKE_HOP_60);
     /* B -> A now goes to p3 only. */
     assert_int_equal(rx_tagged(b.h[0], 3), 0);
@@ -251,6 +260,10 @@ static void test_entry_ages_out(void **state) {
     assert_null(aged->port);
     assert_text(aged->why, "not seen within the aging time");
     assert_text(aged->detail, "02:00:00:00:00:0b (was on p2) aged out");
+    assert_int_equal(aged->table, TRACE_TABLE_MAC);
+    assert_text(aged->key, "02:00:00:00:00:0b");
+    assert_text(aged->old_value, "p2");
+    assert_null(aged->new_value);
     assert_int_equal(rx_tagged(b.h[0], 3), 0);
     assert_int_equal(rx_tagged(b.h[1], 3), 1);
     assert_int_equal(rx_tagged(b.h[2], 3), 1);

@@ -217,7 +217,24 @@ static void test_port_unreachable(void **state) {
     const cap_event *d = cap_nth(&fx->cap, TRACE_DROP, "H2", 0);
     assert_non_null(d);
     assert_text(d->why, "no socket on UDP port 9");
+    assert_int_equal(d->reason, TRACE_REASON_NO_SOCKET);
+    /* It follows the datagram's receive, and names its packet. */
+    size_t at = cap_index(&fx->cap, d);
+    assert_true(at > 0);
+    assert_int_equal(fx->cap.ev[at - 1].kind, TRACE_RECEIVE);
+    assert_int_equal(d->packet_id, fx->cap.ev[at - 1].packet_id);
+    assert_true(d->packet_id != 0);
     assert_int_equal(cap_count(&fx->cap, TRACE_DROP, "H2"), 1);
+    /* Cause before effect: the drop, then the port unreachable it triggers. */
+    size_t icmp_send = 0;
+    for (size_t i = 0; i < fx->cap.n && !icmp_send; i++) {
+        const cap_event *e = &fx->cap.ev[i];
+        if (e->kind == TRACE_SEND && fake_streq(e->device, "H2") && e->frame &&
+            wire_get16(e->frame + 12) == ETHERTYPE_IPV4 &&
+            e->frame[ETH_HEADER_LEN + 9] == IPPROTO_ICMP_NUM)
+            icmp_send = i;
+    }
+    assert_true(icmp_send > at);
 
     const cap_event *icmp = NULL;
     for (size_t i = 0; i < fx->cap.n; i++) {
@@ -273,6 +290,7 @@ static void test_bad_checksum_dropped(void **state) {
     assert_int_equal(fake_run(fx), SIM_DONE);
     assert_int_equal(cap_count_why(&fx->cap, TRACE_DROP, "H", "bad UDP datagram (bad checksum)"),
                      1);
+    assert_int_equal(cap_nth(&fx->cap, TRACE_DROP, "H", 0)->reason, TRACE_REASON_BAD_CHECKSUM);
     assert_int_equal(r.count, 1);
     assert_int_equal(r.src_port, 7777);
     assert_memory_equal(r.data, "abc", 3);
