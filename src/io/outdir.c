@@ -526,7 +526,7 @@ static ssize_t out_file_write(void *cookie, const char *buf, size_t size) {
         return -1;
     }
     d->bytes += allowed;
-    if (d->on_near_limit && d->bytes >= d->max_bytes - d->max_bytes / 16) {
+    if (d->on_near_limit && d->max_bytes && d->bytes >= d->max_bytes - d->max_bytes / 16) {
         void (*hook)(void *) = d->on_near_limit;
         d->on_near_limit = NULL;
         hook(d->ctx);

@@ -440,7 +440,8 @@ done:
         rc = NS_ERR_IO;
     if (rc == 0 && out && outdir_budget_hit(out)) {
         /* Files were cut mid-way at the budget: say so at their end. */
-        if (result->outcome == RUN_COMPLETE)
+        bool was_complete = result->outcome == RUN_COMPLETE;
+        if (was_complete)
             result->outcome = RUN_OUTPUT_LIMIT;
         char cut[400];
         snprintf(cut, sizeof cut,
@@ -451,7 +452,7 @@ done:
             rc = outdir_append_label(out, "trace.txt", cut, err);
         if (rc == 0)
             rc = outdir_append_label(out, "state.txt", cut, err);
-        if (rc == 0)
+        if (rc == 0 && was_complete) /* the limit was met while writing the tables */
             snprintf(result->summary, sizeof result->summary,
                      "stopped: the outputs reached the limit of %s (--max-output); the run in "
                      "%.300s is partial",
