@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L /* posix_spawn, waitpid, opendir, mkdir, access */
+#define _POSIX_C_SOURCE 200809L /* mkdir, access */
 /*
  * diagrams: records frames from the trace bus and draws the lecture diagrams
  * after the run (see diagrams.h and docs/diagrams.md).
@@ -19,19 +19,25 @@
  * Step slides of one run have the same nodes, edges and caption size, so dot
  * places everything identically and only the highlighted link moves.
  *
- * Rendering runs Graphviz's dot directly (posix_spawn with an argument
- * vector: no shell, file names never parsed), one process per file (the only
- * way its output is deterministic), at most RENDER_PARALLEL at once, each
- * one's standard error captured in an anonymous temporary file.
+ * Rendering runs Graphviz's dot through io/graphviz.h (an argument vector:
+ * no shell, file names never parsed; a timeout, a total budget and a memory
+ * bound per process), one process per file (the only way its output is
+ * deterministic). What to render is decided by size first: the topology's
+ * devices, interfaces and links (dot_topology_size) choose dot with subnet
+ * boxes, the light sfdp layout, or no rendering; path diagrams and step
+ * slides are rendered only at the smallest size.
+ *
+ * Files: everything is written into the directory given, which netsim made
+ * for this run: files are created new (O_EXCL, so nothing already there is
+ * followed or overwritten), and the only files ever removed are the partial
+ * pictures of dot processes that did not finish.
  */
 #include "io/diagrams.h"
 #include "util/alloc.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,21 +47,19 @@
 #include <unistd.h>
 
 #include "io/dot.h"
+#include "io/graphviz.h"
 #include "util/strmap.h"
 #include "util/u64map.h"
 #include "wire/addr.h"
 #include "wire/describe.h"
 #include "wire/ipv4.h"
 
-extern char **environ;
-
-#define NO_TEXT         SIZE_MAX
-#define NO_FLOW         UINT32_MAX
-#define SUMMARY_CAP     512
-#define LABEL_MAX       56  /* characters of a ladder arrow's label */
-#define CAPTION_MAX     110 /* characters of a step caption line */
-#define RENDER_PARALLEL 4   /* dot processes at once */
-#define PNG_DPI         "144"
+#define NO_TEXT     SIZE_MAX
+#define NO_FLOW     UINT32_MAX
+#define SUMMARY_CAP 512
+#define LABEL_MAX   56  /* characters of a ladder arrow's label */
+#define CAPTION_MAX 110 /* characters of a step caption line */
+#define PNG_DPI     "144"
 
 /* Ladder geometry, in points (neato -n2 takes positions in points). */
 #define LADDER_ROW     22.0 /* between two frames */
@@ -535,15 +539,26 @@ typedef struct writer {
     file_list step_files;  /* rendered by dot, SVG only */
     file_list png_dot;     /* --png: dot layout */
     file_list png_neato;   /* --png: neato -n2 */
-    size_t paths_skipped;  /* path diagrams too large to draw */
+    size_t topo_size;      /* dot_topology_size of the whole topology */
+    size_t paths_skipped;  /* path diagrams through more than DIAGRAMS_SLIDE_DEVICES devices */
+    size_t paths_too_big;  /* path diagrams over DIAGRAMS_DRAW_FULL (devices, interfaces, links) */
+    char *light_dot;       /* topology.dot when drawn by sfdp (its failure is a note), or NULL */
     bool have_dot;         /* Graphviz's dot is on PATH */
     buf scratch;
 } writer;
 
+/* A new file: the directory is this run's own, so anything already at
+ * `path` (a link included) is an error, never followed or overwritten. */
 static FILE *open_file(writer *w, const char *path) {
-    FILE *f = fopen(path, "w");
-    if (!f && w->rc == 0)
-        w->rc = ns_error_set(w->err, NS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        if (w->rc == 0)
+            w->rc = ns_error_set(w->err, NS_ERR_IO, "%s: cannot write: %s", path, strerror(e));
+    }
     return f;
 }
 
@@ -561,61 +576,39 @@ static char *path_join(const char *a, const char *b) {
     return p;
 }
 
+/* A new directory (one that exists already is an error, as for files). */
 static int make_dir(writer *w, const char *path) {
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+    if (mkdir(path, 0777) != 0)
         return w->rc = ns_error_set(w->err, NS_ERR_IO, "%s: cannot create directory: %s", path,
                                     strerror(errno));
     return 0;
 }
 
-static bool has_suffix(const char *s, const char *suffix) {
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* Diagram files of an earlier run: what this module writes, nothing else. */
-static bool is_diagram_file(const char *name, bool top) {
-    bool picture = has_suffix(name, ".dot") || has_suffix(name, ".svg") || has_suffix(name, ".png");
-    if (!top)
-        return picture || strcmp(name, "index.html") == 0;
-    return picture && (strncmp(name, "topology.", 9) == 0 || strncmp(name, "ladder.", 7) == 0 ||
-                       strncmp(name, "ladder-", 7) == 0);
-}
-
-static void remove_old(const char *dir, bool top) {
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    struct dirent *e;
-    while ((e = readdir(dp))) {
-        if (!is_diagram_file(e->d_name, top))
-            continue;
-        char *p = path_join(dir, e->d_name);
-        remove(p);
-        free(p);
-    }
-    closedir(dp);
-}
-
 /* --- the topology --- */
 
+/* topology.dot: with subnet boxes up to DIAGRAMS_DRAW_FULL, light up to
+ * DIAGRAMS_DRAW_LIGHT (SVG only), and above that written with the boxes
+ * (for whoever wants to give Graphviz the time) but not rendered. */
 static void write_topology(writer *w) {
     char *path = path_join(w->base, "topology.dot");
     FILE *f = open_file(w, path);
     if (f) {
+        bool light = w->topo_size > DIAGRAMS_DRAW_FULL && w->topo_size <= DIAGRAMS_DRAW_LIGHT;
         buf *b = &w->scratch;
         buf_clear(b);
         buf_puts(b, "<FONT POINT-SIZE=\"13\"><B>");
         buf_html(b, w->d->t->name);
         buf_puts(b, "</B></FONT>");
-        dot_view v = {.label = b->s};
+        dot_view v = {.label = b->s, .light = light};
         dot_write_topology(f, w->topo, &v);
         close_file(w, f, path);
-        if (w->d->t->n_devices <= DIAGRAMS_RENDER_DEVICES) {
+        if (w->topo_size <= DIAGRAMS_DRAW_LIGHT) {
             file_list_add(&w->dot_files, path);
-            if (w->d->o.png)
+            if (w->d->o.png && !light) /* a bitmap of a large graph: hundreds of MB, no use */
                 file_list_add(&w->png_dot, path);
         }
+        if (light)
+            w->light_dot = xstrdup(path);
     }
     free(path);
 }
@@ -766,7 +759,7 @@ static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const
     const model_topology *t = w->d->t;
     if (w->rc != 0)
         return;
-    bool whole = t->n_devices <= DIAGRAMS_SLIDE_DEVICES;
+    bool whole = t->n_devices <= DIAGRAMS_SLIDE_DEVICES && w->topo_size <= DIAGRAMS_DRAW_FULL;
     for (size_t i = 0; i < t->n_devices; i++)
         ps->show[i] = whole;
     bool present[HOP_CHANGE_IP + 1] = {false};
@@ -806,6 +799,8 @@ static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const
         n_shown += ps->show[i];
     if (n_shown > DIAGRAMS_SLIDE_DEVICES) {
         w->paths_skipped++;
+    } else if (!whole && dot_topology_size(w->topo, ps->show) > DIAGRAMS_DRAW_FULL) {
+        w->paths_too_big++;
     } else {
         for (size_t k = 0; k < n_touched; k++) {
             uint32_t l = ps->touched[k];
@@ -869,8 +864,7 @@ static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const
 static void write_paths(writer *w, const hop_table *hops) {
     const model_topology *t = w->d->t;
     char *dir = path_join(w->base, "paths");
-    if (make_dir(w, dir) == 0)
-        remove_old(dir, false);
+    make_dir(w, dir);
     free(dir);
     if (w->rc != 0 || !hops)
         return;
@@ -1090,10 +1084,15 @@ static void step_caption_lines(const diagrams *d, const frame_rec *f, size_t k, 
         snprintf(lines[3], CAPTION_MAX + 8, "%s", s);
 }
 
+/* Step slides are drawn for small topologies only: every slide is the
+ * whole topology. */
+static bool slides_drawn(const writer *w) {
+    return w->d->t->n_devices <= DIAGRAMS_SLIDE_DEVICES && w->topo_size <= DIAGRAMS_DRAW_FULL;
+}
+
 static void write_steps(writer *w) {
     diagrams *d = w->d;
     char *dir = path_join(w->base, "steps");
-    remove_old(dir, false); /* an earlier run's slides, with or without --steps now */
     if (!d->o.steps || make_dir(w, dir) != 0) {
         free(dir);
         return;
@@ -1121,7 +1120,7 @@ static void write_steps(writer *w) {
     steps_page_step *page = xcalloc(n, sizeof *page);
     char **names = xcalloc(n, sizeof *names);
     char **captions = xcalloc(n, sizeof *captions);
-    bool render = d->t->n_devices <= DIAGRAMS_SLIDE_DEVICES;
+    bool render = slides_drawn(w);
     k = 0;
     for (size_t i = 0; i < d->n_frames && w->rc == 0 && render; i++) {
         const frame_rec *f = &d->frames[i];
@@ -1175,11 +1174,12 @@ static void write_steps(writer *w) {
         char *path = path_join(dir, "index.html");
         FILE *out = open_file(w, path);
         if (out) {
-            char note[160];
+            char note[256];
             if (!render)
                 snprintf(note, sizeof note,
-                         "The topology has more than %d devices: too large for step slides.",
-                         DIAGRAMS_SLIDE_DEVICES);
+                         "The topology is too large for step slides (more than %d devices, or "
+                         "more than %d devices, interfaces and links).",
+                         DIAGRAMS_SLIDE_DEVICES, DIAGRAMS_DRAW_FULL);
             else
                 snprintf(note, sizeof note,
                          "Graphviz's dot was not installed when this run was made, so the "
@@ -1232,74 +1232,11 @@ static char *find_program(const char *name) {
     }
 }
 
-/* One dot process, one input file: its argument vector and captured
- * standard error. (One file per process: Graphviz 2.43 given several files
- * at once lets one graph's layout leak into the next one's output order.) */
-typedef struct job {
-    char *argv[10]; /* NULL-terminated; argv[n_args] is the output, then the input */
-    char *out;      /* owned */
-    const char *in; /* borrowed from a file list */
-    pid_t pid;
-    FILE *err;
-} job;
-
-/* Reads what a finished job wrote on standard error (at most cap-1 bytes). */
-static void job_stderr(job *j, char *out, size_t cap) {
-    out[0] = '\0';
-    if (!j->err)
+static void note_add(char *note, size_t cap, const char *text) {
+    if (!note || cap == 0)
         return;
-    rewind(j->err);
-    size_t n = fread(out, 1, cap - 1, j->err);
-    out[n] = '\0';
-}
-
-static void first_line(const char *s, char *out, size_t cap) {
-    size_t n = strcspn(s, "\n");
-    snprintf(out, cap, "%.*s", (int)n, s);
-}
-
-static void job_start(writer *w, job *j, const char *dot) {
-    j->err = tmpfile();
-    if (!j->err) {
-        w->rc = ns_error_set(w->err, NS_ERR_IO, "cannot run %s: no temporary file: %s", dot,
-                             strerror(errno));
-        return;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, fileno(j->err), 2);
-    int e = posix_spawn(&j->pid, dot, &fa, NULL, j->argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (e != 0) {
-        j->pid = 0;
-        w->rc = ns_error_set(w->err, NS_ERR_IO, "cannot run %s: %s", dot, strerror(e));
-    }
-}
-
-/* Waits for a job; a failure becomes the error, the first warning a note. */
-static void job_finish(writer *w, job *j, buf *warnings) {
-    int status = 0;
-    if (j->pid > 0)
-        while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
-            ;
-    char text[4096], line[512];
-    job_stderr(j, text, sizeof text);
-    first_line(text, line, sizeof line);
-    if (j->pid > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
-        if (w->rc == 0)
-            w->rc = ns_error_set(w->err, NS_ERR_IO, "Graphviz's dot failed (%s %d) on %s: %s",
-                                 WIFEXITED(status) ? "exit status" : "signal",
-                                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), j->in,
-                                 line[0] ? line : "no message");
-    } else if (j->pid > 0 && text[0] && warnings->len == 0) {
-        buf_printf(warnings, "Graphviz warned while drawing %s: %s", j->in, line);
-    }
-    if (j->err)
-        fclose(j->err);
-    j->err = NULL;
-    j->pid = 0;
+    size_t len = strlen(note);
+    snprintf(note + len, cap - len, "%s%s", len ? "; " : "", text);
 }
 
 /* What to run over a list of files: the arguments before "-o OUT IN", and
@@ -1310,53 +1247,228 @@ typedef struct batch {
     const file_list *files;
 } batch;
 
-/* Runs dot once per file of every batch, RENDER_PARALLEL processes at once;
- * FILE.dot becomes FILE.svg or FILE.png. */
+/* Pictures that were not drawn for one reason: the first one, how many,
+ * and how many were not tried because another picture of the same .dot
+ * failed that way (a .png after its .svg: the SVGs are drawn first). */
+typedef struct tally {
+    const graphviz_job *first;
+    size_t n, skipped;
+} tally;
+
+static void tally_add(tally *t, const graphviz_job *j) {
+    if (j->skipped) {
+        t->skipped++;
+        return;
+    }
+    if (t->n++ == 0)
+        t->first = j;
+}
+
+/* A path under the output directory, as the user knows it ("paths/3.svg"). */
+static const char *rel_name(const writer *w, const char *path) {
+    size_t n = strlen(w->base);
+    return strncmp(path, w->base, n) == 0 && path[n] == '/' ? path + n + 1 : path;
+}
+
+/* "topology.svg not drawn: WHY; topology.dot is written", or for several
+ * "paths/1.svg and 3 more pictures not drawn: WHY; their .dot files are
+ * written"; "(nor topology.png)", "(nor 3 .png of them)" for the skipped. */
+static void note_not_drawn(const writer *w, char *note, size_t cap, const tally *t,
+                           const char *why) {
+    if (t->n == 0)
+        return;
+    char text[700], nor[128] = "";
+    const char *first = rel_name(w, t->first->out);
+    const char *ext = strrchr(first, '.');
+    int stem = (int)(ext ? (size_t)(ext - first) : strlen(first));
+    if (t->n == 1) {
+        if (t->skipped)
+            snprintf(nor, sizeof nor, " (nor %.*s.png)", stem, first);
+        snprintf(text, sizeof text, "%s not drawn%s: %s; %.*s.dot is written", first, nor, why,
+                 stem, first);
+    } else {
+        if (t->skipped)
+            snprintf(nor, sizeof nor, " (nor %zu .png of them)", t->skipped);
+        snprintf(text, sizeof text,
+                 "%s and %zu more picture%s not drawn%s: %s; their .dot files are written", first,
+                 t->n - 1, t->n == 2 ? "" : "s", nor, why);
+    }
+    note_add(note, cap, text);
+}
+
+static void format_memory(uint64_t bytes, char *out, size_t cap) {
+    if (bytes >= (1ull << 30) && bytes % (1ull << 30) == 0)
+        snprintf(out, cap, "%" PRIu64 " GiB", (uint64_t)(bytes >> 30));
+    else
+        snprintf(out, cap, "%" PRIu64 " MiB", (uint64_t)((bytes + (1u << 20) - 1) >> 20));
+}
+
+/* "exit status 1: Error: syntax error in line 3" */
+static void describe_failure(const graphviz_job *j, char *out, size_t cap) {
+    int st = j->status;
+    snprintf(out, cap, "%s %d: %s", WIFEXITED(st) ? "exit status" : "signal",
+             WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
+             j->message[0] ? j->message : "no message");
+}
+
+/* Turns the jobs' outcomes into the error (an error exit on a diagram of
+ * normal size, as before the bounds) or one note per reason (a bound, a
+ * crash, an error on the light topology), plus Graphviz's first warning. */
+static void report_jobs(writer *w, const graphviz_job *jobs, size_t n, const graphviz_limits *lim,
+                        char *note, size_t note_cap) {
+    tally timeout = {0}, memory = {0}, crashed = {0}, budget = {0}, stopped = {0}, failed = {0};
+    const graphviz_job *warned = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const graphviz_job *j = &jobs[k];
+        switch (j->outcome) {
+        case GRAPHVIZ_DONE:
+            if (j->stderr_len && !warned)
+                warned = j;
+            break;
+        case GRAPHVIZ_FAILED:
+            if (w->light_dot && strcmp(j->in, w->light_dot) == 0) {
+                tally_add(&failed, j);
+            } else if (w->rc == 0) {
+                int st = j->status;
+                w->rc = ns_error_set(w->err, NS_ERR_IO, "Graphviz's dot failed (%s %d) on %s: %s",
+                                     WIFEXITED(st) ? "exit status" : "signal",
+                                     WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), j->in,
+                                     j->message[0] ? j->message : "no message");
+            }
+            break;
+        case GRAPHVIZ_TIMEOUT:
+            tally_add(&timeout, j);
+            break;
+        case GRAPHVIZ_MEMORY:
+            tally_add(&memory, j);
+            break;
+        case GRAPHVIZ_BUDGET:
+            tally_add(&budget, j);
+            break;
+        case GRAPHVIZ_CRASHED:
+            tally_add(&crashed, j);
+            break;
+        case GRAPHVIZ_INTERRUPTED:
+            tally_add(&stopped, j);
+            break;
+        }
+    }
+    if (w->rc != 0)
+        return;
+    char why[700], size[32];
+    snprintf(why, sizeof why, "Graphviz took more than %" PRIu32 " s", lim->timeout_s);
+    note_not_drawn(w, note, note_cap, &timeout, why);
+    format_memory(lim->memory, size, sizeof size);
+    snprintf(why, sizeof why, "Graphviz needed more than %s of memory", size);
+    note_not_drawn(w, note, note_cap, &memory, why);
+    if (crashed.n) {
+        snprintf(why, sizeof why, "Graphviz crashed (signal %d; its memory bound is %s)",
+                 WTERMSIG(crashed.first->status), size);
+        note_not_drawn(w, note, note_cap, &crashed, why);
+    }
+    snprintf(why, sizeof why,
+             "Graphviz's time for this run ran out (%" PRIu32 " s for all diagrams)",
+             lim->budget_s);
+    note_not_drawn(w, note, note_cap, &budget, why);
+    note_not_drawn(w, note, note_cap, &stopped, "netsim was interrupted");
+    if (failed.n) {
+        char detail[600];
+        describe_failure(failed.first, detail, sizeof detail);
+        snprintf(why, sizeof why, "Graphviz failed (%s)", detail);
+        note_not_drawn(w, note, note_cap, &failed, why);
+    }
+    if (warned) {
+        snprintf(why, sizeof why, "Graphviz warned while drawing %s: %s", warned->in,
+                 warned->message);
+        note_add(note, note_cap, why);
+    }
+}
+
+/* Runs dot once per file of every batch (io/graphviz.h: bounded, a few at
+ * once); FILE.dot becomes FILE.svg or FILE.png. */
 static void render_all(writer *w, const char *dot, const batch *batches, size_t n_batches,
-                       buf *warnings) {
+                       char *note, size_t note_cap) {
     size_t n_jobs = 0;
     for (size_t b = 0; b < n_batches; b++)
         n_jobs += batches[b].files->n;
-    job *jobs = xcalloc(n_jobs, sizeof *jobs);
+    graphviz_job *jobs = xcalloc(n_jobs, sizeof *jobs);
+    char **outs = xcalloc(n_jobs, sizeof *outs);
     size_t k = 0;
     for (size_t b = 0; b < n_batches; b++) {
         const batch *bt = &batches[b];
         for (size_t f = 0; f < bt->files->n; f++, k++) {
-            job *j = &jobs[k];
+            graphviz_job *j = &jobs[k];
             const char *in = bt->files->paths[f];
             buf out = {0};
             buf_printf(&out, "%.*s.%s", (int)(strlen(in) - 4), in, bt->ext); /* without ".dot" */
             size_t a = 0;
-            j->argv[a++] = (char *)"dot";
+            j->argv[a++] = "dot";
             for (size_t i = 0; bt->args[i]; i++)
-                j->argv[a++] = (char *)bt->args[i];
-            j->argv[a++] = (char *)"-o";
+                j->argv[a++] = bt->args[i];
+            j->argv[a++] = "-o";
             j->argv[a++] = out.s;
-            j->argv[a++] = (char *)in;
+            j->argv[a++] = in;
             j->argv[a] = NULL;
-            j->out = out.s;
+            j->out = outs[k] = out.s;
             j->in = in;
         }
     }
-    size_t next_wait = 0;
-    for (size_t s = 0; s < n_jobs && w->rc == 0; s++) {
-        if (s - next_wait >= RENDER_PARALLEL)
-            job_finish(w, &jobs[next_wait++], warnings);
-        if (w->rc == 0)
-            job_start(w, &jobs[s], dot);
-    }
-    for (; next_wait < n_jobs; next_wait++)
-        job_finish(w, &jobs[next_wait], warnings);
-    for (size_t j = 0; j < n_jobs; j++)
-        free(jobs[j].out);
+    graphviz_limits lim;
+    graphviz_limits_get(&lim);
+    int rc = graphviz_run(dot, jobs, n_jobs, &lim, w->err);
+    if (rc != 0 && w->rc == 0)
+        w->rc = rc;
+    report_jobs(w, jobs, n_jobs, &lim, note, note_cap);
+    for (size_t i = 0; i < n_jobs; i++)
+        free(outs[i]);
+    free(outs);
     free(jobs);
 }
 
-static void note_add(char *note, size_t cap, const char *text) {
-    if (!note || cap == 0)
-        return;
-    size_t len = strlen(note);
-    snprintf(note + len, cap - len, "%s%s", len ? "; " : "", text);
+/* The notes of the size limits (paths and slides left out, the light or
+ * skipped topology). */
+static void note_sizes(const writer *w, char *note, size_t note_cap) {
+    const diagrams *d = w->d;
+    char text[512];
+    if (w->topo_size > DIAGRAMS_DRAW_LIGHT) {
+        snprintf(text, sizeof text,
+                 "topology.svg not drawn: the network has %zu devices, interfaces and links "
+                 "(more than %d); topology.dot is written",
+                 w->topo_size, DIAGRAMS_DRAW_LIGHT);
+        note_add(note, note_cap, text);
+    } else if (w->topo_size > DIAGRAMS_DRAW_FULL && w->have_dot) {
+        snprintf(text, sizeof text,
+                 "topology.svg is drawn by sfdp without subnet boxes%s: the network has %zu "
+                 "devices, interfaces and links (more than %d)",
+                 d->o.png ? " (and no topology.png)" : "", w->topo_size, DIAGRAMS_DRAW_FULL);
+        note_add(note, note_cap, text);
+    }
+    if (d->o.steps && d->t->n_devices > DIAGRAMS_SLIDE_DEVICES) {
+        snprintf(text, sizeof text,
+                 "--steps: step slides are drawn for topologies of at most %d devices (this one "
+                 "has %zu)",
+                 DIAGRAMS_SLIDE_DEVICES, d->t->n_devices);
+        note_add(note, note_cap, text);
+    } else if (d->o.steps && !slides_drawn(w)) {
+        snprintf(text, sizeof text,
+                 "--steps: step slides are drawn for topologies of at most %d devices, "
+                 "interfaces and links (this one has %zu)",
+                 DIAGRAMS_DRAW_FULL, w->topo_size);
+        note_add(note, note_cap, text);
+    }
+    if (w->paths_skipped) {
+        snprintf(text, sizeof text,
+                 "%zu path diagram%s not drawn: the packet went through more than %d devices",
+                 w->paths_skipped, w->paths_skipped == 1 ? "" : "s", DIAGRAMS_SLIDE_DEVICES);
+        note_add(note, note_cap, text);
+    }
+    if (w->paths_too_big) {
+        snprintf(text, sizeof text,
+                 "%zu path diagram%s not drawn: the devices the packet went through have more "
+                 "than %d devices, interfaces and links together",
+                 w->paths_too_big, w->paths_too_big == 1 ? "" : "s", DIAGRAMS_DRAW_FULL);
+        note_add(note, note_cap, text);
+    }
 }
 
 int diagrams_write(diagrams *d, const hop_table *hops, const char *dir, ns_error *err, char *note,
@@ -1368,9 +1480,9 @@ int diagrams_write(diagrams *d, const hop_table *hops, const char *dir, ns_error
     w.topo = dot_topology_new(d->t);
     if (!w.topo)
         ns_out_of_memory();
+    w.topo_size = dot_topology_size(w.topo, NULL);
     char *dot = find_program("dot");
     w.have_dot = dot != NULL;
-    remove_old(w.base, true);
     write_topology(&w);
     if (w.rc == 0)
         write_paths(&w, hops);
@@ -1378,28 +1490,8 @@ int diagrams_write(diagrams *d, const hop_table *hops, const char *dir, ns_error
         write_ladders(&w);
     if (w.rc == 0)
         write_steps(&w);
-
-    char text[512];
-    if (w.rc == 0 && d->t->n_devices > DIAGRAMS_RENDER_DEVICES) {
-        snprintf(text, sizeof text,
-                 "the topology has %zu devices (more than %d): topology.dot is written but not "
-                 "rendered",
-                 d->t->n_devices, DIAGRAMS_RENDER_DEVICES);
-        note_add(note, note_cap, text);
-    }
-    if (w.rc == 0 && d->o.steps && d->t->n_devices > DIAGRAMS_SLIDE_DEVICES) {
-        snprintf(text, sizeof text,
-                 "--steps: step slides are drawn for topologies of at most %d devices (this one "
-                 "has %zu)",
-                 DIAGRAMS_SLIDE_DEVICES, d->t->n_devices);
-        note_add(note, note_cap, text);
-    }
-    if (w.rc == 0 && w.paths_skipped) {
-        snprintf(text, sizeof text,
-                 "%zu path diagram%s not drawn: the packet went through more than %d devices",
-                 w.paths_skipped, w.paths_skipped == 1 ? "" : "s", DIAGRAMS_SLIDE_DEVICES);
-        note_add(note, note_cap, text);
-    }
+    if (w.rc == 0)
+        note_sizes(&w, note, note_cap);
     if (w.rc == 0 && !dot) {
         note_add(note, note_cap,
                  "Graphviz's dot is not on PATH: wrote the .dot diagrams only (install "
@@ -1412,12 +1504,7 @@ int diagrams_write(diagrams *d, const hop_table *hops, const char *dir, ns_error
             {{"-Gdpi=" PNG_DPI, "-Tpng", NULL}, "png", &w.png_dot},
             {{"-Kneato", "-n2", "-Gdpi=" PNG_DPI, "-Tpng", NULL}, "png", &w.png_neato},
         };
-        buf warnings = {0};
-        buf_puts(&warnings, "");
-        render_all(&w, dot, batches, sizeof batches / sizeof batches[0], &warnings);
-        if (w.rc == 0 && warnings.len)
-            note_add(note, note_cap, warnings.s);
-        free(warnings.s);
+        render_all(&w, dot, batches, sizeof batches / sizeof batches[0], note, note_cap);
     }
     free(dot);
     file_list_free(&w.dot_files);
@@ -1426,6 +1513,7 @@ int diagrams_write(diagrams *d, const hop_table *hops, const char *dir, ns_error
     file_list_free(&w.png_dot);
     file_list_free(&w.png_neato);
     free(w.scratch.s);
+    free(w.light_dot);
     dot_topology_free(w.topo);
     free(w.base);
     return w.rc;

@@ -13,8 +13,9 @@
  * A trace sink records what the pictures need while the run goes (copies:
  * events are borrowed), and diagrams_write draws everything afterwards. The
  * .dot files are always written; they are rendered when Graphviz's `dot` is
- * on PATH, run directly (posix_spawn, no shell) in a few parallel batches,
- * its standard error captured: a failure is an error, a warning a note.
+ * on PATH, run directly (no shell) a few at a time, bounded in time and
+ * memory (io/graphviz.h), its standard error captured: a failure is an
+ * error, a warning a note, a bound hit or a size limit a note.
  *
  * Invariants: memory is bounded by the caps below, not by the run's length
  * (frames beyond them are counted, not kept); .dot output depends only on the
@@ -36,16 +37,23 @@
 #include "util/error.h"
 
 /* The limits, so that a large run does not draw a picture per packet or per
- * frame (docs/diagrams.md). A path diagram shows the whole topology when it
- * has at most DIAGRAMS_SLIDE_DEVICES devices, else only the devices the
- * packet went through, and none if those are more; step slides are drawn
- * for topologies of at most DIAGRAMS_SLIDE_DEVICES devices. */
-#define DIAGRAMS_MAX_PATHS      200 /* path diagrams: the first N packets (by id) */
-#define DIAGRAMS_MAX_STEPS      500 /* step slides: the first N frames on links */
-#define DIAGRAMS_LADDER_FRAMES  300 /* arrows per ladder (the overall one and each flow's) */
-#define DIAGRAMS_MAX_FLOWS      32  /* per-flow ladders: the first N flows */
-#define DIAGRAMS_SLIDE_DEVICES  60  /* devices in a path diagram or a step slide */
-#define DIAGRAMS_RENDER_DEVICES 400 /* topology.dot of more devices is written, not rendered */
+ * frame, nor keep Graphviz busy for hours (docs/diagrams.md). The size of a
+ * picture is its devices + interfaces + links (dot_topology_size): the
+ * topology is drawn by dot with subnet boxes up to DIAGRAMS_DRAW_FULL, by
+ * sfdp without them up to DIAGRAMS_DRAW_LIGHT, and not at all above (its
+ * .dot is written). A path diagram shows the whole topology when it has at
+ * most DIAGRAMS_SLIDE_DEVICES devices and a size of at most
+ * DIAGRAMS_DRAW_FULL, else only the devices the packet went through, and
+ * none if those are more or larger; step slides are drawn for topologies
+ * within both limits. Each dot process is bounded in time and memory
+ * (io/graphviz.h). */
+#define DIAGRAMS_MAX_PATHS     200   /* path diagrams: the first N packets (by id) */
+#define DIAGRAMS_MAX_STEPS     500   /* step slides: the first N frames on links */
+#define DIAGRAMS_LADDER_FRAMES 300   /* arrows per ladder (the overall one and each flow's) */
+#define DIAGRAMS_MAX_FLOWS     32    /* per-flow ladders: the first N flows */
+#define DIAGRAMS_SLIDE_DEVICES 60    /* devices in a path diagram or a step slide */
+#define DIAGRAMS_DRAW_FULL     1000  /* size drawn by dot with subnet boxes */
+#define DIAGRAMS_DRAW_LIGHT    10000 /* size drawn by sfdp; larger: .dot only */
 
 typedef struct diagram_options {
     bool png;           /* also render topology, paths and ladders as PNG (144 dpi) */
@@ -67,15 +75,18 @@ diagrams *diagrams_new(const model_topology *t, const diagram_options *o);
  * Exits via ns_out_of_memory on allocation failure. */
 trace_sink diagrams_as_sink(diagrams *d);
 
-/* Writes every diagram into `dir` (which must exist; paths/ and steps/ are
- * created, and earlier runs' diagram files there removed). `hops` (borrowed,
- * may be NULL: then no path diagrams) is the run's hop table, whose rows the
- * path diagrams draw. Returns 0, or NS_ERR_IO with err set when a file
- * cannot be written or `dot` fails. `note` (note_cap bytes, may be NULL)
- * receives one line for the user, empty when there is nothing to say, e.g.
- * "Graphviz's dot is not on PATH: wrote the .dot diagrams only (install
- * graphviz to get .svg)", Graphviz's first warning, or which pictures the
- * size limits left out. */
+/* Writes every diagram into `dir`, a new, empty directory made for this
+ * run (paths/ and steps/ are created in it; nothing already there is
+ * followed, overwritten or removed). `hops` (borrowed, may be NULL: then no
+ * path diagrams) is the run's hop table, whose rows the path diagrams draw.
+ * Returns 0, or NS_ERR_IO with err set when a file cannot be written or
+ * `dot` fails on a diagram of normal size. `note` (note_cap bytes, may be
+ * NULL) receives one line for the user, empty when there is nothing to
+ * say, e.g. "Graphviz's dot is not on PATH: wrote the .dot diagrams only
+ * (install graphviz to get .svg)", Graphviz's first warning, which pictures
+ * the size limits left out, or which were not drawn because Graphviz took
+ * too long or too much memory ("topology.svg not drawn: Graphviz took more
+ * than 20 s; topology.dot is written"). */
 int diagrams_write(diagrams *d, const hop_table *hops, const char *dir, ns_error *err, char *note,
                    size_t note_cap);
 

@@ -347,6 +347,22 @@ size_t dot_topology_cluster_count(const dot_topology *d) {
     return d->n_clusters;
 }
 
+size_t dot_topology_size(const dot_topology *d, const bool *show) {
+    const model_topology *t = d->t;
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_devices; i++) {
+        if (show && !show[i])
+            continue;
+        const model_device *dev = &t->devices[i];
+        n++;
+        for (size_t k = 0; k < dev->n_ifaces; k++)
+            n += !is_l2(dev->type) || d->connected[i][k];
+    }
+    for (size_t i = 0; i < t->n_links; i++)
+        n += !show || (show[t->links[i].a.device] && show[t->links[i].b.device]);
+    return n;
+}
+
 /* --- writing --- */
 
 #define FONT       "Helvetica"
@@ -520,10 +536,17 @@ static void put_grids(FILE *out, const dot_topology *d, const dot_view *v) {
 
 void dot_write_topology(FILE *out, const dot_topology *d, const dot_view *v) {
     const model_topology *t = d->t;
-    fputs("graph topology {\n"
-          "  graph [rankdir=LR, fontname=\"" FONT "\", fontsize=11, nodesep=0.3, ranksep=0.45, "
-          "pad=0.2, newrank=true",
-          out);
+    bool light = v && v->light;
+    if (light)
+        fputs("graph topology {\n"
+              "  graph [layout=sfdp, overlap=prism, splines=false, outputorder=edgesfirst, "
+              "fontname=\"" FONT "\", fontsize=11, pad=0.2",
+              out);
+    else
+        fputs("graph topology {\n"
+              "  graph [rankdir=LR, fontname=\"" FONT "\", fontsize=11, nodesep=0.3, "
+              "ranksep=0.45, pad=0.2, newrank=true",
+              out);
     if (v && v->label)
         fprintf(out, ", labelloc=%s, label=<%s>", v->label_at_bottom ? "b" : "t", v->label);
     fputs("];\n"
@@ -534,7 +557,7 @@ void dot_write_topology(FILE *out, const dot_topology *d, const dot_view *v) {
     for (size_t i = 0; i < t->n_devices; i++) {
         if (!shown(v, i))
             continue;
-        int32_t c = d->cluster[i];
+        int32_t c = light ? -1 : d->cluster[i];
         if (c < 0) {
             put_device(out, d, i, "  ");
         } else if (!done[c]) {
@@ -546,6 +569,7 @@ void dot_write_topology(FILE *out, const dot_topology *d, const dot_view *v) {
     for (size_t i = 0; i < t->n_links; i++)
         if (shown(v, t->links[i].a.device) && shown(v, t->links[i].b.device))
             put_link(out, d, v, i);
-    put_grids(out, d, v);
+    if (!light)
+        put_grids(out, d, v);
     fputs("}\n", out);
 }

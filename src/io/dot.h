@@ -89,7 +89,18 @@ typedef struct dot_view {
                                     drawn when both its ends are. */
     const char *label;           /* the body of an HTML-like graph label, or NULL */
     bool label_at_bottom;        /* the graph label below the drawing (else on top) */
+    bool light;                  /* for large graphs: no subnet clusters and no host grids,
+                                    laid out by sfdp (layout=sfdp in the file) with straight
+                                    edges, which dot's ranking and crossing minimisation would
+                                    take minutes over */
 } dot_view;
+
+/* The size of what dot_write_topology draws for `show` (one flag per device,
+ * or NULL: all): devices, plus their interface rows (a switch's or hub's
+ * connected ports, every interface of a host or router), plus links whose
+ * ends are both drawn. Graphviz's time and memory grow with it (faster than
+ * linearly for dot), so it decides how, and whether, a diagram is rendered. */
+size_t dot_topology_size(const dot_topology *d, const bool *show);
 
 /* Writes the topology as an undirected DOT graph to `out`: one node per
  * device (n1, n2, ... in file order; shape and colour by kind; an HTML-like
