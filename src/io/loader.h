@@ -1,24 +1,6 @@
 /*
- * loader: reads a topology file (JSON, via cJSON) into a validated model.
- * This is the only module that knows JSON. Errors name the file, the line and
- * column, the JSON path, the bad value and what was expected, e.g.
- *   topologies/x.json:7:18: devices.A.ip: "10.0.0.300/24" is not an IPv4 address
- *   with a prefix length; expected "a.b.c.d/len", e.g. "10.0.0.1/24"
+ * io/loader.h: the topology reader moved to src/reader (reader/reader.h).
+ * This forwarding header only keeps src/runner/run.c building until it
+ * includes reader/reader.h; then it goes. Nothing new should include it.
  */
-#ifndef NETSIM_IO_LOADER_H
-#define NETSIM_IO_LOADER_H
-
-#include <stddef.h>
-
-#include "model/topology.h"
-#include "util/error.h"
-
-/* Loads `path`. Returns 0 and sets *out (caller frees with model_free), or a
- * negative NS_ERR_* code with err filled in and *out untouched. */
-int loader_load_file(const char *path, model_topology **out, ns_error *err);
-
-/* Same from memory; `source` names the input in messages. */
-int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
-                       ns_error *err);
-
-#endif
+#include "reader/reader.h"

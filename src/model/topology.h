@@ -1,6 +1,6 @@
 /*
  * topology: the validated model of a topology file: plain data, no behaviour.
- * The loader (io/loader) produces it; the builder (build/builder) turns it into
+ * The reader (src/reader) produces it; the builder (build/builder) turns it into
  * a running network. Every default is already applied here, so the builder never
  * guesses. All strings and arrays are owned by the model; model_free frees them.
  */

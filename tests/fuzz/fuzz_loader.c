@@ -3,7 +3,7 @@
  * to loader_load_string; it must return 0 with a model or a negative code
  * with one message, never crash, hang or leak (ASan's leak check runs after
  * every input). Beyond not crashing, the harness checks what the loader
- * promises (src/io/loader.h, docs/topology-format.md):
+ * promises (src/reader/reader.h, docs/topology-format.md):
  *   - on error: *out untouched, a non-empty one-line message that starts with
  *     the source name, and a LINE:COL (when present) inside the input; never
  *     "rejected by the parser" (cJSON refusing what the strict syntax check
@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "io/loader.h"
+#include "reader/reader.h"
 #include "model/topology.h"
 #include "util/error.h"
 #include "wire/addr.h"
@@ -179,7 +179,7 @@ static void check_model(const model_topology *t) {
     }
 }
 
-/* KNOWN ISSUE, reported and left to the owner of src/io/json_pos.c (it is
+/* KNOWN ISSUE, reported and left to the owner of src/reader/json_pos.c (it is
  * not a crash): two syntax messages copy input bytes into the message as
  * they are. "unexpected '%.*s'" copies the bytes after a UTF-8 lead byte
  * without checking that they are continuation bytes (json_pos__found), and
@@ -210,7 +210,7 @@ static void check_message(const char *msg, const uint8_t *data, size_t size) {
     unsigned long col = strtoul(p, &end, 10);
     if (end == p || *end != ':')
         return;
-    /* The strict syntax check (io/json_pos) runs first; cJSON may refuse what
+    /* The strict syntax check (reader/json_pos) runs first; cJSON may refuse what
      * it accepted only when memory runs out, which never happens here. */
     FUZZ_CHECK(strcmp(end + 1, " invalid JSON: rejected by the parser") != 0,
                "cJSON accepts what json_pos accepts");

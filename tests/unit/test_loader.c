@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "io/loader.h"
+#include "reader/reader.h"
 #include "model/topology.h"
 #include "wire/addr.h"
 

@@ -9,8 +9,8 @@
  * counted in bytes (a tab or a UTF-8 sequence of several bytes counts as its
  * number of bytes). Callers strip a UTF-8 byte order mark before calling.
  */
-#ifndef NETSIM_IO_JSON_POS_H
-#define NETSIM_IO_JSON_POS_H
+#ifndef NETSIM_READER_JSON_POS_H
+#define NETSIM_READER_JSON_POS_H
 
 #include <stdbool.h>
 #include <stddef.h>

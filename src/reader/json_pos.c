@@ -8,7 +8,7 @@
  * json_pos_value_offset may assume valid input. Nesting is tracked in a fixed
  * stack of JSON_POS_DEPTH_CAP frames; there is no recursion.
  */
-#include "io/json_pos.h"
+#include "reader/json_pos.h"
 
 #include <assert.h>
 #include <stdarg.h>

@@ -1,0 +1,232 @@
+/*
+ * reader/devices: the "devices" object. Devices are read in file order, which
+ * fixes their numbers (default MACs, stable ids in the builder). Each device's
+ * type decides which keys it may have; the other files read the parts
+ * (interfaces, routes, firewall, services, NAT). Limits (device count, name
+ * length, all switch and hub ports together) are checked before anything
+ * large is allocated.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader/internal.h"
+
+#define LOADER_MAX_DEVICES 0xffffffu /* the device number fills 3 bytes of a default MAC */
+#define LOADER_MAX_PORTS   4194304   /* switch and hub ports in all: about 1 GiB */
+
+/* A NAT box is a router whose translation is on ("type": "nat"). */
+static const char *const loader__type_names[] = {"host", "hub", "switch", "router", "nat"};
+
+static const device_type loader__types[] = {DEVICE_HOST, DEVICE_HUB, DEVICE_SWITCH, DEVICE_ROUTER,
+                                            DEVICE_ROUTER};
+
+#define LOADER_N_TYPES 5
+
+static const char *const loader__nat_keys[] = {
+    "type",      "interfaces",  "routes",    "ttl",     "arp_timeout",
+    "arp_retry", "arp_retries", "arp_queue", "arp",     "firewall",
+    "inside",    "outside",     "pin",       "forward", "timeouts"};
+
+static const char *const loader__host_keys[] = {
+    "type",        "ip",        "mac",         "interfaces", "gateway",        "routes", "ttl",
+    "arp_timeout", "arp_retry", "arp_retries", "arp_queue",  "forwarding",     "arp",    "firewall",
+    "dhcp",        "dns",       "dhcp_server", "dns_server", "ephemeral_ports"};
+
+static const char *const loader__router_keys[] = {
+    "type",      "interfaces", "routes",   "ttl", "arp_timeout", "arp_retry",  "arp_retries",
+    "arp_queue", "arp",        "firewall", "dns", "dhcp_server", "dns_server", "ephemeral_ports"};
+
+static const char *const loader__switch_keys[] = {"type", "ports", "mac_aging"};
+
+static const char *const loader__hub_keys[] = {"type", "ports"};
+
+static const loader__hint loader__router_hints[] = {
+    {"gateway", "(a router has no gateway); expected a default route instead: \"routes\": "
+                "[{\"to\": \"0.0.0.0/0\", \"via\": \"a.b.c.d\"}]"},
+    {"ip", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
+           "\"10.0.0.1/24\"}, ...}"},
+    {"mac", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
+            "\"02:00:00:00:00:01\"}, ...}"},
+    {"dhcp", "(a router has static addresses; hosts may ask DHCP); expected \"interfaces\": "
+             "{\"eth0\": {\"ip\": \"10.0.0.1/24\"}, ...}"},
+    {NULL, NULL}};
+
+static const loader__hint loader__switch_hints[] = {
+    {"ip", "(a switch has no IP address; hosts and routers do); expected one of \"type\", "
+           "\"ports\" or \"mac_aging\""},
+    {"gateway", "(a switch has no IP address; hosts and routers do); expected one of \"type\", "
+                "\"ports\" or \"mac_aging\""},
+    {NULL, NULL}};
+
+static const loader__hint loader__hub_hints[] = {
+    {"mac_aging", "(a hub learns no addresses, it repeats every frame); expected one of \"type\" "
+                  "or \"ports\""},
+    {"ip", "(a hub has no IP address; hosts and routers do); expected one of \"type\" or "
+           "\"ports\""},
+    {NULL, NULL}};
+
+static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    if (!cJSON_IsObject(obj))
+        return loader__type_error(ld, obj, "a device object such as {\"type\": \"host\"}");
+    const cJSON *type = loader__member(obj, "type");
+    char list[256], v[96];
+    loader__list(loader__type_names, LOADER_N_TYPES, "", " or ", list, sizeof list);
+    if (!type) {
+        char expected[300];
+        snprintf(expected, sizeof expected, "\"type\": %s", list);
+        return loader__missing(ld, obj, "type", expected);
+    }
+    const char *s = NULL;
+    char expected[300];
+    snprintf(expected, sizeof expected, "a device type: %s", list);
+    if (loader__string(ld, type, expected, &s) != 0)
+        return NS_ERR_INPUT;
+    size_t k = 0;
+    while (k < LOADER_N_TYPES && strcmp(s, loader__type_names[k]) != 0)
+        k++;
+    if (k == LOADER_N_TYPES) {
+        loader__value_text(ld, type, v, sizeof v);
+        const char *sug = loader__suggest(s, loader__type_names, LOADER_N_TYPES);
+        if (sug)
+            return loader__fail(ld, type, "%s is not a device type; did you mean \"%s\"?", v, sug);
+        return loader__fail(ld, type, "%s is not a device type; expected %s", v, list);
+    }
+    d->type = loader__types[k];
+    switch (d->type) {
+    case DEVICE_HOST:
+        if (loader__check_keys(ld, obj, loader__host_keys, 19, NULL) != 0 ||
+            loader__ifaces(ld, dev, obj) != 0 || loader__dhcp_client(ld, dev, obj) != 0 ||
+            loader__gateway(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
+            loader__stack_options(ld, dev, obj) != 0 ||
+            loader__opt_bool(ld, obj, "forwarding", &d->forwarding) != 0 ||
+            loader__static_arp(ld, dev, obj) != 0 || loader__firewall(ld, dev, obj) != 0 ||
+            loader__services(ld, dev, obj) != 0)
+            return NS_ERR_INPUT;
+        return 0;
+    case DEVICE_ROUTER:
+        d->forwarding = true;
+        if (strcmp(s, "nat") == 0) {
+            if (loader__check_keys(ld, obj, loader__nat_keys, 15, loader__router_hints) != 0 ||
+                loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
+                loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
+                loader__firewall(ld, dev, obj) != 0 || loader__nat(ld, dev, obj) != 0)
+                return NS_ERR_INPUT;
+            return 0;
+        }
+        if (loader__check_keys(ld, obj, loader__router_keys, 14, loader__router_hints) != 0 ||
+            loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
+            loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
+            loader__firewall(ld, dev, obj) != 0 || loader__services(ld, dev, obj) != 0)
+            return NS_ERR_INPUT;
+        return 0;
+    case DEVICE_SWITCH:
+    case DEVICE_HUB: {
+        bool sw = d->type == DEVICE_SWITCH;
+        if (loader__check_keys(ld, obj, sw ? loader__switch_keys : loader__hub_keys, sw ? 3 : 2,
+                               sw ? loader__switch_hints : loader__hub_hints) != 0)
+            return NS_ERR_INPUT;
+        if (sw) {
+            d->mac_aging_ns = 300000000000ull;
+            if (loader__opt_duration(ld, obj, "mac_aging", false, &d->mac_aging_ns) != 0)
+                return NS_ERR_INPUT;
+        }
+        const cJSON *ports = loader__member(obj, "ports");
+        if (!ports)
+            return 0; /* one port per link end naming it, made after pass A */
+        long long n = 0;
+        if (loader__int(ld, ports, 1, LOADER_MAX_IFACES, &n) != 0)
+            return NS_ERR_INPUT;
+        ld->devs[dev].ports_given = true;
+        return loader__make_ports(ld, dev, (size_t)n);
+    }
+    }
+    return 0;
+}
+
+/* Device names become parts of file names: a link's capture is
+ * pcap/<device>.<interface>--<device>.<interface>.pcap, and two names of 64
+ * bytes with interfaces of 32 (their limit) stay well within the 255 bytes
+ * of a file name (NAME_MAX). */
+#define LOADER_MAX_DEVICE_NAME 64
+
+/* Device names are printed in traces and used in endpoints; any UTF-8 is
+ * fine except control characters. */
+static bool loader__device_name_ok(const char *s) {
+    if (!*s)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+/* One number ("ports": 65535) makes many ports: all switches' and hubs' ports
+ * together are bounded before any is made. Values that are not whole numbers
+ * in range are left to each device's own check. */
+static int loader__port_budget(loader *ld, const cJSON *devices) {
+    size_t total = 0;
+    for (const cJSON *c = devices->child; c; c = c->next) {
+        const cJSON *ports = cJSON_IsObject(c) ? loader__member(c, "ports") : NULL;
+        if (!ports || !cJSON_IsNumber(ports) || ports->valuedouble < 1 ||
+            ports->valuedouble > LOADER_MAX_IFACES)
+            continue;
+        total += (size_t)ports->valuedouble;
+        if (total > LOADER_MAX_PORTS)
+            return loader__fail(ld, ports,
+                                "%d ports bring the topology's switch and hub ports to %zu; "
+                                "expected at most %u in all (each port costs memory)",
+                                (int)ports->valuedouble, total, LOADER_MAX_PORTS);
+    }
+    return 0;
+}
+
+int loader__devices(loader *ld, const cJSON *root) {
+    const cJSON *devices = NULL;
+    size_t n = 0;
+    if (loader__entries(ld, root, "devices",
+                        "an object of devices, e.g. {\"A\": {\"type\": \"host\", \"ip\": "
+                        "\"10.0.0.1/24\"}}",
+                        &devices, &n) != 0)
+        return NS_ERR_INPUT;
+    if (n > LOADER_MAX_DEVICES)
+        return loader__fail(ld, devices, "{...} has %zu devices; expected at most %u", n,
+                            LOADER_MAX_DEVICES);
+    if (loader__port_budget(ld, devices) != 0)
+        return NS_ERR_INPUT;
+    model_topology *t = ld->t;
+    t->devices = calloc(n, sizeof *t->devices);
+    ld->devs = calloc(n, sizeof *ld->devs);
+    if (!t->devices || !ld->devs)
+        return loader__nomem(ld);
+    t->n_devices = n;
+    size_t dev = 0;
+    for (const cJSON *c = devices->child; c; c = c->next, dev++) {
+        if (!loader__device_name_ok(c->string)) {
+            char q[96];
+            loader__quote(c->string, q, sizeof q);
+            return loader__fail_key(ld, c,
+                                    "%s is not a device name; expected a non-empty name without "
+                                    "control characters, e.g. \"A\"",
+                                    q);
+        }
+        size_t name_len = strlen(c->string);
+        if (name_len > LOADER_MAX_DEVICE_NAME) {
+            char q[96];
+            loader__quote(c->string, q, sizeof q);
+            return loader__fail_key(ld, c,
+                                    "%s is a device name of %zu bytes; expected at most %d bytes "
+                                    "(link names such as \"A.eth0--sw1.p1\" become capture file "
+                                    "names)",
+                                    q, name_len, LOADER_MAX_DEVICE_NAME);
+        }
+        if (!(t->devices[dev].name = loader__strdup(c->string)))
+            return loader__nomem(ld);
+        strmap_put(ld->names, t->devices[dev].name, (int)dev); /* keys are unique (step 2) */
+        ld->devs[dev].node = c;
+        if (loader__device(ld, dev, c) != 0)
+            return NS_ERR_INPUT;
+    }
+    return loader__check_pools(ld);
+}

@@ -1,0 +1,369 @@
+/*
+ * reader/programs: the values of each program the script can start: ping,
+ * traceroute, arp_spoof, the UDP and TCP servers and clients, the file server
+ * and download, the web server and http_get. Defaults are those of the real
+ * tools (ping's 56 bytes, traceroute's port 33434, HTTP's port 80). A server's
+ * port is claimed on its device (reader/services), so two programs cannot bind
+ * the same one; a host name as a destination needs a resolver on the device.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader/internal.h"
+
+#define LOADER_EXPECT_TARGET                                                                       \
+    "an address such as \"10.0.0.2\" or a host name such as \"www.example.com\""
+#define LOADER_MAX_DATAGRAM 65493 /* UDP data that fits one frame (stack/udp.c) */
+
+/* "to": an address, or a host name the device resolves by DNS first; a name
+ * needs a resolver on the device ("dns", or "dhcp" which may supply one). */
+static int loader__target(loader *ld, const cJSON *node, size_t dev, ipv4_addr *addr, char **name) {
+    const char *s = NULL;
+    char v[96];
+    *addr = 0;
+    *name = NULL;
+    if (loader__string(ld, node, LOADER_EXPECT_TARGET, &s) != 0)
+        return NS_ERR_INPUT;
+    if (ipv4_parse(s, addr) == 0)
+        return 0;
+    if (strchr(s, '/') || loader__looks_numeric(s))
+        return loader__addr(ld, node, addr); /* its message explains the address */
+    loader__value_text(ld, node, v, sizeof v);
+    if (!loader__host_name_ok(s))
+        return loader__fail(ld, node,
+                            "%s is neither an IPv4 address nor a host name; expected %s (a name "
+                            "is labels of letters, digits and '-' separated by dots)",
+                            v, LOADER_EXPECT_TARGET);
+    const model_device *d = &ld->t->devices[dev];
+    if (!d->has_dns && !d->dhcp)
+        return loader__fail(ld, node,
+                            "%s is a host name, but %s has no DNS resolver to look it up; "
+                            "expected an IPv4 address, or \"dns\": \"a.b.c.d\" (or \"dhcp\": "
+                            "true) on %s",
+                            v, d->name, d->name);
+    if (!(*name = loader__host_name_dup(s)))
+        return loader__nomem(ld);
+    return 0;
+}
+
+int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_ping *p) {
+    const cJSON *to = loader__member(obj, "to");
+    uint32_t ttl = ld->t->devices[dev].ttl;
+    p->count = 1;
+    p->interval_ns = 1000000000ull;
+    p->size = 56;
+    p->timeout_ns = 10000000000ull;
+    if (!to)
+        return loader__missing(ld, obj, "to", "\"to\": the address to ping, e.g. \"10.0.0.2\"");
+    if (loader__target(ld, to, dev, &p->to, &p->to_name) != 0 ||
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &p->count) != 0 ||
+        loader__opt_duration(ld, obj, "interval", true, &p->interval_ns) != 0 ||
+        /* 1472 = MTU 1500 - 20 (IPv4) - 8 (ICMP): netsim does not fragment. */
+        loader__opt_u32(ld, obj, "size", 0, 1472, &p->size) != 0 ||
+        loader__opt_duration(ld, obj, "timeout", false, &p->timeout_ns) != 0 ||
+        loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0)
+        return NS_ERR_INPUT;
+    p->ttl = (uint8_t)ttl;
+    return 0;
+}
+
+int loader__traceroute(loader *ld, const cJSON *obj, size_t dev, model_traceroute *t) {
+    const cJSON *to = loader__member(obj, "to");
+    t->max_hops = 30;
+    t->probes = 3;
+    t->wait_ns = 5000000000ull;
+    t->port = 33434;
+    if (!to)
+        return loader__missing(ld, obj, "to",
+                               "\"to\": the address to trace the route to, e.g. \"10.0.3.30\"");
+    if (loader__target(ld, to, dev, &t->to, &t->to_name) != 0 ||
+        loader__opt_u32(ld, obj, "max_hops", 1, 255, &t->max_hops) != 0 ||
+        loader__opt_u32(ld, obj, "probes", 1, 10, &t->probes) != 0 ||
+        loader__opt_duration(ld, obj, "wait", true, &t->wait_ns) != 0 ||
+        loader__opt_u32(ld, obj, "port", 1, 65535, &t->port) != 0)
+        return NS_ERR_INPUT;
+    return 0;
+}
+
+int loader__arp_spoof(loader *ld, const cJSON *obj, model_arp_spoof *a) {
+    const cJSON *victim = loader__member(obj, "victim"), *claim = loader__member(obj, "claim");
+    a->count = 5;
+    a->interval_ns = 1000000000ull;
+    if (loader__opt_bool(ld, obj, "gratuitous", &a->gratuitous) != 0)
+        return NS_ERR_INPUT;
+    if (!claim)
+        return loader__missing(ld, obj, "claim",
+                               "\"claim\": the address to impersonate, e.g. the gateway "
+                               "\"10.0.0.1\"");
+    if (!victim && !a->gratuitous)
+        return loader__missing(ld, obj, "victim",
+                               "\"victim\": the address whose ARP cache to poison (or "
+                               "\"gratuitous\": true to tell everyone)");
+    if ((victim && loader__addr(ld, victim, &a->victim) != 0) ||
+        loader__addr(ld, claim, &a->impersonate) != 0 ||
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &a->count) != 0 ||
+        loader__opt_duration(ld, obj, "interval", true, &a->interval_ns) != 0)
+        return NS_ERR_INPUT;
+    return 0;
+}
+
+/* "to" (required) of the client programs. */
+static int loader__client_target(loader *ld, const cJSON *obj, size_t dev, model_target *t) {
+    const cJSON *to = loader__member(obj, "to");
+    if (!to)
+        return loader__missing(ld, obj, "to",
+                               "\"to\": the server's address or name, e.g. \"10.0.0.2\"");
+    return loader__target(ld, to, dev, &t->addr, &t->name);
+}
+
+int loader__udp_server(loader *ld, const cJSON *obj, size_t dev, model_udp_server *u) {
+    const cJSON *port_node = NULL, *reply = loader__member(obj, "reply");
+    if (loader__port(ld, obj, "port", "the UDP port to bind, e.g. 8080", &u->port, &port_node) !=
+            0 ||
+        (reply && loader__text(ld, reply, "the text to answer each datagram with",
+                               LOADER_MAX_DATAGRAM, &u->reply, &u->reply_len) != 0) ||
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &u->count) != 0)
+        return NS_ERR_INPUT;
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, u->port, port_node, obj, "udp_server");
+}
+
+int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_udp_send *u) {
+    const cJSON *port_node = NULL, *local = NULL, *data = loader__member(obj, "data");
+    u->timeout_ns = 5000000000ull;
+    if (loader__client_target(ld, obj, dev, &u->to) != 0 ||
+        loader__port(ld, obj, "port", "the server's UDP port, e.g. 8080", &u->port, &port_node) !=
+            0)
+        return NS_ERR_INPUT;
+    if (data) {
+        if (loader__text(ld, data, "the text to send", LOADER_MAX_DATAGRAM, &u->data,
+                         &u->data_len) != 0)
+            return NS_ERR_INPUT;
+    } else if (!(u->data = loader__strdup("hello"))) {
+        return loader__nomem(ld);
+    } else {
+        u->data_len = 5;
+    }
+    if (loader__opt_duration(ld, obj, "timeout", false, &u->timeout_ns) != 0 ||
+        loader__port(ld, obj, "local_port", NULL, &u->local_port, &local) != 0)
+        return NS_ERR_INPUT;
+    if (local)
+        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, u->local_port, local, obj, "udp_send");
+    return 0;
+}
+
+int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_tcp_server *t,
+                       const char *what) {
+    const cJSON *port_node = NULL, *reply = loader__member(obj, "reply");
+    if (loader__port(ld, obj, "port", "the TCP port to listen on, e.g. 8081", &t->port,
+                     &port_node) != 0 ||
+        (reply && loader__text(ld, reply, "the text to answer each request with", LOADER_MAX_FILE,
+                               &t->reply, &t->reply_len) != 0) ||
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &t->count) != 0)
+        return NS_ERR_INPUT;
+    return loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->port, port_node, obj, what);
+}
+
+int loader__tcp_client(loader *ld, const cJSON *obj, size_t dev, model_tcp_client *t) {
+    const cJSON *port_node = NULL, *send = loader__member(obj, "send");
+    const char *expected = "an array of messages, e.g. [\"hello\", \"exit\"]";
+    const cJSON *local = NULL;
+    if (loader__client_target(ld, obj, dev, &t->to) != 0 ||
+        loader__port(ld, obj, "port", "the server's TCP port, e.g. 8081", &t->port, &port_node) !=
+            0 ||
+        loader__port(ld, obj, "local_port", NULL, &t->local_port, &local) != 0)
+        return NS_ERR_INPUT;
+    if (local &&
+        loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->local_port, local, obj, "tcp_client") != 0)
+        return NS_ERR_INPUT;
+    if (!send)
+        return loader__missing(ld, obj, "send", expected);
+    if (!cJSON_IsArray(send))
+        return loader__type_error(ld, send, expected);
+    size_t n = loader__count(send);
+    if (n == 0)
+        return loader__fail(ld, send, "[] has no messages; expected %s", expected);
+    if (!(t->messages = calloc(n, sizeof *t->messages)))
+        return loader__nomem(ld);
+    for (const cJSON *m = send->child; m; m = m->next) {
+        if (loader__text(ld, m, "a message", LOADER_MAX_FILE, &t->messages[t->n_messages], NULL) !=
+            0)
+            return NS_ERR_INPUT;
+        t->n_messages++;
+        if (!t->messages[t->n_messages - 1][0])
+            return loader__fail(ld, m,
+                                "\"\" is empty; expected a message of at least one byte (send() "
+                                "of nothing sends nothing, and the answer would never come)");
+    }
+    return 0;
+}
+
+/* A name a client can send: printable, no '/', at most 255 bytes. */
+static bool loader__file_name_ok(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > 255)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '/')
+            return false;
+    return true;
+}
+
+int loader__file_server(loader *ld, const cJSON *obj, size_t dev, model_file_server *fs) {
+    const cJSON *port_node = NULL, *files = NULL;
+    size_t n = 0;
+    if (loader__port(ld, obj, "port", "the TCP port to listen on, e.g. 8083", &fs->port,
+                     &port_node) != 0 ||
+        loader__entries(ld, obj, "files",
+                        "an object of files, e.g. {\"notes.txt\": \"hello\", \"big.bin\": "
+                        "{\"size\": 100000}}",
+                        &files, &n) != 0)
+        return NS_ERR_INPUT;
+    if (!(fs->files = calloc(n, sizeof *fs->files)))
+        return loader__nomem(ld);
+    for (const cJSON *e = files->child; e; e = e->next) {
+        model_file *f = &fs->files[fs->n_files];
+        if (!loader__file_name_ok(e->string)) {
+            char q[96];
+            loader__quote(e->string, q, sizeof q);
+            return loader__fail_key(ld, e,
+                                    "%s is not a file name; expected 1 to 255 printable bytes "
+                                    "without '/', e.g. \"notes.txt\"",
+                                    q);
+        }
+        if (!(f->name = loader__strdup(e->string)))
+            return loader__nomem(ld);
+        fs->n_files++;
+        if (loader__file(ld, e, f) != 0)
+            return NS_ERR_INPUT;
+    }
+    return loader__claim_port(ld, dev, LOADER_PROTO_TCP, fs->port, port_node, obj, "file_server");
+}
+
+int loader__file_download(loader *ld, const cJSON *obj, size_t dev, model_file_download *fd) {
+    const cJSON *port_node = NULL, *file = loader__member(obj, "file");
+    if (loader__client_target(ld, obj, dev, &fd->to) != 0 ||
+        loader__port(ld, obj, "port", "the file server's TCP port, e.g. 8083", &fd->port,
+                     &port_node) != 0)
+        return NS_ERR_INPUT;
+    if (!file)
+        return loader__missing(ld, obj, "file", "\"file\": the name to ask for, e.g. \"big.bin\"");
+    if (loader__text(ld, file, "a file name, e.g. \"big.bin\"", 255, &fd->file, NULL) != 0)
+        return NS_ERR_INPUT;
+    if (!loader__file_name_ok(fd->file)) {
+        char v[96];
+        loader__value_text(ld, file, v, sizeof v);
+        return loader__fail(ld, file,
+                            "%s is not a file name; expected 1 to 255 printable bytes without "
+                            "'/', e.g. \"big.bin\"",
+                            v);
+    }
+    return 0;
+}
+
+/* A URL path: starts with '/', printable ASCII without spaces. */
+static bool loader__url_path_ok(const char *s) {
+    if (s[0] != '/')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p >= 0x7f)
+            return false;
+    return true;
+}
+
+int loader__http_server(loader *ld, const cJSON *obj, size_t dev, model_http_server *h) {
+    const cJSON *port_node = NULL, *pages = NULL;
+    size_t n = 0;
+    h->port = 80;
+    if (loader__port(ld, obj, "port", NULL, &h->port, &port_node) != 0 ||
+        loader__entries(ld, obj, "pages", "an object of pages, e.g. {\"/\": \"<html>...</html>\"}",
+                        &pages, &n) != 0)
+        return NS_ERR_INPUT;
+    if (!(h->pages = calloc(n, sizeof *h->pages)))
+        return loader__nomem(ld);
+    for (const cJSON *e = pages->child; e; e = e->next) {
+        model_http_page *pg = &h->pages[h->n_pages];
+        if (!loader__url_path_ok(e->string)) {
+            char q[96];
+            loader__quote(e->string, q, sizeof q);
+            return loader__fail_key(ld, e,
+                                    "%s is not a URL path; expected a path starting with '/', "
+                                    "without spaces, e.g. \"/index.html\"",
+                                    q);
+        }
+        if (!(pg->path = loader__strdup(e->string)))
+            return loader__nomem(ld);
+        h->n_pages++;
+        if (loader__text(ld, e, "the page's content as text, e.g. \"<html>...</html>\"",
+                         LOADER_MAX_FILE, &pg->body, &pg->body_len) != 0)
+            return NS_ERR_INPUT;
+    }
+    return loader__claim_port(ld, dev, LOADER_PROTO_TCP, h->port, port_node ? port_node : obj, obj,
+                              "http_server");
+}
+
+/* "url": http://host[:port][/path]. */
+int loader__http_get(loader *ld, const cJSON *obj, size_t dev, model_http_get *h) {
+    const cJSON *url = loader__member(obj, "url");
+    const char *expected = "a URL such as \"http://www.example.com/\"";
+    char v[96];
+    if (!url)
+        return loader__missing(ld, obj, "url",
+                               "\"url\": the page to fetch, e.g. "
+                               "\"http://www.example.com/\"");
+    if (loader__text(ld, url, expected, 2000, &h->url, NULL) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, url, v, sizeof v);
+    const char *s = h->url;
+    if (strncmp(s, "https://", 8) == 0)
+        return loader__fail(ld, url,
+                            "%s uses https, which needs TLS (not simulated); expected an "
+                            "http:// URL",
+                            v);
+    if (strncmp(s, "http://", 7) != 0)
+        return loader__fail(ld, url, "%s is not an http:// URL; expected %s", v, expected);
+    const char *host = s + 7;
+    size_t host_len = strcspn(host, ":/");
+    const char *rest = host + host_len;
+    h->port = 80;
+    if (*rest == ':') {
+        char *end = NULL;
+        long p = strtol(rest + 1, &end, 10);
+        if (end == rest + 1 || p < 1 || p > 65535 || (*end && *end != '/') || rest[1] == '+' ||
+            rest[1] == '-')
+            return loader__fail(ld, url,
+                                "%s has a bad port; expected a port from 1 to 65535, "
+                                "e.g. \"http://10.0.0.80:8080/\"",
+                                v);
+        h->port = (uint16_t)p;
+        rest = end;
+    }
+    if (!(h->host_text = malloc(host_len + 1)))
+        return loader__nomem(ld);
+    memcpy(h->host_text, host, host_len);
+    h->host_text[host_len] = '\0';
+    if (!(h->path = loader__strdup(*rest ? rest : "/")))
+        return loader__nomem(ld);
+    if (!loader__url_path_ok(h->path))
+        return loader__fail(ld, url,
+                            "%s has a path with spaces or control characters; expected "
+                            "%s",
+                            v, expected);
+    if (ipv4_parse(h->host_text, &h->host.addr) == 0)
+        return 0;
+    const model_device *d = &ld->t->devices[dev];
+    if (!loader__host_name_ok(h->host_text) || loader__looks_numeric(h->host_text))
+        return loader__fail(ld, url,
+                            "%s names no valid host; expected %s (a host name or an IPv4 "
+                            "address after http://)",
+                            v, expected);
+    if (!d->has_dns && !d->dhcp)
+        return loader__fail(ld, url,
+                            "%s names the host \"%s\", but %s has no DNS resolver to look it up; "
+                            "expected an IPv4 address, or \"dns\": \"a.b.c.d\" (or \"dhcp\": "
+                            "true) on %s",
+                            v, h->host_text, d->name, d->name);
+    if (!(h->host.name = loader__host_name_dup(h->host_text)))
+        return loader__nomem(ld);
+    return 0;
+}

@@ -1,0 +1,381 @@
+/*
+ * reader/services: the services of a host or router: ephemeral port range,
+ * DHCP client, DNS resolver, DHCP server and DNS server. Also the table of
+ * ports bound per device (loader__claim_port), shared with the script's
+ * programs: two programs binding one port on one device are an error, as
+ * bind() fails with EADDRINUSE. A DHCP pool is checked against the server's
+ * own interfaces here and against every static address of the topology once
+ * all devices are read (loader__check_pools).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader/internal.h"
+
+static uint64_t loader__bind_key(size_t dev, int proto, uint16_t port_number) {
+    return (uint64_t)dev << 17 | (uint64_t)proto << 16 | port_number;
+}
+
+/* Claims proto/port on device `dev` for `owner` (its path names it); two
+ * claims are an error at `node` (the "port" value, or the action when the
+ * port is a default), naming both, as bind() fails with EADDRINUSE. */
+int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, const cJSON *node,
+                       const cJSON *owner, const char *what) {
+    bool created = false;
+    loader__bind *b = u64map_put(ld->binds, loader__bind_key(dev, proto, port_number), &created);
+    if (created) {
+        *b = (loader__bind){owner, what};
+        return 0;
+    }
+    char v[96], other[400];
+    const char *name = ld->t->devices[dev].name;
+    const char *p = proto == LOADER_PROTO_TCP ? "TCP" : "UDP";
+    loader__value_text(ld, node, v, sizeof v);
+    loader__path(ld, b->owner, other, sizeof other);
+    if (node == owner)
+        return loader__fail(ld, node,
+                            "%s uses %s port %u (the default of %s), already bound on %s by %s "
+                            "(%s); expected a \"port\" no other program on %s binds (bind() "
+                            "would fail with EADDRINUSE)",
+                            v, p, port_number, what, name, other, b->what, name);
+    return loader__fail(ld, node,
+                        "%s is already bound on %s by %s (%s, %s port %u); expected a port no "
+                        "other program on %s binds (bind() would fail with EADDRINUSE)",
+                        v, name, other, b->what, p, port_number, name);
+}
+
+/* "ephemeral_ports": "32768-60999" (Linux net.ipv4.ip_local_port_range). */
+static int loader__ephemeral_ports(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = loader__member(obj, "ephemeral_ports");
+    const char *expected = "a port range within 1024-65535, e.g. \"32768-60999\"";
+    d->ephemeral_lo = 32768;
+    d->ephemeral_hi = 60999;
+    if (!n)
+        return 0;
+    const char *s = NULL;
+    char v[96], tail = 0;
+    unsigned lo = 0, hi = 0;
+    if (loader__string(ld, n, expected, &s) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, n, v, sizeof v);
+    if (sscanf(s, "%5u-%5u%c", &lo, &hi, &tail) != 2)
+        return loader__fail(ld, n, "%s is not a port range; expected %s", v, expected);
+    if (lo > hi)
+        return loader__fail(ld, n, "%s runs backwards; expected the lower port first: \"%u-%u\"", v,
+                            hi, lo);
+    if (lo < 1024 || hi > 65535)
+        return loader__fail(ld, n,
+                            "%s is out of range; expected %s (ports below 1024 are the "
+                            "well-known ports of servers)",
+                            v, expected);
+    d->ephemeral_lo = (uint16_t)lo;
+    d->ephemeral_hi = (uint16_t)hi;
+    return 0;
+}
+
+/* "dhcp": true | false | {"at": "1s"}: eth0 (the first interface) is
+ * configured by DHCP, so it has no static address. */
+int loader__dhcp_client(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = loader__member(obj, "dhcp");
+    const char *expected = "true, false or {\"at\": \"1s\"} (when the DHCP client starts)";
+    static const char *const keys[] = {"at"};
+    char v[96];
+    if (!n)
+        return 0;
+    if (cJSON_IsObject(n)) {
+        if (loader__check_keys(ld, n, keys, 1, NULL) != 0 ||
+            loader__opt_duration(ld, n, "at", false, &d->dhcp_at_ns) != 0)
+            return NS_ERR_INPUT;
+        d->dhcp = true;
+    } else if (cJSON_IsBool(n)) {
+        d->dhcp = cJSON_IsTrue(n);
+    } else {
+        return loader__type_error(ld, n, expected);
+    }
+    if (!d->dhcp)
+        return 0;
+    if (d->ifaces[0].has_ip) {
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n,
+                            "%s asks DHCP for an address, but %s.%s has the static address "
+                            "given by \"ip\"; expected either \"dhcp\" or a static \"ip\" on "
+                            "%s, not both",
+                            v, d->name, d->ifaces[0].name, d->ifaces[0].name);
+    }
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 68, n, n, "the DHCP client");
+}
+
+/* "dns": "a.b.c.d": the resolver (as in /etc/resolv.conf). */
+static int loader__dns_client(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = loader__member(obj, "dns");
+    if (!n)
+        return 0;
+    if (loader__addr(ld, n, &d->dns) != 0 || loader__unicast(ld, n, d->dns) != 0)
+        return NS_ERR_INPUT;
+    d->has_dns = true;
+    return 0;
+}
+
+/* The index of the addressed interface of `dev` whose subnet holds `a`, or -1. */
+static long loader__iface_holding(const loader *ld, size_t dev, ipv4_addr a) {
+    const model_device *d = &ld->t->devices[dev];
+    for (size_t i = 0; i < d->n_ifaces; i++)
+        if (d->ifaces[i].has_ip && ipv4_same_subnet(a, d->ifaces[i].ip, d->ifaces[i].prefix_len))
+            return (long)i;
+    return -1;
+}
+
+/* Addresses to hand out with option 6: one address or an array of them. */
+static int loader__dhcp_dns_list(loader *ld, const cJSON *n, model_dhcp_server *srv) {
+    const char *expected = "an address such as \"10.0.0.53\" or an array of at most 4";
+    if (cJSON_IsString(n)) {
+        if (loader__addr(ld, n, &srv->dns[0]) != 0 || loader__unicast(ld, n, srv->dns[0]) != 0)
+            return NS_ERR_INPUT;
+        srv->n_dns = 1;
+        return 0;
+    }
+    if (!cJSON_IsArray(n))
+        return loader__type_error(ld, n, expected);
+    size_t count = loader__count(n);
+    if (count > MODEL_DNS_SERVERS_MAX) {
+        char v[16];
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n, "%s has %zu addresses; expected %s", v, count, expected);
+    }
+    for (const cJSON *c = n->child; c; c = c->next) {
+        if (loader__addr(ld, c, &srv->dns[srv->n_dns]) != 0 ||
+            loader__unicast(ld, c, srv->dns[srv->n_dns]) != 0)
+            return NS_ERR_INPUT;
+        srv->n_dns++;
+    }
+    return 0;
+}
+
+/* "dhcp_server": {"pool", "lease", "router", "dns"}. The pool lies inside
+ * the subnet of one of the device's interfaces, which serves it; it holds
+ * neither that subnet's network or broadcast address nor the server's own
+ * address or the router's (static addresses of other devices are checked
+ * once every device is read, loader__check_pools). */
+static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
+    static const char *const keys[] = {"pool", "lease", "router", "dns"};
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = NULL;
+    char v[96], subnets[400], a[IPV4_TEXT_LEN], net[IPV4_TEXT_LEN];
+    if (loader__opt_object(ld, obj, "dhcp_server",
+                           "a DHCP server such as {\"pool\": \"10.0.0.100-10.0.0.199\", "
+                           "\"router\": \"10.0.0.1\"}",
+                           keys, 4, &n) != 0)
+        return NS_ERR_INPUT;
+    if (!n)
+        return 0;
+    model_dhcp_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return loader__nomem(ld);
+    d->dhcp_server = srv;
+    srv->lease_s = 3600;
+    const cJSON *pool = loader__member(n, "pool");
+    if (!pool)
+        return loader__missing(ld, n, "pool",
+                               "\"pool\": the addresses to hand out, e.g. "
+                               "\"10.0.0.100-10.0.0.199\"");
+    if (loader__range(ld, pool, &srv->pool_lo, &srv->pool_hi) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, pool, v, sizeof v);
+    long i = loader__iface_holding(ld, dev, srv->pool_lo);
+    if (i < 0) {
+        size_t count = loader__subnets(ld, dev, -1, subnets, sizeof subnets);
+        if (count == 0)
+            return loader__fail(ld, pool,
+                                "%s cannot be served: %s has no interface with an IP address; "
+                                "expected a static \"ip\" on the interface that serves the pool",
+                                v, d->name);
+        return loader__fail(ld, pool,
+                            "%s is outside every subnet of %s (%s); expected a pool inside %s", v,
+                            d->name, subnets, count == 1 ? "it" : "one of them");
+    }
+    const model_iface *f = &d->ifaces[i];
+    ipv4_addr mask = ipv4_netmask(f->prefix_len);
+    ipv4_format(f->ip & mask, net);
+    if (!ipv4_same_subnet(srv->pool_hi, f->ip, f->prefix_len))
+        return loader__fail(ld, pool,
+                            "%s runs past %s/%d (the subnet of %s.%s); expected a pool inside one "
+                            "subnet",
+                            v, net, f->prefix_len, d->name, f->name);
+    if (f->prefix_len <= 30 && (srv->pool_lo == (f->ip & mask) || srv->pool_hi == (f->ip | ~mask)))
+        return loader__fail(
+            ld, pool, "%s holds the %s address of %s/%d; expected host addresses only", v,
+            srv->pool_lo == (f->ip & mask) ? "network" : "broadcast", net, f->prefix_len);
+    for (size_t k = 0; k < d->n_ifaces; k++)
+        if (d->ifaces[k].has_ip && d->ifaces[k].ip >= srv->pool_lo &&
+            d->ifaces[k].ip <= srv->pool_hi)
+            return loader__fail(ld, pool,
+                                "%s holds %s, the server's own address (%s.%s); expected a pool "
+                                "that leaves it out",
+                                v, ipv4_format(d->ifaces[k].ip, a), d->name, d->ifaces[k].name);
+    srv->iface = (size_t)i;
+    uint64_t lease_ns = 0;
+    const cJSON *lease = loader__member(n, "lease");
+    if (lease) {
+        if (loader__duration(ld, lease, true, &lease_ns) != 0)
+            return NS_ERR_INPUT;
+        if (lease_ns < 1000000000ull || lease_ns > 0xfffffffeull * 1000000000ull) {
+            loader__value_text(ld, lease, v, sizeof v);
+            return loader__fail(ld, lease,
+                                "%s is out of range; expected a lease from \"1s\" to "
+                                "\"4294967294s\" (DHCP counts whole seconds)",
+                                v);
+        }
+        srv->lease_s = (uint32_t)(lease_ns / 1000000000ull);
+    }
+    const cJSON *router = loader__member(n, "router");
+    if (router) {
+        if (loader__addr(ld, router, &srv->router) != 0)
+            return NS_ERR_INPUT;
+        loader__value_text(ld, router, v, sizeof v);
+        if (!ipv4_same_subnet(srv->router, f->ip, f->prefix_len))
+            return loader__fail(ld, router,
+                                "%s is outside %s/%d, the subnet of the pool; expected a router "
+                                "the clients can reach, inside it",
+                                v, net, f->prefix_len);
+        if (srv->router >= srv->pool_lo && srv->router <= srv->pool_hi)
+            return loader__fail(ld, router,
+                                "%s is inside the pool; expected a router address the server "
+                                "never hands out",
+                                v);
+    } else if (d->type == DEVICE_ROUTER) {
+        srv->router = f->ip; /* a router serving its LAN is that LAN's gateway */
+    }
+    const cJSON *dns = loader__member(n, "dns");
+    if (dns && loader__dhcp_dns_list(ld, dns, srv) != 0)
+        return NS_ERR_INPUT;
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 67, n, n, "the DHCP server");
+}
+
+/* Every pool against every static address of the topology (text order). */
+int loader__check_pools(loader *ld) {
+    model_topology *t = ld->t;
+    for (size_t s = 0; s < t->n_devices; s++) {
+        const model_dhcp_server *srv = t->devices[s].dhcp_server;
+        if (!srv)
+            continue;
+        for (size_t d = 0; d < t->n_devices; d++)
+            for (size_t i = 0; i < t->devices[d].n_ifaces; i++) {
+                const model_iface *f = &t->devices[d].ifaces[i];
+                if (!f->has_ip || f->ip < srv->pool_lo || f->ip > srv->pool_hi)
+                    continue;
+                const cJSON *pool =
+                    loader__member(loader__member(ld->devs[s].node, "dhcp_server"), "pool");
+                char v[96], a[IPV4_TEXT_LEN];
+                loader__value_text(ld, pool, v, sizeof v);
+                return loader__fail(ld, pool,
+                                    "%s holds %s, the static address of %s.%s; expected a pool "
+                                    "that leaves out every static address",
+                                    v, ipv4_format(f->ip, a), t->devices[d].name, f->name);
+            }
+    }
+    return 0;
+}
+
+/* "dns_server": {"records": {"www.example.com": "93.184.216.34"}, "ttl": 300}. */
+static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
+    static const char *const keys[] = {"records", "ttl"};
+    model_device *d = &ld->t->devices[dev];
+    const cJSON *n = NULL;
+    char v[96];
+    if (loader__opt_object(ld, obj, "dns_server",
+                           "a DNS server such as {\"records\": {\"www.example.com\": "
+                           "\"93.184.216.34\"}}",
+                           keys, 2, &n) != 0)
+        return NS_ERR_INPUT;
+    if (!n)
+        return 0;
+    model_dns_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return loader__nomem(ld);
+    d->dns_server = srv;
+    srv->ttl = 300;
+    if (loader__opt_u32(ld, n, "ttl", 0, 2147483647, &srv->ttl) != 0)
+        return NS_ERR_INPUT;
+    if (loader__subnets(ld, dev, -1, v, sizeof v) == 0) {
+        loader__value_text(ld, n, v, sizeof v);
+        return loader__fail(ld, n,
+                            "%s cannot serve: %s has no interface with an IP address; expected "
+                            "a static \"ip\" on %s (clients must know the server's address)",
+                            v, d->name, d->name);
+    }
+    const cJSON *records = loader__member(n, "records");
+    const char *expected = "an object of names and addresses, e.g. {\"www.example.com\": "
+                           "\"93.184.216.34\"}";
+    if (!records)
+        return loader__missing(ld, n, "records", expected);
+    if (!cJSON_IsObject(records))
+        return loader__type_error(ld, records, expected);
+    size_t count = loader__count(records);
+    if (count == 0)
+        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 53, n, n, "the DNS server");
+    if (!(srv->records = calloc(count, sizeof *srv->records)))
+        return loader__nomem(ld);
+    char **folded = calloc(count, sizeof *folded);
+    strmap *seen = strmap_new();
+    int rc = 0;
+    if (!folded || !seen) {
+        rc = loader__nomem(ld);
+        goto done;
+    }
+    size_t k = 0;
+    for (const cJSON *r = records->child; r; r = r->next, k++) {
+        char q[96];
+        loader__quote(r->string, q, sizeof q);
+        if (!loader__host_name_ok(r->string)) {
+            rc = loader__fail_key(ld, r,
+                                  "%s is not a host name; expected labels of letters, digits "
+                                  "and '-' separated by dots, e.g. \"www.example.com\"",
+                                  q);
+            goto done;
+        }
+        model_dns_record *rec = &srv->records[k];
+        if (!(rec->name = loader__host_name_dup(r->string)) ||
+            !(folded[k] = loader__strdup(rec->name))) {
+            rc = loader__nomem(ld);
+            goto done;
+        }
+        srv->n_records = k + 1;
+        for (char *c = folded[k]; *c; c++)
+            *c = (char)loader__fold((unsigned char)*c);
+        if (!strmap_put(seen, folded[k], (int)k)) {
+            const cJSON *first = records->child;
+            for (int j = strmap_get(seen, folded[k]); j > 0; j--)
+                first = first->next;
+            char other[400];
+            loader__path(ld, first, other, sizeof other);
+            rc = loader__fail_key(ld, r,
+                                  "%s is already a record (%s); expected each name once (DNS "
+                                  "names are compared without regard to case)",
+                                  q, other);
+            goto done;
+        }
+        if (loader__addr(ld, r, &rec->addr) != 0) {
+            rc = NS_ERR_INPUT;
+            goto done;
+        }
+    }
+    rc = loader__claim_port(ld, dev, LOADER_PROTO_UDP, 53, n, n, "the DNS server");
+done:
+    strmap_free(seen);
+    for (size_t j = 0; folded && j < count; j++)
+        free(folded[j]);
+    free(folded);
+    return rc;
+}
+
+/* The keys hosts and routers share for their services, after the stack's. */
+int loader__services(loader *ld, size_t dev, const cJSON *obj) {
+    if (loader__ephemeral_ports(ld, dev, obj) != 0 || loader__dns_client(ld, dev, obj) != 0 ||
+        loader__dhcp_server(ld, dev, obj) != 0 || loader__dns_server(ld, dev, obj) != 0)
+        return NS_ERR_INPUT;
+    return 0;
+}
