@@ -403,9 +403,17 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     }
     write_state(net, state, label);
     fclose(state);
-    if (dia && !cut_short && !outdir_failed(out, NULL))
+    if (dia && !cut_short && !outdir_failed(out, NULL)) {
         rc = diagrams_write(dia, hops, outdir_staging(out), err, result->note, sizeof result->note);
-    else if (dia)
+        if (rc == 0 && o->interrupt && *o->interrupt) {
+            /* Ctrl-C while Graphviz drew: the run is whole, its pictures not. */
+            result->outcome = RUN_INTERRUPTED;
+            result->signal = *o->interrupt;
+            snprintf(result->summary, sizeof result->summary,
+                     "interrupted by %s while drawing the diagrams: some pictures are missing",
+                     signal_name(result->signal));
+        }
+    } else if (dia)
         snprintf(result->note, sizeof result->note,
                  "hop tables, paths.json and diagrams were not written: the run was %s",
                  result->outcome == RUN_INTERRUPTED ? "interrupted" : "stopped at --max-output");
