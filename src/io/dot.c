@@ -206,13 +206,6 @@ static int subnet_ref_cmp(const void *a, const void *b) {
     return x->prefix_len - y->prefix_len;
 }
 
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        ns_out_of_memory();
-    return p;
-}
-
 /* Labels every domain from its sorted subnet references. */
 static void label_domains(dot_topology *d, subnet_ref *refs, size_t n_refs) {
     qsort(refs, n_refs, sizeof *refs, subnet_ref_cmp);
@@ -241,18 +234,18 @@ dot_topology *dot_topology_new(const model_topology *t) {
     if (!d)
         return NULL;
     d->t = t;
-    d->elem_base = xcalloc(t->n_devices, sizeof *d->elem_base);
-    d->connected = xcalloc(t->n_devices, sizeof *d->connected);
-    d->cluster = xcalloc(t->n_devices, sizeof *d->cluster);
-    d->link_note = xcalloc(t->n_links, sizeof *d->link_note);
+    d->elem_base = ns_xcalloc(t->n_devices, sizeof *d->elem_base);
+    d->connected = ns_xcalloc(t->n_devices, sizeof *d->connected);
+    d->cluster = ns_xcalloc(t->n_devices, sizeof *d->cluster);
+    d->link_note = ns_xcalloc(t->n_links, sizeof *d->link_note);
     for (size_t i = 0; i < t->n_devices; i++) {
         const model_device *dev = &t->devices[i];
         d->elem_base[i] = d->n_elems;
         d->n_elems += is_l2(dev->type) || dev->n_ifaces == 0 ? 1 : dev->n_ifaces;
-        d->connected[i] = xcalloc(dev->n_ifaces, 1);
+        d->connected[i] = ns_xcalloc(dev->n_ifaces, 1);
     }
-    d->domain_label = xcalloc(d->n_elems, sizeof *d->domain_label);
-    size_t *parent = xcalloc(d->n_elems, sizeof *parent);
+    d->domain_label = ns_xcalloc(d->n_elems, sizeof *d->domain_label);
+    size_t *parent = ns_xcalloc(d->n_elems, sizeof *parent);
     for (size_t e = 0; e < d->n_elems; e++)
         parent[e] = e;
     for (size_t i = 0; i < t->n_links; i++) {
@@ -266,7 +259,7 @@ dot_topology *dot_topology_new(const model_topology *t) {
     size_t n_refs = 0;
     for (size_t i = 0; i < t->n_devices; i++)
         n_refs += t->devices[i].n_ifaces;
-    subnet_ref *refs = xcalloc(n_refs, sizeof *refs);
+    subnet_ref *refs = ns_xcalloc(n_refs, sizeof *refs);
     n_refs = 0;
     for (size_t i = 0; i < t->n_devices; i++) {
         const model_device *dev = &t->devices[i];
@@ -286,10 +279,10 @@ dot_topology *dot_topology_new(const model_topology *t) {
     free(refs);
 
     /* Cluster members: switches, hubs, and hosts within one domain. */
-    int32_t *domain_cluster = xcalloc(d->n_elems, sizeof *domain_cluster);
+    int32_t *domain_cluster = ns_xcalloc(d->n_elems, sizeof *domain_cluster);
     for (size_t e = 0; e < d->n_elems; e++)
         domain_cluster[e] = -1;
-    d->cluster_label = xcalloc(t->n_devices, sizeof *d->cluster_label);
+    d->cluster_label = ns_xcalloc(t->n_devices, sizeof *d->cluster_label);
     for (size_t i = 0; i < t->n_devices; i++) {
         const model_device *dev = &t->devices[i];
         d->cluster[i] = -1;
@@ -486,14 +479,14 @@ static size_t isqrt_ceil(size_t n) {
 
 static void put_grids(FILE *out, const dot_topology *d, const dot_view *v) {
     const model_topology *t = d->t;
-    size_t *degree = xcalloc(t->n_devices, sizeof *degree);
+    size_t *degree = ns_xcalloc(t->n_devices, sizeof *degree);
     for (size_t i = 0; i < t->n_links; i++) {
         degree[t->links[i].a.device]++;
         degree[t->links[i].b.device]++;
     }
     /* Leaf links, grouped by (switch, side): a counting sort keeps file order. */
-    size_t *count = xcalloc(2 * t->n_devices + 1, sizeof *count);
-    size_t *leaf = xcalloc(t->n_links, sizeof *leaf);
+    size_t *count = ns_xcalloc(2 * t->n_devices + 1, sizeof *count);
+    size_t *leaf = ns_xcalloc(t->n_links, sizeof *leaf);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < t->n_links; i++) {
             const model_link *l = &t->links[i];
@@ -553,7 +546,7 @@ void dot_write_topology(FILE *out, const dot_topology *d, const dot_view *v) {
           "  node [fontname=\"" FONT "\", fontsize=11, margin=\"0.08,0.04\", penwidth=1.2];\n"
           "  edge [fontname=\"" FONT "\", fontsize=9, color=\"" EDGE_COLOR "\", penwidth=1.6];\n",
           out);
-    bool *done = xcalloc(d->n_clusters, sizeof *done);
+    bool *done = ns_xcalloc(d->n_clusters, sizeof *done);
     for (size_t i = 0; i < t->n_devices; i++) {
         if (!shown(v, i))
             continue;

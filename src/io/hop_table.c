@@ -23,9 +23,9 @@
  */
 #include "io/hop_table.h"
 #include "util/alloc.h"
+#include "util/strbuf.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +68,28 @@ typedef struct hop_rec {
     uint16_t sport, dport;
 } hop_rec;
 
+/* What became of a packet at one place: a TRACE_DELIVER or TRACE_DROP event
+ * (a flooded broadcast may have several). Texts are copies. */
+typedef struct fate_rec {
+    uint64_t time;
+    uint32_t next;    /* the packet's next fate, or NO_HOP */
+    uint32_t trigger; /* drops: the packet id the dropping device sent next, or 0 */
+    bool dropped;
+    trace_reason reason;
+    char *where;           /* "device.port" or "device"; owned */
+    char *why;             /* the event's prose, or NULL; owned */
+    char *trigger_summary; /* frame_describe of the triggered packet; owned */
+} fate_rec;
+
 typedef struct packet_rec {
     uint32_t id;
     uint32_t first, last; /* hop chain in arrival order */
     uint32_t n_hops;
-    char *summary; /* frame_describe of the first frame seen; owned */
+    uint32_t fate_first, fate_last; /* fate chain in arrival order */
+    uint64_t last_wire;             /* the latest hop's time */
+    uint64_t rx_time;               /* the latest TRACE_RECEIVE's time */
+    char *rx_where;                 /* and where ("device.port"); owned, NULL if none */
+    char *summary;                  /* frame_describe of the first frame seen; owned */
 } packet_rec;
 
 struct hop_table {
@@ -87,47 +104,12 @@ struct hop_table {
     packet_rec *packets;
     size_t n_packets, cap_packets;
     u64map *by_id; /* packet id -> uint32_t index into packets */
+    fate_rec *fates;
+    size_t n_fates, cap_fates;
+    uint32_t max_id;   /* the highest packet id any event carried so far */
+    uint32_t pending;  /* the latest drop, waiting for the send it triggers, or NO_HOP */
+    char *pending_dev; /* that drop's device; owned */
 };
-
-/* --- a growable string, for texts whose length depends on names --- */
-
-typedef struct strbuf {
-    char *s;
-    size_t len, cap;
-} strbuf;
-
-static void sb_reserve(strbuf *b, size_t extra) {
-    if (b->len + extra + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (!s)
-        ns_out_of_memory();
-    b->s = s;
-    b->cap = cap;
-}
-
-static void sb_clear(strbuf *b) {
-    sb_reserve(b, 0);
-    b->len = 0;
-    b->s[0] = '\0';
-}
-
-__attribute__((format(printf, 2, 3))) static void sb_printf(strbuf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        ns_out_of_memory();
-    sb_reserve(b, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 /* --- construction and collection --- */
 
@@ -161,6 +143,7 @@ hop_table *hop_table_new(const hop_link *links, size_t n_links, const hop_device
     if (n_links)
         memcpy(t->links, links, n_links * sizeof *links);
     t->n_links = n_links;
+    t->pending = NO_HOP;
     for (size_t i = 0; i < n_devices; i++) {
         if (!devices[i].name || strmap_get(t->dev_index, devices[i].name) >= 0)
             continue; /* a duplicate name keeps its first kind */
@@ -181,7 +164,14 @@ void hop_table_free(hop_table *t) {
     if (!t)
         return;
     for (size_t i = 0; i < t->n_packets; i++)
-        free(t->packets[i].summary);
+        free(t->packets[i].summary), free(t->packets[i].rx_where);
+    for (size_t i = 0; i < t->n_fates; i++) {
+        free(t->fates[i].where);
+        free(t->fates[i].why);
+        free(t->fates[i].trigger_summary);
+    }
+    free(t->fates);
+    free(t->pending_dev);
     free(t->packets);
     free(t->hops);
     u64map_free(t->by_id);
@@ -194,15 +184,6 @@ void hop_table_free(hop_table *t) {
 
 static bool name_equal(const char *a, const char *b) {
     return a && b && strcmp(a, b) == 0;
-}
-
-/* Which end of link `l` sent the event's frame: 0, 1, or -1 if neither. The
- * port is compared too, for a link joining two ports of one device. */
-static int transmitting_side(const hop_link *l, const trace_event *ev) {
-    for (int side = 0; side < 2; side++)
-        if (name_equal(l->device[side], ev->device) && name_equal(l->port[side], ev->port))
-            return side;
-    return -1;
 }
 
 static uint32_t packet_new(hop_table *t, const trace_event *ev) {
@@ -220,6 +201,9 @@ static uint32_t packet_new(hop_table *t, const trace_event *ev) {
     p->id = ev->packet_id;
     p->first = p->last = NO_HOP;
     p->n_hops = 0;
+    p->fate_first = p->fate_last = NO_HOP;
+    p->last_wire = p->rx_time = 0;
+    p->rx_where = NULL;
     p->summary = malloc(strlen(summary) + 1);
     if (!p->summary)
         ns_out_of_memory();
@@ -243,14 +227,100 @@ static hop_rec *hop_append(hop_table *t) {
     return h;
 }
 
+static char *copy_text(const char *s) {
+    return s ? ns_xstrdup(s) : NULL;
+}
+
+/* Records a delivery or drop of a packet that crossed a link. */
+static void fate_add(hop_table *t, const trace_event *ev) {
+    const uint32_t *slot = u64map_get(t->by_id, ev->packet_id);
+    if (!slot)
+        return; /* never crossed a link: no table to end */
+    if (t->n_fates == t->cap_fates) {
+        size_t cap = t->cap_fates ? t->cap_fates * 2 : 64;
+        fate_rec *f = realloc(t->fates, cap * sizeof *f);
+        if (!f)
+            ns_out_of_memory();
+        t->fates = f;
+        t->cap_fates = cap;
+    }
+    uint32_t fi = (uint32_t)t->n_fates++;
+    fate_rec *f = &t->fates[fi];
+    strbuf where = {0};
+    strbuf_printf(&where, "%s%s%s", ev->device ? ev->device : "?", ev->port ? "." : "",
+                  ev->port ? ev->port : "");
+    *f = (fate_rec){.time = ev->time,
+                    .next = NO_HOP,
+                    .dropped = ev->kind == TRACE_DROP,
+                    .reason = ev->reason,
+                    .where = where.s,
+                    .why = copy_text(ev->why)};
+    packet_rec *p = &t->packets[*slot];
+    if (p->fate_last == NO_HOP)
+        p->fate_first = fi;
+    else
+        t->fates[p->fate_last].next = fi;
+    p->fate_last = fi;
+    if (f->dropped) {
+        t->pending = fi;
+        free(t->pending_dev);
+        t->pending_dev = copy_text(ev->device);
+    }
+}
+
+/* Notes where a packet was last received: a packet that arrived but was
+ * neither delivered nor dropped (a TCP segment without data) is not in flight. */
+static void receive_note(hop_table *t, const trace_event *ev) {
+    const uint32_t *slot = u64map_get(t->by_id, ev->packet_id);
+    if (!slot)
+        return;
+    packet_rec *p = &t->packets[*slot];
+    strbuf where = {0};
+    strbuf_printf(&where, "%s%s%s", ev->device ? ev->device : "?", ev->port ? "." : "",
+                  ev->port ? ev->port : "");
+    free(p->rx_where);
+    p->rx_where = where.s;
+    p->rx_time = ev->time;
+}
+
+/* A drop triggers the next packet its device sends at the same instant (an
+ * ICMP error), if that packet is new: found from the facts, never the prose. */
+static void fate_watch(hop_table *t, const trace_event *ev) {
+    if (t->pending == NO_HOP)
+        return;
+    fate_rec *f = &t->fates[t->pending];
+    if (ev->time != f->time) {
+        t->pending = NO_HOP;
+        return;
+    }
+    if (ev->kind != TRACE_SEND || !name_equal(ev->device, t->pending_dev))
+        return;
+    if (ev->packet_id > t->max_id && ev->frame) {
+        char summary[SUMMARY_CAP];
+        frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
+        f->trigger = ev->packet_id;
+        f->trigger_summary = copy_text(summary);
+    }
+    t->pending = NO_HOP;
+}
+
 static void hop_table_emit(void *self, const trace_event *ev) {
     hop_table *t = self;
+    fate_watch(t, ev);
+    if (ev->packet_id > t->max_id)
+        t->max_id = ev->packet_id;
+    if ((ev->kind == TRACE_DELIVER || ev->kind == TRACE_DROP) && ev->packet_id != 0) {
+        fate_add(t, ev);
+        return;
+    }
+    if (ev->kind == TRACE_RECEIVE && ev->packet_id != 0) {
+        receive_note(t, ev);
+        return;
+    }
     if (ev->kind != TRACE_WIRE || ev->packet_id == 0 || !ev->frame || ev->link < 0 ||
-        (size_t)ev->link >= t->n_links)
+        (size_t)ev->link >= t->n_links || !ev->wire.tx_device)
         return;
-    int side = transmitting_side(&t->links[ev->link], ev);
-    if (side < 0)
-        return;
+    int side = ev->wire.tx_side ? 1 : 0;
     bool created = false;
     uint32_t *slot = u64map_put(t->by_id, ev->packet_id, &created);
     if (created)
@@ -288,6 +358,7 @@ static void hop_table_emit(void *self, const trace_event *ev) {
         t->hops[p->last].next = hi;
     p->last = hi;
     p->n_hops++;
+    p->last_wire = ev->time;
 }
 
 trace_sink hop_table_as_sink(hop_table *t) {
@@ -346,13 +417,6 @@ typedef struct resolver {
     strbuf text;
 } resolver;
 
-static void *xcalloc(size_t n, size_t size) {
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        ns_out_of_memory();
-    return p;
-}
-
 static void resolver_init(resolver *r, const hop_table *t) {
     memset(r, 0, sizeof *r);
     r->t = t;
@@ -360,16 +424,16 @@ static void resolver_init(resolver *r, const hop_table *t) {
     for (size_t i = 0; i < t->n_packets; i++)
         if (t->packets[i].n_hops > max_hops)
             max_hops = t->packets[i].n_hops;
-    r->last_pos = xcalloc(t->n_devices, sizeof *r->last_pos);
-    r->last_stamp = xcalloc(t->n_devices, sizeof *r->last_stamp);
-    r->group_pos = xcalloc(t->n_devices, sizeof *r->group_pos);
-    r->group_stamp = xcalloc(t->n_devices, sizeof *r->group_stamp);
-    r->order = xcalloc(max_hops, sizeof *r->order);
-    r->pred = xcalloc(max_hops, sizeof *r->pred);
-    r->number = xcalloc(max_hops, sizeof *r->number);
-    r->stack = xcalloc(max_hops, sizeof *r->stack);
-    r->rows = xcalloc(max_hops, sizeof *r->rows);
-    r->row_of = xcalloc(max_hops, sizeof *r->row_of);
+    r->last_pos = ns_xcalloc(t->n_devices, sizeof *r->last_pos);
+    r->last_stamp = ns_xcalloc(t->n_devices, sizeof *r->last_stamp);
+    r->group_pos = ns_xcalloc(t->n_devices, sizeof *r->group_pos);
+    r->group_stamp = ns_xcalloc(t->n_devices, sizeof *r->group_stamp);
+    r->order = ns_xcalloc(max_hops, sizeof *r->order);
+    r->pred = ns_xcalloc(max_hops, sizeof *r->pred);
+    r->number = ns_xcalloc(max_hops, sizeof *r->number);
+    r->stack = ns_xcalloc(max_hops, sizeof *r->stack);
+    r->rows = ns_xcalloc(max_hops, sizeof *r->rows);
+    r->row_of = ns_xcalloc(max_hops, sizeof *r->row_of);
 }
 
 static void resolver_free(resolver *r) {
@@ -530,9 +594,9 @@ static hop_change format_change(resolver *r, const hop_rec *h, const hop_rec *p)
     const char *d = t->links[h->link].device[h->side];
     strbuf *b = &r->text;
     hop_change kind;
-    sb_clear(b);
+    strbuf_clear(b);
     if (!p) {
-        sb_printf(b, "sent by %s", d);
+        strbuf_printf(b, "sent by %s", d);
         return HOP_CHANGE_SENT;
     }
     bool both_ip = h->net == HOP_NET_IPV4 && p->net == HOP_NET_IPV4;
@@ -549,31 +613,60 @@ static hop_change format_change(resolver *r, const hop_rec *h, const hop_rec *p)
                         src_changed ? p->sport : p->dport, was, sizeof was);
         format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
                         src_changed ? h->sport : h->dport, now, sizeof now);
-        sb_printf(b, "%s rewritten by %s: %s -> %s", ports ? "IP and port" : "IP", d, was, now);
+        strbuf_printf(b, "%s rewritten by %s: %s -> %s", ports ? "IP and port" : "IP", d, was, now);
         kind = HOP_CHANGE_IP;
     } else if (addresses_changed(h, p)) {
         char was[NET_TEXT_LEN], now[NET_TEXT_LEN];
         format_net(p, was);
         format_net(h, now);
-        sb_printf(b, "%s rewritten by %s: %s becomes %s", both_ip ? "IP" : "addresses", d, was,
-                  now);
+        strbuf_printf(b, "%s rewritten by %s: %s becomes %s", both_ip ? "IP" : "addresses", d, was,
+                      now);
         kind = both_ip ? HOP_CHANGE_IP : HOP_CHANGE_ADDRESSES;
     } else if (mac_changed) {
-        sb_printf(b, "MAC rewritten by %s%s", d, both_ip ? ", IP unchanged" : "");
+        strbuf_printf(b, "MAC rewritten by %s%s", d, both_ip ? ", IP unchanged" : "");
         kind = HOP_CHANGE_MAC;
     } else if (t->devices[hop_from_dev(t, h)].is_hub) {
-        sb_printf(b, "repeated by %s", d);
+        strbuf_printf(b, "repeated by %s", d);
         kind = HOP_CHANGE_REPEATED;
     } else if (ttl_changed) {
-        sb_printf(b, "forwarded by %s, MAC and IP unchanged", d);
+        strbuf_printf(b, "forwarded by %s, MAC and IP unchanged", d);
         kind = HOP_CHANGE_FORWARDED;
     } else {
-        sb_printf(b, "forwarded by %s, unchanged", d);
+        strbuf_printf(b, "forwarded by %s, unchanged", d);
         kind = HOP_CHANGE_FORWARDED;
     }
     if (ttl_changed)
-        sb_printf(b, ", TTL %u -> %u", p->ttl, h->ttl);
+        strbuf_printf(b, ", TTL %u -> %u", p->ttl, h->ttl);
     return kind;
+}
+
+/* Whether a packet without a delivery or drop was received after its last
+ * hop started (so it arrived somewhere) rather than still on a link. */
+static bool fate_arrived(const packet_rec *p) {
+    return p->rx_where && p->rx_time > p->last_wire;
+}
+
+/* The fate cell: "delivered to B.eth0: why", "dropped by r2.eth0: why
+ * (reason) -> packet #N: summary"; `f` NULL: no delivery or drop traced. */
+static void format_fate(strbuf *b, const packet_rec *p, const fate_rec *f) {
+    strbuf_clear(b);
+    if (!f && fate_arrived(p)) {
+        strbuf_printf(b, "received by %s (no delivery or drop traced)", p->rx_where);
+        return;
+    }
+    if (!f) {
+        strbuf_printf(b, "still in flight at the end of the run");
+        return;
+    }
+    strbuf_printf(b, "%s %s", f->dropped ? "dropped by" : "delivered to", f->where);
+    if (f->why)
+        strbuf_printf(b, ": %s", f->why);
+    const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
+    if (code)
+        strbuf_printf(b, " (%s)", code);
+    if (f->trigger)
+        strbuf_printf(b, " -> packet #%" PRIu32 ": %s", f->trigger,
+                      f->trigger_summary ? f->trigger_summary : "?");
 }
 
 /* The hop at display row `row` and its predecessor (NULL for a root). */
@@ -681,6 +774,30 @@ static void line_port(line *l, const hop_link *link, int side, size_t width) {
     line_pad_to(l, start + width + COLUMN_GAP);
 }
 
+/* The packet's last rows: "end", the time, and its fate from the link
+ * column on (one row per delivery or drop; one "in flight" row if none). */
+static void write_text_fates(resolver *r, const packet_rec *p, const widths *w, FILE *out) {
+    const hop_table *t = r->t;
+    uint32_t fi = p->fate_first;
+    do {
+        const fate_rec *f = fi == NO_HOP ? NULL : &t->fates[fi];
+        line l = {.out = out};
+        char buf[TIME_TEXT_LEN];
+        line_cell(&l, "end", w->hop);
+        if (f)
+            format_time(f->time, buf);
+        else if (fate_arrived(p))
+            format_time(p->rx_time, buf);
+        else
+            snprintf(buf, sizeof buf, "-");
+        line_cell(&l, buf, w->time);
+        format_fate(&r->text, p, f);
+        line_put(&l, r->text.s);
+        line_end(&l);
+        fi = f ? f->next : NO_HOP;
+    } while (fi != NO_HOP);
+}
+
 static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
     resolve(r, p);
     widths w = table_widths(r);
@@ -722,12 +839,13 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
         line_put(&l, r->text.s);
         line_end(&l);
     }
+    write_text_fates(r, p, &w, out);
 }
 
 /* Packet indices in id order (caller frees). */
 static uint32_t *packets_by_id(const hop_table *t) {
-    uint32_t *idx = xcalloc(t->n_packets, sizeof *idx);
-    hop_order *keys = xcalloc(t->n_packets, sizeof *keys);
+    uint32_t *idx = ns_xcalloc(t->n_packets, sizeof *idx);
+    hop_order *keys = ns_xcalloc(t->n_packets, sizeof *keys);
     for (size_t i = 0; i < t->n_packets; i++)
         keys[i] = (hop_order){.time = t->packets[i].id, .key = 0, .idx = (uint32_t)i};
     qsort(keys, t->n_packets, sizeof *keys, hop_order_cmp);
@@ -761,9 +879,9 @@ void hop_table_write_text(const hop_table *t, FILE *out, uint32_t only_packet) {
 /* --- JSON --- */
 
 static void json_port(FILE *out, strbuf *b, const hop_link *l, int side) {
-    sb_clear(b);
-    sb_printf(b, "%s.%s", l->device[side] ? l->device[side] : "?",
-              l->port[side] ? l->port[side] : "?");
+    strbuf_clear(b);
+    strbuf_printf(b, "%s.%s", l->device[side] ? l->device[side] : "?",
+                  l->port[side] ? l->port[side] : "?");
     json_write_string(out, b->s);
 }
 
@@ -803,6 +921,46 @@ static void json_hop(resolver *r, uint32_t row, FILE *out) {
     putc('}', out);
 }
 
+/* The packet's fate objects (docs/hop-table.md, paths.json). */
+static void json_fates(resolver *r, const packet_rec *p, FILE *out) {
+    const hop_table *t = r->t;
+    uint32_t fi = p->fate_first;
+    do {
+        const fate_rec *f = fi == NO_HOP ? NULL : &t->fates[fi];
+        char buf[TIME_TEXT_LEN];
+        fputs(fi == p->fate_first ? "\n    {" : ",\n    {", out);
+        if (!f && fate_arrived(p)) {
+            format_time(p->rx_time, buf);
+            fprintf(out,
+                    "\"fate\": \"received\", \"time\": \"%s\", \"t\": %" PRIu64 ", \"at\": ", buf,
+                    p->rx_time);
+            json_write_string(out, p->rx_where);
+        } else if (!f) {
+            fputs("\"fate\": \"in_flight\"", out);
+        } else {
+            format_time(f->time, buf);
+            fprintf(out, "\"fate\": \"%s\", \"time\": \"%s\", \"t\": %" PRIu64 ", \"at\": ",
+                    f->dropped ? "dropped" : "delivered", buf, f->time);
+            json_write_string(out, f->where);
+            const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
+            if (code)
+                fprintf(out, ", \"reason\": \"%s\"", code);
+            if (f->why) {
+                fputs(", \"why\": ", out);
+                json_write_string(out, f->why);
+            }
+            if (f->trigger)
+                fprintf(out, ", \"triggered\": %" PRIu32, f->trigger);
+        }
+        fputs(", \"text\": ", out);
+        format_fate(&r->text, p, f);
+        json_write_string(out, r->text.s);
+        putc('}', out);
+        fi = f ? f->next : NO_HOP;
+    } while (fi != NO_HOP);
+    fputs("\n  ", out);
+}
+
 void hop_table_write_json(const hop_table *t, FILE *out) {
     resolver r;
     resolver_init(&r, t);
@@ -818,7 +976,9 @@ void hop_table_write_json(const hop_table *t, FILE *out) {
             fputs(row ? ",\n" : "\n", out);
             json_hop(&r, row, out);
         }
-        fputs("\n  ]}", out);
+        fputs("\n  ], \"fate\": [", out);
+        json_fates(&r, p, out);
+        fputs("]}", out);
     }
     fputs(t->n_packets ? "\n]}\n" : "]}\n", out);
     free(by_id);
@@ -836,14 +996,14 @@ void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor v
     for (size_t i = 0; i < t->n_packets; i++)
         if (t->packets[i].n_hops > max_hops)
             max_hops = t->packets[i].n_hops;
-    hop_view *rows = xcalloc(max_hops, sizeof *rows);
-    size_t *net_at = xcalloc(max_hops, sizeof *net_at);
-    size_t *change_at = xcalloc(max_hops, sizeof *change_at);
+    hop_view *rows = ns_xcalloc(max_hops, sizeof *rows);
+    size_t *net_at = ns_xcalloc(max_hops, sizeof *net_at);
+    size_t *change_at = ns_xcalloc(max_hops, sizeof *change_at);
     strbuf texts = {0};
     for (size_t i = 0; i < n_packets; i++) {
         const packet_rec *p = &t->packets[by_id[i]];
         resolve(&r, p);
-        sb_clear(&texts);
+        strbuf_clear(&texts);
         for (uint32_t row = 0; row < r.n; row++) {
             const hop_rec *pred;
             const hop_rec *h = row_hop(&r, row, &pred);
@@ -870,9 +1030,9 @@ void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor v
             /* Texts go into one buffer that may move: offsets now, pointers after. */
             format_net(h, net);
             net_at[row] = texts.len;
-            sb_printf(&texts, "%s%c", net, '\0');
+            strbuf_printf(&texts, "%s%c", net, '\0');
             change_at[row] = texts.len;
-            sb_printf(&texts, "%s%c", r.text.s, '\0');
+            strbuf_printf(&texts, "%s%c", r.text.s, '\0');
         }
         for (uint32_t row = 0; row < r.n; row++) {
             rows[row].net_text = texts.s + net_at[row];

@@ -356,10 +356,32 @@ static void build_arp_request(uint8_t *buf, uint64_t sender_mac, const char *sen
     arp_emit(&p, buf + ETH_HEADER_LEN);
 }
 
+/* The recorder test's links: wire events carry their ends as facts, as
+ * net_trace_wire sets them; a port that is no end of the link gets none. */
+static const hop_link recorder_links[] = {{"A.eth0--sw1.p1", {"A <1>", "sw1"}, {"eth0", "p1"}},
+                                          {"sw1.p2--r1.eth0", {"sw1", "r1"}, {"p2", "eth0"}},
+                                          {"r1.eth1--r2.eth0", {"r1", "r2"}, {"eth1", "eth0"}}};
+
+static trace_wire_ends wire_ends(trace_kind kind, int link, const char *device, const char *port) {
+    trace_wire_ends w = {0};
+    if (kind != TRACE_WIRE || link < 0 || link >= 3)
+        return w;
+    const hop_link *l = &recorder_links[link];
+    for (int side = 0; side < 2; side++)
+        if (strcmp(l->device[side], device) == 0 && strcmp(l->port[side], port) == 0)
+            return (trace_wire_ends){.tx_device = l->device[side],
+                                     .tx_port = l->port[side],
+                                     .rx_device = l->device[1 - side],
+                                     .rx_port = l->port[1 - side],
+                                     .tx_side = side};
+    return w;
+}
+
 static void emit(trace_bus *bus, trace_kind kind, uint64_t time, int link, const char *device,
                  const char *port, uint32_t packet, const uint8_t *frame, size_t len,
                  const char *why) {
     trace_event ev = {.time = time,
+                      .wire = wire_ends(kind, link, device, port),
                       .kind = kind,
                       .device = device,
                       .port = port,
@@ -401,9 +423,7 @@ static void remove_tree(const char *dir) {
 static void test_recorder_without_dot(void **state) {
     (void)state;
     model_topology *t = small_network();
-    static const hop_link links[] = {{"A.eth0--sw1.p1", {"A <1>", "sw1"}, {"eth0", "p1"}},
-                                     {"sw1.p2--r1.eth0", {"sw1", "r1"}, {"p2", "eth0"}},
-                                     {"r1.eth1--r2.eth0", {"r1", "r2"}, {"eth1", "eth0"}}};
+    const hop_link *links = recorder_links;
     static const hop_device devices[] = {
         {"A <1>", 0, 0}, {"sw1", 0, 1}, {"r1", 0, 0}, {"r2", 0, 0}};
     hop_table *hops = hop_table_new(links, 3, devices, 4);

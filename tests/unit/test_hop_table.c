@@ -85,9 +85,31 @@ static void build_arp(uint8_t *buf, uint64_t eth_dst, uint16_t op, uint64_t send
 
 /* --- running the sink --- */
 
+/* The links of the table under test: wire events carry their tx/rx ends as
+ * facts, as net_trace_wire sets them. */
+static const hop_link *g_links;
+static size_t g_n_links;
+
+static trace_wire_ends wire_ends(int link, const char *device, const char *port) {
+    trace_wire_ends w = {0};
+    if (link < 0 || (size_t)link >= g_n_links)
+        return w;
+    const hop_link *l = &g_links[link];
+    for (int side = 0; side < 2; side++)
+        if (l->device[side] && l->port[side] && strcmp(l->device[side], device) == 0 &&
+            strcmp(l->port[side], port) == 0)
+            return (trace_wire_ends){.tx_device = l->device[side],
+                                     .tx_port = l->port[side],
+                                     .rx_device = l->device[1 - side],
+                                     .rx_port = l->port[1 - side],
+                                     .tx_side = side};
+    return w;
+}
+
 static void wire(trace_bus *bus, uint64_t time, int link, const char *device, const char *port,
                  uint32_t packet, const uint8_t *frame, size_t len) {
     trace_event ev = {.time = time,
+                      .wire = wire_ends(link, device, port),
                       .kind = TRACE_WIRE,
                       .device = device,
                       .port = port,
@@ -149,6 +171,8 @@ static const hop_device routed_devices[] = {
  * packet 3: r1's unicast reply; packet 1: the echo request A -> B, routed. */
 static hop_table *routed_run(void) {
     hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
+    g_links = routed_links;
+    g_n_links = 5;
     assert_non_null(t);
     trace_bus *bus = trace_bus_new();
     assert_non_null(bus);
@@ -200,7 +224,8 @@ static const char routed_packet1[] =
     "3    0.000060000  r1.eth1--sw2.p1  r1.eth1  02:00:00:05:00:02 > 02:00:00:03:00:01  "
     "10.0.1.10 > 10.0.2.20  63   MAC rewritten by r1, IP unchanged, TTL 64 -> 63\n"
     "4    0.000070760  sw2.p2--B.eth0   sw2.p2   02:00:00:05:00:02 > 02:00:00:03:00:01  "
-    "10.0.1.10 > 10.0.2.20  63   forwarded by sw2, unchanged\n";
+    "10.0.1.10 > 10.0.2.20  63   forwarded by sw2, unchanged\n"
+    "end  -            still in flight at the end of the run\n";
 
 static const char routed_packet2[] =
     "packet #2: ARP who-has 10.0.1.1 tell 10.0.1.10\n"
@@ -211,7 +236,8 @@ static const char routed_packet2[] =
     "2    0.000007720  sw1.p3--C.eth0   sw1.p3  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  10.0.1.10 "
     "> 10.0.1.1  -    forwarded by sw1, unchanged\n"
     "2    0.000007720  sw1.p2--r1.eth0  sw1.p2  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  10.0.1.10 "
-    "> 10.0.1.1  -    forwarded by sw1, unchanged\n";
+    "> 10.0.1.1  -    forwarded by sw1, unchanged\n"
+    "end  -            still in flight at the end of the run\n";
 
 static const char routed_packet3[] =
     "packet #3: ARP reply 10.0.1.1 is-at 02:00:00:05:00:01\n"
@@ -220,7 +246,8 @@ static const char routed_packet3[] =
     "1    0.000015440  sw1.p2--r1.eth0  r1.eth0  02:00:00:05:00:01 > 02:00:00:01:00:01  10.0.1.1 "
     "> 10.0.1.10  -    sent by r1\n"
     "2    0.000023160  A.eth0--sw1.p1   sw1.p1   02:00:00:05:00:01 > 02:00:00:01:00:01  10.0.1.1 "
-    "> 10.0.1.10  -    forwarded by sw1, unchanged\n";
+    "> 10.0.1.10  -    forwarded by sw1, unchanged\n"
+    "end  -            still in flight at the end of the run\n";
 
 static void test_routed_text(void **state) {
     (void)state;
@@ -347,6 +374,8 @@ static void test_hub_segment(void **state) {
     };
     static const hop_device devices[] = {{"H1", 0, 0}, {"H2", 0, 0}, {"H3", 0, 0}, {"hub1", 1, 0}};
     hop_table *t = hop_table_new(links, 3, devices, 4);
+    g_links = links;
+    g_n_links = 3;
     assert_non_null(t);
     trace_bus *bus = trace_bus_new();
     trace_bus_subscribe(bus, hop_table_as_sink(t));
@@ -368,7 +397,8 @@ static void test_hub_segment(void **state) {
               "2    0.000001000  H1.eth0--hub1.p1  hub1.p1  02:00:00:00:00:02 > 02:00:00:00:00:01  "
               "192.168.1.20 > 192.168.1.10  64   repeated by hub1\n"
               "2    0.000001000  H3.eth0--hub1.p3  hub1.p3  02:00:00:00:00:02 > 02:00:00:00:00:01  "
-              "192.168.1.20 > 192.168.1.10  64   repeated by hub1\n");
+              "192.168.1.20 > 192.168.1.10  64   repeated by hub1\n"
+              "end  -            still in flight at the end of the run\n");
     free(text);
 
     text = json_of(t);
@@ -393,6 +423,8 @@ static hop_table *nat_run(void) {
         {"nat1.wan--S.eth0", {"nat1", "S"}, {"wan", "eth0"}},
     };
     hop_table *t = hop_table_new(links, 2, NULL, 0);
+    g_links = links;
+    g_n_links = 2;
     assert_non_null(t);
     trace_bus *bus = trace_bus_new();
     trace_bus_subscribe(bus, hop_table_as_sink(t));
@@ -418,7 +450,8 @@ static void test_ip_rewrite(void **state) {
         "192.168.1.2 > 1.2.3.4     64   sent by P\n"
         "2    1.000000007  nat1.wan--S.eth0  nat1.wan  02:00:00:00:0b:02 > 02:00:00:00:0c:01  "
         "116.226.52.212 > 1.2.3.4  63   IP rewritten by nat1: 192.168.1.2 -> 116.226.52.212, TTL "
-        "64 -> 63\n");
+        "64 -> 63\n"
+        "end  -            still in flight at the end of the run\n");
     free(text);
 
     /* The whole document, byte for byte. */
@@ -436,6 +469,8 @@ static void test_ip_rewrite(void **state) {
               "\"eth_src\": \"02:00:00:00:0b:02\", \"eth_dst\": \"02:00:00:00:0c:01\", "
               "\"ip_src\": \"116.226.52.212\", \"ip_dst\": \"1.2.3.4\", \"ttl\": 63, \"change\": "
               "\"IP rewritten by nat1: 192.168.1.2 -> 116.226.52.212, TTL 64 -> 63\"}\n"
+              "  ], \"fate\": [\n"
+              "    {\"fate\": \"in_flight\", \"text\": \"still in flight at the end of the run\"}\n"
               "  ]}\n"
               "]}\n");
     cJSON *doc = cJSON_Parse(text);
@@ -458,6 +493,8 @@ static void test_cycle_and_names(void **state) {
     };
     static const hop_device devices[] = {{"X", 0, 1}, {"Y\"q", 0, 1}, {"X", 1, 0}};
     hop_table *t = hop_table_new(links, 2, devices, 3);
+    g_links = links;
+    g_n_links = 2;
     assert_non_null(t);
     trace_bus *bus = trace_bus_new();
     trace_bus_subscribe(bus, hop_table_as_sink(t));
@@ -475,7 +512,8 @@ static void test_cycle_and_names(void **state) {
               "1    0.000000009  X.p--Y\"q    X.p q  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  "
               "10.0.0.1 > 10.0.0.2  -    sent by X\n"
               "2    0.000000009  Y\"q.r--X.r  Y\"q.r  02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  "
-              "10.0.0.1 > 10.0.0.2  -    forwarded by Y\"q, unchanged\n");
+              "10.0.0.1 > 10.0.0.2  -    forwarded by Y\"q, unchanged\n"
+              "end  -            still in flight at the end of the run\n");
     free(text);
     text = json_of(t);
     cJSON *doc = cJSON_Parse(text);
@@ -493,6 +531,8 @@ static void test_cycle_and_names(void **state) {
 static void test_empty(void **state) {
     (void)state;
     hop_table *t = hop_table_new(NULL, 0, NULL, 0);
+    g_links = NULL;
+    g_n_links = 0;
     assert_non_null(t);
     assert_int_equal(hop_table_packet_count(t), 0);
     char *text = text_of(t, 0);

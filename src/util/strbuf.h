@@ -1,0 +1,43 @@
+/*
+ * strbuf: a growable, always NUL-terminated string for texts whose length
+ * depends on names (table cells, labels, JSON keys). One copy for the io
+ * writers (hop_table, diagrams, dot).
+ *
+ * Invariant: once anything was written, `s` is a NUL-terminated string of
+ * `len` bytes inside `cap`. A zeroed strbuf ({0}) is empty and valid; its `s`
+ * is NULL until the first write. Allocation failure ends in
+ * ns_out_of_memory (util/alloc.h), so no function here returns an error.
+ */
+#ifndef NETSIM_UTIL_STRBUF_H
+#define NETSIM_UTIL_STRBUF_H
+
+#include <stddef.h>
+
+typedef struct strbuf {
+    char *s; /* owned; caller frees with strbuf_free (or free(b.s) to keep nothing) */
+    size_t len, cap;
+} strbuf;
+
+/* Makes room for `extra` more bytes plus the NUL. */
+void strbuf_reserve(strbuf *b, size_t extra);
+
+/* Empties the buffer, keeping its memory; afterwards `s` is "" (never NULL). */
+void strbuf_clear(strbuf *b);
+
+/* Appends `s` (borrowed). */
+void strbuf_puts(strbuf *b, const char *s);
+
+/* Appends `n` bytes of `s` (borrowed; may contain NUL bytes). */
+void strbuf_put(strbuf *b, const char *s, size_t n);
+
+/* Appends printf-formatted text. */
+__attribute__((format(printf, 2, 3))) void strbuf_printf(strbuf *b, const char *fmt, ...);
+
+/* Hands the string over: the caller frees it with free(); `b` is left empty
+ * and zeroed. Returns "" (allocated) for a buffer never written. */
+char *strbuf_take(strbuf *b);
+
+/* Frees the memory and zeroes `b`. NULL is a no-op. */
+void strbuf_free(strbuf *b);
+
+#endif
