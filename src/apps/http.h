@@ -18,7 +18,8 @@
 
 #include "model/topology.h"
 
-#define HTTP_HEAD_MAX 8192 /* larger heads get 431 (RFC 6585 section 5) */
+#define HTTP_HEAD_MAX     8192 /* larger heads get 431 (RFC 6585 section 5) */
+#define HTTP_DEFAULT_PORT 80   /* RFC 9110 section 4.2.1 */
 
 typedef enum {
     HTTP_PARSE_BAD = -1,       /* malformed: answer 400 */

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "reader/internal.h"
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
 
 /* A firewall address: "a.b.c.d/len" or a plain address (a /32). */
 static int loader__fw_prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int *len) {
@@ -55,7 +57,8 @@ static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_r
                                        "dst_port", "icmp_type", "direction", "interface"};
     static const char *const actions[] = {"allow", "deny", "reject"};
     static const char *const protocols[] = {"any", "icmp", "tcp", "udp"};
-    static const uint8_t protocol_numbers[] = {0, 1, 6, 17};
+    static const uint8_t protocol_numbers[] = {0, IPPROTO_ICMP_NUM, IPPROTO_TCP_NUM,
+                                               IPPROTO_UDP_NUM};
     static const char *const directions[] = {"any", "in", "out", "forward"};
     static const uint8_t chains[] = {FW_CHAIN_ALL, FW_CHAIN_IN, FW_CHAIN_OUT, FW_CHAIN_FORWARD};
     char v[96];
@@ -94,7 +97,7 @@ static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_r
     for (int i = 0; i < 2; i++) {
         if (!(n = loader__member(node, port_keys[i])))
             continue;
-        if (r->protocol != 6 && r->protocol != 17) {
+        if (r->protocol != IPPROTO_TCP_NUM && r->protocol != IPPROTO_UDP_NUM) {
             loader__value_text(ld, n, v, sizeof v);
             return loader__fail(ld, n,
                                 "%s: ports exist only for TCP and UDP; expected \"protocol\": "
@@ -107,15 +110,15 @@ static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_r
     }
     if ((n = loader__member(node, "icmp_type"))) {
         long long t = 0;
-        if (r->protocol != 1) {
+        if (r->protocol != IPPROTO_ICMP_NUM) {
             loader__value_text(ld, n, v, sizeof v);
             return loader__fail(ld, n, "%s: an ICMP type needs \"protocol\": \"icmp\" in this rule",
                                 v);
         }
         if (cJSON_IsString(n) && strcmp(n->valuestring, "echo-request") == 0)
-            t = 8;
+            t = ICMP_ECHO_REQUEST;
         else if (cJSON_IsString(n) && strcmp(n->valuestring, "echo-reply") == 0)
-            t = 0;
+            t = ICMP_ECHO_REPLY;
         else if (cJSON_IsString(n)) {
             loader__value_text(ld, n, v, sizeof v);
             return loader__fail(ld, n,

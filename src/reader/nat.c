@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reader/internal.h"
+#include "wire/ipv4.h"
 
 /* "ip:port" (a NAT pin's inside endpoint, a port forward's target). */
 static int loader__endpoint_addr(loader *ld, const cJSON *node, ipv4_addr *ip, uint16_t *port) {
@@ -40,9 +41,9 @@ static int loader__nat_protocol(loader *ld, const cJSON *obj, uint8_t *out) {
     if (loader__string(ld, n, "\"tcp\" or \"udp\"", &s) != 0)
         return NS_ERR_INPUT;
     if (strcmp(s, "tcp") == 0)
-        *out = 6;
+        *out = IPPROTO_TCP_NUM;
     else if (strcmp(s, "udp") == 0)
-        *out = 17;
+        *out = IPPROTO_UDP_NUM;
     else {
         loader__value_text(ld, n, v, sizeof v);
         return loader__fail(ld, n,

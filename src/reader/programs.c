@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/http.h"
 #include "reader/internal.h"
+#include "wire/ethernet.h"
+#include "wire/icmp.h"
+#include "wire/ipv4.h"
 
 #define LOADER_EXPECT_TARGET                                                                       \
     "an address such as \"10.0.0.2\" or a host name such as \"www.example.com\""
@@ -52,7 +56,7 @@ int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_ping *p) {
     uint32_t ttl = ld->t->devices[dev].ttl;
     p->count = 1;
     p->interval_ns = 1000000000ull;
-    p->size = 56;
+    p->size = 56; /* iputils' ping -s */
     p->timeout_ns = 10000000000ull;
     if (!to)
         return loader__missing(ld, obj, "to", "\"to\": the address to ping, e.g. \"10.0.0.2\"");
@@ -60,7 +64,8 @@ int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_ping *p) {
         loader__opt_u32(ld, obj, "count", 1, 1000000, &p->count) != 0 ||
         loader__opt_duration(ld, obj, "interval", true, &p->interval_ns) != 0 ||
         /* 1472 = MTU 1500 - 20 (IPv4) - 8 (ICMP): netsim does not fragment. */
-        loader__opt_u32(ld, obj, "size", 0, 1472, &p->size) != 0 ||
+        loader__opt_u32(ld, obj, "size", 0, ETH_MTU - IPV4_HEADER_LEN - ICMP_HEADER_LEN,
+                        &p->size) != 0 ||
         loader__opt_duration(ld, obj, "timeout", false, &p->timeout_ns) != 0 ||
         loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0)
         return NS_ERR_INPUT;
@@ -274,7 +279,7 @@ static bool loader__url_path_ok(const char *s) {
 int loader__http_server(loader *ld, const cJSON *obj, size_t dev, model_http_server *h) {
     const cJSON *port_node = NULL, *pages = NULL;
     size_t n = 0;
-    h->port = 80;
+    h->port = HTTP_DEFAULT_PORT;
     if (loader__port(ld, obj, "port", NULL, &h->port, &port_node) != 0 ||
         loader__entries(ld, obj, "pages", "an object of pages, e.g. {\"/\": \"<html>...</html>\"}",
                         &pages, &n) != 0)
@@ -325,7 +330,7 @@ int loader__http_get(loader *ld, const cJSON *obj, size_t dev, model_http_get *h
     const char *host = s + 7;
     size_t host_len = strcspn(host, ":/");
     const char *rest = host + host_len;
-    h->port = 80;
+    h->port = HTTP_DEFAULT_PORT;
     if (*rest == ':') {
         char *end = NULL;
         long p = strtol(rest + 1, &end, 10);

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "reader/internal.h"
+#include "wire/dhcp.h"
+#include "wire/dns.h"
 
 static uint64_t loader__bind_key(size_t dev, int proto, uint16_t port_number) {
     return (uint64_t)dev << 17 | (uint64_t)proto << 16 | port_number;
@@ -105,7 +107,7 @@ int loader__dhcp_client(loader *ld, size_t dev, const cJSON *obj) {
                             "%s, not both",
                             v, d->name, d->ifaces[0].name, d->ifaces[0].name);
     }
-    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 68, n, n, "the DHCP client");
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DHCP_CLIENT_PORT, n, n, "the DHCP client");
 }
 
 /* "dns": "a.b.c.d": the resolver (as in /etc/resolv.conf). */
@@ -252,7 +254,7 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
     const cJSON *dns = loader__member(n, "dns");
     if (dns && loader__dhcp_dns_list(ld, dns, srv) != 0)
         return NS_ERR_INPUT;
-    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 67, n, n, "the DHCP server");
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DHCP_SERVER_PORT, n, n, "the DHCP server");
 }
 
 /* Every pool against every static address of the topology (text order). */
@@ -316,7 +318,7 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
         return loader__type_error(ld, records, expected);
     size_t count = loader__count(records);
     if (count == 0)
-        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, 53, n, n, "the DNS server");
+        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, "the DNS server");
     if (!(srv->records = calloc(count, sizeof *srv->records)))
         return loader__nomem(ld);
     char **folded = calloc(count, sizeof *folded);
@@ -363,7 +365,7 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
             goto done;
         }
     }
-    rc = loader__claim_port(ld, dev, LOADER_PROTO_UDP, 53, n, n, "the DNS server");
+    rc = loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, "the DNS server");
 done:
     strmap_free(seen);
     for (size_t j = 0; folded && j < count; j++)
