@@ -16,12 +16,12 @@
 
 #include "io/diagrams.h"
 #include "io/hop_table.h"
-#include "io/loader.h"
 #include "io/outdir.h"
 #include "io/pcap.h"
 #include "io/trace_jsonl.h"
 #include "io/trace_text.h"
 #include "net/network.h"
+#include "reader/reader.h"
 #include "runner/builder.h"
 #include "runner/resources.h"
 #include "util/strmap.h"
