@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "reader/reader.h"
 #include "model/topology.h"
+#include "reader/reader.h"
 #include "util/error.h"
 #include "wire/addr.h"
 

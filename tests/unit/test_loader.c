@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "reader/reader.h"
 #include "model/topology.h"
+#include "reader/reader.h"
 #include "wire/addr.h"
 
 static model_topology *load_ok(const char *json) {
