@@ -14,16 +14,16 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "io/diagrams.h"
-#include "io/hop_table.h"
-#include "io/outdir.h"
-#include "io/pcap.h"
-#include "io/trace_jsonl.h"
-#include "io/trace_text.h"
+#include "diagrams/diagrams.h"
 #include "net/network.h"
 #include "reader/reader.h"
 #include "runner/builder.h"
+#include "runner/outdir.h"
 #include "runner/resources.h"
+#include "sinks/hop_table.h"
+#include "sinks/pcap.h"
+#include "sinks/trace_jsonl.h"
+#include "sinks/trace_text.h"
 #include "util/strmap.h"
 
 /* A link's capture file name: its name with anything but letters, digits,

@@ -21,10 +21,10 @@
 
 #include <cmocka.h>
 
-#include "io/diagrams.h"
-#include "io/dot.h"
-#include "io/hop_table.h"
+#include "diagrams/diagrams.h"
+#include "diagrams/dot.h"
 #include "model/topology.h"
+#include "sinks/hop_table.h"
 #include "trace/trace.h"
 #include "wire/addr.h"
 #include "wire/arp.h"

@@ -20,7 +20,7 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "io/hop_table.h"
+#include "sinks/hop_table.h"
 #include "trace/trace.h"
 #include "wire/addr.h"
 #include "wire/arp.h"

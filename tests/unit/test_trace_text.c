@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "io/trace_text.h"
+#include "sinks/trace_text.h"
 
 /* 02:00:00:00:01:01 (10.0.0.1) asks who has 10.0.0.2; padded to 60 bytes. */
 static const uint8_t arp_request[60] = {

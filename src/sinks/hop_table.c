@@ -21,7 +21,7 @@
  * every hop gets a finite number. Rows are then shown in (time, hop number,
  * arrival) order: never hash order, so output is byte-identical across runs.
  */
-#include "io/hop_table.h"
+#include "sinks/hop_table.h"
 #include "util/alloc.h"
 #include "util/strbuf.h"
 
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/trace_jsonl.h"
+#include "sinks/trace_jsonl.h"
 #include "util/strmap.h"
 #include "util/u64map.h"
 #include "wire/addr.h"

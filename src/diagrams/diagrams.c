@@ -32,7 +32,7 @@
  * followed or overwritten), and the only files ever removed are the partial
  * pictures of dot processes that did not finish.
  */
-#include "io/diagrams.h"
+#include "diagrams/diagrams.h"
 #include "util/alloc.h"
 
 #include <errno.h>
@@ -46,8 +46,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "io/dot.h"
-#include "io/graphviz.h"
+#include "diagrams/dot.h"
+#include "diagrams/graphviz.h"
 #include "util/strmap.h"
 #include "util/u64map.h"
 #include "wire/addr.h"

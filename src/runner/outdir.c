@@ -4,7 +4,7 @@
  * inside DIR or the staging directory goes through a directory descriptor and
  * O_NOFOLLOW / AT_SYMLINK_NOFOLLOW, so a link planted there is never followed.
  */
-#include "io/outdir.h"
+#include "runner/outdir.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,7 +13,7 @@
  * JSON is written by hand (RFC 8259): it is a handful of flat keys, and the
  * writer never allocates. Output is buffered by stdio; nothing is flushed here.
  */
-#include "io/trace_jsonl.h"
+#include "sinks/trace_jsonl.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

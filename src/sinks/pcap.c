@@ -15,7 +15,7 @@
  * - After the first error nothing more is written; the error (naming the path
  *   and the system's reason) is reported by pcap_sink_close.
  */
-#include "io/pcap.h"
+#include "sinks/pcap.h"
 
 #include <assert.h>
 #include <errno.h>

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/diagrams.h"
+#include "diagrams/diagrams.h"
 
 /* The next character of UTF-8 text `p` (RFC 3629): sets *cp and returns
  * its length; an invalid byte is U+FFFD of length 1. */

@@ -21,7 +21,7 @@
  * allocation), so it is told apart from an error exit: it becomes a note,
  * an error exit stays an error.
  */
-#include "io/graphviz.h"
+#include "diagrams/graphviz.h"
 #include "util/alloc.h"
 
 #include <errno.h>

@@ -13,7 +13,7 @@
  * Invariants: every string written comes from a fixed literal, a number, an
  * address formatted here, or one of the two escapers; ids are generated.
  */
-#include "io/dot.h"
+#include "diagrams/dot.h"
 #include "util/alloc.h"
 
 #include <stdint.h>

@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "io/hop_table.h"
+#include "sinks/hop_table.h"
 #include "model/topology.h"
 #include "trace/trace.h"
 #include "util/error.h"

@@ -10,7 +10,7 @@
  * output goes through the caller's stdio buffer and is never flushed here, so a
  * trace of millions of lines costs no system call per line.
  */
-#include "io/trace_text.h"
+#include "sinks/trace_text.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
