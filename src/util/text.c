@@ -1,0 +1,151 @@
+/*
+ * text: UTF-8, display width, time and column formatting (see text.h).
+ * The decoder is the strict one every caller shares: a byte that does not
+ * start a valid sequence is never taken as part of a character.
+ */
+#include "util/text.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp) {
+    if (len == 0)
+        return 0;
+    size_t n;
+    uint32_t c, min;
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    } else if ((s[0] & 0xe0) == 0xc0) {
+        n = 2, c = s[0] & 0x1fu, min = 0x80;
+    } else if ((s[0] & 0xf0) == 0xe0) {
+        n = 3, c = s[0] & 0x0fu, min = 0x800;
+    } else if ((s[0] & 0xf8) == 0xf0) {
+        n = 4, c = s[0] & 0x07u, min = 0x10000;
+    } else {
+        return 0; /* a continuation byte or 0xf8..0xff */
+    }
+    if (n > len)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0; /* also stops at a terminating NUL */
+        c = (c << 6) | (s[i] & 0x3fu);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+size_t text_utf8_next(const unsigned char *s, size_t len, uint32_t *cp) {
+    size_t n = text_utf8_decode(s, len, cp);
+    if (n)
+        return n;
+    *cp = 0xfffd;
+    return 1;
+}
+
+/* East Asian Wide and Fullwidth blocks (Unicode UAX #11), coarsely: whole
+ * blocks, so a teaching tool's names line up without a full table. */
+static const uint32_t wide_ranges[][2] = {
+    {0x1100, 0x115f},   /* Hangul Jamo initial consonants */
+    {0x2e80, 0x303e},   /* CJK radicals, punctuation */
+    {0x3041, 0x33ff},   /* kana, CJK compatibility */
+    {0x3400, 0x4dbf},   /* CJK extension A */
+    {0x4e00, 0x9fff},   /* CJK unified ideographs */
+    {0xa000, 0xa4cf},   /* Yi */
+    {0xac00, 0xd7a3},   /* Hangul syllables */
+    {0xf900, 0xfaff},   /* CJK compatibility ideographs */
+    {0xfe30, 0xfe4f},   /* CJK compatibility forms */
+    {0xff00, 0xff60},   /* fullwidth forms */
+    {0xffe0, 0xffe6},   /* fullwidth signs */
+    {0x1f300, 0x1f64f}, /* pictographs, emoticons */
+    {0x1f900, 0x1f9ff}, /* supplemental pictographs */
+    {0x20000, 0x3fffd}, /* CJK extensions B and later */
+};
+
+size_t text_cp_width(uint32_t cp) {
+    for (size_t i = 0; i < sizeof wide_ranges / sizeof wide_ranges[0]; i++)
+        if (cp >= wide_ranges[i][0] && cp <= wide_ranges[i][1])
+            return 2;
+    return 1;
+}
+
+size_t text_width_n(const char *s, size_t len) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t width = 0;
+    while (len > 0) {
+        uint32_t cp;
+        size_t n = text_utf8_next(p, len, &cp);
+        width += text_cp_width(cp);
+        p += n;
+        len -= n;
+    }
+    return width;
+}
+
+size_t text_width(const char *s) {
+    return text_width_n(s, strlen(s));
+}
+
+size_t text_utf8_cut(const char *s, size_t len, size_t limit) {
+    if (len <= limit)
+        return len;
+    size_t cut = limit;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+        cut--;
+    return cut;
+}
+
+char *text_format_time(uint64_t ns, char buf[TEXT_TIME_LEN]) {
+    snprintf(buf, TEXT_TIME_LEN, "%" PRIu64 ".%09" PRIu64, ns / 1000000000u, ns % 1000000000u);
+    return buf;
+}
+
+static int is_blank(unsigned char c) {
+    return c == ' ' || c < 0x20 || c == 0x7f;
+}
+
+void text_line_put(text_line *l, const char *text) {
+    const char *p = text;
+    while (*p) {
+        if (is_blank((unsigned char)*p)) {
+            l->pending++;
+            p++;
+            continue;
+        }
+        const char *run = p;
+        while (*p && !is_blank((unsigned char)*p))
+            p++;
+        for (; l->pending > 0; l->pending--, l->col++)
+            putc(' ', l->out);
+        fwrite(run, 1, (size_t)(p - run), l->out);
+        l->col += text_width_n(run, (size_t)(p - run));
+    }
+}
+
+void text_line_space(text_line *l, size_t n) {
+    l->pending += n;
+}
+
+void text_line_pad_to(text_line *l, size_t col) {
+    if (l->col + l->pending < col)
+        l->pending = col - l->col;
+}
+
+size_t text_line_at(const text_line *l) {
+    return l->col + l->pending;
+}
+
+void text_line_field(text_line *l, const char *text, size_t width) {
+    size_t start = text_line_at(l);
+    text_line_put(l, text);
+    text_line_pad_to(l, start + width);
+}
+
+void text_line_end(text_line *l) {
+    putc('\n', l->out);
+    l->col = 0;
+    l->pending = 0;
+}
