@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "util/text.h"
+
 void app_say(ip_stack *st, const char *fmt, ...) {
     char line[1024];
     va_list ap;
@@ -16,23 +18,13 @@ void app_say(ip_stack *st, const char *fmt, ...) {
     net_trace(st->node->net, TRACE_APP, st->node, NULL, NULL, NULL, line);
 }
 
-/* The length of the valid UTF-8 sequence at p[0..len), or 0. */
-static size_t app_utf8_len(const uint8_t *p, size_t len) {
-    size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
-    if (n == 0 || n > len || p[0] >= 0xf5)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 char *app_text(const uint8_t *data, size_t len, char *out, size_t cap) {
     size_t used = 0, i = 0;
     out[0] = '\0';
     while (i < len && i < APP_TEXT_SHOWN && used + 8 < cap) {
         uint8_t c = data[i];
-        size_t n = c >= 0x80 ? app_utf8_len(data + i, len - i) : 0;
+        uint32_t cp;
+        size_t n = c >= 0x80 ? text_utf8_decode(data + i, len - i, &cp) : 0;
         if (n && used + n + 1 < cap) {
             for (size_t k = 0; k < n; k++)
                 out[used++] = (char)data[i + k];

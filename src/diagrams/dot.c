@@ -15,6 +15,7 @@
  */
 #include "diagrams/dot.h"
 #include "util/alloc.h"
+#include "util/text.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,48 +50,19 @@ static void buf_puts(buf *b, const char *s) {
     buf_put(b, s, strlen(s));
 }
 
-/* Decodes one UTF-8 character at `p` (RFC 3629: no overlong forms, no
- * surrogates, at most U+10FFFF). Returns its length and sets *cp, or returns
- * 0 when the bytes are not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *p, uint32_t *cp) {
-    size_t n;
-    uint32_t c, min;
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    } else if ((p[0] & 0xe0) == 0xc0) {
-        n = 2, c = p[0] & 0x1fu, min = 0x80;
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        n = 3, c = p[0] & 0x0fu, min = 0x800;
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        n = 4, c = p[0] & 0x07u, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0; /* also stops at the terminating NUL */
-        c = (c << 6) | (p[i] & 0x3fu);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return n;
-}
-
 char *dot_escape_html(const char *s) {
     buf b = {0};
     buf_put(&b, "", 0);
     const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
     while (*p) {
         unsigned char c = *p;
         char ent[16];
         if (c >= 0x80) {
-            uint32_t cp;
-            size_t n = utf8_decode(p, &cp);
-            snprintf(ent, sizeof ent, "&#%lu;", n ? (unsigned long)cp : 65533ul);
+            uint32_t cp; /* U+FFFD for a byte that is not valid UTF-8 */
+            p += text_utf8_next(p, (size_t)(end - p), &cp);
+            snprintf(ent, sizeof ent, "&#%lu;", (unsigned long)cp);
             buf_puts(&b, ent);
-            p += n ? n : 1;
             continue;
         }
         p++;

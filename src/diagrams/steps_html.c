@@ -13,36 +13,16 @@
 #include <string.h>
 
 #include "diagrams/diagrams.h"
-
-/* The next character of UTF-8 text `p` (RFC 3629): sets *cp and returns
- * its length; an invalid byte is U+FFFD of length 1. */
-static size_t utf8_next(const unsigned char *p, uint32_t *cp) {
-    unsigned char c = p[0];
-    size_t need = c < 0x80             ? 1
-                  : (c & 0xe0) == 0xc0 ? 2
-                  : (c & 0xf0) == 0xe0 ? 3
-                  : (c & 0xf8) == 0xf0 ? 4
-                                       : 0;
-    uint32_t v = need == 1 ? c : need == 2 ? c & 0x1fu : need == 3 ? c & 0x0fu : c & 0x07u;
-    uint32_t min = need == 2 ? 0x80 : need == 3 ? 0x800 : need == 4 ? 0x10000 : 0;
-    size_t i = 1;
-    for (; i < need && (p[i] & 0xc0) == 0x80; i++)
-        v = (v << 6) | (p[i] & 0x3fu);
-    if (need == 0 || i < need || v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) {
-        *cp = 0xfffd;
-        return 1;
-    }
-    *cp = v;
-    return need;
-}
+#include "util/text.h"
 
 /* Writes `s` as HTML text: & < > " ' as entities, control characters as
  * spaces, non-ASCII as &#N;. */
 static void html_text(FILE *out, const char *s) {
     const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
     while (*p) {
-        uint32_t cp;
-        p += utf8_next(p, &cp);
+        uint32_t cp; /* U+FFFD for a byte that is not valid UTF-8 */
+        p += text_utf8_next(p, (size_t)(end - p), &cp);
         if (cp < 0x20 || cp == 0x7f)
             putc(' ', out);
         else if (cp == '&')
@@ -68,9 +48,10 @@ static void html_text(FILE *out, const char *s) {
 static void js_string(FILE *out, const char *s) {
     putc('"', out);
     const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
     while (*p) {
-        uint32_t cp;
-        p += utf8_next(p, &cp);
+        uint32_t cp; /* U+FFFD for a byte that is not valid UTF-8 */
+        p += text_utf8_next(p, (size_t)(end - p), &cp);
         if (cp >= 0x10000) {
             uint32_t v = cp - 0x10000;
             fprintf(out, "\\u%04x\\u%04x", (unsigned)(0xd800 + (v >> 10)),

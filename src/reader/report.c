@@ -16,6 +16,7 @@
 
 #include "reader/internal.h"
 #include "reader/json_pos.h"
+#include "util/text.h"
 
 void loader__append(char *buf, size_t cap, size_t *used, const char *fmt, ...) {
     if (*used >= cap)
@@ -34,9 +35,7 @@ void loader__quote(const char *s, char *buf, size_t cap) {
     size_t used = 0, limit = 60;
     loader__append(buf, cap, &used, "\"");
     size_t n = strlen(s);
-    size_t shown = n <= limit ? n : limit - 3;
-    while (shown < n && shown > 0 && ((unsigned char)s[shown] & 0xc0) == 0x80)
-        shown--;
+    size_t shown = n <= limit ? n : text_utf8_cut(s, n, limit - 3);
     for (size_t i = 0; i < shown; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\')

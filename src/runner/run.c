@@ -22,9 +22,11 @@
 #include "runner/resources.h"
 #include "sinks/hop_table.h"
 #include "sinks/pcap.h"
+#include "sinks/state.h"
 #include "sinks/trace_jsonl.h"
 #include "sinks/trace_text.h"
 #include "util/strmap.h"
+#include "util/text.h"
 
 /* A link's capture file name: its name with anything but letters, digits,
  * '.', '-' and '_' replaced by '_', made unique with a "~N" suffix. */
@@ -66,23 +68,6 @@ static int where_width(const network *net) {
                 width = base + 1 + strlen(n->ports[p].name);
     }
     return width > 40 ? 40 : (int)width;
-}
-
-/* The device tables at the end; `label` (may be "") says why a run is partial. */
-static void write_state(const network *net, FILE *out, const char *label) {
-    sim_time now = sim_now(net->sim);
-    fprintf(out, "# device tables at the end of the run (t=%llu.%09llu s)%s%s\n",
-            (unsigned long long)(now / SIM_S), (unsigned long long)(now % SIM_S),
-            label[0] ? ": PARTIAL RUN, " : "", label);
-    for (uint32_t i = 0; i < net->n_nodes; i++) {
-        const node *n = net->nodes[i];
-        fputc('\n', out);
-        if (n->ops->write_state)
-            n->ops->write_state(n, out);
-        else
-            fprintf(out, "%s %s\n  (no tables: a hub repeats every frame)\n",
-                    device_type_name(n->type), n->name);
-    }
 }
 
 /* pcap_opener over the output directory: captures are counted and checked. */
@@ -362,10 +347,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     } else if (status == SIM_UNTIL) {
         snprintf(how, sizeof how, "the --until time was reached");
     }
+    char end_time[TEXT_TIME_LEN];
     snprintf(result->summary, sizeof result->summary,
-             "run ended at %llu.%09llu s after %llu events, %llu frames delivered: %s",
-             (unsigned long long)(result->end_time / SIM_S),
-             (unsigned long long)(result->end_time % SIM_S), (unsigned long long)result->events,
+             "run ended at %s s after %llu events, %llu frames delivered: %s",
+             text_format_time(result->end_time, end_time), (unsigned long long)result->events,
              (unsigned long long)result->frames_delivered, how);
     run_event(net, "end", result->summary);
 
@@ -401,7 +386,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         rc = NS_ERR_IO;
         goto done;
     }
-    write_state(net, state, label);
+    state_write(net, state, label);
     fclose(state);
     if (dia && !cut_short && !outdir_failed(out, NULL)) {
         rc = diagrams_write(dia, hops, outdir_staging(out), err, result->note, sizeof result->note);
