@@ -19,15 +19,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
 #include "wire/addr.h"
-#include "wire/describe.h"
-
-#define SUMMARY_CAP 512
 
 struct jsonl_sink {
     FILE *out;
     const char *const *link_names;
     size_t n_links;
+};
+
+/* RFC 8259 section 7: '"', '\\' and U+0000..U+001F must be escaped; these
+ * have a two-character form, the other control characters are \u00XX. */
+static const char short_escapes[][3] = {
+    ['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+    ['\n'] = "\\n", ['\r'] = "\\r",  ['\t'] = "\\t",
 };
 
 void json_write_string(FILE *out, const char *s) {
@@ -46,34 +51,12 @@ void json_write_string(FILE *out, const char *s) {
         if (c == 0)
             break;
         run = p + 1;
-        /* RFC 8259 section 7: '"', '\\' and U+0000..U+001F must be escaped. */
-        switch (c) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\b':
-            fputs("\\b", out);
-            break;
-        case '\f':
-            fputs("\\f", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
+        if (c < sizeof short_escapes / sizeof short_escapes[0] && short_escapes[c][0]) {
+            fputs(short_escapes[c], out);
+        } else {
             fputs("\\u00", out);
             putc(hex[c >> 4], out);
             putc(hex[c & 0xf], out);
-            break;
         }
     }
     putc('"', out);
@@ -84,6 +67,7 @@ static void key(FILE *out, const char *name) {
     fprintf(out, ",\"%s\":", name);
 }
 
+/* A string field; omitted when `value` is NULL (never written as null). */
 static void field_string(FILE *out, const char *name, const char *value) {
     if (!value)
         return;
@@ -96,58 +80,44 @@ static void field_uint(FILE *out, const char *name, uint64_t value) {
     fprintf(out, "%" PRIu64, value);
 }
 
-static void field_mac(FILE *out, const char *name, mac_addr mac) {
-    char buf[MAC_TEXT_LEN];
-    key(out, name);
-    fprintf(out, "\"%s\"", mac_format(mac, buf));
-}
-
-static void field_ipv4(FILE *out, const char *name, ipv4_addr ip) {
-    char buf[IPV4_TEXT_LEN];
-    key(out, name);
-    fprintf(out, "\"%s\"", ipv4_format(ip, buf));
-}
-
-static void write_arp_op(FILE *out, uint16_t op) {
-    key(out, "arp_op");
+static const char *arp_op_text(uint16_t op, char buf[8]) {
     if (op == 1)
-        fputs("\"request\"", out);
-    else if (op == 2)
-        fputs("\"reply\"", out);
-    else
-        fprintf(out, "\"%u\"", (unsigned)op); /* a string still: one type per key */
+        return "request";
+    if (op == 2)
+        return "reply";
+    snprintf(buf, 8, "%u", (unsigned)op); /* a string still: one type per key */
+    return buf;
 }
 
 /* Everything decoded from the frame, in key order from eth_src to len. */
 static void write_frame(FILE *out, const trace_event *ev) {
-    frame_info fi;
-    frame_decode(ev->frame, ev->frame_len, &fi);
+    const frame_info *fi = trace_event_frame(ev);
+    char buf[MAC_TEXT_LEN];
     if (ev->frame_len >= 14) {
-        field_mac(out, "eth_src", fi.eth_src);
-        field_mac(out, "eth_dst", fi.eth_dst);
-        key(out, "ethertype");
-        fprintf(out, "\"0x%04x\"", (unsigned)fi.ethertype);
+        field_string(out, "eth_src", mac_format(fi->eth_src, buf));
+        field_string(out, "eth_dst", mac_format(fi->eth_dst, buf));
+        snprintf(buf, sizeof buf, "0x%04x", (unsigned)fi->ethertype);
+        field_string(out, "ethertype", buf);
     }
-    field_string(out, "proto", fi.proto);
-    if (fi.has_ip) {
-        field_ipv4(out, "ip_src", fi.ip_src);
-        field_ipv4(out, "ip_dst", fi.ip_dst);
-        field_uint(out, "ttl", fi.ttl);
-        field_uint(out, "ip_id", fi.ip_id);
+    field_string(out, "proto", fi->proto);
+    if (fi->has_ip) {
+        field_string(out, "ip_src", ipv4_format(fi->ip_src, buf));
+        field_string(out, "ip_dst", ipv4_format(fi->ip_dst, buf));
+        field_uint(out, "ttl", fi->ttl);
+        field_uint(out, "ip_id", fi->ip_id);
     }
-    if (fi.has_icmp) {
-        field_uint(out, "icmp_type", fi.icmp_type);
-        field_uint(out, "icmp_code", fi.icmp_code);
+    if (fi->has_icmp) {
+        field_uint(out, "icmp_type", fi->icmp_type);
+        field_uint(out, "icmp_code", fi->icmp_code);
         /* Identifier and sequence number exist only in echo messages (RFC 792). */
-        if (fi.icmp_type == 0 || fi.icmp_type == 8) {
-            field_uint(out, "icmp_id", fi.icmp_id);
-            field_uint(out, "icmp_seq", fi.icmp_seq);
+        if (fi->icmp_type == 0 || fi->icmp_type == 8) {
+            field_uint(out, "icmp_id", fi->icmp_id);
+            field_uint(out, "icmp_seq", fi->icmp_seq);
         }
     }
-    if (fi.has_arp)
-        write_arp_op(out, fi.arp_op);
-    char summary[SUMMARY_CAP];
-    field_string(out, "summary", frame_describe(ev->frame, ev->frame_len, summary, sizeof summary));
+    if (fi->has_arp)
+        field_string(out, "arp_op", arp_op_text(fi->arp_op, buf));
+    field_string(out, "summary", trace_event_summary(ev));
     field_uint(out, "len", ev->frame_len);
 }
 
@@ -177,9 +147,9 @@ static void jsonl_emit(void *self, const trace_event *ev) {
     jsonl_sink *s = self;
     FILE *out = s->out;
 
+    char time[TEXT_TIME_LEN];
     fprintf(out, "{\"t\":%" PRIu64, ev->time);
-    key(out, "time");
-    fprintf(out, "\"%" PRIu64 ".%09" PRIu64 "\"", ev->time / 1000000000u, ev->time % 1000000000u);
+    field_string(out, "time", text_format_time(ev->time, time));
     field_string(out, "kind", trace_kind_name(ev->kind));
     field_string(out, "device", ev->device);
     field_string(out, "port", ev->port);

@@ -18,68 +18,60 @@
 
 #include "util/text.h"
 #include "wire/addr.h"
-#include "wire/describe.h"
 
-#define TIME_WIDTH   11  /* "0.000000000": seconds below 10 keep every column aligned */
-#define ACTION_WIDTH 8   /* the longest kind name ("receive") plus one space */
-#define PACKET_WIDTH 6   /* "#12345" */
-#define SUMMARY_CAP  512 /* frame_describe truncates longer summaries */
+#define TIME_WIDTH   11 /* "0.000000000": seconds below 10 keep every column aligned */
+#define ACTION_WIDTH 8  /* the longest kind name ("receive") plus one space */
+#define PACKET_WIDTH 6  /* "#12345" */
 
 struct text_sink {
     FILE *out;
     int where_width;
 };
 
-static void put_why(text_line *l, const char *why) {
+/* `gap` spaces, then `text`; nothing at all when `text` is NULL. */
+static void put_part(text_line *l, size_t gap, const char *text) {
+    if (!text)
+        return;
+    text_line_space(l, gap);
+    text_line_put(l, text);
+}
+
+/* `gap` spaces, then "(why)"; nothing at all when `why` is NULL. */
+static void put_why(text_line *l, size_t gap, const char *why) {
     if (!why)
         return;
-    text_line_put(l, "(");
+    put_part(l, gap, "(");
     text_line_put(l, why);
     text_line_put(l, ")");
 }
 
 static void emit_run(text_line *l, const trace_event *ev) {
     text_line_put(l, "* run");
-    if (ev->detail) {
+    if (ev->detail)
         text_line_put(l, ":");
-        text_line_space(l, 1);
-        text_line_put(l, ev->detail);
-    }
-    if (ev->why) {
-        text_line_space(l, 1);
-        put_why(l, ev->why);
-    }
+    put_part(l, 1, ev->detail);
+    put_why(l, 1, ev->why);
 }
 
 static void emit_app(text_line *l, const trace_event *ev, size_t where_width) {
     text_line_field(l, ev->device ? ev->device : "-", where_width);
-    text_line_space(l, 2);
-    text_line_put(l, "|");
-    if (ev->detail) {
-        text_line_space(l, 1);
-        text_line_put(l, ev->detail);
-    }
-    if (ev->why) {
-        text_line_space(l, 2);
-        put_why(l, ev->why);
-    }
+    put_part(l, 2, "|");
+    put_part(l, 1, ev->detail);
+    put_why(l, 2, ev->why);
 }
 
 /* The frame part: "src > dst  summary" (a frame too short for an Ethernet
  * header shows only the summary, which says so). */
 static void put_frame(text_line *l, const trace_event *ev) {
-    char summary[SUMMARY_CAP];
-    frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
     if (ev->frame_len >= 14) {
-        frame_info fi;
+        const frame_info *fi = trace_event_frame(ev);
         char src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
-        frame_decode(ev->frame, ev->frame_len, &fi);
-        text_line_put(l, mac_format(fi.eth_src, src));
+        text_line_put(l, mac_format(fi->eth_src, src));
         text_line_put(l, " > ");
-        text_line_put(l, mac_format(fi.eth_dst, dst));
+        text_line_put(l, mac_format(fi->eth_dst, dst));
         text_line_space(l, 2);
     }
-    text_line_put(l, summary);
+    text_line_put(l, trace_event_summary(ev));
 }
 
 static void emit_step(text_line *l, const trace_event *ev, size_t where_width) {
@@ -102,21 +94,12 @@ static void emit_step(text_line *l, const trace_event *ev, size_t where_width) {
 
     if (ev->frame) {
         put_frame(l, ev);
-        if (ev->why) {
-            text_line_space(l, 2);
-            put_why(l, ev->why);
-        }
-        if (ev->detail) {
-            text_line_space(l, 2);
-            text_line_put(l, ev->detail);
-        }
+        put_why(l, 2, ev->why);
+        put_part(l, 2, ev->detail);
     } else {
         /* No frame: the detail ("learned ... on p1") takes the frame's place. */
-        if (ev->detail) {
-            text_line_put(l, ev->detail);
-            text_line_space(l, 2);
-        }
-        put_why(l, ev->why);
+        put_part(l, 0, ev->detail);
+        put_why(l, ev->detail ? 2 : 0, ev->why);
     }
 }
 

@@ -18,10 +18,16 @@ static const char *const kind_names[] = {
     [TRACE_APP] = "app",         [TRACE_WIRE] = "wire",       [TRACE_RUN] = "run",
 };
 
+/* names[i] of an array of n names, or NULL when i is beyond it. */
+static const char *name_at(const char *const *names, size_t n, size_t i) {
+    return i < n ? names[i] : NULL;
+}
+
+#define NAME_OF(names, i) name_at(names, sizeof names / sizeof names[0], (size_t)(i))
+
 const char *trace_kind_name(trace_kind k) {
-    if ((size_t)k < sizeof kind_names / sizeof kind_names[0] && kind_names[k])
-        return kind_names[k];
-    return "?";
+    const char *name = NAME_OF(kind_names, k);
+    return name ? name : "?";
 }
 
 static const char *const reason_names[] = {
@@ -74,9 +80,7 @@ _Static_assert(sizeof reason_names / sizeof reason_names[0] == TRACE_REASON_COUN
                "every drop reason has a name");
 
 const char *trace_reason_name(trace_reason r) {
-    if ((size_t)r < sizeof reason_names / sizeof reason_names[0])
-        return reason_names[r];
-    return NULL;
+    return NAME_OF(reason_names, r);
 }
 
 static const char *const table_names[] = {
@@ -88,9 +92,7 @@ _Static_assert(sizeof table_names / sizeof table_names[0] == TRACE_TABLE_COUNT_,
                "every table has a name");
 
 const char *trace_table_name(trace_table_id t) {
-    if ((size_t)t < sizeof table_names / sizeof table_names[0])
-        return table_names[t];
-    return NULL;
+    return NAME_OF(table_names, t);
 }
 
 trace_bus *trace_bus_new(void) {
@@ -106,12 +108,8 @@ void trace_bus_free(trace_bus *bus) {
 
 void trace_bus_subscribe(trace_bus *bus, trace_sink sink) {
     if (bus->n == bus->cap) {
-        size_t cap = bus->cap ? bus->cap * 2 : 4;
-        trace_sink *grown = realloc(bus->sinks, cap * sizeof *grown);
-        if (!grown)
-            ns_out_of_memory();
-        bus->sinks = grown;
-        bus->cap = cap;
+        bus->cap = bus->cap ? bus->cap * 2 : 4;
+        bus->sinks = ns_xrealloc(bus->sinks, bus->cap * sizeof *bus->sinks);
     }
     bus->sinks[bus->n++] = sink;
 }
@@ -123,6 +121,38 @@ bool trace_bus_active(const trace_bus *bus) {
 void trace_emit(trace_bus *bus, const trace_event *ev) {
     if (!bus)
         return;
+    trace_frame_memo memo;
+    memo.have_info = memo.have_summary = false;
+    trace_event with_memo = *ev;
+    with_memo.memo = &memo;
     for (size_t i = 0; i < bus->n; i++)
-        bus->sinks[i].emit(bus->sinks[i].self, ev);
+        bus->sinks[i].emit(bus->sinks[i].self, &with_memo);
+}
+
+/* An event handed to a sink without trace_emit decodes into this one: still
+ * correct, only not shared. */
+static trace_frame_memo *memo_of(const trace_event *ev) {
+    static trace_frame_memo unshared;
+    if (ev->memo)
+        return ev->memo;
+    unshared.have_info = unshared.have_summary = false;
+    return &unshared;
+}
+
+const frame_info *trace_event_frame(const trace_event *ev) {
+    trace_frame_memo *m = memo_of(ev);
+    if (!m->have_info) {
+        frame_decode(ev->frame, ev->frame_len, &m->info);
+        m->have_info = true;
+    }
+    return &m->info;
+}
+
+const char *trace_event_summary(const trace_event *ev) {
+    trace_frame_memo *m = memo_of(ev);
+    if (!m->have_summary) {
+        frame_describe(ev->frame, ev->frame_len, m->summary, sizeof m->summary);
+        m->have_summary = true;
+    }
+    return m->summary;
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire/describe.h"
+
 typedef enum {
     TRACE_SEND,      /* a device put a frame on one of its ports */
     TRACE_RECEIVE,   /* a frame arrived at a port and was accepted */
@@ -133,6 +135,18 @@ typedef struct trace_wire_ends {
     int tx_side; /* which end of the link (0 or 1) transmitted, when tx_device is set */
 } trace_wire_ends;
 
+/* frame_describe truncates longer summaries. */
+#define TRACE_SUMMARY_CAP 512
+
+/* The event's frame decoded at most once per emit, by whichever sink asks
+ * first (trace_event_frame, trace_event_summary), so a step shown by the text
+ * trace, trace.jsonl, the hop table and the diagrams costs one decode. */
+typedef struct trace_frame_memo {
+    bool have_info, have_summary;
+    frame_info info;
+    char summary[TRACE_SUMMARY_CAP];
+} trace_frame_memo;
+
 typedef struct trace_event {
     uint64_t time; /* simulated nanoseconds */
     trace_kind kind;
@@ -150,10 +164,19 @@ typedef struct trace_event {
     trace_change change;  /* ARP, TABLE, LEARN, STATE, TRANSLATE: what changed */
     bool has_ttl;         /* TRACE_FORWARD by a router: the TTL it decremented */
     uint8_t ttl_old, ttl_new;
-    const char *route; /* TRACE_FORWARD by a router: the route used
-                          ("10.0.2.0/24 via 10.0.1.2 dev eth1"); TRACE_TABLE of
-                          an address: the default route installed, if any */
+    const char *route;      /* TRACE_FORWARD by a router: the route used
+                               ("10.0.2.0/24 via 10.0.1.2 dev eth1"); TRACE_TABLE of
+                               an address: the default route installed, if any */
+    trace_frame_memo *memo; /* set by trace_emit for the sinks; callers leave it NULL */
 } trace_event;
+
+/* The event's frame decoded (frame_decode); `ev->frame` must be set. The
+ * result is borrowed for the duration of the emit call. */
+const frame_info *trace_event_frame(const trace_event *ev);
+
+/* The event's frame as one line (frame_describe); `ev->frame` must be set.
+ * Borrowed for the duration of the emit call. */
+const char *trace_event_summary(const trace_event *ev);
 
 typedef struct trace_sink {
     void (*emit)(void *self, const trace_event *ev);
@@ -175,7 +198,8 @@ void trace_bus_subscribe(trace_bus *bus, trace_sink sink);
 /* Whether any sink listens: devices may skip building details when not. */
 bool trace_bus_active(const trace_bus *bus);
 
-/* Hands the event to every sink. `bus` may be NULL (then nothing happens). */
+/* Hands the event to every sink, with a fresh memo so its frame is decoded
+ * at most once. `bus` may be NULL (then nothing happens). */
 void trace_emit(trace_bus *bus, const trace_event *ev);
 
 #endif

@@ -70,9 +70,6 @@ enum {
 
 #define DESC_ICMP_UNREACH_FRAG_NEEDED 4 /* RFC 1191: the next-hop MTU is in seq */
 
-/* Room for every TCP flag letter and a NUL ("SFRPUEW."). */
-#define DESC_TCP_FLAGS_TEXT_LEN 9
-
 /* One parsed IPv4 datagram: its header, dotted-quad texts and the payload
  * buf[header_len .. total_len) (link padding after total_len excluded). */
 typedef struct ip_view {
@@ -491,31 +488,6 @@ static void describe_udp(const ip_view *v, char *out, size_t cap) {
              u.data_len, v->h.ttl);
 }
 
-/* Flag letters as tcpdump prints them, '.' for ACK; "none" if no bit is set;
- * buf has room for all eight letters and the NUL. The order here (S F R P U
- * E W .) is the one the trace has always shown and test_wire_describe.c
- * pins; wire/tcp.h's tcp_flags_text uses tcpdump's table order (F S R P . U
- * E W). Both give the same text for everything a TCP normally sends (S, S.,
- * ., P., F., FP., R, R.) and differ only for SYN with FIN, or ACK with URG,
- * ECE or CWR. Kept static so the summaries need only TCP's constants. */
-static void flags_text(uint8_t flags, char buf[DESC_TCP_FLAGS_TEXT_LEN]) {
-    static const struct {
-        uint8_t bit;
-        char letter;
-    } order[] = {
-        {TCP_SYN, 'S'}, {TCP_FIN, 'F'}, {TCP_RST, 'R'}, {TCP_PSH, 'P'},
-        {TCP_URG, 'U'}, {TCP_ECE, 'E'}, {TCP_CWR, 'W'}, {TCP_ACK, '.'},
-    };
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-        if (flags & order[i].bit)
-            buf[n++] = order[i].letter;
-    if (n == 0)
-        strcpy(buf, "none");
-    else
-        buf[n] = '\0';
-}
-
 static void describe_tcp(const ip_view *v, char *out, size_t cap) {
     l4_view t;
     int err = tcp_view_parse(v, &t);
@@ -523,8 +495,8 @@ static void describe_tcp(const ip_view *v, char *out, size_t cap) {
         snprintf(out, cap, "TCP (%s) %s > %s ttl=%u", wire_strerror(err), v->src, v->dst, v->h.ttl);
         return;
     }
-    char flag_text[DESC_TCP_FLAGS_TEXT_LEN];
-    flags_text(t.tcp_flags, flag_text);
+    char flag_text[TCP_FLAGS_TEXT_LEN];
+    tcp_flags_text(t.tcp_flags, flag_text);
     char ack_text[24] = "";
     if (t.tcp_flags & TCP_ACK)
         snprintf(ack_text, sizeof ack_text, " ack=%lu", (unsigned long)t.tcp_ack);

@@ -244,7 +244,7 @@ static void test_describe_tcp_flags(void **state) {
         uint8_t flags;
         const char *text;
     } cases[] = {
-        {0x19, "[FP.]"}, {0x04, "[R]"}, {0x14, "[R.]"}, {0x00, "[none]"}, {0xff, "[SFRPUEW.]"},
+        {0x19, "[FP.]"}, {0x04, "[R]"}, {0x14, "[R.]"}, {0x00, "[none]"}, {0xff, "[FSRP.UEW]"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint8_t f[60];

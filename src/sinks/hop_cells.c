@@ -1,0 +1,94 @@
+/*
+ * hop_cells: the cell texts every hop-table format shares (text tables,
+ * paths.json, the diagrams' rows): addresses, TTL, and the change column,
+ * whose rules are in docs/hop-table.md.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sinks/hop_internal.h"
+
+/* "a.b.c.d", with ":port" when the hop carries ports. */
+static void format_endpoint(ipv4_addr a, int has_port, uint16_t port, char *buf, size_t cap) {
+    char ip[IPV4_TEXT_LEN];
+    ipv4_format(a, ip);
+    if (has_port)
+        snprintf(buf, cap, "%s:%u", ip, port);
+    else
+        snprintf(buf, cap, "%s", ip);
+}
+
+void hop__format_net(const hop_rec *h, char buf[NET_TEXT_LEN]) {
+    if (h->net == HOP_NET_NONE) {
+        snprintf(buf, NET_TEXT_LEN, "-");
+        return;
+    }
+    char src[ENDPOINT_LEN], dst[ENDPOINT_LEN];
+    format_endpoint(h->src, h->has_ports, h->sport, src, sizeof src);
+    format_endpoint(h->dst, h->has_ports, h->dport, dst, sizeof dst);
+    snprintf(buf, NET_TEXT_LEN, "%s > %s", src, dst);
+}
+
+void hop__format_ttl(const hop_rec *h, char buf[TTL_TEXT_LEN]) {
+    if (h->net == HOP_NET_IPV4)
+        snprintf(buf, TTL_TEXT_LEN, "%u", h->ttl);
+    else
+        snprintf(buf, TTL_TEXT_LEN, "-");
+}
+
+static bool addresses_changed(const hop_rec *h, const hop_rec *p) {
+    if (h->net != p->net || h->src != p->src || h->dst != p->dst || h->has_ports != p->has_ports)
+        return true;
+    return h->has_ports && (h->sport != p->sport || h->dport != p->dport);
+}
+
+hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
+    const hop_table *t = r->t;
+    const char *d = t->links[h->link].device[h->side];
+    strbuf *b = &r->text;
+    hop_change kind;
+    strbuf_clear(b);
+    if (!p) {
+        strbuf_printf(b, "sent by %s", d);
+        return HOP_CHANGE_SENT;
+    }
+    bool both_ip = h->net == HOP_NET_IPV4 && p->net == HOP_NET_IPV4;
+    bool mac_changed = !mac_equal(h->eth_src, p->eth_src) || !mac_equal(h->eth_dst, p->eth_dst);
+    bool ttl_changed = both_ip && h->ttl != p->ttl;
+    bool src_changed = h->src != p->src || (h->has_ports && h->sport != p->sport);
+    bool dst_changed = h->dst != p->dst || (h->has_ports && h->dport != p->dport);
+    if (addresses_changed(h, p) && both_ip && h->has_ports == p->has_ports &&
+        src_changed != dst_changed) {
+        /* A NAT box rewrites one end: name just that end, before and after. */
+        char was[ENDPOINT_LEN], now[ENDPOINT_LEN];
+        bool ports = h->has_ports && (src_changed ? h->sport != p->sport : h->dport != p->dport);
+        format_endpoint(src_changed ? p->src : p->dst, h->has_ports,
+                        src_changed ? p->sport : p->dport, was, sizeof was);
+        format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
+                        src_changed ? h->sport : h->dport, now, sizeof now);
+        strbuf_printf(b, "%s rewritten by %s: %s -> %s", ports ? "IP and port" : "IP", d, was, now);
+        kind = HOP_CHANGE_IP;
+    } else if (addresses_changed(h, p)) {
+        char was[NET_TEXT_LEN], now[NET_TEXT_LEN];
+        hop__format_net(p, was);
+        hop__format_net(h, now);
+        strbuf_printf(b, "%s rewritten by %s: %s becomes %s", both_ip ? "IP" : "addresses", d, was,
+                      now);
+        kind = both_ip ? HOP_CHANGE_IP : HOP_CHANGE_ADDRESSES;
+    } else if (mac_changed) {
+        strbuf_printf(b, "MAC rewritten by %s%s", d, both_ip ? ", IP unchanged" : "");
+        kind = HOP_CHANGE_MAC;
+    } else if (t->devices[hop__from_dev(t, h)].is_hub) {
+        strbuf_printf(b, "repeated by %s", d);
+        kind = HOP_CHANGE_REPEATED;
+    } else if (ttl_changed) {
+        strbuf_printf(b, "forwarded by %s, MAC and IP unchanged", d);
+        kind = HOP_CHANGE_FORWARDED;
+    } else {
+        strbuf_printf(b, "forwarded by %s, unchanged", d);
+        kind = HOP_CHANGE_FORWARDED;
+    }
+    if (ttl_changed)
+        strbuf_printf(b, ", TTL %u -> %u", p->ttl, h->ttl);
+    return kind;
+}

@@ -1,0 +1,202 @@
+/*
+ * hop_fate: the end of each journey (docs/hop-table.md, "fate"). Follows the
+ * deliveries and drops of packets that crossed a link, where each was last
+ * received, and the packet a drop triggers (the ICMP error its device sends
+ * next, at the same instant), then writes the last rows of each table and
+ * the "fate" objects of paths.json.
+ *
+ * Invariant: facts only, never the prose: a trigger is the next new packet
+ * id the dropping device sends at the drop's instant.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sinks/hop_internal.h"
+#include "sinks/trace_jsonl.h"
+#include "util/alloc.h"
+
+/* --- collection --- */
+
+static bool name_equal(const char *a, const char *b) {
+    return a && b && strcmp(a, b) == 0;
+}
+
+static char *copy_text(const char *s) {
+    return s ? ns_xstrdup(s) : NULL;
+}
+
+/* Records a delivery or drop of a packet that crossed a link. */
+static void fate_add(hop_table *t, const trace_event *ev) {
+    const uint32_t *slot = u64map_get(t->by_id, ev->packet_id);
+    if (!slot)
+        return; /* never crossed a link: no table to end */
+    t->fates = hop__grow(t->fates, &t->cap_fates, t->n_fates, sizeof *t->fates, 64);
+    uint32_t fi = (uint32_t)t->n_fates++;
+    fate_rec *f = &t->fates[fi];
+    *f = (fate_rec){.time = ev->time,
+                    .next = NO_HOP,
+                    .dropped = ev->kind == TRACE_DROP,
+                    .reason = ev->reason,
+                    .where = hop__where(ev),
+                    .why = copy_text(ev->why)};
+    packet_rec *p = &t->packets[*slot];
+    if (p->fate_last == NO_HOP)
+        p->fate_first = fi;
+    else
+        t->fates[p->fate_last].next = fi;
+    p->fate_last = fi;
+    if (f->dropped) {
+        t->pending = fi;
+        free(t->pending_dev);
+        t->pending_dev = copy_text(ev->device);
+    }
+}
+
+/* Notes where a packet was last received: a packet that arrived but was
+ * neither delivered nor dropped (a TCP segment without data) is not in flight. */
+static void receive_note(hop_table *t, const trace_event *ev) {
+    const uint32_t *slot = u64map_get(t->by_id, ev->packet_id);
+    if (!slot)
+        return;
+    packet_rec *p = &t->packets[*slot];
+    free(p->rx_where);
+    p->rx_where = hop__where(ev);
+    p->rx_time = ev->time;
+}
+
+/* A drop triggers the next packet its device sends at the same instant (an
+ * ICMP error), if that packet is new: found from the facts, never the prose. */
+static void fate_watch(hop_table *t, const trace_event *ev) {
+    if (t->pending == NO_HOP)
+        return;
+    fate_rec *f = &t->fates[t->pending];
+    if (ev->time != f->time) {
+        t->pending = NO_HOP;
+        return;
+    }
+    if (ev->kind != TRACE_SEND || !name_equal(ev->device, t->pending_dev))
+        return;
+    if (ev->packet_id > t->max_id && ev->frame) {
+        f->trigger = ev->packet_id;
+        f->trigger_summary = ns_xstrdup(trace_event_summary(ev));
+    }
+    t->pending = NO_HOP;
+}
+
+bool hop__fate_emit(hop_table *t, const trace_event *ev) {
+    fate_watch(t, ev);
+    if (ev->packet_id > t->max_id)
+        t->max_id = ev->packet_id;
+    if ((ev->kind == TRACE_DELIVER || ev->kind == TRACE_DROP) && ev->packet_id != 0) {
+        fate_add(t, ev);
+        return true;
+    }
+    if (ev->kind == TRACE_RECEIVE && ev->packet_id != 0) {
+        receive_note(t, ev);
+        return true;
+    }
+    return false;
+}
+
+void hop__fate_free(hop_table *t) {
+    for (size_t i = 0; i < t->n_fates; i++) {
+        free(t->fates[i].where);
+        free(t->fates[i].why);
+        free(t->fates[i].trigger_summary);
+    }
+    free(t->fates);
+    free(t->pending_dev);
+}
+
+/* --- the fate cell and rows --- */
+
+/* Whether a packet without a delivery or drop was received after its last
+ * hop started (so it arrived somewhere) rather than still on a link. */
+static bool fate_arrived(const packet_rec *p) {
+    return p->rx_where && p->rx_time > p->last_wire;
+}
+
+/* The fate cell: "delivered to B.eth0: why", "dropped by r2.eth0: why
+ * (reason) -> packet #N: summary"; `f` NULL: no delivery or drop traced. */
+static void format_fate(strbuf *b, const packet_rec *p, const fate_rec *f) {
+    strbuf_clear(b);
+    if (!f && fate_arrived(p)) {
+        strbuf_printf(b, "received by %s (no delivery or drop traced)", p->rx_where);
+        return;
+    }
+    if (!f) {
+        strbuf_printf(b, "still in flight at the end of the run");
+        return;
+    }
+    strbuf_printf(b, "%s %s", f->dropped ? "dropped by" : "delivered to", f->where);
+    if (f->why)
+        strbuf_printf(b, ": %s", f->why);
+    const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
+    if (code)
+        strbuf_printf(b, " (%s)", code);
+    if (f->trigger)
+        strbuf_printf(b, " -> packet #%" PRIu32 ": %s", f->trigger,
+                      f->trigger_summary ? f->trigger_summary : "?");
+}
+
+/* When the journey ended: the fate's time, else the last receive's, else none. */
+static bool fate_time(const packet_rec *p, const fate_rec *f, uint64_t *ns) {
+    if (f)
+        *ns = f->time;
+    else if (fate_arrived(p))
+        *ns = p->rx_time;
+    return f || fate_arrived(p);
+}
+
+void hop__fate_write_text(resolver *r, const packet_rec *p, size_t hop_width, size_t time_width,
+                          FILE *out) {
+    uint32_t fi = p->fate_first;
+    do {
+        const fate_rec *f = fi == NO_HOP ? NULL : &r->t->fates[fi];
+        text_line l = {.out = out};
+        char buf[TEXT_TIME_LEN];
+        uint64_t ns;
+        hop__cell(&l, "end", hop_width);
+        hop__cell(&l, fate_time(p, f, &ns) ? text_format_time(ns, buf) : "-", time_width);
+        format_fate(&r->text, p, f);
+        text_line_put(&l, r->text.s);
+        text_line_end(&l);
+        fi = f ? f->next : NO_HOP;
+    } while (fi != NO_HOP);
+}
+
+void hop__fate_write_json(resolver *r, const packet_rec *p, FILE *out) {
+    uint32_t fi = p->fate_first;
+    do {
+        const fate_rec *f = fi == NO_HOP ? NULL : &r->t->fates[fi];
+        uint64_t ns;
+        fputs(fi == p->fate_first ? "\n    {" : ",\n    {", out);
+        fprintf(out, "\"fate\": \"%s\"",
+                f                 ? (f->dropped ? "dropped" : "delivered")
+                : fate_arrived(p) ? "received"
+                                  : "in_flight");
+        if (fate_time(p, f, &ns)) {
+            hop__json_time(out, ns);
+            fputs(", \"at\": ", out);
+            json_write_string(out, f ? f->where : p->rx_where);
+        }
+        if (f) {
+            const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
+            if (code)
+                fprintf(out, ", \"reason\": \"%s\"", code);
+            if (f->why) {
+                fputs(", \"why\": ", out);
+                json_write_string(out, f->why);
+            }
+            if (f->trigger)
+                fprintf(out, ", \"triggered\": %" PRIu32, f->trigger);
+        }
+        fputs(", \"text\": ", out);
+        format_fate(&r->text, p, f);
+        json_write_string(out, r->text.s);
+        putc('}', out);
+        fi = f ? f->next : NO_HOP;
+    } while (fi != NO_HOP);
+    fputs("\n  ", out);
+}

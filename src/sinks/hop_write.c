@@ -1,0 +1,276 @@
+/*
+ * hop_write: the writers of the hop tables (layout in docs/hop-table.md): the
+ * text tables (trace.txt, --packet), paths.json, and the rows handed to other
+ * writers (the path diagrams). Each resolves one packet at a time and shows
+ * packets in id order, never hash order.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sinks/hop_internal.h"
+#include "sinks/trace_jsonl.h"
+#include "util/alloc.h"
+
+void hop__cell(text_line *l, const char *text, size_t width) {
+    text_line_field(l, text, width + COLUMN_GAP);
+}
+
+void hop__json_time(FILE *out, uint64_t ns) {
+    char buf[TEXT_TIME_LEN];
+    fprintf(out, ", \"time\": \"%s\", \"t\": %" PRIu64, text_format_time(ns, buf), ns);
+}
+
+/* Packet indices in id order (caller frees). */
+static uint32_t *packets_by_id(const hop_table *t) {
+    uint32_t *idx = ns_xcalloc(t->n_packets, sizeof *idx);
+    hop_order *keys = ns_xcalloc(t->n_packets, sizeof *keys);
+    for (size_t i = 0; i < t->n_packets; i++)
+        keys[i] = (hop_order){.time = t->packets[i].id, .key = 0, .idx = (uint32_t)i};
+    qsort(keys, t->n_packets, sizeof *keys, hop__order_cmp);
+    for (size_t i = 0; i < t->n_packets; i++)
+        idx[i] = keys[i].idx;
+    free(keys);
+    return idx;
+}
+
+/* --- text --- */
+
+static size_t max_size(size_t a, size_t b) {
+    return a > b ? a : b;
+}
+
+/* Column widths of one packet's table (display columns; headers included). */
+typedef struct widths {
+    size_t hop, time, link, from, eth, net, ttl;
+} widths;
+
+static const char *const header[] = {"hop",           "time",         "link", "from",
+                                     "eth src > dst", "ip src > dst", "ttl",  "change"};
+
+/* The "from" cell: the transmitting end's "device.port". */
+static void format_port(strbuf *b, const hop_link *l, int side) {
+    strbuf_clear(b);
+    strbuf_printf(b, "%s.%s", l->device[side] ? l->device[side] : "?",
+                  l->port[side] ? l->port[side] : "?");
+}
+
+static const char *link_name(const hop_link *l) {
+    return l->name ? l->name : "?";
+}
+
+static widths table_widths(resolver *r) {
+    widths w = {strlen(header[0]), strlen(header[1]), strlen(header[2]), strlen(header[3]),
+                strlen(header[4]), strlen(header[5]), strlen(header[6])};
+    for (uint32_t row = 0; row < r->n; row++) {
+        const hop_rec *p;
+        const hop_rec *h = hop__row_hop(r, row, &p);
+        const hop_link *l = &r->t->links[h->link];
+        char buf[NET_TEXT_LEN];
+        w.hop = max_size(
+            w.hop, (size_t)snprintf(buf, sizeof buf, "%" PRIu32, r->number[r->rows[row].idx]));
+        w.time = max_size(w.time, strlen(text_format_time(h->time, buf)));
+        w.link = max_size(w.link, text_width(link_name(l)));
+        format_port(&r->text, l, h->side);
+        w.from = max_size(w.from, text_width(r->text.s));
+        w.eth = max_size(w.eth, 2 * (MAC_TEXT_LEN - 1) + 3);
+        hop__format_net(h, buf);
+        w.net = max_size(w.net, strlen(buf));
+        hop__format_ttl(h, buf);
+        w.ttl = max_size(w.ttl, strlen(buf));
+    }
+    return w;
+}
+
+static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
+    hop__resolve(r, p);
+    widths w = table_widths(r);
+    text_line l = {.out = out};
+    char id[24];
+    snprintf(id, sizeof id, "packet #%" PRIu32 ":", p->id);
+    text_line_put(&l, id);
+    text_line_put(&l, " ");
+    text_line_put(&l, p->summary);
+    text_line_end(&l);
+
+    const size_t cols[] = {w.hop, w.time, w.link, w.from, w.eth, w.net, w.ttl};
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+        hop__cell(&l, header[c], cols[c]);
+    text_line_put(&l, header[7]);
+    text_line_end(&l);
+
+    for (uint32_t row = 0; row < r->n; row++) {
+        const hop_rec *pred;
+        const hop_rec *h = hop__row_hop(r, row, &pred);
+        const hop_link *link = &r->t->links[h->link];
+        char buf[NET_TEXT_LEN], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
+        snprintf(buf, sizeof buf, "%" PRIu32, r->number[r->rows[row].idx]);
+        hop__cell(&l, buf, w.hop);
+        hop__cell(&l, text_format_time(h->time, buf), w.time);
+        hop__cell(&l, link_name(link), w.link);
+        format_port(&r->text, link, h->side);
+        hop__cell(&l, r->text.s, w.from);
+        snprintf(buf, sizeof buf, "%s > %s", mac_format(h->eth_src, src),
+                 mac_format(h->eth_dst, dst));
+        hop__cell(&l, buf, w.eth);
+        hop__format_net(h, buf);
+        hop__cell(&l, buf, w.net);
+        hop__format_ttl(h, buf);
+        hop__cell(&l, buf, w.ttl);
+        hop__format_change(r, h, pred);
+        text_line_put(&l, r->text.s);
+        text_line_end(&l);
+    }
+    hop__fate_write_text(r, p, w.hop, w.time, out);
+}
+
+void hop_table_write_text(const hop_table *t, FILE *out, uint32_t only_packet) {
+    resolver r;
+    hop__resolver_init(&r, t);
+    if (only_packet != 0) {
+        const packet_rec *p = hop__packet_find(t, only_packet);
+        if (p)
+            write_text_packet(&r, p, out);
+        else
+            fprintf(out, "packet #%" PRIu32 ": not seen on any link\n", only_packet);
+    } else {
+        uint32_t *by_id = packets_by_id(t);
+        for (size_t i = 0; i < t->n_packets; i++) {
+            if (i > 0)
+                putc('\n', out);
+            write_text_packet(&r, &t->packets[by_id[i]], out);
+        }
+        free(by_id);
+    }
+    hop__resolver_free(&r);
+}
+
+/* --- JSON --- */
+
+static void json_port(FILE *out, strbuf *b, const hop_link *l, int side) {
+    format_port(b, l, side);
+    json_write_string(out, b->s);
+}
+
+static void json_hop(resolver *r, uint32_t row, FILE *out) {
+    const hop_rec *pred;
+    const hop_rec *h = hop__row_hop(r, row, &pred);
+    uint32_t pos = r->rows[row].idx;
+    const hop_link *l = &r->t->links[h->link];
+    char src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
+    fprintf(out, "    {\"hop\": %" PRIu32, r->number[pos]);
+    if (r->pred[pos] != NO_HOP)
+        fprintf(out, ", \"prev\": %" PRIu32, r->row_of[r->pred[pos]]);
+    hop__json_time(out, h->time);
+    fputs(", \"link\": ", out);
+    json_write_string(out, link_name(l));
+    fputs(", \"from\": ", out);
+    json_port(out, &r->text, l, h->side);
+    fputs(", \"to\": ", out);
+    json_port(out, &r->text, l, 1 - h->side);
+    fprintf(out, ", \"eth_src\": \"%s\", \"eth_dst\": \"%s\"", mac_format(h->eth_src, src),
+            mac_format(h->eth_dst, dst));
+    if (h->net != HOP_NET_NONE) {
+        ipv4_format(h->src, src);
+        ipv4_format(h->dst, dst);
+        if (h->net == HOP_NET_IPV4)
+            fprintf(out, ", \"ip_src\": \"%s\", \"ip_dst\": \"%s\"", src, dst);
+        else
+            fprintf(out, ", \"arp_sender_ip\": \"%s\", \"arp_target_ip\": \"%s\"", src, dst);
+        if (h->has_ports)
+            fprintf(out, ", \"src_port\": %u, \"dst_port\": %u", h->sport, h->dport);
+        if (h->net == HOP_NET_IPV4)
+            fprintf(out, ", \"ttl\": %u", h->ttl);
+    }
+    fputs(", \"change\": ", out);
+    hop__format_change(r, h, pred);
+    json_write_string(out, r->text.s);
+    putc('}', out);
+}
+
+void hop_table_write_json(const hop_table *t, FILE *out) {
+    resolver r;
+    hop__resolver_init(&r, t);
+    uint32_t *by_id = packets_by_id(t);
+    fputs("{\"packets\": [", out);
+    for (size_t i = 0; i < t->n_packets; i++) {
+        const packet_rec *p = &t->packets[by_id[i]];
+        hop__resolve(&r, p);
+        fprintf(out, "%s\n  {\"id\": %" PRIu32 ", \"summary\": ", i ? "," : "", p->id);
+        json_write_string(out, p->summary);
+        fputs(", \"hops\": [", out);
+        for (uint32_t row = 0; row < r.n; row++) {
+            fputs(row ? ",\n" : "\n", out);
+            json_hop(&r, row, out);
+        }
+        fputs("\n  ], \"fate\": [", out);
+        hop__fate_write_json(&r, p, out);
+        fputs("]}", out);
+    }
+    fputs(t->n_packets ? "\n]}\n" : "]}\n", out);
+    free(by_id);
+    hop__resolver_free(&r);
+}
+
+/* --- rows for other writers (diagrams) --- */
+
+void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor visit, void *ctx) {
+    resolver r;
+    hop__resolver_init(&r, t);
+    uint32_t *by_id = packets_by_id(t);
+    size_t n_packets = max_packets && max_packets < t->n_packets ? max_packets : t->n_packets;
+    size_t max_hops = 0;
+    for (size_t i = 0; i < t->n_packets; i++)
+        if (t->packets[i].n_hops > max_hops)
+            max_hops = t->packets[i].n_hops;
+    hop_view *rows = ns_xcalloc(max_hops, sizeof *rows);
+    size_t *net_at = ns_xcalloc(max_hops, sizeof *net_at);
+    size_t *change_at = ns_xcalloc(max_hops, sizeof *change_at);
+    strbuf texts = {0};
+    for (size_t i = 0; i < n_packets; i++) {
+        const packet_rec *p = &t->packets[by_id[i]];
+        hop__resolve(&r, p);
+        strbuf_clear(&texts);
+        for (uint32_t row = 0; row < r.n; row++) {
+            const hop_rec *pred;
+            const hop_rec *h = hop__row_hop(&r, row, &pred);
+            uint32_t pos = r.rows[row].idx;
+            char net[NET_TEXT_LEN];
+            hop_view *v = &rows[row];
+            *v = (hop_view){.number = r.number[pos],
+                            .prev = r.pred[pos] == NO_HOP ? UINT32_MAX : r.row_of[r.pred[pos]],
+                            .time = h->time,
+                            .link = h->link,
+                            .from_side = h->side,
+                            .eth_src = h->eth_src,
+                            .eth_dst = h->eth_dst,
+                            .addr = h->net == HOP_NET_IPV4  ? HOP_ADDR_IPV4
+                                    : h->net == HOP_NET_ARP ? HOP_ADDR_ARP
+                                                            : HOP_ADDR_NONE,
+                            .src = h->src,
+                            .dst = h->dst,
+                            .has_ports = h->has_ports,
+                            .sport = h->sport,
+                            .dport = h->dport,
+                            .ttl = h->ttl};
+            v->change = hop__format_change(&r, h, pred);
+            /* Texts go into one buffer that may move: offsets now, pointers after. */
+            hop__format_net(h, net);
+            net_at[row] = texts.len;
+            strbuf_printf(&texts, "%s%c", net, '\0');
+            change_at[row] = texts.len;
+            strbuf_printf(&texts, "%s%c", r.text.s, '\0');
+        }
+        for (uint32_t row = 0; row < r.n; row++) {
+            rows[row].net_text = texts.s + net_at[row];
+            rows[row].change_text = texts.s + change_at[row];
+        }
+        visit(ctx, p->id, p->summary, rows, r.n);
+    }
+    free(texts.s);
+    free(change_at);
+    free(net_at);
+    free(rows);
+    free(by_id);
+    hop__resolver_free(&r);
+}
