@@ -60,12 +60,12 @@ static int where_width(const network *net) {
     size_t width = 8;
     for (uint32_t i = 0; i < net->n_nodes; i++) {
         const node *n = net->nodes[i];
-        size_t base = strlen(n->name);
+        size_t base = text_width(n->name); /* display columns, as trace_text pads */
         if (base > width)
             width = base;
         for (uint32_t p = 0; p < n->n_ports; p++)
-            if (base + 1 + strlen(n->ports[p].name) > width)
-                width = base + 1 + strlen(n->ports[p].name);
+            if (base + 1 + text_width(n->ports[p].name) > width)
+                width = base + 1 + text_width(n->ports[p].name);
     }
     return width > 40 ? 40 : (int)width;
 }

@@ -6,15 +6,15 @@
  * rewritten by r1, IP unchanged, TTL 64 -> 63"), as text (a slide) or as
  * DIR/paths.json. Layout, columns and rules: docs/hop-table.md.
  * hop_table_visit hands the same rows, decoded, to other writers (the path
- * diagrams of io/diagrams), so every output agrees on hop numbers and changes.
+ * diagrams in src/diagrams), so every output agrees on hop numbers and changes.
  *
  * Invariants: only decoded header fields are kept per hop (never frame bytes
  * and never a pointer into an event); link and device names are borrowed from
  * the constructor's arrays; loading is linear in the number of events; output
  * order is by packet id, then (time, hop number, arrival), never hash order.
  */
-#ifndef NETSIM_IO_HOP_TABLE_H
-#define NETSIM_IO_HOP_TABLE_H
+#ifndef NETSIM_SINKS_HOP_TABLE_H
+#define NETSIM_SINKS_HOP_TABLE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,8 +8,8 @@
  * limits on huge topologies it buffers each link's records in memory and
  * appends them to the link's file when the buffer passes 64 KiB and at close.
  */
-#ifndef NETSIM_IO_PCAP_H
-#define NETSIM_IO_PCAP_H
+#ifndef NETSIM_SINKS_PCAP_H
+#define NETSIM_SINKS_PCAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

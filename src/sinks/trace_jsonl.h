@@ -3,8 +3,8 @@
  * stable field names (documented in docs/trace-format.md). Every event kind is
  * written, TRACE_WIRE included. Fields whose value is absent are omitted.
  */
-#ifndef NETSIM_IO_TRACE_JSONL_H
-#define NETSIM_IO_TRACE_JSONL_H
+#ifndef NETSIM_SINKS_TRACE_JSONL_H
+#define NETSIM_SINKS_TRACE_JSONL_H
 
 #include <stdio.h>
 

@@ -9,8 +9,8 @@
  * output stands out; TRACE_WIRE events are not shown. The exact layout is
  * documented in docs/trace-format.md.
  */
-#ifndef NETSIM_IO_TRACE_TEXT_H
-#define NETSIM_IO_TRACE_TEXT_H
+#ifndef NETSIM_SINKS_TRACE_TEXT_H
+#define NETSIM_SINKS_TRACE_TEXT_H
 
 #include <stdio.h>
 

@@ -166,6 +166,13 @@ static void test_where_column(void **state) {
                 "0.000000003  h.e   receive         z\n");
     /* A zero or negative width just separates the columns. */
     expect_text(evs + 2, 1, -5, "0.000000003  h.e  receive         z\n");
+    /* Wide characters take two columns: "电脑A.p1" (12 bytes) is 8 columns. */
+    evs[0].device = "\xe7\x94\xb5\xe8\x84\x91"
+                    "A";
+    evs[0].port = "p1";
+    expect_text(evs, 1, 10,
+                "0.000000001  \xe7\x94\xb5\xe8\x84\x91"
+                "A.p1    receive         x\n");
 }
 
 static void test_one_line_no_trailing_blanks(void **state) {
