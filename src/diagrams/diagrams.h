@@ -14,14 +14,14 @@
  * events are borrowed), and diagrams_write draws everything afterwards. The
  * .dot files are always written; they are rendered when Graphviz's `dot` is
  * on PATH, run directly (no shell) a few at a time, bounded in time and
- * memory (io/graphviz.h), its standard error captured: a failure is an
+ * memory (graphviz.h), its standard error captured: a failure is an
  * error, a warning a note, a bound hit or a size limit a note.
  *
  * Invariants: memory is bounded by the caps below, not by the run's length
  * (frames beyond them are counted, not kept); .dot output depends only on the
  * topology and the trace (no dates, no absolute paths, never hash order), so
  * the same run gives byte-identical .dot files; device names reach DOT and
- * HTML only through the escapers of io/dot.h and steps_html.c.
+ * HTML only through the escapers of dot.h and steps_html.c.
  */
 #ifndef NETSIM_IO_DIAGRAMS_H
 #define NETSIM_IO_DIAGRAMS_H
@@ -46,7 +46,7 @@
  * DIAGRAMS_DRAW_FULL, else only the devices the packet went through, and
  * none if those are more or larger; step slides are drawn for topologies
  * within both limits. Each dot process is bounded in time and memory
- * (io/graphviz.h). */
+ * (graphviz.h). */
 #define DIAGRAMS_MAX_PATHS     200   /* path diagrams: the first N packets (by id) */
 #define DIAGRAMS_MAX_STEPS     500   /* step slides: the first N frames on links */
 #define DIAGRAMS_LADDER_FRAMES 300   /* arrows per ladder (the overall one and each flow's) */
