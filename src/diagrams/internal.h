@@ -31,6 +31,7 @@
 
 #define DG_NO_TEXT    SIZE_MAX   /* an arena offset that holds nothing */
 #define DG_NO_FLOW    UINT32_MAX /* a frame in no per-flow ladder */
+#define DG_NO_FATE    UINT32_MAX /* the end of a packet's fate list */
 #define DG_FATE_MARKS 8          /* fates drawn per path diagram (a flood has many) */
 
 /* What a frame carries, for its colour. */
@@ -73,7 +74,7 @@ typedef struct flow_rec {
 /* What became of a packet at one place: a TRACE_DELIVER or TRACE_DROP event
  * of a packet that crossed a link (a flooded broadcast may have several). */
 typedef struct fate_rec {
-    uint32_t next;   /* the packet's next fate (index into fates), or UINT32_MAX */
+    uint32_t next;   /* the packet's next fate (index into fates), or DG_NO_FATE */
     uint32_t device; /* model device index */
     size_t where;    /* arena: "device.port", or "device" when the event named no port */
     bool dropped;
@@ -85,7 +86,7 @@ typedef struct fate_rec {
 
 /* A packet's fates, in arrival order (the value of diagrams.fate_by_packet). */
 typedef struct fate_list {
-    uint32_t first, last; /* indices into fates, or UINT32_MAX */
+    uint32_t first, last; /* indices into fates, or DG_NO_FATE */
     uint32_t n;           /* fates seen, kept or not (DG_FATE_MARKS are kept) */
 } fate_list;
 
@@ -107,7 +108,7 @@ struct diagrams {
     fate_rec *fates;
     size_t n_fates, cap_fates;
     uint32_t max_id;       /* the highest packet id any event carried so far */
-    uint32_t pending_drop; /* the latest drop, waiting for the send it triggers, or UINT32_MAX */
+    uint32_t pending_drop; /* the latest drop, waiting for the send it triggers, or DG_NO_FATE */
     uint64_t pending_time; /* and its time */
 };
 

@@ -143,7 +143,138 @@ static void put_hop_row(strbuf *b, const diagrams *d, const hop_view *h) {
     strbuf_puts(b, "</TR>");
 }
 
+/* --- fates: where the packet was delivered or died --- */
+
+#define DROP_COLOR    "#b91c1c"
+#define DROP_FILL     "#fee2e2"
+#define DELIVER_COLOR "#15803d"
+
+/* What the fate says beyond its place: "TTL expired in transit
+ * (ttl_expired)" (the prose, then the reason code of a drop), then for a
+ * drop that made its device send a packet, `sep` and "&#8594; packet #6:
+ * ICMP time exceeded (TTL)". `lead` goes first when there is anything. */
+static void put_fate_detail(strbuf *b, const diagrams *d, const fate_rec *f, const char *lead,
+                            const char *sep) {
+    const char *why = dg_text(d, f->why);
+    const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
+    if (why || code)
+        strbuf_puts(b, lead);
+    if (why)
+        dg_put_html(b, why);
+    if (code)
+        strbuf_printf(b, "%s(%s)", why ? " " : "", code);
+    if (f->trigger) {
+        strbuf_printf(b, "%s&#8594; packet #%" PRIu32 ": ", sep, f->trigger);
+        dg_put_html(b, dg_text(d, f->trigger_label));
+    }
+}
+
+/* The rows after the hops: one per delivery or drop ("&#10005; r2.eth0
+ * dropped: ..."), in the order they happened. */
+static void put_fate_rows(strbuf *b, const diagrams *d, const fate_list *fl) {
+    for (uint32_t i = fl->first; i != DG_NO_FATE; i = d->fates[i].next) {
+        const fate_rec *f = &d->fates[i];
+        const char *c = f->dropped ? DROP_COLOR : DELIVER_COLOR;
+        strbuf_printf(b,
+                      "<TR><TD BGCOLOR=\"%s\"><FONT COLOR=\"white\"><B>%s</B></FONT></TD>"
+                      "<TD ALIGN=\"LEFT\">",
+                      c, f->dropped ? "&#10005;" : "&#10003;");
+        dg_put_html(b, dg_text(d, f->where));
+        strbuf_printf(b, "</TD><TD COLSPAN=\"4\" ALIGN=\"LEFT\"><FONT COLOR=\"%s\">%s", c,
+                      f->dropped ? "<B>dropped</B>" : "delivered");
+        put_fate_detail(b, d, f, ": ", " ");
+        strbuf_puts(b, "</FONT></TD></TR>");
+    }
+    if (fl->n > DG_FATE_MARKS)
+        strbuf_printf(b,
+                      "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %" PRIu32
+                      " more deliveries or drops (all in paths.json)</TD></TR>",
+                      fl->n - DG_FATE_MARKS);
+}
+
+/* The marks beside the devices (DOT statements for dot_view.extra): a red
+ * octagon where the packet was dropped, a light note where it was
+ * delivered, each tied to its device by a short edge. `show` as in
+ * dot_view (NULL: all devices are drawn). */
+static void put_fate_marks(strbuf *x, const diagrams *d, const fate_list *fl, const bool *show) {
+    uint32_t k = 0;
+    for (uint32_t i = fl->first; i != DG_NO_FATE; i = d->fates[i].next) {
+        const fate_rec *f = &d->fates[i];
+        k++;
+        if (show && !show[f->device])
+            continue;
+        if (f->dropped)
+            strbuf_printf(x,
+                          "  fate%" PRIu32 " [id=\"fate%" PRIu32 "\", shape=octagon, "
+                          "style=filled, fillcolor=\"" DROP_FILL "\", color=\"" DROP_COLOR
+                          "\", fontcolor=\"" DROP_COLOR "\", fontsize=10, margin=\"0.04,0.02\", "
+                          "label=<<B>&#10005; dropped by ",
+                          k, k);
+        else
+            strbuf_printf(x,
+                          "  fate%" PRIu32 " [id=\"fate%" PRIu32 "\", shape=plaintext, "
+                          "fontcolor=\"" DELIVER_COLOR "\", fontsize=9, label=<&#10003; "
+                          "delivered to ",
+                          k, k);
+        dg_put_html(x, dg_text(d, f->where));
+        strbuf_puts(x, f->dropped ? "</B>" : "");
+        put_fate_detail(x, d, f, "<BR/>", "<BR/>");
+        strbuf_printf(
+            x, ">];\n  n%" PRIu32 " -- fate%" PRIu32 " [color=\"%s\", style=%s, penwidth=1.2];\n",
+            f->device + 1, k, f->dropped ? DROP_COLOR : DELIVER_COLOR,
+            f->dropped ? "dashed" : "dotted");
+    }
+}
+
+/* --- one packet's picture --- */
+
 #define PATH_TABLE_ROWS 40 /* hop table rows under a path diagram */
+
+/* The caption under the picture: the packet, a legend of the colours
+ * used, its hop table and its fates (`fl` may be NULL). */
+static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, const char *summary,
+                        const hop_view *rows, size_t n_rows, const bool *present,
+                        const fate_list *fl) {
+    strbuf_clear(cap);
+    strbuf_puts(cap, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
+                     "<TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"12\">");
+    strbuf_printf(cap, "<B>packet #%" PRIu32 ":</B> ", packet_id);
+    dg_put_html(cap, summary);
+    strbuf_puts(cap, "</FONT></TD></TR><TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"9\">");
+    bool first = true;
+    for (int c = 0; c <= HOP_CHANGE_IP; c++) {
+        if (!present[c])
+            continue;
+        strbuf_printf(cap, "%s<FONT COLOR=\"%s\">&#9632; %s</FONT>", first ? "" : "&#160;&#160;",
+                      change_color((hop_change)c), change_legend((hop_change)c));
+        first = false;
+    }
+    bool dropped = false, delivered = false;
+    for (uint32_t i = fl ? fl->first : DG_NO_FATE; i != DG_NO_FATE; i = d->fates[i].next) {
+        dropped |= d->fates[i].dropped;
+        delivered |= !d->fates[i].dropped;
+    }
+    if (dropped)
+        strbuf_printf(cap, "%s<FONT COLOR=\"" DROP_COLOR "\">&#10005; dropped</FONT>",
+                      first ? "" : "&#160;&#160;");
+    if (delivered)
+        strbuf_printf(cap, "%s<FONT COLOR=\"" DELIVER_COLOR "\">&#10003; delivered</FONT>",
+                      first && !dropped ? "" : "&#160;&#160;");
+    strbuf_puts(cap, "</FONT></TD></TR><TR><TD><FONT POINT-SIZE=\"9\"><B>hop</B></FONT></TD>"
+                     "<TD ALIGN=\"LEFT\"><B>link</B></TD><TD ALIGN=\"LEFT\"><B>what happened</B>"
+                     "</TD><TD ALIGN=\"LEFT\"><B>MAC src &#8594; dst</B></TD><TD ALIGN=\"LEFT\">"
+                     "<B>IP src &#8594; dst</B></TD><TD><B>TTL</B></TD></TR>");
+    for (size_t r = 0; r < n_rows && r < PATH_TABLE_ROWS; r++)
+        put_hop_row(cap, d, &rows[r]);
+    if (n_rows > PATH_TABLE_ROWS)
+        strbuf_printf(cap,
+                      "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %zu more hops (all in "
+                      "paths.json)</TD></TR>",
+                      n_rows - PATH_TABLE_ROWS);
+    if (fl)
+        put_fate_rows(cap, d, fl);
+    strbuf_puts(cap, "</TABLE>");
+}
 
 typedef struct path_state {
     writer *w;
@@ -152,6 +283,7 @@ typedef struct path_state {
     int *weight;            /* per link: weight of its colour, -1 if not crossed */
     bool *show;             /* per device */
     uint32_t *touched;      /* links crossed by the current packet */
+    strbuf marks;           /* the fate marks (dot_view.extra) */
 } path_state;
 
 static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const hop_view *rows,
@@ -211,36 +343,12 @@ static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const
             ps->styles[l].label = ps->labels[l].s;
             ps->styles[l].penwidth = 3;
         }
-        /* The caption: title, legend, and the hop table. */
+        const fate_list *fl = dg_fates_of(w->d, packet_id);
         strbuf *cap = &w->scratch;
-        strbuf_clear(cap);
-        strbuf_puts(cap, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
-                         "<TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"12\">");
-        strbuf_printf(cap, "<B>packet #%" PRIu32 ":</B> ", packet_id);
-        dg_put_html(cap, summary);
-        strbuf_puts(cap, "</FONT></TD></TR><TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"9\">");
-        bool first = true;
-        for (int c = 0; c <= HOP_CHANGE_IP; c++) {
-            if (!present[c])
-                continue;
-            strbuf_printf(cap, "%s<FONT COLOR=\"%s\">&#9632; %s</FONT>",
-                          first ? "" : "&#160;&#160;", change_color((hop_change)c),
-                          change_legend((hop_change)c));
-            first = false;
-        }
-        strbuf_puts(cap,
-                    "</FONT></TD></TR><TR><TD><FONT POINT-SIZE=\"9\"><B>hop</B></FONT></TD>"
-                    "<TD ALIGN=\"LEFT\"><B>link</B></TD><TD ALIGN=\"LEFT\"><B>what happened</B>"
-                    "</TD><TD ALIGN=\"LEFT\"><B>MAC src &#8594; dst</B></TD><TD ALIGN=\"LEFT\">"
-                    "<B>IP src &#8594; dst</B></TD><TD><B>TTL</B></TD></TR>");
-        for (size_t r = 0; r < n_rows && r < PATH_TABLE_ROWS; r++)
-            put_hop_row(cap, w->d, &rows[r]);
-        if (n_rows > PATH_TABLE_ROWS)
-            strbuf_printf(cap,
-                          "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %zu more hops (all in "
-                          "paths.json)</TD></TR>",
-                          n_rows - PATH_TABLE_ROWS);
-        strbuf_puts(cap, "</TABLE>");
+        put_caption(cap, w->d, packet_id, summary, rows, n_rows, present, fl);
+        strbuf_clear(&ps->marks);
+        if (fl)
+            put_fate_marks(&ps->marks, w->d, fl, whole ? NULL : ps->show);
         char name[40];
         snprintf(name, sizeof name, "paths/%" PRIu32 ".dot", packet_id);
         char *path = dg_path_join(w->base, name);
@@ -250,7 +358,8 @@ static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const
                           .dim_plain_links = true,
                           .show = whole ? NULL : ps->show,
                           .label = cap->s,
-                          .label_at_bottom = true};
+                          .label_at_bottom = true,
+                          .extra = ps->marks.s};
             dot_write_topology(f, w->topo, &v);
             dg_close_file(w, f, path);
             dg_file_list_add(&w->dot_files, path);
@@ -283,7 +392,8 @@ void dg_write_paths(writer *w, const hop_table *hops) {
         ps.weight[l] = -1;
     hop_table_visit(hops, w->d->o.max_paths, path_visit, &ps);
     for (size_t l = 0; l < t->n_links; l++)
-        free(ps.labels[l].s);
+        strbuf_free(&ps.labels[l]);
+    strbuf_free(&ps.marks);
     free(ps.styles);
     free(ps.labels);
     free(ps.weight);

@@ -32,7 +32,6 @@
 #include "wire/dns.h"
 #include "wire/ipv4.h"
 
-#define NO_FATE     UINT32_MAX
 #define SUMMARY_CAP 512
 #define LABEL_MAX   56 /* characters of a ladder arrow's label */
 
@@ -87,7 +86,7 @@ diagrams *diagrams_new(const model_topology *t, const diagram_options *o) {
         d->o.max_steps = DIAGRAMS_MAX_STEPS;
     if (!d->o.steps)
         d->o.max_steps = 0;
-    d->pending_drop = NO_FATE;
+    d->pending_drop = DG_NO_FATE;
     d->dev_index = strmap_new();
     d->flow_by_key = u64map_new(sizeof(uint32_t));
     d->fate_by_packet = u64map_new(sizeof(fate_list));
@@ -249,7 +248,7 @@ static void fate_watch_packet(diagrams *d, uint32_t packet_id) {
     bool created = false;
     fate_list *fl = u64map_put(d->fate_by_packet, packet_id, &created);
     if (created)
-        *fl = (fate_list){.first = NO_FATE, .last = NO_FATE, .n = 0};
+        *fl = (fate_list){.first = DG_NO_FATE, .last = DG_NO_FATE, .n = 0};
 }
 
 static void record_wire(diagrams *d, const trace_event *ev) {
@@ -350,7 +349,7 @@ static void record_fate(diagrams *d, const trace_event *ev) {
     strbuf where = {0};
     strbuf_printf(&where, "%s%s%s", ev->device, ev->port ? "." : "", ev->port ? ev->port : "");
     uint32_t fi = (uint32_t)d->n_fates++;
-    d->fates[fi] = (fate_rec){.next = NO_FATE,
+    d->fates[fi] = (fate_rec){.next = DG_NO_FATE,
                               .device = (uint32_t)dev,
                               .where = arena_put(d, where.s),
                               .dropped = ev->kind == TRACE_DROP,
@@ -358,7 +357,7 @@ static void record_fate(diagrams *d, const trace_event *ev) {
                               .why = ev->why ? arena_put(d, ev->why) : DG_NO_TEXT,
                               .trigger_label = DG_NO_TEXT};
     strbuf_free(&where);
-    if (fl->last == NO_FATE)
+    if (fl->last == DG_NO_FATE)
         fl->first = fi;
     else
         d->fates[fl->last].next = fi;
@@ -372,11 +371,11 @@ static void record_fate(diagrams *d, const trace_event *ev) {
 /* A drop triggers the next packet its device sends at the same instant, if
  * that packet is new (an ICMP error): found from the facts, never the prose. */
 static void watch_trigger(diagrams *d, const trace_event *ev) {
-    if (d->pending_drop == NO_FATE)
+    if (d->pending_drop == DG_NO_FATE)
         return;
     fate_rec *f = &d->fates[d->pending_drop];
     if (ev->time != d->pending_time) {
-        d->pending_drop = NO_FATE;
+        d->pending_drop = DG_NO_FATE;
         return;
     }
     int dev = ev->kind == TRACE_SEND && ev->device ? strmap_get(d->dev_index, ev->device) : -1;
@@ -389,7 +388,7 @@ static void watch_trigger(diagrams *d, const trace_event *ev) {
         f->trigger = ev->packet_id;
         f->trigger_label = arena_put(d, label);
     }
-    d->pending_drop = NO_FATE;
+    d->pending_drop = DG_NO_FATE;
 }
 
 static void diagrams_emit(void *self, const trace_event *ev) {
