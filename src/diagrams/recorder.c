@@ -11,11 +11,14 @@
  * once every flow is full not even that. The transmitting end comes from the
  * event's wire facts.
  *
- * Fates: for the first max_paths packets seen on a link (the path diagrams'
- * packets), each delivery or drop is kept (DG_FATE_MARKS per packet) with
- * its place, reason code and prose, and for a drop the packet it triggered:
- * the next new packet the same device sends at the same instant (the ICMP
- * error), the rule the hop tables follow (sinks/hop_table.c).
+ * Fates: for the first max_paths packets seen on a link, each delivery or
+ * drop is kept (DG_FATE_MARKS per packet) with its place, reason code and
+ * prose, and for a drop the packet it triggered: the next new packet the
+ * same device sends at the same instant (the ICMP error), the rule the hop
+ * tables follow (sinks/hop_table.c; its visitor does not hand fates over).
+ * The path diagrams are of the first max_paths packets by id, which are
+ * these unless a packet first crosses a link after max_paths packets with
+ * higher ids did (queued behind ARP in a busy run): its picture has no mark.
  *
  * --steps: each device's latest send/forward/flood/repeat line is kept, to
  * be shown beside the frame that follows it on a link.

@@ -397,6 +397,22 @@ static void emit(trace_bus *bus, trace_kind kind, uint64_t time, int link, const
     trace_emit(bus, &ev);
 }
 
+/* A delivery or drop of `packet` at r2.eth0. */
+static void emit_fate(trace_bus *bus, trace_kind kind, uint64_t time, uint32_t packet,
+                      const uint8_t *frame, size_t len, const char *why, trace_reason reason) {
+    trace_event ev = {.time = time,
+                      .kind = kind,
+                      .device = "r2",
+                      .port = "eth0",
+                      .link = -1,
+                      .frame = frame,
+                      .frame_len = len,
+                      .packet_id = packet,
+                      .why = why,
+                      .reason = reason};
+    trace_emit(bus, &ev);
+}
+
 static void remove_tree(const char *dir) {
     static const char *const files[] = {"topology.dot",
                                         "ladder.dot",
@@ -460,30 +476,13 @@ static void test_recorder_without_dot(void **state) {
     emit(bus, TRACE_WIRE, 3000, 0, "r2", "eth0", 1, echo2, sizeof echo2, NULL);
     /* Fates: r2 drops packet 1 and so sends packet 4 at the same instant; it
      * delivers packet 3. */
-    trace_event drop = {.time = 6000,
-                        .kind = TRACE_DROP,
-                        .device = "r2",
-                        .port = "eth0",
-                        .link = -1,
-                        .frame = echo2,
-                        .frame_len = sizeof echo2,
-                        .packet_id = 1,
-                        .why = "TTL expired in transit",
-                        .reason = TRACE_REASON_TTL_EXPIRED};
-    trace_emit(bus, &drop);
+    emit_fate(bus, TRACE_DROP, 6000, 1, echo2, sizeof echo2, "TTL expired in transit",
+              TRACE_REASON_TTL_EXPIRED);
     uint8_t error[ICMP_LEN];
     build_echo(error, 0x020000040001ull, 0x020000030002ull, "10.0.2.2", "10.0.1.10", 64, 9);
     emit(bus, TRACE_SEND, 6000, -1, "r2", "eth0", 4, error, sizeof error, NULL);
-    trace_event deliver = {.time = 7000,
-                           .kind = TRACE_DELIVER,
-                           .device = "r2",
-                           .port = "eth0",
-                           .link = -1,
-                           .frame = nat_out,
-                           .frame_len = sizeof nat_out,
-                           .packet_id = 3,
-                           .why = "echo request for this host: replying"};
-    trace_emit(bus, &deliver);
+    emit_fate(bus, TRACE_DELIVER, 7000, 3, nat_out, sizeof nat_out,
+              "echo request for this host: replying", TRACE_REASON_NONE);
 
     char dir[] = "/tmp/test_dot_XXXXXX";
     assert_non_null(mkdtemp(dir));
