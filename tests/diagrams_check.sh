@@ -120,6 +120,28 @@ for text in \
     done
 done
 
+# Fates: a packet's path diagram marks where it died (a red octagon at the
+# device, and a last row under the hop table) with the prose, the reason code
+# and the packet the drop triggered, and where it was delivered, lightly.
+# has_text NAME FILE TEXT: FILE of topology NAME holds TEXT.
+has_text() {
+    grep -qF -- "$3" "$work/$1/$2" || fail "$1: $2 does not show $3"
+}
+has_text ttl-expiry paths/1.dot 'shape=octagon'
+has_text ttl-expiry paths/1.dot '<B>&#10005; dropped by r2.eth0</B><BR/>TTL expired in transit (ttl_expired)<BR/>&#8594; packet #6: ICMP time exceeded (TTL)>'
+has_text ttl-expiry paths/1.dot '<B>dropped</B>: TTL expired in transit (ttl_expired) &#8594; packet #6: ICMP time exceeded (TTL)'
+has_text ttl-expiry paths/1.svg '>✕ dropped by r2.eth0</text>'
+has_text ttl-expiry paths/1.svg '>TTL expired in transit (ttl_expired)</text>'
+has_text ttl-expiry paths/1.svg '>→ packet #6: ICMP time exceeded (TTL)</text>'
+has_text udp-echo paths/5.dot '<B>&#10005; dropped by B.eth0</B><BR/>no socket on UDP port 9090 (no_socket)<BR/>&#8594; packet #8: ICMP destination unreachable (port) for UDP>'
+has_text no-route paths/1.dot '(no_route)'
+has_text firewall-icmp paths/1.dot '(firewall_rule)'
+has_text two-subnets paths/1.dot '<FONT COLOR="#15803d">delivered: echo request for this host: replying'
+has_text two-subnets paths/1.svg '>✓ delivered to B.eth0</text>'
+if grep -qF 'dropped' "$work/two-subnets/paths/1.dot"; then
+    fail "two-subnets: paths/1.dot marks a drop, but its packet was delivered"
+fi
+
 # Determinism: a second run draws byte-identical diagrams.
 run hostile-again "$root/tests/diagrams/hostile-names.json" --png --steps || true
 if ! diff -r "$hostile" "$work/hostile-again" >"$work/diff"; then

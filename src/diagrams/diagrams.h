@@ -4,24 +4,27 @@
  *
  *   DIR/topology.dot, .svg (.png)   the network, one cluster per IPv4 subnet
  *   DIR/paths/<id>.dot, .svg (.png) one packet's journey: numbered hops, the
- *                                   rewrites marked (first DIAGRAMS_MAX_PATHS packets)
+ *                                   rewrites marked, where it was dropped (and why)
+ *                                   or delivered (first DIAGRAMS_MAX_PATHS packets)
  *   DIR/ladder.dot, .svg (.png)     sequence diagram: one arrow per frame on a link
  *   DIR/ladder-<a>--<b>.dot, ...    the same per flow (pair of IPv4 addresses)
  *   DIR/steps/NNN.dot, .svg         --steps: one slide per frame on a link
  *   DIR/steps/index.html            --steps: a page stepping through them (arrow keys)
  *
- * A trace sink records what the pictures need while the run goes (copies:
- * events are borrowed), and diagrams_write draws everything afterwards. The
- * .dot files are always written; they are rendered when Graphviz's `dot` is
- * on PATH, run directly (no shell) a few at a time, bounded in time and
- * memory (io/graphviz.h), its standard error captured: a failure is an
- * error, a warning a note, a bound hit or a size limit a note.
+ * A trace sink (recorder.c) records what the pictures need while the run
+ * goes (copies: events are borrowed), and diagrams_write (diagrams.c) draws
+ * everything afterwards, one file per picture kind (docs/diagrams.md,
+ * "Source files"). The .dot files are always written; they are rendered
+ * when Graphviz's `dot` is on PATH, run directly (no shell) a few at a
+ * time, bounded in time and memory (graphviz.h), its standard error
+ * captured: a failure is an error, a warning a note, a bound hit or a size
+ * limit a note.
  *
  * Invariants: memory is bounded by the caps below, not by the run's length
  * (frames beyond them are counted, not kept); .dot output depends only on the
  * topology and the trace (no dates, no absolute paths, never hash order), so
  * the same run gives byte-identical .dot files; device names reach DOT and
- * HTML only through the escapers of io/dot.h and steps_html.c.
+ * HTML only through the escapers of dot.h and steps_html.c.
  */
 #ifndef NETSIM_IO_DIAGRAMS_H
 #define NETSIM_IO_DIAGRAMS_H
@@ -31,8 +34,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sinks/hop_table.h"
 #include "model/topology.h"
+#include "sinks/hop_table.h"
 #include "trace/trace.h"
 #include "util/error.h"
 
@@ -46,7 +49,7 @@
  * DIAGRAMS_DRAW_FULL, else only the devices the packet went through, and
  * none if those are more or larger; step slides are drawn for topologies
  * within both limits. Each dot process is bounded in time and memory
- * (io/graphviz.h). */
+ * (graphviz.h). */
 #define DIAGRAMS_MAX_PATHS     200   /* path diagrams: the first N packets (by id) */
 #define DIAGRAMS_MAX_STEPS     500   /* step slides: the first N frames on links */
 #define DIAGRAMS_LADDER_FRAMES 300   /* arrows per ladder (the overall one and each flow's) */

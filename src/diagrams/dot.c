@@ -534,6 +534,8 @@ void dot_write_topology(FILE *out, const dot_topology *d, const dot_view *v) {
     for (size_t i = 0; i < t->n_links; i++)
         if (shown(v, t->links[i].a.device) && shown(v, t->links[i].b.device))
             put_link(out, d, v, i);
+    if (v && v->extra)
+        fputs(v->extra, out);
     if (!light)
         put_grids(out, d, v);
     fputs("}\n", out);

@@ -93,6 +93,9 @@ typedef struct dot_view {
                                     laid out by sfdp (layout=sfdp in the file) with straight
                                     edges, which dot's ranking and crossing minimisation would
                                     take minutes over */
+    const char *extra;           /* DOT statements written after the links, or NULL: marks
+                                    beside devices (whose nodes are n1, n2, ... in file
+                                    order). The caller escapes any user text in them. */
 } dot_view;
 
 /* The size of what dot_write_topology draws for `show` (one flag per device,

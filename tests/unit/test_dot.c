@@ -239,7 +239,8 @@ static void test_decorated_view(void **state) {
                   .dim_plain_links = true,
                   .show = show,
                   .label = "caption &amp; more",
-                  .label_at_bottom = true};
+                  .label_at_bottom = true,
+                  .extra = "  mark [label=<x>];\n  n3 -- mark;\n"};
     char *text = dot_of(t, &v);
     assert_non_null(strstr(text, "pad=0.2, newrank=true, labelloc=b, label=<caption &amp; "
                                  "more>];\n"));
@@ -247,6 +248,9 @@ static void test_decorated_view(void **state) {
                                  "fontcolor=\"#d97706\", penwidth=3.0, dir=back, arrowsize=0.8, "
                                  "label=<<B>1</B>>];\n"));
     assert_non_null(strstr(text, "  n2:i1 -- n3:i0 [id=\"l1\", color=\"#b4bcc5\", penwidth=1];\n"));
+    /* The extra statements come after the links, inside the graph. */
+    assert_non_null(strstr(text, "[id=\"l1\", color=\"#b4bcc5\", penwidth=1];\n  mark "
+                                 "[label=<x>];\n  n3 -- mark;\n}\n"));
     /* r2 is hidden, and so is its link. */
     assert_null(strstr(text, "n4"));
     assert_null(strstr(text, "l2"));
@@ -393,6 +397,22 @@ static void emit(trace_bus *bus, trace_kind kind, uint64_t time, int link, const
     trace_emit(bus, &ev);
 }
 
+/* A delivery or drop of `packet` at r2.eth0. */
+static void emit_fate(trace_bus *bus, trace_kind kind, uint64_t time, uint32_t packet,
+                      const uint8_t *frame, size_t len, const char *why, trace_reason reason) {
+    trace_event ev = {.time = time,
+                      .kind = kind,
+                      .device = "r2",
+                      .port = "eth0",
+                      .link = -1,
+                      .frame = frame,
+                      .frame_len = len,
+                      .packet_id = packet,
+                      .why = why,
+                      .reason = reason};
+    trace_emit(bus, &ev);
+}
+
 static void remove_tree(const char *dir) {
     static const char *const files[] = {"topology.dot",
                                         "ladder.dot",
@@ -454,6 +474,15 @@ static void test_recorder_without_dot(void **state) {
     /* Ignored: an unknown link, and a transmitter that is not an end of the link. */
     emit(bus, TRACE_WIRE, 3000, 9, "r1", "eth1", 1, echo2, sizeof echo2, NULL);
     emit(bus, TRACE_WIRE, 3000, 0, "r2", "eth0", 1, echo2, sizeof echo2, NULL);
+    /* Fates: r2 drops packet 1 and so sends packet 4 at the same instant; it
+     * delivers packet 3. */
+    emit_fate(bus, TRACE_DROP, 6000, 1, echo2, sizeof echo2, "TTL expired in transit",
+              TRACE_REASON_TTL_EXPIRED);
+    uint8_t error[ICMP_LEN];
+    build_echo(error, 0x020000040001ull, 0x020000030002ull, "10.0.2.2", "10.0.1.10", 64, 9);
+    emit(bus, TRACE_SEND, 6000, -1, "r2", "eth0", 4, error, sizeof error, NULL);
+    emit_fate(bus, TRACE_DELIVER, 7000, 3, nat_out, sizeof nat_out,
+              "echo request for this host: replying", TRACE_REASON_NONE);
 
     char dir[] = "/tmp/test_dot_XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -490,6 +519,13 @@ static void test_recorder_without_dot(void **state) {
     char *path1 = read_file(file);
     assert_non_null(strstr(path1, "MAC rewritten by r1, IP unchanged, TTL 64 -&gt; 63"));
     assert_non_null(strstr(path1, "n3:i1 -- n4:i0 [id=\"l2\", color=\"#d97706\""));
+    /* Where it died: a mark at r2 and a last row, from the drop's facts. */
+    assert_non_null(strstr(path1, "  fate1 [id=\"fate1\", shape=octagon, "));
+    assert_non_null(strstr(path1, "label=<<B>&#10005; dropped by r2.eth0</B><BR/>TTL expired in "
+                                  "transit (ttl_expired)<BR/>&#8594; packet #4: ICMP echo request "
+                                  "seq=9>];\n  n4 -- fate1 [color=\"#b91c1c\", style=dashed"));
+    assert_non_null(strstr(path1, "<B>dropped</B>: TTL expired in transit (ttl_expired) &#8594; "
+                                  "packet #4: ICMP echo request seq=9</FONT></TD></TR></TABLE>"));
     free(path1);
     snprintf(file, sizeof file, "%s/steps/index.html", dir);
     char *page = read_file(file);
@@ -511,7 +547,15 @@ static void test_recorder_without_dot(void **state) {
     assert_non_null(strstr(path3, "IP rewritten by r1: 10.0.1.10 -&gt; 10.0.2.1, TTL 64 -&gt; 63"));
     assert_non_null(strstr(path3, "<FONT COLOR=\"#dc2626\"><B>10.0.2.1 &#8594; "
                                   "10.0.2.2</B></FONT>"));
+    assert_non_null(strstr(path3, "label=<&#10003; delivered to r2.eth0<BR/>echo request for "
+                                  "this host: replying>];\n  n4 -- fate1 [color=\"#15803d\", "
+                                  "style=dotted"));
+    assert_null(strstr(path3, "dropped"));
     free(path3);
+    snprintf(file, sizeof file, "%s/paths/2.dot", dir);
+    char *path2 = read_file(file);
+    assert_null(strstr(path2, "fate1")); /* no delivery or drop traced */
+    free(path2);
 
     remove_tree(dir);
     trace_bus_free(bus);

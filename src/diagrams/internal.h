@@ -1,0 +1,198 @@
+/*
+ * diagrams/internal.h: what the diagram files share, not for other modules.
+ *
+ * The recorder (recorder.c) fills a `diagrams` while the run goes;
+ * diagrams_write (diagrams.c) then hands a `writer` to each picture in turn:
+ * the topology (topology.c), the path diagrams (paths.c), the ladders
+ * (ladders.c) and the step slides (steps.c) write their .dot files into the
+ * run's directory and list them for rendering, and render.c has Graphviz
+ * draw the lists (graphviz.c runs the processes). Names shared across these
+ * files start with dg_.
+ *
+ * Invariants: the recorder keeps copies (events are borrowed), never frame
+ * bytes, and no more than the caps of diagrams.h allow; every string that
+ * reaches a .dot file from a name or a trace text goes through
+ * dot_escape_html (dg_put_html).
+ */
+#ifndef NETSIM_DIAGRAMS_INTERNAL_H
+#define NETSIM_DIAGRAMS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diagrams/diagrams.h"
+#include "diagrams/dot.h"
+#include "util/strbuf.h"
+#include "util/strmap.h"
+#include "util/u64map.h"
+#include "wire/addr.h"
+
+#define DG_NO_TEXT    SIZE_MAX   /* an arena offset that holds nothing */
+#define DG_NO_FLOW    UINT32_MAX /* a frame in no per-flow ladder */
+#define DG_NO_FATE    UINT32_MAX /* the end of a packet's fate list */
+#define DG_FATE_MARKS 8          /* fates drawn per path diagram (a flood has many) */
+
+/* What a frame carries, for its colour. */
+typedef enum {
+    PROTO_OTHER,
+    PROTO_ARP,
+    PROTO_ICMP,
+    PROTO_UDP,
+    PROTO_TCP,
+    PROTO_SERVICE, /* DHCP or DNS */
+} proto_kind;
+
+/* "#rrggbb" per proto_kind. */
+extern const char *const dg_proto_color[];
+
+/* One frame that crossed a link. */
+typedef struct frame_rec {
+    uint64_t time;
+    uint32_t link;
+    uint32_t packet;
+    uint32_t flow; /* index into flows, or DG_NO_FLOW */
+    size_t label;  /* arena offsets: the short label, the full summary, */
+    size_t summary;
+    size_t line; /* and the trace line behind it (DG_NO_TEXT if unknown) */
+    mac_addr eth_src, eth_dst;
+    uint8_t side; /* the transmitting end of the link: 0 is model_link.a */
+    uint8_t proto;
+    uint8_t broadcast;
+    uint8_t in_main; /* drawn in ladder.svg */
+    uint8_t is_step; /* a step slide */
+} frame_rec;
+
+/* A flow: the frames between two IPv4 addresses (either way; ARP counts by
+ * its sender and target protocol addresses). */
+typedef struct flow_rec {
+    ipv4_addr lo, hi;
+    uint32_t n_frames;
+} flow_rec;
+
+/* What became of a packet at one place: a TRACE_DELIVER or TRACE_DROP event
+ * of a packet that crossed a link (a flooded broadcast may have several). */
+typedef struct fate_rec {
+    uint32_t next;   /* the packet's next fate (index into fates), or DG_NO_FATE */
+    uint32_t device; /* model device index */
+    size_t where;    /* arena: "device.port", or "device" when the event named no port */
+    bool dropped;
+    trace_reason reason;  /* drops: the rule's code */
+    size_t why;           /* arena: the event's prose, or DG_NO_TEXT */
+    uint32_t trigger;     /* drops: the packet the drop made the device send, or 0 */
+    size_t trigger_label; /* arena: that packet's short label, or DG_NO_TEXT */
+} fate_rec;
+
+/* A packet's fates, in arrival order (the value of diagrams.fate_by_packet). */
+typedef struct fate_list {
+    uint32_t first, last; /* indices into fates, or DG_NO_FATE */
+    uint32_t n;           /* fates seen, kept or not (DG_FATE_MARKS are kept) */
+} fate_list;
+
+struct diagrams {
+    const model_topology *t;
+    diagram_options o;
+    strmap *dev_index; /* device name -> index (names borrowed from the model) */
+    frame_rec *frames;
+    size_t n_frames, cap_frames;
+    uint64_t n_wire; /* frames seen on known links, kept or not */
+    u64map *flow_by_key;
+    flow_rec *flows;
+    size_t n_flows, open_flows;
+    strbuf text;            /* arena of NUL-terminated strings, back to back */
+    char **dev_line;        /* --steps: per device, its latest send/forward line */
+    uint32_t *dev_line_pkt; /* and that line's packet id */
+    /* Fates of the first max_paths packets seen on a link (the path diagrams'). */
+    u64map *fate_by_packet; /* packet id -> fate_list */
+    fate_rec *fates;
+    size_t n_fates, cap_fates;
+    uint32_t max_id;       /* the highest packet id any event carried so far */
+    uint32_t pending_drop; /* the latest drop, waiting for the send it triggers, or DG_NO_FATE */
+    uint64_t pending_time; /* and its time */
+};
+
+/* The string at arena offset `at`, or NULL for DG_NO_TEXT. */
+const char *dg_text(const diagrams *d, size_t at);
+
+/* "1.000015440": seconds with nine decimals. */
+void dg_format_time(uint64_t ns, char *out, size_t cap);
+
+const char *dg_dev_name(const diagrams *d, size_t dev);
+const char *dg_iface_name(const diagrams *d, const model_endpoint *e);
+
+/* Appends `s` escaped for an HTML-like label (dot_escape_html). */
+void dg_put_html(strbuf *b, const char *s);
+
+/* The fates recorded for `packet_id`, or NULL. */
+const fate_list *dg_fates_of(const diagrams *d, uint32_t packet_id);
+
+/* --- output --- */
+
+/* The files written for rendering, by renderer. */
+typedef struct file_list {
+    char **paths; /* "DIR/paths/1.dot", as given to dot */
+    size_t n, cap;
+} file_list;
+
+void dg_file_list_add(file_list *f, const char *path);
+void dg_file_list_free(file_list *f);
+
+/* The context of one diagrams_write call. */
+typedef struct writer {
+    diagrams *d;
+    const char *dir; /* as given */
+    char *base;      /* dir, with "./" in front when it does not start with '/' so
+                        that dot never takes a file name for an option */
+    dot_topology *topo;
+    ns_error *err;
+    int rc;
+    file_list dot_files;   /* rendered by dot: topology, paths */
+    file_list neato_files; /* rendered by neato -n2: ladders */
+    file_list step_files;  /* rendered by dot, SVG only */
+    file_list png_dot;     /* --png: dot layout */
+    file_list png_neato;   /* --png: neato -n2 */
+    size_t topo_size;      /* dot_topology_size of the whole topology */
+    size_t paths_skipped;  /* path diagrams through more than DIAGRAMS_SLIDE_DEVICES devices */
+    size_t paths_too_big;  /* path diagrams over DIAGRAMS_DRAW_FULL (devices, interfaces, links) */
+    char *light_dot;       /* topology.dot when drawn by sfdp (its failure is a note), or NULL */
+    bool have_dot;         /* Graphviz's dot is on PATH */
+    strbuf scratch;
+} writer;
+
+/* A new file: the directory is this run's own, so anything already at
+ * `path` (a link included) is an error, never followed or overwritten.
+ * NULL with w->rc set on failure. */
+FILE *dg_open_file(writer *w, const char *path);
+
+/* Closes `f`; a failed write sets w->rc. */
+void dg_close_file(writer *w, FILE *f, const char *path);
+
+/* "a/b"; caller frees. */
+char *dg_path_join(const char *a, const char *b);
+
+/* A new directory (one that exists already is an error, as for files).
+ * Returns 0, or w->rc. */
+int dg_make_dir(writer *w, const char *path);
+
+/* Step slides are drawn for small topologies only: every slide is the
+ * whole topology. */
+bool dg_slides_drawn(const writer *w);
+
+/* Appends `text` to the user's note, "; " between two. */
+void dg_note_add(char *note, size_t cap, const char *text);
+
+/* The pictures: each writes its .dot files and lists them in `w`. */
+void dg_write_topology(writer *w);
+void dg_write_paths(writer *w, const hop_table *hops);
+void dg_write_ladders(writer *w);
+void dg_write_steps(writer *w);
+
+/* The path of an executable `name` on PATH, or NULL (caller frees). */
+char *dg_find_program(const char *name);
+
+/* Runs `dot` (its path) over every listed file, bounded (graphviz.h), and
+ * turns the outcomes into w->rc or lines of the note. */
+void dg_render(writer *w, const char *dot, char *note, size_t note_cap);
+
+#endif

@@ -1,0 +1,402 @@
+/*
+ * paths: DIR/paths/<id>.dot, one packet's journey (the first max_paths
+ * packets, by id): the topology with the packet's hops drawn on its links,
+ * numbered and coloured by what changed (rewrites win), and under it the
+ * packet's hop table. The rows come from the hop table (sinks/hop_table.h),
+ * so hop numbers and change texts match trace.txt and paths.json.
+ *
+ * The whole topology is shown when it is small (diagrams.h), else only the
+ * devices the packet went through, and no picture when those are too many.
+ */
+#include "diagrams/internal.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+
+static const char *change_color(hop_change c) {
+    switch (c) {
+    case HOP_CHANGE_SENT:
+        return "#1d4ed8";
+    case HOP_CHANGE_FORWARDED:
+        return "#15803d";
+    case HOP_CHANGE_REPEATED:
+        return "#6b7280";
+    case HOP_CHANGE_MAC:
+        return "#d97706";
+    case HOP_CHANGE_ADDRESSES:
+        return "#a21caf";
+    case HOP_CHANGE_IP:
+        return "#dc2626";
+    }
+    return "#6b7280";
+}
+
+static const char *change_legend(hop_change c) {
+    switch (c) {
+    case HOP_CHANGE_SENT:
+        return "sent";
+    case HOP_CHANGE_FORWARDED:
+        return "forwarded unchanged";
+    case HOP_CHANGE_REPEATED:
+        return "repeated by a hub";
+    case HOP_CHANGE_MAC:
+        return "MAC rewritten (router)";
+    case HOP_CHANGE_ADDRESSES:
+        return "addresses rewritten";
+    case HOP_CHANGE_IP:
+        return "IP rewritten (NAT)";
+    }
+    return "";
+}
+
+/* Which colour wins on a link crossed by several hops: the rewrites first. */
+static int change_weight(hop_change c) {
+    switch (c) {
+    case HOP_CHANGE_IP:
+        return 5;
+    case HOP_CHANGE_ADDRESSES:
+        return 4;
+    case HOP_CHANGE_MAC:
+        return 3;
+    case HOP_CHANGE_SENT:
+        return 2;
+    case HOP_CHANGE_FORWARDED:
+        return 1;
+    case HOP_CHANGE_REPEATED:
+        return 0;
+    }
+    return 0;
+}
+
+static void format_endpoint(ipv4_addr a, bool port, uint16_t p, char *out, size_t cap) {
+    char ip[IPV4_TEXT_LEN];
+    ipv4_format(a, ip);
+    if (port)
+        snprintf(out, cap, "%s:%u", ip, p);
+    else
+        snprintf(out, cap, "%s", ip);
+}
+
+/* A short mark for the edge beside the hop number: rewrites only. */
+static const char *change_mark(hop_change c) {
+    switch (c) {
+    case HOP_CHANGE_MAC:
+        return "MAC rewritten";
+    case HOP_CHANGE_ADDRESSES:
+        return "addresses rewritten";
+    case HOP_CHANGE_IP:
+        return "IP rewritten";
+    case HOP_CHANGE_SENT:
+    case HOP_CHANGE_FORWARDED:
+    case HOP_CHANGE_REPEATED:
+        break;
+    }
+    return NULL;
+}
+
+static void put_badge(strbuf *b, const hop_view *h) {
+    strbuf_printf(
+        b, "<TD BGCOLOR=\"%s\"><FONT COLOR=\"white\"><B>&#160;%" PRIu32 "&#160;</B></FONT></TD>",
+        change_color(h->change), h->number);
+}
+
+/* One row of the hop table under a path diagram: number, link, what
+ * happened, MAC src -> dst, IP src -> dst, TTL; the rewritten cell is drawn
+ * in the hop's colour. */
+static void put_hop_row(strbuf *b, const diagrams *d, const hop_view *h) {
+    const char *c = change_color(h->change);
+    const model_link *l = &d->t->links[h->link];
+    const model_endpoint *from = h->from_side == 0 ? &l->a : &l->b;
+    const model_endpoint *to = h->from_side == 0 ? &l->b : &l->a;
+    char src[32], dst[32];
+    strbuf_puts(b, "<TR>");
+    put_badge(b, h);
+    strbuf_puts(b, "<TD ALIGN=\"LEFT\">");
+    dg_put_html(b, dg_dev_name(d, from->device));
+    strbuf_printf(b, ".%s &#8594; ", dg_iface_name(d, from));
+    dg_put_html(b, dg_dev_name(d, to->device));
+    strbuf_printf(b, ".%s</TD><TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">", dg_iface_name(d, to), c);
+    dg_put_html(b, h->change_text);
+    bool mac_mark = h->change == HOP_CHANGE_MAC;
+    bool ip_mark = h->change == HOP_CHANGE_IP || h->change == HOP_CHANGE_ADDRESSES;
+    strbuf_printf(b, "</FONT></TD><TD ALIGN=\"LEFT\">%s%s%s%s &#8594; %s%s</TD>",
+                  mac_mark ? "<FONT COLOR=\"" : "", mac_mark ? c : "", mac_mark ? "\"><B>" : "",
+                  mac_format(h->eth_src, src), mac_format(h->eth_dst, dst),
+                  mac_mark ? "</B></FONT>" : "");
+    if (h->addr == HOP_ADDR_NONE) {
+        strbuf_puts(b, "<TD ALIGN=\"LEFT\">-</TD><TD>-</TD>");
+    } else {
+        format_endpoint(h->src, h->has_ports, h->sport, src, sizeof src);
+        format_endpoint(h->dst, h->has_ports, h->dport, dst, sizeof dst);
+        strbuf_printf(b, "<TD ALIGN=\"LEFT\">%s%s%s%s%s &#8594; %s%s</TD>",
+                      ip_mark ? "<FONT COLOR=\"" : "", ip_mark ? c : "", ip_mark ? "\"><B>" : "",
+                      h->addr == HOP_ADDR_ARP ? "ARP " : "", src, dst,
+                      ip_mark ? "</B></FONT>" : "");
+        if (h->addr == HOP_ADDR_IPV4)
+            strbuf_printf(b, "<TD>%u</TD>", h->ttl);
+        else
+            strbuf_puts(b, "<TD>-</TD>");
+    }
+    strbuf_puts(b, "</TR>");
+}
+
+/* --- fates: where the packet was delivered or died --- */
+
+#define DROP_COLOR    "#b91c1c"
+#define DROP_FILL     "#fee2e2"
+#define DELIVER_COLOR "#15803d"
+
+/* What the fate says beyond its place: "TTL expired in transit
+ * (ttl_expired)" (the prose, then the reason code of a drop), then for a
+ * drop that made its device send a packet, `sep` and "&#8594; packet #6:
+ * ICMP time exceeded (TTL)". `lead` goes first when there is anything. */
+static void put_fate_detail(strbuf *b, const diagrams *d, const fate_rec *f, const char *lead,
+                            const char *sep) {
+    const char *why = dg_text(d, f->why);
+    const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
+    if (why || code)
+        strbuf_puts(b, lead);
+    if (why)
+        dg_put_html(b, why);
+    if (code)
+        strbuf_printf(b, "%s(%s)", why ? " " : "", code);
+    if (f->trigger) {
+        strbuf_printf(b, "%s&#8594; packet #%" PRIu32 ": ", sep, f->trigger);
+        dg_put_html(b, dg_text(d, f->trigger_label));
+    }
+}
+
+/* The rows after the hops: one per delivery or drop ("&#10005; r2.eth0
+ * dropped: ..."), in the order they happened. */
+static void put_fate_rows(strbuf *b, const diagrams *d, const fate_list *fl) {
+    for (uint32_t i = fl->first; i != DG_NO_FATE; i = d->fates[i].next) {
+        const fate_rec *f = &d->fates[i];
+        const char *c = f->dropped ? DROP_COLOR : DELIVER_COLOR;
+        strbuf_printf(b,
+                      "<TR><TD BGCOLOR=\"%s\"><FONT COLOR=\"white\"><B>%s</B></FONT></TD>"
+                      "<TD ALIGN=\"LEFT\">",
+                      c, f->dropped ? "&#10005;" : "&#10003;");
+        dg_put_html(b, dg_text(d, f->where));
+        strbuf_printf(b, "</TD><TD COLSPAN=\"4\" ALIGN=\"LEFT\"><FONT COLOR=\"%s\">%s", c,
+                      f->dropped ? "<B>dropped</B>" : "delivered");
+        put_fate_detail(b, d, f, ": ", " ");
+        strbuf_puts(b, "</FONT></TD></TR>");
+    }
+    if (fl->n > DG_FATE_MARKS)
+        strbuf_printf(b,
+                      "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %" PRIu32
+                      " more deliveries or drops (all in paths.json)</TD></TR>",
+                      fl->n - DG_FATE_MARKS);
+}
+
+/* The marks beside the devices (DOT statements for dot_view.extra): a red
+ * octagon where the packet was dropped, a light note where it was
+ * delivered, each tied to its device by a short edge. `show` as in
+ * dot_view (NULL: all devices are drawn). */
+static void put_fate_marks(strbuf *x, const diagrams *d, const fate_list *fl, const bool *show) {
+    uint32_t k = 0;
+    for (uint32_t i = fl->first; i != DG_NO_FATE; i = d->fates[i].next) {
+        const fate_rec *f = &d->fates[i];
+        k++;
+        if (show && !show[f->device])
+            continue;
+        if (f->dropped)
+            strbuf_printf(x,
+                          "  fate%" PRIu32 " [id=\"fate%" PRIu32 "\", shape=octagon, "
+                          "style=filled, fillcolor=\"" DROP_FILL "\", color=\"" DROP_COLOR
+                          "\", fontcolor=\"" DROP_COLOR "\", fontsize=10, margin=\"0.04,0.02\", "
+                          "label=<<B>&#10005; dropped by ",
+                          k, k);
+        else
+            strbuf_printf(x,
+                          "  fate%" PRIu32 " [id=\"fate%" PRIu32 "\", shape=plaintext, "
+                          "fontcolor=\"" DELIVER_COLOR "\", fontsize=9, label=<&#10003; "
+                          "delivered to ",
+                          k, k);
+        dg_put_html(x, dg_text(d, f->where));
+        strbuf_puts(x, f->dropped ? "</B>" : "");
+        put_fate_detail(x, d, f, "<BR/>", "<BR/>");
+        strbuf_printf(
+            x, ">];\n  n%" PRIu32 " -- fate%" PRIu32 " [color=\"%s\", style=%s, penwidth=1.2];\n",
+            f->device + 1, k, f->dropped ? DROP_COLOR : DELIVER_COLOR,
+            f->dropped ? "dashed" : "dotted");
+    }
+}
+
+/* --- one packet's picture --- */
+
+#define PATH_TABLE_ROWS 40 /* hop table rows under a path diagram */
+
+/* The caption under the picture: the packet, a legend of the colours
+ * used, its hop table and its fates (`fl` may be NULL). */
+static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, const char *summary,
+                        const hop_view *rows, size_t n_rows, const bool *present,
+                        const fate_list *fl) {
+    strbuf_clear(cap);
+    strbuf_puts(cap, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
+                     "<TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"12\">");
+    strbuf_printf(cap, "<B>packet #%" PRIu32 ":</B> ", packet_id);
+    dg_put_html(cap, summary);
+    strbuf_puts(cap, "</FONT></TD></TR><TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"9\">");
+    bool first = true;
+    for (int c = 0; c <= HOP_CHANGE_IP; c++) {
+        if (!present[c])
+            continue;
+        strbuf_printf(cap, "%s<FONT COLOR=\"%s\">&#9632; %s</FONT>", first ? "" : "&#160;&#160;",
+                      change_color((hop_change)c), change_legend((hop_change)c));
+        first = false;
+    }
+    bool dropped = false, delivered = false;
+    for (uint32_t i = fl ? fl->first : DG_NO_FATE; i != DG_NO_FATE; i = d->fates[i].next) {
+        dropped |= d->fates[i].dropped;
+        delivered |= !d->fates[i].dropped;
+    }
+    if (dropped)
+        strbuf_printf(cap, "%s<FONT COLOR=\"" DROP_COLOR "\">&#10005; dropped</FONT>",
+                      first ? "" : "&#160;&#160;");
+    if (delivered)
+        strbuf_printf(cap, "%s<FONT COLOR=\"" DELIVER_COLOR "\">&#10003; delivered</FONT>",
+                      first && !dropped ? "" : "&#160;&#160;");
+    strbuf_puts(cap, "</FONT></TD></TR><TR><TD><FONT POINT-SIZE=\"9\"><B>hop</B></FONT></TD>"
+                     "<TD ALIGN=\"LEFT\"><B>link</B></TD><TD ALIGN=\"LEFT\"><B>what happened</B>"
+                     "</TD><TD ALIGN=\"LEFT\"><B>MAC src &#8594; dst</B></TD><TD ALIGN=\"LEFT\">"
+                     "<B>IP src &#8594; dst</B></TD><TD><B>TTL</B></TD></TR>");
+    for (size_t r = 0; r < n_rows && r < PATH_TABLE_ROWS; r++)
+        put_hop_row(cap, d, &rows[r]);
+    if (n_rows > PATH_TABLE_ROWS)
+        strbuf_printf(cap,
+                      "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %zu more hops (all in "
+                      "paths.json)</TD></TR>",
+                      n_rows - PATH_TABLE_ROWS);
+    if (fl)
+        put_fate_rows(cap, d, fl);
+    strbuf_puts(cap, "</TABLE>");
+}
+
+typedef struct path_state {
+    writer *w;
+    dot_link_style *styles; /* per link */
+    strbuf *labels;         /* per link: its badges */
+    int *weight;            /* per link: weight of its colour, -1 if not crossed */
+    bool *show;             /* per device */
+    uint32_t *touched;      /* links crossed by the current packet */
+    strbuf marks;           /* the fate marks (dot_view.extra) */
+} path_state;
+
+static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const hop_view *rows,
+                       size_t n_rows) {
+    path_state *ps = ctx;
+    writer *w = ps->w;
+    const model_topology *t = w->d->t;
+    if (w->rc != 0)
+        return;
+    bool whole = t->n_devices <= DIAGRAMS_SLIDE_DEVICES && w->topo_size <= DIAGRAMS_DRAW_FULL;
+    for (size_t i = 0; i < t->n_devices; i++)
+        ps->show[i] = whole;
+    bool present[HOP_CHANGE_IP + 1] = {false};
+    size_t n_touched = 0;
+    for (size_t r = 0; r < n_rows; r++) {
+        const hop_view *h = &rows[r];
+        uint32_t l = h->link;
+        if (l >= t->n_links)
+            continue;
+        ps->show[t->links[l].a.device] = true;
+        ps->show[t->links[l].b.device] = true;
+        dot_dir dir = h->from_side == 0 ? DOT_DIR_AB : DOT_DIR_BA;
+        strbuf *lb = &ps->labels[l];
+        if (ps->weight[l] < 0) {
+            ps->touched[n_touched++] = l;
+            strbuf_clear(lb);
+            strbuf_puts(lb,
+                        "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"1\" CELLPADDING=\"1\" "
+                        "BGCOLOR=\"white\"><TR>");
+            ps->styles[l].dir = dir;
+        } else if (ps->styles[l].dir != dir) {
+            ps->styles[l].dir = DOT_DIR_BOTH;
+        }
+        if (change_weight(h->change) > ps->weight[l]) {
+            ps->weight[l] = change_weight(h->change);
+            ps->styles[l].color = change_color(h->change);
+        }
+        if (lb->len < 2000) { /* a link crossed over and over (a storm) keeps a few badges */
+            put_badge(lb, h);
+            if (change_mark(h->change))
+                strbuf_printf(lb, "<TD><FONT COLOR=\"%s\"><B>%s</B></FONT></TD>",
+                              change_color(h->change), change_mark(h->change));
+        }
+        present[h->change] = true;
+    }
+    size_t n_shown = 0;
+    for (size_t i = 0; i < t->n_devices; i++)
+        n_shown += ps->show[i];
+    if (n_shown > DIAGRAMS_SLIDE_DEVICES) {
+        w->paths_skipped++;
+    } else if (!whole && dot_topology_size(w->topo, ps->show) > DIAGRAMS_DRAW_FULL) {
+        w->paths_too_big++;
+    } else {
+        for (size_t k = 0; k < n_touched; k++) {
+            uint32_t l = ps->touched[k];
+            strbuf_puts(&ps->labels[l], "</TR></TABLE>");
+            ps->styles[l].label = ps->labels[l].s;
+            ps->styles[l].penwidth = 3;
+        }
+        const fate_list *fl = dg_fates_of(w->d, packet_id);
+        strbuf *cap = &w->scratch;
+        put_caption(cap, w->d, packet_id, summary, rows, n_rows, present, fl);
+        strbuf_clear(&ps->marks);
+        if (fl)
+            put_fate_marks(&ps->marks, w->d, fl, whole ? NULL : ps->show);
+        char name[40];
+        snprintf(name, sizeof name, "paths/%" PRIu32 ".dot", packet_id);
+        char *path = dg_path_join(w->base, name);
+        FILE *f = dg_open_file(w, path);
+        if (f) {
+            dot_view v = {.links = ps->styles,
+                          .dim_plain_links = true,
+                          .show = whole ? NULL : ps->show,
+                          .label = cap->s,
+                          .label_at_bottom = true,
+                          .extra = ps->marks.s};
+            dot_write_topology(f, w->topo, &v);
+            dg_close_file(w, f, path);
+            dg_file_list_add(&w->dot_files, path);
+            if (w->d->o.png)
+                dg_file_list_add(&w->png_dot, path);
+        }
+        free(path);
+    }
+    for (size_t k = 0; k < n_touched; k++) {
+        uint32_t l = ps->touched[k];
+        ps->styles[l] = (dot_link_style){0};
+        ps->weight[l] = -1;
+    }
+}
+
+void dg_write_paths(writer *w, const hop_table *hops) {
+    const model_topology *t = w->d->t;
+    char *dir = dg_path_join(w->base, "paths");
+    dg_make_dir(w, dir);
+    free(dir);
+    if (w->rc != 0 || !hops)
+        return;
+    path_state ps = {.w = w,
+                     .styles = ns_xcalloc(t->n_links, sizeof *ps.styles),
+                     .labels = ns_xcalloc(t->n_links, sizeof *ps.labels),
+                     .weight = ns_xcalloc(t->n_links, sizeof *ps.weight),
+                     .show = ns_xcalloc(t->n_devices, sizeof *ps.show),
+                     .touched = ns_xcalloc(t->n_links, sizeof *ps.touched)};
+    for (size_t l = 0; l < t->n_links; l++)
+        ps.weight[l] = -1;
+    hop_table_visit(hops, w->d->o.max_paths, path_visit, &ps);
+    for (size_t l = 0; l < t->n_links; l++)
+        strbuf_free(&ps.labels[l]);
+    strbuf_free(&ps.marks);
+    free(ps.styles);
+    free(ps.labels);
+    free(ps.weight);
+    free(ps.show);
+    free(ps.touched);
+}

@@ -1,0 +1,420 @@
+/*
+ * recorder: the trace sink behind the diagrams. While the run goes it keeps
+ * what the pictures need, as copies (events are borrowed), never frame bytes.
+ *
+ * Frames: each TRACE_WIRE event (a frame crossing a link) gets an index in
+ * arrival order, which is time order. A frame is kept (decoded fields and
+ * two short texts in the arena) when it is among the first
+ * DIAGRAMS_LADDER_FRAMES (the overall ladder), among the first max_steps
+ * (--steps), or belongs to one of the first DIAGRAMS_MAX_FLOWS flows that has
+ * room left. Past those caps an event costs a decode and a hash look-up, and
+ * once every flow is full not even that. The transmitting end comes from the
+ * event's wire facts.
+ *
+ * Fates: for the first max_paths packets seen on a link, each delivery or
+ * drop is kept (DG_FATE_MARKS per packet) with its place, reason code and
+ * prose, and for a drop the packet it triggered: the next new packet the
+ * same device sends at the same instant (the ICMP error), the rule the hop
+ * tables follow (sinks/hop_table.c; its visitor does not hand fates over).
+ * The path diagrams are of the first max_paths packets by id, which are
+ * these unless a packet first crosses a link after max_paths packets with
+ * higher ids did (queued behind ARP in a busy run): its picture has no mark.
+ *
+ * --steps: each device's latest send/forward/flood/repeat line is kept, to
+ * be shown beside the frame that follows it on a link.
+ */
+#include "diagrams/internal.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "wire/describe.h"
+#include "wire/dhcp.h"
+#include "wire/dns.h"
+#include "wire/ipv4.h"
+
+#define SUMMARY_CAP 512
+#define LABEL_MAX   56 /* characters of a ladder arrow's label */
+
+const char *const dg_proto_color[] = {
+    [PROTO_OTHER] = "#6b7280", [PROTO_ARP] = "#c2410c", [PROTO_ICMP] = "#1d4ed8",
+    [PROTO_UDP] = "#0f766e",   [PROTO_TCP] = "#7c3aed", [PROTO_SERVICE] = "#0e7490",
+};
+
+/* --- shared small helpers --- */
+
+/* Stores `s` in the arena; returns its offset. */
+static size_t arena_put(diagrams *d, const char *s) {
+    size_t at = d->text.len;
+    strbuf_put(&d->text, s, strlen(s) + 1); /* keep the NUL: strings are stored back to back */
+    return at;
+}
+
+const char *dg_text(const diagrams *d, size_t at) {
+    return at == DG_NO_TEXT ? NULL : d->text.s + at;
+}
+
+void dg_format_time(uint64_t ns, char *out, size_t cap) {
+    snprintf(out, cap, "%" PRIu64 ".%09" PRIu64, ns / 1000000000u, ns % 1000000000u);
+}
+
+const char *dg_dev_name(const diagrams *d, size_t dev) {
+    return d->t->devices[dev].name;
+}
+
+const char *dg_iface_name(const diagrams *d, const model_endpoint *e) {
+    return d->t->devices[e->device].ifaces[e->iface].name;
+}
+
+void dg_put_html(strbuf *b, const char *s) {
+    char *e = dot_escape_html(s);
+    strbuf_puts(b, e);
+    free(e);
+}
+
+/* --- construction --- */
+
+diagrams *diagrams_new(const model_topology *t, const diagram_options *o) {
+    diagrams *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->t = t;
+    if (o)
+        d->o = *o;
+    if (d->o.max_paths == 0)
+        d->o.max_paths = DIAGRAMS_MAX_PATHS;
+    if (d->o.max_steps == 0)
+        d->o.max_steps = DIAGRAMS_MAX_STEPS;
+    if (!d->o.steps)
+        d->o.max_steps = 0;
+    d->pending_drop = DG_NO_FATE;
+    d->dev_index = strmap_new();
+    d->flow_by_key = u64map_new(sizeof(uint32_t));
+    d->fate_by_packet = u64map_new(sizeof(fate_list));
+    d->flows = calloc(DIAGRAMS_MAX_FLOWS, sizeof *d->flows);
+    if (!d->dev_index || !d->flow_by_key || !d->fate_by_packet || !d->flows) {
+        diagrams_free(d);
+        return NULL;
+    }
+    for (size_t i = 0; i < t->n_devices; i++)
+        strmap_put(d->dev_index, t->devices[i].name, (int)i);
+    if (d->o.steps) {
+        d->dev_line = ns_xcalloc(t->n_devices, sizeof *d->dev_line);
+        d->dev_line_pkt = ns_xcalloc(t->n_devices, sizeof *d->dev_line_pkt);
+    }
+    return d;
+}
+
+void diagrams_free(diagrams *d) {
+    if (!d)
+        return;
+    if (d->dev_line)
+        for (size_t i = 0; i < d->t->n_devices; i++)
+            free(d->dev_line[i]);
+    free(d->dev_line);
+    free(d->dev_line_pkt);
+    strbuf_free(&d->text);
+    free(d->flows);
+    u64map_free(d->flow_by_key);
+    u64map_free(d->fate_by_packet);
+    free(d->fates);
+    free(d->frames);
+    strmap_free(d->dev_index);
+    free(d);
+}
+
+/* --- frames --- */
+
+static proto_kind classify(const frame_info *fi) {
+    if (fi->has_arp)
+        return PROTO_ARP;
+    if (!fi->has_ip)
+        return PROTO_OTHER;
+    if (fi->has_ports) {
+        uint16_t s = fi->src_port, t = fi->dst_port;
+        if (s == DNS_PORT || t == DNS_PORT || s == DHCP_SERVER_PORT || t == DHCP_SERVER_PORT ||
+            s == DHCP_CLIENT_PORT || t == DHCP_CLIENT_PORT)
+            return PROTO_SERVICE;
+    }
+    switch (fi->ip_protocol) {
+    case IPPROTO_ICMP_NUM:
+        return PROTO_ICMP;
+    case IPPROTO_TCP_NUM:
+        return PROTO_TCP;
+    case IPPROTO_UDP_NUM:
+        return PROTO_UDP;
+    default:
+        return PROTO_OTHER;
+    }
+}
+
+static bool is_mac_text(const char *s, size_t n) {
+    return n == MAC_TEXT_LEN - 1 && s[2] == ':' && s[5] == ':';
+}
+
+static bool starts_with(const char *s, size_t n, const char *prefix) {
+    size_t p = strlen(prefix);
+    return n >= p && memcmp(s, prefix, p) == 0;
+}
+
+static bool is_word(const char *s, size_t n, const char *word) {
+    return n == strlen(word) && memcmp(s, word, n) == 0;
+}
+
+/* The short arrow label of a summary: "ICMP echo request 10.0.0.1 >
+ * 10.0.0.2 id=0x1c2b seq=1 ttl=64" becomes "ICMP echo request seq=1". Drops
+ * "a > b" address pairs (kept as "port > port" for UDP, which has little
+ * else to show), id=, xid=, ttl=, win=, len=0, "tell IP", and "from MAC" /
+ * "to MAC"; cuts what is left at LABEL_MAX characters. */
+static void short_label(const char *summary, char *out, size_t cap) {
+    const char *tok[64];
+    size_t len[64], n = 0;
+    for (const char *p = summary; *p && n < 64;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        tok[n] = p;
+        while (*p && *p != ' ')
+            p++;
+        len[n] = (size_t)(p - tok[n]);
+        n++;
+    }
+    bool udp = n > 0 && is_word(tok[0], len[0], "UDP");
+    strbuf b = {0};
+    strbuf_clear(&b);
+    for (size_t i = 0; i < n; i++) {
+        if (i + 2 < n && is_word(tok[i + 1], len[i + 1], ">")) {
+            const char *ps = memchr(tok[i], ':', len[i]);
+            const char *pd = memchr(tok[i + 2], ':', len[i + 2]);
+            if (udp && ps && pd)
+                strbuf_printf(&b, "%s%.*s > %.*s", b.len ? " " : "",
+                              (int)(tok[i] + len[i] - ps - 1), ps + 1,
+                              (int)(tok[i + 2] + len[i + 2] - pd - 1), pd + 1);
+            i += 2;
+            continue;
+        }
+        if (starts_with(tok[i], len[i], "id=") || starts_with(tok[i], len[i], "xid=") ||
+            starts_with(tok[i], len[i], "ttl=") || starts_with(tok[i], len[i], "win=") ||
+            is_word(tok[i], len[i], "len=0"))
+            continue;
+        if (i + 1 < n && (is_word(tok[i], len[i], "tell") ||
+                          ((is_word(tok[i], len[i], "from") || is_word(tok[i], len[i], "to")) &&
+                           is_mac_text(tok[i + 1], len[i + 1])))) {
+            i++;
+            continue;
+        }
+        strbuf_printf(&b, "%s%.*s", b.len ? " " : "", (int)len[i], tok[i]);
+    }
+    if (b.len > LABEL_MAX)
+        snprintf(out, cap, "%.*s...", LABEL_MAX - 3, b.s);
+    else
+        snprintf(out, cap, "%s", b.s);
+    strbuf_free(&b);
+}
+
+/* The flow of a frame: an index into d->flows, created while there is room,
+ * or DG_NO_FLOW (not IPv4 or ARP, no room, or the flow's ladder is full). */
+static uint32_t flow_of(diagrams *d, const frame_info *fi) {
+    ipv4_addr a, b;
+    if (fi->has_ip)
+        a = fi->ip_src, b = fi->ip_dst;
+    else if (fi->has_arp)
+        a = fi->arp_sender_ip, b = fi->arp_target_ip;
+    else
+        return DG_NO_FLOW;
+    ipv4_addr lo = a < b ? a : b, hi = a < b ? b : a;
+    uint64_t key = ((uint64_t)lo << 32) | hi;
+    uint32_t *slot = u64map_get(d->flow_by_key, key);
+    if (!slot) {
+        if (d->n_flows >= DIAGRAMS_MAX_FLOWS)
+            return DG_NO_FLOW;
+        slot = u64map_put(d->flow_by_key, key, NULL);
+        *slot = (uint32_t)d->n_flows;
+        d->flows[d->n_flows++] = (flow_rec){.lo = lo, .hi = hi, .n_frames = 0};
+        d->open_flows++;
+    }
+    flow_rec *f = &d->flows[*slot];
+    if (f->n_frames >= DIAGRAMS_LADDER_FRAMES)
+        return DG_NO_FLOW;
+    if (++f->n_frames == DIAGRAMS_LADDER_FRAMES)
+        d->open_flows--;
+    return *slot;
+}
+
+/* A packet on a link gets a fate list while there are path diagrams left. */
+static void fate_watch_packet(diagrams *d, uint32_t packet_id) {
+    if (packet_id == 0 || u64map_size(d->fate_by_packet) >= d->o.max_paths)
+        return;
+    bool created = false;
+    fate_list *fl = u64map_put(d->fate_by_packet, packet_id, &created);
+    if (created)
+        *fl = (fate_list){.first = DG_NO_FATE, .last = DG_NO_FATE, .n = 0};
+}
+
+static void record_wire(diagrams *d, const trace_event *ev) {
+    if (ev->link < 0 || (size_t)ev->link >= d->t->n_links || !ev->frame || !ev->wire.tx_device)
+        return;
+    uint32_t l = (uint32_t)ev->link;
+    int side = ev->wire.tx_side ? 1 : 0;
+    fate_watch_packet(d, ev->packet_id);
+    uint64_t idx = d->n_wire++;
+    bool in_main = idx < DIAGRAMS_LADDER_FRAMES;
+    bool is_step = idx < d->o.max_steps;
+    if (!in_main && !is_step && d->open_flows == 0 && d->n_flows >= DIAGRAMS_MAX_FLOWS)
+        return;
+    frame_info fi;
+    frame_decode(ev->frame, ev->frame_len, &fi);
+    uint32_t flow = flow_of(d, &fi);
+    if (!in_main && !is_step && flow == DG_NO_FLOW)
+        return;
+    if (d->n_frames == d->cap_frames) {
+        d->cap_frames = d->cap_frames ? d->cap_frames * 2 : 256;
+        d->frames = ns_xrealloc(d->frames, d->cap_frames * sizeof *d->frames);
+    }
+    char summary[SUMMARY_CAP], label[SUMMARY_CAP];
+    frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
+    short_label(summary, label, sizeof label);
+    frame_rec *r = &d->frames[d->n_frames++];
+    *r = (frame_rec){.time = ev->time,
+                     .link = l,
+                     .packet = ev->packet_id,
+                     .flow = flow,
+                     .label = arena_put(d, label),
+                     .summary = arena_put(d, summary),
+                     .line = DG_NO_TEXT,
+                     .eth_src = fi.eth_src,
+                     .eth_dst = fi.eth_dst,
+                     .side = (uint8_t)side,
+                     .proto = (uint8_t)classify(&fi),
+                     .broadcast = mac_is_broadcast(fi.eth_dst),
+                     .in_main = in_main,
+                     .is_step = is_step};
+    if (is_step && d->dev_line) {
+        const model_link *ml = &d->t->links[l];
+        size_t dev = side == 0 ? ml->a.device : ml->b.device;
+        if (d->dev_line[dev] && d->dev_line_pkt[dev] == ev->packet_id)
+            r->line = arena_put(d, d->dev_line[dev]);
+    }
+}
+
+/* --steps: remembers a device's latest send/forward/flood/repeat line in the
+ * layout of trace.txt (columns separated by two spaces, not padded), to show
+ * beside the frame that follows it on a link. */
+static void remember_line(diagrams *d, const trace_event *ev) {
+    int dev = strmap_get(d->dev_index, ev->device);
+    if (dev < 0)
+        return;
+    char time[32], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN], summary[SUMMARY_CAP];
+    frame_info fi;
+    frame_decode(ev->frame, ev->frame_len, &fi);
+    frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
+    dg_format_time(ev->time, time, sizeof time);
+    strbuf b = {0};
+    strbuf_printf(&b, "%s  %s%s%s  %s", time, ev->device, ev->port ? "." : "",
+                  ev->port ? ev->port : "", trace_kind_name(ev->kind));
+    if (ev->packet_id)
+        strbuf_printf(&b, "  #%" PRIu32, ev->packet_id);
+    strbuf_printf(&b, "  %s > %s  %s", mac_format(fi.eth_src, src), mac_format(fi.eth_dst, dst),
+                  summary);
+    if (ev->why)
+        strbuf_printf(&b, "  (%s)", ev->why);
+    if (ev->detail)
+        strbuf_printf(&b, "  %s", ev->detail);
+    for (char *p = b.s; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
+    free(d->dev_line[dev]);
+    d->dev_line[dev] = b.s;
+    d->dev_line_pkt[dev] = ev->packet_id;
+}
+
+/* --- fates --- */
+
+const fate_list *dg_fates_of(const diagrams *d, uint32_t packet_id) {
+    return u64map_get(d->fate_by_packet, packet_id);
+}
+
+/* Records a delivery or drop of a packet that has a path diagram. */
+static void record_fate(diagrams *d, const trace_event *ev) {
+    fate_list *fl = u64map_get(d->fate_by_packet, ev->packet_id);
+    int dev = ev->device ? strmap_get(d->dev_index, ev->device) : -1;
+    if (!fl || dev < 0)
+        return;
+    if (fl->n++ >= DG_FATE_MARKS)
+        return;
+    if (d->n_fates == d->cap_fates) {
+        d->cap_fates = d->cap_fates ? d->cap_fates * 2 : 64;
+        d->fates = ns_xrealloc(d->fates, d->cap_fates * sizeof *d->fates);
+    }
+    strbuf where = {0};
+    strbuf_printf(&where, "%s%s%s", ev->device, ev->port ? "." : "", ev->port ? ev->port : "");
+    uint32_t fi = (uint32_t)d->n_fates++;
+    d->fates[fi] = (fate_rec){.next = DG_NO_FATE,
+                              .device = (uint32_t)dev,
+                              .where = arena_put(d, where.s),
+                              .dropped = ev->kind == TRACE_DROP,
+                              .reason = ev->reason,
+                              .why = ev->why ? arena_put(d, ev->why) : DG_NO_TEXT,
+                              .trigger_label = DG_NO_TEXT};
+    strbuf_free(&where);
+    if (fl->last == DG_NO_FATE)
+        fl->first = fi;
+    else
+        d->fates[fl->last].next = fi;
+    fl->last = fi;
+    if (ev->kind == TRACE_DROP) {
+        d->pending_drop = fi;
+        d->pending_time = ev->time;
+    }
+}
+
+/* A drop triggers the next packet its device sends at the same instant, if
+ * that packet is new (an ICMP error): found from the facts, never the prose. */
+static void watch_trigger(diagrams *d, const trace_event *ev) {
+    if (d->pending_drop == DG_NO_FATE)
+        return;
+    fate_rec *f = &d->fates[d->pending_drop];
+    if (ev->time != d->pending_time) {
+        d->pending_drop = DG_NO_FATE;
+        return;
+    }
+    int dev = ev->kind == TRACE_SEND && ev->device ? strmap_get(d->dev_index, ev->device) : -1;
+    if (dev < 0 || (uint32_t)dev != f->device)
+        return;
+    if (ev->packet_id > d->max_id && ev->frame) {
+        char summary[SUMMARY_CAP], label[SUMMARY_CAP];
+        frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
+        short_label(summary, label, sizeof label);
+        f->trigger = ev->packet_id;
+        f->trigger_label = arena_put(d, label);
+    }
+    d->pending_drop = DG_NO_FATE;
+}
+
+static void diagrams_emit(void *self, const trace_event *ev) {
+    diagrams *d = self;
+    watch_trigger(d, ev);
+    if (ev->packet_id > d->max_id)
+        d->max_id = ev->packet_id;
+    if (ev->kind == TRACE_WIRE) {
+        record_wire(d, ev);
+        return;
+    }
+    if ((ev->kind == TRACE_DELIVER || ev->kind == TRACE_DROP) && ev->packet_id != 0) {
+        record_fate(d, ev);
+        return;
+    }
+    if (!d->dev_line || d->n_wire >= d->o.max_steps || !ev->frame || !ev->device)
+        return;
+    if (ev->kind == TRACE_SEND || ev->kind == TRACE_FORWARD || ev->kind == TRACE_FLOOD ||
+        ev->kind == TRACE_REPEAT)
+        remember_line(d, ev);
+}
+
+trace_sink diagrams_as_sink(diagrams *d) {
+    trace_sink s = {.emit = diagrams_emit, .self = d};
+    return s;
+}
