@@ -37,6 +37,11 @@ static void tick(sim *s, void *ctx, void *unused) {
         sim_schedule(s, a->cfg.interval_ns, tick, a, NULL, NULL);
 }
 
+void arp_spoof_defaults(model_arp_spoof *cfg) {
+    *cfg = (model_arp_spoof){.count = ARP_SPOOF_DEFAULT_COUNT,
+                             .interval_ns = ARP_SPOOF_DEFAULT_INTERVAL_NS};
+}
+
 arp_spoof *arp_spoof_new(ip_stack *st, const model_arp_spoof *cfg, sim_time at) {
     arp_spoof *a = calloc(1, sizeof *a);
     if (!a)

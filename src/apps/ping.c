@@ -207,6 +207,13 @@ static void start(void *ctx, ipv4_addr to) {
     send_next(s, p, NULL);
 }
 
+void ping_defaults(model_ping *cfg) {
+    *cfg = (model_ping){.count = PING_DEFAULT_COUNT,
+                        .interval_ns = PING_DEFAULT_INTERVAL_NS,
+                        .size = PING_DEFAULT_SIZE,
+                        .timeout_ns = PING_DEFAULT_TIMEOUT_NS};
+}
+
 ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at) {
     return ping_new_on(st, NULL, cfg, at);
 }

@@ -166,6 +166,13 @@ static void start(void *ctx, ipv4_addr to) {
     send_probe(t);
 }
 
+void traceroute_defaults(model_traceroute *cfg) {
+    *cfg = (model_traceroute){.max_hops = TRACEROUTE_DEFAULT_MAX_HOPS,
+                              .probes = TRACEROUTE_DEFAULT_PROBES,
+                              .wait_ns = TRACEROUTE_DEFAULT_WAIT_NS,
+                              .port = TRACEROUTE_DEFAULT_PORT};
+}
+
 traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time at) {
     return traceroute_new_on(st, NULL, cfg, at);
 }

@@ -12,6 +12,15 @@
 #include "model/topology.h"
 #include "stack/ip_stack.h"
 
+/* traceroute(8)'s defaults. */
+#define TRACEROUTE_DEFAULT_MAX_HOPS 30          /* -m */
+#define TRACEROUTE_DEFAULT_PROBES   3           /* -q: probes per hop */
+#define TRACEROUTE_DEFAULT_WAIT_NS  (5 * SIM_S) /* -w: per probe */
+#define TRACEROUTE_DEFAULT_PORT     33434       /* -p: the first destination port */
+
+/* Sets *cfg to the defaults above, with no target. */
+void traceroute_defaults(model_traceroute *cfg);
+
 typedef struct traceroute traceroute;
 
 /* A traceroute on `st` (borrowed, must outlive it) per `cfg` (copied), started
