@@ -176,7 +176,7 @@ int loader__static_arp(loader *ld, size_t dev, const cJSON *obj);
 int loader__firewall(loader *ld, size_t dev, const cJSON *obj);
 
 /* reader/services.c: bound ports, DHCP and DNS clients and servers. */
-int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, const cJSON *node,
+int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, const cJSON *value,
                        const cJSON *owner, const char *what);
 int loader__dhcp_client(loader *ld, size_t dev, const cJSON *obj);
 int loader__check_pools(loader *ld);
