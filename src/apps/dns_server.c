@@ -22,19 +22,9 @@ struct dns_server {
     udp_socket *sock;
 };
 
-static bool dns_server_same_name(const char *a, const char *b) {
-    for (; *a && *b; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-        if (x != y)
-            return false;
-    }
-    return *a == *b;
-}
-
 static const model_dns_record *dns_server_find(const model_dns_server *zone, const char *name) {
     for (size_t i = 0; i < zone->n_records; i++)
-        if (dns_server_same_name(zone->records[i].name, name))
+        if (app_same_name(zone->records[i].name, name))
             return &zone->records[i];
     return NULL;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/app.h"
 #include "stack/udp.h"
 #include "wire/dns.h"
 #include "wire/icmp.h"
@@ -58,17 +59,6 @@ resolver *resolver_new(ip_stack *st) {
 
 void resolver_free(resolver *r) {
     free(r); /* its socket, if any, is the stack's; timers never outlive the run */
-}
-
-/* DNS names compare without regard to ASCII case (RFC 4343). */
-static bool resolver_same_name(const char *a, const char *b) {
-    for (; *a && *b; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-        if (x != y)
-            return false;
-    }
-    return *a == *b;
 }
 
 static sim *resolver_sim(const resolver *r) {
@@ -119,7 +109,7 @@ static void resolver_on_answer(void *ctx, udp_socket *s, ipv4_addr src, uint16_t
     dns_message m;
     if (!r->busy || src != r->server || src_port != DNS_PORT ||
         dns_parse(data, len, &m) != WIRE_OK || !m.qr || m.id != r->id || m.qdcount != 1 ||
-        !resolver_same_name(m.questions[0].name, r->name))
+        !app_same_name(m.questions[0].name, r->name))
         return; /* not the answer to our question: keep waiting */
     ipv4_addr addr = 0;
     if (m.rcode == DNS_RCODE_NXDOMAIN)

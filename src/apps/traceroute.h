@@ -24,11 +24,9 @@ void traceroute_defaults(model_traceroute *cfg);
 typedef struct traceroute traceroute;
 
 /* A traceroute on `st` (borrowed, must outlive it) per `cfg` (copied), started
- * at absolute time `at`. Caller frees with traceroute_free. */
-traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time at);
-
-/* The same on a host whose configuration `nc` (may be NULL) it waits for
- * (DHCP), resolving a target given by name (cfg->to_name) first. */
+ * at absolute time `at`, on a host whose configuration `nc` (may be NULL) it
+ * waits for (DHCP), resolving a target given by name (cfg->to_name) first.
+ * Caller frees with traceroute_free. */
 traceroute *traceroute_new_on(ip_stack *st, netconf *nc, const model_traceroute *cfg, sim_time at);
 
 /* NULL is a no-op; the void* form is for device app lists. */
