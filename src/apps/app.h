@@ -7,6 +7,7 @@
 #ifndef NETSIM_APPS_APP_H
 #define NETSIM_APPS_APP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,11 @@ void app_say(ip_stack *st, const char *fmt, ...) __attribute__((format(printf, 2
  * \n, \r and \t as those escapes, other bytes as \xNN; after APP_TEXT_SHOWN
  * bytes it stops with "... (N bytes)". Returns out. */
 char *app_text(const uint8_t *data, size_t len, char *out, size_t cap);
+
+/* connect() of a datagram socket to `to`, as ping and traceroute do first:
+ * true, or false after printing "<tool>: connect: Network is unreachable"
+ * when no route leads there. */
+bool app_connect(ip_stack *st, const char *tool, ipv4_addr to);
 
 /* "10.0.0.2:8080" into buf (at least 22 bytes). Returns buf. */
 char *app_endpoint(ipv4_addr a, uint16_t port_number, char *buf);

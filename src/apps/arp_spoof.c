@@ -4,37 +4,37 @@
 
 #include <stdlib.h>
 
+#include "apps/app.h"
+
 struct arp_spoof {
     ip_stack *st;
     model_arp_spoof cfg;
     uint32_t sent;
 };
 
-static void say(arp_spoof *a, const char *text) {
-    net_trace(a->st->node->net, TRACE_APP, a->st->node, NULL, NULL, NULL, text);
-}
-
 static void tick(sim *s, void *ctx, void *unused) {
     (void)unused;
     arp_spoof *a = ctx;
-    char line[128], claimed[IPV4_TEXT_LEN], victim[IPV4_TEXT_LEN];
+    char claimed[IPV4_TEXT_LEN], victim[IPV4_TEXT_LEN];
     ipv4_format(a->cfg.impersonate, claimed);
     ipv4_format(a->cfg.victim, victim);
     if (a->sent == 0) {
         if (a->cfg.gratuitous)
-            snprintf(line, sizeof line, "arpspoof: telling everyone that %s is at my MAC", claimed);
+            app_say(a->st, "arpspoof: telling everyone that %s is at my MAC", claimed);
         else
-            snprintf(line, sizeof line, "arpspoof: telling %s that %s is at my MAC", victim,
-                     claimed);
-        say(a, line);
+            app_say(a->st, "arpspoof: telling %s that %s is at my MAC", victim, claimed);
     }
     if (ip_stack_arp_claim(a->st, a->cfg.impersonate, a->cfg.victim, a->cfg.gratuitous) != 0) {
-        snprintf(line, sizeof line, "arpspoof: %s is on none of my subnets", victim);
-        say(a, line);
+        app_say(a->st, "arpspoof: %s is on none of my subnets", victim);
         return;
     }
     if (++a->sent < a->cfg.count)
         sim_schedule(s, a->cfg.interval_ns, tick, a, NULL, NULL);
+}
+
+void arp_spoof_defaults(model_arp_spoof *cfg) {
+    *cfg = (model_arp_spoof){.count = ARP_SPOOF_DEFAULT_COUNT,
+                             .interval_ns = ARP_SPOOF_DEFAULT_INTERVAL_NS};
 }
 
 arp_spoof *arp_spoof_new(ip_stack *st, const model_arp_spoof *cfg, sim_time at) {

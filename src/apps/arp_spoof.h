@@ -11,6 +11,12 @@
 #include "model/topology.h"
 #include "stack/ip_stack.h"
 
+#define ARP_SPOOF_DEFAULT_COUNT       5           /* forged replies */
+#define ARP_SPOOF_DEFAULT_INTERVAL_NS (1 * SIM_S) /* between them */
+
+/* Sets *cfg to the defaults above: no victim, no address claimed, unicast. */
+void arp_spoof_defaults(model_arp_spoof *cfg);
+
 typedef struct arp_spoof arp_spoof;
 
 /* Starts at absolute time `at` on `st` (borrowed). Caller frees with

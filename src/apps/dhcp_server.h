@@ -18,6 +18,8 @@
 #include "model/topology.h"
 #include "stack/ip_stack.h"
 
+#define DHCP_SERVER_DEFAULT_LEASE_S 3600 /* one hour, as dnsmasq leases */
+
 typedef struct dhcp_pool dhcp_pool;
 
 /* A pool of lo..hi (inclusive, lo <= hi). Caller frees with dhcp_pool_free. */

@@ -11,6 +11,7 @@
 
 #include "apps/app.h"
 #include "stack/udp.h"
+#include "util/text.h"
 #include "wire/wire.h"
 
 #define DNS_CLASS_ANY 255 /* QCLASS * (RFC 1035 3.2.5) */
@@ -24,7 +25,7 @@ struct dns_server {
 
 static const model_dns_record *dns_server_find(const model_dns_server *zone, const char *name) {
     for (size_t i = 0; i < zone->n_records; i++)
-        if (dns_name_equal(zone->records[i].name, name))
+        if (text_equal_nocase(zone->records[i].name, name))
             return &zone->records[i];
     return NULL;
 }

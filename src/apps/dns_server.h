@@ -24,6 +24,8 @@
  * Names compare without regard to ASCII case (RFC 4343). */
 bool dns_server_answer(const model_dns_server *zone, const dns_message *query, dns_message *resp);
 
+#define DNS_SERVER_DEFAULT_TTL 300 /* seconds: the TTL of its answers */
+
 typedef struct dns_server dns_server;
 
 /* A server on `st` per `zone` (borrowed from the model), binding UDP port 53

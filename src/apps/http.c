@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "apps/app.h"
+#include "util/text.h"
+
 /* The end of the head: just after "\r\n\r\n" or "\n\n" (or a mix), or 0. */
 static size_t http_head_end(const uint8_t *buf, size_t len) {
     for (size_t i = 0; i < len; i++) {
@@ -51,16 +54,6 @@ static bool http_version_ok(const char *v) {
            v[6] == '.' && v[7] >= '0' && v[7] <= '9';
 }
 
-static bool http_same_name(const char *a, const char *b) {
-    for (; *a && *b; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-        if (x != y)
-            return false;
-    }
-    return *a == *b;
-}
-
 /* Splits "Name: value" (RFC 9112 5.1: no white space before the colon;
  * optional white space around the value). */
 static bool http_split_field(char *line, char **name, char **value) {
@@ -82,15 +75,40 @@ static bool http_split_field(char *line, char **name, char **value) {
     return true;
 }
 
-http_parse_status http_parse_request(const uint8_t *buf, size_t len, http_request *out) {
-    size_t end = http_head_end(buf, len), pos = 0;
-    char line[2200];
-    if (end == 0)
+/* The next header field of a head ending at `end`, read into line[cap]: 1
+ * with *name and *value pointing into line, 0 at the blank line (or the
+ * end), -1 for a line that is too long or not "Name: value". */
+static int http_next_field(const uint8_t *buf, size_t end, size_t *pos, char *line, size_t cap,
+                           char **name, char **value) {
+    if (*pos >= end)
+        return 0;
+    if (!http_next_line(buf, end, pos, line, cap))
+        return -1;
+    if (!line[0])
+        return 0;
+    return http_split_field(line, name, value) ? 1 : -1;
+}
+
+/* Finds the end of the head in buf[0..len) (*end) and reads its first line
+ * into line[cap], *pos just after it: OK, INCOMPLETE while the blank line
+ * has not come, BAD past HTTP_HEAD_MAX or for a first line too long. */
+static http_parse_status http_head_start(const uint8_t *buf, size_t len, size_t *end, size_t *pos,
+                                         char *line, size_t cap) {
+    *end = http_head_end(buf, len);
+    *pos = 0;
+    if (*end == 0)
         return len > HTTP_HEAD_MAX ? HTTP_PARSE_BAD : HTTP_PARSE_INCOMPLETE;
+    return http_next_line(buf, *end, pos, line, cap) ? HTTP_PARSE_OK : HTTP_PARSE_BAD;
+}
+
+http_parse_status http_parse_request(const uint8_t *buf, size_t len, http_request *out) {
+    size_t end = 0, pos = 0;
+    char line[2200];
+    http_parse_status status = http_head_start(buf, len, &end, &pos, line, sizeof line);
+    if (status != HTTP_PARSE_OK)
+        return status;
     memset(out, 0, sizeof *out);
     out->head_len = end;
-    if (!http_next_line(buf, end, &pos, line, sizeof line))
-        return HTTP_PARSE_BAD;
     /* request-line = method SP request-target SP HTTP-version (RFC 9112 3) */
     char *sp1 = strchr(line, ' ');
     char *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
@@ -108,33 +126,27 @@ http_parse_status http_parse_request(const uint8_t *buf, size_t len, http_reques
             return HTTP_PARSE_BAD;
     if (!http_version_ok(out->version))
         return HTTP_PARSE_BAD;
-    while (pos < end) {
-        char *name, *value;
-        if (!http_next_line(buf, end, &pos, line, sizeof line))
-            return HTTP_PARSE_BAD;
-        if (!line[0])
-            break;
-        if (!http_split_field(line, &name, &value))
-            return HTTP_PARSE_BAD;
-        if (http_same_name(name, "Host")) {
+    char *name, *value;
+    int got;
+    while ((got = http_next_field(buf, end, &pos, line, sizeof line, &name, &value)) > 0) {
+        if (text_equal_nocase(name, "Host")) {
             if (out->has_host || strlen(value) >= sizeof out->host)
                 return HTTP_PARSE_BAD; /* RFC 9112 3.2: more than one Host is a 400 */
             out->has_host = true;
             strcpy(out->host, value);
         }
     }
-    return HTTP_PARSE_OK;
+    return got < 0 ? HTTP_PARSE_BAD : HTTP_PARSE_OK;
 }
 
 http_parse_status http_parse_response(const uint8_t *buf, size_t len, http_response *out) {
-    size_t end = http_head_end(buf, len), pos = 0;
+    size_t end = 0, pos = 0;
     char line[2200];
-    if (end == 0)
-        return len > HTTP_HEAD_MAX ? HTTP_PARSE_BAD : HTTP_PARSE_INCOMPLETE;
+    http_parse_status status = http_head_start(buf, len, &end, &pos, line, sizeof line);
+    if (status != HTTP_PARSE_OK)
+        return status;
     memset(out, 0, sizeof *out);
     out->head_len = end;
-    if (!http_next_line(buf, end, &pos, line, sizeof line))
-        return HTTP_PARSE_BAD;
     /* status-line = HTTP-version SP status-code SP [reason-phrase] (RFC 9112 4) */
     if (strlen(line) < 12 || line[8] != ' ' || line[12] != ' ')
         return HTTP_PARSE_BAD;
@@ -148,15 +160,10 @@ http_parse_status http_parse_response(const uint8_t *buf, size_t len, http_respo
         out->status = out->status * 10 + (line[i] - '0');
     }
     snprintf(out->reason, sizeof out->reason, "%.63s", line + 13);
-    while (pos < end) {
-        char *name, *value;
-        if (!http_next_line(buf, end, &pos, line, sizeof line))
-            return HTTP_PARSE_BAD;
-        if (!line[0])
-            break;
-        if (!http_split_field(line, &name, &value))
-            return HTTP_PARSE_BAD;
-        if (http_same_name(name, "Content-Length")) {
+    char *name, *value;
+    int got;
+    while ((got = http_next_field(buf, end, &pos, line, sizeof line, &name, &value)) > 0) {
+        if (text_equal_nocase(name, "Content-Length")) {
             size_t n = 0;
             if (!*value || out->has_length)
                 return HTTP_PARSE_BAD;
@@ -167,11 +174,11 @@ http_parse_status http_parse_response(const uint8_t *buf, size_t len, http_respo
             }
             out->has_length = true;
             out->content_length = n;
-        } else if (http_same_name(name, "Content-Type")) {
+        } else if (text_equal_nocase(name, "Content-Type")) {
             snprintf(out->content_type, sizeof out->content_type, "%.63s", value);
         }
     }
-    return HTTP_PARSE_OK;
+    return got < 0 ? HTTP_PARSE_BAD : HTTP_PARSE_OK;
 }
 
 const char *http_reason(int status) {
@@ -207,7 +214,7 @@ static const char *http_content_type(const char *path) {
         {".svg", "image/svg+xml"},
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (http_same_name(dot, types[i][0]))
+        if (text_equal_nocase(dot, types[i][0]))
             return types[i][1];
     return "text/plain";
 }

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/app.h"
 #include "apps/launch.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
-#define PING_LINE    400
 #define DNS_NAME_LEN 256 /* a host name as text, 253 characters and NUL */
 
 struct ping {
@@ -34,10 +34,6 @@ static const char *ping_dest(const ping *p, char *buf) {
     return p->cfg.to_name ? p->cfg.to_name : ipv4_format(p->cfg.to, buf);
 }
 
-static void say(ping *p, const char *line) {
-    net_trace(p->st->node->net, TRACE_APP, p->st->node, NULL, NULL, NULL, line);
-}
-
 /* iputils prints RTTs with 3 significant digits at most 3 decimals. */
 static void format_rtt(sim_time ns, char *buf, size_t cap) {
     unsigned long long us = ns / 1000;
@@ -56,29 +52,24 @@ static void finish(ping *p) {
         return;
     p->finished = true;
     sim_cancel(p->st->node->net->sim, p->timeout_ev);
-    char line[PING_LINE], dst[IPV4_TEXT_LEN], errs[32] = "";
+    char dst[IPV4_TEXT_LEN], errs[32] = "";
     sim_time elapsed = sim_now(p->st->node->net->sim) - p->start;
-    say(p, "");
-    snprintf(line, sizeof line, "--- %s ping statistics ---", ping_dest(p, dst));
-    say(p, line);
+    app_say(p->st, "%s", ""); /* the blank line before the statistics */
+    app_say(p->st, "--- %s ping statistics ---", ping_dest(p, dst));
     if (p->errors)
         snprintf(errs, sizeof errs, ", +%u errors", p->errors);
     double loss = p->sent ? (double)(p->sent - p->received) * 100.0 / p->sent : 0.0;
-    snprintf(line, sizeof line,
-             "%u packets transmitted, %u received%s, %g%% packet loss, time %llums", p->sent,
-             p->received, errs, loss, (unsigned long long)(elapsed / SIM_MS));
-    say(p, line);
+    app_say(p->st, "%u packets transmitted, %u received%s, %g%% packet loss, time %llums", p->sent,
+            p->received, errs, loss, (unsigned long long)(elapsed / SIM_MS));
     if (p->received) {
         uint64_t avg = p->rtt_sum / p->received;
         uint64_t mean2 = p->rtt_sum2 / p->received;
         uint64_t mdev = mean2 > avg * avg ? (uint64_t)sqrt((double)(mean2 - avg * avg)) : 0;
-        snprintf(line, sizeof line,
-                 "rtt min/avg/max/mdev = %llu.%03llu/%llu.%03llu/%llu.%03llu/%llu.%03llu ms",
-                 (unsigned long long)(p->rtt_min / 1000), (unsigned long long)(p->rtt_min % 1000),
-                 (unsigned long long)(avg / 1000), (unsigned long long)(avg % 1000),
-                 (unsigned long long)(p->rtt_max / 1000), (unsigned long long)(p->rtt_max % 1000),
-                 (unsigned long long)(mdev / 1000), (unsigned long long)(mdev % 1000));
-        say(p, line);
+        app_say(p->st, "rtt min/avg/max/mdev = %llu.%03llu/%llu.%03llu/%llu.%03llu/%llu.%03llu ms",
+                (unsigned long long)(p->rtt_min / 1000), (unsigned long long)(p->rtt_min % 1000),
+                (unsigned long long)(avg / 1000), (unsigned long long)(avg % 1000),
+                (unsigned long long)(p->rtt_max / 1000), (unsigned long long)(p->rtt_max % 1000),
+                (unsigned long long)(mdev / 1000), (unsigned long long)(mdev % 1000));
     }
 }
 
@@ -94,7 +85,7 @@ static bool all_answered(const ping *p) {
 
 static void on_notice(void *ctx, const icmp_notice *n) {
     ping *p = ctx;
-    char line[PING_LINE], from[IPV4_TEXT_LEN];
+    char from[IPV4_TEXT_LEN];
     if (p->finished || n->seq == 0 || n->seq > p->sent)
         return;
     bool dup = p->answered[n->seq - 1];
@@ -103,9 +94,8 @@ static void on_notice(void *ctx, const icmp_notice *n) {
         sim_time rtt = sim_now(p->st->node->net->sim) - p->sent_at[n->seq - 1];
         char rtt_text[32];
         format_rtt(rtt, rtt_text, sizeof rtt_text);
-        snprintf(line, sizeof line, "%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s",
-                 n->data_len, from, n->seq, n->ttl, rtt_text, dup ? " (DUP!)" : "");
-        say(p, line);
+        app_say(p->st, "%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s", n->data_len, from,
+                n->seq, n->ttl, rtt_text, dup ? " (DUP!)" : "");
         if (dup) {
             p->dups++;
             return;
@@ -132,8 +122,7 @@ static void on_notice(void *ctx, const icmp_notice *n) {
             what = "Destination Protocol Unreachable";
         else if (n->code == ICMP_UNREACH_FILTERED)
             what = "Packet filtered";
-        snprintf(line, sizeof line, "From %s icmp_seq=%u %s", from, n->seq, what);
-        say(p, line);
+        app_say(p->st, "From %s icmp_seq=%u %s", from, n->seq, what);
         if (dup)
             return;
         p->errors++;
@@ -174,11 +163,9 @@ static void send_next(sim *s, void *a, void *b) {
     if (rc == IP_ERR_PERM) {
         /* iputils' pinger(): a hard local error; it pretends the packet was
          * sent (it counts as transmitted and lost) and goes on. */
-        char line[PING_LINE];
-        snprintf(line, sizeof line, "ping: sendmsg: %s", ip_stack_strerror(rc));
-        say(p, line);
+        app_say(p->st, "ping: sendmsg: %s", ip_stack_strerror(rc));
     } else if (rc < 0) {
-        say(p, "ping: connect: Network is unreachable");
+        app_say(p->st, "ping: connect: Network is unreachable");
         p->finished = true;
         return;
     }
@@ -191,20 +178,24 @@ static void send_next(sim *s, void *a, void *b) {
 static void start(void *ctx, ipv4_addr to) {
     ping *p = ctx;
     sim *s = p->st->node->net->sim;
-    char line[PING_LINE], dst[DNS_NAME_LEN], addr[IPV4_TEXT_LEN];
+    char dst[DNS_NAME_LEN], addr[IPV4_TEXT_LEN];
     p->cfg.to = to;
-    if (ip_stack_connect(p->st, p->cfg.to) != 0) {
-        /* iputils fails in connect(), before printing anything else. */
-        say(p, "ping: connect: Network is unreachable");
+    if (!app_connect(p->st, "ping", to)) { /* before printing anything else, as iputils */
         p->finished = true;
         return;
     }
-    snprintf(line, sizeof line, "PING %s (%s) %u(%u) bytes of data.", ping_dest(p, dst),
-             ipv4_format(p->cfg.to, addr), p->cfg.size,
-             p->cfg.size + ICMP_HEADER_LEN + IPV4_HEADER_LEN);
-    say(p, line);
+    app_say(p->st, "PING %s (%s) %u(%u) bytes of data.", ping_dest(p, dst),
+            ipv4_format(p->cfg.to, addr), p->cfg.size,
+            p->cfg.size + ICMP_HEADER_LEN + IPV4_HEADER_LEN);
     p->start = sim_now(s);
     send_next(s, p, NULL);
+}
+
+void ping_defaults(model_ping *cfg) {
+    *cfg = (model_ping){.count = PING_DEFAULT_COUNT,
+                        .interval_ns = PING_DEFAULT_INTERVAL_NS,
+                        .size = PING_DEFAULT_SIZE,
+                        .timeout_ns = PING_DEFAULT_TIMEOUT_NS};
 }
 
 ping *ping_new(ip_stack *st, const model_ping *cfg, sim_time at) {

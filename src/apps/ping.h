@@ -12,6 +12,16 @@
 #include "model/topology.h"
 #include "stack/ip_stack.h"
 
+/* What ping does when the script does not say: iputils' defaults, except
+ * the count (ping runs until interrupted; a script needs an end). */
+#define PING_DEFAULT_COUNT       1
+#define PING_DEFAULT_INTERVAL_NS (1 * SIM_S)  /* ping -i */
+#define PING_DEFAULT_SIZE        56           /* ping -s: ICMP data bytes */
+#define PING_DEFAULT_TIMEOUT_NS  (10 * SIM_S) /* wait for the last reply */
+
+/* Sets *cfg to the defaults above, with no target and TTL 0 (the device's). */
+void ping_defaults(model_ping *cfg);
+
 typedef struct ping ping;
 
 /* A ping on stack `st` (borrowed; must outlive it) configured by `cfg`

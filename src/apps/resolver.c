@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/app.h"
 #include "stack/udp.h"
+#include "util/text.h"
 #include "wire/dns.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -108,7 +110,7 @@ static void resolver_on_answer(void *ctx, udp_socket *s, ipv4_addr src, uint16_t
     dns_message m;
     if (!r->busy || src != r->server || src_port != DNS_PORT ||
         dns_parse(data, len, &m) != WIRE_OK || !m.qr || m.id != r->id || m.qdcount != 1 ||
-        !dns_name_equal(m.questions[0].name, r->name))
+        !text_equal_nocase(m.questions[0].name, r->name))
         return; /* not the answer to our question: keep waiting */
     ipv4_addr addr = 0;
     if (m.rcode == DNS_RCODE_NXDOMAIN)

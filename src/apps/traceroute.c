@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/app.h"
 #include "apps/launch.h"
 #include "stack/udp.h"
 #include "wire/icmp.h"
@@ -31,10 +32,6 @@ struct traceroute {
     launch launcher;
 };
 
-static void say(traceroute *t, const char *text) {
-    net_trace(t->st->node->net, TRACE_APP, t->st->node, NULL, NULL, NULL, text);
-}
-
 static void append(traceroute *t, const char *text) {
     size_t len = strlen(text);
     if (t->used + len < sizeof t->line) {
@@ -46,7 +43,7 @@ static void append(traceroute *t, const char *text) {
 static void send_probe(traceroute *t);
 
 static void end_hop(traceroute *t) {
-    say(t, t->line);
+    app_say(t->st, "%s", t->line);
     if (t->reached || t->ttl >= t->cfg.max_hops) {
         t->finished = true;
         return;
@@ -136,12 +133,10 @@ static void send_probe(traceroute *t) {
     if (rc != 0) {
         /* traceroute's do_send() ends the program with error("send") for
          * anything but ENOBUFS, EAGAIN and EMSGSIZE (EPERM: the firewall). */
-        char line[96];
         if (rc == IP_ERR_NETUNREACH)
-            snprintf(line, sizeof line, "traceroute: connect: %s", ip_stack_strerror(rc));
+            app_say(t->st, "traceroute: connect: %s", ip_stack_strerror(rc));
         else
-            snprintf(line, sizeof line, "send: %s", ip_stack_strerror(rc));
-        say(t, line);
+            app_say(t->st, "send: %s", ip_stack_strerror(rc));
         t->finished = true;
         return;
     }
@@ -150,24 +145,25 @@ static void send_probe(traceroute *t) {
 
 static void start(void *ctx, ipv4_addr to) {
     traceroute *t = ctx;
-    char line[400], dst[IPV4_TEXT_LEN];
+    char dst[IPV4_TEXT_LEN];
     t->cfg.to = to;
-    if (ip_stack_connect(t->st, t->cfg.to) != 0) {
-        say(t, "traceroute: connect: Network is unreachable");
+    if (!app_connect(t->st, "traceroute", to)) {
         t->finished = true;
         return;
     }
     ipv4_format(t->cfg.to, dst);
-    snprintf(line, sizeof line, "traceroute to %s (%s), %u hops max, %u byte packets",
-             t->cfg.to_name ? t->cfg.to_name : dst, dst, t->cfg.max_hops,
-             IPV4_HEADER_LEN + UDP_HEADER_LEN + PROBE_DATA);
-    say(t, line);
+    app_say(t->st, "traceroute to %s (%s), %u hops max, %u byte packets",
+            t->cfg.to_name ? t->cfg.to_name : dst, dst, t->cfg.max_hops,
+            IPV4_HEADER_LEN + UDP_HEADER_LEN + PROBE_DATA);
     t->ttl = 1;
     send_probe(t);
 }
 
-traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time at) {
-    return traceroute_new_on(st, NULL, cfg, at);
+void traceroute_defaults(model_traceroute *cfg) {
+    *cfg = (model_traceroute){.max_hops = TRACEROUTE_DEFAULT_MAX_HOPS,
+                              .probes = TRACEROUTE_DEFAULT_PROBES,
+                              .wait_ns = TRACEROUTE_DEFAULT_WAIT_NS,
+                              .port = TRACEROUTE_DEFAULT_PORT};
 }
 
 traceroute *traceroute_new_on(ip_stack *st, netconf *nc, const model_traceroute *cfg, sim_time at) {

@@ -12,14 +12,21 @@
 #include "model/topology.h"
 #include "stack/ip_stack.h"
 
+/* traceroute(8)'s defaults. */
+#define TRACEROUTE_DEFAULT_MAX_HOPS 30          /* -m */
+#define TRACEROUTE_DEFAULT_PROBES   3           /* -q: probes per hop */
+#define TRACEROUTE_DEFAULT_WAIT_NS  (5 * SIM_S) /* -w: per probe */
+#define TRACEROUTE_DEFAULT_PORT     33434       /* -p: the first destination port */
+
+/* Sets *cfg to the defaults above, with no target. */
+void traceroute_defaults(model_traceroute *cfg);
+
 typedef struct traceroute traceroute;
 
 /* A traceroute on `st` (borrowed, must outlive it) per `cfg` (copied), started
- * at absolute time `at`. Caller frees with traceroute_free. */
-traceroute *traceroute_new(ip_stack *st, const model_traceroute *cfg, sim_time at);
-
-/* The same on a host whose configuration `nc` (may be NULL) it waits for
- * (DHCP), resolving a target given by name (cfg->to_name) first. */
+ * at absolute time `at`, on a host whose configuration `nc` (may be NULL) it
+ * waits for (DHCP), resolving a target given by name (cfg->to_name) first.
+ * Caller frees with traceroute_free. */
 traceroute *traceroute_new_on(ip_stack *st, netconf *nc, const model_traceroute *cfg, sim_time at);
 
 /* NULL is a no-op; the void* form is for device app lists. */

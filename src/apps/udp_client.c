@@ -113,6 +113,10 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
                             NULL, NULL);
 }
 
+void udp_client_defaults(model_udp_send *cfg) {
+    *cfg = (model_udp_send){.timeout_ns = UDP_CLIENT_DEFAULT_TIMEOUT_NS};
+}
+
 udp_client *udp_client_new(ip_stack *st, netconf *nc, const model_udp_send *cfg, sim_time at) {
     udp_client *c = calloc(1, sizeof *c);
     if (!c)

@@ -12,6 +12,13 @@
 #include "model/topology.h"
 #include "stack/ip_stack.h"
 
+#define UDP_CLIENT_DEFAULT_DATA       "hello"     /* what it sends */
+#define UDP_CLIENT_DEFAULT_TIMEOUT_NS (5 * SIM_S) /* how long it waits for the reply */
+
+/* Sets *cfg to the defaults above, except `data`, which stays NULL: the
+ * model owns its bytes, so whoever fills it copies UDP_CLIENT_DEFAULT_DATA. */
+void udp_client_defaults(model_udp_send *cfg);
+
 typedef struct udp_client udp_client;
 
 /* Sends at `at` (after DHCP and name resolution, through `nc`, which may be

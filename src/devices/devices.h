@@ -15,6 +15,9 @@
 #include "net/network.h"
 #include "stack/ip_stack.h"
 
+/* How long a switch keeps a learned MAC address: IEEE 802.1D's default. */
+#define SWITCH_DEFAULT_MAC_AGING_NS (300 * SIM_S)
+
 /* A host or a router, by d->type. `net` is borrowed. Exits via ns_out_of_memory on allocation
  * failure. */
 node *ip_device_new(network *net, const model_device *d);

@@ -11,6 +11,12 @@
 
 #include "wire/addr.h"
 
+/* A NAT mapping's idle timeouts when the topology gives none. */
+#define NAT_DEFAULT_UDP_TIMEOUT_NS     300000000000ull  /* 300 s (RFC 4787 REQ-5: at least 2 min) */
+#define NAT_DEFAULT_TCP_ESTABLISHED_NS 7440000000000ull /* 7440 s (RFC 5382 REQ-5: 2 h 4 min) */
+#define NAT_DEFAULT_TCP_TRANSITORY_NS  240000000000ull  /* 240 s (RFC 5382: 4 min) */
+#define NAT_DEFAULT_ICMP_TIMEOUT_NS    60000000000ull   /* 60 s (RFC 5508 REQ-1) */
+
 /* A static port forward (DNAT): outside_port on the outside address goes to
  * inside_ip:inside_port. */
 typedef struct model_nat_forward {

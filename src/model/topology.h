@@ -162,6 +162,8 @@ typedef enum {
     ACTION_DEVICE_ON,
 } action_kind;
 
+#define ACTION_KINDS (ACTION_DEVICE_ON + 1) /* how many kinds there are: keep DEVICE_ON last */
+
 /* "ping", "udp_server", ... as written in "do". */
 const char *action_kind_name(action_kind k);
 

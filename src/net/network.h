@@ -36,6 +36,11 @@ typedef struct hub_segment hub_segment;
  * (8), FCS (4) and the inter-frame gap (12). Serialization time counts them. */
 #define WIRE_OVERHEAD_BYTES 24
 
+/* A link's defaults: Fast Ethernet over a short cable. */
+#define LINK_DEFAULT_DELAY_NS      (1 * SIM_US) /* propagation delay */
+#define LINK_DEFAULT_BANDWIDTH_BPS 100000000ull /* 100 Mbit/s */
+#define LINK_DEFAULT_QUEUE_FRAMES  100          /* transmit queue per port */
+
 /* One direction of a link: the transmitter at one end and its queue. */
 typedef struct link_tx {
     frame **queue;                    /* ring buffer of waiting frames, grown on demand up to cap */

@@ -1,8 +1,9 @@
 /*
  * reader/devices: the "devices" object. Devices are read in file order, which
- * fixes their numbers (default MACs, stable ids in the builder). Each device's
- * type decides which keys it may have; the other files read the parts
- * (interfaces, routes, firewall, services, NAT). Limits (device count, name
+ * fixes their numbers (default MACs, stable ids in the builder). Each value
+ * of "type" is one row of loader__device_kinds: the keys it may have and the
+ * function reading them; the other files read the parts (interfaces,
+ * routes, firewall, services, NAT). Limits (device count, name
  * length, all switch and hub ports together) are checked before anything
  * large is allocated.
  */
@@ -10,18 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/devices.h"
 #include "reader/internal.h"
 
 #define LOADER_MAX_DEVICES 0xffffffu /* the device number fills 3 bytes of a default MAC */
 #define LOADER_MAX_PORTS   4194304   /* switch and hub ports in all: about 1 GiB */
-
-/* A NAT box is a router whose translation is on ("type": "nat"). */
-static const char *const loader__type_names[] = {"host", "hub", "switch", "router", "nat"};
-
-static const device_type loader__types[] = {DEVICE_HOST, DEVICE_HUB, DEVICE_SWITCH, DEVICE_ROUTER,
-                                            DEVICE_ROUTER};
-
-#define LOADER_N_TYPES 5
 
 static const char *const loader__nat_keys[] = {
     "type",      "interfaces",  "routes",    "ttl",     "arp_timeout",
@@ -66,83 +60,117 @@ static const loader__hint loader__hub_hints[] = {
            "\"ports\""},
     {NULL, NULL}};
 
-static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
+static int loader__host(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
+    if (loader__ifaces(ld, dev, obj) != 0 || loader__dhcp_client(ld, dev, obj) != 0 ||
+        loader__gateway(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
+        loader__stack_options(ld, dev, obj) != 0 ||
+        loader__opt_bool(ld, obj, "forwarding", &d->forwarding) != 0 ||
+        loader__static_arp(ld, dev, obj) != 0 || loader__firewall(ld, dev, obj) != 0 ||
+        loader__services(ld, dev, obj) != 0)
+        return NS_ERR_INPUT;
+    return 0;
+}
+
+/* What routers and NAT boxes share: a forwarding stack. */
+static int loader__forwarding_stack(loader *ld, size_t dev, const cJSON *obj) {
+    ld->t->devices[dev].forwarding = true;
+    if (loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
+        loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
+        loader__firewall(ld, dev, obj) != 0)
+        return NS_ERR_INPUT;
+    return 0;
+}
+
+static int loader__router(loader *ld, size_t dev, const cJSON *obj) {
+    if (loader__forwarding_stack(ld, dev, obj) != 0)
+        return NS_ERR_INPUT;
+    return loader__services(ld, dev, obj);
+}
+
+/* A NAT box is a router whose translation is on, with no services. */
+static int loader__nat_box(loader *ld, size_t dev, const cJSON *obj) {
+    if (loader__forwarding_stack(ld, dev, obj) != 0)
+        return NS_ERR_INPUT;
+    return loader__nat(ld, dev, obj);
+}
+
+/* "ports": a number makes them now; without it, one port per link end
+ * naming the device is made after pass A. */
+static int loader__ports(loader *ld, size_t dev, const cJSON *obj) {
+    const cJSON *ports = loader__member(obj, "ports");
+    long long n = 0;
+    if (!ports)
+        return 0;
+    if (loader__int(ld, ports, 1, LOADER_MAX_IFACES, &n) != 0)
+        return NS_ERR_INPUT;
+    ld->devs[dev].ports_given = true;
+    return loader__make_ports(ld, dev, (size_t)n);
+}
+
+static int loader__switch(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    d->mac_aging_ns = SWITCH_DEFAULT_MAC_AGING_NS;
+    if (loader__opt_duration(ld, obj, "mac_aging", false, &d->mac_aging_ns) != 0)
+        return NS_ERR_INPUT;
+    return loader__ports(ld, dev, obj);
+}
+
+/* One row per value of "type": its keys, the hints for keys it lacks, and
+ * the function reading the rest once the keys are checked. */
+typedef struct loader__device_kind {
+    const char *name;
+    device_type type;
+    const char *const *keys;
+    size_t n_keys;
+    const loader__hint *hints; /* NULL: none */
+    int (*read)(loader *ld, size_t dev, const cJSON *obj);
+} loader__device_kind;
+
+static const loader__device_kind loader__device_kinds[] = {
+    {"host", DEVICE_HOST, LOADER_KEYS(loader__host_keys), NULL, loader__host},
+    {"hub", DEVICE_HUB, LOADER_KEYS(loader__hub_keys), loader__hub_hints, loader__ports},
+    {"switch", DEVICE_SWITCH, LOADER_KEYS(loader__switch_keys), loader__switch_hints,
+     loader__switch},
+    {"router", DEVICE_ROUTER, LOADER_KEYS(loader__router_keys), loader__router_hints,
+     loader__router},
+    {"nat", DEVICE_ROUTER, LOADER_KEYS(loader__nat_keys), loader__router_hints, loader__nat_box},
+};
+
+#define LOADER_N_KINDS (sizeof loader__device_kinds / sizeof loader__device_kinds[0])
+
+static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
     if (!cJSON_IsObject(obj))
         return loader__type_error(ld, obj, "a device object such as {\"type\": \"host\"}");
     const cJSON *type = loader__member(obj, "type");
-    char list[256], v[96];
-    loader__list(loader__type_names, LOADER_N_TYPES, "", " or ", list, sizeof list);
+    const char *names[LOADER_N_KINDS];
+    char list[256], v[96], expected[300];
+    for (size_t k = 0; k < LOADER_N_KINDS; k++)
+        names[k] = loader__device_kinds[k].name;
+    loader__list(names, LOADER_N_KINDS, "", " or ", list, sizeof list);
     if (!type) {
-        char expected[300];
         snprintf(expected, sizeof expected, "\"type\": %s", list);
         return loader__missing(ld, obj, "type", expected);
     }
     const char *s = NULL;
-    char expected[300];
     snprintf(expected, sizeof expected, "a device type: %s", list);
     if (loader__string(ld, type, expected, &s) != 0)
         return NS_ERR_INPUT;
     size_t k = 0;
-    while (k < LOADER_N_TYPES && strcmp(s, loader__type_names[k]) != 0)
+    while (k < LOADER_N_KINDS && strcmp(s, names[k]) != 0)
         k++;
-    if (k == LOADER_N_TYPES) {
+    if (k == LOADER_N_KINDS) {
         loader__value_text(ld, type, v, sizeof v);
-        const char *sug = loader__suggest(s, loader__type_names, LOADER_N_TYPES);
+        const char *sug = loader__suggest(s, names, LOADER_N_KINDS);
         if (sug)
             return loader__fail(ld, type, "%s is not a device type; did you mean \"%s\"?", v, sug);
         return loader__fail(ld, type, "%s is not a device type; expected %s", v, list);
     }
-    d->type = loader__types[k];
-    switch (d->type) {
-    case DEVICE_HOST:
-        if (loader__check_keys(ld, obj, loader__host_keys, 19, NULL) != 0 ||
-            loader__ifaces(ld, dev, obj) != 0 || loader__dhcp_client(ld, dev, obj) != 0 ||
-            loader__gateway(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
-            loader__stack_options(ld, dev, obj) != 0 ||
-            loader__opt_bool(ld, obj, "forwarding", &d->forwarding) != 0 ||
-            loader__static_arp(ld, dev, obj) != 0 || loader__firewall(ld, dev, obj) != 0 ||
-            loader__services(ld, dev, obj) != 0)
-            return NS_ERR_INPUT;
-        return 0;
-    case DEVICE_ROUTER:
-        d->forwarding = true;
-        if (strcmp(s, "nat") == 0) {
-            if (loader__check_keys(ld, obj, loader__nat_keys, 15, loader__router_hints) != 0 ||
-                loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
-                loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
-                loader__firewall(ld, dev, obj) != 0 || loader__nat(ld, dev, obj) != 0)
-                return NS_ERR_INPUT;
-            return 0;
-        }
-        if (loader__check_keys(ld, obj, loader__router_keys, 14, loader__router_hints) != 0 ||
-            loader__ifaces(ld, dev, obj) != 0 || loader__routes(ld, dev, obj) != 0 ||
-            loader__stack_options(ld, dev, obj) != 0 || loader__static_arp(ld, dev, obj) != 0 ||
-            loader__firewall(ld, dev, obj) != 0 || loader__services(ld, dev, obj) != 0)
-            return NS_ERR_INPUT;
-        return 0;
-    case DEVICE_SWITCH:
-    case DEVICE_HUB: {
-        bool sw = d->type == DEVICE_SWITCH;
-        if (loader__check_keys(ld, obj, sw ? loader__switch_keys : loader__hub_keys, sw ? 3 : 2,
-                               sw ? loader__switch_hints : loader__hub_hints) != 0)
-            return NS_ERR_INPUT;
-        if (sw) {
-            d->mac_aging_ns = 300000000000ull;
-            if (loader__opt_duration(ld, obj, "mac_aging", false, &d->mac_aging_ns) != 0)
-                return NS_ERR_INPUT;
-        }
-        const cJSON *ports = loader__member(obj, "ports");
-        if (!ports)
-            return 0; /* one port per link end naming it, made after pass A */
-        long long n = 0;
-        if (loader__int(ld, ports, 1, LOADER_MAX_IFACES, &n) != 0)
-            return NS_ERR_INPUT;
-        ld->devs[dev].ports_given = true;
-        return loader__make_ports(ld, dev, (size_t)n);
-    }
-    }
-    return 0;
+    const loader__device_kind *kind = &loader__device_kinds[k];
+    ld->t->devices[dev].type = kind->type;
+    if (loader__check_keys(ld, obj, kind->keys, kind->n_keys, kind->hints) != 0)
+        return NS_ERR_INPUT;
+    return kind->read(ld, dev, obj);
 }
 
 /* Device names become parts of file names: a link's capture is

@@ -33,6 +33,9 @@
 #define LOADER_PROTO_UDP   0
 #define LOADER_PROTO_TCP   1
 
+/* A static array of keys and its length, for check_keys and the tables. */
+#define LOADER_KEYS(k) k, sizeof k / sizeof k[0]
+
 /* A link end as read in pass A: its node, its device, and the interface or
  * port name after the last '.', or NULL for a bare device name. */
 typedef struct loader__end {
@@ -173,7 +176,7 @@ int loader__static_arp(loader *ld, size_t dev, const cJSON *obj);
 int loader__firewall(loader *ld, size_t dev, const cJSON *obj);
 
 /* reader/services.c: bound ports, DHCP and DNS clients and servers. */
-int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, const cJSON *node,
+int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, const cJSON *value,
                        const cJSON *owner, const char *what);
 int loader__dhcp_client(loader *ld, size_t dev, const cJSON *obj);
 int loader__check_pools(loader *ld);
@@ -190,20 +193,20 @@ int loader__unknown_device(loader *ld, const cJSON *node, const char *s, bool do
                            const char *expected_fallback);
 int loader__links(loader *ld, const cJSON *root);
 
-/* reader/programs.c: one function per program, reading its keys from the
- * action `obj` on device `dev` into the model's action. */
-int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_ping *p);
-int loader__traceroute(loader *ld, const cJSON *obj, size_t dev, model_traceroute *t);
-int loader__arp_spoof(loader *ld, const cJSON *obj, model_arp_spoof *a);
-int loader__udp_server(loader *ld, const cJSON *obj, size_t dev, model_udp_server *u);
-int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_udp_send *u);
-int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_tcp_server *t,
-                       const char *what);
-int loader__tcp_client(loader *ld, const cJSON *obj, size_t dev, model_tcp_client *t);
-int loader__file_server(loader *ld, const cJSON *obj, size_t dev, model_file_server *fs);
-int loader__file_download(loader *ld, const cJSON *obj, size_t dev, model_file_download *fd);
-int loader__http_server(loader *ld, const cJSON *obj, size_t dev, model_http_server *h);
-int loader__http_get(loader *ld, const cJSON *obj, size_t dev, model_http_get *h);
+/* reader/programs.c: the table of programs the script can start. A row's
+ * `read` fills the program's part of `a` (a->u) from the action `obj` on
+ * device `dev`, starting from the program's defaults; the script has set
+ * a->kind, a->at_ns and a->device and checked the keys against `keys`. */
+typedef struct loader__program {
+    action_kind kind;        /* its name in "do" is action_kind_name(kind) */
+    const char *const *keys; /* the keys its action may have, "at", "on" and "do" included */
+    size_t n_keys;
+    const char *can; /* "(they can ...)" when "on" names a switch or hub */
+    int (*read)(loader *ld, const cJSON *obj, size_t dev, model_action *a);
+} loader__program;
+
+extern const loader__program loader__programs[];
+extern const size_t loader__n_programs;
 
 /* reader/files.c: one entry of a file server's "files". */
 int loader__file(loader *ld, const cJSON *entry, model_file *f);

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wire/addr.h"
+
 typedef enum {
     JSON_POS_WANT_VALUE, /* at the start, after ':', '[' or ',' in an array */
     JSON_POS_WANT_KEY,   /* after '{' or ',' in an object */
@@ -53,16 +55,6 @@ static bool json_pos__is_digit(char c) {
 static bool json_pos__is_word(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || json_pos__is_digit(c) || c == '_' ||
            c == '+' || c == '-' || c == '.';
-}
-
-static int json_pos__hex(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Records an error at byte `at`; returns -1. */
@@ -154,7 +146,7 @@ static size_t json_pos__check_unicode(json_pos__checker *c, size_t j, unsigned *
         return 0;
     unsigned v = 0;
     for (size_t k = j + 2; k < j + 6; k++) {
-        int h = json_pos__hex(c->t[k]);
+        int h = hex_digit_value(c->t[k]);
         if (h < 0)
             return 0;
         v = v << 4 | (unsigned)h;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/network.h"
 #include "reader/internal.h"
 
 #define LOADER_EXPECT_ENDPOINT "an endpoint: \"device\" or \"device.interface\", e.g. \"r1.eth0\""
@@ -33,7 +34,7 @@ static int loader__lookup_prefix(loader *ld, const char *s, size_t n) {
 /* Reports an endpoint (or "on") that names no device, with a suggestion
  * from all device names, matching the whole text or the part before the
  * last '.' (then suggesting "device.interface"). */
-int loader__unknown_device(loader *ld, const cJSON *node, const char *s, bool dotted_ok,
+int loader__unknown_device(loader *ld, const cJSON *value, const char *s, bool dotted_ok,
                            const char *expected_fallback) {
     const model_topology *t = ld->t;
     const char *dot = dotted_ok ? strrchr(s, '.') : NULL;
@@ -63,13 +64,13 @@ int loader__unknown_device(loader *ld, const cJSON *node, const char *s, bool do
     }
     free(prefix);
     char v[96], sug[300];
-    loader__value_text(ld, node, v, sizeof v);
+    loader__value_text(ld, value, v, sizeof v);
     if (best) {
         char text[300];
         snprintf(text, sizeof text, "%s%s%s", best, best_dotted ? "." : "",
                  best_dotted ? dot + 1 : "");
         loader__quote(text, sug, sizeof sug);
-        return loader__fail(ld, node, "%s names no device; did you mean %s?", v, sug);
+        return loader__fail(ld, value, "%s names no device; did you mean %s?", v, sug);
     }
     if (t->n_devices <= LOADER_LIST_MAX) {
         const char *names[LOADER_LIST_MAX];
@@ -77,18 +78,18 @@ int loader__unknown_device(loader *ld, const cJSON *node, const char *s, bool do
             names[i] = t->devices[i].name;
         char list[512];
         loader__list(names, t->n_devices, "", " or ", list, sizeof list);
-        return loader__fail(ld, node, "%s names no device; expected %s%s", v,
+        return loader__fail(ld, value, "%s names no device; expected %s%s", v,
                             t->n_devices > 1 ? "one of " : "", list);
     }
-    return loader__fail(ld, node, "%s names no device; expected %s", v, expected_fallback);
+    return loader__fail(ld, value, "%s names no device; expected %s", v, expected_fallback);
 }
 
 /* Pass A for one endpoint string: which device, and which interface name. */
-static int loader__endpoint(loader *ld, const cJSON *node, loader__end *e) {
+static int loader__endpoint(loader *ld, const cJSON *value, loader__end *e) {
     const char *s = NULL;
-    if (loader__string(ld, node, LOADER_EXPECT_ENDPOINT, &s) != 0)
+    if (loader__string(ld, value, LOADER_EXPECT_ENDPOINT, &s) != 0)
         return NS_ERR_INPUT;
-    e->node = node;
+    e->node = value;
     e->ifname = NULL;
     int d = strmap_get(ld->names, s);
     if (d < 0) {
@@ -101,7 +102,7 @@ static int loader__endpoint(loader *ld, const cJSON *node, loader__end *e) {
         }
     }
     if (d < 0)
-        return loader__unknown_device(ld, node, s, true, LOADER_EXPECT_ENDPOINT);
+        return loader__unknown_device(ld, value, s, true, LOADER_EXPECT_ENDPOINT);
     e->dev = (size_t)d;
     ld->devs[d].mentions++;
     return 0;
@@ -111,9 +112,9 @@ static int loader__link_entry(loader *ld, const cJSON *entry, size_t k) {
     static const char *const keys[] = {"ends", "delay", "bandwidth", "queue", "loss"};
     model_link *l = &ld->t->links[k];
     const cJSON *ends = entry;
-    l->delay_ns = 1000;
-    l->bandwidth_bps = 100000000;
-    l->queue_frames = 100;
+    l->delay_ns = LINK_DEFAULT_DELAY_NS;
+    l->bandwidth_bps = LINK_DEFAULT_BANDWIDTH_BPS;
+    l->queue_frames = LINK_DEFAULT_QUEUE_FRAMES;
     if (cJSON_IsObject(entry)) {
         if (loader__check_keys(ld, entry, keys, 5, NULL) != 0)
             return NS_ERR_INPUT;
@@ -169,10 +170,10 @@ static int loader__claim(loader *ld, loader__end *e, size_t iface) {
         loader__path(ld, x->claimed[iface], other, sizeof other);
         if (!e->ifname)
             snprintf(extra, sizeof extra, " (%s.%s)", d->name, d->ifaces[iface].name);
-        bool port = d->type == DEVICE_SWITCH || d->type == DEVICE_HUB;
+        bool is_port = d->type == DEVICE_SWITCH || d->type == DEVICE_HUB;
         return loader__fail(ld, e->node,
                             "%s%s is already connected by %s; expected each %s in one link only", v,
-                            extra, other, port ? "port" : "interface");
+                            extra, other, is_port ? "port" : "interface");
     }
     x->claimed[iface] = e->node;
     e->iface = iface;
@@ -196,10 +197,10 @@ static size_t loader__port_number(const char *s) {
  * interface. Bare switch/hub names wait for pass D. */
 static int loader__resolve_named(loader *ld, loader__end *e) {
     const model_device *d = &ld->t->devices[e->dev];
-    bool port = d->type == DEVICE_SWITCH || d->type == DEVICE_HUB;
+    bool is_port = d->type == DEVICE_SWITCH || d->type == DEVICE_HUB;
     char v[96];
     if (!e->ifname) {
-        if (port)
+        if (is_port)
             return 0;
         if (d->n_ifaces == 1)
             return loader__claim(ld, e, 0);
@@ -218,7 +219,7 @@ static int loader__resolve_named(loader *ld, loader__end *e) {
                             d->name, d->n_ifaces, list);
     }
     loader__value_text(ld, e->node, v, sizeof v);
-    if (port) {
+    if (is_port) {
         size_t n = loader__port_number(e->ifname);
         if (n >= 1 && n <= d->n_ifaces)
             return loader__claim(ld, e, n - 1);

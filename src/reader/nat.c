@@ -59,10 +59,10 @@ int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
     model_nat *nat = &d->nat;
     nat->enabled = true;
-    nat->udp_timeout_ns = 300000000000ull;
-    nat->tcp_established_ns = 7440000000000ull;
-    nat->tcp_transitory_ns = 240000000000ull;
-    nat->icmp_timeout_ns = 60000000000ull;
+    nat->udp_timeout_ns = NAT_DEFAULT_UDP_TIMEOUT_NS;
+    nat->tcp_established_ns = NAT_DEFAULT_TCP_ESTABLISHED_NS;
+    nat->tcp_transitory_ns = NAT_DEFAULT_TCP_TRANSITORY_NS;
+    nat->icmp_timeout_ns = NAT_DEFAULT_ICMP_TIMEOUT_NS;
     const char *sides[] = {"inside", "outside"};
     long ifc[2] = {-1, -1};
     for (int i = 0; i < 2; i++) {

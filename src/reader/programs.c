@@ -1,47 +1,53 @@
 /*
- * reader/programs: the values of each program the script can start: ping,
- * traceroute, arp_spoof, the UDP and TCP servers and clients, the file server
- * and download, the web server and http_get. Defaults are those of the real
- * tools (ping's 56 bytes, traceroute's port 33434, HTTP's port 80). A server's
- * port is claimed on its device (reader/services), so two programs cannot bind
- * the same one; a host name as a destination needs a resolver on the device.
+ * reader/programs: the programs the script can start (ping, traceroute,
+ * arp_spoof, the UDP and TCP servers and clients, the file server and
+ * download, the web server and http_get), one table row each at the end of
+ * the file: the keys its action may have and the function reading them. A
+ * reader starts from the program's own defaults (apps/<program>.h), so it
+ * holds no default itself. A server's port is claimed on its device
+ * (reader/services), so two programs cannot bind the same one; a host name
+ * as a destination needs a resolver on the device.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/arp_spoof.h"
 #include "apps/http.h"
+#include "apps/ping.h"
+#include "apps/traceroute.h"
+#include "apps/udp_client.h"
 #include "reader/internal.h"
+#include "stack/udp.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
 #define LOADER_EXPECT_TARGET                                                                       \
     "an address such as \"10.0.0.2\" or a host name such as \"www.example.com\""
-#define LOADER_MAX_DATAGRAM 65493 /* UDP data that fits one frame (stack/udp.c) */
 
 /* "to": an address, or a host name the device resolves by DNS first; a name
  * needs a resolver on the device ("dns", or "dhcp" which may supply one). */
-static int loader__target(loader *ld, const cJSON *node, size_t dev, ipv4_addr *addr, char **name) {
+static int loader__target(loader *ld, const cJSON *to, size_t dev, ipv4_addr *addr, char **name) {
     const char *s = NULL;
     char v[96];
     *addr = 0;
     *name = NULL;
-    if (loader__string(ld, node, LOADER_EXPECT_TARGET, &s) != 0)
+    if (loader__string(ld, to, LOADER_EXPECT_TARGET, &s) != 0)
         return NS_ERR_INPUT;
     if (ipv4_parse(s, addr) == 0)
         return 0;
     if (strchr(s, '/') || loader__looks_numeric(s))
-        return loader__addr(ld, node, addr); /* its message explains the address */
-    loader__value_text(ld, node, v, sizeof v);
+        return loader__addr(ld, to, addr); /* its message explains the address */
+    loader__value_text(ld, to, v, sizeof v);
     if (!loader__host_name_ok(s))
-        return loader__fail(ld, node,
+        return loader__fail(ld, to,
                             "%s is neither an IPv4 address nor a host name; expected %s (a name "
                             "is labels of letters, digits and '-' separated by dots)",
                             v, LOADER_EXPECT_TARGET);
     const model_device *d = &ld->t->devices[dev];
     if (!d->has_dns && !d->dhcp)
-        return loader__fail(ld, node,
+        return loader__fail(ld, to,
                             "%s is a host name, but %s has no DNS resolver to look it up; "
                             "expected an IPv4 address, or \"dns\": \"a.b.c.d\" (or \"dhcp\": "
                             "true) on %s",
@@ -51,13 +57,14 @@ static int loader__target(loader *ld, const cJSON *node, size_t dev, ipv4_addr *
     return 0;
 }
 
-int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_ping *p) {
+static const char *const loader__ping_keys[] = {"at",       "on",      "do",   "to", "count",
+                                                "interval", "timeout", "size", "ttl"};
+
+static int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_ping *p = &a->u.ping;
     const cJSON *to = loader__member(obj, "to");
     uint32_t ttl = ld->t->devices[dev].ttl;
-    p->count = 1;
-    p->interval_ns = 1000000000ull;
-    p->size = 56; /* iputils' ping -s */
-    p->timeout_ns = 10000000000ull;
+    ping_defaults(p);
     if (!to)
         return loader__missing(ld, obj, "to", "\"to\": the address to ping, e.g. \"10.0.0.2\"");
     if (loader__target(ld, to, dev, &p->to, &p->to_name) != 0 ||
@@ -73,12 +80,13 @@ int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_ping *p) {
     return 0;
 }
 
-int loader__traceroute(loader *ld, const cJSON *obj, size_t dev, model_traceroute *t) {
+static const char *const loader__traceroute_keys[] = {"at",       "on",     "do",   "to",
+                                                      "max_hops", "probes", "wait", "port"};
+
+static int loader__traceroute(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_traceroute *t = &a->u.traceroute;
     const cJSON *to = loader__member(obj, "to");
-    t->max_hops = 30;
-    t->probes = 3;
-    t->wait_ns = 5000000000ull;
-    t->port = 33434;
+    traceroute_defaults(t);
     if (!to)
         return loader__missing(ld, obj, "to",
                                "\"to\": the address to trace the route to, e.g. \"10.0.3.30\"");
@@ -91,10 +99,14 @@ int loader__traceroute(loader *ld, const cJSON *obj, size_t dev, model_tracerout
     return 0;
 }
 
-int loader__arp_spoof(loader *ld, const cJSON *obj, model_arp_spoof *a) {
+static const char *const loader__arp_spoof_keys[] = {"at",    "on",    "do",       "victim",
+                                                     "claim", "count", "interval", "gratuitous"};
+
+static int loader__arp_spoof(loader *ld, const cJSON *obj, size_t dev, model_action *action) {
+    model_arp_spoof *a = &action->u.arp_spoof;
     const cJSON *victim = loader__member(obj, "victim"), *claim = loader__member(obj, "claim");
-    a->count = 5;
-    a->interval_ns = 1000000000ull;
+    (void)dev;
+    arp_spoof_defaults(a);
     if (loader__opt_bool(ld, obj, "gratuitous", &a->gratuitous) != 0)
         return NS_ERR_INPUT;
     if (!claim)
@@ -122,32 +134,38 @@ static int loader__client_target(loader *ld, const cJSON *obj, size_t dev, model
     return loader__target(ld, to, dev, &t->addr, &t->name);
 }
 
-int loader__udp_server(loader *ld, const cJSON *obj, size_t dev, model_udp_server *u) {
+static const char *const loader__udp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
+
+static int loader__udp_server(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_udp_server *u = &a->u.udp_server;
     const cJSON *port_node = NULL, *reply = loader__member(obj, "reply");
     if (loader__port(ld, obj, "port", "the UDP port to bind, e.g. 8080", &u->port, &port_node) !=
             0 ||
-        (reply && loader__text(ld, reply, "the text to answer each datagram with",
-                               LOADER_MAX_DATAGRAM, &u->reply, &u->reply_len) != 0) ||
+        (reply && loader__text(ld, reply, "the text to answer each datagram with", UDP_MAX_DATA,
+                               &u->reply, &u->reply_len) != 0) ||
         loader__opt_u32(ld, obj, "count", 1, 1000000, &u->count) != 0)
         return NS_ERR_INPUT;
     return loader__claim_port(ld, dev, LOADER_PROTO_UDP, u->port, port_node, obj, "udp_server");
 }
 
-int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_udp_send *u) {
+static const char *const loader__udp_send_keys[] = {"at",   "on",   "do",      "to",
+                                                    "port", "data", "timeout", "local_port"};
+
+static int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_udp_send *u = &a->u.udp_send;
     const cJSON *port_node = NULL, *local = NULL, *data = loader__member(obj, "data");
-    u->timeout_ns = 5000000000ull;
+    udp_client_defaults(u);
     if (loader__client_target(ld, obj, dev, &u->to) != 0 ||
         loader__port(ld, obj, "port", "the server's UDP port, e.g. 8080", &u->port, &port_node) !=
             0)
         return NS_ERR_INPUT;
     if (data) {
-        if (loader__text(ld, data, "the text to send", LOADER_MAX_DATAGRAM, &u->data,
-                         &u->data_len) != 0)
+        if (loader__text(ld, data, "the text to send", UDP_MAX_DATA, &u->data, &u->data_len) != 0)
             return NS_ERR_INPUT;
-    } else if (!(u->data = loader__strdup("hello"))) {
+    } else if (!(u->data = loader__strdup(UDP_CLIENT_DEFAULT_DATA))) {
         return loader__nomem(ld);
     } else {
-        u->data_len = 5;
+        u->data_len = strlen(UDP_CLIENT_DEFAULT_DATA);
     }
     if (loader__opt_duration(ld, obj, "timeout", false, &u->timeout_ns) != 0 ||
         loader__port(ld, obj, "local_port", NULL, &u->local_port, &local) != 0)
@@ -157,8 +175,10 @@ int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_udp_send *u
     return 0;
 }
 
-int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_tcp_server *t,
-                       const char *what) {
+static const char *const loader__tcp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
+
+static int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_tcp_server *t = &a->u.tcp_server;
     const cJSON *port_node = NULL, *reply = loader__member(obj, "reply");
     if (loader__port(ld, obj, "port", "the TCP port to listen on, e.g. 8081", &t->port,
                      &port_node) != 0 ||
@@ -166,10 +186,14 @@ int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_tcp_serve
                                &t->reply, &t->reply_len) != 0) ||
         loader__opt_u32(ld, obj, "count", 1, 1000000, &t->count) != 0)
         return NS_ERR_INPUT;
-    return loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->port, port_node, obj, what);
+    return loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->port, port_node, obj, "tcp_server");
 }
 
-int loader__tcp_client(loader *ld, const cJSON *obj, size_t dev, model_tcp_client *t) {
+static const char *const loader__tcp_client_keys[] = {"at",   "on",   "do",        "to",
+                                                      "port", "send", "local_port"};
+
+static int loader__tcp_client(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_tcp_client *t = &a->u.tcp_client;
     const cJSON *port_node = NULL, *send = loader__member(obj, "send");
     const char *expected = "an array of messages, e.g. [\"hello\", \"exit\"]";
     const cJSON *local = NULL;
@@ -214,7 +238,10 @@ static bool loader__file_name_ok(const char *s) {
     return true;
 }
 
-int loader__file_server(loader *ld, const cJSON *obj, size_t dev, model_file_server *fs) {
+static const char *const loader__file_server_keys[] = {"at", "on", "do", "port", "files"};
+
+static int loader__file_server(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_file_server *fs = &a->u.file_server;
     const cJSON *port_node = NULL, *files = NULL;
     size_t n = 0;
     if (loader__port(ld, obj, "port", "the TCP port to listen on, e.g. 8083", &fs->port,
@@ -245,7 +272,10 @@ int loader__file_server(loader *ld, const cJSON *obj, size_t dev, model_file_ser
     return loader__claim_port(ld, dev, LOADER_PROTO_TCP, fs->port, port_node, obj, "file_server");
 }
 
-int loader__file_download(loader *ld, const cJSON *obj, size_t dev, model_file_download *fd) {
+static const char *const loader__file_download_keys[] = {"at", "on", "do", "to", "port", "file"};
+
+static int loader__file_download(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_file_download *fd = &a->u.file_download;
     const cJSON *port_node = NULL, *file = loader__member(obj, "file");
     if (loader__client_target(ld, obj, dev, &fd->to) != 0 ||
         loader__port(ld, obj, "port", "the file server's TCP port, e.g. 8083", &fd->port,
@@ -276,7 +306,10 @@ static bool loader__url_path_ok(const char *s) {
     return true;
 }
 
-int loader__http_server(loader *ld, const cJSON *obj, size_t dev, model_http_server *h) {
+static const char *const loader__http_server_keys[] = {"at", "on", "do", "port", "pages"};
+
+static int loader__http_server(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_http_server *h = &a->u.http_server;
     const cJSON *port_node = NULL, *pages = NULL;
     size_t n = 0;
     h->port = HTTP_DEFAULT_PORT;
@@ -307,8 +340,11 @@ int loader__http_server(loader *ld, const cJSON *obj, size_t dev, model_http_ser
                               "http_server");
 }
 
+static const char *const loader__http_get_keys[] = {"at", "on", "do", "url"};
+
 /* "url": http://host[:port][/path]. */
-int loader__http_get(loader *ld, const cJSON *obj, size_t dev, model_http_get *h) {
+static int loader__http_get(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
+    model_http_get *h = &a->u.http_get;
     const cJSON *url = loader__member(obj, "url");
     const char *expected = "a URL such as \"http://www.example.com/\"";
     char v[96];
@@ -372,3 +408,27 @@ int loader__http_get(loader *ld, const cJSON *obj, size_t dev, model_http_get *h
         return loader__nomem(ld);
     return 0;
 }
+
+/* One row per program, in the order of action_kind. A new program adds its
+ * reader above and its row here; script.c finds it by name. */
+const loader__program loader__programs[] = {
+    {ACTION_PING, LOADER_KEYS(loader__ping_keys), "ping", loader__ping},
+    {ACTION_TRACEROUTE, LOADER_KEYS(loader__traceroute_keys), "run traceroute", loader__traceroute},
+    {ACTION_ARP_SPOOF, LOADER_KEYS(loader__arp_spoof_keys), "send ARP packets", loader__arp_spoof},
+    {ACTION_UDP_SERVER, LOADER_KEYS(loader__udp_server_keys), "run a UDP server",
+     loader__udp_server},
+    {ACTION_UDP_SEND, LOADER_KEYS(loader__udp_send_keys), "send UDP datagrams", loader__udp_send},
+    {ACTION_TCP_SERVER, LOADER_KEYS(loader__tcp_server_keys), "run a TCP server",
+     loader__tcp_server},
+    {ACTION_TCP_CLIENT, LOADER_KEYS(loader__tcp_client_keys), "open TCP connections",
+     loader__tcp_client},
+    {ACTION_FILE_SERVER, LOADER_KEYS(loader__file_server_keys), "run a file server",
+     loader__file_server},
+    {ACTION_FILE_DOWNLOAD, LOADER_KEYS(loader__file_download_keys), "download files",
+     loader__file_download},
+    {ACTION_HTTP_SERVER, LOADER_KEYS(loader__http_server_keys), "run a web server",
+     loader__http_server},
+    {ACTION_HTTP_GET, LOADER_KEYS(loader__http_get_keys), "fetch web pages", loader__http_get},
+};
+
+const size_t loader__n_programs = sizeof loader__programs / sizeof loader__programs[0];

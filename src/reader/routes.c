@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "reader/internal.h"
+#include "stack/ip_stack.h"
 
 /* Writes "10.0.0.0/24 on eth0, 10.0.1.0/24 on eth1" (the addressed
  * interfaces of `dev`, or only interface `only` when >= 0) into buf[cap];
@@ -58,13 +59,13 @@ static bool loader__is_own(const loader *ld, size_t dev, ipv4_addr a) {
 
 /* A next hop (gateway or route "via") must be another address inside one of
  * the device's subnets (inside interface `only`'s when >= 0). */
-static int loader__check_next_hop(loader *ld, size_t dev, long only, const cJSON *node, ipv4_addr a,
-                                  const char *what) {
+static int loader__check_next_hop(loader *ld, size_t dev, long only, const cJSON *value,
+                                  ipv4_addr a, const char *what) {
     const model_device *d = &ld->t->devices[dev];
     char v[96], subnets[400];
-    loader__value_text(ld, node, v, sizeof v);
+    loader__value_text(ld, value, v, sizeof v);
     if (loader__is_own(ld, dev, a))
-        return loader__fail(ld, node,
+        return loader__fail(ld, value,
                             "%s is %s's own address; expected the address of another device in "
                             "its subnet, e.g. a router's",
                             v, d->name);
@@ -72,14 +73,14 @@ static int loader__check_next_hop(loader *ld, size_t dev, long only, const cJSON
     if (n == 0 && only >= 0)
         return 0; /* an interface without an address: nothing to check against */
     if (n == 0)
-        return loader__fail(ld, node,
+        return loader__fail(ld, value,
                             "%s cannot be reached: %s has no interface with an IP address; "
                             "expected %s inside the subnet of one of its interfaces",
                             v, d->name, what);
     if (loader__in_subnets(ld, dev, only, a))
         return 0;
-    return loader__fail(ld, node, "%s is outside every subnet of %s (%s); expected %s inside %s", v,
-                        d->name, subnets, what, n == 1 ? "it" : "one of them");
+    return loader__fail(ld, value, "%s is outside every subnet of %s (%s); expected %s inside %s",
+                        v, d->name, subnets, what, n == 1 ? "it" : "one of them");
 }
 
 int loader__gateway(loader *ld, size_t dev, const cJSON *obj) {
@@ -103,17 +104,17 @@ int loader__gateway(loader *ld, size_t dev, const cJSON *obj) {
     return 0;
 }
 
-static int loader__route(loader *ld, size_t dev, const cJSON *node, model_route *r) {
+static int loader__route(loader *ld, size_t dev, const cJSON *entry, model_route *r) {
     static const char *const keys[] = {"to", "via", "interface", "metric"};
-    if (!cJSON_IsObject(node))
+    if (!cJSON_IsObject(entry))
         return loader__type_error(
-            ld, node, "a route such as {\"to\": \"10.0.3.0/24\", \"via\": \"10.0.2.2\"}");
-    if (loader__check_keys(ld, node, keys, 4, NULL) != 0)
+            ld, entry, "a route such as {\"to\": \"10.0.3.0/24\", \"via\": \"10.0.2.2\"}");
+    if (loader__check_keys(ld, entry, keys, 4, NULL) != 0)
         return NS_ERR_INPUT;
-    const cJSON *to = loader__member(node, "to"), *via = loader__member(node, "via");
-    const cJSON *ifn = loader__member(node, "interface");
+    const cJSON *to = loader__member(entry, "to"), *via = loader__member(entry, "via");
+    const cJSON *ifn = loader__member(entry, "interface");
     if (!to)
-        return loader__missing(ld, node, "to",
+        return loader__missing(ld, entry, "to",
                                "\"to\": a destination network, e.g. \"10.0.3.0/24\"");
     if (loader__prefix(ld, to, &r->dst, &r->prefix_len) != 0)
         return NS_ERR_INPUT;
@@ -133,7 +134,7 @@ static int loader__route(loader *ld, size_t dev, const cJSON *node, model_route 
         r->iface = (int)i;
     }
     if (!via && !ifn)
-        return loader__missing(ld, node, "via",
+        return loader__missing(ld, entry, "via",
                                "a next hop \"via\": \"a.b.c.d\", or an \"interface\" for a "
                                "directly connected network");
     if (via) {
@@ -143,7 +144,7 @@ static int loader__route(loader *ld, size_t dev, const cJSON *node, model_route 
             return NS_ERR_INPUT;
         r->has_via = true;
     }
-    return loader__opt_u32(ld, node, "metric", 0, 65535, &r->metric);
+    return loader__opt_u32(ld, entry, "metric", 0, 65535, &r->metric);
 }
 
 int loader__routes(loader *ld, size_t dev, const cJSON *obj) {
@@ -170,11 +171,11 @@ int loader__routes(loader *ld, size_t dev, const cJSON *obj) {
 /* ttl and the ARP options shared by hosts and routers. */
 int loader__stack_options(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
-    uint32_t ttl = 64;
-    d->arp_timeout_ns = 60000000000ull;
-    d->arp_retry_ns = 1000000000ull;
-    d->arp_retries = 3;
-    d->arp_queue = 3;
+    uint32_t ttl = IP_DEFAULT_TTL;
+    d->arp_timeout_ns = ARP_DEFAULT_TIMEOUT_NS;
+    d->arp_retry_ns = ARP_DEFAULT_RETRY_NS;
+    d->arp_retries = ARP_DEFAULT_RETRIES;
+    d->arp_queue = ARP_DEFAULT_QUEUE;
     if (loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0 ||
         loader__opt_duration(ld, obj, "arp_timeout", false, &d->arp_timeout_ns) != 0 ||
         loader__opt_duration(ld, obj, "arp_retry", true, &d->arp_retry_ns) != 0 ||

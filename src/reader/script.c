@@ -11,60 +11,11 @@
 
 #include "reader/internal.h"
 
-static const char *const loader__actions[] = {
-    "ping",       "traceroute",  "arp_spoof",     "udp_server",  "udp_send", "tcp_server",
-    "tcp_client", "file_server", "file_download", "http_server", "http_get"};
+/* The faults of the network itself, in the order of action_kind. */
+static const action_kind loader__faults[] = {ACTION_LINK_DOWN, ACTION_LINK_UP, ACTION_DEVICE_OFF,
+                                             ACTION_DEVICE_ON};
 
-static const char *const loader__ping_keys[] = {"at",       "on",      "do",   "to", "count",
-                                                "interval", "timeout", "size", "ttl"};
-
-static const char *const loader__traceroute_keys[] = {"at",       "on",     "do",   "to",
-                                                      "max_hops", "probes", "wait", "port"};
-
-static const char *const loader__arp_spoof_keys[] = {"at",    "on",    "do",       "victim",
-                                                     "claim", "count", "interval", "gratuitous"};
-
-static const char *const loader__udp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
-
-static const char *const loader__udp_send_keys[] = {"at",   "on",   "do",      "to",
-                                                    "port", "data", "timeout", "local_port"};
-
-static const char *const loader__tcp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
-
-static const char *const loader__tcp_client_keys[] = {"at",   "on",   "do",        "to",
-                                                      "port", "send", "local_port"};
-
-static const char *const loader__file_server_keys[] = {"at", "on", "do", "port", "files"};
-
-static const char *const loader__file_download_keys[] = {"at", "on", "do", "to", "port", "file"};
-
-static const char *const loader__http_server_keys[] = {"at", "on", "do", "port", "pages"};
-
-static const char *const loader__http_get_keys[] = {"at", "on", "do", "url"};
-
-typedef struct loader__action_spec {
-    action_kind kind;
-    const char *const *keys;
-    size_t n_keys;
-    const char *can; /* "(they can ...)" when "on" is a switch or hub */
-} loader__action_spec;
-
-#define LOADER_KEYS(k) k, sizeof k / sizeof k[0]
-
-/* In the order of loader__actions. */
-static const loader__action_spec loader__action_specs[] = {
-    {ACTION_PING, LOADER_KEYS(loader__ping_keys), "ping"},
-    {ACTION_TRACEROUTE, LOADER_KEYS(loader__traceroute_keys), "run traceroute"},
-    {ACTION_ARP_SPOOF, LOADER_KEYS(loader__arp_spoof_keys), "send ARP packets"},
-    {ACTION_UDP_SERVER, LOADER_KEYS(loader__udp_server_keys), "run a UDP server"},
-    {ACTION_UDP_SEND, LOADER_KEYS(loader__udp_send_keys), "send UDP datagrams"},
-    {ACTION_TCP_SERVER, LOADER_KEYS(loader__tcp_server_keys), "run a TCP server"},
-    {ACTION_TCP_CLIENT, LOADER_KEYS(loader__tcp_client_keys), "open TCP connections"},
-    {ACTION_FILE_SERVER, LOADER_KEYS(loader__file_server_keys), "run a file server"},
-    {ACTION_FILE_DOWNLOAD, LOADER_KEYS(loader__file_download_keys), "download files"},
-    {ACTION_HTTP_SERVER, LOADER_KEYS(loader__http_server_keys), "run a web server"},
-    {ACTION_HTTP_GET, LOADER_KEYS(loader__http_get_keys), "fetch web pages"},
-};
+#define LOADER_N_FAULTS (sizeof loader__faults / sizeof loader__faults[0])
 
 /* Whether endpoint text `s` names end `e` of a link: "dev" or "dev.iface". */
 static bool loader__names_end(const loader *ld, const char *s, const loader__end *e) {
@@ -78,14 +29,11 @@ static bool loader__names_end(const loader *ld, const char *s, const loader__end
 
 /* link_down, link_up ("link": two endpoints), device_off, device_on ("on":
  * any device): faults of the network itself. */
-static int loader__fault(loader *ld, const cJSON *obj, model_action *a, const char *what) {
+static int loader__fault(loader *ld, const cJSON *obj, model_action *a, action_kind kind) {
     static const char *const link_keys[] = {"at", "do", "link"};
     static const char *const device_keys[] = {"at", "do", "on"};
-    bool is_link = strncmp(what, "link", 4) == 0;
-    a->kind = strcmp(what, "link_down") == 0    ? ACTION_LINK_DOWN
-              : strcmp(what, "link_up") == 0    ? ACTION_LINK_UP
-              : strcmp(what, "device_off") == 0 ? ACTION_DEVICE_OFF
-                                                : ACTION_DEVICE_ON;
+    bool is_link = kind == ACTION_LINK_DOWN || kind == ACTION_LINK_UP;
+    a->kind = kind;
     if (loader__check_keys(ld, obj, is_link ? link_keys : device_keys, 3, NULL) != 0)
         return NS_ERR_INPUT;
     const cJSON *at = loader__member(obj, "at");
@@ -137,6 +85,36 @@ static int loader__fault(loader *ld, const cJSON *obj, model_action *a, const ch
     return 0;
 }
 
+static const loader__program *loader__program_named(const char *name) {
+    for (size_t k = 0; k < loader__n_programs; k++)
+        if (strcmp(name, action_kind_name(loader__programs[k].kind)) == 0)
+            return &loader__programs[k];
+    return NULL;
+}
+
+/* "do" names no action: suggest a program, else list every action. */
+static int loader__unknown_action(loader *ld, const cJSON *what, const char *s) {
+    const char *names[ACTION_KINDS];
+    size_t n = 0, used = 0;
+    char v[96], list[400];
+    for (size_t k = 0; k < loader__n_programs; k++)
+        names[n++] = action_kind_name(loader__programs[k].kind);
+    loader__value_text(ld, what, v, sizeof v);
+    const char *sug = loader__suggest(s, names, n);
+    if (sug)
+        return loader__fail(ld, what, "%s is not an action; did you mean \"%s\"?", v, sug);
+    for (size_t k = 0; k < LOADER_N_FAULTS; k++)
+        names[n++] = action_kind_name(loader__faults[k]);
+    list[0] = '\0';
+    for (size_t k = 0; k < n; k++)
+        loader__append(list, sizeof list, &used, "%s\"%s\"",
+                       k == 0       ? ""
+                       : k + 1 == n ? " or "
+                                    : ", ",
+                       names[k]);
+    return loader__fail(ld, what, "%s is not an action; expected %s", v, list);
+}
+
 static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
     const char *s = NULL;
     char v[96];
@@ -149,27 +127,12 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
         return loader__missing(ld, obj, "do", "\"do\": an action, e.g. \"ping\"");
     if (loader__string(ld, what, "an action, e.g. \"ping\"", &s) != 0)
         return NS_ERR_INPUT;
-    if (strcmp(s, "link_down") == 0 || strcmp(s, "link_up") == 0 || strcmp(s, "device_off") == 0 ||
-        strcmp(s, "device_on") == 0)
-        return loader__fault(ld, obj, a, s);
-    size_t n_actions = sizeof loader__actions / sizeof loader__actions[0];
-    size_t k = 0;
-    while (k < n_actions && strcmp(s, loader__actions[k]) != 0)
-        k++;
-    if (k == n_actions) {
-        loader__value_text(ld, what, v, sizeof v);
-        const char *sug = loader__suggest(s, loader__actions, n_actions);
-        if (sug)
-            return loader__fail(ld, what, "%s is not an action; did you mean \"%s\"?", v, sug);
-        return loader__fail(ld, what,
-                            "%s is not an action; expected \"ping\", \"traceroute\", "
-                            "\"arp_spoof\", \"udp_server\", \"udp_send\", \"tcp_server\", "
-                            "\"tcp_client\", \"file_server\", \"file_download\", "
-                            "\"http_server\", \"http_get\", \"link_down\", \"link_up\", "
-                            "\"device_off\" or \"device_on\"",
-                            v);
-    }
-    const loader__action_spec *spec = &loader__action_specs[k];
+    for (size_t k = 0; k < LOADER_N_FAULTS; k++)
+        if (strcmp(s, action_kind_name(loader__faults[k])) == 0)
+            return loader__fault(ld, obj, a, loader__faults[k]);
+    const loader__program *spec = loader__program_named(s);
+    if (!spec)
+        return loader__unknown_action(ld, what, s);
     a->kind = spec->kind;
     if (loader__check_keys(ld, obj, spec->keys, spec->n_keys, NULL) != 0)
         return NS_ERR_INPUT;
@@ -192,37 +155,7 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
                             device_type_name(dev->type), spec->can);
     }
     a->device = (size_t)d;
-    size_t dv = (size_t)d;
-    switch (a->kind) {
-    case ACTION_PING:
-        return loader__ping(ld, obj, dv, &a->u.ping);
-    case ACTION_TRACEROUTE:
-        return loader__traceroute(ld, obj, dv, &a->u.traceroute);
-    case ACTION_ARP_SPOOF:
-        return loader__arp_spoof(ld, obj, &a->u.arp_spoof);
-    case ACTION_UDP_SERVER:
-        return loader__udp_server(ld, obj, dv, &a->u.udp_server);
-    case ACTION_UDP_SEND:
-        return loader__udp_send(ld, obj, dv, &a->u.udp_send);
-    case ACTION_TCP_SERVER:
-        return loader__tcp_server(ld, obj, dv, &a->u.tcp_server, "tcp_server");
-    case ACTION_TCP_CLIENT:
-        return loader__tcp_client(ld, obj, dv, &a->u.tcp_client);
-    case ACTION_FILE_SERVER:
-        return loader__file_server(ld, obj, dv, &a->u.file_server);
-    case ACTION_FILE_DOWNLOAD:
-        return loader__file_download(ld, obj, dv, &a->u.file_download);
-    case ACTION_HTTP_SERVER:
-        return loader__http_server(ld, obj, dv, &a->u.http_server);
-    case ACTION_HTTP_GET:
-        return loader__http_get(ld, obj, dv, &a->u.http_get);
-    case ACTION_LINK_DOWN:
-    case ACTION_LINK_UP:
-    case ACTION_DEVICE_OFF:
-    case ACTION_DEVICE_ON:
-        break; /* parsed by loader__fault */
-    }
-    return NS_ERR_INPUT;
+    return spec->read(ld, obj, a->device, a);
 }
 
 typedef struct loader__order {

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/dhcp_server.h"
+#include "apps/dns_server.h"
 #include "reader/internal.h"
+#include "stack/udp.h"
 #include "wire/dhcp.h"
 #include "wire/dns.h"
 
@@ -20,9 +23,9 @@ static uint64_t loader__bind_key(size_t dev, int proto, uint16_t port_number) {
 }
 
 /* Claims proto/port on device `dev` for `owner` (its path names it); two
- * claims are an error at `node` (the "port" value, or the action when the
+ * claims are an error at `value` (the "port" value, or the action when the
  * port is a default), naming both, as bind() fails with EADDRINUSE. */
-int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, const cJSON *node,
+int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, const cJSON *value,
                        const cJSON *owner, const char *what) {
     bool created = false;
     loader__bind *b = u64map_put(ld->binds, loader__bind_key(dev, proto, port_number), &created);
@@ -33,15 +36,15 @@ int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, 
     char v[96], other[400];
     const char *name = ld->t->devices[dev].name;
     const char *p = proto == LOADER_PROTO_TCP ? "TCP" : "UDP";
-    loader__value_text(ld, node, v, sizeof v);
+    loader__value_text(ld, value, v, sizeof v);
     loader__path(ld, b->owner, other, sizeof other);
-    if (node == owner)
-        return loader__fail(ld, node,
+    if (value == owner)
+        return loader__fail(ld, value,
                             "%s uses %s port %u (the default of %s), already bound on %s by %s "
                             "(%s); expected a \"port\" no other program on %s binds (bind() "
                             "would fail with EADDRINUSE)",
                             v, p, port_number, what, name, other, b->what, name);
-    return loader__fail(ld, node,
+    return loader__fail(ld, value,
                         "%s is already bound on %s by %s (%s, %s port %u); expected a port no "
                         "other program on %s binds (bind() would fail with EADDRINUSE)",
                         v, name, other, b->what, p, port_number, name);
@@ -52,8 +55,8 @@ static int loader__ephemeral_ports(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
     const cJSON *n = loader__member(obj, "ephemeral_ports");
     const char *expected = "a port range within 1024-65535, e.g. \"32768-60999\"";
-    d->ephemeral_lo = 32768;
-    d->ephemeral_hi = 60999;
+    d->ephemeral_lo = UDP_EPHEMERAL_LOW;
+    d->ephemeral_hi = UDP_EPHEMERAL_HIGH;
     if (!n)
         return 0;
     const char *s = NULL;
@@ -178,7 +181,7 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
     if (!srv)
         return loader__nomem(ld);
     d->dhcp_server = srv;
-    srv->lease_s = 3600;
+    srv->lease_s = DHCP_SERVER_DEFAULT_LEASE_S;
     const cJSON *pool = loader__member(n, "pool");
     if (!pool)
         return loader__missing(ld, n, "pool",
@@ -299,7 +302,7 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
     if (!srv)
         return loader__nomem(ld);
     d->dns_server = srv;
-    srv->ttl = 300;
+    srv->ttl = DNS_SERVER_DEFAULT_TTL;
     if (loader__opt_u32(ld, n, "ttl", 0, 2147483647, &srv->ttl) != 0)
         return NS_ERR_INPUT;
     if (loader__subnets(ld, dev, -1, v, sizeof v) == 0) {

@@ -22,6 +22,13 @@
 #include "stack/firewall.h"
 #include "util/u64map.h"
 
+/* A host's or router's stack when the topology says nothing. */
+#define IP_DEFAULT_TTL         64           /* Linux net.ipv4.ip_default_ttl */
+#define ARP_DEFAULT_TIMEOUT_NS (60 * SIM_S) /* life of a resolved ARP entry */
+#define ARP_DEFAULT_RETRY_NS   (1 * SIM_S)  /* between requests (Linux neigh retrans_time) */
+#define ARP_DEFAULT_RETRIES    3            /* requests before giving up (neigh mcast_solicit) */
+#define ARP_DEFAULT_QUEUE      3            /* packets held per unresolved address */
+
 /* Why the stack refused to send or connect: the errno a Linux program would
  * get, as a negative code (libuv's manner). Functions below return 0 or one
  * of these; ip_stack_strerror gives the text strerror() gives for it. */

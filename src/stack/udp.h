@@ -13,6 +13,9 @@
 #include <stdio.h>
 
 #include "stack/ip_stack.h"
+#include "wire/ethernet.h"
+#include "wire/ipv4.h"
+#include "wire/udp.h"
 
 typedef struct udp_socket udp_socket;
 
@@ -20,8 +23,12 @@ typedef struct udp_socket udp_socket;
 typedef void (*udp_receive_fn)(void *ctx, udp_socket *s, ipv4_addr src, uint16_t src_port,
                                const uint8_t *data, size_t len);
 
-#define UDP_EPHEMERAL_LOW  32768
+#define UDP_EPHEMERAL_LOW  32768 /* Linux net.ipv4.ip_local_port_range */
 #define UDP_EPHEMERAL_HIGH 60999
+
+/* The most data one datagram carries: what fits a frame of 65535 bytes
+ * (netsim does not fragment). */
+#define UDP_MAX_DATA (65535 - ETH_HEADER_LEN - IPV4_HEADER_LEN - UDP_HEADER_LEN)
 
 /* Binds a socket to `port` (0: an ephemeral port) on every address of `st`.
  * Returns 0 and *out; IP_ERR_ADDRINUSE when `port` is already bound on this

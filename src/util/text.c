@@ -149,3 +149,14 @@ void text_line_end(text_line *l) {
     l->col = 0;
     l->pending = 0;
 }
+
+static char text_ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+bool text_equal_nocase(const char *a, const char *b) {
+    for (; *a && *b; a++, b++)
+        if (text_ascii_lower(*a) != text_ascii_lower(*b))
+            return false;
+    return *a == *b;
+}

@@ -11,6 +11,7 @@
 #ifndef NETSIM_UTIL_TEXT_H
 #define NETSIM_UTIL_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +43,11 @@ size_t text_utf8_cut(const char *s, size_t len, size_t limit);
 
 /* Enough for any uint64_t nanoseconds: 20 digits, '.', 9 digits, NUL. */
 #define TEXT_TIME_LEN 32
+
+/* Whether `a` and `b` are equal with ASCII letters compared without case, as
+ * DNS names compare (RFC 4343 section 3: nothing else is folded, so "a." and
+ * "a" differ) and HTTP field names (RFC 9110 section 5.1). Not locale-aware. */
+bool text_equal_nocase(const char *a, const char *b);
 
 /* Simulated nanoseconds as seconds with nine decimals ("1.000500000"), in
  * integers only so the text is exact on every host. Returns `buf`. */

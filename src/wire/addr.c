@@ -41,7 +41,7 @@ char *mac_format(mac_addr a, char *buf) {
     return buf;
 }
 
-static int hex_value(char c) {
+int hex_digit_value(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
     if (c >= 'a' && c <= 'f')
@@ -55,8 +55,8 @@ int mac_parse(const char *text, mac_addr *out) {
     mac_addr a;
     char sep = 0;
     for (int i = 0; i < 6; i++) {
-        int hi = hex_value(text[0]);
-        int lo = hi < 0 ? -1 : hex_value(text[1]);
+        int hi = hex_digit_value(text[0]);
+        int lo = hi < 0 ? -1 : hex_digit_value(text[1]);
         if (hi < 0 || lo < 0)
             return -1;
         a.b[i] = (uint8_t)(hi << 4 | lo);

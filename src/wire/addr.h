@@ -34,6 +34,9 @@ char *mac_format(mac_addr a, char *buf);
 /* Parses six hex pairs separated by ':' or '-'. Returns 0, or -1 if malformed. */
 int mac_parse(const char *text, mac_addr *out);
 
+/* The value 0-15 of hex digit `c` (either case), or -1. */
+int hex_digit_value(char c);
+
 /* Writes dotted quad into buf[IPV4_TEXT_LEN]; returns buf. */
 char *ipv4_format(ipv4_addr a, char *buf);
 

@@ -271,17 +271,6 @@ bool dns_name_is_valid(const char *name) {
     return text_to_wire(name, wire, &n) == WIRE_OK;
 }
 
-static char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-bool dns_name_equal(const char *a, const char *b) {
-    for (; *a && *b; a++, b++)
-        if (ascii_lower(*a) != ascii_lower(*b))
-            return false;
-    return *a == *b;
-}
-
 /* Emit state: the output, and the offsets of labels written uncompressed,
  * which later names may point to. */
 typedef struct emitter {

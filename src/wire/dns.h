@@ -120,11 +120,6 @@ int dns_emit(const dns_message *msg, uint8_t *buf, size_t cap);
  * trailing dot is allowed). */
 bool dns_name_is_valid(const char *name);
 
-/* Whether two names in text form are the same: ASCII letters compare without
- * regard to case (RFC 4343 section 3), nothing else is folded (so "a." and
- * "a" differ). */
-bool dns_name_equal(const char *a, const char *b);
-
 /* Fills *m with a standard query (RD set, as a stub resolver sends it) for
  * `name` of `type`, class IN. Returns WIRE_OK or WIRE_ERR_MALFORMED (invalid
  * name; *m is then untouched). */

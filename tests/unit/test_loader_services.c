@@ -202,8 +202,31 @@ static void test_programs(void **state) {
     assert_int_equal(g->port, 8080);
     assert_string_equal(g->path, "/a/b.html?q=1");
     assert_string_equal(action(t, 11, ACTION_PING)->u.ping.to_name, "b.lab");
-    assert_string_equal(action(t, 12, ACTION_TRACEROUTE)->u.traceroute.to_name, "b.lab");
+    const model_traceroute *tr = &action(t, 12, ACTION_TRACEROUTE)->u.traceroute;
+    assert_string_equal(tr->to_name, "b.lab");
+    /* traceroute(8)'s defaults, as docs/topology-format.md gives them */
+    assert_int_equal(tr->max_hops, 30);
+    assert_int_equal(tr->probes, 3);
+    assert_int_equal(tr->wait_ns, 5000000000ull);
+    assert_int_equal(tr->port, 33434);
     assert_string_equal(action_kind_name(ACTION_FILE_DOWNLOAD), "file_download");
+    model_free(t);
+}
+
+/* arp_spoof with only "claim" and "gratuitous": the documented defaults. */
+static void test_arp_spoof_defaults(void **state) {
+    (void)state;
+    model_topology *t =
+        load_ok("{\"devices\": {\"M\": {\"type\": \"host\", \"ip\": \"10.0.0.6/24\"}},"
+                " \"script\": [{\"at\": \"0s\", \"on\": \"M\", \"do\": \"arp_spoof\","
+                " \"claim\": \"10.0.0.1\", \"gratuitous\": true}]}",
+                "a.json");
+    const model_arp_spoof *a = &action(t, 0, ACTION_ARP_SPOOF)->u.arp_spoof;
+    assert_int_equal(a->count, 5);
+    assert_int_equal(a->interval_ns, 1000000000ull);
+    assert_int_equal(a->victim, 0);
+    assert_ip(a->impersonate, "10.0.0.1");
+    assert_true(a->gratuitous);
     model_free(t);
 }
 
@@ -279,6 +302,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_services),
         cmocka_unit_test(test_programs),
+        cmocka_unit_test(test_arp_spoof_defaults),
         cmocka_unit_test(test_file_path),
         cmocka_unit_test(test_errors),
     };
