@@ -1475,19 +1475,13 @@ static void conn_input(tcp_conn *c, tcp_seg *s) {
     conn_release(c);
 }
 
-void tcp_input(ip_stack *st, uint32_t iface, frame *f) {
+void tcp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h) {
     tcp_seg s = {.f = f, .p = tcp_port_of(st, iface)};
     char why[64];
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
-    ipv4_header ih;
-    int rc = ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih);
-    if (rc != WIRE_OK) {
-        seg_drop(st, &s, stack_wire_reason(rc), "bad IPv4 header");
-        frame_free(f);
-        return;
-    }
+    const ipv4_header ih = *h;
     size_t seg_len = (size_t)ih.total_len - ih.header_len;
-    rc = tcp_parse(ip + ih.header_len, seg_len, ih.src, ih.dst, &s.h);
+    int rc = tcp_parse(ip + ih.header_len, seg_len, ih.src, ih.dst, &s.h);
     if (rc != WIRE_OK) {
         snprintf(why, sizeof why, "bad TCP segment (%s)", wire_strerror(rc));
         seg_drop(st, &s, stack_wire_reason(rc), why);
