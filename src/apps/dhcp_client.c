@@ -123,11 +123,27 @@ static int dhcp_client_prefix(ipv4_addr ip, ipv4_addr mask) {
     return (ip >> 31) == 0 ? 8 : (ip >> 30) == 2 ? 16 : 24;
 }
 
+/* The lease as a table change (table "dhcp", key the interface): the client
+ * had none before (it neither renews nor rebinds). */
+static void dhcp_client_trace_lease(dhcp_client *c, const dhcp_message *m) {
+    char a[IPV4_TEXT_LEN], s[IPV4_TEXT_LEN], value[48], detail[128];
+    sim_time until = sim_now(dhcp_client_sim(c)) + (sim_time)m->lease_time * SIM_S;
+    snprintf(value, sizeof value, "%s until %llu.%09llu", ipv4_format(m->yiaddr, a),
+             (unsigned long long)(until / SIM_S), (unsigned long long)(until % SIM_S));
+    snprintf(detail, sizeof detail, "lease on %s: %s from %s", dhcp_client_ifname(c), value,
+             ipv4_format(c->server, s));
+    trace_change change = {
+        .table = TRACE_TABLE_DHCP, .key = dhcp_client_ifname(c), .new_value = value};
+    net_trace_change(c->st->node->net, TRACE_TABLE, c->st->node, c->st->ifaces[c->iface].port, NULL,
+                     &change, "DHCPACK: lease bound", detail);
+}
+
 static void dhcp_client_bind(dhcp_client *c, const dhcp_message *m) {
     char a[IPV4_TEXT_LEN];
     sim_cancel(dhcp_client_sim(c), c->timer);
     c->timer = 0;
     c->state = DHCP_CLIENT_BOUND;
+    dhcp_client_trace_lease(c, m);
     ip_stack_configure(c->st, c->iface, m->yiaddr, dhcp_client_prefix(m->yiaddr, m->subnet_mask),
                        m->router);
     if (m->dns_count)

@@ -20,7 +20,8 @@
 
 typedef struct dhcp_binding {
     ipv4_addr ip;
-    bool leased; /* false: offered only */
+    bool leased;    /* false: offered only */
+    sim_time until; /* when leased: the end of the lease (set by the server) */
 } dhcp_binding;
 
 struct dhcp_pool {
@@ -133,6 +134,59 @@ static const char *dhcp_server_ifname(const dhcp_server *srv) {
     return srv->st->ifaces[srv->cfg->iface].port->name;
 }
 
+/* ---- the lease table as the trace shows it ------------------------------ */
+
+/* A client's entry as it was before a step, to trace what the step changed. */
+typedef struct lease_snapshot {
+    bool exists;
+    dhcp_binding b;
+} lease_snapshot;
+
+static lease_snapshot lease_snapshot_of(const dhcp_server *srv, mac_addr mac) {
+    const dhcp_binding *b = u64map_get(srv->pool->by_mac, mac_to_u64(mac));
+    lease_snapshot snap = {.exists = b != NULL};
+    if (b)
+        snap.b = *b;
+    return snap;
+}
+
+/* "192.168.1.100 offered", "192.168.1.100 until 3600.000181680". */
+static const char *lease_text(const dhcp_binding *b, char *buf, size_t cap) {
+    char a[IPV4_TEXT_LEN];
+    ipv4_format(b->ip, a);
+    if (b->leased)
+        snprintf(buf, cap, "%s until %llu.%09llu", a, (unsigned long long)(b->until / SIM_S),
+                 (unsigned long long)(b->until % SIM_S));
+    else
+        snprintf(buf, cap, "%s offered", a);
+    return buf;
+}
+
+/* Traces the change a step made to `mac`'s entry since `before` (table
+ * "dhcp", key the client's MAC); nothing when the step left it as it was. */
+static void lease_trace_change(dhcp_server *srv, mac_addr mac, const lease_snapshot *before,
+                               const char *why) {
+    lease_snapshot after = lease_snapshot_of(srv, mac);
+    if (after.exists == before->exists &&
+        (!after.exists || (after.b.ip == before->b.ip && after.b.leased == before->b.leased &&
+                           after.b.until == before->b.until)))
+        return;
+    char key[MAC_TEXT_LEN], old_value[48], new_value[48], detail[160];
+    mac_format(mac, key);
+    trace_change c = {
+        .table = TRACE_TABLE_DHCP,
+        .key = key,
+        .old_value = before->exists ? lease_text(&before->b, old_value, sizeof old_value) : NULL,
+        .new_value = after.exists ? lease_text(&after.b, new_value, sizeof new_value) : NULL,
+    };
+    if (c.new_value)
+        snprintf(detail, sizeof detail, "lease of %s: %s", key, c.new_value);
+    else
+        snprintf(detail, sizeof detail, "lease of %s removed (was %s)", key, c.old_value);
+    net_trace_change(srv->st->node->net, TRACE_TABLE, srv->st->node,
+                     srv->st->ifaces[srv->cfg->iface].port, NULL, &c, why, detail);
+}
+
 /* Sends a reply of `type` about `req`: broadcast while the client has no
  * address (RFC 2131 4.1, "If 'giaddr' is zero and 'ciaddr' is zero ..."),
  * unicast to ciaddr otherwise. */
@@ -170,9 +224,11 @@ static void dhcp_server_reply(dhcp_server *srv, const dhcp_message *req, uint8_t
 static void dhcp_server_on_request(dhcp_server *srv, const dhcp_message *m, const char *ifn,
                                    const char *mac) {
     char a[IPV4_TEXT_LEN];
+    lease_snapshot before = lease_snapshot_of(srv, m->chaddr);
     if (m->server_id && m->server_id != dhcp_server_addr(srv)) {
         /* RFC 2131 4.3.2: the client chose another server's offer. */
         dhcp_pool_release(srv->pool, m->chaddr);
+        lease_trace_change(srv, m->chaddr, &before, "the client chose another server's offer");
         return;
     }
     ipv4_addr ip = m->requested_ip ? m->requested_ip : m->ciaddr;
@@ -181,6 +237,9 @@ static void dhcp_server_on_request(dhcp_server *srv, const dhcp_message *m, cons
         dhcp_pool_holds(srv->pool, ip))
         return; /* INIT-REBOOT for a lease we never gave: RFC 2131 says stay silent */
     if (ip && dhcp_pool_request(srv->pool, m->chaddr, ip)) {
+        dhcp_binding *b = u64map_get(srv->pool->by_mac, mac_to_u64(m->chaddr));
+        b->until = sim_now(srv->st->node->net->sim) + (sim_time)srv->cfg->lease_s * SIM_S;
+        lease_trace_change(srv, m->chaddr, &before, "DHCPREQUEST granted: address leased");
         app_say(srv->st, "DHCPACK(%s) %s %s", ifn, a, mac);
         dhcp_server_reply(srv, m, DHCP_ACK, ip);
     } else {
@@ -209,7 +268,9 @@ static void dhcp_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uin
     switch (m.message_type) {
     case DHCP_DISCOVER: {
         app_say(srv->st, "DHCPDISCOVER(%s) %s", ifn, mac);
+        lease_snapshot before = lease_snapshot_of(srv, m.chaddr);
         ipv4_addr ip = dhcp_pool_offer(srv->pool, m.chaddr, m.requested_ip);
+        lease_trace_change(srv, m.chaddr, &before, "DHCPDISCOVER: address reserved for an offer");
         if (!ip) {
             app_say(srv->st, "DHCPDISCOVER(%s) %s no address available", ifn, mac);
             return;
@@ -221,10 +282,13 @@ static void dhcp_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uin
     case DHCP_REQUEST:
         dhcp_server_on_request(srv, &m, ifn, mac);
         return;
-    case DHCP_RELEASE:
+    case DHCP_RELEASE: {
         app_say(srv->st, "DHCPRELEASE(%s) %s %s", ifn, ipv4_format(m.ciaddr, a), mac);
+        lease_snapshot before = lease_snapshot_of(srv, m.chaddr);
         dhcp_pool_release(srv->pool, m.chaddr);
+        lease_trace_change(srv, m.chaddr, &before, "DHCPRELEASE: address freed");
         return;
+    }
     default: {
         /* dnsmasq spells the types in capitals: DHCPINFORM, DHCPDECLINE. */
         char name[16];

@@ -111,6 +111,8 @@ static void flood(learning_switch *sw, port *in, frame *f, const char *why) {
 static void receive(node *n, port *in, frame *f) {
     learning_switch *sw = (learning_switch *)n;
     if (net_check_loop(n->net, n, f)) {
+        net_trace_drop(n->net, n, in, f, TRACE_REASON_STORM_STOPPED,
+                       "switching loop: the run is stopping (broadcast storm)");
         frame_free(f);
         return;
     }

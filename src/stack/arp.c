@@ -88,9 +88,17 @@ static void fail_entry(ip_stack *st, ipv4_addr ip) {
     snprintf(detail, sizeof detail, "removed incomplete entry for %s", text);
     trace_arp(st, e.iface, ip, "incomplete", NULL, "resolution failed", detail);
     snprintf(why, sizeof why, "ARP: no reply from %s after %u requests", text, e.requests_sent);
-    for (uint32_t i = 0; i < e.n_pending; i++)
-        stack_drop_and_report(st, st->ifaces[e.iface].port, e.pending[i], TRACE_REASON_ARP_TIMEOUT,
-                              why, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_HOST);
+    for (uint32_t i = 0; i < e.n_pending; i++) {
+        /* A waiting packet is on its way out: its header was not parsed on
+         * the way in (it may be our own), so it is parsed for the error here. */
+        frame *f = e.pending[i];
+        ipv4_header h;
+        bool valid =
+            ipv4_header_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &h) == WIRE_OK;
+        stack_drop_and_report(st, st->ifaces[e.iface].port, f, valid ? &h : NULL,
+                              TRACE_REASON_ARP_TIMEOUT, why, ICMP_DEST_UNREACHABLE,
+                              ICMP_UNREACH_HOST);
+    }
     free(e.pending);
 }
 

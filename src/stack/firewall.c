@@ -5,6 +5,7 @@
 
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
+#include "wire/udp.h"
 #include "wire/wire.h"
 
 static bool in_prefix(ipv4_addr a, ipv4_addr net, int len) {
@@ -15,22 +16,25 @@ static bool matches(const model_fw_rule *r, uint8_t chain, int iface, const uint
                     size_t len) {
     if (!(r->chains & chain) || (r->iface >= 0 && r->iface != iface))
         return false;
-    uint8_t protocol = ip[9];
+    uint8_t protocol = ipv4_get_protocol(ip);
     if (r->protocol && r->protocol != protocol)
         return false;
-    if (!in_prefix(wire_get32(ip + 12), r->src, r->src_len) ||
-        !in_prefix(wire_get32(ip + 16), r->dst, r->dst_len))
+    if (!in_prefix(ipv4_get_src(ip), r->src, r->src_len) ||
+        !in_prefix(ipv4_get_dst(ip), r->dst, r->dst_len))
         return false;
-    size_t hlen = (size_t)(ip[0] & 15) * 4;
+    size_t hlen = ipv4_get_header_len(ip);
     const uint8_t *l4 = ip + hlen;
-    bool have_l4 = len >= hlen + 4;
+    bool have_l4 = len >= hlen + 4; /* the ports, or ICMP's type and code */
     if (protocol == IPPROTO_TCP_NUM || protocol == IPPROTO_UDP_NUM) {
-        uint16_t sport = have_l4 ? wire_get16(l4) : 0, dport = have_l4 ? wire_get16(l4 + 2) : 0;
+        /* TCP's ports sit where UDP's do. */
+        uint16_t sport = have_l4 ? wire_get16(l4 + UDP_OFF_SRC_PORT) : 0;
+        uint16_t dport = have_l4 ? wire_get16(l4 + UDP_OFF_DST_PORT) : 0;
         if (sport < r->src_port_lo || sport > r->src_port_hi || dport < r->dst_port_lo ||
             dport > r->dst_port_hi)
             return false;
     }
-    if (r->icmp_type >= 0 && (!have_l4 || protocol != IPPROTO_ICMP_NUM || l4[0] != r->icmp_type))
+    if (r->icmp_type >= 0 &&
+        (!have_l4 || protocol != IPPROTO_ICMP_NUM || l4[ICMP_OFF_TYPE] != r->icmp_type))
         return false;
     return true;
 }

@@ -10,6 +10,7 @@
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
+#include "wire/udp.h"
 #include "wire/wire.h"
 
 static void drop(ip_stack *st, uint32_t iface, frame *f, trace_reason reason, const char *why) {
@@ -30,21 +31,16 @@ static const icmp_listener *find_listener(const ip_stack *st, uint8_t about, uin
 }
 
 static bool is_error_type(uint8_t type) {
-    return type == ICMP_DEST_UNREACHABLE || type == ICMP_TIME_EXCEEDED || type == 4 || type == 5 ||
-           type == 12;
+    return type == ICMP_DEST_UNREACHABLE || type == ICMP_TIME_EXCEEDED ||
+           type == ICMP_SOURCE_QUENCH || type == ICMP_REDIRECT || type == ICMP_PARAMETER_PROBLEM;
 }
 
-void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
-    ipv4_header h;
-    int rc = ipv4_header_parse(f->data + ip_off, f->len - ip_off, &h);
-    if (rc != WIRE_OK) {
-        drop(st, iface, f, stack_wire_reason(rc), "bad IPv4 header");
-        return;
-    }
-    const uint8_t *msg = f->data + ip_off + h.header_len;
+void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *ip) {
+    const ipv4_header h = *ip;
+    const uint8_t *msg = f->data + ETH_HEADER_LEN + h.header_len;
     size_t len = h.total_len - h.header_len;
     icmp_header ih;
-    rc = icmp_parse(msg, len, &ih);
+    int rc = icmp_parse(msg, len, &ih);
     if (rc != WIRE_OK) {
         char why[64];
         snprintf(why, sizeof why, "bad ICMP message (%s)", wire_strerror(rc));
@@ -90,22 +86,22 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
         frame_free(f);
         return;
     }
-    if (is_error_type(ih.type) && len >= ICMP_HEADER_LEN + IPV4_HEADER_LEN + 8) {
+    if (is_error_type(ih.type) && len >= ICMP_HEADER_LEN + IPV4_HEADER_LEN + ICMP_QUOTED_PAYLOAD) {
         /* The error quotes our packet's IP header and first 8 bytes: enough to
          * find the echo identifier or the UDP ports it is about. */
         const uint8_t *inner = msg + ICMP_HEADER_LEN;
-        size_t inner_hlen = (size_t)(inner[0] & 15) * 4;
+        size_t inner_hlen = ipv4_get_header_len(inner);
         const icmp_listener *l = NULL;
-        if (len >= ICMP_HEADER_LEN + inner_hlen + 8) {
+        if (len >= ICMP_HEADER_LEN + inner_hlen + ICMP_QUOTED_PAYLOAD) {
             const uint8_t *l4 = inner + inner_hlen;
-            n.about = inner[9];
-            if (n.about == IPPROTO_ICMP_NUM && l4[0] == ICMP_ECHO_REQUEST) {
-                n.id = wire_get16(l4 + 4);
-                n.seq = wire_get16(l4 + 6);
+            n.about = ipv4_get_protocol(inner);
+            if (n.about == IPPROTO_ICMP_NUM && l4[ICMP_OFF_TYPE] == ICMP_ECHO_REQUEST) {
+                n.id = wire_get16(l4 + ICMP_OFF_ID);
+                n.seq = wire_get16(l4 + ICMP_OFF_SEQ);
                 l = find_listener(st, IPPROTO_ICMP_NUM, n.id);
             } else if (n.about == IPPROTO_UDP_NUM) {
-                n.id = wire_get16(l4);
-                n.seq = wire_get16(l4 + 2);
+                n.id = wire_get16(l4 + UDP_OFF_SRC_PORT);
+                n.seq = wire_get16(l4 + UDP_OFF_DST_PORT);
                 l = find_listener(st, IPPROTO_UDP_NUM, n.id);
             }
         }
@@ -125,25 +121,26 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off) {
     drop(st, iface, f, TRACE_REASON_ICMP_UNHANDLED, "ICMP type not handled");
 }
 
-void icmp_send_error(ip_stack *st, const frame *f, size_t ip_off, uint8_t type, uint8_t code) {
-    ipv4_header h;
-    if (ipv4_header_parse(f->data + ip_off, f->len - ip_off, &h) != WIRE_OK)
-        return;
+void icmp_send_error(ip_stack *st, const frame *f, const ipv4_header *ip, uint8_t type,
+                     uint8_t code) {
+    const ipv4_header h = *ip;
+    const uint8_t *header = f->data + ETH_HEADER_LEN;
     /* RFC 1812 4.3.2.7: never about an ICMP error, a broadcast or multicast
      * destination, a non-initial fragment, or a source that names no host. */
-    const uint8_t *payload = f->data + ip_off + h.header_len;
+    const uint8_t *payload = header + h.header_len;
     size_t payload_len = h.total_len - h.header_len;
-    if (h.protocol == IPPROTO_ICMP_NUM && payload_len >= 1 && is_error_type(payload[0]))
+    if (h.protocol == IPPROTO_ICMP_NUM && payload_len >= 1 && is_error_type(payload[ICMP_OFF_TYPE]))
         return;
     if (ipv4_is_limited_broadcast(h.dst) || ipv4_is_multicast(h.dst) || h.frag_offset != 0 ||
         h.src == 0 || ipv4_is_limited_broadcast(h.src) || ipv4_is_multicast(h.src))
         return;
     /* Quote the IP header and the first 8 bytes of its payload (RFC 792). */
-    size_t quoted = h.header_len + (payload_len < 8 ? payload_len : 8);
+    size_t quoted =
+        h.header_len + (payload_len < ICMP_QUOTED_PAYLOAD ? payload_len : ICMP_QUOTED_PAYLOAD);
     size_t len = ICMP_HEADER_LEN + quoted;
-    uint8_t msg[ICMP_HEADER_LEN + 60 + 8];
+    uint8_t msg[ICMP_HEADER_LEN + IPV4_MAX_HEADER_LEN + ICMP_QUOTED_PAYLOAD];
     memset(msg, 0, sizeof msg);
-    memcpy(msg + ICMP_HEADER_LEN, f->data + ip_off, quoted);
+    memcpy(msg + ICMP_HEADER_LEN, header, quoted);
     icmp_header eh = {.type = type, .code = code};
     icmp_emit(&eh, msg, len);
     ip_stack_send(st, h.src, IPPROTO_ICMP_NUM, msg, len, 0, NULL);

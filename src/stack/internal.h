@@ -1,11 +1,12 @@
 /*
- * internal: what the stack's files (ip_stack.c, arp.c, icmp.c) share and
- * nothing else may use.
+ * internal: what the stack's files (ip_stack.c, arp.c, icmp.c, udp.c, tcp.c)
+ * share and nothing else may use.
  */
 #ifndef NETSIM_STACK_INTERNAL_H
 #define NETSIM_STACK_INTERNAL_H
 
 #include "stack/ip_stack.h"
+#include "wire/ipv4.h"
 #include "wire/wire.h"
 
 /* Trace events name loopback traffic after Linux's "lo" interface. It
@@ -52,15 +53,25 @@ void arp_destroy(ip_stack *st);
 
 void arp_write_state(const ip_stack *st, FILE *out);
 
-/* An ICMP message addressed to this stack (consumes f). `ip_off` is the
- * offset of the IP header in the frame. */
-void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off);
+/* The receive path parses an IPv4 header once (ipv4_receive, or the loopback's
+ * arrival) and hands the parsed header `h` (borrowed) down with the frame,
+ * whose IP header is at ETH_HEADER_LEN: no layer above parses it again. */
 
-/* Reports a problem with the IPv4 packet at f->data + ip_off back to its
+/* An ICMP message addressed to this stack (consumes f). */
+void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h);
+
+/* A UDP datagram addressed to this stack (consumes f). */
+void udp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h);
+
+/* A TCP segment addressed to this stack (consumes f). */
+void tcp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h);
+
+/* Reports a problem with the IPv4 packet in f (header `h`) back to its
  * source with an ICMP error (RFC 792; RFC 1812 section 4.3.2.7 says when not
  * to). If the source is this stack, the error is delivered locally. Does not
  * consume f. */
-void icmp_send_error(ip_stack *st, const frame *f, size_t ip_off, uint8_t type, uint8_t code);
+void icmp_send_error(ip_stack *st, const frame *f, const ipv4_header *h, uint8_t type,
+                     uint8_t code);
 
 /* The drop reason for a failed wire parse (a WIRE_ERR_* value). */
 static inline trace_reason stack_wire_reason(int rc) {
@@ -70,11 +81,13 @@ static inline trace_reason stack_wire_reason(int rc) {
                                         : TRACE_REASON_MALFORMED;
 }
 
-/* Traces the drop of the packet in f (IP header at ETH_HEADER_LEN) on port p,
- * then reports it to its source with an ICMP error, then frees f: the
- * decision comes before what it triggers (cause before effect in the trace). */
-void stack_drop_and_report(ip_stack *st, const port *p, frame *f, trace_reason reason,
-                           const char *why, uint8_t icmp_type, uint8_t icmp_code);
+/* Traces the drop of the packet in f (header `h`) on port p, then reports it
+ * to its source with an ICMP error (none when `h` is NULL: no valid header to
+ * quote), then frees f: the decision comes before what it triggers (cause
+ * before effect in the trace). */
+void stack_drop_and_report(ip_stack *st, const port *p, frame *f, const ipv4_header *h,
+                           trace_reason reason, const char *why, uint8_t icmp_type,
+                           uint8_t icmp_code);
 
 /* The interface whose address is `a`, or -1. */
 int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a);
@@ -82,14 +95,8 @@ int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a);
 /* Route look-up: the route for `dst`, or NULL. */
 const ip_route *ip_stack_lookup(const ip_stack *st, ipv4_addr dst);
 
-/* Puts a complete IPv4 packet (header already in f at ETH_HEADER_LEN) on its
- * way: loopback, or route, the firewall's out chain and ARP. Consumes f.
- * Returns 0 (a later loss, such as a failed ARP resolution, is not reported),
- * IP_ERR_NETUNREACH (no route) or IP_ERR_PERM (the out chain refused it);
- * both are traced as drops of the packet. */
-int ip_stack_output(ip_stack *st, frame *f);
-
-/* Delivers an IPv4 packet to this stack as if it had arrived on `iface`. */
-void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f);
+/* Delivers an IPv4 packet (header `h`) to this stack as if it had arrived
+ * on `iface` (consumes f). */
+void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h);
 
 #endif

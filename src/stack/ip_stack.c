@@ -166,6 +166,11 @@ const ip_route *ip_stack_lookup(const ip_stack *st, ipv4_addr dst) {
     return NULL;
 }
 
+static void drop(ip_stack *st, const port *p, frame *f, trace_reason reason, const char *why) {
+    net_trace_drop(st->node->net, st->node, p, f, reason, why);
+    frame_free(f);
+}
+
 static bool is_local(const ip_stack *st, ipv4_addr a) {
     return ipv4_is_loopback(a) || ip_stack_iface_of_addr(st, a) >= 0;
 }
@@ -180,18 +185,32 @@ int ip_stack_connect(ip_stack *st, ipv4_addr dst) {
     return IP_ERR_NETUNREACH;
 }
 
-ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst) {
-    if (ipv4_is_loopback(dst))
-        return 0x7f000001; /* 127.0.0.1 */
-    if (ip_stack_iface_of_addr(st, dst) >= 0)
-        return dst;
-    const ip_route *r = ip_stack_lookup(st, dst);
-    if (r && st->ifaces[r->iface].has_ip)
-        return st->ifaces[r->iface].ip;
+ip_send_route ip_stack_route_for(const ip_stack *st, ipv4_addr dst) {
+    ip_send_route r = {.local = is_local(st, dst)};
+    if (ipv4_is_loopback(dst)) {
+        r.src = 0x7f000001; /* 127.0.0.1 */
+        return r;
+    }
+    if (r.local) {
+        r.src = dst;
+        return r;
+    }
+    r.route = ip_stack_lookup(st, dst);
+    if (r.route && st->ifaces[r.route->iface].has_ip) {
+        r.src = st->ifaces[r.route->iface].ip;
+        return r;
+    }
+    /* No route, or one out of an unnumbered interface: any address we have. */
     for (uint32_t i = 0; i < st->n_ifaces; i++)
-        if (st->ifaces[i].has_ip)
-            return st->ifaces[i].ip;
-    return 0;
+        if (st->ifaces[i].has_ip) {
+            r.src = st->ifaces[i].ip;
+            break;
+        }
+    return r;
+}
+
+ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst) {
+    return ip_stack_route_for(st, dst).src;
 }
 
 bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listener_fn fn,
@@ -210,23 +229,26 @@ bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listene
 
 /* --- firewall --- */
 
-/* Runs the firewall on the packet in f (IP header at ETH_HEADER_LEN). Returns
- * true if it passes; otherwise the packet has been traced, answered when the
- * rule rejects, and freed. */
-static bool filter(ip_stack *st, uint8_t chain, int iface, const port *p, frame *f) {
+/* Runs the firewall on the packet in f (IP header at ETH_HEADER_LEN; `h` its
+ * parsed header on input, NULL on output). Returns true if it passes;
+ * otherwise the packet has been traced, answered when the rule rejects an
+ * incoming packet, and freed. */
+static bool filter(ip_stack *st, uint8_t chain, int iface, const port *p, frame *f,
+                   const ipv4_header *h) {
     if (!st->has_firewall)
         return true;
     int rule;
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
-    size_t len = wire_get16(ip + 2);
+    size_t len = h ? h->total_len : ipv4_get_total_len(ip);
     fw_action verdict = firewall_check(&st->fw, chain, iface, ip, len, &rule);
     if (verdict == FW_ALLOW)
         return true;
     char why[200];
     firewall_describe(&st->fw, rule, why, sizeof why);
     trace_reason reason = rule < 0 ? TRACE_REASON_FIREWALL_POLICY : TRACE_REASON_FIREWALL_RULE;
-    if (verdict == FW_REJECT && chain != FW_CHAIN_OUT) {
-        stack_drop_and_report(st, p, f, reason, why, ICMP_DEST_UNREACHABLE, ICMP_UNREACH_FILTERED);
+    if (verdict == FW_REJECT && h) {
+        stack_drop_and_report(st, p, f, h, reason, why, ICMP_DEST_UNREACHABLE,
+                              ICMP_UNREACH_FILTERED);
         return false;
     }
     net_trace_drop(st->node->net, st->node, p, f, reason, why);
@@ -241,13 +263,26 @@ static void loopback_arrive(sim *s, void *a, void *b) {
     ip_stack *st = a;
     frame *f = b;
     net_trace(st->node->net, TRACE_RECEIVE, st->node, &ip_loopback_port, f, NULL, NULL);
-    ip_stack_deliver_local(st, UINT32_MAX, f);
+    /* The one parse of this packet's header on its way in. */
+    ipv4_header h;
+    int rc = ipv4_header_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &h);
+    if (rc != WIRE_OK) {
+        drop(st, &ip_loopback_port, f, stack_wire_reason(rc), "bad IPv4 header");
+        return;
+    }
+    ip_stack_deliver_local(st, UINT32_MAX, f, &h);
 }
 
-int ip_stack_output(ip_stack *st, frame *f) {
+/* Puts the packet in f (IP header complete at ETH_HEADER_LEN) on its way
+ * along `r`, the one look-up made for it: loopback, or the route, the
+ * firewall's out chain and ARP. Consumes f. Returns 0 (a later loss, such as
+ * a failed ARP resolution, is not reported), IP_ERR_NETUNREACH (no route) or
+ * IP_ERR_PERM (the out chain refused it); both are traced as drops of the
+ * packet. */
+static int output(ip_stack *st, frame *f, const ip_send_route *sr) {
     network *net = st->node->net;
-    ipv4_addr dst = wire_get32(f->data + ETH_HEADER_LEN + 16);
-    if (is_local(st, dst)) {
+    ipv4_addr dst = ipv4_get_dst(f->data + ETH_HEADER_LEN);
+    if (sr->local) {
         /* Linux's lo: an Ethernet header of zero MACs, never on any wire. */
         eth_header eh = {.dst = MAC_ZERO, .src = MAC_ZERO, .ethertype = ETHERTYPE_IPV4};
         eth_emit(&eh, f->data);
@@ -256,7 +291,7 @@ int ip_stack_output(ip_stack *st, frame *f) {
         sim_schedule(net->sim, LOOPBACK_DELAY, loopback_arrive, st, f, frame_drop);
         return 0;
     }
-    const ip_route *r = ip_stack_lookup(st, dst);
+    const ip_route *r = sr->route;
     if (!r) {
         char why[96], text[IPV4_TEXT_LEN];
         snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
@@ -271,7 +306,7 @@ int ip_stack_output(ip_stack *st, frame *f) {
      * yet known), not as an empty frame. */
     eth_header eh = {.dst = MAC_ZERO, .src = ifc->port->mac, .ethertype = ETHERTYPE_IPV4};
     eth_emit(&eh, f->data);
-    if (!filter(st, FW_CHAIN_OUT, (int)r->iface, ifc->port, f))
+    if (!filter(st, FW_CHAIN_OUT, (int)r->iface, ifc->port, f, NULL))
         return IP_ERR_PERM;
     arp_resolve_and_send(st, r->iface, r->has_via ? r->via : dst, f);
     return 0;
@@ -307,13 +342,19 @@ static frame *build_packet(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t p
     return f;
 }
 
+int ip_stack_send_routed(ip_stack *st, const ip_send_route *r, ipv4_addr dst, uint8_t protocol,
+                         const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
+    /* No ip_stack_connect here: without a route the packet is built anyway
+     * and output() drops it, so the drop names the packet. */
+    return output(st, build_packet(st, r->src, dst, protocol, payload, len, ttl, packet_id), r);
+}
+
 int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
                        const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
-    /* No ip_stack_connect here: without a route the packet is built anyway
-     * and ip_stack_output drops it, so the drop names the packet. */
-    if (!src)
-        src = ip_stack_source_for(st, dst);
-    return ip_stack_output(st, build_packet(st, src, dst, protocol, payload, len, ttl, packet_id));
+    ip_send_route r = ip_stack_route_for(st, dst);
+    if (src)
+        r.src = src;
+    return ip_stack_send_routed(st, &r, dst, protocol, payload, len, ttl, packet_id);
 }
 
 int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
@@ -324,7 +365,7 @@ int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst,
     ip_iface *ifc = &st->ifaces[iface];
     eth_header eh = {.dst = MAC_ZERO, .src = ifc->port->mac, .ethertype = ETHERTYPE_IPV4};
     eth_emit(&eh, f->data);
-    if (!filter(st, FW_CHAIN_OUT, (int)iface, ifc->port, f))
+    if (!filter(st, FW_CHAIN_OUT, (int)iface, ifc->port, f, NULL))
         return IP_ERR_PERM;
     arp_resolve_and_send(st, iface, dst, f);
     return 0;
@@ -382,15 +423,12 @@ void ip_stack_configure(ip_stack *st, uint32_t iface, ipv4_addr ip, int prefix_l
 
 /* --- input --- */
 
-static void drop(ip_stack *st, const port *p, frame *f, trace_reason reason, const char *why) {
+void stack_drop_and_report(ip_stack *st, const port *p, frame *f, const ipv4_header *h,
+                           trace_reason reason, const char *why, uint8_t icmp_type,
+                           uint8_t icmp_code) {
     net_trace_drop(st->node->net, st->node, p, f, reason, why);
-    frame_free(f);
-}
-
-void stack_drop_and_report(ip_stack *st, const port *p, frame *f, trace_reason reason,
-                           const char *why, uint8_t icmp_type, uint8_t icmp_code) {
-    net_trace_drop(st->node->net, st->node, p, f, reason, why);
-    icmp_send_error(st, f, ETH_HEADER_LEN, icmp_type, icmp_code);
+    if (h)
+        icmp_send_error(st, f, h, icmp_type, icmp_code);
     frame_free(f);
 }
 
@@ -409,26 +447,25 @@ static void route_format(const ip_stack *st, const ip_route *r, char *buf, size_
         snprintf(buf, cap, "%s dev %s", prefix, st->ifaces[r->iface].port->name);
 }
 
-void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f) {
+void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h) {
     const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
-    uint8_t protocol = f->data[ETH_HEADER_LEN + 9];
-    if (protocol == IPPROTO_ICMP_NUM) {
-        icmp_receive(st, iface, f, ETH_HEADER_LEN);
+    if (h->protocol == IPPROTO_ICMP_NUM) {
+        icmp_receive(st, iface, f, h);
         return;
     }
-    if (protocol == IPPROTO_UDP_NUM) {
-        udp_input(st, iface, f);
+    if (h->protocol == IPPROTO_UDP_NUM) {
+        udp_input(st, iface, f, h);
         return;
     }
-    if (protocol == IPPROTO_TCP_NUM) {
-        tcp_input(st, iface, f);
+    if (h->protocol == IPPROTO_TCP_NUM) {
+        tcp_input(st, iface, f, h);
         return;
     }
     /* RFC 1122 section 3.2.2.1: an unknown protocol gets protocol unreachable. */
     char why[64];
-    snprintf(why, sizeof why, "no handler for IP protocol %u", protocol);
-    stack_drop_and_report(st, p, f, TRACE_REASON_PROTOCOL_UNREACHABLE, why, ICMP_DEST_UNREACHABLE,
-                          ICMP_UNREACH_PROTOCOL);
+    snprintf(why, sizeof why, "no handler for IP protocol %u", h->protocol);
+    stack_drop_and_report(st, p, f, h, TRACE_REASON_PROTOCOL_UNREACHABLE, why,
+                          ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PROTOCOL);
 }
 
 /* Routes a packet that is not ours one hop further (RFC 1812 section 5.2). */
@@ -437,18 +474,18 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
     const port *p = st->ifaces[in].port;
     char why[128], text[IPV4_TEXT_LEN], detail[64];
     if (h->ttl <= 1) {
-        stack_drop_and_report(st, p, f, TRACE_REASON_TTL_EXPIRED, "TTL expired in transit",
+        stack_drop_and_report(st, p, f, h, TRACE_REASON_TTL_EXPIRED, "TTL expired in transit",
                               ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL);
         return;
     }
     const ip_route *r = ip_stack_lookup(st, h->dst);
     if (!r) {
         snprintf(why, sizeof why, "no route to %s", ipv4_format(h->dst, text));
-        stack_drop_and_report(st, p, f, TRACE_REASON_NO_ROUTE, why, ICMP_DEST_UNREACHABLE,
+        stack_drop_and_report(st, p, f, h, TRACE_REASON_NO_ROUTE, why, ICMP_DEST_UNREACHABLE,
                               ICMP_UNREACH_NET);
         return;
     }
-    if (!filter(st, FW_CHAIN_FORWARD, (int)in, p, f))
+    if (!filter(st, FW_CHAIN_FORWARD, (int)in, p, f, h))
         return;
     ipv4_addr next_hop = r->has_via ? r->via : h->dst;
     port *out = st->ifaces[r->iface].port;
@@ -505,14 +542,16 @@ static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
         if (r == NAT_IN_DROPPED)
             return;
         if (r == NAT_IN_TRANSLATED) {
-            ipv4_header_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &h);
+            /* NAT rewrote the destination and the checksums, nothing else. */
+            h.dst = ipv4_get_dst(f->data + ETH_HEADER_LEN);
+            h.checksum = wire_get16(f->data + ETH_HEADER_LEN + IPV4_OFF_CHECKSUM);
             forward(st, iface, f, &h);
             return;
         }
     }
     if (ip_stack_iface_of_addr(st, h.dst) >= 0 || is_broadcast_for(st, iface, h.dst)) {
-        if (filter(st, FW_CHAIN_IN, (int)iface, p, f))
-            ip_stack_deliver_local(st, iface, f);
+        if (filter(st, FW_CHAIN_IN, (int)iface, p, f, &h))
+            ip_stack_deliver_local(st, iface, f, &h);
         return;
     }
     if (st->forwarding) {

@@ -154,6 +154,25 @@ int ip_stack_connect(ip_stack *st, ipv4_addr dst);
 /* The address this stack would use as source towards `dst`, or 0. */
 ipv4_addr ip_stack_source_for(const ip_stack *st, ipv4_addr dst);
 
+/* One route look-up for one packet to a destination: the way out and the
+ * source address it gives. Borrowed from the stack: valid until its routes
+ * change, so use it at once and never keep it across events. */
+typedef struct ip_send_route {
+    bool local;            /* the destination is this host: loopback */
+    const ip_route *route; /* NULL when local, or when there is no route */
+    ipv4_addr src;         /* what ip_stack_source_for gives */
+} ip_send_route;
+
+/* Looks the route to `dst` up, for a transport that needs the source address
+ * (its checksum covers it) before it builds the packet it then hands to
+ * ip_stack_send_routed: one look-up per packet. */
+ip_send_route ip_stack_route_for(const ip_stack *st, ipv4_addr dst);
+
+/* ip_stack_send from r->src along `r` (from ip_stack_route_for(st, dst)),
+ * without a second look-up. Same results as ip_stack_send. */
+int ip_stack_send_routed(ip_stack *st, const ip_send_route *r, ipv4_addr dst, uint8_t protocol,
+                         const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
+
 /* Sends a forged ARP reply claiming that `claimed` is at this stack's MAC, on
  * the interface whose subnet holds `victim`: unicast to the victim when its
  * MAC is in this stack's cache, else broadcast; with `gratuitous`, a broadcast

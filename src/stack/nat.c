@@ -17,6 +17,7 @@
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
+#include "wire/udp.h"
 #include "wire/wire.h"
 
 #define PORT_LOW  1024 /* ports allocated when the inside port is taken */
@@ -243,32 +244,41 @@ static void checksum_adjust32(uint8_t *field, uint32_t old_value, uint32_t new_v
     checksum_adjust(field, (uint16_t)old_value, (uint16_t)new_value);
 }
 
+/* Where the transport checksum sits, or -1 for a protocol without one here. */
+static int checksum_offset(uint8_t protocol) {
+    switch (protocol) {
+    case IPPROTO_TCP_NUM:
+        return TCP_OFF_CHECKSUM;
+    case IPPROTO_UDP_NUM:
+        return UDP_OFF_CHECKSUM;
+    case IPPROTO_ICMP_NUM:
+        return ICMP_OFF_CHECKSUM;
+    default:
+        return -1;
+    }
+}
+
 /* Recomputes the IP header checksum and the whole transport checksum. */
 static void fix_checksums(uint8_t *ip) {
-    size_t hlen = (size_t)(ip[0] & 15) * 4;
-    size_t len = wire_get16(ip + 2) - hlen;
+    size_t hlen = ipv4_get_header_len(ip);
+    size_t len = ipv4_get_total_len(ip) - hlen;
     uint8_t *l4 = ip + hlen;
-    wire_put16(ip + 10, 0);
-    wire_put16(ip + 10, checksum_compute(ip, hlen));
-    uint8_t protocol = ip[9];
-    if (protocol == IPPROTO_ICMP_NUM) {
-        wire_put16(l4 + 2, 0);
-        wire_put16(l4 + 2, checksum_compute(l4, len));
+    ipv4_update_checksum(ip);
+    uint8_t protocol = ipv4_get_protocol(ip);
+    int sum_at = checksum_offset(protocol);
+    if (sum_at < 0)
         return;
-    }
-    size_t sum_at = protocol == IPPROTO_TCP_NUM ? 16 : 6;
-    if (protocol == IPPROTO_UDP_NUM && wire_get16(l4 + 6) == 0)
+    if (protocol == IPPROTO_UDP_NUM && wire_get16(l4 + UDP_OFF_CHECKSUM) == 0)
         return; /* a UDP datagram sent without a checksum stays without one */
-    uint8_t pseudo[12];
-    memcpy(pseudo, ip + 12, 8);
-    pseudo[8] = 0;
-    pseudo[9] = protocol;
-    wire_put16(pseudo + 10, (uint16_t)len);
     wire_put16(l4 + sum_at, 0);
-    uint16_t sum = checksum_finish(checksum_add(checksum_add(0, pseudo, 12), l4, len));
-    if (protocol == IPPROTO_UDP_NUM && sum == 0)
-        sum = 0xffff;
-    wire_put16(l4 + sum_at, sum);
+    uint32_t sum =
+        protocol == IPPROTO_ICMP_NUM
+            ? 0 /* ICMP sums its message only */
+            : ipv4_pseudo_header_sum(ipv4_get_src(ip), ipv4_get_dst(ip), protocol, (uint16_t)len);
+    uint16_t folded = checksum_finish(checksum_add(sum, l4, len));
+    if (protocol == IPPROTO_UDP_NUM && folded == 0)
+        folded = 0xffff;
+    wire_put16(l4 + sum_at, folded);
 }
 
 /* --- translation --- */
@@ -314,23 +324,23 @@ static void drop(nat *n, frame *f, trace_reason reason, const char *why) {
 
 bool nat_outbound(nat *n, frame *f) {
     uint8_t *ip = f->data + ETH_HEADER_LEN;
-    size_t hlen = (size_t)(ip[0] & 15) * 4;
+    size_t hlen = ipv4_get_header_len(ip);
     uint8_t *l4 = ip + hlen;
-    size_t l4len = wire_get16(ip + 2) - hlen;
-    uint8_t protocol = ip[9];
-    ipv4_addr src = wire_get32(ip + 12);
+    size_t l4len = ipv4_get_total_len(ip) - hlen;
+    uint8_t protocol = ipv4_get_protocol(ip);
+    ipv4_addr src = ipv4_get_src(ip);
     size_t port_at; /* where the translated identifier sits in the transport header */
-    if ((protocol == IPPROTO_TCP_NUM || protocol == IPPROTO_UDP_NUM) && l4len >= 8)
-        port_at = 0;
-    else if (protocol == IPPROTO_ICMP_NUM && l4len >= 8 &&
-             (l4[0] == ICMP_ECHO_REQUEST || l4[0] == ICMP_ECHO_REPLY))
-        port_at = 4;
+    if ((protocol == IPPROTO_TCP_NUM || protocol == IPPROTO_UDP_NUM) && l4len >= UDP_HEADER_LEN)
+        port_at = UDP_OFF_SRC_PORT; /* TCP's ports sit where UDP's do */
+    else if (protocol == IPPROTO_ICMP_NUM && l4len >= ICMP_HEADER_LEN &&
+             (l4[ICMP_OFF_TYPE] == ICMP_ECHO_REQUEST || l4[ICMP_OFF_TYPE] == ICMP_ECHO_REPLY))
+        port_at = ICMP_OFF_ID;
     else {
         /* Anything else (an ICMP error from inside, another protocol) leaves
          * with the outside address only. */
         trace_translate(n, f, "source NAT: address only", protocol, src, 0, outside_ip(n), 0, src,
                         0, true);
-        wire_put32(ip + 12, outside_ip(n));
+        ipv4_set_src(ip, outside_ip(n));
         fix_checksums(ip);
         return true;
     }
@@ -347,11 +357,11 @@ bool nat_outbound(nat *n, frame *f) {
         trace_table(n, "new NAT mapping", m, true);
     }
     m->seen_out = true;
-    if (protocol == IPPROTO_TCP_NUM && (l4[13] & (TCP_FIN | TCP_RST)))
+    if (protocol == IPPROTO_TCP_NUM && (l4[TCP_OFF_FLAGS] & (TCP_FIN | TCP_RST)))
         m->closing = true;
     trace_translate(n, f, "source NAT: inside address and port rewritten", protocol, src, l4port,
                     outside_ip(n), m->outside_port, src, l4port, false);
-    wire_put32(ip + 12, outside_ip(n));
+    ipv4_set_src(ip, outside_ip(n));
     wire_put16(l4 + port_at, m->outside_port);
     fix_checksums(ip);
     touch(n, key, m);
@@ -363,12 +373,13 @@ bool nat_outbound(nat *n, frame *f) {
  * the quote and as the error's destination (RFC 5508 section 4.2). */
 static nat_inbound_result inbound_error(nat *n, frame *f, uint8_t *ip, uint8_t *l4, size_t l4len) {
     uint8_t *inner = l4 + ICMP_HEADER_LEN;
-    size_t inner_hlen = (size_t)(inner[0] & 15) * 4;
-    if (l4len < ICMP_HEADER_LEN + inner_hlen + 8 || wire_get32(inner + 12) != outside_ip(n))
+    size_t inner_hlen = ipv4_get_header_len(inner);
+    if (l4len < ICMP_HEADER_LEN + inner_hlen + ICMP_QUOTED_PAYLOAD ||
+        ipv4_get_src(inner) != outside_ip(n))
         return NAT_IN_LOCAL;
-    uint8_t protocol = inner[9];
+    uint8_t protocol = ipv4_get_protocol(inner);
     uint8_t *inner_l4 = inner + inner_hlen;
-    size_t port_at = protocol == IPPROTO_ICMP_NUM ? 4 : 0;
+    size_t port_at = protocol == IPPROTO_ICMP_NUM ? ICMP_OFF_ID : UDP_OFF_SRC_PORT;
     uint16_t l4port = wire_get16(inner_l4 + port_at);
     uint64_t *key = u64map_get(n->by_outside, outside_key(protocol, l4port));
     if (!key)
@@ -379,19 +390,18 @@ static nat_inbound_result inbound_error(nat *n, frame *f, uint8_t *ip, uint8_t *
                     m->inside_port, false);
     /* The quoted transport checksum covers the quoted addresses and l4port:
      * adjust it incrementally, as the whole datagram is not quoted. */
-    size_t inner_sum_at = protocol == IPPROTO_TCP_NUM ? 16 : protocol == IPPROTO_UDP_NUM ? 6 : 2;
-    bool adjust =
-        inner_sum_at + 2 <= 8 && !(protocol == IPPROTO_UDP_NUM && wire_get16(inner_l4 + 6) == 0);
+    int inner_sum_at = checksum_offset(protocol);
+    bool adjust = inner_sum_at >= 0 && inner_sum_at + 2 <= ICMP_QUOTED_PAYLOAD &&
+                  !(protocol == IPPROTO_UDP_NUM && wire_get16(inner_l4 + UDP_OFF_CHECKSUM) == 0);
     if (adjust) {
         if (protocol != IPPROTO_ICMP_NUM)
             checksum_adjust32(inner_l4 + inner_sum_at, outside_ip(n), m->inside_ip);
         checksum_adjust(inner_l4 + inner_sum_at, l4port, m->inside_port);
     }
-    wire_put32(inner + 12, m->inside_ip);
+    ipv4_set_src(inner, m->inside_ip);
     wire_put16(inner_l4 + port_at, m->inside_port);
-    wire_put16(inner + 10, 0);
-    wire_put16(inner + 10, checksum_compute(inner, inner_hlen));
-    wire_put32(ip + 16, m->inside_ip);
+    ipv4_update_checksum(inner);
+    ipv4_set_dst(ip, m->inside_ip);
     fix_checksums(ip);
     touch(n, *key, m);
     return NAT_IN_TRANSLATED;
@@ -399,16 +409,18 @@ static nat_inbound_result inbound_error(nat *n, frame *f, uint8_t *ip, uint8_t *
 
 nat_inbound_result nat_inbound(nat *n, frame *f) {
     uint8_t *ip = f->data + ETH_HEADER_LEN;
-    size_t hlen = (size_t)(ip[0] & 15) * 4;
+    size_t hlen = ipv4_get_header_len(ip);
     uint8_t *l4 = ip + hlen;
-    size_t l4len = wire_get16(ip + 2) - hlen;
-    uint8_t protocol = ip[9];
+    size_t l4len = ipv4_get_total_len(ip) - hlen;
+    uint8_t protocol = ipv4_get_protocol(ip);
     size_t port_at;
-    if ((protocol == IPPROTO_TCP_NUM || protocol == IPPROTO_UDP_NUM) && l4len >= 8)
-        port_at = 2;
-    else if (protocol == IPPROTO_ICMP_NUM && l4len >= 8 && l4[0] == ICMP_ECHO_REPLY)
-        port_at = 4;
-    else if (protocol == IPPROTO_ICMP_NUM && l4len >= 8 && is_icmp_error(l4[0]))
+    if ((protocol == IPPROTO_TCP_NUM || protocol == IPPROTO_UDP_NUM) && l4len >= UDP_HEADER_LEN)
+        port_at = UDP_OFF_DST_PORT; /* TCP's ports sit where UDP's do */
+    else if (protocol == IPPROTO_ICMP_NUM && l4len >= ICMP_HEADER_LEN &&
+             l4[ICMP_OFF_TYPE] == ICMP_ECHO_REPLY)
+        port_at = ICMP_OFF_ID;
+    else if (protocol == IPPROTO_ICMP_NUM && l4len >= ICMP_HEADER_LEN &&
+             is_icmp_error(l4[ICMP_OFF_TYPE]))
         return inbound_error(n, f, ip, l4, l4len);
     else
         return NAT_IN_LOCAL; /* a ping to the NAT box itself, say */
@@ -427,14 +439,14 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
     uint64_t inside = *key;
     mapping *m = u64map_get(n->by_inside, inside);
     m->seen_in = true;
-    if (protocol == IPPROTO_TCP_NUM && (l4[13] & (TCP_FIN | TCP_RST)))
+    if (protocol == IPPROTO_TCP_NUM && (l4[TCP_OFF_FLAGS] & (TCP_FIN | TCP_RST)))
         m->closing = true;
     trace_translate(n, f,
                     m->permanent ? "destination NAT: port forward to the inside"
                                  : "destination NAT: reply translated back to the inside",
                     protocol, outside_ip(n), l4port, m->inside_ip, m->inside_port, m->inside_ip,
                     m->inside_port, false);
-    wire_put32(ip + 16, m->inside_ip);
+    ipv4_set_dst(ip, m->inside_ip);
     wire_put16(l4 + port_at, m->inside_port);
     fix_checksums(ip);
     touch(n, inside, m);

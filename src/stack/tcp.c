@@ -151,7 +151,21 @@ struct tcp_table {
     u64map *conns;     /* tcp_key() -> tcp_conn * (chained through hash_next) */
     u64map *listeners; /* port -> tcp_conn * */
     u64map *ports;     /* local port -> uint32_t users (listeners and connections) */
+    /* The segment tcp_input is processing while its fate is not yet traced
+     * (see seg_trace_accepted); NULL otherwise. */
+    struct tcp_seg *accepting;
 };
+
+/* An arriving segment. */
+typedef struct tcp_seg {
+    tcp_header h;
+    const uint8_t *data;
+    uint32_t len; /* data bytes */
+    ipv4_addr src, dst;
+    frame *f;
+    const port *p;
+    tcp_conn *conn; /* the listener or connection processing it, once found */
+} tcp_seg;
 
 /* --- sequence numbers (3.4: arithmetic modulo 2^32) --- */
 
@@ -294,6 +308,54 @@ static void conn_addr_text(const tcp_conn *c, char *buf, size_t cap) {
                  ipv4_format(c->remote_ip, r), c->remote_port);
 }
 
+/* "SYN-ACK", "SYN", "RST", "FIN", "ACK": what a segment without data is. */
+static const char *seg_kind(const tcp_seg *s) {
+    uint8_t flags = s->h.flags;
+    if ((flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+        return "SYN-ACK";
+    if (flags & TCP_SYN)
+        return "SYN";
+    if (flags & TCP_RST)
+        return "RST";
+    if (flags & TCP_FIN)
+        return "FIN";
+    return s->len ? "segment" : "ACK";
+}
+
+/* A segment is either dropped (seg_drop), or its data handed to the
+ * application (conn_take_data), or accepted by TCP for its flags alone: then
+ * this traces it, once, as delivered to the connection that took it, just
+ * before the first thing it causes (a state change, a segment sent, a call
+ * to the application) or at the end of its processing. `state` is the state
+ * it leads to; `why` NULL says "<kind> accepted: <state>". The event names
+ * the listener or connection (table "tcp", its entry looked at). */
+static void seg_trace_accepted(ip_stack *st, tcp_state state, const char *why) {
+    struct tcp_table *t = st->tcp;
+    tcp_seg *s = t ? t->accepting : NULL;
+    if (!s)
+        return;
+    t->accepting = NULL;
+    if (!net_tracing(st->node->net))
+        return;
+    char addrs[64], text[64];
+    conn_addr_text(s->conn, addrs, sizeof addrs);
+    if (!why) {
+        snprintf(text, sizeof text, "%s accepted: %s", seg_kind(s), tcp_state_name(state));
+        why = text;
+    }
+    trace_change change = {.table = TRACE_TABLE_TCP,
+                           .key = addrs,
+                           .old_value = tcp_state_name(s->conn->state),
+                           .new_value = tcp_state_name(s->conn->state)};
+    net_trace_change(st->node->net, TRACE_DELIVER, st->node, s->p, s->f, &change, why, NULL);
+}
+
+/* seg_trace_accepted in the state the connection is in now. */
+static void seg_trace_accepted_now(ip_stack *st) {
+    if (st->tcp && st->tcp->accepting)
+        seg_trace_accepted(st, st->tcp->accepting->conn->state, NULL);
+}
+
 /* Every state change is traced: detail "addrs FROM -> TO", why the reason;
  * as a table change, the connection's entry goes from FROM to TO (CLOSED is
  * no entry). */
@@ -308,6 +370,7 @@ static void conn_set_state(tcp_conn *c, tcp_state to, const char *why) {
         .old_value = c->state == TCP_CLOSED ? NULL : tcp_state_name(c->state),
         .new_value = to == TCP_CLOSED ? NULL : tcp_state_name(to),
     };
+    seg_trace_accepted(c->st, to, NULL);
     c->state = to;
     net_trace_change(conn_net(c), TRACE_STATE, c->st->node, NULL, NULL, &change, why, detail);
 }
@@ -322,6 +385,7 @@ static void tcp_send_raw(ip_stack *st, ipv4_addr src, ipv4_addr dst, const tcp_h
     size_t hl = tcp_header_len_for(&h->opt);
     if (len)
         memcpy(buf + hl, data, len);
+    seg_trace_accepted_now(st);
     tcp_emit(h, buf, hl + len, src, dst);
     ip_stack_send_from(st, src, dst, IPPROTO_TCP_NUM, buf, hl + len, 0, NULL);
 }
@@ -524,6 +588,7 @@ static void trace_retransmission(tcp_conn *c, const char *why, uint8_t flags, ui
     snprintf(detail, sizeof detail, "%s [%s] seq=%lu len=%lu, timeouts %u, RTO %llu ms", addrs,
              tcp_flags_text(flags, f), (unsigned long)seq, (unsigned long)len, c->retries,
              (unsigned long long)(c->rto / SIM_MS));
+    seg_trace_accepted_now(c->st);
     net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, why, detail);
 }
 
@@ -952,22 +1017,14 @@ uint16_t tcp_local_port(const tcp_conn *c) {
 
 /* --- input --- */
 
-/* An arriving segment. */
-typedef struct tcp_seg {
-    tcp_header h;
-    const uint8_t *data;
-    uint32_t len; /* data bytes */
-    ipv4_addr src, dst;
-    frame *f;
-    const port *p;
-} tcp_seg;
-
 /* SEG.LEN: data plus one for SYN and one for FIN (3.3.1). */
 static uint32_t seg_space(const tcp_seg *s) {
     return s->len + ((s->h.flags & TCP_SYN) ? 1u : 0u) + ((s->h.flags & TCP_FIN) ? 1u : 0u);
 }
 
 static void seg_drop(ip_stack *st, const tcp_seg *s, trace_reason reason, const char *why) {
+    if (st->tcp)
+        st->tcp->accepting = NULL; /* its fate is traced */
     net_trace_drop(st->node->net, st->node, s->p, s->f, reason, why);
 }
 
@@ -1196,6 +1253,7 @@ static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, u
         if (held)
             snprintf(detail, sizeof detail,
                      "the hole is filled: %lu bytes had arrived out of order", (unsigned long)held);
+        c->st->tcp->accepting = NULL; /* this delivery is its fate */
         net_trace(conn_net(c), TRACE_DELIVER, c->st->node, s->p, s->f, why, held ? detail : NULL);
         c->ack_pending = true;
         if (c->h && c->h->received)
@@ -1271,6 +1329,7 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
         else
             rto_start(c);
         if (had_data && c->sbuf_len == 0 && c->h && c->h->sent) {
+            seg_trace_accepted_now(c->st);
             c->h->sent(c->ctx, c);
             if (c->dead)
                 return false;
@@ -1454,6 +1513,10 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         } else {
             /* Ahead of a hole: keep it, and say at once what we miss
              * (RFC 5681 4.2: an immediate duplicate ACK). */
+            char why[80];
+            snprintf(why, sizeof why, "%lu bytes held out of order (bytes before them missing)",
+                     (unsigned long)len);
+            seg_trace_accepted(st, c->state, why);
             ooo_insert(c, seq, data, len, fin);
             c->ack_pending = true;
         }
@@ -1472,22 +1535,17 @@ static void conn_input(tcp_conn *c, tcp_seg *s) {
         input_syn_sent(c, s);
     else
         input_synchronized(c, s);
+    seg_trace_accepted_now(c->st); /* accepted, and it caused nothing traced */
     conn_release(c);
 }
 
-void tcp_input(ip_stack *st, uint32_t iface, frame *f) {
+void tcp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h) {
     tcp_seg s = {.f = f, .p = tcp_port_of(st, iface)};
     char why[64];
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
-    ipv4_header ih;
-    int rc = ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih);
-    if (rc != WIRE_OK) {
-        seg_drop(st, &s, stack_wire_reason(rc), "bad IPv4 header");
-        frame_free(f);
-        return;
-    }
+    const ipv4_header ih = *h;
     size_t seg_len = (size_t)ih.total_len - ih.header_len;
-    rc = tcp_parse(ip + ih.header_len, seg_len, ih.src, ih.dst, &s.h);
+    int rc = tcp_parse(ip + ih.header_len, seg_len, ih.src, ih.dst, &s.h);
     if (rc != WIRE_OK) {
         snprintf(why, sizeof why, "bad TCP segment (%s)", wire_strerror(rc));
         seg_drop(st, &s, stack_wire_reason(rc), why);
@@ -1505,15 +1563,18 @@ void tcp_input(ip_stack *st, uint32_t iface, frame *f) {
         return;
     }
     tcp_conn *c = table_find(st, ih.dst, s.h.dst_port, ih.src, s.h.src_port);
-    if (c) {
+    tcp_conn *l = c ? NULL : table_find_listener(st, s.h.dst_port);
+    s.conn = c ? c : l;
+    if (s.conn)
+        st->tcp->accepting = &s;
+    if (c)
         conn_input(c, &s);
-    } else {
-        tcp_conn *l = table_find_listener(st, s.h.dst_port);
-        if (l)
-            input_listen(l, &s);
-        else
-            input_closed(st, &s);
-    }
+    else if (l)
+        input_listen(l, &s);
+    else
+        input_closed(st, &s);
+    if (st->tcp)
+        st->tcp->accepting = NULL;
     frame_free(f);
 }
 

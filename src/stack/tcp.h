@@ -113,9 +113,6 @@ ipv4_addr tcp_remote_addr(const tcp_conn *c);
 uint16_t tcp_remote_port(const tcp_conn *c);
 uint16_t tcp_local_port(const tcp_conn *c);
 
-/* A TCP segment addressed to this stack (consumes f); called by the stack. */
-void tcp_input(ip_stack *st, uint32_t iface, frame *f);
-
 /* netstat -tn style lines for state.txt. */
 void tcp_write_state(const ip_stack *st, FILE *out);
 

@@ -142,14 +142,14 @@ static uint8_t *udp_build(udp_socket *s, ipv4_addr src, ipv4_addr dst, uint16_t 
 }
 
 int udp_sendto(udp_socket *s, ipv4_addr dst, uint16_t dst_port, const uint8_t *data, size_t len) {
-    /* The checksum covers the source address, so it is chosen here, as the
-     * route will choose it. */
-    ipv4_addr src = ip_stack_source_for(s->st, dst);
-    uint8_t *dgram = udp_build(s, src, dst, dst_port, data, len);
+    /* The checksum covers the source address: the route that gives it is
+     * looked up here, once, and the packet then leaves along it. */
+    ip_send_route r = ip_stack_route_for(s->st, dst);
+    uint8_t *dgram = udp_build(s, r.src, dst, dst_port, data, len);
     if (!dgram)
         return IP_ERR_MSGSIZE;
     int rc =
-        ip_stack_send_from(s->st, src, dst, IPPROTO_UDP_NUM, dgram, UDP_HEADER_LEN + len, 0, NULL);
+        ip_stack_send_routed(s->st, &r, dst, IPPROTO_UDP_NUM, dgram, UDP_HEADER_LEN + len, 0, NULL);
     free(dgram);
     return rc;
 }
@@ -193,17 +193,13 @@ static void udp_drop(ip_stack *st, uint32_t iface, frame *f, trace_reason reason
     frame_free(f);
 }
 
-void udp_input(ip_stack *st, uint32_t iface, frame *f) {
+void udp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h) {
     char why[64];
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
-    ipv4_header ih;
-    int rc = ipv4_header_parse(ip, f->len - ETH_HEADER_LEN, &ih);
-    if (rc != WIRE_OK) {
-        udp_drop(st, iface, f, stack_wire_reason(rc), "bad IPv4 header");
-        return;
-    }
+    const ipv4_header ih = *h;
     udp_header uh;
-    rc = udp_parse(ip + ih.header_len, (size_t)ih.total_len - ih.header_len, ih.src, ih.dst, &uh);
+    int rc =
+        udp_parse(ip + ih.header_len, (size_t)ih.total_len - ih.header_len, ih.src, ih.dst, &uh);
     if (rc != WIRE_OK) {
         snprintf(why, sizeof why, "bad UDP datagram (%s)", wire_strerror(rc));
         udp_drop(st, iface, f, stack_wire_reason(rc), why);
@@ -213,7 +209,7 @@ void udp_input(ip_stack *st, uint32_t iface, frame *f) {
     if (!s) {
         snprintf(why, sizeof why, "no socket on UDP port %u", uh.dst_port);
         /* RFC 1122 4.1.3.1: port unreachable, traced after the drop it follows. */
-        stack_drop_and_report(st, udp_port_of(st, iface), f, TRACE_REASON_NO_SOCKET, why,
+        stack_drop_and_report(st, udp_port_of(st, iface), f, h, TRACE_REASON_NO_SOCKET, why,
                               ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
         return;
     }

@@ -70,9 +70,6 @@ void udp_close(udp_socket *s);
 
 uint16_t udp_local_port(const udp_socket *s);
 
-/* A UDP datagram addressed to this stack (consumes f); called by the stack. */
-void udp_input(ip_stack *st, uint32_t iface, frame *f);
-
 /* netstat-style lines for state.txt ("udp  0.0.0.0:8080  *:*"). */
 void udp_write_state(const ip_stack *st, FILE *out);
 

@@ -74,6 +74,7 @@ static const char *const reason_names[] = {
     [TRACE_REASON_TCP_OLD_SEQUENCE] = "tcp_old_sequence",
     [TRACE_REASON_TCP_OUT_OF_WINDOW] = "tcp_out_of_window",
     [TRACE_REASON_TCP_NO_DATA_STATE] = "tcp_no_data_state",
+    [TRACE_REASON_STORM_STOPPED] = "storm_stopped",
 };
 
 _Static_assert(sizeof reason_names / sizeof reason_names[0] == TRACE_REASON_COUNT_,
@@ -85,7 +86,7 @@ const char *trace_reason_name(trace_reason r) {
 
 static const char *const table_names[] = {
     [TRACE_TABLE_ARP] = "arp", [TRACE_TABLE_MAC] = "mac", [TRACE_TABLE_ADDRESS] = "address",
-    [TRACE_TABLE_NAT] = "nat", [TRACE_TABLE_TCP] = "tcp",
+    [TRACE_TABLE_NAT] = "nat", [TRACE_TABLE_TCP] = "tcp", [TRACE_TABLE_DHCP] = "dhcp",
 };
 
 _Static_assert(sizeof table_names / sizeof table_names[0] == TRACE_TABLE_COUNT_,

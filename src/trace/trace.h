@@ -98,6 +98,7 @@ typedef enum {
     TRACE_REASON_TCP_OLD_SEQUENCE,     /* everything in it was received already */
     TRACE_REASON_TCP_OUT_OF_WINDOW,    /* beyond the receive window */
     TRACE_REASON_TCP_NO_DATA_STATE,    /* data in a state that takes none */
+    TRACE_REASON_STORM_STOPPED,        /* a switching loop stopped the run while it was in flight */
     TRACE_REASON_COUNT_
 } trace_reason;
 
@@ -112,6 +113,7 @@ typedef enum {
     TRACE_TABLE_ADDRESS,  /* key: interface; value: "ip/prefix" */
     TRACE_TABLE_NAT,      /* key: "proto inside-endpoint"; value: outside endpoint */
     TRACE_TABLE_TCP,      /* key: connection ("a:p > b:q"); value: its state */
+    TRACE_TABLE_DHCP,     /* key: client MAC (server) or interface (client); value: lease */
     TRACE_TABLE_COUNT_
 } trace_table_id;
 

@@ -12,19 +12,8 @@
 #include "wire/checksum.h"
 #include "wire/wire.h"
 
-enum {
-    ICMP_OFF_TYPE = 0,
-    ICMP_OFF_CODE = 1,
-    ICMP_OFF_CHECKSUM = 2,
-    ICMP_OFF_ID = 4,  /* echo "Identifier"; errors: "unused" */
-    ICMP_OFF_SEQ = 6, /* echo "Sequence Number"; frag needed: next-hop MTU */
-};
-
 /* Types and codes icmp.h does not name, for icmp_describe_type only. */
 #define ICMP_UNREACH_FRAG_NEEDED 4 /* RFC 792; RFC 1191 puts the MTU in seq */
-#define ICMP_SOURCE_QUENCH       4
-#define ICMP_REDIRECT            5
-#define ICMP_PARAMETER_PROBLEM   12
 #define ICMP_TIMESTAMP           13
 #define ICMP_TIMESTAMP_REPLY     14
 

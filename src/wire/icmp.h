@@ -12,10 +12,26 @@
 
 #define ICMP_HEADER_LEN 8
 
-#define ICMP_ECHO_REPLY       0
-#define ICMP_DEST_UNREACHABLE 3
-#define ICMP_ECHO_REQUEST     8
-#define ICMP_TIME_EXCEEDED    11
+/* Field offsets (RFC 792). */
+enum {
+    ICMP_OFF_TYPE = 0,
+    ICMP_OFF_CODE = 1,
+    ICMP_OFF_CHECKSUM = 2,
+    ICMP_OFF_ID = 4,  /* echo "Identifier"; errors: "unused" */
+    ICMP_OFF_SEQ = 6, /* echo "Sequence Number"; frag needed: next-hop MTU */
+};
+
+/* An error quotes the offending IP header and this many bytes of its
+ * payload (RFC 792): the ports, or an echo's identifier and sequence. */
+#define ICMP_QUOTED_PAYLOAD 8
+
+#define ICMP_ECHO_REPLY        0
+#define ICMP_DEST_UNREACHABLE  3
+#define ICMP_SOURCE_QUENCH     4
+#define ICMP_REDIRECT          5
+#define ICMP_ECHO_REQUEST      8
+#define ICMP_TIME_EXCEEDED     11
+#define ICMP_PARAMETER_PROBLEM 12
 
 /* Codes of destination unreachable (RFC 792, RFC 1812 section 5.2.7.1). */
 #define ICMP_UNREACH_NET      0

@@ -11,19 +11,6 @@
 #include "wire/checksum.h"
 #include "wire/wire.h"
 
-enum {
-    IPV4_OFF_VER_IHL = 0,
-    IPV4_OFF_TOS = 1,
-    IPV4_OFF_TOTAL_LEN = 2,
-    IPV4_OFF_ID = 4,
-    IPV4_OFF_FLAGS_FRAG = 6,
-    IPV4_OFF_TTL = 8,
-    IPV4_OFF_PROTOCOL = 9,
-    IPV4_OFF_CHECKSUM = 10,
-    IPV4_OFF_SRC = 12,
-    IPV4_OFF_DST = 16,
-};
-
 #define IPV4_VERSION          4
 #define IPV4_MIN_IHL          5      /* 32-bit words: the fixed 20-byte header */
 #define IPV4_FLAG_DF          0x4000 /* RFC 791 3.1 "Flags", bit 1 */
@@ -105,6 +92,22 @@ void ipv4_decrement_ttl(uint8_t *buf) {
     uint32_t sum =
         (uint32_t)(uint16_t)~wire_get16(buf + IPV4_OFF_CHECKSUM) + (uint16_t)~old_word + new_word;
     wire_put16(buf + IPV4_OFF_CHECKSUM, checksum_finish(sum));
+}
+
+void ipv4_update_checksum(uint8_t *buf) {
+    size_t header_len = ipv4_get_header_len(buf);
+    wire_put16(buf + IPV4_OFF_CHECKSUM, 0);
+    wire_put16(buf + IPV4_OFF_CHECKSUM, checksum_compute(buf, header_len));
+}
+
+uint32_t ipv4_pseudo_header_sum(ipv4_addr src, ipv4_addr dst, uint8_t protocol, uint16_t len) {
+    uint8_t pseudo[12];
+    wire_put32(pseudo, src);
+    wire_put32(pseudo + 4, dst);
+    pseudo[8] = 0;
+    pseudo[9] = protocol;
+    wire_put16(pseudo + 10, len);
+    return checksum_add(0, pseudo, sizeof pseudo);
 }
 
 const char *ipv4_protocol_name(uint8_t protocol) {

@@ -19,19 +19,6 @@
 #include "wire/ipv4.h"
 #include "wire/wire.h"
 
-/* Field offsets (RFC 9293 section 3.1, figure 1). */
-enum {
-    OFF_SRC = 0,
-    OFF_DST = 2,
-    OFF_SEQ = 4,
-    OFF_ACK = 8,
-    OFF_DATA_OFF = 12, /* high nibble: header length in 32-bit words */
-    OFF_FLAGS = 13,
-    OFF_WINDOW = 14,
-    OFF_SUM = 16,
-    OFF_URGENT = 18,
-};
-
 /* Option kinds and their fixed lengths (RFC 9293 3.2, RFC 7323, RFC 2018). */
 enum {
     OPT_EOL = 0,
@@ -56,13 +43,7 @@ tcp_options tcp_options_none(void) {
 }
 
 static uint16_t tcp_checksum(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst) {
-    uint8_t pseudo[12];
-    wire_put32(pseudo, src);
-    wire_put32(pseudo + 4, dst);
-    pseudo[8] = 0;
-    pseudo[9] = IPPROTO_TCP_NUM;
-    wire_put16(pseudo + 10, (uint16_t)len);
-    uint32_t sum = checksum_add(0, pseudo, sizeof pseudo);
+    uint32_t sum = ipv4_pseudo_header_sum(src, dst, IPPROTO_TCP_NUM, (uint16_t)len);
     return checksum_finish(checksum_add(sum, buf, len));
 }
 
@@ -120,7 +101,7 @@ static int tcp_parse_options(const uint8_t *opt, size_t len, tcp_options *out) {
 int tcp_parse(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst, tcp_header *out) {
     if (len < TCP_HEADER_LEN)
         return WIRE_ERR_TRUNCATED;
-    size_t header_len = (size_t)(buf[OFF_DATA_OFF] >> 4) * 4;
+    size_t header_len = (size_t)(buf[TCP_OFF_DATA_OFF] >> 4) * 4;
     if (header_len < TCP_HEADER_LEN)
         return WIRE_ERR_MALFORMED;
     if (header_len > len)
@@ -128,15 +109,15 @@ int tcp_parse(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst, tcp_
     if (tcp_checksum(buf, len, src, dst) != 0)
         return WIRE_ERR_CHECKSUM;
     tcp_header h = {
-        .src_port = wire_get16(buf + OFF_SRC),
-        .dst_port = wire_get16(buf + OFF_DST),
-        .seq = wire_get32(buf + OFF_SEQ),
-        .ack = wire_get32(buf + OFF_ACK),
+        .src_port = wire_get16(buf + TCP_OFF_SRC_PORT),
+        .dst_port = wire_get16(buf + TCP_OFF_DST_PORT),
+        .seq = wire_get32(buf + TCP_OFF_SEQ),
+        .ack = wire_get32(buf + TCP_OFF_ACK),
         .header_len = (uint8_t)header_len,
-        .flags = buf[OFF_FLAGS],
-        .window = wire_get16(buf + OFF_WINDOW),
-        .checksum = wire_get16(buf + OFF_SUM),
-        .urgent = wire_get16(buf + OFF_URGENT),
+        .flags = buf[TCP_OFF_FLAGS],
+        .window = wire_get16(buf + TCP_OFF_WINDOW),
+        .checksum = wire_get16(buf + TCP_OFF_CHECKSUM),
+        .urgent = wire_get16(buf + TCP_OFF_URGENT),
         .opt = tcp_options_none(),
     };
     int rc = tcp_parse_options(buf + TCP_HEADER_LEN, header_len - TCP_HEADER_LEN, &h.opt);
@@ -200,17 +181,17 @@ static size_t tcp_emit_options(const tcp_options *opt, uint8_t *p) {
 
 void tcp_emit(const tcp_header *h, uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst) {
     size_t header_len = tcp_header_len_for(&h->opt);
-    wire_put16(buf + OFF_SRC, h->src_port);
-    wire_put16(buf + OFF_DST, h->dst_port);
-    wire_put32(buf + OFF_SEQ, h->seq);
-    wire_put32(buf + OFF_ACK, h->ack);
-    buf[OFF_DATA_OFF] = (uint8_t)((header_len / 4) << 4); /* reserved bits zero */
-    buf[OFF_FLAGS] = h->flags;
-    wire_put16(buf + OFF_WINDOW, h->window);
-    wire_put16(buf + OFF_SUM, 0);
-    wire_put16(buf + OFF_URGENT, h->urgent);
+    wire_put16(buf + TCP_OFF_SRC_PORT, h->src_port);
+    wire_put16(buf + TCP_OFF_DST_PORT, h->dst_port);
+    wire_put32(buf + TCP_OFF_SEQ, h->seq);
+    wire_put32(buf + TCP_OFF_ACK, h->ack);
+    buf[TCP_OFF_DATA_OFF] = (uint8_t)((header_len / 4) << 4); /* reserved bits zero */
+    buf[TCP_OFF_FLAGS] = h->flags;
+    wire_put16(buf + TCP_OFF_WINDOW, h->window);
+    wire_put16(buf + TCP_OFF_CHECKSUM, 0);
+    wire_put16(buf + TCP_OFF_URGENT, h->urgent);
     tcp_emit_options(&h->opt, buf + TCP_HEADER_LEN);
-    wire_put16(buf + OFF_SUM, tcp_checksum(buf, len, src, dst));
+    wire_put16(buf + TCP_OFF_CHECKSUM, tcp_checksum(buf, len, src, dst));
 }
 
 char *tcp_flags_text(uint8_t flags, char *buf) {

@@ -15,6 +15,19 @@
 #define TCP_HEADER_LEN     20 /* without options */
 #define TCP_MAX_HEADER_LEN 60
 
+/* Field offsets (RFC 9293 section 3.1, figure 1). */
+enum {
+    TCP_OFF_SRC_PORT = 0,
+    TCP_OFF_DST_PORT = 2,
+    TCP_OFF_SEQ = 4,
+    TCP_OFF_ACK = 8,
+    TCP_OFF_DATA_OFF = 12, /* high nibble: header length in 32-bit words */
+    TCP_OFF_FLAGS = 13,
+    TCP_OFF_WINDOW = 14,
+    TCP_OFF_CHECKSUM = 16,
+    TCP_OFF_URGENT = 18,
+};
+
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04

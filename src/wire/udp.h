@@ -13,6 +13,9 @@
 
 #define UDP_HEADER_LEN 8
 
+/* Field offsets (RFC 768 "Format"). */
+enum { UDP_OFF_SRC_PORT = 0, UDP_OFF_DST_PORT = 2, UDP_OFF_LEN = 4, UDP_OFF_CHECKSUM = 6 };
+
 typedef struct udp_header {
     uint16_t src_port;
     uint16_t dst_port;

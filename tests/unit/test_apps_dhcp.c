@@ -182,6 +182,29 @@ static void test_exchange(void **state) {
     for (size_t i = 0; i < 4; i++)
         assert_text(cap_nth(&fx->cap, TRACE_APP, "S", i)->detail, server[i]);
     assert_non_null(cap_find_why(&fx->cap, TRACE_TABLE, "C", "address configured"));
+
+    /* The lease tables: the server's offer then lease by MAC, the client's by interface. */
+    const cap_event *offer =
+        cap_find_why(&fx->cap, TRACE_TABLE, "S", "DHCPDISCOVER: address reserved for an offer");
+    assert_non_null(offer);
+    assert_int_equal(offer->table, TRACE_TABLE_DHCP);
+    assert_text(offer->key, "02:00:00:00:00:0c");
+    assert_text(offer->old_value, NULL);
+    assert_text(offer->new_value, "10.0.0.100 offered");
+    const cap_event *lease =
+        cap_find_why(&fx->cap, TRACE_TABLE, "S", "DHCPREQUEST granted: address leased");
+    assert_non_null(lease);
+    assert_text(lease->old_value, "10.0.0.100 offered");
+    char until[48];
+    snprintf(until, sizeof until, "10.0.0.100 until %llu.%09llu",
+             (unsigned long long)(lease->time / SIM_S + 3600),
+             (unsigned long long)(lease->time % SIM_S));
+    assert_text(lease->new_value, until);
+    const cap_event *bound = cap_find_why(&fx->cap, TRACE_TABLE, "C", "DHCPACK: lease bound");
+    assert_non_null(bound);
+    assert_int_equal(bound->table, TRACE_TABLE_DHCP);
+    assert_text(bound->key, "eth0");
+    assert_text(bound->old_value, NULL);
 }
 
 static void test_no_server(void **state) {

@@ -352,6 +352,12 @@ static void test_switching_loop_stops_run(void **state) {
     const cap_event *e = cap_nth(&fx->cap, TRACE_RUN, NULL, 0);
     assert_text(e->why, "switching loop");
     assert_text(e->detail, net->stop_message);
+    /* The frame that tripped the detector is dropped, with its packet id and
+     * a reason code, after the run event that explains it. */
+    const cap_event *d = cap_next(&fx->cap, TRACE_DROP, NULL, (size_t)(e - fx->cap.ev));
+    assert_non_null(d);
+    assert_int_equal(d->reason, TRACE_REASON_STORM_STOPPED);
+    assert_int_equal(d->packet_id, 1);
     /* The loop made h2 see the one broadcast more than once before the stop. */
     assert_true(h2->n_rx > 1);
     /* Teardown frees the frames still in flight: LeakSanitizer checks it. */

@@ -417,6 +417,37 @@ static void test_handshake(void **state) {
     pair_free(&p);
 }
 
+/* Each handshake segment is accepted for its flags alone: its journey ends
+ * with a deliver naming the listener or connection that took it, traced
+ * before the state change it causes (cause before effect). */
+static void test_handshake_segments_delivered(void **state) {
+    fake_net *fx = *state;
+    pair p;
+    pair_connect(fx, &p, 1);
+    const cap_event *syn =
+        cap_find_why(&fx->cap, TRACE_DELIVER, "H2", "SYN accepted: SYN-RECEIVED");
+    assert_non_null(syn);
+    assert_int_not_equal(syn->packet_id, 0);
+    assert_int_equal(syn->table, TRACE_TABLE_TCP);
+    assert_string_equal(syn->key, "0.0.0.0:7");
+    assert_string_equal(syn->old_value, "LISTEN");
+    assert_string_equal(syn->new_value, "LISTEN");
+    const cap_event *syn_state = cap_next(&fx->cap, TRACE_STATE, "H2", (size_t)(syn - fx->cap.ev));
+    assert_non_null(syn_state);
+    assert_true(strstr(syn_state->detail, "LISTEN -> SYN-RECEIVED") != NULL);
+    const cap_event *synack =
+        cap_find_why(&fx->cap, TRACE_DELIVER, "H1", "SYN-ACK accepted: ESTABLISHED");
+    assert_non_null(synack);
+    assert_string_equal(synack->old_value, "SYN-SENT");
+    assert_non_null(cap_find_why(&fx->cap, TRACE_DELIVER, "H2", "ACK accepted: ESTABLISHED"));
+    size_t tcp_delivers = 0; /* the ARP exchange has its own */
+    for (size_t i = 0; i < fx->cap.n; i++)
+        tcp_delivers +=
+            fx->cap.ev[i].kind == TRACE_DELIVER && fx->cap.ev[i].table == TRACE_TABLE_TCP;
+    assert_int_equal(tcp_delivers, 3);
+    pair_free(&p);
+}
+
 static void test_listen_port_taken(void **state) {
     fake_net *fx = *state;
     node *h1, *h2;
@@ -1097,6 +1128,8 @@ static void test_state_names(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_handshake, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_handshake_segments_delivered, fake_setup,
+                                        fake_teardown),
         cmocka_unit_test_setup_teardown(test_listen_port_taken, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_mss_segmentation, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_four_way_close, fake_setup, fake_teardown),

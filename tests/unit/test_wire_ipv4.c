@@ -376,6 +376,52 @@ static void test_strerror(void **state) {
     assert_string_equal(wire_strerror(1), "unknown error");
 }
 
+/* The accessors read the same fields parse does, from the same bytes; the
+ * header with options shows the length comes from ihl, not a constant. */
+static void test_accessors(void **state) {
+    (void)state;
+    assert_int_equal(ipv4_get_header_len(PACKET_BYTES), 20);
+    assert_int_equal(ipv4_get_total_len(PACKET_BYTES), PACKET_TOTAL_LEN);
+    assert_int_equal(ipv4_get_id(PACKET_BYTES), 0x0001);
+    assert_int_equal(ipv4_get_ttl(PACKET_BYTES), 64);
+    assert_int_equal(ipv4_get_protocol(PACKET_BYTES), IPPROTO_ICMP_NUM);
+    assert_int_equal(ipv4_get_src(PACKET_BYTES), 0x0a000001u);
+    assert_int_equal(ipv4_get_dst(PACKET_BYTES), 0x0a000002u);
+    assert_int_equal(ipv4_get_header_len(OPTIONS_BYTES), 24);
+    assert_int_equal(ipv4_get_protocol(OPTIONS_BYTES), 2); /* IGMP */
+}
+
+/* Rewriting both addresses and updating the checksum gives what emit gives
+ * for a header with those addresses. */
+static void test_set_addresses_and_update_checksum(void **state) {
+    (void)state;
+    uint8_t buf[IPV4_HEADER_LEN];
+    memcpy(buf, PACKET_BYTES, sizeof buf);
+    ipv4_set_src(buf, 0xc0a80102u);
+    ipv4_set_dst(buf, 0x08080808u);
+    assert_int_not_equal(checksum_compute(buf, sizeof buf), 0); /* stale */
+    ipv4_update_checksum(buf);
+    assert_int_equal(checksum_compute(buf, sizeof buf), 0);
+    ipv4_header h = PACKET_REPR;
+    h.src = 0xc0a80102u;
+    h.dst = 0x08080808u;
+    uint8_t emitted[IPV4_HEADER_LEN];
+    ipv4_emit(&h, emitted);
+    assert_memory_equal(buf, emitted, sizeof buf);
+}
+
+/* The pseudo-header of the UDP datagram 10.0.0.1:1024 > 10.0.0.2:9 with data
+ * "hi" (checksum 0x7f65 by hand: 0a00+0001+0a00+0002+0011+000a, then the
+ * header 0400+0009+000a, then 6869, folded and complemented). */
+static void test_pseudo_header_sum(void **state) {
+    (void)state;
+    const uint8_t udp[10] = {0x04, 0x00, 0x00, 0x09, 0x00, 0x0a, 0x00, 0x00, 0x68, 0x69};
+    uint32_t sum = ipv4_pseudo_header_sum(0x0a000001u, 0x0a000002u, IPPROTO_UDP_NUM, 10);
+    assert_int_equal(checksum_finish(sum),
+                     (uint16_t) ~(0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 0x0011 + 0x000a));
+    assert_int_equal(checksum_finish(checksum_add(sum, udp, sizeof udp)), 0x7f65);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deconstruct),
@@ -394,6 +440,9 @@ int main(void) {
         cmocka_unit_test(test_decrement_ttl),
         cmocka_unit_test(test_decrement_ttl_to_zero_checksum),
         cmocka_unit_test(test_decrement_ttl_matches_recompute),
+        cmocka_unit_test(test_accessors),
+        cmocka_unit_test(test_set_addresses_and_update_checksum),
+        cmocka_unit_test(test_pseudo_header_sum),
         cmocka_unit_test(test_protocol_name),
         cmocka_unit_test(test_strerror),
     };
