@@ -55,7 +55,7 @@ tcp_options tcp_options_none(void) {
     return o;
 }
 
-static uint16_t tcp_checksum(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst) {
+uint16_t tcp_checksum(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst) {
     uint8_t pseudo[12];
     wire_put32(pseudo, src);
     wire_put32(pseudo + 4, dst);
