@@ -52,6 +52,9 @@ void arp_destroy(ip_stack *st);
 
 void arp_write_state(const ip_stack *st, FILE *out);
 
+/* The ARP cache as rows "arp" ip -> MAC or "incomplete" (ip_stack_table_rows). */
+void arp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);
+
 /* An ICMP message addressed to this stack (consumes f). `ip_off` is the
  * offset of the IP header in the frame. */
 void icmp_receive(ip_stack *st, uint32_t iface, frame *f, size_t ip_off);
