@@ -323,10 +323,12 @@ static void dissect_dns(const dissector *d, size_t off, size_t len) {
     }
 }
 
-/* A line of HTTP as text: anything but printable ASCII shown as '.'. */
-static void http_line(const dissector *d, const char *name, size_t off, size_t len) {
+/* A line of HTTP as text without its line end (which the field's bytes
+ * include): anything but printable ASCII shown as '.'. */
+static void http_line(const dissector *d, const char *name, size_t off, size_t len,
+                      size_t text_len) {
     char text[VALUE_CAP];
-    size_t n = len < sizeof text - 1 ? len : sizeof text - 1;
+    size_t n = text_len < sizeof text - 1 ? text_len : sizeof text - 1;
     for (size_t k = 0; k < n; k++) {
         uint8_t c = d->f[off + k];
         text[k] = c >= 0x20 && c < 0x7f ? (char)c : '.';
@@ -368,7 +370,7 @@ static void dissect_http(const dissector *d, size_t off, size_t len) {
         const char *name = !first                         ? "Header"
                            : starts_with(p, len, "HTTP/") ? "Status Line"
                                                           : "Request Line";
-        http_line(d, name, off + pos, end - pos);
+        http_line(d, name, off + pos, end - pos, text);
         first = false;
         pos = end;
     }
@@ -424,13 +426,13 @@ static void dissect_udp(const dissector *d, size_t off, size_t len, ipv4_addr sr
         data_layer(d, data, data_len);
 }
 
-/* "SYN, ACK" in Wireshark's order, or "none". */
+/* "SYN, ACK", "FIN, ACK" in Wireshark's order (bit order, lowest first), or "none". */
 static const char *tcp_flag_names(uint8_t flags, char *buf, size_t cap) {
     static const struct {
         uint8_t bit;
         const char *name;
-    } names[] = {{TCP_CWR, "CWR"}, {TCP_ECE, "ECE"}, {TCP_URG, "URG"}, {TCP_ACK, "ACK"},
-                 {TCP_PSH, "PSH"}, {TCP_RST, "RST"}, {TCP_SYN, "SYN"}, {TCP_FIN, "FIN"}};
+    } names[] = {{TCP_FIN, "FIN"}, {TCP_SYN, "SYN"}, {TCP_RST, "RST"}, {TCP_PSH, "PSH"},
+                 {TCP_ACK, "ACK"}, {TCP_URG, "URG"}, {TCP_ECE, "ECE"}, {TCP_CWR, "CWR"}};
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (flags & names[i].bit) {
