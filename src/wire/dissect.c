@@ -65,6 +65,15 @@ static void truncated(const dissector *d, const char *name, size_t off) {
           d->len - off);
 }
 
+/* Whether `avail` bytes at `off` hold the `need` bytes of a header; if not,
+ * the layer is reported truncated. */
+static bool fits(const dissector *d, const char *name, size_t off, size_t avail, size_t need) {
+    if (avail >= need)
+        return true;
+    truncated(d, name, off);
+    return false;
+}
+
 /* The bits of `mask` within a field `width` bits wide, as Wireshark draws
  * them: "0100 ....", "...0 0000 0000 0000". */
 static const char *bits_text(char *buf, unsigned width, uint32_t mask, uint32_t value) {
@@ -191,10 +200,8 @@ static void dhcp_option(const dissector *d, size_t off, uint8_t code, size_t len
 
 static void dissect_dhcp(const dissector *d, size_t off, size_t len) {
     static const char *const name = "Dynamic Host Configuration Protocol";
-    if (len < DHCP_FIXED_LEN + DHCP_COOKIE_LEN) {
-        truncated(d, name, off);
+    if (!fits(d, name, off, len, DHCP_FIXED_LEN + DHCP_COOKIE_LEN))
         return;
-    }
     const uint8_t *p = d->f + off;
     layer(d, name, off, len);
     field_u8(d, "Message type", off,
@@ -268,10 +275,8 @@ static const char *dns_type_text(uint16_t type, char *buf, size_t cap) {
 
 static void dissect_dns(const dissector *d, size_t off, size_t len) {
     static const char *const name = "Domain Name System";
-    if (len < DNS_HEADER_LEN) {
-        truncated(d, name, off);
+    if (!fits(d, name, off, len, DNS_HEADER_LEN))
         return;
-    }
     const uint8_t *p = d->f + off;
     layer(d, name, off, len);
     field(d, "Transaction ID", off, 2, NULL, NULL, "0x%04x", wire_get16(p));
@@ -396,10 +401,8 @@ static const char *port_service(uint16_t port) {
 
 static void dissect_udp(const dissector *d, size_t off, size_t len, ipv4_addr src, ipv4_addr dst) {
     static const char *const name = "User Datagram Protocol";
-    if (len < UDP_HEADER_LEN) {
-        truncated(d, name, off);
+    if (!fits(d, name, off, len, UDP_HEADER_LEN))
         return;
-    }
     const uint8_t *p = d->f + off;
     uint16_t sport = wire_get16(p), dport = wire_get16(p + 2), ulen = wire_get16(p + 4);
     uint16_t sum = wire_get16(p + 6);
@@ -487,10 +490,8 @@ static void tcp_options_fields(const dissector *d, size_t off, size_t len) {
 
 static void dissect_tcp(const dissector *d, size_t off, size_t len, ipv4_addr src, ipv4_addr dst) {
     static const char *const name = "Transmission Control Protocol";
-    if (len < TCP_HEADER_LEN) {
-        truncated(d, name, off);
+    if (!fits(d, name, off, len, TCP_HEADER_LEN))
         return;
-    }
     const uint8_t *p = d->f + off;
     size_t hlen = (size_t)(p[12] >> 4) * 4;
     bool hlen_ok = hlen >= TCP_HEADER_LEN && hlen <= len;
@@ -599,10 +600,8 @@ static void quoted_transport(const dissector *d, size_t off, uint8_t protocol) {
 
 static void dissect_icmp(const dissector *d, size_t off, size_t len) {
     static const char *const name = "Internet Control Message Protocol";
-    if (len < ICMP_HEADER_LEN) {
-        truncated(d, name, off);
+    if (!fits(d, name, off, len, ICMP_HEADER_LEN))
         return;
-    }
     const uint8_t *p = d->f + off;
     uint8_t type = p[0], code = p[1];
     bool echo = type == ICMP_ECHO_REQUEST || type == ICMP_ECHO_REPLY;
@@ -652,10 +651,8 @@ static void dissect_ipv4(const dissector *d, size_t off, bool quoted) {
     const char *name =
         quoted ? "Internet Protocol Version 4 (quoted)" : "Internet Protocol Version 4";
     size_t avail = d->len - off;
-    if (avail < IPV4_HEADER_LEN) {
-        truncated(d, name, off);
+    if (!fits(d, name, off, avail, IPV4_HEADER_LEN))
         return;
-    }
     const uint8_t *p = d->f + off;
     size_t ihl = (size_t)(p[0] & 0xf) * 4;
     uint16_t total = wire_get16(p + 2);
@@ -715,10 +712,8 @@ static void dissect_ipv4(const dissector *d, size_t off, bool quoted) {
 
 static void dissect_arp(const dissector *d, size_t off) {
     static const char *const name = "Address Resolution Protocol";
-    if (d->len - off < ARP_PACKET_LEN) {
-        truncated(d, name, off);
+    if (!fits(d, name, off, d->len - off, ARP_PACKET_LEN))
         return;
-    }
     const uint8_t *p = d->f + off;
     uint16_t op = wire_get16(p + 6);
     layer(d, name, off, ARP_PACKET_LEN);
@@ -763,10 +758,8 @@ static size_t payload_end(const dissector *d, uint16_t ethertype) {
 void dissect_frame(const uint8_t *frame, size_t len, const dissect_visitor *v) {
     dissector d = {.f = frame, .len = len, .v = v};
     static const char *const name = "Ethernet II";
-    if (len < ETH_HEADER_LEN) {
-        truncated(&d, name, 0);
+    if (!fits(&d, name, 0, len, ETH_HEADER_LEN))
         return;
-    }
     uint16_t type = wire_get16(frame + 12);
     layer(&d, name, 0, ETH_HEADER_LEN);
     field_mac(&d, "Destination", 0, mac_kind(frame));
