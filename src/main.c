@@ -37,7 +37,7 @@ static const char usage_text[] =
     "                       [--format text|jsonl] [--trace full|summary|none] [--packet ID]\n"
     "                       [--filter KEY=VALUE[,VALUE...]]... [--png] [--steps]\n"
     "                       [--quiet] [--stats] [--force] [--max-output SIZE]\n"
-    "                       [--max-memory SIZE]\n"
+    "                       [--max-memory SIZE] [--view | --no-view]\n"
     "       netsim check FILE [--max-memory SIZE]\n"
     "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
     "       netsim --help | --version\n";
@@ -87,6 +87,8 @@ static const char help_text[] =
     "  --png              draw the diagrams as PNG too (topology, paths, ladders)\n"
     "  --steps            draw one slide per frame step, and steps/index.html to step\n"
     "                     through them with the arrow keys\n"
+    "  --view             write view.html even above its size bound (docs/viewer.md)\n"
+    "  --no-view          do not write view.html\n"
     "  --quiet            print nothing on standard output (files are still written)\n"
     "  --stats            print the wall-clock cost of loading, building, running and\n"
     "                     writing, and events per second, on standard error\n"
@@ -99,6 +101,8 @@ static const char help_text[] =
     "  topology.dot/.svg  the network for slides (Graphviz); paths/ID.svg: one packet's\n"
     "                 journey drawn on it; ladder.svg: every frame as a sequence diagram\n"
     "  state.txt      device tables at the end: ARP caches, routes, MAC tables\n"
+    "  view.html      the run replayed in a browser, offline: events, animation,\n"
+    "                 frames by layer, device tables at any step (docs/viewer.md)\n"
     "\n"
     "Exit status:\n"
     "  0  success\n"
@@ -221,6 +225,8 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
             o.png = true;
         } else if (strcmp(arg, "--steps") == 0) {
             o.steps = true;
+        } else if (strcmp(arg, "--view") == 0 || strcmp(arg, "--no-view") == 0) {
+            o.view = arg[2] == 'v' ? VIEW_ALWAYS : VIEW_NEVER;
         } else if (strcmp(arg, "--force") == 0) {
             o.force = true;
         } else if (strcmp(arg, "--max-output") == 0 || strcmp(arg, "--max-memory") == 0) {
@@ -312,6 +318,8 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
     }
     if (result.note[0])
         fprintf(stderr, "netsim: note: %s\n", result.note);
+    if (result.view_note[0])
+        fprintf(stderr, "netsim: note: %s\n", result.view_note);
     if (result.outcome == RUN_NO_PACKET) {
         fprintf(stderr, "netsim: --packet %u: no such packet crossed a link in this run\n",
                 o.packet);

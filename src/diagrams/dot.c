@@ -330,6 +330,24 @@ size_t dot_topology_size(const dot_topology *d, const bool *show) {
 
 /* --- writing --- */
 
+char *dot_node_id(char *out, size_t cap, size_t device) {
+    snprintf(out, cap, "n%zu", device + 1);
+    return out;
+}
+
+char *dot_port_id(char *out, size_t cap, size_t iface) {
+    snprintf(out, cap, "i%zu", iface);
+    return out;
+}
+
+char *dot_edge_id(char *out, size_t cap, const model_link *l) {
+    char a[DOT_ID_LEN], ap[DOT_ID_LEN], b[DOT_ID_LEN], bp[DOT_ID_LEN];
+    snprintf(out, cap, "%s:%s--%s:%s", dot_node_id(a, sizeof a, l->a.device),
+             dot_port_id(ap, sizeof ap, l->a.iface), dot_node_id(b, sizeof b, l->b.device),
+             dot_port_id(bp, sizeof bp, l->b.iface));
+    return out;
+}
+
 #define FONT       "Helvetica"
 #define EDGE_COLOR "#5b6770"
 #define DIM_COLOR  "#b4bcc5"
@@ -337,7 +355,8 @@ size_t dot_topology_size(const dot_topology *d, const bool *show) {
 
 static void put_iface_row(FILE *out, const model_device *dev, size_t k) {
     const model_iface *f = &dev->ifaces[k];
-    fprintf(out, "<TR><TD PORT=\"i%zu\"", k);
+    char port_id[DOT_ID_LEN];
+    fprintf(out, "<TR><TD PORT=\"%s\"", dot_port_id(port_id, sizeof port_id, k));
     if (is_l2(dev->type)) {
         fputs("><FONT POINT-SIZE=\"9\">", out);
         dot_put_html(out, f->name);
@@ -357,10 +376,12 @@ static void put_iface_row(FILE *out, const model_device *dev, size_t k) {
 
 static void put_device(FILE *out, const dot_topology *d, size_t i, const char *indent) {
     const model_device *dev = &d->t->devices[i];
+    char id[DOT_ID_LEN];
+    dot_node_id(id, sizeof id, i);
     fprintf(out,
-            "%sn%zu [id=\"n%zu\", %s, label=<<TABLE BORDER=\"0\" CELLBORDER=\"0\" "
+            "%s%s [id=\"%s\", %s, label=<<TABLE BORDER=\"0\" CELLBORDER=\"0\" "
             "CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD><B>",
-            indent, i + 1, i + 1, dot_device_attrs(dev->type));
+            indent, id, id, dot_device_attrs(dev->type));
     dot_put_html(out, dev->name);
     bool nat = dev->type == DEVICE_ROUTER && dev->nat.enabled;
     fprintf(out, "</B> <FONT POINT-SIZE=\"8\" COLOR=\"" NOTE_COLOR "\">%s</FONT></TD></TR>",
@@ -415,8 +436,10 @@ static const char *dir_name(dot_dir dir) {
 static void put_link(FILE *out, const dot_topology *d, const dot_view *v, size_t i) {
     const model_link *l = &d->t->links[i];
     const dot_link_style *s = v && v->links ? &v->links[i] : NULL;
-    fprintf(out, "  n%zu:i%zu -- n%zu:i%zu [id=\"l%zu\"", l->a.device + 1, l->a.iface,
-            l->b.device + 1, l->b.iface, i);
+    char a[DOT_ID_LEN], ap[DOT_ID_LEN], b[DOT_ID_LEN], bp[DOT_ID_LEN];
+    fprintf(out, "  %s:%s -- %s:%s [id=\"l%zu\"", dot_node_id(a, sizeof a, l->a.device),
+            dot_port_id(ap, sizeof ap, l->a.iface), dot_node_id(b, sizeof b, l->b.device),
+            dot_port_id(bp, sizeof bp, l->b.iface), i);
     if (s && s->color)
         fprintf(out, ", color=\"%s\", fontcolor=\"%s\"", s->color, s->color);
     else if (v && v->dim_plain_links)
@@ -488,10 +511,10 @@ static void put_grids(FILE *out, const dot_topology *d, const dot_view *v) {
         for (size_t k = 0; k + rows < n; k++) {
             size_t near = leaf[begin + k], far = leaf[begin + k + rows];
             /* A host written first in its link sits before the switch. */
-            if (g % 2 == 0)
-                fprintf(out, "  n%zu -- n%zu [style=invis];\n", far + 1, near + 1);
-            else
-                fprintf(out, "  n%zu -- n%zu [style=invis];\n", near + 1, far + 1);
+            char a[DOT_ID_LEN], b[DOT_ID_LEN];
+            dot_node_id(a, sizeof a, g % 2 == 0 ? far : near);
+            dot_node_id(b, sizeof b, g % 2 == 0 ? near : far);
+            fprintf(out, "  %s -- %s [style=invis];\n", a, b);
         }
     }
     free(leaf);

@@ -39,6 +39,16 @@ void dot_put_html(FILE *out, const char *s);
 
 /* --- the topology graph --- */
 
+/* The ids every topology graph uses, which Graphviz's SVG keeps (the viewer
+ * finds its devices and links there by them): device i (model order) is the
+ * node "n<i+1>", its interface k the port "i<k>", and link i the edge
+ * "n<a>:i<k>--n<b>:i<m>" (the SVG's <title> writes each '-' as &#45;). Each
+ * writes into buf[cap] and returns buf. */
+#define DOT_ID_LEN 64
+char *dot_node_id(char *buf, size_t cap, size_t device);
+char *dot_port_id(char *buf, size_t cap, size_t iface);
+char *dot_edge_id(char *buf, size_t cap, const model_link *l);
+
 /* Node attributes of a device kind: its shape and colours, e.g.
  * `shape=cylinder, style="filled", fillcolor="#fee2e2", color="#b91c1c"`. */
 const char *dot_device_attrs(device_type type);

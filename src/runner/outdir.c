@@ -596,6 +596,37 @@ FILE *outdir_fopen(outdir *d, const char *name, const char *mode, ns_error *err)
     return stream;
 }
 
+int outdir_read(outdir *d, const char *name, size_t max, char **data, size_t *len) {
+    int fd = open_below(d->staging_fd, name, O_RDONLY | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+        close(fd);
+        return -1;
+    }
+    size_t size = (size_t)st.st_size, got = 0;
+    char *buf = ns_xmalloc(size + 1);
+    while (got < size) {
+        ssize_t n = read(fd, buf + got, size - got);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            break;
+        }
+        got += (size_t)n;
+    }
+    close(fd);
+    if (got != size) {
+        free(buf);
+        return -1;
+    }
+    buf[size] = '\0';
+    *data = buf;
+    *len = size;
+    return 0;
+}
+
 uint64_t outdir_bytes(const outdir *d) {
     return d->bytes;
 }

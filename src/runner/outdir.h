@@ -57,6 +57,12 @@ int outdir_mkdir(outdir *d, const char *name, ns_error *err);
  * outdir_failed reports it. Close with fclose. NULL with err set on failure. */
 FILE *outdir_fopen(outdir *d, const char *name, const char *mode, ns_error *err);
 
+/* Reads back a file this run staged (`name` relative to the staging
+ * directory, never through a link), e.g. a picture Graphviz drew, into a new
+ * NUL-terminated buffer the caller frees. Returns 0 with *data and *len set,
+ * or -1 when the file is missing, unreadable or larger than `max` bytes. */
+int outdir_read(outdir *d, const char *name, size_t max, char **data, size_t *len);
+
 /* Bytes written so far through outdir_fopen's files. */
 uint64_t outdir_bytes(const outdir *d);
 

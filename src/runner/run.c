@@ -27,6 +27,7 @@
 #include "sinks/trace_text.h"
 #include "util/strmap.h"
 #include "util/text.h"
+#include "viewer/viewer.h"
 
 /* A link's capture file name: its name with anything but letters, digits,
  * '.', '-' and '_' replaced by '_', made unique with a "~N" suffix. */
@@ -231,6 +232,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     trace_view diagram_view;
     hop_link *hop_links = NULL;
     hop_device *hop_devices = NULL;
+    viewer *view = NULL;
     if (!s || !bus)
         ns_out_of_memory();
     rc = builder_build(t, net, err);
@@ -253,7 +255,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     ns_alloc_on_fatal(abandon_outputs, out);
     if (o->trace == TRACE_FULL && (rc = outdir_mkdir(out, "pcap", err)) != 0)
         goto done;
-    trace_view views[4];
+    trace_view views[5];
     int width = where_width(net);
     if (o->trace != TRACE_NONE) {
         if (!(txt = outdir_fopen(out, "trace.txt", "w", err)) ||
@@ -268,6 +270,12 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
             ns_out_of_memory();
         subscribe(bus, o, &views[0], text_sink_as_sink(txt_sink));
         subscribe(bus, o, &views[1], jsonl_sink_as_sink(jsonl_file));
+        if (o->view != VIEW_NEVER) {
+            /* The page's events are trace.jsonl's: the same filter applies. */
+            viewer_options vo = {.force = o->view == VIEW_ALWAYS, .seed = o->seed};
+            view = viewer_new(t, net, (const char *const *)captures, net->n_links, &vo);
+            subscribe(bus, o, &views[4], viewer_as_sink(view));
+        }
         if (o->trace == TRACE_FULL) {
             pcap = pcap_sink_new("pcap", (const char *const *)captures, net->n_links);
             if (!pcap)
@@ -402,6 +410,16 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         snprintf(result->note, sizeof result->note,
                  "hop tables, paths.json and diagrams were not written: the run was %s",
                  result->outcome == RUN_INTERRUPTED ? "interrupted" : "stopped at --max-output");
+    if (view && rc == 0 && !outdir_failed(out, NULL)) {
+        /* After the diagrams: the page shows the topology.svg they drew. */
+        viewer_end end = {.time = result->end_time,
+                          .status =
+                              result->outcome == RUN_COMPLETE || result->outcome == RUN_NO_PACKET
+                                  ? "complete"
+                              : result->outcome == RUN_INTERRUPTED ? "interrupted"
+                                                                   : "stopped"};
+        rc = viewer_write(view, out, &end, result->view_note, sizeof result->view_note, err);
+    }
 
 done:
     if (pcap) {
@@ -416,6 +434,7 @@ done:
         }
     }
     diagrams_free(dia);
+    viewer_free(view);
     hop_table_free(hops);
     free(hop_links);
     free(hop_devices);

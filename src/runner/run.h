@@ -26,6 +26,12 @@ typedef enum {
     TRACE_NONE,    /* no trace at all (benchmarks): state.txt only */
 } trace_level;
 
+typedef enum {
+    VIEW_AUTO,   /* view.html unless the run is above the viewer's bounds (default) */
+    VIEW_ALWAYS, /* --view: whatever its size */
+    VIEW_NEVER,  /* --no-view */
+} view_mode;
+
 typedef struct run_options {
     const char *topology_path;
     const char *out_dir; /* NULL: out/<topology name> */
@@ -40,6 +46,7 @@ typedef struct run_options {
     bool png;                   /* diagrams as PNG too */
     bool steps;                 /* one slide per frame step, and steps/index.html */
     bool force;                 /* write into a non-empty directory netsim did not make */
+    view_mode view;             /* DIR/view.html (docs/viewer.md) */
     uint64_t max_output;        /* bytes the output files may take (0: no limit) */
     uint64_t max_memory;        /* bytes the run may need by its estimate (0: no limit) */
     /* Borrowed, may be NULL: set to a signal number (by a signal handler) to
@@ -68,8 +75,9 @@ typedef struct run_result {
      * written to any output file: outputs depend on the input and seed only). */
     double load_seconds, build_seconds, run_seconds, output_seconds;
     char out_dir[4096];
-    char summary[640]; /* one line saying how the run ended */
-    char note[1024];   /* a remark for the user, e.g. Graphviz is missing; may be empty */
+    char summary[640];   /* one line saying how the run ended */
+    char note[1024];     /* a remark for the user, e.g. Graphviz is missing; may be empty */
+    char view_note[256]; /* why view.html was skipped; may be empty */
 } run_result;
 
 /* Runs options->topology_path. Returns 0 (see result->outcome), or a negative

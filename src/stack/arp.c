@@ -379,6 +379,17 @@ static int by_ip(const void *a, const void *b) {
     return x->ip < y->ip ? -1 : x->ip > y->ip;
 }
 
+void arp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
+    size_t cursor = 0;
+    uint64_t key;
+    arp_entry *e;
+    while ((e = u64map_next(st->arp, &cursor, &key))) {
+        char ip[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
+        fn(ctx, "arp", ipv4_format(e->ip, ip),
+           e->state == ARP_INCOMPLETE ? "incomplete" : mac_format(e->mac, m));
+    }
+}
+
 void arp_write_state(const ip_stack *st, FILE *out) {
     size_t n = u64map_size(st->arp), cursor = 0, k = 0;
     uint64_t key;

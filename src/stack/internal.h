@@ -53,6 +53,9 @@ void arp_destroy(ip_stack *st);
 
 void arp_write_state(const ip_stack *st, FILE *out);
 
+/* The ARP cache as rows "arp" ip -> MAC or "incomplete" (ip_stack_table_rows). */
+void arp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);
+
 /* The receive path parses an IPv4 header once (ipv4_receive, or the loopback's
  * arrival) and hands the parsed header `h` (borrowed) down with the frame,
  * whose IP header is at ETH_HEADER_LEN: no layer above parses it again. */

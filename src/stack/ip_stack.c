@@ -583,6 +583,43 @@ void ip_stack_receive(ip_stack *st, port *in, frame *f) {
 
 /* --- state --- */
 
+/* Routes as `ip route` shows them: "default via 10.0.1.1 dev eth0 metric 0",
+ * "10.0.1.0/24 dev eth0 scope link". */
+static void route_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
+    for (uint32_t i = 0; i < st->n_routes; i++) {
+        const ip_route *r = &st->routes[i];
+        char a[IPV4_TEXT_LEN], dst[24], value[96];
+        if (r->prefix_len == 0 && r->dst == 0)
+            snprintf(dst, sizeof dst, "default");
+        else
+            snprintf(dst, sizeof dst, "%s/%d", ipv4_format(r->dst, a), r->prefix_len);
+        const char *dev = st->ifaces[r->iface].port->name;
+        if (r->has_via)
+            snprintf(value, sizeof value, "via %s dev %s metric %u", ipv4_format(r->via, a), dev,
+                     r->metric);
+        else
+            snprintf(value, sizeof value, "dev %s scope link", dev);
+        fn(ctx, "route", dst, value);
+    }
+}
+
+void ip_stack_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
+    for (uint32_t i = 0; i < st->n_ifaces; i++) {
+        const ip_iface *ifc = &st->ifaces[i];
+        char a[IPV4_TEXT_LEN], value[24];
+        if (!ifc->has_ip)
+            continue;
+        snprintf(value, sizeof value, "%s/%d", ipv4_format(ifc->ip, a), ifc->prefix_len);
+        fn(ctx, "address", ifc->port->name, value);
+    }
+    route_rows(st, fn, ctx);
+    arp_table_rows(st, fn, ctx);
+    if (st->nat)
+        nat_table_rows(st->nat, fn, ctx);
+    udp_table_rows(st, fn, ctx);
+    tcp_table_rows(st, fn, ctx);
+}
+
 void ip_stack_write_state(const ip_stack *st, FILE *out) {
     char a[IPV4_TEXT_LEN], b[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
     fprintf(out, "  interfaces:\n");

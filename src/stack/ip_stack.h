@@ -190,4 +190,15 @@ void ip_stack_power_off(ip_stack *st);
 /* Writes interfaces, routes and the ARP cache for state.txt. */
 void ip_stack_write_state(const ip_stack *st, FILE *out);
 
+/* One row of a device table, for the viewer's tables at t=0: `table` is
+ * "address", "route", "arp", "nat", "udp" or "tcp"; key and value are
+ * written as the trace's table facts write them (docs/trace-format.md), so
+ * later changes apply to these rows. All strings borrowed for the call. */
+typedef void (*ip_table_row_fn)(void *ctx, const char *table, const char *key, const char *value);
+
+/* Reports every row of the stack's tables now (interfaces' addresses,
+ * routes, ARP cache, NAT mappings, UDP sockets, TCP connections), in no
+ * particular order: the caller sorts. */
+void ip_stack_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);
+
 #endif

@@ -482,6 +482,19 @@ static int by_outside_port(const void *a, const void *b) {
     return x->outside_port < y->outside_port ? -1 : x->outside_port > y->outside_port;
 }
 
+void nat_table_rows(const nat *n,
+                    void (*fn)(void *ctx, const char *table, const char *key, const char *value),
+                    void *ctx) {
+    size_t cursor = 0;
+    uint64_t key;
+    mapping *m;
+    while ((m = u64map_next(n->by_inside, &cursor, &key))) {
+        char k[64], outside[40];
+        fn(ctx, "nat", mapping_key(m->protocol, m->inside_ip, m->inside_port, k, sizeof k),
+           endpoint_text(m->protocol, outside_ip(n), m->outside_port, outside, sizeof outside));
+    }
+}
+
 void nat_write_state(const nat *n, FILE *out) {
     size_t count = u64map_size(n->by_inside), cursor = 0, k = 0;
     const mapping **rows = malloc((count ? count : 1) * sizeof *rows);

@@ -57,4 +57,10 @@ void nat_forget(nat *n);
 /* The translation table for state.txt. */
 void nat_write_state(const nat *n, FILE *out);
 
+/* Each mapping as a row "nat": key "tcp 192.168.1.2:6789" (its inside
+ * endpoint, as traced), value its outside endpoint. */
+void nat_table_rows(const nat *n,
+                    void (*fn)(void *ctx, const char *table, const char *key, const char *value),
+                    void *ctx);
+
 #endif

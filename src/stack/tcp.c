@@ -1591,6 +1591,24 @@ static int conn_order(const void *pa, const void *pb) {
     return ka < kb ? -1 : ka > kb;
 }
 
+void tcp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
+    const struct tcp_table *t = st->tcp;
+    size_t cursor = 0;
+    uint64_t key;
+    tcp_conn **slot;
+    char addrs[64];
+    while (t && (slot = u64map_next(t->listeners, &cursor, &key))) {
+        conn_addr_text(*slot, addrs, sizeof addrs);
+        fn(ctx, "tcp", addrs, tcp_state_name((*slot)->state));
+    }
+    cursor = 0;
+    while (t && (slot = u64map_next(t->conns, &cursor, &key)))
+        for (tcp_conn *c = *slot; c; c = c->hash_next) {
+            conn_addr_text(c, addrs, sizeof addrs);
+            fn(ctx, "tcp", addrs, tcp_state_name(c->state));
+        }
+}
+
 void tcp_write_state(const ip_stack *st, FILE *out) {
     const struct tcp_table *t = st->tcp;
     if (!t)

@@ -116,6 +116,10 @@ uint16_t tcp_local_port(const tcp_conn *c);
 /* netstat -tn style lines for state.txt. */
 void tcp_write_state(const ip_stack *st, FILE *out);
 
+/* Each listener and connection as a row "tcp": key as traced ("0.0.0.0:80",
+ * "a:p > b:q"), value its state ("LISTEN", "ESTABLISHED"). */
+void tcp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);
+
 /* The device lost power: every connection ends at once, without a segment
  * (the peer finds out by itself), and its application is told
  * closed(TCP_END_RESET). Listeners stay (the service comes back at boot). */

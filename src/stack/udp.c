@@ -229,6 +229,17 @@ static int udp_by_port(const void *pa, const void *pb) {
     return (int)a->port - (int)b->port;
 }
 
+void udp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
+    size_t cursor = 0;
+    uint64_t key;
+    udp_socket **slot;
+    while (st->udp && (slot = u64map_next(st->udp->by_port, &cursor, &key))) {
+        char local[24];
+        snprintf(local, sizeof local, "0.0.0.0:%u", (*slot)->port);
+        fn(ctx, "udp", local, "*:*");
+    }
+}
+
 void udp_write_state(const ip_stack *st, FILE *out) {
     size_t n = st->udp ? u64map_size(st->udp->by_port) : 0;
     if (n == 0)

@@ -73,6 +73,9 @@ uint16_t udp_local_port(const udp_socket *s);
 /* netstat-style lines for state.txt ("udp  0.0.0.0:8080  *:*"). */
 void udp_write_state(const ip_stack *st, FILE *out);
 
+/* Each socket as a row "udp": key "0.0.0.0:53", value "*:*" (as netstat shows it). */
+void udp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);
+
 /* Frees every socket of the stack; called by ip_stack_destroy. */
 void udp_destroy_all(ip_stack *st);
 

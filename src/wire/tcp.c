@@ -42,7 +42,7 @@ tcp_options tcp_options_none(void) {
     return o;
 }
 
-static uint16_t tcp_checksum(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst) {
+uint16_t tcp_checksum(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst) {
     uint32_t sum = ipv4_pseudo_header_sum(src, dst, IPPROTO_TCP_NUM, (uint16_t)len);
     return checksum_finish(checksum_add(sum, buf, len));
 }

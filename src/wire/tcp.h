@@ -76,6 +76,10 @@ size_t tcp_header_len_for(const tcp_options *opt);
  * timestamps, NOP, window scale. */
 void tcp_emit(const tcp_header *h, uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst);
 
+/* The checksum over the pseudo-header and buf[0 .. len) (the field itself
+ * included as it is in buf): 0 when the segment's checksum is correct. */
+uint16_t tcp_checksum(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst);
+
 /* Room for tcp_flags_text: all eight letters and the NUL. */
 #define TCP_FLAGS_TEXT_LEN 9
 

@@ -1,0 +1,1 @@
+/* Placeholder: the page helper writes the real script. */
