@@ -13,6 +13,7 @@ The inspector layers are decoded here only for Ethernet, ARP, IPv4, ICMP, UDP an
 enough to develop against, the C side writes the real ones.
 """
 import glob
+import html
 import ipaddress
 import json
 import os
@@ -29,6 +30,7 @@ def read_devices(dot):
         if not m:
             continue
         dot_id, name, kind, rest = m.groups()
+        name, rest = html.unescape(name), html.unescape(rest)
         ifaces = []
         for port, text in re.findall(r'PORT="(i\d+)"[^>]*><FONT[^>]*>(.*?)</FONT>', rest):
             parts = re.split(r"<BR[^>]*>", text)

@@ -36,7 +36,9 @@ function check(cond, what) {
 }
 
 /* Runs netsim; returns the run directory, its events and the view.html path. */
+const runs = {};
 function runTopology(file, name) {
+  if (runs[name]) return runs[name];
   const out = path.join(artDir, 'runs', name);
   fs.rmSync(out, { recursive: true, force: true });
   try {
@@ -53,7 +55,7 @@ function runTopology(file, name) {
     execFileSync('python3', [SAMPLE, out, ASSETS, html]);
     usedSample.push(name);
   }
-  return { out, events, html };
+  return (runs[name] = { out, events, html });
 }
 
 function findStep(events, pred, what) {
@@ -194,8 +196,13 @@ async function testTcpEcho(browser, errors) {
   check(tcp[0] === 'SYN seq=0', 'tcp-echo: ladder shows SYN seq=0 (' + tcp[0] + ')');
   check(tcp[1] === 'SYN/ACK seq=0 ack=1', 'tcp-echo: ladder shows SYN/ACK seq=0 ack=1 (' + tcp[1] + ')');
   check(tcp[2] === 'ACK seq=1 ack=1', 'tcp-echo: ladder shows ACK seq=1 ack=1 (' + tcp[2] + ')');
-  const sends = run.events.filter((e) => e.kind === 'send' && e.proto === 'tcp').length;
-  check(tcp.length === sends, 'tcp-echo: one arrow per end-to-end segment (' + tcp.length + ' arrows, ' + sends + ' segments sent)');
+  const ipOf = {};
+  run.events.forEach((e) => { if (e.kind === 'send' && e.ip_src) ipOf[e.device] = e.ip_src; });
+  const between = (e, x, y) => e.device === x && e.ip_dst === ipOf[y];
+  const sends = run.events.filter((e) => e.kind === 'send' && e.proto === 'tcp' &&
+                                         (between(e, heads[0], heads[1]) || between(e, heads[1], heads[0]))).length;
+  check(tcp.length === sends, 'tcp-echo: one arrow per end-to-end segment, not per cable (' + tcp.length + ' arrows, ' +
+        sends + ' segments sent between ' + heads.join(' and ') + ')');
   await shot(page, 'tcp-echo-ladder');
   await page.click('#ladder-abs');
   const abs = await page.$$eval('#ladder-svg .arrow .label', (t) => t.map((x) => x.textContent));
@@ -284,7 +291,9 @@ async function testScale(browser, errors) {
     const only = new RegExp(process.env.VIEW_TESTS || '.');   // e.g. VIEW_TESTS=Hub|Scale
     for (const t of [testTwoSubnets, testSwitch, testHub, testHomeNat, testTcpEcho, testCjk, testOpenTimes, testScale]) {
       if (!only.test(t.name)) continue;
+      const t0 = Date.now();
       try { await t(browser, errors); } catch (err) { check(false, t.name + ' threw: ' + (err.stack || err)); }
+      console.log('     (' + t.name + ': ' + ((Date.now() - t0) / 1000).toFixed(1) + ' s)');
     }
   } finally {
     await browser.close();

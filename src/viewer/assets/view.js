@@ -264,7 +264,7 @@
       case 'forward':
         if (e.ttl_old !== undefined) return 'TTL ' + e.ttl_old + ' \u2192 ' + e.ttl_new + ', forward ' + (e.detail || '');
         return 'forward ' + (e.detail || '');
-      case 'drop': return '\u2716 dropped: ' + (e.reason || e.why || '');
+      case 'drop': return '\u2716 dropped: ' + (e.why || e.reason || '');
       case 'collide': return e.port ? 'collision: ' + (e.detail || 'jam') : '\u26A1 COLLISION: ' + (e.detail || e.why || '');
       case 'backoff': return 'backoff: ' + (e.detail || '');
       case 'filter': return 'firewall: ' + (e.why || '') + (e.detail ? ' (' + e.detail + ')' : '');
@@ -294,7 +294,7 @@
 
   /* ---------- event list (virtualised: only the visible rows exist) ---------- */
   function reasonOf(e) {
-    var r = e.reason ? e.reason : (e.why || '');
+    var r = (e.why || '') + (e.reason ? ' [' + e.reason + ']' : '');
     if (e.detail && e.summary) r += (r ? ' \u2014 ' : '') + e.detail;
     return r;
   }
@@ -412,7 +412,7 @@
   function play() {
     if (state.step >= N - 1) go(0);
     state.playing = true;
-    $('btn-play').textContent = '\u23F8';
+    $('btn-play').textContent = '||';
     $('btn-play').classList.add('on');
     tick();
   }
@@ -766,19 +766,30 @@
   }
 
   /* ---------- ladder: one arrow per end-to-end packet ---------- */
+  var ipOwner = {};
+  (DATA.devices || []).forEach(function (d) {
+    (d.ifaces || []).forEach(function (f) { if (f.ip) ipOwner[f.ip] = d.name; });
+  });
+  /* One entry per packet id: where it was sent and which end it was for. The far end is
+     where it was delivered; a segment with no payload is not "delivered" to an
+     application, so then the owner of its IP destination, then the last receiver. */
   function conversations() {
-    // packet id -> {src, dst, send step, end step, lost}
     var out = [];
     Object.keys(eventsOfPacket).forEach(function (pk) {
-      var idx = eventsOfPacket[pk], send = null, end = null, lost = false;
+      var idx = eventsOfPacket[pk], send = null, deliver = null, drop = null, lastRx = null;
       idx.forEach(function (i) {
         var e = EV[i];
         if (e.kind === 'send' && send === null) send = i;
-        if (e.kind === 'deliver' && end === null) end = i;
+        else if (e.kind === 'deliver' && deliver === null) deliver = i;
+        else if (e.kind === 'drop' && drop === null) drop = i;
+        else if (e.kind === 'wire') lastRx = e.rx_device;
       });
       if (send === null) return;
-      if (end === null) { var d = idx.filter(function (i) { return EV[i].kind === 'drop'; }); if (d.length) { end = d[0]; lost = true; } }
-      out.push({ packet: +pk, send: send, end: end, lost: lost, src: EV[send].device, dst: end === null ? null : EV[end].device });
+      var s = EV[send];
+      var dst = deliver !== null ? EV[deliver].device : ipOwner[s.ip_dst] || lastRx;
+      var dropAt = drop !== null && deliver === null ? EV[drop] : null;
+      out.push({ packet: +pk, send: send, src: s.device, dst: dst,
+                 lost: !!dropAt && dropAt.device !== dst, dropped: dropAt });
     });
     out.sort(function (a, b) { return a.send - b.send; });
     return out;
@@ -798,19 +809,24 @@
   function tcpOf(i) {
     var e = EV[i], m = /\[([SFPR.]+)\]/.exec(e.summary || '');
     var seq = /seq=(\d+)/.exec(e.summary || ''), ack = /ack=(\d+)/.exec(e.summary || ''), len = /len=(\d+)/.exec(e.summary || '');
+    // direction of the connection, "a:p > b:q", and its reverse, to find each side's ISN
+    var ends = /(\S+:\d+) > (\S+:\d+)/.exec(e.summary || '') || [null, e.ip_src, e.ip_dst];
+    var dir = ends[1] + ' > ' + ends[2], rev = ends[2] + ' > ' + ends[1];
     var fr = frameOf(i);
     if (fr && e.proto === 'tcp') {
       var b = hexBytes(fr), o = 14 + (b[14] & 15) * 4;
       var u32 = function (k) { return ((b[k] << 24) >>> 0) + (b[k + 1] << 16) + (b[k + 2] << 8) + b[k + 3]; };
-      if (b.length >= o + 14) return { flags: m ? m[1] : '', seq: u32(o + 4), ack: (b[o + 13] & 16) ? u32(o + 8) : null, len: len ? +len[1] : 0 };
+      if (b.length >= o + 14)
+        return { flags: m ? m[1] : '', seq: u32(o + 4), ack: (b[o + 13] & 16) ? u32(o + 8) : null,
+                 len: len ? +len[1] : 0, dir: dir, rev: rev };
     }
     if (!m || !seq) return null;
-    return { flags: m[1], seq: +seq[1], ack: ack ? +ack[1] : null, len: len ? +len[1] : 0 };
+    return { flags: m[1], seq: +seq[1], ack: ack ? +ack[1] : null, len: len ? +len[1] : 0, dir: dir, rev: rev };
   }
   function ladderLabel(c, isn) {
     var e = EV[c.send], t = e.proto === 'tcp' ? tcpOf(c.send) : null;
     if (t) {
-      var mine = isn[c.src], theirs = isn[c.dst], abs = state.ladderAbs;
+      var mine = isn[t.dir], theirs = isn[t.rev], abs = state.ladderAbs;
       var seq = abs || mine === undefined ? t.seq : (t.seq - mine) >>> 0;
       var s = (FLAG_NAMES[t.flags] || t.flags) + ' seq=' + seq;
       if (t.ack !== null) s += ' ack=' + (abs || theirs === undefined ? t.ack : (t.ack - theirs) >>> 0);
@@ -837,7 +853,7 @@
     ctl.appendChild(picker('ladder-a', state.ladderA, function (v) { state.ladderA = v; }));
     ctl.appendChild(document.createTextNode('\u2194'));
     ctl.appendChild(picker('ladder-b', state.ladderB, function (v) { state.ladderB = v; }));
-    var fromPkt = el('button', { id: 'ladder-from-packet' }, 'this packet\u2019s conversation');
+    var fromPkt = el('button', { id: 'ladder-from-packet' }, "this packet's conversation");
     fromPkt.onclick = function () { var d = defaultEnds(); state.ladderA = d[0]; state.ladderB = d[1]; renderLadder(); };
     ctl.appendChild(fromPkt);
     var abs = el('label', {}, ' absolute seq/ack');
@@ -850,10 +866,10 @@
     var A = state.ladderA, B = state.ladderB;
     var arrows = CONV.filter(function (c) { return (c.src === A && c.dst === B) || (c.src === B && c.dst === A); });
     if (!A || !B || !arrows.length) { p.appendChild(el('p', { 'class': 'note' }, 'No end-to-end packets between these two devices.')); return; }
-    var isn = {};   // each side's initial sequence number: the seq of its first SYN
+    var isn = {};   // initial sequence number of each direction of each connection: its SYN's seq
     arrows.forEach(function (c) {
       var t = EV[c.send].proto === 'tcp' ? tcpOf(c.send) : null;
-      if (t && t.flags.indexOf('S') >= 0 && isn[c.src] === undefined) isn[c.src] = t.seq;
+      if (t && t.flags.indexOf('S') >= 0 && isn[t.dir] === undefined) isn[t.dir] = t.seq;
     });
     var big = state.present ? 1.5 : 1, W = Math.round(460 * big), rowH = Math.round(34 * big), top = 40 * big;
     var xA = 70 * big, xB = W - 30 * big, H = top + arrows.length * rowH + 20;
@@ -863,7 +879,8 @@
     s.appendChild(sel('line', { x1: xA, y1: 26 * big, x2: xA, y2: H, 'class': 'lifeline' }));
     s.appendChild(sel('line', { x1: xB, y1: 26 * big, x2: xB, y2: H, 'class': 'lifeline' }));
     var defs = sel('defs');
-    var mk = sel('marker', { id: 'ah', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    var mk = sel('marker', { id: 'ah', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9 * big, markerHeight: 9 * big,
+                             markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
     mk.appendChild(sel('path', { d: 'M0,0L10,5L0,10z', fill: 'currentColor' }));
     defs.appendChild(mk);
     s.appendChild(defs);
@@ -874,7 +891,8 @@
       if (c.lost) x2 = (x1 + x2) / 2;
       var g = sel('g', { 'class': 'arrow' + (c.packet === curPkt ? ' cur' : ''), 'data-packet': c.packet, 'data-step': c.send });
       g.appendChild(sel('line', { x1: x1, y1: y - rowH * 0.3, x2: x2, y2: y + rowH * 0.3, 'marker-end': c.lost ? '' : 'url(#ah)' }));
-      var label = ladderLabel(c, isn) + (c.lost ? '  \u2716 lost' : '');
+      var label = ladderLabel(c, isn);
+      if (c.dropped) label += '  \u2716 dropped at ' + c.dropped.device + (c.dropped.reason ? ' (' + c.dropped.reason + ')' : '');
       g.appendChild(sel('text', { x: (xA + xB) / 2, y: y - 4, 'text-anchor': 'middle', 'class': 'label' }, label));
       g.appendChild(sel('text', { x: 4, y: y + 4, 'font-size': 9 * big, fill: '#5b6770' }, EV[c.send].time.replace(/0+$/, '').replace(/\.$/, '.0')));
       g.addEventListener('click', function () { pause(); go(c.send); });
