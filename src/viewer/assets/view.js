@@ -516,11 +516,19 @@
     $('slider').value = state.step;
     var e = EV[state.step] || {};
     $('position').textContent = 'step ' + state.step + ' / ' + (N - 1) + '  \u00b7  t = ' + (e.time || '') + ' s';
+    var t = [performance.now()];
     renderRows(true);
+    t.push(performance.now());
     renderTopologyStep();
+    t.push(performance.now());
     renderPanel();
+    t.push(performance.now());
     if (!noHash) writeHash();
+    t.push(performance.now());
+    // kept for the browser tests' timing report
+    renderTimes = { rows: t[1] - t[0], topology: t[2] - t[1], panel: t[3] - t[2], hash: t[4] - t[3] };
   }
+  var renderTimes = null;
   function renderPanel() {
     if (state.tab === 'inspector') renderInspector();
     else if (state.tab === 'device') renderDevice();
@@ -918,7 +926,8 @@
     setupFilters();
     setupControls();
     restoreFromHash();
-    window.netsimView = { ready: true, openMs: performance.now() - t0, go: go, state: state };
+    window.netsimView = { ready: true, openMs: performance.now() - t0, go: go, state: state,
+                          renderTimes: function () { return renderTimes; } };
     document.body.setAttribute('data-ready', '1');
   }
   init();
