@@ -116,6 +116,9 @@ async function testTwoSubnets(browser, errors) {
   // hovering a field lights its bytes
   await page.hover('#panel-inspector tr.changed');
   check(await page.$$eval('#hex span.b.hl', (s) => s.length) > 0, 'two-subnets: hovering a field highlights its bytes');
+  await page.hover('#hex span.b[data-i="22"]');   // byte 22: the IPv4 TTL
+  const lit = await page.$$eval('#panel-inspector tr.hl', (t) => t.map((r) => r.dataset.field));
+  check(lit.length === 1 && /time to live|^ttl$/i.test(lit[0]), 'two-subnets: hovering byte 22 highlights the TTL field (' + lit + ')');
   await shot(page, 'two-subnets-r1-egress');
   await page.keyboard.press('ArrowRight');
   check(await page.evaluate(() => location.hash) === '#step=' + (step + 1), 'two-subnets: Right steps and the hash follows');

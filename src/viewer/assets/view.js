@@ -687,7 +687,7 @@
     var at = tablesAt(d.name, state.step);
     p.appendChild(el('h3', {}, d.name + ' at step ' + state.step + ' (t = ' + (EV[state.step] || {}).time + ' s)'));
     if (at.last) p.appendChild(el('div', { 'class': 'note', id: 'last-change' }, 'last change: step ' + at.last.step + ', ' + at.last.table + ' ' + (at.last.key || '') + ' \u2014 ' + (at.last.why || '')));
-    renderInterfaces(p, d);
+    renderInterfaces(p, d, at.tables.address, at.last);
     var T = at.tables, hl = at.last;
     if (d.type === 'switch') renderMac(p, d, T.mac || [], hl);
     else if (d.type !== 'hub') {
@@ -697,7 +697,7 @@
       renderNetstat(p, T.tcp || [], T.udp || [], hl);
     }
     Object.keys(T).forEach(function (k) {
-      if (['arp', 'route', 'mac', 'nat', 'tcp', 'udp'].indexOf(k) >= 0 || !T[k].length) return;
+      if (['address', 'arp', 'route', 'mac', 'nat', 'tcp', 'udp'].indexOf(k) >= 0 || !T[k].length) return;
       generic(p, d, k, T[k], hl);
     });
   }
@@ -718,11 +718,16 @@
     return t;
   }
   function hlFor(hl, name) { return hl && hl.table === name ? hl.key : null; }
-  function renderInterfaces(p, d) {
+  // Addresses come from the "address" table when the data has one, so an address a
+  // DHCP client obtains appears at the step it was configured.
+  function renderInterfaces(p, d, addressRows, hl) {
+    var addr = {};
+    (addressRows || []).forEach(function (r) { addr[r.key] = r.value; });
     var rows = (d.ifaces || []).map(function (f) {
-      return { key: f.name, cells: [f.name, f.ip ? f.ip + '/' + f.prefix : '', f.mac || ''] };
+      var a = addressRows ? addr[f.name] || '' : f.ip ? f.ip + '/' + f.prefix : '';
+      return { key: f.name, cells: [f.name, a, f.mac || ''] };
     });
-    table(p, 'ifaces', null, '', 'ip -brief address', d.name, ['Interface', 'Address', 'MAC'], rows, null);
+    table(p, 'address', null, '', 'ip -brief address', d.name, ['Interface', 'Address', 'MAC'], rows, hlFor(hl, 'address'));
   }
   function winMac(m) { return /^[0-9a-f:]{17}$/i.test(m) ? m.replace(/:/g, '-') : m; }
   function renderArp(p, d, rows, hl) {
