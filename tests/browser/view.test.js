@@ -163,6 +163,22 @@ async function testSwitch(browser, errors) {
   await page.evaluate((s) => window.netsimView.go(s), flood);
   check(await page.$$eval('#topo .marker', (m) => m.length) === copies, 'switch: the ' + copies + ' flooded copies move together');
   await shot(page, 'switch-flood');
+  // zoom buttons, wheel, clicking a device
+  const vbWidth = () => page.$eval('#topo > svg', (s) => s.viewBox.baseVal.width);
+  const w0 = await vbWidth();
+  await page.click('#zoom-in');
+  const w1 = await vbWidth();
+  await page.mouse.move(300, 300);
+  await page.mouse.wheel({ deltaY: 300 });
+  const w2 = await vbWidth();
+  check(w1 < w0 && w2 > w1, 'switch: zoom in by button and out by wheel (' + [w0, w1, w2].map(Math.round) + ')');
+  await page.click('#zoom-fit');
+  await page.click('#topo g.node[data-device="A"]');
+  check(await page.evaluate(() => location.hash.includes('device=A') && document.querySelector('#panel-device.active') !== null),
+        'switch: clicking A opens its tables and puts device=A in the URL');
+  await page.type('#f-search', 'who-has');
+  const found = await page.$$eval('#ev-scroll .ev-row', (r) => r.filter((x) => x.style.display !== 'none').map((x) => x.children[5].textContent));
+  check(found.length > 0 && found.every((x) => x.includes('who-has')), 'switch: the search box filters the list (' + found.length + ' rows)');
   await page.close();
   const pkt = run.events[reply].packet;
   const p2 = await openPage(browser, run, 'packet=' + pkt, errors, 'switch');

@@ -440,6 +440,10 @@
     document.querySelectorAll('#tabs button').forEach(function (b) {
       b.onclick = function () { showTab(b.dataset.tab); };
     });
+    // a clicked button keeps no focus, so Space afterwards means play/pause, not "click again"
+    document.querySelectorAll('#bar button, #topo-tools button, #tabs button').forEach(function (b) {
+      b.addEventListener('click', function () { b.blur(); });
+    });
     document.addEventListener('keydown', onKey);
   }
   function onKey(ev) {
