@@ -31,6 +31,7 @@ if (!netsim || !topoDir || !artDir) {
 const ASSETS = path.resolve(__dirname, '../../src/viewer/assets');
 const SAMPLE = path.join(__dirname, 'make_sample.py');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 if (!fs.existsSync(CHROMIUM)) {
   console.log('SKIP: no Chromium at ' + CHROMIUM + ' (apt-get install chromium, or set CHROMIUM)');
   process.exit(SKIP);
@@ -88,9 +89,10 @@ async function openPage(browser, run, hash, errors, tag) {
   return page;
 }
 
+let shotPrefix = '';
 async function shot(page, name) {
   await new Promise((r) => setTimeout(r, 700));   // let the frame marker finish its move
-  await page.screenshot({ path: path.join(artDir, name + '.png') });
+  await page.screenshot({ path: path.join(artDir, shotPrefix + name + '.png') });
 }
 
 async function testTwoSubnets(browser, errors) {
@@ -324,28 +326,40 @@ async function testScale(browser, errors) {
   await page.close();
 }
 
-(async () => {
-  const started = Date.now();
-  console.log('load average ' + os.loadavg().map((x) => x.toFixed(1)).join(' ') + ' on ' + os.cpus().length + ' CPUs');
-  fs.mkdirSync(artDir, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'netsim-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM, headless: true, userDataDir: profile,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--allow-file-access-from-files'],
-  });
-  const errors = [];
+async function runSuite(label, launchOptions, tests, errors) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'netsim-' + label + '-'));
+  const browser = await puppeteer.launch(Object.assign({ headless: true, userDataDir: profile }, launchOptions));
   try {
     const only = new RegExp(process.env.VIEW_TESTS || '.');   // e.g. VIEW_TESTS=Hub|Scale
-    for (const t of [testTwoSubnets, testSwitch, testHub, testHomeNat, testTcpEcho, testCjk, testOpenTimes, testScale]) {
+    for (const t of tests) {
       if (!only.test(t.name)) continue;
       const t0 = Date.now();
-      try { await t(browser, errors); } catch (err) { check(false, t.name + ' threw: ' + (err.stack || err)); }
-      console.log('     (' + t.name + ': ' + ((Date.now() - t0) / 1000).toFixed(1) + ' s)');
+      try { await t(browser, errors); } catch (err) { check(false, label + ' ' + t.name + ' threw: ' + (err.stack || err)); }
+      console.log('     (' + label + ' ' + t.name + ': ' + ((Date.now() - t0) / 1000).toFixed(1) + ' s)');
     }
   } finally {
     await browser.close();
     fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+(async () => {
+  const started = Date.now();
+  console.log('load average ' + os.loadavg().map((x) => x.toFixed(1)).join(' ') + ' on ' + os.cpus().length + ' CPUs');
+  fs.mkdirSync(artDir, { recursive: true });
+  const errors = [];
+  await runSuite('chromium', {
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  }, [testTwoSubnets, testSwitch, testHub, testHomeNat, testTcpEcho, testCjk, testOpenTimes, testScale], errors);
+  // Firefox, when installed: the page must work there from file:// too (WebDriver BiDi)
+  if (fs.existsSync(FIREFOX)) {
+    shotPrefix = 'firefox-';
+    await runSuite('firefox', { browser: 'firefox', executablePath: FIREFOX },
+                   [testTwoSubnets, testHub, testHomeNat, testTcpEcho], errors);
+  } else {
+    console.log('NOTE: no Firefox at ' + FIREFOX + '; the page was checked in Chromium only');
   }
   errors.forEach((e) => console.log('  ' + e));
   check(errors.length === 0, 'no console errors, page errors or failed requests (' + errors.length + ')');

@@ -888,7 +888,7 @@
       var t = EV[c.send].proto === 'tcp' ? tcpOf(c.send) : null;
       if (t && t.flags.indexOf('S') >= 0 && isn[t.dir] === undefined) isn[t.dir] = t.seq;
     });
-    var big = state.present ? 1.5 : 1, W = Math.round(460 * big), rowH = Math.round(34 * big), top = 40 * big;
+    var big = state.present ? 1.5 : 1, W = Math.round(460 * big), rowH = Math.round(40 * big), top = 40 * big;
     var xA = 70 * big, xB = W - 30 * big, H = top + arrows.length * rowH + 20;
     var s = sel('svg', { width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, id: 'ladder-svg' });
     s.appendChild(sel('text', { x: xA, y: 18 * big, 'class': 'colhead' }, A));
@@ -907,10 +907,11 @@
       var x1 = fromA ? xA : xB, x2 = fromA ? xB : xA;
       if (c.lost) x2 = (x1 + x2) / 2;
       var g = sel('g', { 'class': 'arrow' + (c.packet === curPkt ? ' cur' : ''), 'data-packet': c.packet, 'data-step': c.send });
-      g.appendChild(sel('line', { x1: x1, y1: y - rowH * 0.3, x2: x2, y2: y + rowH * 0.3, 'marker-end': c.lost ? '' : 'url(#ah)' }));
+      // the label sits above the arrow's start, so it never crosses the line
+      g.appendChild(sel('line', { x1: x1, y1: y - rowH * 0.15, x2: x2, y2: y + rowH * 0.35, 'marker-end': c.lost ? '' : 'url(#ah)' }));
       var label = ladderLabel(c, isn);
       if (c.dropped) label += '  \u2716 dropped at ' + c.dropped.device + (c.dropped.reason ? ' (' + c.dropped.reason + ')' : '');
-      g.appendChild(sel('text', { x: (xA + xB) / 2, y: y - 4, 'text-anchor': 'middle', 'class': 'label' }, label));
+      g.appendChild(sel('text', { x: (xA + xB) / 2, y: y - rowH * 0.15 - 4, 'text-anchor': 'middle', 'class': 'label' }, label));
       g.appendChild(sel('text', { x: 4, y: y + 4, 'font-size': 9 * big, fill: '#5b6770' }, EV[c.send].time.replace(/0+$/, '').replace(/\.$/, '.0')));
       g.addEventListener('click', function () { pause(); go(c.send); });
       s.appendChild(g);
