@@ -2,7 +2,8 @@
 """Builds a view.html from a run's output directory, for developing the page before
 netsim writes its own, and as the browser tests' fallback when it does not.
 
-Usage: make_sample.py [--events N] RUN_DIR ASSETS_DIR OUT_HTML
+Usage: make_sample.py [--events N] [--no-svg] RUN_DIR ASSETS_DIR OUT_HTML
+  --no-svg    leave the picture out ("svg": null), as netsim does without Graphviz
   --events N  repeat the run's events (later copies shifted in time, packet ids renumbered)
               until there are N, to check the page at scale.
 
@@ -270,16 +271,20 @@ def scale(data, count):
 
 def main():
     args = sys.argv[1:]
-    count = 0
-    if args[:1] == ["--events"] and len(args) > 1:
-        count = int(args[1])
-        args = args[2:]
+    count, no_svg = 0, False
+    while args[:1] in (["--events"], ["--no-svg"]):
+        if args[0] == "--no-svg":
+            no_svg, args = True, args[1:]
+        else:
+            count, args = int(args[1]), args[2:]
     if len(args) != 3:
         sys.exit(__doc__)
     run_dir, assets, out = args
     data = build(run_dir)
     if count:
         scale(data, count)
+    if no_svg:
+        data["svg"] = None
     html = assemble(data, assets)
     with open(out, "w", encoding="utf-8") as f:
         f.write(html)

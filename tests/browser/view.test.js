@@ -270,6 +270,19 @@ async function testCjk(browser, errors) {
   await page.close();
 }
 
+/* Without Graphviz netsim writes "svg": null and the page draws its own layout. */
+async function testNoSvg(browser, errors) {
+  const run = runTopology(path.join(topoDir, 'two-subnets.json'), 'two-subnets');
+  const html = path.join(run.out, 'view-nosvg.html');
+  execFileSync('python3', [SAMPLE, '--no-svg', run.out, ASSETS, html]);
+  const step = findStep(run.events, (e) => e.kind === 'wire' && e.tx_device === 'r1', "r1's first egress");
+  const page = await openPage(browser, { html }, 'step=' + step, errors, 'no-svg');
+  check(await page.$$eval('#topo g.node[data-device]', (g) => g.length) === 5, 'no-svg: the page draws the 5 devices itself');
+  check(await page.$$eval('#topo .marker', (m) => m.length) === 1, 'no-svg: the frame marker moves on the drawn link');
+  await shot(page, 'no-svg-layout');
+  await page.close();
+}
+
 /* Every topology opens and is interactive within the budget. */
 async function testOpenTimes(browser, errors) {
   const files = fs.readdirSync(topoDir).filter((f) => f.endsWith('.json')).sort();
@@ -352,7 +365,7 @@ async function runSuite(label, launchOptions, tests, errors) {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
            '--disable-component-update', '--disable-sync'],
-  }, [testTwoSubnets, testSwitch, testHub, testHomeNat, testTcpEcho, testCjk, testOpenTimes, testScale], errors);
+  }, [testTwoSubnets, testSwitch, testHub, testHomeNat, testTcpEcho, testCjk, testNoSvg, testOpenTimes, testScale], errors);
   // Firefox, when installed: the page must work there from file:// too (WebDriver BiDi)
   if (fs.existsSync(FIREFOX)) {
     shotPrefix = 'firefox-';
