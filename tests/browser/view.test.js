@@ -124,6 +124,13 @@ async function testTwoSubnets(browser, errors) {
   await shot(page, 'two-subnets-r1-egress');
   await page.keyboard.press('ArrowRight');
   check(await page.evaluate(() => location.hash) === '#step=' + (step + 1), 'two-subnets: Right steps and the hash follows');
+  // one hop further, sw2 forwards the frame unchanged: nothing is marked
+  const sw2 = findStep(run.events, (x, i) => i > step && x.kind === 'wire' && x.tx_device === 'sw2' && x.packet === e.packet, "sw2's egress");
+  await page.evaluate((s) => window.netsimView.go(s), sw2);
+  check(await page.$$eval('#panel-inspector tr.changed', (t) => t.length) === 0 &&
+        /^Unchanged/.test(await page.$eval('#changed-note', (n) => n.textContent)),
+        "two-subnets: at sw2's egress the frame is unchanged since the previous hop");
+  await page.evaluate((s) => window.netsimView.go(s), step + 1);
   await page.keyboard.press('p');
   check(await page.evaluate(() => document.body.classList.contains('present')), 'two-subnets: P turns on presentation mode');
   await shot(page, 'two-subnets-presentation');
@@ -221,6 +228,15 @@ async function testHomeNat(browser, errors) {
   await page.evaluate((s) => window.netsimView.go(s), back);
   const nat2 = await page.$$eval('#panel-device table[data-table="nat"] tr.row', (t) => t.map((r) => r.textContent));
   check(nat2.some((r) => r.includes(want)), 'home-nat: the mapping stays inside -> outside after the reply');
+  // at nat1's egress the rewritten source address is marked changed, the destination not
+  const out = findStep(run.events, (e) => e.kind === 'wire' && e.tx_device === 'nat1' && e.proto === 'tcp', "nat1's egress");
+  await page.evaluate((s) => window.netsimView.go(s), out);
+  await page.click('#tabs button[data-tab="inspector"]');
+  const rows = await page.$$eval('#panel-inspector tr[data-field]', (trs) => trs.map((tr) => ({
+    value: tr.children[1].textContent.trim(), changed: tr.classList.contains('changed') })));
+  const src = rows.find((r) => r.value === '116.226.52.212'), dst = rows.find((r) => r.value === '93.184.216.34');
+  check(src && src.changed && dst && !dst.changed, "home-nat: at nat1's egress the NAT-rewritten source address is marked changed");
+  await shot(page, 'home-nat-egress');
   await page.close();
 }
 

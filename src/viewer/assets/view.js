@@ -31,9 +31,8 @@
   }
 
   /* ---------- indexes built once ---------- */
-  var devByName = {}, devByDot = {}, linkByName = {};
+  var devByName = {}, devByDot = {};
   (DATA.devices || []).forEach(function (d) { devByName[d.name] = d; devByDot[d.dot_id] = d; });
-  (DATA.links || []).forEach(function (l) { linkByName[l.name] = l; });
   var wiresOfPacket = {};   // packet id -> ascending wire event indexes
   var eventsOfPacket = {};  // packet id -> ascending event indexes
   EV.forEach(function (e, i) {
@@ -541,18 +540,26 @@
   }
 
   /* ---------- packet inspector ---------- */
+  /* The latest wire event of the packet before step `before` that arrived at `device`. */
+  function arrivalAt(ws, device, before) {
+    for (var k = ws.length - 1; k >= 0; k--) if (ws[k] < before && EV[ws[k]].rx_device === device) return ws[k];
+    return -1;
+  }
+  /* What the frame of step i is compared with. On a cable: the cable that brought it to
+     the device now sending it. Inside a device: the frame as it arrived there, or, when
+     the device has not changed it yet, the cable before that. Flooded copies on other
+     cables are never "the previous hop". */
   function previousHopFrame(i) {
-    var e = EV[i], ws = wiresOfPacket[e.packet];
-    if (!ws || !frameOf(i)) return null;
-    var cur = frameOf(i), bestIdx = -1;
-    for (var k = ws.length - 1; k >= 0; k--) {
-      var j = ws[k];
-      if (j >= i) continue;
-      var f = frameOf(j);
-      if (f && f !== cur) return { step: j, frame: f };
-      if (f && bestIdx < 0) bestIdx = j;
+    var e = EV[i], ws = wiresOfPacket[e.packet], cur = frameOf(i);
+    if (!ws || !cur) return null;
+    var j;
+    if (e.kind === 'wire') j = arrivalAt(ws, e.tx_device, i);
+    else {
+      var arrived = arrivalAt(ws, e.device, i + 1);
+      if (arrived < 0) return null;
+      j = frameOf(arrived) !== cur ? arrived : arrivalAt(ws, EV[arrived].tx_device, arrived);
     }
-    return bestIdx >= 0 && e.kind === 'wire' && EV[bestIdx].link !== e.link ? { step: bestIdx, frame: frameOf(bestIdx) } : null;
+    return j >= 0 && frameOf(j) ? { step: j, frame: frameOf(j) } : null;
   }
   function renderInspector() {
     var p = $('panel-inspector'), i = state.step, e = EV[i];
