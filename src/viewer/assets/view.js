@@ -607,16 +607,17 @@
     p.appendChild(hexDump(bytes, diff, fieldRows));
   }
   function hexDump(bytes, diff, fieldRows) {
-    var pre = el('div', { id: 'hex' });
+    // one string and one innerHTML: a full-size frame is 1,500 spans, too many to create one by one per step
+    var pre = el('div', { id: 'hex' }), html = [];
     for (var off = 0; off < bytes.length; off += 16) {
-      pre.appendChild(el('span', { 'class': 'off' }, ('000' + off.toString(16)).slice(-4) + '  '));
+      html.push('<span class="off">' + ('000' + off.toString(16)).slice(-4) + '  </span>');
       for (var b = off; b < Math.min(off + 16, bytes.length); b++) {
-        var s = el('span', { 'class': 'b' + (diff[b] ? ' changed' : ''), 'data-i': b }, ('0' + bytes[b].toString(16)).slice(-2));
-        pre.appendChild(s);
-        pre.appendChild(document.createTextNode(b % 16 === 7 ? '  ' : ' '));
+        html.push('<span class="b' + (diff[b] ? ' changed' : '') + '" data-i="' + b + '">' +
+                  ('0' + bytes[b].toString(16)).slice(-2) + '</span>' + (b % 16 === 7 ? '  ' : ' '));
       }
-      pre.appendChild(document.createTextNode('\n'));
+      html.push('\n');
     }
+    pre.innerHTML = html.join('');
     pre.addEventListener('mouseover', function (ev) {
       var i = ev.target.dataset ? ev.target.dataset.i : undefined;
       if (i === undefined) return;
@@ -635,10 +636,8 @@
   function highlightBytes(off, len, tr) {
     clearHighlight();
     tr.classList.add('hl');
-    document.querySelectorAll('#hex span.b').forEach(function (s) {
-      var i = parseInt(s.dataset.i, 10);
-      if (i >= off && i < off + len) s.classList.add('hl');
-    });
+    var spans = document.querySelectorAll('#hex span.b');
+    for (var i = off; i < off + len && i < spans.length; i++) spans[i].classList.add('hl');
   }
   function clearHighlight() {
     document.querySelectorAll('#panel-inspector .hl').forEach(function (x) { x.classList.remove('hl'); });
