@@ -53,9 +53,3 @@ bool app_connect(ip_stack *st, const char *tool, ipv4_addr to) {
     app_say(st, "%s: connect: %s", tool, ip_stack_strerror(rc));
     return false;
 }
-
-char *app_endpoint(ipv4_addr a, uint16_t port_number, char *buf) {
-    char text[IPV4_TEXT_LEN];
-    snprintf(buf, 22, "%s:%u", ipv4_format(a, text), port_number);
-    return buf;
-}

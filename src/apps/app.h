@@ -31,7 +31,4 @@ char *app_text(const uint8_t *data, size_t len, char *out, size_t cap);
  * when no route leads there. */
 bool app_connect(ip_stack *st, const char *tool, ipv4_addr to);
 
-/* "10.0.0.2:8080" into buf (at least 22 bytes). Returns buf. */
-char *app_endpoint(ipv4_addr a, uint16_t port_number, char *buf);
-
 #endif

@@ -215,7 +215,7 @@ static const tcp_handler file_download_handler = {
 
 static void file_download_start(void *ctx, ipv4_addr to) {
     file_download *d = ctx;
-    app_endpoint(to, d->cfg->port, d->server);
+    ipv4_format_endpoint(to, d->cfg->port, d->server);
     int rc = tcp_connect(d->st, to, d->cfg->port, &file_download_handler, d, &d->conn);
     if (rc != 0) {
         d->conn = NULL;

@@ -92,7 +92,7 @@ static const tcp_handler tcp_client_handler = {
 
 static void tcp_client_start(void *ctx, ipv4_addr to) {
     tcp_client *c = ctx;
-    app_endpoint(to, c->cfg->port, c->server);
+    ipv4_format_endpoint(to, c->cfg->port, c->server);
     int rc = tcp_connect_from(c->st, c->cfg->local_port, to, c->cfg->port, &tcp_client_handler, c,
                               &c->conn);
     if (rc == IP_ERR_ADDRINUSE) {

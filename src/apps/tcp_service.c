@@ -64,7 +64,7 @@ static void service_accepted(void *ctx, tcp_conn *listener, tcp_conn *c) {
     s->conn = c;
     s->peer = tcp_remote_addr(c);
     s->peer_port = tcp_remote_port(c);
-    app_endpoint(s->peer, s->peer_port, s->peer_text);
+    ipv4_format_endpoint(s->peer, s->peer_port, s->peer_text);
     s->next = svc->sessions;
     svc->sessions = s;
     tcp_set_handler(c, &session_handler, s);

@@ -41,7 +41,7 @@ static void udp_client_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint
     if (c->done)
         return;
     app_say(c->st, "received: %s", app_text(data, len, text, sizeof text));
-    app_say(c->st, "from %s", app_endpoint(src, src_port, from));
+    app_say(c->st, "from %s", ipv4_format_endpoint(src, src_port, from));
     udp_client_done(c);
 }
 
@@ -68,7 +68,7 @@ static void udp_client_on_timeout(sim *s, void *a, void *b) {
     char dst[24], t[32];
     c->timer = 0;
     app_say(c->st, "no reply from %s within %s (recvfrom timed out)",
-            app_endpoint(c->to, c->cfg->port, dst),
+            ipv4_format_endpoint(c->to, c->cfg->port, dst),
             units_format_duration(c->cfg->timeout_ns, t, sizeof t));
     udp_client_done(c);
 }
@@ -103,7 +103,7 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
         return;
     }
     app_say(c->st, "sent %zu bytes to %s from port %u: %s", c->cfg->data_len,
-            app_endpoint(to, c->cfg->port, dst), local,
+            ipv4_format_endpoint(to, c->cfg->port, dst), local,
             app_text((const uint8_t *)c->cfg->data, c->cfg->data_len, text, sizeof text));
     if (c->cfg->timeout_ns == 0) {
         udp_client_done(c);

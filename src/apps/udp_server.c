@@ -21,7 +21,7 @@ static void udp_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint
     udp_server *srv = ctx;
     char text[APP_TEXT_CAP], from[24];
     app_say(srv->st, "received: %s", app_text(data, len, text, sizeof text));
-    app_say(srv->st, "from %s", app_endpoint(src, src_port, from));
+    app_say(srv->st, "from %s", ipv4_format_endpoint(src, src_port, from));
     if (srv->cfg->reply)
         udp_sendto(s, src, src_port, (const uint8_t *)srv->cfg->reply, srv->cfg->reply_len);
     else

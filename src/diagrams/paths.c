@@ -71,15 +71,6 @@ static int change_weight(hop_change c) {
     return 0;
 }
 
-static void format_endpoint(ipv4_addr a, bool port, uint16_t p, char *out, size_t cap) {
-    char ip[IPV4_TEXT_LEN];
-    ipv4_format(a, ip);
-    if (port)
-        snprintf(out, cap, "%s:%u", ip, p);
-    else
-        snprintf(out, cap, "%s", ip);
-}
-
 /* A short mark for the edge beside the hop number: rewrites only. */
 static const char *change_mark(hop_change c) {
     switch (c) {
@@ -129,8 +120,8 @@ static void put_hop_row(strbuf *b, const diagrams *d, const hop_view *h) {
     if (h->addr == HOP_ADDR_NONE) {
         strbuf_puts(b, "<TD ALIGN=\"LEFT\">-</TD><TD>-</TD>");
     } else {
-        format_endpoint(h->src, h->has_ports, h->sport, src, sizeof src);
-        format_endpoint(h->dst, h->has_ports, h->dport, dst, sizeof dst);
+        hop_format_endpoint(h->src, h->has_ports, h->sport, src, sizeof src);
+        hop_format_endpoint(h->dst, h->has_ports, h->dport, dst, sizeof dst);
         strbuf_printf(b, "<TD ALIGN=\"LEFT\">%s%s%s%s%s &#8594; %s%s</TD>",
                       ip_mark ? "<FONT COLOR=\"" : "", ip_mark ? c : "", ip_mark ? "\"><B>" : "",
                       h->addr == HOP_ADDR_ARP ? "ARP " : "", src, dst,

@@ -418,7 +418,20 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
                                   ? "complete"
                               : result->outcome == RUN_INTERRUPTED ? "interrupted"
                                                                    : "stopped"};
-        rc = viewer_write(view, out, &end, result->view_note, sizeof result->view_note, err);
+        if (!viewer_skipped(view, result->view_note, sizeof result->view_note)) {
+            char *svg = NULL;
+            size_t svg_len = 0;
+            if (outdir_read(out, "topology.svg", VIEWER_MAX_SVG_BYTES, &svg, &svg_len) != 0)
+                svg = NULL; /* no picture: the page draws its own layout */
+            FILE *page = outdir_fopen(out, "view.html", "w", err);
+            if (page) {
+                viewer_write(view, page, &end, svg);
+                fclose(page); /* a failed write is the output directory's to report */
+            } else {
+                rc = NS_ERR_IO;
+            }
+            free(svg);
+        }
     }
 
 done:

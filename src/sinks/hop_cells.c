@@ -8,14 +8,9 @@
 
 #include "sinks/hop_internal.h"
 
-/* "a.b.c.d", with ":port" when the hop carries ports. */
-static void format_endpoint(ipv4_addr a, int has_port, uint16_t port, char *buf, size_t cap) {
-    char ip[IPV4_TEXT_LEN];
-    ipv4_format(a, ip);
-    if (has_port)
-        snprintf(buf, cap, "%s:%u", ip, port);
-    else
-        snprintf(buf, cap, "%s", ip);
+void hop_format_endpoint(ipv4_addr a, bool has_port, uint16_t port, char *buf, size_t cap) {
+    char text[IPV4_ENDPOINT_TEXT_LEN];
+    snprintf(buf, cap, "%s", has_port ? ipv4_format_endpoint(a, port, text) : ipv4_format(a, text));
 }
 
 void hop__format_net(const hop_rec *h, char buf[NET_TEXT_LEN]) {
@@ -24,8 +19,8 @@ void hop__format_net(const hop_rec *h, char buf[NET_TEXT_LEN]) {
         return;
     }
     char src[ENDPOINT_LEN], dst[ENDPOINT_LEN];
-    format_endpoint(h->src, h->has_ports, h->sport, src, sizeof src);
-    format_endpoint(h->dst, h->has_ports, h->dport, dst, sizeof dst);
+    hop_format_endpoint(h->src, h->has_ports, h->sport, src, sizeof src);
+    hop_format_endpoint(h->dst, h->has_ports, h->dport, dst, sizeof dst);
     snprintf(buf, NET_TEXT_LEN, "%s > %s", src, dst);
 }
 
@@ -62,10 +57,10 @@ hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
         /* A NAT box rewrites one end: name just that end, before and after. */
         char was[ENDPOINT_LEN], now[ENDPOINT_LEN];
         bool ports = h->has_ports && (src_changed ? h->sport != p->sport : h->dport != p->dport);
-        format_endpoint(src_changed ? p->src : p->dst, h->has_ports,
-                        src_changed ? p->sport : p->dport, was, sizeof was);
-        format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
-                        src_changed ? h->sport : h->dport, now, sizeof now);
+        hop_format_endpoint(src_changed ? p->src : p->dst, h->has_ports,
+                            src_changed ? p->sport : p->dport, was, sizeof was);
+        hop_format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
+                            src_changed ? h->sport : h->dport, now, sizeof now);
         strbuf_printf(b, "%s rewritten by %s: %s -> %s", ports ? "IP and port" : "IP", d, was, now);
         kind = HOP_CHANGE_IP;
     } else if (addresses_changed(h, p)) {

@@ -122,4 +122,8 @@ void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor v
 /* NULL is a no-op. */
 void hop_table_free(hop_table *t);
 
+/* A hop's address cell: "a.b.c.d", with ":port" when the hop carries ports
+ * (text tables, paths.json and the path diagrams show the same text). */
+void hop_format_endpoint(ipv4_addr a, bool has_port, uint16_t port, char *buf, size_t cap);
+
 #endif

@@ -85,11 +85,11 @@ static void describe_mapping(const nat *n, const mapping *m, char *buf, size_t c
 /* "192.168.1.2:6789", or "192.168.1.2 id 5" for ICMP (an endpoint of a mapping). */
 static const char *endpoint_text(uint8_t protocol, ipv4_addr ip, uint16_t l4port, char *buf,
                                  size_t cap) {
-    char a[IPV4_TEXT_LEN];
+    char a[IPV4_ENDPOINT_TEXT_LEN];
     if (protocol == IPPROTO_ICMP_NUM)
         snprintf(buf, cap, "%s id %u", ipv4_format(ip, a), l4port);
     else
-        snprintf(buf, cap, "%s:%u", ipv4_format(ip, a), l4port);
+        snprintf(buf, cap, "%s", ipv4_format_endpoint(ip, l4port, a));
     return buf;
 }
 

@@ -1636,12 +1636,12 @@ void tcp_write_state(const ip_stack *st, FILE *out) {
     fprintf(out, "    %-5s %-23s %-23s %s\n", "Proto", "Local Address", "Foreign Address", "State");
     for (size_t i = 0; i < n; i++) {
         const tcp_conn *c = sorted[i];
-        char local[24], remote[24], a[IPV4_TEXT_LEN];
-        snprintf(local, sizeof local, "%s:%u", ipv4_format(c->local_ip, a), c->local_port);
+        char local[IPV4_ENDPOINT_TEXT_LEN], remote[IPV4_ENDPOINT_TEXT_LEN];
+        ipv4_format_endpoint(c->local_ip, c->local_port, local);
         if (c->state == TCP_LISTEN)
             snprintf(remote, sizeof remote, "0.0.0.0:*");
         else
-            snprintf(remote, sizeof remote, "%s:%u", ipv4_format(c->remote_ip, a), c->remote_port);
+            ipv4_format_endpoint(c->remote_ip, c->remote_port, remote);
         fprintf(out, "    %-5s %-23s %-23s %s\n", "tcp", local, remote, tcp_state_name(c->state));
     }
     free(sorted);

@@ -23,8 +23,6 @@
 #include "viewer/internal.h"
 #include "viewer/json_guard.h"
 
-#define SVG_MAX_BYTES (32u * 1024 * 1024) /* a larger topology.svg is left out of the page */
-
 /* --- recording --- */
 
 static void *grow(void *p, size_t *cap, size_t need, size_t size) {
@@ -244,8 +242,7 @@ static void write_page(const viewer *v, FILE *out, const viewer_end *end, const 
     }
 }
 
-int viewer_write(viewer *v, outdir *out, const viewer_end *end, char *note, size_t note_cap,
-                 ns_error *err) {
+bool viewer_skipped(const viewer *v, char *note, size_t note_cap) {
     note[0] = '\0';
     if (v->over) {
         char count[32], limit[32];
@@ -260,19 +257,11 @@ int viewer_write(viewer *v, outdir *out, const viewer_end *end, char *note, size
                      "it anyway, or --filter to keep fewer)",
                      with_commas(v->n_events, count, sizeof count),
                      with_commas(v->max_events, limit, sizeof limit));
-        return 0;
+        return true;
     }
-    char *svg = NULL;
-    size_t svg_len = 0;
-    if (outdir_read(out, "topology.svg", SVG_MAX_BYTES, &svg, &svg_len) != 0)
-        svg = NULL;
-    FILE *page = outdir_fopen(out, "view.html", "w", err);
-    if (!page) {
-        free(svg);
-        return NS_ERR_IO;
-    }
+    return false;
+}
+
+void viewer_write(viewer *v, FILE *page, const viewer_end *end, const char *svg) {
     write_page(v, page, end, svg_element(svg));
-    fclose(page); /* a failed write is the output directory's to report */
-    free(svg);
-    return 0;
 }

@@ -23,12 +23,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "model/topology.h"
 #include "net/network.h"
-#include "runner/outdir.h"
 #include "trace/trace.h"
-#include "util/error.h"
 
 #define VIEWER_MAX_EVENTS 50000u              /* events a view.html holds unless forced */
 #define VIEWER_MAX_BYTES  (64u * 1024 * 1024) /* bytes of recorded events and frames */
@@ -59,13 +58,19 @@ typedef struct viewer_end {
     const char *status; /* "complete", "interrupted" or "stopped" */
 } viewer_end;
 
-/* Writes view.html into `out` (through outdir_fopen, so --max-output counts
- * it), with the topology picture read back from the staged topology.svg if
- * Graphviz drew one. When the run is above the bounds and not forced,
- * nothing is written and `note` (note_cap bytes) gets the one line saying so;
- * otherwise note is "". Returns 0, or NS_ERR_IO with err set. */
-int viewer_write(viewer *v, outdir *out, const viewer_end *end, char *note, size_t note_cap,
-                 ns_error *err);
+/* Whether the run is above the bounds and not forced: then view.html is not
+ * written and `note` (note_cap bytes) gets the one line saying so; otherwise
+ * note is "". */
+bool viewer_skipped(const viewer *v, char *note, size_t note_cap);
+
+/* A topology.svg larger than this is left out of the page. */
+#define VIEWER_MAX_SVG_BYTES (32u * 1024 * 1024)
+
+/* Writes the page into `page`: the template filled with the style, the
+ * script, the topology picture `svg` (Graphviz's topology.svg, or NULL when
+ * none was drawn) and the data. Write errors are left in `page`'s error state
+ * for the caller (the output directory reports them). */
+void viewer_write(viewer *v, FILE *page, const viewer_end *end, const char *svg);
 
 /* NULL is a no-op. */
 void viewer_free(viewer *v);

@@ -80,6 +80,12 @@ char *ipv4_format(ipv4_addr a, char *buf) {
     return buf;
 }
 
+char *ipv4_format_endpoint(ipv4_addr a, uint16_t port, char *buf) {
+    char ip[IPV4_TEXT_LEN];
+    snprintf(buf, IPV4_ENDPOINT_TEXT_LEN, "%s:%u", ipv4_format(a, ip), port);
+    return buf;
+}
+
 /* Parses one decimal part of a dotted quad: 1-3 digits, value <= 255, no
  * leading zeros (inet_pton rejects "010" too, to avoid octal confusion). */
 static const char *parse_octet(const char *p, unsigned *out) {

@@ -40,6 +40,11 @@ int hex_digit_value(char c);
 /* Writes dotted quad into buf[IPV4_TEXT_LEN]; returns buf. */
 char *ipv4_format(ipv4_addr a, char *buf);
 
+#define IPV4_ENDPOINT_TEXT_LEN 22 /* "255.255.255.255:65535" plus NUL */
+
+/* Writes "a.b.c.d:port" into buf[IPV4_ENDPOINT_TEXT_LEN]; returns buf. */
+char *ipv4_format_endpoint(ipv4_addr a, uint16_t port, char *buf);
+
 /* Parses a strict dotted quad ("10.0.0.1": four decimal parts 0-255, no leading
  * '+', no spaces, nothing after). Returns 0, or -1 if malformed. */
 int ipv4_parse(const char *text, ipv4_addr *out);
