@@ -12,6 +12,7 @@
 #include "devices/devices.h"
 #include "util/alloc.h"
 #include "util/u64map.h"
+#include "wire/ethernet.h"
 
 typedef struct mac_entry {
     uint32_t port;
@@ -118,8 +119,8 @@ static void receive(node *n, port *in, frame *f) {
     }
     sim_time now = sim_now(n->net->sim);
     mac_addr dst, src;
-    memcpy(dst.b, f->data, 6);
-    memcpy(src.b, f->data + 6, 6);
+    memcpy(dst.b, f->data + ETH_OFF_DST, sizeof dst.b);
+    memcpy(src.b, f->data + ETH_OFF_SRC, sizeof src.b);
     learn(sw, in, src, now);
     if (mac_is_broadcast(dst)) {
         flood(sw, in, f, "broadcast destination");

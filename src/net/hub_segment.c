@@ -106,7 +106,7 @@ void hub_segment_finish(hub_segment *seg) {
             seg->bps = l->bandwidth_bps;
     }
     if (seg->bps == UINT64_MAX)
-        seg->bps = 100000000;
+        seg->bps = LINK_DEFAULT_BANDWIDTH_BPS;
     seg->prop = 2 * longest_station_link + hub_links;
 }
 

@@ -79,7 +79,7 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
     memset(st, 0, sizeof *st);
     st->node = n;
     st->forwarding = forwarding;
-    st->ttl = d->ttl ? d->ttl : 64;
+    st->ttl = d->ttl ? d->ttl : IP_DEFAULT_TTL;
     st->arp_lifetime = d->arp_timeout_ns;
     st->arp_retry = d->arp_retry_ns;
     st->arp_retries = d->arp_retries;

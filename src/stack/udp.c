@@ -32,7 +32,6 @@
 /* The most data one datagram can carry here: the IPv4 total length is 16
  * bits, and a frame (Ethernet header included) must fit a frame's 16-bit
  * length. */
-#define UDP_MAX_DATA (65535 - ETH_HEADER_LEN - IPV4_HEADER_LEN - UDP_HEADER_LEN)
 
 struct udp_socket {
     ip_stack *st;

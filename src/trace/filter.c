@@ -1,6 +1,12 @@
 /* filter: criteria parsed from --filter, matched against trace events. */
 #include "trace/filter.h"
 #include "util/alloc.h"
+#include "wire/dhcp.h"
+#include "wire/dns.h"
+#include "wire/ethernet.h"
+#include "wire/ipv4.h"
+#include "wire/udp.h"
+#include "wire/wire.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -115,27 +121,28 @@ static bool has_value(const trace_filter *f, int kind, const char *v) {
 }
 
 const char *trace_filter_protocol(const uint8_t *frame, size_t len) {
-    if (len < 14)
+    if (len < ETH_HEADER_LEN)
         return "ethernet";
-    uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
-    if (type == 0x0806)
+    uint16_t type = wire_get16(frame + ETH_OFF_TYPE);
+    if (type == ETHERTYPE_ARP)
         return "arp";
-    if (type != 0x0800 || len < 34)
+    if (type != ETHERTYPE_IPV4 || len < ETH_HEADER_LEN + IPV4_HEADER_LEN)
         return "ethernet";
-    const uint8_t *ip = frame + 14;
-    size_t hlen = (size_t)(ip[0] & 15) * 4;
-    switch (ip[9]) {
-    case 1:
+    const uint8_t *ip = frame + ETH_HEADER_LEN;
+    size_t hlen = ipv4_get_header_len(ip);
+    switch (ipv4_get_protocol(ip)) {
+    case IPPROTO_ICMP_NUM:
         return "icmp";
-    case 6:
+    case IPPROTO_TCP_NUM:
         return "tcp";
-    case 17:
-        if (len >= 14 + hlen + 4) {
-            unsigned sport = (unsigned)(ip[hlen] << 8 | ip[hlen + 1]);
-            unsigned dport = (unsigned)(ip[hlen + 2] << 8 | ip[hlen + 3]);
-            if (sport == 67 || sport == 68 || dport == 67 || dport == 68)
+    case IPPROTO_UDP_NUM:
+        if (len >= ETH_HEADER_LEN + hlen + UDP_OFF_LEN) {
+            unsigned sport = wire_get16(ip + hlen + UDP_OFF_SRC_PORT);
+            unsigned dport = wire_get16(ip + hlen + UDP_OFF_DST_PORT);
+            if (sport == DHCP_SERVER_PORT || sport == DHCP_CLIENT_PORT ||
+                dport == DHCP_SERVER_PORT || dport == DHCP_CLIENT_PORT)
                 return "dhcp";
-            if (sport == 53 || dport == 53)
+            if (sport == DNS_PORT || dport == DNS_PORT)
                 return "dns";
         }
         return "udp";

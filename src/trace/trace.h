@@ -117,7 +117,7 @@ typedef enum {
     TRACE_TABLE_COUNT_
 } trace_table_id;
 
-/* "arp", "mac", "address", "nat", "tcp"; NULL for TRACE_TABLE_NONE. */
+/* "arp", "mac", "address", "nat", "tcp", "dhcp"; NULL for TRACE_TABLE_NONE. */
 const char *trace_table_name(trace_table_id t);
 
 /* One entry of one table before and after the step. `key` NULL: the whole

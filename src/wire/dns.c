@@ -11,6 +11,7 @@
  * Parse fills a local message and copies it out only on success.
  */
 #include "wire/dns.h"
+#include "util/text.h"
 
 #include <string.h>
 
@@ -58,20 +59,6 @@ enum {
 
 static bool label_byte_ok(uint8_t c) {
     return c >= 0x21 && c <= 0x7e && c != '.' && c != '\\';
-}
-
-static bool ascii_equal_nocase(const char *a, const char *b) {
-    for (;; a++, b++) {
-        char x = *a, y = *b;
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-        if (x == '\0')
-            return true;
-    }
 }
 
 /* Collects the name at buf[pos] into wire[0 .. *wire_len) (uncompressed, root
@@ -488,7 +475,7 @@ bool dns_find_a(const dns_message *m, ipv4_addr *out) {
         const char *alias = NULL;
         for (size_t i = 0; i < count; i++) {
             const dns_rr *rr = &m->answers[i];
-            if (rr->rclass != DNS_CLASS_IN || !ascii_equal_nocase(rr->name, want))
+            if (rr->rclass != DNS_CLASS_IN || !text_equal_nocase(rr->name, want))
                 continue;
             if (rr->type == DNS_TYPE_A) {
                 *out = rr->a;

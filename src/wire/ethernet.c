@@ -9,12 +9,6 @@
 
 #include "wire/wire.h"
 
-enum {
-    ETH_OFF_DST = 0,
-    ETH_OFF_SRC = 6,
-    ETH_OFF_TYPE = 12,
-};
-
 /* Values below this are an IEEE 802.3 length field, not an EtherType
  * (IEEE 802.3 clause 3.2.6: 0x0600 = 1536 is the first type value). */
 #define ETH_MIN_ETHERTYPE 0x0600

@@ -16,6 +16,9 @@
 #define ETH_MAX_FRAME_LEN 1514 /* without the FCS; MTU 1500 */
 #define ETH_MTU           1500
 
+/* Field offsets in an Ethernet II header (IEEE 802.3 clause 3.2). */
+enum { ETH_OFF_DST = 0, ETH_OFF_SRC = 6, ETH_OFF_TYPE = 12 };
+
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP  0x0806
 
