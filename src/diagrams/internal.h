@@ -26,6 +26,7 @@
 #include "diagrams/dot.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
+#include "util/text.h"
 #include "util/u64map.h"
 #include "wire/addr.h"
 
@@ -87,9 +88,6 @@ struct diagrams {
 
 /* The string at arena offset `at`, or NULL for DG_NO_TEXT. */
 const char *dg_text(const diagrams *d, size_t at);
-
-/* "1.000015440": seconds with nine decimals. */
-void dg_format_time(uint64_t ns, char *out, size_t cap);
 
 const char *dg_dev_name(const diagrams *d, size_t dev);
 const char *dg_iface_name(const diagrams *d, const model_endpoint *e);

@@ -51,10 +51,6 @@ const char *dg_text(const diagrams *d, size_t at) {
     return at == DG_NO_TEXT ? NULL : d->text.s + at;
 }
 
-void dg_format_time(uint64_t ns, char *out, size_t cap) {
-    snprintf(out, cap, "%" PRIu64 ".%09" PRIu64, ns / 1000000000u, ns % 1000000000u);
-}
-
 const char *dg_dev_name(const diagrams *d, size_t dev) {
     return d->t->devices[dev].name;
 }
@@ -287,11 +283,11 @@ static void remember_line(diagrams *d, const trace_event *ev) {
     int dev = strmap_get(d->dev_index, ev->device);
     if (dev < 0)
         return;
-    char time[32], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN], summary[SUMMARY_CAP];
+    char time[TEXT_TIME_LEN], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN], summary[SUMMARY_CAP];
     frame_info fi;
     frame_decode(ev->frame, ev->frame_len, &fi);
     frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
-    dg_format_time(ev->time, time, sizeof time);
+    text_format_time(ev->time, time);
     strbuf b = {0};
     strbuf_printf(&b, "%s  %s%s%s  %s", time, ev->device, ev->port ? "." : "",
                   ev->port ? ev->port : "", trace_kind_name(ev->kind));
