@@ -3,7 +3,8 @@
  * deliveries and drops of packets that crossed a link, where each was last
  * received, and the packet a drop triggers (the ICMP error its device sends
  * next, at the same instant), then writes the last rows of each table and
- * the "fate" objects of paths.json.
+ * the "fate" objects of paths.json, and hands the same fates to
+ * hop_table_visit's visitors (hop_fate_view): the one copy of the rule.
  *
  * Invariant: facts only, never the prose: a trigger is the next new packet
  * id the dropping device sends at the drop's instant.
