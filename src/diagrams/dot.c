@@ -21,38 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strbuf.h"
 #include "wire/addr.h"
 
 /* --- escaping --- */
 
-typedef struct buf {
-    char *s;
-    size_t len, cap;
-} buf;
-
-static void buf_put(buf *b, const char *s, size_t n) {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 32;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p)
-            ns_out_of_memory();
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void buf_puts(buf *b, const char *s) {
-    buf_put(b, s, strlen(s));
-}
-
 char *dot_escape_html(const char *s) {
-    buf b = {0};
-    buf_put(&b, "", 0);
+    strbuf b = {0};
+    strbuf_clear(&b); /* "" for an empty name, never NULL */
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *end = p + strlen(s);
     while (*p) {
@@ -62,26 +38,26 @@ char *dot_escape_html(const char *s) {
             uint32_t cp; /* U+FFFD for a byte that is not valid UTF-8 */
             p += text_utf8_next(p, (size_t)(end - p), &cp);
             snprintf(ent, sizeof ent, "&#%lu;", (unsigned long)cp);
-            buf_puts(&b, ent);
+            strbuf_puts(&b, ent);
             continue;
         }
         p++;
         if (c < 0x20 || c == 0x7f)
-            buf_puts(&b, " ");
+            strbuf_puts(&b, " ");
         else if (c == '&')
-            buf_puts(&b, "&amp;");
+            strbuf_puts(&b, "&amp;");
         else if (c == '<')
-            buf_puts(&b, "&lt;");
+            strbuf_puts(&b, "&lt;");
         else if (c == '>')
-            buf_puts(&b, "&gt;");
+            strbuf_puts(&b, "&gt;");
         else if (c == '"')
-            buf_puts(&b, "&quot;");
+            strbuf_puts(&b, "&quot;");
         else if (c == '\'')
-            buf_puts(&b, "&#39;");
+            strbuf_puts(&b, "&#39;");
         else if (c == '\\')
-            buf_puts(&b, "\\\\");
+            strbuf_puts(&b, "\\\\");
         else
-            buf_put(&b, (const char *)&c, 1);
+            strbuf_put(&b, (const char *)&c, 1);
     }
     return b.s;
 }
@@ -184,7 +160,7 @@ static void label_domains(dot_topology *d, subnet_ref *refs, size_t n_refs) {
     for (size_t i = 0; i < n_refs;) {
         size_t root = refs[i].root;
         int rank = refs[i].rank;
-        buf b = {0};
+        strbuf b = {0};
         for (; i < n_refs && refs[i].root == root; i++) {
             if (refs[i].rank != rank)
                 continue; /* routers' subnets only when the domain has no host address */
@@ -194,8 +170,8 @@ static void label_domains(dot_topology *d, subnet_ref *refs, size_t n_refs) {
             char ip[IPV4_TEXT_LEN], text[IPV4_TEXT_LEN + 8];
             snprintf(text, sizeof text, "%s/%d", ipv4_format(refs[i].net, ip), refs[i].prefix_len);
             if (b.len)
-                buf_puts(&b, ", ");
-            buf_puts(&b, text);
+                strbuf_puts(&b, ", ");
+            strbuf_puts(&b, text);
         }
         d->domain_label[root] = b.s;
     }

@@ -26,12 +26,12 @@
 #include "diagrams/dot.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
+#include "util/text.h"
 #include "util/u64map.h"
 #include "wire/addr.h"
 
 #define DG_NO_TEXT    SIZE_MAX   /* an arena offset that holds nothing */
 #define DG_NO_FLOW    UINT32_MAX /* a frame in no per-flow ladder */
-#define DG_NO_FATE    UINT32_MAX /* the end of a packet's fate list */
 #define DG_FATE_MARKS 8          /* fates drawn per path diagram (a flood has many) */
 
 /* What a frame carries, for its colour. */
@@ -71,25 +71,6 @@ typedef struct flow_rec {
     uint32_t n_frames;
 } flow_rec;
 
-/* What became of a packet at one place: a TRACE_DELIVER or TRACE_DROP event
- * of a packet that crossed a link (a flooded broadcast may have several). */
-typedef struct fate_rec {
-    uint32_t next;   /* the packet's next fate (index into fates), or DG_NO_FATE */
-    uint32_t device; /* model device index */
-    size_t where;    /* arena: "device.port", or "device" when the event named no port */
-    bool dropped;
-    trace_reason reason;  /* drops: the rule's code */
-    size_t why;           /* arena: the event's prose, or DG_NO_TEXT */
-    uint32_t trigger;     /* drops: the packet the drop made the device send, or 0 */
-    size_t trigger_label; /* arena: that packet's short label, or DG_NO_TEXT */
-} fate_rec;
-
-/* A packet's fates, in arrival order (the value of diagrams.fate_by_packet). */
-typedef struct fate_list {
-    uint32_t first, last; /* indices into fates, or DG_NO_FATE */
-    uint32_t n;           /* fates seen, kept or not (DG_FATE_MARKS are kept) */
-} fate_list;
-
 struct diagrams {
     const model_topology *t;
     diagram_options o;
@@ -103,20 +84,10 @@ struct diagrams {
     strbuf text;            /* arena of NUL-terminated strings, back to back */
     char **dev_line;        /* --steps: per device, its latest send/forward line */
     uint32_t *dev_line_pkt; /* and that line's packet id */
-    /* Fates of the first max_paths packets seen on a link (the path diagrams'). */
-    u64map *fate_by_packet; /* packet id -> fate_list */
-    fate_rec *fates;
-    size_t n_fates, cap_fates;
-    uint32_t max_id;       /* the highest packet id any event carried so far */
-    uint32_t pending_drop; /* the latest drop, waiting for the send it triggers, or DG_NO_FATE */
-    uint64_t pending_time; /* and its time */
 };
 
 /* The string at arena offset `at`, or NULL for DG_NO_TEXT. */
 const char *dg_text(const diagrams *d, size_t at);
-
-/* "1.000015440": seconds with nine decimals. */
-void dg_format_time(uint64_t ns, char *out, size_t cap);
 
 const char *dg_dev_name(const diagrams *d, size_t dev);
 const char *dg_iface_name(const diagrams *d, const model_endpoint *e);
@@ -124,8 +95,8 @@ const char *dg_iface_name(const diagrams *d, const model_endpoint *e);
 /* Appends `s` escaped for an HTML-like label (dot_escape_html). */
 void dg_put_html(strbuf *b, const char *s);
 
-/* The fates recorded for `packet_id`, or NULL. */
-const fate_list *dg_fates_of(const diagrams *d, uint32_t packet_id);
+/* The short arrow label of a frame's summary (frame_describe), into `out`. */
+void dg_short_label(const char *summary, char *out, size_t cap);
 
 /* --- output --- */
 

@@ -111,8 +111,8 @@ static void put_ladder(const diagrams *d, FILE *out, const uint32_t *rows, size_
         double xf = x0 + from * gap, xt = x0 + to * gap;
         const char *color = dg_proto_color[f->proto];
         if (f->time != last_time) {
-            char time[32];
-            dg_format_time(f->time, time, sizeof time);
+            char time[TEXT_TIME_LEN];
+            text_format_time(f->time, time);
             fprintf(
                 out,
                 "  t%zu [pos=\"%.1f,%.1f\", shape=plaintext, fontsize=8, fontcolor=\"#6b7280\", "

@@ -140,61 +140,80 @@ static void put_hop_row(strbuf *b, const diagrams *d, const hop_view *h) {
 #define DROP_FILL     "#fee2e2"
 #define DELIVER_COLOR "#15803d"
 
+/* The model device of a fate the diagrams mark (a delivery or a drop at a
+ * device of the topology), or -1. */
+static int fate_device(const diagrams *d, const hop_fate_view *f) {
+    if (f->kind != HOP_FATE_DELIVERED && f->kind != HOP_FATE_DROPPED)
+        return -1;
+    return f->device ? strmap_get(d->dev_index, f->device) : -1;
+}
+
 /* What the fate says beyond its place: "TTL expired in transit
  * (ttl_expired)" (the prose, then the reason code of a drop), then for a
  * drop that made its device send a packet, `sep` and "&#8594; packet #6:
  * ICMP time exceeded (TTL)". `lead` goes first when there is anything. */
-static void put_fate_detail(strbuf *b, const diagrams *d, const fate_rec *f, const char *lead,
-                            const char *sep) {
-    const char *why = dg_text(d, f->why);
-    const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
-    if (why || code)
+static void put_fate_detail(strbuf *b, const hop_fate_view *f, const char *lead, const char *sep) {
+    bool dropped = f->kind == HOP_FATE_DROPPED;
+    const char *code = dropped ? trace_reason_name(f->reason) : NULL;
+    if (f->why || code)
         strbuf_puts(b, lead);
-    if (why)
-        dg_put_html(b, why);
+    if (f->why)
+        dg_put_html(b, f->why);
     if (code)
-        strbuf_printf(b, "%s(%s)", why ? " " : "", code);
+        strbuf_printf(b, "%s(%s)", f->why ? " " : "", code);
     if (f->trigger) {
+        char label[512];
+        dg_short_label(f->trigger_summary ? f->trigger_summary : "?", label, sizeof label);
         strbuf_printf(b, "%s&#8594; packet #%" PRIu32 ": ", sep, f->trigger);
-        dg_put_html(b, dg_text(d, f->trigger_label));
+        dg_put_html(b, label);
     }
 }
 
 /* The rows after the hops: one per delivery or drop ("&#10005; r2.eth0
- * dropped: ..."), in the order they happened. */
-static void put_fate_rows(strbuf *b, const diagrams *d, const fate_list *fl) {
-    for (uint32_t i = fl->first; i != DG_NO_FATE; i = d->fates[i].next) {
-        const fate_rec *f = &d->fates[i];
-        const char *c = f->dropped ? DROP_COLOR : DELIVER_COLOR;
+ * dropped: ..."), in the order they happened, the first DG_FATE_MARKS. */
+static void put_fate_rows(strbuf *b, const diagrams *d, const hop_fate_view *fates,
+                          size_t n_fates) {
+    size_t n = 0;
+    for (size_t i = 0; i < n_fates; i++) {
+        const hop_fate_view *f = &fates[i];
+        if (fate_device(d, f) < 0 || n++ >= DG_FATE_MARKS)
+            continue;
+        bool dropped = f->kind == HOP_FATE_DROPPED;
+        const char *c = dropped ? DROP_COLOR : DELIVER_COLOR;
         strbuf_printf(b,
                       "<TR><TD BGCOLOR=\"%s\"><FONT COLOR=\"white\"><B>%s</B></FONT></TD>"
                       "<TD ALIGN=\"LEFT\">",
-                      c, f->dropped ? "&#10005;" : "&#10003;");
-        dg_put_html(b, dg_text(d, f->where));
+                      c, dropped ? "&#10005;" : "&#10003;");
+        dg_put_html(b, f->where);
         strbuf_printf(b, "</TD><TD COLSPAN=\"4\" ALIGN=\"LEFT\"><FONT COLOR=\"%s\">%s", c,
-                      f->dropped ? "<B>dropped</B>" : "delivered");
-        put_fate_detail(b, d, f, ": ", " ");
+                      dropped ? "<B>dropped</B>" : "delivered");
+        put_fate_detail(b, f, ": ", " ");
         strbuf_puts(b, "</FONT></TD></TR>");
     }
-    if (fl->n > DG_FATE_MARKS)
+    if (n > DG_FATE_MARKS)
         strbuf_printf(b,
-                      "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %" PRIu32
+                      "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %zu"
                       " more deliveries or drops (all in paths.json)</TD></TR>",
-                      fl->n - DG_FATE_MARKS);
+                      n - DG_FATE_MARKS);
 }
 
 /* The marks beside the devices (DOT statements for dot_view.extra): a red
  * octagon where the packet was dropped, a light note where it was
  * delivered, each tied to its device by a short edge. `show` as in
  * dot_view (NULL: all devices are drawn). */
-static void put_fate_marks(strbuf *x, const diagrams *d, const fate_list *fl, const bool *show) {
+static void put_fate_marks(strbuf *x, const diagrams *d, const hop_fate_view *fates, size_t n_fates,
+                           const bool *show) {
     uint32_t k = 0;
-    for (uint32_t i = fl->first; i != DG_NO_FATE; i = d->fates[i].next) {
-        const fate_rec *f = &d->fates[i];
-        k++;
-        if (show && !show[f->device])
+    for (size_t i = 0; i < n_fates && k < DG_FATE_MARKS; i++) {
+        const hop_fate_view *f = &fates[i];
+        int dev = fate_device(d, f);
+        if (dev < 0)
             continue;
-        if (f->dropped)
+        k++;
+        if (show && !show[dev])
+            continue;
+        bool dropped = f->kind == HOP_FATE_DROPPED;
+        if (dropped)
             strbuf_printf(x,
                           "  fate%" PRIu32 " [id=\"fate%" PRIu32 "\", shape=octagon, "
                           "style=filled, fillcolor=\"" DROP_FILL "\", color=\"" DROP_COLOR
@@ -207,13 +226,12 @@ static void put_fate_marks(strbuf *x, const diagrams *d, const fate_list *fl, co
                           "fontcolor=\"" DELIVER_COLOR "\", fontsize=9, label=<&#10003; "
                           "delivered to ",
                           k, k);
-        dg_put_html(x, dg_text(d, f->where));
-        strbuf_puts(x, f->dropped ? "</B>" : "");
-        put_fate_detail(x, d, f, "<BR/>", "<BR/>");
-        strbuf_printf(
-            x, ">];\n  n%" PRIu32 " -- fate%" PRIu32 " [color=\"%s\", style=%s, penwidth=1.2];\n",
-            f->device + 1, k, f->dropped ? DROP_COLOR : DELIVER_COLOR,
-            f->dropped ? "dashed" : "dotted");
+        dg_put_html(x, f->where);
+        strbuf_puts(x, dropped ? "</B>" : "");
+        put_fate_detail(x, f, "<BR/>", "<BR/>");
+        strbuf_printf(x, ">];\n  n%d -- fate%" PRIu32 " [color=\"%s\", style=%s, penwidth=1.2];\n",
+                      dev + 1, k, dropped ? DROP_COLOR : DELIVER_COLOR,
+                      dropped ? "dashed" : "dotted");
     }
 }
 
@@ -222,10 +240,10 @@ static void put_fate_marks(strbuf *x, const diagrams *d, const fate_list *fl, co
 #define PATH_TABLE_ROWS 40 /* hop table rows under a path diagram */
 
 /* The caption under the picture: the packet, a legend of the colours
- * used, its hop table and its fates (`fl` may be NULL). */
+ * used, its hop table and its fates. */
 static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, const char *summary,
                         const hop_view *rows, size_t n_rows, const bool *present,
-                        const fate_list *fl) {
+                        const hop_fate_view *fates, size_t n_fates) {
     strbuf_clear(cap);
     strbuf_puts(cap, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
                      "<TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"12\">");
@@ -241,9 +259,12 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
         first = false;
     }
     bool dropped = false, delivered = false;
-    for (uint32_t i = fl ? fl->first : DG_NO_FATE; i != DG_NO_FATE; i = d->fates[i].next) {
-        dropped |= d->fates[i].dropped;
-        delivered |= !d->fates[i].dropped;
+    for (size_t i = 0, n = 0; i < n_fates && n < DG_FATE_MARKS; i++) {
+        if (fate_device(d, &fates[i]) < 0)
+            continue;
+        n++;
+        dropped |= fates[i].kind == HOP_FATE_DROPPED;
+        delivered |= fates[i].kind == HOP_FATE_DELIVERED;
     }
     if (dropped)
         strbuf_printf(cap, "%s<FONT COLOR=\"" DROP_COLOR "\">&#10005; dropped</FONT>",
@@ -262,8 +283,7 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
                       "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %zu more hops (all in "
                       "paths.json)</TD></TR>",
                       n_rows - PATH_TABLE_ROWS);
-    if (fl)
-        put_fate_rows(cap, d, fl);
+    put_fate_rows(cap, d, fates, n_fates);
     strbuf_puts(cap, "</TABLE>");
 }
 
@@ -278,7 +298,7 @@ typedef struct path_state {
 } path_state;
 
 static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const hop_view *rows,
-                       size_t n_rows) {
+                       size_t n_rows, const hop_fate_view *fates, size_t n_fates) {
     path_state *ps = ctx;
     writer *w = ps->w;
     const model_topology *t = w->d->t;
@@ -334,12 +354,10 @@ static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const
             ps->styles[l].label = ps->labels[l].s;
             ps->styles[l].penwidth = 3;
         }
-        const fate_list *fl = dg_fates_of(w->d, packet_id);
         strbuf *cap = &w->scratch;
-        put_caption(cap, w->d, packet_id, summary, rows, n_rows, present, fl);
+        put_caption(cap, w->d, packet_id, summary, rows, n_rows, present, fates, n_fates);
         strbuf_clear(&ps->marks);
-        if (fl)
-            put_fate_marks(&ps->marks, w->d, fl, whole ? NULL : ps->show);
+        put_fate_marks(&ps->marks, w->d, fates, n_fates, whole ? NULL : ps->show);
         char name[40];
         snprintf(name, sizeof name, "paths/%" PRIu32 ".dot", packet_id);
         char *path = dg_path_join(w->base, name);

@@ -11,14 +11,9 @@
  * once every flow is full not even that. The transmitting end comes from the
  * event's wire facts.
  *
- * Fates: for the first max_paths packets seen on a link, each delivery or
- * drop is kept (DG_FATE_MARKS per packet) with its place, reason code and
- * prose, and for a drop the packet it triggered: the next new packet the
- * same device sends at the same instant (the ICMP error), the rule the hop
- * tables follow (sinks/hop_table.c; its visitor does not hand fates over).
- * The path diagrams are of the first max_paths packets by id, which are
- * these unless a packet first crosses a link after max_paths packets with
- * higher ids did (queued behind ARP in a busy run): its picture has no mark.
+ * Fates are not kept here: the path diagrams draw the deliveries and drops
+ * the hop table's visitor hands them (sinks/hop_table.h), so both follow
+ * one rule.
  *
  * --steps: each device's latest send/forward/flood/repeat line is kept, to
  * be shown beside the frame that follows it on a link.
@@ -56,10 +51,6 @@ const char *dg_text(const diagrams *d, size_t at) {
     return at == DG_NO_TEXT ? NULL : d->text.s + at;
 }
 
-void dg_format_time(uint64_t ns, char *out, size_t cap) {
-    snprintf(out, cap, "%" PRIu64 ".%09" PRIu64, ns / 1000000000u, ns % 1000000000u);
-}
-
 const char *dg_dev_name(const diagrams *d, size_t dev) {
     return d->t->devices[dev].name;
 }
@@ -89,12 +80,10 @@ diagrams *diagrams_new(const model_topology *t, const diagram_options *o) {
         d->o.max_steps = DIAGRAMS_MAX_STEPS;
     if (!d->o.steps)
         d->o.max_steps = 0;
-    d->pending_drop = DG_NO_FATE;
     d->dev_index = strmap_new();
     d->flow_by_key = u64map_new(sizeof(uint32_t));
-    d->fate_by_packet = u64map_new(sizeof(fate_list));
     d->flows = calloc(DIAGRAMS_MAX_FLOWS, sizeof *d->flows);
-    if (!d->dev_index || !d->flow_by_key || !d->fate_by_packet || !d->flows) {
+    if (!d->dev_index || !d->flow_by_key || !d->flows) {
         diagrams_free(d);
         return NULL;
     }
@@ -118,8 +107,6 @@ void diagrams_free(diagrams *d) {
     strbuf_free(&d->text);
     free(d->flows);
     u64map_free(d->flow_by_key);
-    u64map_free(d->fate_by_packet);
-    free(d->fates);
     free(d->frames);
     strmap_free(d->dev_index);
     free(d);
@@ -168,7 +155,7 @@ static bool is_word(const char *s, size_t n, const char *word) {
  * "a > b" address pairs (kept as "port > port" for UDP, which has little
  * else to show), id=, xid=, ttl=, win=, len=0, "tell IP", and "from MAC" /
  * "to MAC"; cuts what is left at LABEL_MAX characters. */
-static void short_label(const char *summary, char *out, size_t cap) {
+void dg_short_label(const char *summary, char *out, size_t cap) {
     const char *tok[64];
     size_t len[64], n = 0;
     for (const char *p = summary; *p && n < 64;) {
@@ -244,22 +231,11 @@ static uint32_t flow_of(diagrams *d, const frame_info *fi) {
     return *slot;
 }
 
-/* A packet on a link gets a fate list while there are path diagrams left. */
-static void fate_watch_packet(diagrams *d, uint32_t packet_id) {
-    if (packet_id == 0 || u64map_size(d->fate_by_packet) >= d->o.max_paths)
-        return;
-    bool created = false;
-    fate_list *fl = u64map_put(d->fate_by_packet, packet_id, &created);
-    if (created)
-        *fl = (fate_list){.first = DG_NO_FATE, .last = DG_NO_FATE, .n = 0};
-}
-
 static void record_wire(diagrams *d, const trace_event *ev) {
     if (ev->link < 0 || (size_t)ev->link >= d->t->n_links || !ev->frame || !ev->wire.tx_device)
         return;
     uint32_t l = (uint32_t)ev->link;
     int side = ev->wire.tx_side ? 1 : 0;
-    fate_watch_packet(d, ev->packet_id);
     uint64_t idx = d->n_wire++;
     bool in_main = idx < DIAGRAMS_LADDER_FRAMES;
     bool is_step = idx < d->o.max_steps;
@@ -276,7 +252,7 @@ static void record_wire(diagrams *d, const trace_event *ev) {
     }
     char summary[SUMMARY_CAP], label[SUMMARY_CAP];
     frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
-    short_label(summary, label, sizeof label);
+    dg_short_label(summary, label, sizeof label);
     frame_rec *r = &d->frames[d->n_frames++];
     *r = (frame_rec){.time = ev->time,
                      .link = l,
@@ -307,11 +283,11 @@ static void remember_line(diagrams *d, const trace_event *ev) {
     int dev = strmap_get(d->dev_index, ev->device);
     if (dev < 0)
         return;
-    char time[32], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN], summary[SUMMARY_CAP];
+    char time[TEXT_TIME_LEN], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN], summary[SUMMARY_CAP];
     frame_info fi;
     frame_decode(ev->frame, ev->frame_len, &fi);
     frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
-    dg_format_time(ev->time, time, sizeof time);
+    text_format_time(ev->time, time);
     strbuf b = {0};
     strbuf_printf(&b, "%s  %s%s%s  %s", time, ev->device, ev->port ? "." : "",
                   ev->port ? ev->port : "", trace_kind_name(ev->kind));
@@ -331,80 +307,10 @@ static void remember_line(diagrams *d, const trace_event *ev) {
     d->dev_line_pkt[dev] = ev->packet_id;
 }
 
-/* --- fates --- */
-
-const fate_list *dg_fates_of(const diagrams *d, uint32_t packet_id) {
-    return u64map_get(d->fate_by_packet, packet_id);
-}
-
-/* Records a delivery or drop of a packet that has a path diagram. */
-static void record_fate(diagrams *d, const trace_event *ev) {
-    fate_list *fl = u64map_get(d->fate_by_packet, ev->packet_id);
-    int dev = ev->device ? strmap_get(d->dev_index, ev->device) : -1;
-    if (!fl || dev < 0)
-        return;
-    if (fl->n++ >= DG_FATE_MARKS)
-        return;
-    if (d->n_fates == d->cap_fates) {
-        d->cap_fates = d->cap_fates ? d->cap_fates * 2 : 64;
-        d->fates = ns_xrealloc(d->fates, d->cap_fates * sizeof *d->fates);
-    }
-    strbuf where = {0};
-    strbuf_printf(&where, "%s%s%s", ev->device, ev->port ? "." : "", ev->port ? ev->port : "");
-    uint32_t fi = (uint32_t)d->n_fates++;
-    d->fates[fi] = (fate_rec){.next = DG_NO_FATE,
-                              .device = (uint32_t)dev,
-                              .where = arena_put(d, where.s),
-                              .dropped = ev->kind == TRACE_DROP,
-                              .reason = ev->reason,
-                              .why = ev->why ? arena_put(d, ev->why) : DG_NO_TEXT,
-                              .trigger_label = DG_NO_TEXT};
-    strbuf_free(&where);
-    if (fl->last == DG_NO_FATE)
-        fl->first = fi;
-    else
-        d->fates[fl->last].next = fi;
-    fl->last = fi;
-    if (ev->kind == TRACE_DROP) {
-        d->pending_drop = fi;
-        d->pending_time = ev->time;
-    }
-}
-
-/* A drop triggers the next packet its device sends at the same instant, if
- * that packet is new (an ICMP error): found from the facts, never the prose. */
-static void watch_trigger(diagrams *d, const trace_event *ev) {
-    if (d->pending_drop == DG_NO_FATE)
-        return;
-    fate_rec *f = &d->fates[d->pending_drop];
-    if (ev->time != d->pending_time) {
-        d->pending_drop = DG_NO_FATE;
-        return;
-    }
-    int dev = ev->kind == TRACE_SEND && ev->device ? strmap_get(d->dev_index, ev->device) : -1;
-    if (dev < 0 || (uint32_t)dev != f->device)
-        return;
-    if (ev->packet_id > d->max_id && ev->frame) {
-        char summary[SUMMARY_CAP], label[SUMMARY_CAP];
-        frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
-        short_label(summary, label, sizeof label);
-        f->trigger = ev->packet_id;
-        f->trigger_label = arena_put(d, label);
-    }
-    d->pending_drop = DG_NO_FATE;
-}
-
 static void diagrams_emit(void *self, const trace_event *ev) {
     diagrams *d = self;
-    watch_trigger(d, ev);
-    if (ev->packet_id > d->max_id)
-        d->max_id = ev->packet_id;
     if (ev->kind == TRACE_WIRE) {
         record_wire(d, ev);
-        return;
-    }
-    if ((ev->kind == TRACE_DELIVER || ev->kind == TRACE_DROP) && ev->packet_id != 0) {
-        record_fate(d, ev);
         return;
     }
     if (!d->dev_line || d->n_wire >= d->o.max_steps || !ev->frame || !ev->device)

@@ -27,8 +27,8 @@ static void step_caption_lines(const diagrams *d, const frame_rec *f, size_t k, 
     const model_link *l = &d->t->links[f->link];
     const model_endpoint *from = f->side == 0 ? &l->a : &l->b;
     const model_endpoint *to = f->side == 0 ? &l->b : &l->a;
-    char time[32];
-    dg_format_time(f->time, time, sizeof time);
+    char time[TEXT_TIME_LEN];
+    text_format_time(f->time, time);
     snprintf(lines[0], CAPTION_MAX + 8, "step %zu of %zu   t = %s s   packet #%" PRIu32, k, n, time,
              f->packet);
     snprintf(lines[1], CAPTION_MAX + 8, "%.50s.%s \xe2\x86\x92 %.50s.%s",

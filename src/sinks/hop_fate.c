@@ -3,7 +3,8 @@
  * deliveries and drops of packets that crossed a link, where each was last
  * received, and the packet a drop triggers (the ICMP error its device sends
  * next, at the same instant), then writes the last rows of each table and
- * the "fate" objects of paths.json.
+ * the "fate" objects of paths.json, and hands the same fates to
+ * hop_table_visit's visitors (hop_fate_view): the one copy of the rule.
  *
  * Invariant: facts only, never the prose: a trigger is the next new packet
  * id the dropping device sends at the drop's instant.
@@ -39,6 +40,8 @@ static void fate_add(hop_table *t, const trace_event *ev) {
                     .dropped = ev->kind == TRACE_DROP,
                     .reason = ev->reason,
                     .where = hop__where(ev),
+                    .device = copy_text(ev->device),
+                    .port = copy_text(ev->port),
                     .why = copy_text(ev->why)};
     packet_rec *p = &t->packets[*slot];
     if (p->fate_last == NO_HOP)
@@ -61,7 +64,11 @@ static void receive_note(hop_table *t, const trace_event *ev) {
         return;
     packet_rec *p = &t->packets[*slot];
     free(p->rx_where);
+    free(p->rx_device);
+    free(p->rx_port);
     p->rx_where = hop__where(ev);
+    p->rx_device = copy_text(ev->device);
+    p->rx_port = copy_text(ev->port);
     p->rx_time = ev->time;
 }
 
@@ -102,6 +109,8 @@ bool hop__fate_emit(hop_table *t, const trace_event *ev) {
 void hop__fate_free(hop_table *t) {
     for (size_t i = 0; i < t->n_fates; i++) {
         free(t->fates[i].where);
+        free(t->fates[i].device);
+        free(t->fates[i].port);
         free(t->fates[i].why);
         free(t->fates[i].trigger_summary);
     }
@@ -199,4 +208,35 @@ void hop__fate_write_json(resolver *r, const packet_rec *p, FILE *out) {
         fi = f ? f->next : NO_HOP;
     } while (fi != NO_HOP);
     fputs("\n  ", out);
+}
+
+size_t hop__fate_views(const hop_table *t, const packet_rec *p, hop_fate_view **views,
+                       size_t *cap) {
+    size_t n = 0;
+    uint32_t fi = p->fate_first;
+    do {
+        const fate_rec *f = fi == NO_HOP ? NULL : &t->fates[fi];
+        *views = hop__grow(*views, cap, n, sizeof **views, 8);
+        hop_fate_view *v = &(*views)[n++];
+        if (f)
+            *v = (hop_fate_view){.kind = f->dropped ? HOP_FATE_DROPPED : HOP_FATE_DELIVERED,
+                                 .time = f->time,
+                                 .device = f->device,
+                                 .port = f->port,
+                                 .where = f->where,
+                                 .why = f->why,
+                                 .reason = f->reason,
+                                 .trigger = f->trigger,
+                                 .trigger_summary = f->trigger_summary};
+        else if (fate_arrived(p))
+            *v = (hop_fate_view){.kind = HOP_FATE_RECEIVED,
+                                 .time = p->rx_time,
+                                 .device = p->rx_device,
+                                 .port = p->rx_port,
+                                 .where = p->rx_where};
+        else
+            *v = (hop_fate_view){.kind = HOP_FATE_IN_FLIGHT};
+        fi = f ? f->next : NO_HOP;
+    } while (fi != NO_HOP);
+    return n;
 }

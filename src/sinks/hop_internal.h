@@ -57,6 +57,7 @@ typedef struct fate_rec {
     bool dropped;
     trace_reason reason;
     char *where;           /* "device.port" or "device"; owned */
+    char *device, *port;   /* its parts (port NULL when the event named none); owned */
     char *why;             /* the event's prose, or NULL; owned */
     char *trigger_summary; /* frame_describe of the triggered packet; owned */
 } fate_rec;
@@ -69,6 +70,7 @@ typedef struct packet_rec {
     uint64_t last_wire;             /* the latest hop's time */
     uint64_t rx_time;               /* the latest TRACE_RECEIVE's time */
     char *rx_where;                 /* and where ("device.port"); owned, NULL if none */
+    char *rx_device, *rx_port;      /* its parts; owned */
     char *summary;                  /* frame_describe of the first frame seen; owned */
 } packet_rec;
 
@@ -179,6 +181,11 @@ void hop__fate_write_text(resolver *r, const packet_rec *p, size_t hop_width, si
 
 /* The packet's fate objects in paths.json. */
 void hop__fate_write_json(resolver *r, const packet_rec *p, FILE *out);
+
+/* The packet's fates for hop_table_visit, in arrival order, into `*views`
+ * (grown as needed; `*cap` its capacity). Returns how many (at least one:
+ * received or in flight when nothing was delivered or dropped). */
+size_t hop__fate_views(const hop_table *t, const packet_rec *p, hop_fate_view **views, size_t *cap);
 
 /* --- hop_write.c --- */
 

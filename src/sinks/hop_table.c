@@ -70,8 +70,12 @@ err:
 void hop_table_free(hop_table *t) {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n_packets; i++)
-        free(t->packets[i].summary), free(t->packets[i].rx_where);
+    for (size_t i = 0; i < t->n_packets; i++) {
+        free(t->packets[i].summary);
+        free(t->packets[i].rx_where);
+        free(t->packets[i].rx_device);
+        free(t->packets[i].rx_port);
+    }
     hop__fate_free(t);
     free(t->packets);
     free(t->hops);
@@ -110,7 +114,7 @@ static uint32_t packet_new(hop_table *t, const trace_event *ev) {
     p->n_hops = 0;
     p->fate_first = p->fate_last = NO_HOP;
     p->last_wire = p->rx_time = 0;
-    p->rx_where = NULL;
+    p->rx_where = p->rx_device = p->rx_port = NULL;
     p->summary = ns_xstrdup(trace_event_summary(ev));
     return (uint32_t)t->n_packets++;
 }

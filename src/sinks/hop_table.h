@@ -5,8 +5,9 @@
  * Ethernet src > dst, IP src > dst, TTL and what changed at that hop ("MAC
  * rewritten by r1, IP unchanged, TTL 64 -> 63"), as text (a slide) or as
  * DIR/paths.json. Layout, columns and rules: docs/hop-table.md.
- * hop_table_visit hands the same rows, decoded, to other writers (the path
- * diagrams in src/diagrams), so every output agrees on hop numbers and changes.
+ * hop_table_visit hands the same rows and fates, decoded, to other writers
+ * (the path diagrams in src/diagrams), so every output agrees on hop numbers,
+ * changes and the end of each journey.
  *
  * Invariants: only decoded header fields are kept per hop (never frame bytes
  * and never a pointer into an event); link and device names are borrowed from
@@ -110,10 +111,35 @@ typedef struct hop_view {
     const char *change_text; /* the change cell */
 } hop_view;
 
-/* Called once per packet with its rows in the text table's order; every
- * pointer is borrowed for the duration of the call. */
+/* How a packet's journey ended at one place (docs/hop-table.md, "fate"). */
+typedef enum {
+    HOP_FATE_DELIVERED, /* a TRACE_DELIVER event */
+    HOP_FATE_DROPPED,   /* a TRACE_DROP event */
+    HOP_FATE_RECEIVED,  /* neither, but received after its last hop started */
+    HOP_FATE_IN_FLIGHT, /* neither, and still on a link at the end of the run */
+} hop_fate_kind;
+
+/* One "end" row of a packet's table: a packet has one or more (a flooded
+ * broadcast may be delivered and dropped in several places). Strings are
+ * borrowed for the duration of the visitor call only. */
+typedef struct hop_fate_view {
+    hop_fate_kind kind;
+    uint64_t time;               /* nanoseconds; 0 with HOP_FATE_IN_FLIGHT */
+    const char *device;          /* where: NULL with HOP_FATE_IN_FLIGHT */
+    const char *port;            /* or NULL when the event named no port */
+    const char *where;           /* "device.port" or "device", as the text shows; NULL in flight */
+    const char *why;             /* the event's prose, or NULL */
+    trace_reason reason;         /* drops: the rule's code */
+    uint32_t trigger;            /* drops: the packet the dropping device sent next, or 0 */
+    const char *trigger_summary; /* frame_describe of that packet, or NULL */
+} hop_fate_view;
+
+/* Called once per packet with its rows in the text table's order and its
+ * fates in arrival order (at least one); every pointer is borrowed for the
+ * duration of the call. */
 typedef void (*hop_table_visitor)(void *ctx, uint32_t packet_id, const char *summary,
-                                  const hop_view *rows, size_t n_rows);
+                                  const hop_view *rows, size_t n_rows, const hop_fate_view *fates,
+                                  size_t n_fates);
 
 /* Calls `visit` for the packets in id order, the first `max_packets` of them
  * (0: all). Read-only: the table is unchanged. Exits via ns_out_of_memory on allocation failure. */

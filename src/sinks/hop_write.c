@@ -227,6 +227,8 @@ void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor v
     size_t *net_at = ns_xcalloc(max_hops, sizeof *net_at);
     size_t *change_at = ns_xcalloc(max_hops, sizeof *change_at);
     strbuf texts = {0};
+    hop_fate_view *fates = NULL;
+    size_t cap_fates = 0;
     for (size_t i = 0; i < n_packets; i++) {
         const packet_rec *p = &t->packets[by_id[i]];
         hop__resolve(&r, p);
@@ -265,8 +267,10 @@ void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor v
             rows[row].net_text = texts.s + net_at[row];
             rows[row].change_text = texts.s + change_at[row];
         }
-        visit(ctx, p->id, p->summary, rows, r.n);
+        size_t n_fates = hop__fate_views(t, p, &fates, &cap_fates);
+        visit(ctx, p->id, p->summary, rows, r.n, fates, n_fates);
     }
+    free(fates);
     free(texts.s);
     free(change_at);
     free(net_at);

@@ -545,12 +545,102 @@ static void test_empty(void **state) {
     hop_table_free(NULL);
 }
 
+/* --- the visitor's fates --- */
+
+typedef struct seen_fates {
+    size_t n_packets;
+    hop_fate_kind kind[4];
+    char where[4][32];
+    char port[4][16];
+    trace_reason reason[4];
+    uint32_t trigger[4];
+    char trigger_summary[4][96];
+    uint64_t time[4];
+} seen_fates;
+
+static void keep_fates(void *ctx, uint32_t packet_id, const char *summary, const hop_view *rows,
+                       size_t n_rows, const hop_fate_view *fates, size_t n_fates) {
+    seen_fates *s = ctx;
+    (void)summary, (void)rows, (void)n_rows;
+    assert_int_equal(n_fates, 1);
+    assert_int_equal(packet_id, s->n_packets + 1);
+    size_t i = s->n_packets++;
+    const hop_fate_view *f = &fates[0];
+    s->kind[i] = f->kind;
+    s->time[i] = f->time;
+    snprintf(s->where[i], sizeof s->where[i], "%s", f->where ? f->where : "-");
+    snprintf(s->port[i], sizeof s->port[i], "%s", f->port ? f->port : "-");
+    s->reason[i] = f->reason;
+    s->trigger[i] = f->trigger;
+    snprintf(s->trigger_summary[i], sizeof s->trigger_summary[i], "%s",
+             f->trigger_summary ? f->trigger_summary : "-");
+}
+
+/* Delivered, dropped (triggering a new packet at the same instant),
+ * received without a delivery, still in flight: one of each. */
+static void test_visit_fates(void **state) {
+    (void)state;
+    hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
+    g_links = routed_links;
+    g_n_links = 5;
+    trace_bus *bus = trace_bus_new();
+    assert_non_null(bus);
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t e1[ICMP_LEN], e2[ICMP_LEN];
+    build_echo(e1, MAC_A, MAC_R1_0, "10.0.1.10", "10.0.2.20", 64);
+    build_echo(e2, MAC_R1_0, MAC_A, "10.0.1.1", "10.0.1.10", 64);
+    for (uint32_t id = 1; id <= 4; id++)
+        wire(bus, 10 * id, 0, "A", "eth0", id, e1, sizeof e1);
+    trace_event ev[] = {
+        {.time = 100, .kind = TRACE_DELIVER, .device = "sw1", .port = "p1", .packet_id = 1},
+        {.time = 200,
+         .kind = TRACE_DROP,
+         .device = "sw1",
+         .port = "p1",
+         .packet_id = 2,
+         .reason = TRACE_REASON_LINK_DOWN,
+         .why = "link down"},
+        {.time = 200,
+         .kind = TRACE_SEND,
+         .device = "sw1",
+         .port = "p1",
+         .frame = e2,
+         .frame_len = sizeof e2,
+         .packet_id = 5},
+        {.time = 300, .kind = TRACE_RECEIVE, .device = "sw1", .port = "p1", .packet_id = 3},
+    };
+    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
+        ev[i].link = -1;
+        trace_emit(bus, &ev[i]);
+    }
+    trace_bus_free(bus);
+
+    seen_fates s = {0};
+    hop_table_visit(t, 0, keep_fates, &s);
+    assert_int_equal(s.n_packets, 4);
+    assert_int_equal(s.kind[0], HOP_FATE_DELIVERED);
+    assert_string_equal(s.where[0], "sw1.p1");
+    assert_int_equal(s.time[0], 100);
+    assert_int_equal(s.kind[1], HOP_FATE_DROPPED);
+    assert_string_equal(s.port[1], "p1");
+    assert_int_equal(s.reason[1], TRACE_REASON_LINK_DOWN);
+    assert_int_equal(s.trigger[1], 5);
+    assert_string_equal(s.trigger_summary[1],
+                        "ICMP echo request 10.0.1.1 > 10.0.1.10 id=0x1c2b seq=1 ttl=64");
+    assert_int_equal(s.kind[2], HOP_FATE_RECEIVED);
+    assert_int_equal(s.time[2], 300);
+    assert_int_equal(s.trigger[2], 0);
+    assert_int_equal(s.kind[3], HOP_FATE_IN_FLIGHT);
+    assert_string_equal(s.where[3], "-");
+    hop_table_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routed_text), cmocka_unit_test(test_only_packet),
         cmocka_unit_test(test_routed_json), cmocka_unit_test(test_hub_segment),
         cmocka_unit_test(test_ip_rewrite),  cmocka_unit_test(test_cycle_and_names),
-        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_empty),       cmocka_unit_test(test_visit_fates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
