@@ -1,7 +1,7 @@
 /*
  * strbuf: a growable, always NUL-terminated string for texts whose length
- * depends on names (table cells, labels, JSON keys). One copy for the io
- * writers (hop_table, diagrams, dot).
+ * depends on names (table cells, labels, JSON keys). One copy for every
+ * writer (sinks, diagrams, viewer).
  *
  * Invariant: once anything was written, `s` is a NUL-terminated string of
  * `len` bytes inside `cap`. A zeroed strbuf ({0}) is empty and valid; its `s`
