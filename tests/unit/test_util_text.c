@@ -140,6 +140,18 @@ static void write_columns(text_line *l) {
     text_line_end(l);
 }
 
+/* DNS names (RFC 4343) and HTTP field names: ASCII case only, nothing else. */
+static void test_equal_nocase(void **state) {
+    (void)state;
+    assert_true(text_equal_nocase("www.Example.COM", "WWW.example.com"));
+    assert_true(text_equal_nocase("Content-Length", "content-length"));
+    assert_true(text_equal_nocase("", ""));
+    assert_false(text_equal_nocase("a.", "a"));              /* a trailing dot is not folded */
+    assert_false(text_equal_nocase("host", "hos"));          /* a prefix is not equal */
+    assert_false(text_equal_nocase("[", "{"));               /* only A-Z fold: '[' + 32 is '{' */
+    assert_false(text_equal_nocase("\xc3\x89", "\xc3\xa9")); /* É and é: not ASCII */
+}
+
 static void test_line(void **state) {
     (void)state;
     char *text = line_text(write_columns);
@@ -155,7 +167,7 @@ int main(void) {
         cmocka_unit_test(test_decode_valid),  cmocka_unit_test(test_decode_invalid),
         cmocka_unit_test(test_next_replaces), cmocka_unit_test(test_width),
         cmocka_unit_test(test_cut),           cmocka_unit_test(test_time),
-        cmocka_unit_test(test_line),
+        cmocka_unit_test(test_line),          cmocka_unit_test(test_equal_nocase),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
