@@ -86,6 +86,10 @@ typedef struct packet_rec {
     uint16_t tcp_len;
     ipv4_addr ip_src;
     uint16_t src_port, dst_port;
+    /* The addresses and ports as delivered (NAT rewrites them on the way);
+     * the sent ones until a delivery says otherwise. */
+    ipv4_addr rx_src, rx_dst;
+    uint16_t rx_sport, rx_dport;
 } packet_rec;
 
 /* A flow: the packets between two IPv4 addresses (either way; ARP counts by
@@ -104,7 +108,8 @@ struct diagrams {
     uint64_t n_wire; /* frames seen on known links, kept or not */
     packet_rec *packets;
     size_t n_packets, cap_packets;
-    uint64_t n_sent;      /* packets sent, kept or not */
+    uint64_t n_main;      /* packets in ladder.svg (at most DIAGRAMS_LADDER_FRAMES) */
+    bool more_packets;    /* some were sent past that cap */
     u64map *packet_by_id; /* packet id -> index into packets */
     u64map *flow_by_key;
     flow_rec *flows;

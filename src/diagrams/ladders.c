@@ -92,8 +92,9 @@ static void tcp_label(strbuf *b, const packet_rec *p, const tcp_base *bases, siz
         }
     const tcp_base *mine =
         find_base(bases, n_bases, p->ip_src, p->src_port, p->ip_dst, p->dst_port);
+    /* The other side sends to the addresses it sees, as delivered. */
     const tcp_base *theirs =
-        find_base(bases, n_bases, p->ip_dst, p->dst_port, p->ip_src, p->src_port);
+        find_base(bases, n_bases, p->rx_dst, p->rx_dport, p->rx_src, p->rx_sport);
     strbuf_printf(b, " seq=%" PRIu32, p->tcp_seq - (mine ? mine->seq : 0));
     if (p->tcp_flags & TCP_ACK)
         strbuf_printf(b, " ack=%" PRIu32, p->tcp_ack - (theirs ? theirs->seq : 0));
@@ -312,12 +313,13 @@ void dg_write_ladders(writer *w) {
     strbuf_clear(title);
     strbuf_puts(title, "<FONT POINT-SIZE=\"13\"><B>");
     dg_put_html(title, d->t->name);
-    strbuf_puts(title, "</B></FONT><BR/><FONT POINT-SIZE=\"9\">every frame on a link, time going "
-                       "down (dashed: broadcast)");
-    if (d->n_wire > n)
-        strbuf_printf(title, "; the first %zu of %" PRIu64 " frames", n, d->n_wire);
+    strbuf_puts(title,
+                "</B></FONT><BR/><FONT POINT-SIZE=\"9\">one arrow per packet, sender to receiver, "
+                "time going down (dashed: broadcast)");
+    if (d->more_packets)
+        strbuf_printf(title, "; only the first %zu packets", n);
     else if (n == 0)
-        strbuf_puts(title, "; no frame crossed a link");
+        strbuf_puts(title, "; no packet was sent");
     strbuf_puts(title, "</FONT>");
     write_ladder_file(w, "ladder.dot", rows, n, title->s);
     for (size_t fl = 0; fl < d->n_flows && w->rc == 0; fl++) {

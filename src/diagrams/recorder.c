@@ -256,7 +256,13 @@ static void record_send(diagrams *d, const trace_event *ev) {
     uint32_t src = device_of(d, ev->device);
     if (!ev->packet_id || src == DG_NO_DEVICE || u64map_get(d->packet_by_id, ev->packet_id))
         return;
-    bool in_main = d->n_sent++ < DIAGRAMS_LADDER_FRAMES;
+    /* Past the cap a packet may be counted again at each send (a router
+     * sends a packet queued for ARP): only "more" is known, not how many. */
+    bool in_main = d->n_main < DIAGRAMS_LADDER_FRAMES;
+    if (in_main)
+        d->n_main++;
+    else
+        d->more_packets = true;
     if (!in_main && d->open_flows == 0 && d->n_flows >= DIAGRAMS_MAX_FLOWS)
         return;
     const frame_info *fi = trace_event_frame(ev);
@@ -293,6 +299,9 @@ static void record_send(diagrams *d, const trace_event *ev) {
                                               .tcp_len = fi->tcp_payload_len,
                                               .src_port = fi->has_ports ? fi->src_port : 0,
                                               .dst_port = fi->has_ports ? fi->dst_port : 0};
+    packet_rec *p = &d->packets[d->n_packets - 1];
+    p->rx_src = p->ip_src, p->rx_dst = p->ip_dst;
+    p->rx_sport = p->src_port, p->rx_dport = p->dst_port;
 }
 
 /* Where a kept packet went: its first delivery, its first drop (with the
@@ -307,6 +316,11 @@ static void record_fate(diagrams *d, const trace_event *ev) {
             p->last_rx = rx;
     } else if (ev->kind == TRACE_DELIVER && p->deliver == DG_NO_DEVICE) {
         p->deliver = device_of(d, ev->device);
+        const frame_info *fi = ev->frame ? trace_event_frame(ev) : NULL;
+        if (fi && fi->has_ip && fi->has_ports) {
+            p->rx_src = fi->ip_src, p->rx_dst = fi->ip_dst;
+            p->rx_sport = fi->src_port, p->rx_dport = fi->dst_port;
+        }
     } else if (ev->kind == TRACE_DROP && p->drop == DG_NO_DEVICE) {
         p->drop = device_of(d, ev->device);
         p->drop_reason = (uint8_t)ev->reason;
