@@ -116,6 +116,8 @@ for text in \
     '>hub&#45;2 ]; node [shape=star</text>' \
     '>B&amp;amp;&lt;b&gt;bold&lt;/b&gt; &lt;/script&gt;</text>'; do
     for f in topology.svg ladder.svg paths/1.svg steps/001.svg; do
+        # The ladder has columns for the ends (hosts, the router) only.
+        case $f$text in ladder.svg'>sw'* | ladder.svg'>hub'*) continue ;; esac
         grep -qF -- "$text" "$hostile/$f" || fail "hostile-names: $f does not show $text"
     done
 done
@@ -141,6 +143,23 @@ has_text two-subnets paths/1.svg '>✓ delivered to B.eth0</text>'
 if grep -qF 'dropped' "$work/two-subnets/paths/1.dot"; then
     fail "two-subnets: paths/1.dot marks a drop, but its packet was delivered"
 fi
+
+# Ladders: one arrow per end-to-end packet, one column per end (not the
+# switch, not idle C), TCP numbers relative to each side's ISN, traceroute's
+# TTL and drops shown.
+tcp_ladder=ladder-192.168.1.10--192.168.1.20.dot
+for text in 'SYN seq=0' 'SYN/ACK seq=0 ack=1' 'ACK seq=1 ack=1' '<B>A</B>' '<B>B</B>'; do
+    has_text tcp-echo "$tcp_ladder" "$text"
+done
+heads=$(grep -c '^  h[0-9]* \[pos=' "$work/tcp-echo/$tcp_ladder" || true)
+[ "$heads" -eq 2 ] || fail "tcp-echo: $tcp_ladder has $heads columns, not one per end (2)"
+if grep -qF -e '<B>C</B>' -e '<B>sw1</B>' "$work/tcp-echo/$tcp_ladder"; then
+    fail "tcp-echo: $tcp_ladder has a column for C or sw1"
+fi
+if grep -qE 'seq=[0-9]{6,}' "$work/tcp-echo/$tcp_ladder"; then
+    fail "tcp-echo: $tcp_ladder shows absolute TCP numbers"
+fi
+has_text router-chain ladder.dot 'len=32 ttl=1 <FONT COLOR="#b91c1c">&#215; dropped at r1 (ttl_expired)</FONT>'
 
 # Determinism: a second run draws byte-identical diagrams.
 run hostile-again "$root/tests/diagrams/hostile-names.json" --png --steps || true

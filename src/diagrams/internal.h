@@ -31,7 +31,8 @@
 #include "wire/addr.h"
 
 #define DG_NO_TEXT    SIZE_MAX   /* an arena offset that holds nothing */
-#define DG_NO_FLOW    UINT32_MAX /* a frame in no per-flow ladder */
+#define DG_NO_FLOW    UINT32_MAX /* a packet in no per-flow ladder */
+#define DG_NO_DEVICE  UINT32_MAX /* a device index not known (yet) */
 #define DG_FATE_MARKS 8          /* fates drawn per path diagram (a flood has many) */
 
 /* What a frame carries, for its colour. */
@@ -47,28 +48,55 @@ typedef enum {
 /* "#rrggbb" per proto_kind. */
 extern const char *const dg_proto_color[];
 
-/* One frame that crossed a link. */
+/* One frame that crossed a link (a step slide). */
 typedef struct frame_rec {
     uint64_t time;
     uint32_t link;
     uint32_t packet;
-    uint32_t flow; /* index into flows, or DG_NO_FLOW */
-    size_t label;  /* arena offsets: the short label, the full summary, */
+    size_t label; /* arena offsets: the short label, the full summary, */
     size_t summary;
     size_t line; /* and the trace line behind it (DG_NO_TEXT if unknown) */
     mac_addr eth_src, eth_dst;
     uint8_t side; /* the transmitting end of the link: 0 is model_link.a */
     uint8_t proto;
     uint8_t broadcast;
-    uint8_t in_main; /* drawn in ladder.svg */
     uint8_t is_step; /* a step slide */
 } frame_rec;
 
-/* A flow: the frames between two IPv4 addresses (either way; ARP counts by
- * its sender and target protocol addresses). */
+/* One end-to-end packet (a packet id), a ladder's arrow: from its send at
+ * the source to its delivery, or its drop, as the trace events say. */
+typedef struct packet_rec {
+    uint64_t time; /* of the send */
+    uint32_t id;
+    uint32_t flow;       /* index into flows, or DG_NO_FLOW */
+    uint32_t src;        /* device indices: the sender, */
+    uint32_t deliver;    /* the first device it was delivered to, */
+    uint32_t last_rx;    /* the last one that got it from a link, */
+    uint32_t drop;       /* and the first that dropped it (each DG_NO_DEVICE if none) */
+    uint8_t drop_reason; /* trace_reason of that drop */
+    uint8_t proto;
+    uint8_t broadcast;
+    uint8_t in_main;   /* drawn in ladder.svg */
+    uint8_t ttl;       /* the IP TTL at the source (0: not IPv4) */
+    ipv4_addr ip_dst;  /* IPv4 destination (ARP: target), 0 if none */
+    size_t label;      /* arena: the short label (TCP: rebuilt from the fields below) */
+    uint8_t has_tcp;   /* then: */
+    uint8_t tcp_flags; /* as on the wire */
+    uint32_t tcp_seq, tcp_ack;
+    uint16_t tcp_len;
+    ipv4_addr ip_src;
+    uint16_t src_port, dst_port;
+    /* The addresses and ports as delivered (NAT rewrites them on the way);
+     * the sent ones until a delivery says otherwise. */
+    ipv4_addr rx_src, rx_dst;
+    uint16_t rx_sport, rx_dport;
+} packet_rec;
+
+/* A flow: the packets between two IPv4 addresses (either way; ARP counts by
+ * its sender and target protocol addresses), as they were sent. */
 typedef struct flow_rec {
     ipv4_addr lo, hi;
-    uint32_t n_frames;
+    uint32_t n_packets;
 } flow_rec;
 
 struct diagrams {
@@ -78,6 +106,11 @@ struct diagrams {
     frame_rec *frames;
     size_t n_frames, cap_frames;
     uint64_t n_wire; /* frames seen on known links, kept or not */
+    packet_rec *packets;
+    size_t n_packets, cap_packets;
+    uint64_t n_main;      /* packets in ladder.svg (at most DIAGRAMS_LADDER_FRAMES) */
+    bool more_packets;    /* some were sent past that cap */
+    u64map *packet_by_id; /* packet id -> index into packets */
     u64map *flow_by_key;
     flow_rec *flows;
     size_t n_flows, open_flows;

@@ -2,18 +2,22 @@
  * recorder: the trace sink behind the diagrams. While the run goes it keeps
  * what the pictures need, as copies (events are borrowed), never frame bytes.
  *
- * Frames: each TRACE_WIRE event (a frame crossing a link) gets an index in
- * arrival order, which is time order. A frame is kept (decoded fields and
- * two short texts in the arena) when it is among the first
- * DIAGRAMS_LADDER_FRAMES (the overall ladder), among the first max_steps
- * (--steps), or belongs to one of the first DIAGRAMS_MAX_FLOWS flows that has
- * room left. Past those caps an event costs a decode and a hash look-up, and
- * once every flow is full not even that. The transmitting end comes from the
- * event's wire facts.
+ * Packets (the ladders): each packet id gets a record at its first
+ * TRACE_SEND, with the source device and the decoded fields its arrow's
+ * label needs; its TRACE_DELIVER and TRACE_DROP events and the receiving
+ * end of its TRACE_WIRE events say where it ended. A packet is kept when it
+ * is among the first DIAGRAMS_LADDER_FRAMES sent (the overall ladder) or
+ * belongs to one of the first DIAGRAMS_MAX_FLOWS flows that has room left;
+ * past those caps a send costs a decode and a hash look-up.
  *
- * Fates are not kept here: the path diagrams draw the deliveries and drops
- * the hop table's visitor hands them (sinks/hop_table.h), so both follow
- * one rule.
+ * Frames (the step slides): each TRACE_WIRE event (a frame crossing a link)
+ * gets an index in arrival order, which is time order; the first max_steps
+ * are kept (decoded fields and two short texts in the arena). The
+ * transmitting end comes from the event's wire facts.
+ *
+ * Fates are not kept for the path diagrams: they draw the deliveries and
+ * drops the hop table's visitor hands them (sinks/hop_table.h), so both
+ * follow one rule.
  *
  * --steps: each device's latest send/forward/flood/repeat line is kept, to
  * be shown beside the frame that follows it on a link.
@@ -82,8 +86,9 @@ diagrams *diagrams_new(const model_topology *t, const diagram_options *o) {
         d->o.max_steps = 0;
     d->dev_index = strmap_new();
     d->flow_by_key = u64map_new(sizeof(uint32_t));
+    d->packet_by_id = u64map_new(sizeof(uint32_t));
     d->flows = calloc(DIAGRAMS_MAX_FLOWS, sizeof *d->flows);
-    if (!d->dev_index || !d->flow_by_key || !d->flows) {
+    if (!d->dev_index || !d->flow_by_key || !d->packet_by_id || !d->flows) {
         diagrams_free(d);
         return NULL;
     }
@@ -107,6 +112,8 @@ void diagrams_free(diagrams *d) {
     strbuf_free(&d->text);
     free(d->flows);
     u64map_free(d->flow_by_key);
+    u64map_free(d->packet_by_id);
+    free(d->packets);
     free(d->frames);
     strmap_free(d->dev_index);
     free(d);
@@ -202,8 +209,9 @@ void dg_short_label(const char *summary, char *out, size_t cap) {
     strbuf_free(&b);
 }
 
-/* The flow of a frame: an index into d->flows, created while there is room,
- * or DG_NO_FLOW (not IPv4 or ARP, no room, or the flow's ladder is full). */
+/* The flow of a sent packet: an index into d->flows, created while there is
+ * room, or DG_NO_FLOW (not IPv4 or ARP, no room, or the flow's ladder is
+ * full). */
 static uint32_t flow_of(diagrams *d, const frame_info *fi) {
     ipv4_addr a, b;
     if (fi->has_ip)
@@ -220,55 +228,136 @@ static uint32_t flow_of(diagrams *d, const frame_info *fi) {
             return DG_NO_FLOW;
         slot = u64map_put(d->flow_by_key, key, NULL);
         *slot = (uint32_t)d->n_flows;
-        d->flows[d->n_flows++] = (flow_rec){.lo = lo, .hi = hi, .n_frames = 0};
+        d->flows[d->n_flows++] = (flow_rec){.lo = lo, .hi = hi, .n_packets = 0};
         d->open_flows++;
     }
     flow_rec *f = &d->flows[*slot];
-    if (f->n_frames >= DIAGRAMS_LADDER_FRAMES)
+    if (f->n_packets >= DIAGRAMS_LADDER_FRAMES)
         return DG_NO_FLOW;
-    if (++f->n_frames == DIAGRAMS_LADDER_FRAMES)
+    if (++f->n_packets == DIAGRAMS_LADDER_FRAMES)
         d->open_flows--;
     return *slot;
 }
 
+/* The device index of `name`, or DG_NO_DEVICE. */
+static uint32_t device_of(const diagrams *d, const char *name) {
+    int i = name ? strmap_get(d->dev_index, name) : -1;
+    return i < 0 ? DG_NO_DEVICE : (uint32_t)i;
+}
+
+/* The kept record of packet `id`, or NULL. */
+static packet_rec *packet_of(diagrams *d, uint32_t id) {
+    uint32_t *slot = id ? u64map_get(d->packet_by_id, id) : NULL;
+    return slot ? &d->packets[*slot] : NULL;
+}
+
+/* A packet's first send: its record, when a ladder has room for it. */
+static void record_send(diagrams *d, const trace_event *ev) {
+    uint32_t src = device_of(d, ev->device);
+    if (!ev->packet_id || src == DG_NO_DEVICE || u64map_get(d->packet_by_id, ev->packet_id))
+        return;
+    /* Past the cap a packet may be counted again at each send (a router
+     * sends a packet queued for ARP): only "more" is known, not how many. */
+    bool in_main = d->n_main < DIAGRAMS_LADDER_FRAMES;
+    if (in_main)
+        d->n_main++;
+    else
+        d->more_packets = true;
+    if (!in_main && d->open_flows == 0 && d->n_flows >= DIAGRAMS_MAX_FLOWS)
+        return;
+    const frame_info *fi = trace_event_frame(ev);
+    uint32_t flow = flow_of(d, fi);
+    if (!in_main && flow == DG_NO_FLOW)
+        return;
+    if (d->n_packets == d->cap_packets) {
+        d->cap_packets = d->cap_packets ? d->cap_packets * 2 : 128;
+        d->packets = ns_xrealloc(d->packets, d->cap_packets * sizeof *d->packets);
+    }
+    char label[SUMMARY_CAP];
+    dg_short_label(trace_event_summary(ev), label, sizeof label);
+    *(uint32_t *)u64map_put(d->packet_by_id, ev->packet_id, NULL) = (uint32_t)d->n_packets;
+    d->packets[d->n_packets++] = (packet_rec){.time = ev->time,
+                                              .id = ev->packet_id,
+                                              .flow = flow,
+                                              .src = src,
+                                              .deliver = DG_NO_DEVICE,
+                                              .last_rx = DG_NO_DEVICE,
+                                              .drop = DG_NO_DEVICE,
+                                              .proto = (uint8_t)classify(fi),
+                                              .broadcast = mac_is_broadcast(fi->eth_dst),
+                                              .in_main = in_main,
+                                              .ttl = fi->has_ip ? fi->ttl : 0,
+                                              .ip_src = fi->has_ip ? fi->ip_src : 0,
+                                              .ip_dst = fi->has_ip    ? fi->ip_dst
+                                                        : fi->has_arp ? fi->arp_target_ip
+                                                                      : 0,
+                                              .label = arena_put(d, label),
+                                              .has_tcp = fi->has_tcp != 0,
+                                              .tcp_flags = fi->tcp_flags,
+                                              .tcp_seq = fi->tcp_seq,
+                                              .tcp_ack = fi->tcp_ack,
+                                              .tcp_len = fi->tcp_payload_len,
+                                              .src_port = fi->has_ports ? fi->src_port : 0,
+                                              .dst_port = fi->has_ports ? fi->dst_port : 0};
+    packet_rec *p = &d->packets[d->n_packets - 1];
+    p->rx_src = p->ip_src, p->rx_dst = p->ip_dst;
+    p->rx_sport = p->src_port, p->rx_dport = p->dst_port;
+}
+
+/* Where a kept packet went: its first delivery, its first drop (with the
+ * rule's code), the last device that got it from a link. */
+static void record_fate(diagrams *d, const trace_event *ev) {
+    packet_rec *p = packet_of(d, ev->packet_id);
+    if (!p)
+        return;
+    if (ev->kind == TRACE_WIRE) {
+        uint32_t rx = device_of(d, ev->wire.rx_device);
+        if (rx != DG_NO_DEVICE)
+            p->last_rx = rx;
+    } else if (ev->kind == TRACE_DELIVER && p->deliver == DG_NO_DEVICE) {
+        p->deliver = device_of(d, ev->device);
+        const frame_info *fi = ev->frame ? trace_event_frame(ev) : NULL;
+        if (fi && fi->has_ip && fi->has_ports) {
+            p->rx_src = fi->ip_src, p->rx_dst = fi->ip_dst;
+            p->rx_sport = fi->src_port, p->rx_dport = fi->dst_port;
+        }
+    } else if (ev->kind == TRACE_DROP && p->drop == DG_NO_DEVICE) {
+        p->drop = device_of(d, ev->device);
+        p->drop_reason = (uint8_t)ev->reason;
+    }
+}
+
+/* --steps: the first max_steps frames on links. */
 static void record_wire(diagrams *d, const trace_event *ev) {
     if (ev->link < 0 || (size_t)ev->link >= d->t->n_links || !ev->frame || !ev->wire.tx_device)
         return;
     uint32_t l = (uint32_t)ev->link;
     int side = ev->wire.tx_side ? 1 : 0;
     uint64_t idx = d->n_wire++;
-    bool in_main = idx < DIAGRAMS_LADDER_FRAMES;
-    bool is_step = idx < d->o.max_steps;
-    if (!in_main && !is_step && d->open_flows == 0 && d->n_flows >= DIAGRAMS_MAX_FLOWS)
+    if (idx >= d->o.max_steps)
         return;
-    frame_info fi;
-    frame_decode(ev->frame, ev->frame_len, &fi);
-    uint32_t flow = flow_of(d, &fi);
-    if (!in_main && !is_step && flow == DG_NO_FLOW)
-        return;
+    const frame_info *fi = trace_event_frame(ev);
     if (d->n_frames == d->cap_frames) {
         d->cap_frames = d->cap_frames ? d->cap_frames * 2 : 256;
         d->frames = ns_xrealloc(d->frames, d->cap_frames * sizeof *d->frames);
     }
-    char summary[SUMMARY_CAP], label[SUMMARY_CAP];
-    frame_describe(ev->frame, ev->frame_len, summary, sizeof summary);
+    const char *summary = trace_event_summary(ev);
+    char label[SUMMARY_CAP];
     dg_short_label(summary, label, sizeof label);
     frame_rec *r = &d->frames[d->n_frames++];
     *r = (frame_rec){.time = ev->time,
                      .link = l,
                      .packet = ev->packet_id,
-                     .flow = flow,
                      .label = arena_put(d, label),
                      .summary = arena_put(d, summary),
                      .line = DG_NO_TEXT,
-                     .eth_src = fi.eth_src,
-                     .eth_dst = fi.eth_dst,
+                     .eth_src = fi->eth_src,
+                     .eth_dst = fi->eth_dst,
                      .side = (uint8_t)side,
-                     .proto = (uint8_t)classify(&fi),
-                     .broadcast = mac_is_broadcast(fi.eth_dst),
-                     .in_main = in_main,
-                     .is_step = is_step};
-    if (is_step && d->dev_line) {
+                     .proto = (uint8_t)classify(fi),
+                     .broadcast = mac_is_broadcast(fi->eth_dst),
+                     .is_step = 1};
+    if (d->dev_line) {
         const model_link *ml = &d->t->links[l];
         size_t dev = side == 0 ? ml->a.device : ml->b.device;
         if (d->dev_line[dev] && d->dev_line_pkt[dev] == ev->packet_id)
@@ -309,6 +398,10 @@ static void remember_line(diagrams *d, const trace_event *ev) {
 
 static void diagrams_emit(void *self, const trace_event *ev) {
     diagrams *d = self;
+    if (ev->kind == TRACE_SEND && ev->frame)
+        record_send(d, ev);
+    else if (ev->kind == TRACE_WIRE || ev->kind == TRACE_DELIVER || ev->kind == TRACE_DROP)
+        record_fate(d, ev);
     if (ev->kind == TRACE_WIRE) {
         record_wire(d, ev);
         return;

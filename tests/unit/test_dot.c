@@ -462,6 +462,7 @@ static void test_recorder_without_dot(void **state) {
     emit(bus, TRACE_WIRE, 0, 0, "A <1>", "eth0", 2, arp, sizeof arp, NULL);
     build_echo(echo1, 0x020000010001ull, 0x020000030001ull, "10.0.1.10", "10.0.2.2", 64, 1);
     build_echo(echo2, 0x020000030002ull, 0x020000040001ull, "10.0.1.10", "10.0.2.2", 63, 1);
+    emit(bus, TRACE_SEND, 1000, -1, "A <1>", "eth0", 1, echo1, sizeof echo1, NULL);
     emit(bus, TRACE_FORWARD, 1000, -1, "sw1", "p1", 1, echo1, sizeof echo1, NULL);
     emit(bus, TRACE_WIRE, 1000, 1, "sw1", "p2", 1, echo1, sizeof echo1, NULL);
     emit(bus, TRACE_WIRE, 2000, 2, "r1", "eth1", 1, echo2, sizeof echo2, NULL);
@@ -469,6 +470,7 @@ static void test_recorder_without_dot(void **state) {
     uint8_t nat_in[ICMP_LEN], nat_out[ICMP_LEN];
     build_echo(nat_in, 0x020000010001ull, 0x020000030001ull, "10.0.1.10", "10.0.2.2", 64, 2);
     build_echo(nat_out, 0x020000030002ull, 0x020000040001ull, "10.0.2.1", "10.0.2.2", 63, 2);
+    emit(bus, TRACE_SEND, 4000, -1, "A <1>", "eth0", 3, nat_in, sizeof nat_in, NULL);
     emit(bus, TRACE_WIRE, 4000, 1, "sw1", "p2", 3, nat_in, sizeof nat_in, NULL);
     emit(bus, TRACE_WIRE, 5000, 2, "r1", "eth1", 3, nat_out, sizeof nat_out, NULL);
     /* Ignored: an unknown link, and a transmitter that is not an end of the link. */
@@ -505,11 +507,21 @@ static void test_recorder_without_dot(void **state) {
     char *ladder = read_file(file);
     assert_non_null(strstr(ladder, "label=<<FONT COLOR=\"#6b7280\">#2</FONT> ARP who-has "
                                    "10.0.1.1>"));
+    /* One arrow per packet, end to end: packet 1 from A to r2, which drops it. */
     assert_non_null(strstr(ladder, "label=<<FONT COLOR=\"#6b7280\">#1</FONT> ICMP echo request "
-                                   "seq=1>"));
+                                   "seq=1 <FONT COLOR=\"#b91c1c\">&#215; dropped at r2 "
+                                   "(ttl_expired)</FONT>>"));
     assert_non_null(strstr(ladder, "<B>A &lt;1&gt;</B>"));
-    assert_non_null(strstr(ladder, "  l4 [")); /* five frames kept: rows 0 to 4 */
-    assert_null(strstr(ladder, "  l5 ["));
+    /* Columns for the ends only, in order of first appearance; the switch
+     * between them gets none. */
+    char *a = strstr(ladder, "  h0 ["), *r1 = strstr(ladder, "  h1 ["),
+         *r2 = strstr(ladder, "  h2 [");
+    assert_true(a && r1 && r2);
+    assert_true(strstr(a, "<B>A &lt;1&gt;</B>") < r1 && strstr(r1, "<B>r1</B>") < r2);
+    assert_non_null(strstr(r2, "<B>r2</B>"));
+    assert_null(strstr(ladder, "<B>sw1</B>"));
+    assert_non_null(strstr(ladder, "  l3 [")); /* four packets sent: rows 0 to 3 */
+    assert_null(strstr(ladder, "  l4 ["));
     free(ladder);
     snprintf(file, sizeof file, "%s/ladder-10.0.1.10--10.0.2.2.dot", dir);
     char *flow = read_file(file);
