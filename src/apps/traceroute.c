@@ -121,15 +121,19 @@ static void send_probe(traceroute *t) {
     sim *s = t->st->node->net->sim;
     uint8_t dgram[UDP_HEADER_LEN + PROBE_DATA];
     memset(dgram, 0, sizeof dgram);
-    ipv4_addr src = ip_stack_source_for(t->st, t->cfg.to);
+    /* One look-up gives the source (the checksum covers it) and the way out.
+     * DF clear: traceroute sets IP_PMTUDISC_DONT unless -F is given. */
+    ip_send_route r = ip_stack_route_for(t->st, t->cfg.to);
+    r.dont_fragment = false;
+    ipv4_addr src = r.src;
     udp_header h = {.src_port = t->src_port, .dst_port = (uint16_t)(t->cfg.port + t->sent)};
     for (size_t i = 0; i < PROBE_DATA; i++)
         dgram[UDP_HEADER_LEN + i] = (uint8_t)(0x40 + i); /* traceroute's data: "@ABC..." */
     udp_emit(&h, dgram, sizeof dgram, src, t->cfg.to);
     t->sent++;
     t->sent_at = sim_now(s);
-    int rc = ip_stack_send_from(t->st, src, t->cfg.to, IPPROTO_UDP_NUM, dgram, sizeof dgram,
-                                (uint8_t)t->ttl, NULL);
+    int rc = ip_stack_send_routed(t->st, &r, t->cfg.to, IPPROTO_UDP_NUM, dgram, sizeof dgram,
+                                  (uint8_t)t->ttl, NULL);
     if (rc != 0) {
         /* traceroute's do_send() ends the program with error("send") for
          * anything but ENOBUFS, EAGAIN and EMSGSIZE (EPERM: the firewall). */

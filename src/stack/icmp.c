@@ -70,7 +70,11 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *ip)
         /* Reply from the address the request was sent to (RFC 1122 3.2.2.6). */
         ipv4_addr src =
             ip_stack_iface_of_addr(st, h.dst) >= 0 || ipv4_is_loopback(h.dst) ? h.dst : 0;
-        ip_stack_send_from(st, src, h.src, IPPROTO_ICMP_NUM, reply, len, 0, NULL);
+        ip_send_route r = ip_stack_route_for(st, h.src);
+        if (src)
+            r.src = src;
+        r.dont_fragment = false; /* Linux's ICMP socket: IP_PMTUDISC_DONT (icmp_init) */
+        ip_stack_send_routed(st, &r, h.src, IPPROTO_ICMP_NUM, reply, len, 0, NULL);
         free(reply);
         frame_free(f);
         return;
@@ -143,5 +147,7 @@ void icmp_send_error(ip_stack *st, const frame *f, const ipv4_header *ip, uint8_
     memcpy(msg + ICMP_HEADER_LEN, header, quoted);
     icmp_header eh = {.type = type, .code = code};
     icmp_emit(&eh, msg, len);
-    ip_stack_send(st, h.src, IPPROTO_ICMP_NUM, msg, len, 0, NULL);
+    ip_send_route r = ip_stack_route_for(st, h.src);
+    r.dont_fragment = false; /* Linux's ICMP socket: IP_PMTUDISC_DONT (icmp_init) */
+    ip_stack_send_routed(st, &r, h.src, IPPROTO_ICMP_NUM, msg, len, 0, NULL);
 }

@@ -186,7 +186,7 @@ int ip_stack_connect(ip_stack *st, ipv4_addr dst) {
 }
 
 ip_send_route ip_stack_route_for(const ip_stack *st, ipv4_addr dst) {
-    ip_send_route r = {.local = is_local(st, dst)};
+    ip_send_route r = {.local = is_local(st, dst), .dont_fragment = true};
     if (ipv4_is_loopback(dst)) {
         r.src = 0x7f000001; /* 127.0.0.1 */
         return r;
@@ -318,9 +318,10 @@ int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *
 }
 
 /* A new frame holding an IPv4 packet (Ethernet header left for the output
- * path), with a new journey id. */
+ * path), with a new journey id; DF set when `df` (see ip_send_route). */
 static frame *build_packet(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
-                           const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
+                           const uint8_t *payload, size_t len, uint8_t ttl, bool df,
+                           uint32_t *packet_id) {
     size_t ip_len = IPV4_HEADER_LEN + len;
     size_t frame_len = ETH_HEADER_LEN + ip_len;
     frame *f = frame_new(frame_len < ETH_MIN_FRAME_LEN ? ETH_MIN_FRAME_LEN : frame_len);
@@ -328,7 +329,7 @@ static frame *build_packet(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t p
         .header_len = IPV4_HEADER_LEN,
         .total_len = (uint16_t)ip_len,
         .id = st->next_ip_id++,
-        .dont_fragment = true, /* Linux sets DF: path MTU discovery, RFC 1191 */
+        .dont_fragment = df,
         .ttl = ttl ? ttl : st->ttl,
         .protocol = protocol,
         .src = src,
@@ -346,7 +347,9 @@ int ip_stack_send_routed(ip_stack *st, const ip_send_route *r, ipv4_addr dst, ui
                          const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
     /* No ip_stack_connect here: without a route the packet is built anyway
      * and output() drops it, so the drop names the packet. */
-    return output(st, build_packet(st, r->src, dst, protocol, payload, len, ttl, packet_id), r);
+    return output(
+        st, build_packet(st, r->src, dst, protocol, payload, len, ttl, r->dont_fragment, packet_id),
+        r);
 }
 
 int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
@@ -361,7 +364,10 @@ int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst,
                      const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
     if (iface >= st->n_ifaces)
         return IP_ERR_NETUNREACH;
-    frame *f = build_packet(st, src, dst, protocol, payload, len, ttl, packet_id);
+    /* DF clear: the DHCP client and server send through packet sockets, and
+     * ISC dhclient/dhcpd build the IP header with ip_off 0
+     * (common/packet.c assemble_udp_ip_header). */
+    frame *f = build_packet(st, src, dst, protocol, payload, len, ttl, false, packet_id);
     ip_iface *ifc = &st->ifaces[iface];
     eth_header eh = {.dst = MAC_ZERO, .src = ifc->port->mac, .ethertype = ETHERTYPE_IPV4};
     eth_emit(&eh, f->data);
@@ -473,6 +479,20 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
     network *net = st->node->net;
     const port *p = st->ifaces[in].port;
     char why[128], text[IPV4_TEXT_LEN], detail[64];
+    mac_addr eth_dst;
+    memcpy(eth_dst.b, f->data, 6);
+    if (mac_is_multicast(eth_dst)) {
+        /* RFC 1812 5.3.4: a packet that arrived in a link-layer broadcast
+         * (or multicast) is not forwarded, unless it is an IP multicast,
+         * which this stack does not route. Linux's ip_forward drops it
+         * silently (pkt_type != PACKET_HOST); no ICMP error either. */
+        snprintf(why, sizeof why,
+                 "unicast IP packet for %s arrived in a link-layer %s: not forwarded "
+                 "(RFC 1812 5.3.4)",
+                 ipv4_format(h->dst, text), mac_is_broadcast(eth_dst) ? "broadcast" : "multicast");
+        drop(st, p, f, TRACE_REASON_LINK_BROADCAST_NOT_FORWARDED, why);
+        return;
+    }
     if (h->ttl <= 1) {
         stack_drop_and_report(st, p, f, h, TRACE_REASON_TTL_EXPIRED, "TTL expired in transit",
                               ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL);

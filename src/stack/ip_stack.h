@@ -125,8 +125,10 @@ int ip_stack_send(ip_stack *st, ipv4_addr dst, uint8_t protocol, const uint8_t *
 /* Sends an IPv4 packet out of interface `iface` without routing, from `src`
  * (0.0.0.0 is allowed: a DHCP client has no address yet) to `dst` (the limited
  * broadcast 255.255.255.255, or an address on that interface's link). The
- * firewall's out chain still applies. Returns 0, IP_ERR_NETUNREACH for a bad
- * interface, or IP_ERR_PERM when the out chain refused it (traced). */
+ * firewall's out chain still applies. DF is clear, as in the IP header ISC
+ * dhclient and dhcpd build for their packet sockets. Returns 0,
+ * IP_ERR_NETUNREACH for a bad interface, or IP_ERR_PERM when the out chain
+ * refused it (traced). */
 int ip_stack_send_on(ip_stack *st, uint32_t iface, ipv4_addr src, ipv4_addr dst, uint8_t protocol,
                      const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
 
@@ -161,6 +163,11 @@ typedef struct ip_send_route {
     bool local;            /* the destination is this host: loopback */
     const ip_route *route; /* NULL when local, or when there is no route */
     ipv4_addr src;         /* what ip_stack_source_for gives */
+    /* Set DF (true from ip_stack_route_for): Linux sockets default to
+     * IP_PMTUDISC_WANT, so TCP, UDP and ping set DF (RFC 1191). Senders that
+     * use IP_PMTUDISC_DONT clear it: the kernel's ICMP socket (echo replies,
+     * errors) and traceroute's probes. See docs/transport.md. */
+    bool dont_fragment;
 } ip_send_route;
 
 /* Looks the route to `dst` up, for a transport that needs the source address
@@ -169,7 +176,8 @@ typedef struct ip_send_route {
 ip_send_route ip_stack_route_for(const ip_stack *st, ipv4_addr dst);
 
 /* ip_stack_send from r->src along `r` (from ip_stack_route_for(st, dst)),
- * without a second look-up. Same results as ip_stack_send. */
+ * without a second look-up, DF as r->dont_fragment says. Same results as
+ * ip_stack_send. */
 int ip_stack_send_routed(ip_stack *st, const ip_send_route *r, ipv4_addr dst, uint8_t protocol,
                          const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id);
 

@@ -75,6 +75,7 @@ static const char *const reason_names[] = {
     [TRACE_REASON_TCP_OUT_OF_WINDOW] = "tcp_out_of_window",
     [TRACE_REASON_TCP_NO_DATA_STATE] = "tcp_no_data_state",
     [TRACE_REASON_STORM_STOPPED] = "storm_stopped",
+    [TRACE_REASON_LINK_BROADCAST_NOT_FORWARDED] = "link_broadcast_not_forwarded",
 };
 
 _Static_assert(sizeof reason_names / sizeof reason_names[0] == TRACE_REASON_COUNT_,

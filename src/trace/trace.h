@@ -99,6 +99,8 @@ typedef enum {
     TRACE_REASON_TCP_OUT_OF_WINDOW,    /* beyond the receive window */
     TRACE_REASON_TCP_NO_DATA_STATE,    /* data in a state that takes none */
     TRACE_REASON_STORM_STOPPED,        /* a switching loop stopped the run while it was in flight */
+    TRACE_REASON_LINK_BROADCAST_NOT_FORWARDED, /* a router got a unicast IP packet in a
+                                                  link-layer broadcast (RFC 1812 5.3.4) */
     TRACE_REASON_COUNT_
 } trace_reason;
 
