@@ -41,8 +41,9 @@ typedef struct sim_record {
     void *a;
     void *b;
     sim_dropper drop;
-    uint64_t seq; /* of the event held; 0 when the slot is free */
-    uint32_t gen; /* bumped on every reuse: part of the event id */
+    bool background; /* does not keep the run going (sim_schedule_background_at) */
+    uint64_t seq;    /* of the event held; 0 when the slot is free */
+    uint32_t gen;    /* bumped on every reuse: part of the event id */
     uint32_t next_free;
 } sim_record;
 
@@ -57,10 +58,12 @@ struct sim {
     sim_record *slots;
     uint32_t n_slots, cap_slots, free_slot; /* free_slot: head of the free list */
     uint64_t live;                          /* pending (not cancelled) events */
+    uint64_t live_background;               /* how many of them are background events */
     uint64_t events_run;
     bool stop;
     bool running;
     rng rng;
+    uint64_t seed; /* what the generator was seeded with */
 };
 
 /* Whether x runs before y. Written with & and | rather than && and || so the
@@ -192,6 +195,7 @@ static sim_record sim__free_slot(sim *s, uint32_t slot) {
     s->slots[slot].next_free = s->free_slot;
     s->free_slot = slot;
     s->live--;
+    s->live_background -= r.background;
     return r;
 }
 
@@ -202,6 +206,7 @@ sim *sim_new(uint64_t seed) {
     s->free_slot = SIM_NO_SLOT;
     s->next_seq = 1;
     rng_seed(&s->rng, seed);
+    s->seed = seed;
     return s;
 }
 
@@ -220,7 +225,7 @@ void sim_free(sim *s) {
         if (r.drop)
             r.drop(r.b);
     }
-    assert(s->live == 0);
+    assert(s->live == 0 && s->live_background == 0);
     free(s->slots);
     free(s->heap);
     free(s);
@@ -249,10 +254,18 @@ sim_event_id sim_schedule_at(sim *s, sim_time at, sim_handler fn, void *a, void 
     rec->a = a;
     rec->b = b;
     rec->drop = drop;
+    rec->background = false;
     rec->seq = seq;
     s->live++;
     sim__push(s, (sim_key){at, seq, slot});
     return (sim_event_id)rec->gen << 32 | (slot + 1);
+}
+
+sim_event_id sim_schedule_background_at(sim *s, sim_time at, sim_handler fn, void *a, void *b) {
+    sim_event_id id = sim_schedule_at(s, at, fn, a, b, NULL);
+    s->slots[(uint32_t)id - 1].background = true;
+    s->live_background++;
+    return id;
 }
 
 /* The record leaves the map before the dropper runs, so a dropper that cancels
@@ -274,7 +287,7 @@ bool sim_cancel(sim *s, sim_event_id id) {
 }
 
 /* The loop. Limits are checked before each event in this order: no live event
- * left (SIM_DONE), next event after `until` (SIM_UNTIL, clock set to `until`),
+ * left but background ones (SIM_DONE), next event after `until` (SIM_UNTIL, clock set to `until`),
  * `max_events` already run in this call (SIM_MAX_EVENTS); so SIM_MAX_EVENTS is
  * returned only when the limit actually held an event back. sim_stop is checked
  * after each event. A stop requested outside a run is forgotten when the next
@@ -289,8 +302,8 @@ sim_status sim_run(sim *s, sim_time until, uint64_t max_events) {
     for (;;) {
         while (s->heap_len > 0 && !sim__alive(s, s->heap[0]))
             sim__pop(s); /* a cancelled event's key */
-        if (s->heap_len == 0) {
-            status = SIM_DONE;
+        if (s->live == s->live_background) {
+            status = SIM_DONE; /* nothing left but background events, if any */
             break;
         }
         sim_key top = s->heap[0];
@@ -330,6 +343,10 @@ uint64_t sim_events_run(const sim *s) {
 
 uint64_t sim_events_pending(const sim *s) {
     return s->live;
+}
+
+uint64_t sim_seed(const sim *s) {
+    return s->seed;
 }
 
 rng *sim_rng(sim *s) {

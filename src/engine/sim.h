@@ -59,6 +59,14 @@ sim_event_id sim_schedule(sim *s, sim_time delay, sim_handler fn, void *a, void 
 sim_event_id sim_schedule_at(sim *s, sim_time at, sim_handler fn, void *a, void *b,
                              sim_dropper drop);
 
+/* Same, for a background event: one that does not keep the run going.
+ * sim_run returns SIM_DONE when only background events are pending; they
+ * stay pending, and run in their turn if a later sim_run has other events
+ * to run. For bookkeeping timers that put nothing on a wire (a neighbour
+ * entry ageing from REACHABLE to STALE), so that they do not stretch a run
+ * that is otherwise over. No dropper: the event must own nothing. */
+sim_event_id sim_schedule_background_at(sim *s, sim_time at, sim_handler fn, void *a, void *b);
+
 /* Cancels a pending event: it will not run, and its dropper (if any) is called now.
  * Returns true if the event was pending, false if it already ran, was cancelled, or
  * `id` is 0. */
@@ -80,5 +88,10 @@ uint64_t sim_events_pending(const sim *s);
 
 /* The run's one random generator: every random choice draws from it. Borrowed. */
 rng *sim_rng(sim *s);
+
+/* The seed given to sim_new, for a module that needs a stream of its own
+ * (seeded from this mixed with a constant), so its draws never shift the
+ * draws others make from sim_rng. */
+uint64_t sim_seed(const sim *s);
 
 #endif

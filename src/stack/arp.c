@@ -1,15 +1,28 @@
 /*
- * arp: the ARP cache and protocol (RFC 826), as Linux behaves by default:
- *  - a request is broadcast, then repeated every arp_retry until arp_retries
- *    requests went unanswered; then the entry fails, its waiting packets are
- *    dropped and each one's source is told "host unreachable";
- *  - packets waiting for an address queue on its entry (at most arp_queue; the
- *    oldest is dropped beyond that, as Linux's unres_qlen does);
- *  - on any ARP packet an existing entry for the sender is updated (the RFC's
- *    merge flag); a new entry is created only when the packet targets us;
- *  - a resolved entry lives arp_lifetime, then is looked up again (lazily).
- * Timers refer to entries by IP address, never by pointer: the cache's storage
- * moves as it grows.
+ * arp: the ARP cache and protocol (RFC 826) as Linux's neighbour cache runs
+ * it by default (net/core/neighbour.c, net/ipv4/arp.c):
+ *  - INCOMPLETE: a request is broadcast, then repeated every arp_retry until
+ *    arp_retries requests went unanswered (mcast_solicit); then the entry
+ *    fails, its waiting packets are dropped and each one's source is told
+ *    "host unreachable". Packets wait on the entry (at most arp_queue; the
+ *    oldest is dropped beyond that, as Linux's unres_qlen does).
+ *  - REACHABLE: a unicast reply (or TCP progress) confirmed the MAC; it stays
+ *    so for reachable_time, drawn in [base/2, 3*base/2) from the topology's
+ *    arp_timeout (base_reachable_time), re-drawn every 300 s.
+ *  - STALE: the reachable time passed, or the entry was learned from a
+ *    request (neigh_event_ns) or an unconfirmed packet. Still used as is.
+ *  - DELAY: a STALE entry was used to send; if nothing confirms it within
+ *    delay_first_probe_time (5 s), PROBE: arp_retries unicast requests to the
+ *    cached MAC (ucast_solicit), arp_retry apart; no answer: the entry fails
+ *    and is removed (Linux keeps it as FAILED until garbage collection).
+ *  - On any ARP packet an existing entry for the sender is updated (the RFC's
+ *    merge flag); a new entry is created only when the packet targets us.
+ *  - Old STALE entries are garbage-collected only once the cache holds
+ *    gc_thresh1 (128) entries, as Linux: then those unused for gc_stale_time
+ *    (60 s) go, swept when an entry is added rather than every 15 s.
+ * Every state change is a traced table change ("MAC STATE" values). Each
+ * entry has one timer, as a Linux neighbour has; timers refer to entries by
+ * IP address, never by pointer: the cache's storage moves as it grows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +34,47 @@
 #include "wire/icmp.h"
 #include "wire/wire.h"
 
+/* Value texts of table changes: "02:00:00:00:00:02 REACHABLE", "incomplete". */
+#define ARP_VALUE_LEN (MAC_TEXT_LEN + 12)
+
+const char *arp_state_name(arp_state s) {
+    switch (s) {
+    case ARP_INCOMPLETE:
+        return "INCOMPLETE";
+    case ARP_REACHABLE:
+        return "REACHABLE";
+    case ARP_STALE:
+        return "STALE";
+    case ARP_DELAY:
+        return "DELAY";
+    case ARP_PROBE:
+        return "PROBE";
+    case ARP_PERMANENT:
+        return "PERMANENT";
+    }
+    return "?";
+}
+
 static arp_entry *entry_get(const ip_stack *st, ipv4_addr ip) {
     return u64map_get(st->arp, ip);
 }
 
-/* Traces a change of the entry for `ip`: `old_value` and `new_value` are MAC
- * texts, "incomplete", or NULL (no entry before / removed). */
+static sim_time now_of(const ip_stack *st) {
+    return sim_now(st->node->net->sim);
+}
+
+/* The entry as a table value: "incomplete", or "MAC STATE" as `ip neigh`
+ * shows it. */
+static const char *entry_value(const arp_entry *e, char buf[ARP_VALUE_LEN]) {
+    if (e->state == ARP_INCOMPLETE)
+        return "incomplete";
+    char m[MAC_TEXT_LEN];
+    snprintf(buf, ARP_VALUE_LEN, "%s %s", mac_format(e->mac, m), arp_state_name(e->state));
+    return buf;
+}
+
+/* Traces a change of the entry for `ip`: `old_value` and `new_value` are
+ * entry values (entry_value), or NULL (no entry before / removed). */
 static void trace_arp(ip_stack *st, uint32_t iface, ipv4_addr ip, const char *old_value,
                       const char *new_value, const char *why, const char *detail) {
     char key[IPV4_TEXT_LEN];
@@ -37,6 +85,52 @@ static void trace_arp(ip_stack *st, uint32_t iface, ipv4_addr ip, const char *ol
     net_trace_change(st->node->net, TRACE_ARP, st->node, st->ifaces[iface].port, NULL, &c, why,
                      detail);
 }
+
+/* Moves `e` to state `to` (its MAC already set) and traces "IP OLD -> NEW"
+ * with `why`. */
+static void change_state(ip_stack *st, arp_entry *e, arp_state to, const char *why) {
+    char old[ARP_VALUE_LEN], new[ARP_VALUE_LEN], detail[96], text[IPV4_TEXT_LEN];
+    arp_state from = e->state;
+    const char *old_value = entry_value(e, old);
+    e->state = to;
+    if (!net_tracing(st->node->net))
+        return;
+    snprintf(detail, sizeof detail, "%s %s -> %s", ipv4_format(e->ip, text), arp_state_name(from),
+             arp_state_name(to));
+    trace_arp(st, e->iface, e->ip, old_value, entry_value(e, new), why, detail);
+}
+
+/* --- the reachable time --- */
+
+/* Linux's neigh_rand_reach_time: uniform in [base/2, 3*base/2). */
+static sim_time draw_reachable(ip_stack *st) {
+    sim_time base = st->arp_base_reachable;
+    return base ? rng_below(&st->arp_rng, base) + base / 2 : 0;
+}
+
+void arp_init(ip_stack *st) {
+    /* An independent stream per device: seeded from the run's seed, the
+     * device's name and a constant, so drawing here never shifts the draws
+     * made from sim_rng (ISNs, ephemeral ports, NAT ports, losses). */
+    uint64_t seed = sim_seed(st->node->net->sim) ^ 0x6e65696768626f72ull; /* "neighbor" */
+    for (const char *c = st->node->name; c && *c; c++)
+        seed = (seed ^ (uint8_t)*c) * 0x100000001b3ull; /* FNV-1a */
+    rng_seed(&st->arp_rng, seed);
+    st->arp_reachable = draw_reachable(st);
+    st->arp_reachable_at = 0;
+}
+
+/* The reachable time now, re-drawn every 300 s as neigh_periodic_work does. */
+static sim_time reachable_time(ip_stack *st) {
+    sim_time now = now_of(st);
+    if (now >= st->arp_reachable_at + ARP_REACHABLE_REDRAW) {
+        st->arp_reachable = draw_reachable(st);
+        st->arp_reachable_at = now;
+    }
+    return st->arp_reachable;
+}
+
+/* --- frames --- */
 
 static void send_frame(ip_stack *st, uint32_t iface, frame *f, mac_addr dst, const char *why) {
     memcpy(f->data, dst.b, 6);
@@ -61,33 +155,64 @@ static frame *arp_frame(ip_stack *st, uint32_t iface, uint16_t op, mac_addr eth_
     return f;
 }
 
-static void on_retry(sim *s, void *a, void *b);
+/* --- the entry's timer --- */
 
-static void send_request(ip_stack *st, arp_entry *e) {
-    char why[64] = "", text[IPV4_TEXT_LEN];
-    e->requests_sent++;
-    if (!net_tracing(st->node->net))
-        ; /* nobody reads the why */
-    else if (e->requests_sent == 1)
-        snprintf(why, sizeof why, "ARP cache has no entry for %s", ipv4_format(e->ip, text));
-    else
-        snprintf(why, sizeof why, "no reply yet: request %u of %u", e->requests_sent,
-                 st->arp_retries);
-    frame *f = arp_frame(st, e->iface, ARP_OP_REQUEST, MAC_BROADCAST, MAC_ZERO, e->ip);
-    send_frame(st, e->iface, f, MAC_BROADCAST, why);
-    e->retry_ev = sim_schedule(st->node->net->sim, st->arp_retry, on_retry, st,
-                               (void *)(uintptr_t)e->ip, NULL);
+static void on_timer(sim *s, void *a, void *b);
+
+/* Arms the entry's timer for its current state. A REACHABLE entry's timer
+ * only ages it (to STALE, no frame sent), so it does not keep a run going
+ * that is otherwise over; the others send requests. */
+static void arm(ip_stack *st, arp_entry *e, sim_time at) {
+    sim *s = st->node->net->sim;
+    void *key = (void *)(uintptr_t)e->ip;
+    sim_cancel(s, e->timer_ev);
+    e->timer_ev = e->state == ARP_REACHABLE ? sim_schedule_background_at(s, at, on_timer, st, key)
+                                            : sim_schedule_at(s, at, on_timer, st, key, NULL);
 }
 
-/* Resolution failed: drop what waited, and report it (RFC 1812 section 4.3.3.1). */
+static void disarm(ip_stack *st, arp_entry *e) {
+    sim_cancel(st->node->net->sim, e->timer_ev);
+    e->timer_ev = 0;
+}
+
+/* Sends the next request for `e` and arms the retry: broadcast while
+ * INCOMPLETE, unicast to the cached MAC while PROBE (Linux's arp_solicit;
+ * the target MAC field stays zero either way). */
+static void send_request(ip_stack *st, arp_entry *e) {
+    char why[80] = "", text[IPV4_TEXT_LEN];
+    e->probes++;
+    bool unicast = e->state == ARP_PROBE;
+    if (!net_tracing(st->node->net))
+        ; /* nobody reads the why */
+    else if (unicast)
+        snprintf(why, sizeof why, "checking the cached MAC: unicast request %u of %u", e->probes,
+                 st->arp_retries);
+    else if (e->probes == 1)
+        snprintf(why, sizeof why, "ARP cache has no entry for %s", ipv4_format(e->ip, text));
+    else
+        snprintf(why, sizeof why, "no reply yet: request %u of %u", e->probes, st->arp_retries);
+    mac_addr dst = unicast ? e->mac : MAC_BROADCAST;
+    frame *f = arp_frame(st, e->iface, ARP_OP_REQUEST, dst, MAC_ZERO, e->ip);
+    send_frame(st, e->iface, f, dst, why);
+    arm(st, e, now_of(st) + st->arp_retry);
+}
+
+/* Resolution failed: drop what waited, and report it (RFC 1812 section
+ * 4.3.3.1); the entry is removed. */
 static void fail_entry(ip_stack *st, ipv4_addr ip) {
     arp_entry e = *entry_get(st, ip);
     u64map_remove(st->arp, ip);
-    char why[96], detail[64], text[IPV4_TEXT_LEN];
+    char why[96], detail[96], text[IPV4_TEXT_LEN], old[ARP_VALUE_LEN];
     ipv4_format(ip, text);
-    snprintf(detail, sizeof detail, "removed incomplete entry for %s", text);
-    trace_arp(st, e.iface, ip, "incomplete", NULL, "resolution failed", detail);
-    snprintf(why, sizeof why, "ARP: no reply from %s after %u requests", text, e.requests_sent);
+    if (e.state == ARP_PROBE) {
+        snprintf(detail, sizeof detail, "%s PROBE -> FAILED: entry removed", text);
+        snprintf(why, sizeof why, "no reply to %u unicast requests", e.probes);
+        trace_arp(st, e.iface, ip, entry_value(&e, old), NULL, why, detail);
+    } else {
+        snprintf(detail, sizeof detail, "removed incomplete entry for %s", text);
+        trace_arp(st, e.iface, ip, "incomplete", NULL, "resolution failed", detail);
+    }
+    snprintf(why, sizeof why, "ARP: no reply from %s after %u requests", text, e.probes);
     for (uint32_t i = 0; i < e.n_pending; i++) {
         /* A waiting packet is on its way out: its header was not parsed on
          * the way in (it may be our own), so it is parsed for the error here. */
@@ -102,31 +227,114 @@ static void fail_entry(ip_stack *st, ipv4_addr ip) {
     free(e.pending);
 }
 
-static void on_retry(sim *s, void *a, void *b) {
+/* Linux's neigh_timer_handler, one case per state that runs a timer. */
+static void on_timer(sim *s, void *a, void *b) {
     (void)s;
     ip_stack *st = a;
     ipv4_addr ip = (ipv4_addr)(uintptr_t)b;
     arp_entry *e = entry_get(st, ip);
-    if (!e || e->state != ARP_INCOMPLETE)
+    if (!e)
         return;
-    if (e->requests_sent < st->arp_retries)
-        send_request(st, e);
-    else
-        fail_entry(st, ip);
+    e->timer_ev = 0;
+    sim_time now = now_of(st), reachable = reachable_time(st);
+    switch (e->state) {
+    case ARP_REACHABLE:
+        if (now < e->confirmed + reachable) {
+            arm(st, e, e->confirmed + reachable); /* confirmed since: still reachable */
+        } else if (now <= e->used + ARP_DELAY_FIRST_PROBE) {
+            change_state(st, e, ARP_DELAY,
+                         "reachable time expired, used in the last 5 s: waiting 5 s for "
+                         "confirmation");
+            arm(st, e, now + ARP_DELAY_FIRST_PROBE);
+        } else {
+            change_state(st, e, ARP_STALE, "reachable time expired");
+        }
+        return;
+    case ARP_DELAY:
+        if (now <= e->confirmed + ARP_DELAY_FIRST_PROBE) {
+            change_state(st, e, ARP_REACHABLE, "confirmed by TCP progress");
+            arm(st, e, e->confirmed + reachable);
+        } else {
+            change_state(st, e, ARP_PROBE, "no confirmation: probing with unicast ARP");
+            e->probes = 0;
+            send_request(st, e);
+        }
+        return;
+    case ARP_INCOMPLETE:
+    case ARP_PROBE:
+        if (e->probes < st->arp_retries)
+            send_request(st, e);
+        else
+            fail_entry(st, ip);
+        return;
+    case ARP_STALE:
+    case ARP_PERMANENT:
+        return; /* no timer runs in these states */
+    }
 }
 
-/* A usable entry for ip, dropping it first if it has expired. */
-static arp_entry *lookup(ip_stack *st, ipv4_addr ip) {
-    arp_entry *e = entry_get(st, ip);
-    if (e && e->state == ARP_REACHABLE && sim_now(st->node->net->sim) >= e->expires) {
-        char detail[64], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
-        snprintf(detail, sizeof detail, "entry for %s expired", ipv4_format(ip, text));
-        trace_arp(st, e->iface, ip, mac_format(e->mac, m), NULL, "entry older than the ARP timeout",
-                  detail);
-        u64map_remove(st->arp, ip);
-        return NULL;
+/* --- garbage collection --- */
+
+static int by_key(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Linux's neigh_periodic_work, run when an entry is added: nothing below
+ * gc_thresh1 entries; above, STALE entries unused (and unconfirmed) for
+ * gc_stale_time go, in address order. */
+static void collect_garbage(ip_stack *st) {
+    size_t n = u64map_size(st->arp), cursor = 0, k = 0;
+    if (n < ARP_GC_THRESH1)
+        return;
+    uint64_t *keys = malloc(n * sizeof *keys), key;
+    if (!keys)
+        ns_out_of_memory();
+    sim_time now = now_of(st);
+    arp_entry *e;
+    while ((e = u64map_next(st->arp, &cursor, &key))) {
+        sim_time last = e->used > e->confirmed ? e->used : e->confirmed;
+        if (e->state == ARP_STALE && now > last + ARP_GC_STALE_TIME)
+            keys[k++] = key;
     }
+    qsort(keys, k, sizeof *keys, by_key);
+    for (size_t i = 0; i < k; i++) {
+        e = entry_get(st, (ipv4_addr)keys[i]);
+        char old[ARP_VALUE_LEN], detail[64], text[IPV4_TEXT_LEN];
+        snprintf(detail, sizeof detail, "stale entry for %s removed", ipv4_format(e->ip, text));
+        trace_arp(st, e->iface, e->ip, entry_value(e, old), NULL,
+                  "garbage collection: unused for 60 s", detail);
+        u64map_remove(st->arp, keys[i]);
+    }
+    free(keys);
+}
+
+/* A new entry for `ip` (INCOMPLETE until its caller says otherwise). */
+static arp_entry *entry_new(ip_stack *st, ipv4_addr ip, uint32_t iface) {
+    collect_garbage(st);
+    bool created;
+    arp_entry *e = u64map_put(st->arp, ip, &created);
+    memset(e, 0, sizeof *e);
+    e->ip = ip;
+    e->iface = iface;
+    e->state = ARP_INCOMPLETE;
+    e->used = now_of(st);
     return e;
+}
+
+/* --- sending --- */
+
+/* Sends f to the entry's MAC: a use of the entry (Linux's
+ * __neigh_event_send): STALE moves to DELAY; any state but REACHABLE notes
+ * the time of use. */
+static void send_via(ip_stack *st, arp_entry *e, frame *f, const char *why) {
+    if (e->state == ARP_STALE) {
+        change_state(st, e, ARP_DELAY, "used while STALE: waiting 5 s for confirmation");
+        arm(st, e, now_of(st) + ARP_DELAY_FIRST_PROBE);
+    }
+    if (e->state != ARP_REACHABLE && e->state != ARP_PERMANENT)
+        e->used = now_of(st);
+    send_frame(st, e->iface, f, e->mac, why);
 }
 
 void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, frame *f) {
@@ -138,9 +346,9 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         send_frame(st, iface, f, MAC_BROADCAST, "IP broadcast goes to the broadcast MAC");
         return;
     }
-    arp_entry *e = lookup(st, next_hop);
+    arp_entry *e = entry_get(st, next_hop);
     if (e && e->state != ARP_INCOMPLETE) {
-        send_frame(st, iface, f, e->mac, NULL);
+        send_via(st, e, f, NULL);
         return;
     }
     char detail[96], text[IPV4_TEXT_LEN];
@@ -148,12 +356,7 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
     if (tracing)
         ipv4_format(next_hop, text);
     if (!e) {
-        bool created;
-        e = u64map_put(st->arp, next_hop, &created);
-        memset(e, 0, sizeof *e);
-        e->ip = next_hop;
-        e->iface = iface;
-        e->state = ARP_INCOMPLETE;
+        e = entry_new(st, next_hop, iface);
         if (tracing) {
             snprintf(detail, sizeof detail, "new incomplete entry for %s", text);
             trace_arp(st, iface, next_hop, NULL, "incomplete", "next hop MAC unknown", detail);
@@ -185,42 +388,67 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
                       detail);
         }
     }
-    if (e->requests_sent == 0)
+    if (e->probes == 0)
         send_request(st, e);
 }
 
-/* Records sender -> MAC and sends whatever waited for it. `fresh`: the entry
- * was created just now (it held nothing before). */
-static void resolve(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, const char *how,
-                    bool fresh) {
-    char detail[128], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], old[MAC_TEXT_LEN];
-    bool was_known = e->state == ARP_REACHABLE;
-    bool changed = !was_known || !mac_equal(e->mac, mac);
-    mac_format(e->mac, old);
-    sim_cancel(st->node->net->sim, e->retry_ev);
-    e->retry_ev = 0;
+/* --- receiving --- */
+
+/* Linux's neigh_update for what an ARP packet says: `mac` for e->ip, in
+ * state `to` (REACHABLE for a unicast reply, STALE otherwise). A STALE
+ * update with the MAC already held changes nothing; a new MAC is taken
+ * whatever the state (Linux waits locktime, 1 s, after an update first).
+ * `fresh`: the entry was created just now. Sends whatever waited. */
+static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp_state to,
+                   const char *how, bool fresh) {
+    bool had_mac = e->state != ARP_INCOMPLETE;
+    bool moved = had_mac && !mac_equal(e->mac, mac);
+    if (had_mac && !moved && to == ARP_STALE)
+        return; /* nothing new: neigh_update keeps the state */
+    char detail[160], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], old_mac[MAC_TEXT_LEN];
+    char old[ARP_VALUE_LEN], new[ARP_VALUE_LEN];
+    const char *old_value = fresh ? NULL : entry_value(e, old);
+    arp_state from = e->state;
+    mac_format(e->mac, old_mac);
     e->mac = mac;
     e->iface = iface;
-    e->state = ARP_REACHABLE;
-    e->expires = sim_now(st->node->net->sim) + st->arp_lifetime;
-    if (changed && was_known) {
+    e->state = to;
+    sim_time reachable = 0;
+    if (to == ARP_REACHABLE) {
+        e->confirmed = now_of(st);
+        reachable = reachable_time(st);
+        arm(st, e, e->confirmed + reachable);
+    } else {
+        disarm(st, e);
+    }
+    /* A reply re-confirming a REACHABLE entry changes nothing to show. */
+    if (net_tracing(st->node->net) && (fresh || moved || from != to)) {
+        int k = snprintf(detail, sizeof detail, "%s is-at %s", ipv4_format(e->ip, text),
+                         mac_format(mac, m));
+        if (moved)
+            k += snprintf(detail + k, sizeof detail - (size_t)k, " (was %s)", old_mac);
+        if (fresh)
+            k += snprintf(detail + k, sizeof detail - (size_t)k, ", %s", arp_state_name(to));
+        else if (from != to)
+            k += snprintf(detail + k, sizeof detail - (size_t)k, ", %s -> %s", arp_state_name(from),
+                          arp_state_name(to));
+        if (to == ARP_REACHABLE)
+            snprintf(detail + k, sizeof detail - (size_t)k, " for %llu.%03llu s",
+                     (unsigned long long)(reachable / SIM_S),
+                     (unsigned long long)(reachable % SIM_S / SIM_MS));
         /* The notes' ARP attack shows here: a known address suddenly moves. */
-        snprintf(detail, sizeof detail, "%s is-at %s (was %s)", ipv4_format(e->ip, text),
-                 mac_format(mac, m), old);
-        trace_arp(st, iface, e->ip, old, m, "entry changed", detail);
-    } else if (changed) {
-        snprintf(detail, sizeof detail, "%s is-at %s", ipv4_format(e->ip, text),
-                 mac_format(mac, m));
-        trace_arp(st, iface, e->ip, fresh ? NULL : "incomplete", m, how, detail);
+        trace_arp(st, iface, e->ip, old_value, entry_value(e, new), moved ? "entry changed" : how,
+                  detail);
     }
     frame **pending = e->pending;
     uint32_t n = e->n_pending;
     e->pending = NULL;
     e->n_pending = 0;
-    /* Sending may touch the cache (it cannot insert here, but stay safe): `e`
-     * is not used after this point. */
+    e->probes = 0;
+    /* Each queued packet is a use of the entry (a STALE one moves to DELAY).
+     * Sending cannot add or remove entries, so `e` stays valid. */
     for (uint32_t i = 0; i < n; i++)
-        send_frame(st, iface, pending[i], mac, "ARP resolved: sending the queued packet");
+        send_via(st, e, pending[i], "ARP resolved: sending the queued packet");
     free(pending);
 }
 
@@ -242,25 +470,33 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         net_trace(net, TRACE_DELIVER, st->node, p, f, "ARP request for this host", NULL);
     else if (for_us)
         net_trace(net, TRACE_DELIVER, st->node, p, f, "ARP reply for this host", NULL);
+    /* Only a reply sent to our own MAC confirms the sender; a request, or a
+     * reply in a broadcast, makes the entry STALE (Linux's arp_process). */
+    mac_addr eth_dst;
+    memcpy(eth_dst.b, f->data, 6);
+    bool unicast_to_us = mac_equal(ifc->port->mac, eth_dst);
+    arp_state to = ap.op == ARP_OP_REPLY && unicast_to_us ? ARP_REACHABLE : ARP_STALE;
     /* RFC 826 "merge": whoever the packet is for, an entry we already hold for
      * the sender is refreshed with the sender's MAC. */
     bool merged = false;
-    arp_entry *e = lookup(st, ap.sender_ip);
+    arp_entry *e = entry_get(st, ap.sender_ip);
     if (e && e->state == ARP_PERMANENT) {
         /* A static entry is never overwritten: the defence against spoofing. */
         merged = true;
         if (!mac_equal(e->mac, ap.sender_mac)) {
             char detail[128], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], kept[MAC_TEXT_LEN];
+            char value[ARP_VALUE_LEN];
             snprintf(detail, sizeof detail, "claim %s is-at %s ignored: static entry says %s",
                      ipv4_format(ap.sender_ip, text), mac_format(ap.sender_mac, m),
                      mac_format(e->mac, kept));
-            trace_arp(st, iface, ap.sender_ip, kept, kept, "static entry kept", detail);
+            entry_value(e, value);
+            trace_arp(st, iface, ap.sender_ip, value, value, "static entry kept", detail);
         }
     } else if (e) {
-        resolve(st, e, ap.sender_mac, iface,
-                ap.op == ARP_OP_REPLY ? "learned from the ARP reply"
-                                      : "updated from the sender of an ARP packet",
-                false);
+        update(st, e, ap.sender_mac, iface, to,
+               ap.op == ARP_OP_REPLY ? "learned from the ARP reply"
+                                     : "updated from the sender of an ARP packet",
+               false);
         merged = true;
     }
     if (!for_us) {
@@ -281,11 +517,10 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         return;
     }
     if (!merged && ap.sender_ip != 0) {
-        bool created;
-        e = u64map_put(st->arp, ap.sender_ip, &created);
-        memset(e, 0, sizeof *e);
-        e->ip = ap.sender_ip;
-        resolve(st, e, ap.sender_mac, iface, "learned from the request's sender (RFC 826)", true);
+        /* neigh_event_ns: a request's sender is cached STALE, unconfirmed. */
+        e = entry_new(st, ap.sender_ip, iface);
+        update(st, e, ap.sender_mac, iface, ARP_STALE,
+               "learned from the request's sender (RFC 826)", true);
     }
     if (ap.op == ARP_OP_REQUEST) {
         frame *reply =
@@ -293,6 +528,16 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         send_frame(st, iface, reply, ap.sender_mac, "answering the ARP request");
     }
     frame_free(f);
+}
+
+void ip_stack_confirm_neighbour(ip_stack *st, ipv4_addr dst) {
+    const ip_route *r = ip_stack_lookup(st, dst);
+    if (!r)
+        return;
+    arp_entry *e = entry_get(st, r->has_via ? r->via : dst);
+    /* Linux's neigh_confirm: the time only; the timer decides. */
+    if (e && e->state != ARP_INCOMPLETE && e->state != ARP_PERMANENT)
+        e->confirmed = now_of(st);
 }
 
 void arp_add_static(ip_stack *st, ipv4_addr ip, mac_addr mac, uint32_t iface) {
@@ -345,7 +590,7 @@ void arp_forget(ip_stack *st) {
             keys[k++] = key;
     for (size_t i = 0; i < k; i++) {
         e = u64map_get(st->arp, keys[i]);
-        sim_cancel(st->node->net->sim, e->retry_ev);
+        disarm(st, e);
         for (uint32_t j = 0; j < e->n_pending; j++) {
             net_trace_drop(st->node->net, st->node, st->ifaces[e->iface].port, e->pending[j],
                            TRACE_REASON_DEVICE_OFF, "powered off while waiting for ARP");
@@ -367,6 +612,7 @@ void arp_destroy(ip_stack *st) {
     uint64_t key;
     arp_entry *e;
     while ((e = u64map_next(st->arp, &cursor, &key))) {
+        disarm(st, e);
         for (uint32_t i = 0; i < e->n_pending; i++)
             frame_free(e->pending[i]);
         free(e->pending);
@@ -384,9 +630,8 @@ void arp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
     uint64_t key;
     arp_entry *e;
     while ((e = u64map_next(st->arp, &cursor, &key))) {
-        char ip[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
-        fn(ctx, "arp", ipv4_format(e->ip, ip),
-           e->state == ARP_INCOMPLETE ? "incomplete" : mac_format(e->mac, m));
+        char ip[IPV4_TEXT_LEN], value[ARP_VALUE_LEN];
+        fn(ctx, "arp", ipv4_format(e->ip, ip), entry_value(e, value));
     }
 }
 
@@ -400,24 +645,19 @@ void arp_write_state(const ip_stack *st, FILE *out) {
     while ((e = u64map_next(st->arp, &cursor, &key)))
         sorted[k++] = e;
     qsort(sorted, n, sizeof *sorted, by_ip);
-    sim_time now = sim_now(st->node->net->sim);
     fprintf(out, "  arp cache:%s\n", n ? "" : " (empty)");
     for (size_t i = 0; i < n; i++) {
+        /* As `ip neigh` lists it: address, MAC, device, state. */
         char ip[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
         const arp_entry *x = sorted[i];
         ipv4_format(x->ip, ip);
-        if (x->state == ARP_PERMANENT)
-            fprintf(out, "    %-15s %s  %s  permanent\n", ip, mac_format(x->mac, m),
-                    st->ifaces[x->iface].port->name);
-        else if (x->state == ARP_INCOMPLETE)
-            fprintf(out, "    %-15s (incomplete)       %s\n", ip, st->ifaces[x->iface].port->name);
-        else if (now >= x->expires)
-            fprintf(out, "    %-15s %s  %s  expired\n", ip, mac_format(x->mac, m),
-                    st->ifaces[x->iface].port->name);
-        else
-            fprintf(out, "    %-15s %s  %s  expires in %llu ms\n", ip, mac_format(x->mac, m),
-                    st->ifaces[x->iface].port->name,
-                    (unsigned long long)((x->expires - now) / SIM_MS));
+        const char *dev = st->ifaces[x->iface].port->name;
+        if (x->state == ARP_INCOMPLETE) {
+            fprintf(out, "    %-15s (incomplete)       %s  INCOMPLETE\n", ip, dev);
+            continue;
+        }
+        fprintf(out, "    %-15s %s  %s  %s\n", ip, mac_format(x->mac, m), dev,
+                arp_state_name(x->state));
     }
     free(sorted);
 }

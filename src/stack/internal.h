@@ -13,9 +13,14 @@
  * belongs to no device and no link. */
 extern port ip_loopback_port;
 
+/* Linux's neighbour states (NUD_*, net/core/neighbour.c); FAILED is not
+ * kept: a failed entry is removed (docs/stack.md, "The neighbour cache"). */
 typedef enum {
-    ARP_INCOMPLETE, /* request sent, no reply yet; packets wait in `pending` */
-    ARP_REACHABLE,  /* resolved; valid until `expires` */
+    ARP_INCOMPLETE, /* broadcast requests sent, no reply yet; packets wait in `pending` */
+    ARP_REACHABLE,  /* confirmed less than the reachable time ago */
+    ARP_STALE,      /* not confirmed lately, or learned from a request: usable */
+    ARP_DELAY,      /* used while STALE: waits delay_first_probe_time for a confirmation */
+    ARP_PROBE,      /* unicast requests to the cached MAC, still usable */
     ARP_PERMANENT,  /* configured ("arp" in the topology): never expires, never overwritten */
 } arp_state;
 
@@ -24,12 +29,20 @@ typedef struct arp_entry {
     mac_addr mac;
     uint32_t iface;
     arp_state state;
-    sim_time expires;
-    uint32_t requests_sent;
-    sim_event_id retry_ev; /* the pending retry, cancelled once resolved */
+    sim_time confirmed;    /* last confirmation: a unicast ARP reply, or TCP progress */
+    sim_time used;         /* creation, then each use while not REACHABLE (Linux's) */
+    uint32_t probes;       /* requests sent in this INCOMPLETE or PROBE period */
+    sim_event_id timer_ev; /* the entry's one timer (INCOMPLETE, REACHABLE, DELAY, PROBE) */
     frame **pending;       /* frames ready but for the destination MAC */
     uint32_t n_pending;
 } arp_entry;
+
+/* "INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE" or "PERMANENT". */
+const char *arp_state_name(arp_state s);
+
+/* Seeds the stack's neighbour-cache stream and draws the first reachable
+ * time (st->node and the ARP settings must be set). */
+void arp_init(ip_stack *st);
 
 /* Hands a finished frame (Ethernet source set, destination not yet) for
  * next hop `next_hop` to interface `iface`: sent at once if the MAC is known,
@@ -53,7 +66,8 @@ void arp_destroy(ip_stack *st);
 
 void arp_write_state(const ip_stack *st, FILE *out);
 
-/* The ARP cache as rows "arp" ip -> MAC or "incomplete" (ip_stack_table_rows). */
+/* The ARP cache as rows "arp" ip -> "MAC STATE" or "incomplete"
+ * (ip_stack_table_rows). */
 void arp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);
 
 /* The receive path parses an IPv4 header once (ipv4_receive, or the loopback's

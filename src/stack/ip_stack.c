@@ -80,10 +80,11 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
     st->node = n;
     st->forwarding = forwarding;
     st->ttl = d->ttl ? d->ttl : IP_DEFAULT_TTL;
-    st->arp_lifetime = d->arp_timeout_ns;
+    st->arp_base_reachable = d->arp_timeout_ns;
     st->arp_retry = d->arp_retry_ns;
     st->arp_retries = d->arp_retries;
     st->arp_queue = d->arp_queue;
+    arp_init(st);
     st->arp = u64map_new(sizeof(arp_entry));
     if (!st->arp)
         ns_out_of_memory();

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engine/rng.h"
 #include "model/topology.h"
 #include "net/network.h"
 #include "stack/firewall.h"
@@ -24,10 +25,14 @@
 
 /* A host's or router's stack when the topology says nothing. */
 #define IP_DEFAULT_TTL         64           /* Linux net.ipv4.ip_default_ttl */
-#define ARP_DEFAULT_TIMEOUT_NS (60 * SIM_S) /* life of a resolved ARP entry */
+#define ARP_DEFAULT_TIMEOUT_NS (30 * SIM_S) /* Linux neigh base_reachable_time */
 #define ARP_DEFAULT_RETRY_NS   (1 * SIM_S)  /* between requests (Linux neigh retrans_time) */
-#define ARP_DEFAULT_RETRIES    3            /* requests before giving up (neigh mcast_solicit) */
-#define ARP_DEFAULT_QUEUE      3            /* packets held per unresolved address */
+#define ARP_DEFAULT_RETRIES    3 /* requests before giving up (mcast_solicit, ucast_solicit) */
+#define ARP_DEFAULT_QUEUE      3 /* packets held per unresolved address */
+#define ARP_DELAY_FIRST_PROBE  (5 * SIM_S)   /* Linux neigh delay_first_probe_time */
+#define ARP_REACHABLE_REDRAW   (300 * SIM_S) /* Linux re-draws reachable_time this often */
+#define ARP_GC_STALE_TIME      (60 * SIM_S)  /* Linux neigh gc_stale_time */
+#define ARP_GC_THRESH1         128           /* Linux gc_thresh1: no garbage collection below */
 
 /* Why the stack refused to send or connect: the errno a Linux program would
  * get, as a negative code (libuv's manner). Functions below return 0 or one
@@ -91,8 +96,12 @@ typedef struct ip_stack {
     bool forwarding;
     uint8_t ttl;
     uint16_t next_ip_id;
-    u64map *arp; /* ipv4_addr -> arp entry */
-    sim_time arp_lifetime, arp_retry;
+    u64map *arp;                 /* ipv4_addr -> arp entry */
+    sim_time arp_base_reachable; /* the topology's arp_timeout (base_reachable_time) */
+    sim_time arp_reachable;      /* drawn in [base/2, 3*base/2), as Linux's reachable_time */
+    sim_time arp_reachable_at;   /* when it was drawn */
+    rng arp_rng;                 /* the stack's own stream (never sim_rng: see arp.c) */
+    sim_time arp_retry;
     uint32_t arp_retries, arp_queue;
     icmp_listener *listeners;
     uint32_t n_listeners;
@@ -194,6 +203,13 @@ int ip_stack_arp_claim(ip_stack *st, ipv4_addr claimed, ipv4_addr victim, bool g
  * addresses, routes, listeners and sockets stay: they are configuration and
  * services that come back at boot. Traced. */
 void ip_stack_power_off(ip_stack *st);
+
+/* Upper-layer confirmation that the neighbour towards `dst` (its next hop)
+ * is reachable, as Linux's dst_confirm_neigh: TCP calls it when an ACK
+ * acknowledges new data. Records the time only; the entry's timer acts on it
+ * (a DELAY entry becomes REACHABLE instead of being probed). ICMP and UDP do
+ * not confirm. No-op without an entry or a route. */
+void ip_stack_confirm_neighbour(ip_stack *st, ipv4_addr dst);
 
 /* Writes interfaces, routes and the ARP cache for state.txt. */
 void ip_stack_write_state(const ip_stack *st, FILE *out);

@@ -1284,6 +1284,8 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
     }
     if (seq_gt(ack, c->snd_una)) {
         uint32_t acked = ack - c->snd_una;
+        /* Forward progress confirms the neighbour (Linux tcp_ack -> sk_dst_confirm). */
+        ip_stack_confirm_neighbour(c->st, c->remote_ip);
         if (c->rtt_timing && seq_geq(ack, c->rtt_seq)) {
             rtt_sample(c, sim_now(conn_sim(c)) - c->rtt_sent);
             c->rtt_timing = false;

@@ -6,13 +6,19 @@
  * arrives; an overheard request teaches nothing new but refreshes an existing
  * entry; an unsolicited reply is ignored; an unanswered request is sent
  * arp_retries times arp_retry apart, then the packet is dropped and ping says
- * "Destination Host Unreachable"; an entry lives exactly arp_timeout; the
- * queue of waiting packets is bounded. Every test ends leak-free.
+ * "Destination Host Unreachable"; the queue of waiting packets is bounded.
+ * The neighbour states as Linux runs them: an entry learned from a request
+ * is STALE; used, it waits 5 s in DELAY, then PROBE sends unicast requests
+ * (exact bytes) and, unanswered three times, the entry fails; TCP progress
+ * (ip_stack_confirm_neighbour) makes a DELAY entry REACHABLE instead; a
+ * REACHABLE entry turns STALE after the reachable time, drawn in [15 s, 45 s)
+ * from the device's own stream. Every test ends leak-free.
  */
 #include "fake_net.h"
 
 #include "apps/ping.h"
 #include "stack/internal.h"
+#include "stack/tcp.h"
 
 static const mac_addr MAC_H1 = {{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
 static const mac_addr MAC_H2 = {{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
@@ -97,7 +103,8 @@ static void test_ping_waits_for_arp(void **state) {
     fake_link(fx, &h1->ports[0], &h2->ports[0]);
     fake_build(fx);
     start_ping(h1, IP4(10, 0, 0, 2), 1, SIM_S, 0);
-    assert_int_equal(fake_run(fx), SIM_DONE);
+    /* Up to 1 s: H2's check of H1 (5 s after its reply) comes later. */
+    assert_int_equal(sim_run(fx->sim, SIM_S, 0), SIM_UNTIL);
 
     /* On the wire: request, reply, the echo that waited, the echo reply. */
     assert_int_equal(cap_count(&fx->cap, TRACE_WIRE, NULL), 4);
@@ -131,7 +138,15 @@ static void test_ping_waits_for_arp(void **state) {
     assert_int_equal(e->time, 0);
     e = cap_find_why(&fx->cap, TRACE_ARP, "H1", "learned from the ARP reply");
     assert_non_null(e);
-    assert_text(e->detail, "10.0.0.2 is-at 02:00:00:00:00:02");
+    sim_time reach = ip_device_stack(h1)->arp_reachable;
+    assert_true(reach >= 15 * SIM_S && reach < 45 * SIM_S);
+    char want[96];
+    snprintf(want, sizeof want,
+             "10.0.0.2 is-at 02:00:00:00:00:02, INCOMPLETE -> REACHABLE for %llu.%03llu s",
+             (unsigned long long)(reach / SIM_S), (unsigned long long)(reach % SIM_S / SIM_MS));
+    assert_text(e->detail, want);
+    assert_text(e->old_value, "incomplete");
+    assert_text(e->new_value, "02:00:00:00:00:02 REACHABLE");
     assert_int_equal(e->time, 2 * FAKE_HOP_60);
     e = cap_find_why(&fx->cap, TRACE_SEND, "H1", "ARP resolved: sending the queued packet");
     assert_non_null(e);
@@ -141,21 +156,31 @@ static void test_ping_waits_for_arp(void **state) {
     /* H2 learned H1 from the request itself (RFC 826), so it never asked. */
     e = cap_find_why(&fx->cap, TRACE_ARP, "H2", "learned from the request's sender (RFC 826)");
     assert_non_null(e);
-    assert_text(e->detail, "10.0.0.1 is-at 02:00:00:00:00:01");
+    assert_text(e->detail, "10.0.0.1 is-at 02:00:00:00:00:01, STALE");
+    assert_null(e->old_value);
+    assert_text(e->new_value, "02:00:00:00:00:01 STALE");
     assert_int_equal(e->time, FAKE_HOP_60);
     assert_non_null(cap_find_why(&fx->cap, TRACE_SEND, "H2", "answering the ARP request"));
     assert_int_equal(wire_requests_from(&fx->cap, MAC_H2), 0);
 
+    /* H2's entry, learned from a request, was STALE; the echo reply used it:
+     * DELAY, for 5 s from then. */
     const arp_entry *a = arp_of(h2, IP4(10, 0, 0, 1));
     assert_non_null(a);
-    assert_int_equal(a->state, ARP_REACHABLE);
+    assert_int_equal(a->state, ARP_DELAY);
     assert_memory_equal(a->mac.b, MAC_H1.b, 6);
-    assert_int_equal(a->expires, FAKE_HOP_60 + 60 * SIM_S);
+    assert_int_equal(a->used, 2 * FAKE_HOP_60 + 10760); /* the echo request's arrival */
+    e = cap_find_why(&fx->cap, TRACE_ARP, "H2", "used while STALE: waiting 5 s for confirmation");
+    assert_non_null(e);
+    assert_text(e->detail, "10.0.0.1 STALE -> DELAY");
+    assert_text(e->old_value, "02:00:00:00:00:01 STALE");
+    assert_text(e->new_value, "02:00:00:00:00:01 DELAY");
+    assert_int_equal(e->time, a->used);
     a = arp_of(h1, IP4(10, 0, 0, 2));
     assert_non_null(a);
     assert_int_equal(a->state, ARP_REACHABLE);
     assert_memory_equal(a->mac.b, MAC_H2.b, 6);
-    assert_int_equal(a->expires, 2 * FAKE_HOP_60 + 60 * SIM_S);
+    assert_int_equal(a->confirmed, 2 * FAKE_HOP_60);
     assert_int_equal(a->n_pending, 0);
 
     /* The RTT counts the wait for ARP: 15440 + 2 * 10760 ns = 36.96 µs. */
@@ -222,12 +247,14 @@ static void test_overheard_request_refreshes_existing_entry(void **state) {
     const arp_entry *a = arp_of(h, IP4(10, 0, 0, 1));
     assert_non_null(a);
     assert_memory_equal(a->mac.b, x2.b, 6);
-    assert_int_equal(a->expires, SIM_MS + FAKE_HOP_60 + 60 * SIM_S);
+    assert_int_equal(a->state, ARP_STALE); /* a request confirms nothing */
     /* A known address that moves is reported with its old MAC: the trace of
      * an ARP spoofing attack shows exactly this. */
     const cap_event *e = cap_find_why(&fx->cap, TRACE_ARP, "H3", "entry changed");
     assert_non_null(e);
     assert_text(e->detail, "10.0.0.1 is-at 02:00:00:00:00:52 (was 02:00:00:00:00:51)");
+    assert_text(e->old_value, "02:00:00:00:00:51 STALE");
+    assert_text(e->new_value, "02:00:00:00:00:52 STALE");
     assert_non_null(
         cap_find_why(&fx->cap, TRACE_DROP, "H3", "ARP request for 10.0.0.2, not this host"));
 }
@@ -302,50 +329,264 @@ static void test_unanswered_request_gives_up(void **state) {
     assert_int_equal(arp_size(h), 0);
 }
 
-/* H1 learns H2 at 15440 ns, so the entry is usable until 60 s + 15440 ns
- * (exclusive). H1 pings twice, the second ping leaving at `interval`; returns
- * how many ARP requests H1 sent, after checking both pings were answered. */
-static size_t requests_with_second_ping_at(fake_net *fx, sim_time interval) {
+/* --- neighbour states (Linux's NUD machine) --- */
+
+/* H1 and a fake F (10.0.0.9, MAC_F) on one link; F's who-has for 10.0.0.1
+ * leaves F at time 0, so H1 learns F at FAKE_HOP_60. */
+static fake_node *host_learns_fake(fake_net *fx, node **h, bool f_answers_arp) {
+    *h = make_host(fx, "H1", MAC_H1, IP4(10, 0, 0, 1));
+    fake_node *f = fake_node_new(fx, "F", 1, MAC_F);
+    f->ip[0] = IP4(10, 0, 0, 9);
+    f->answer_arp = f_answers_arp;
+    fake_link(fx, fake_port(f, 0), &(*h)->ports[0]);
+    fake_build(fx);
+    port_send(fake_port(f, 0), fake_arp_frame(fx, MAC_BROADCAST, MAC_F, ARP_OP_REQUEST, MAC_F,
+                                              IP4(10, 0, 0, 9), MAC_ZERO, IP4(10, 0, 0, 1)));
+    return f;
+}
+
+/* 02:00:00:00:00:01 (10.0.0.1) asks 02:00:00:00:00:f0 itself who has
+ * 10.0.0.9: Linux's unicast probe (arp_solicit: the cached MAC as Ethernet
+ * destination, the target MAC field zero). */
+static const uint8_t probe_9_tell_1[60] = {
+    0x02, 0x00, 0x00, 0x00, 0x00, 0xf0, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, /* dst F, src H1 */
+    0x08, 0x06,                                                             /* ARP */
+    0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,             /* Ethernet/IPv4, request */
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, /* sender */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x09, /* target */
+};
+
+/* Learned from a request (Linux's neigh_event_ns): STALE, no timer, the
+ * run over once the reply is out. */
+static void test_request_learning_is_stale(void **state) {
+    fake_net *fx = *state;
+    node *h;
+    fake_node *f = host_learns_fake(fx, &h, false);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(sim_now(fx->sim), 2 * FAKE_HOP_60); /* the reply's arrival */
+    const arp_entry *a = arp_of(h, IP4(10, 0, 0, 9));
+    assert_non_null(a);
+    assert_int_equal(a->state, ARP_STALE);
+    assert_memory_equal(a->mac.b, MAC_F.b, 6);
+    assert_int_equal(a->timer_ev, 0);
+    assert_int_equal(a->used, FAKE_HOP_60);
+    const cap_event *e =
+        cap_find_why(&fx->cap, TRACE_ARP, "H1", "learned from the request's sender (RFC 826)");
+    assert_non_null(e);
+    assert_int_equal(e->time, FAKE_HOP_60);
+    assert_int_equal(e->table, TRACE_TABLE_ARP);
+    assert_text(e->key, "10.0.0.9");
+    assert_null(e->old_value);
+    assert_text(e->new_value, "02:00:00:00:00:f0 STALE");
+    assert_text(e->detail, "10.0.0.9 is-at 02:00:00:00:00:f0, STALE");
+    assert_int_equal(cap_count(&fx->cap, TRACE_ARP, "H1"), 1);
+    assert_int_equal(f->n_rx, 1); /* the reply, nothing else */
+    assert_true(is_arp(f->rx[0].data, f->rx[0].len, ARP_OP_REPLY));
+}
+
+/* The STALE entry is used at 1 s (a ping to F): DELAY; nothing confirms it
+ * (ICMP does not), so at 6 s PROBE sends a unicast request; F's reply makes
+ * the entry REACHABLE. */
+static void test_delay_then_unicast_probe(void **state) {
+    fake_net *fx = *state;
+    node *h;
+    fake_node *f = host_learns_fake(fx, &h, true);
+    start_ping(h, IP4(10, 0, 0, 9), 1, SIM_S, SIM_S);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+
+    const cap_event *e =
+        cap_find_why(&fx->cap, TRACE_ARP, "H1", "used while STALE: waiting 5 s for confirmation");
+    assert_non_null(e);
+    assert_int_equal(e->time, SIM_S);
+    assert_text(e->detail, "10.0.0.9 STALE -> DELAY");
+    /* The echo left at once, to the cached MAC. */
+    const fake_rx *r = fake_rx_nth(f, ETHERTYPE_IPV4, 0);
+    assert_non_null(r);
+    assert_int_equal(r->time, SIM_S + 10760);
+    e = cap_find_why(&fx->cap, TRACE_ARP, "H1", "no confirmation: probing with unicast ARP");
+    assert_non_null(e);
+    assert_int_equal(e->time, 6 * SIM_S);
+    assert_text(e->detail, "10.0.0.9 DELAY -> PROBE");
+    assert_text(e->old_value, "02:00:00:00:00:f0 DELAY");
+    assert_text(e->new_value, "02:00:00:00:00:f0 PROBE");
+    e = cap_find_why(&fx->cap, TRACE_SEND, "H1", "checking the cached MAC: unicast request 1 of 3");
+    assert_non_null(e);
+    assert_int_equal(e->time, 6 * SIM_S);
+    /* F got its reply, the echo, then the probe; F answered the probe. */
+    assert_int_equal(f->n_rx, 3);
+    assert_int_equal(f->rx[2].time, 6 * SIM_S + FAKE_HOP_60);
+    fake_assert_bytes(f->rx[2].data, f->rx[2].len, probe_9_tell_1, sizeof probe_9_tell_1);
+    e = cap_find_why(&fx->cap, TRACE_ARP, "H1", "learned from the ARP reply");
+    assert_non_null(e);
+    assert_int_equal(e->time, 6 * SIM_S + 2 * FAKE_HOP_60);
+    assert_text(e->new_value, "02:00:00:00:00:f0 REACHABLE");
+    const arp_entry *a = arp_of(h, IP4(10, 0, 0, 9));
+    assert_int_equal(a->state, ARP_REACHABLE);
+    assert_int_equal(a->confirmed, 6 * SIM_S + 2 * FAKE_HOP_60);
+    assert_int_equal(wire_requests_from(&fx->cap, MAC_H1), 1);
+}
+
+/* Three unanswered probes, one a second (ucast_solicit, retrans_time): the
+ * entry fails at 9 s and is removed; the next use starts over with a
+ * broadcast. */
+static void test_probe_unanswered_fails(void **state) {
+    fake_net *fx = *state;
+    node *h;
+    fake_node *f = host_learns_fake(fx, &h, false);
+    start_ping(h, IP4(10, 0, 0, 9), 1, SIM_S, SIM_S);
+    assert_int_equal(sim_run(fx->sim, 9 * SIM_S - 1, 0), SIM_UNTIL);
+    assert_int_equal(fake_rx_count(f, ETHERTYPE_ARP), 4); /* reply + 3 probes */
+    for (size_t i = 0; i < 3; i++) {
+        const fake_rx *r = fake_rx_nth(f, ETHERTYPE_ARP, i + 1);
+        assert_int_equal(r->time, (6 + i) * SIM_S + FAKE_HOP_60);
+        fake_assert_bytes(r->data, r->len, probe_9_tell_1, sizeof probe_9_tell_1);
+        char why[64];
+        snprintf(why, sizeof why, "checking the cached MAC: unicast request %zu of 3", i + 1);
+        assert_non_null(cap_find_why(&fx->cap, TRACE_SEND, "H1", why));
+    }
+    assert_int_equal(arp_of(h, IP4(10, 0, 0, 9))->state, ARP_PROBE);
+    assert_int_equal(sim_run(fx->sim, 9 * SIM_S, 0), SIM_UNTIL);
+    const cap_event *e = cap_find_why(&fx->cap, TRACE_ARP, "H1", "no reply to 3 unicast requests");
+    assert_non_null(e);
+    assert_int_equal(e->time, 9 * SIM_S);
+    assert_text(e->detail, "10.0.0.9 PROBE -> FAILED: entry removed");
+    assert_text(e->old_value, "02:00:00:00:00:f0 PROBE");
+    assert_null(e->new_value);
+    assert_int_equal(arp_size(h), 0);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(fake_rx_count(f, ETHERTYPE_ARP), 4);
+    /* A new packet asks again, by broadcast. */
+    start_ping(h, IP4(10, 0, 0, 9), 1, SIM_S, 20 * SIM_S);
+    assert_int_equal(sim_run(fx->sim, 21 * SIM_S, 0), SIM_UNTIL);
+    const fake_rx *r = fake_rx_nth(f, ETHERTYPE_ARP, 4);
+    assert_non_null(r);
+    fake_assert_bytes(r->data, r->len, who_has_9_tell_1, sizeof who_has_9_tell_1);
+}
+
+/* A TCP server sends 100 bytes; the client's ACK of them is forward
+ * progress (tcp.c calls ip_stack_confirm_neighbour), so the server's DELAY
+ * entry for the client becomes REACHABLE 5 s after it entered DELAY, with no
+ * probe. */
+typedef struct tcp_pair {
+    tcp_conn *listener, *server, *client;
+} tcp_pair;
+
+static void on_accepted_keep(void *ctx, tcp_conn *listener, tcp_conn *c) {
+    (void)listener;
+    ((tcp_pair *)ctx)->server = c;
+}
+
+static void on_connected_keep(void *ctx, tcp_conn *c) {
+    ((tcp_pair *)ctx)->client = c;
+}
+
+static const tcp_handler KEEP = {.accepted = on_accepted_keep, .connected = on_connected_keep};
+
+static void test_tcp_progress_confirms(void **state) {
+    fake_net *fx = *state;
     node *h1 = make_host(fx, "H1", MAC_H1, IP4(10, 0, 0, 1));
     node *h2 = make_host(fx, "H2", MAC_H2, IP4(10, 0, 0, 2));
     fake_link(fx, &h1->ports[0], &h2->ports[0]);
     fake_build(fx);
-    start_ping(h1, IP4(10, 0, 0, 2), 2, interval, 0);
-    assert_int_equal(fake_run(fx), SIM_DONE);
-    size_t replies = 0;
-    for (size_t i = 0; i < fx->cap.n; i++)
-        replies += fx->cap.ev[i].kind == TRACE_APP && fx->cap.ev[i].detail &&
-                   strncmp(fx->cap.ev[i].detail, "64 bytes from 10.0.0.2: ", 24) == 0;
-    assert_int_equal(replies, 2);
-    /* H1's sends: request, echo 1, then at `interval` echo 2 or a new request. */
-    const cap_event *s = cap_nth(&fx->cap, TRACE_SEND, "H1", 2);
-    assert_non_null(s);
-    assert_int_equal(s->time, interval);
-    return wire_requests_from(&fx->cap, MAC_H1);
-}
-
-static void test_entry_still_valid_before_timeout(void **state) {
-    fake_net *fx = *state;
-    const sim_time interval = 60 * SIM_S + 2 * FAKE_HOP_60 - 1;
-    assert_int_equal(requests_with_second_ping_at(fx, interval), 1);
-    const cap_event *s = cap_nth(&fx->cap, TRACE_SEND, "H1", 2);
-    assert_null(s->why); /* straight out: the MAC was known */
-    assert_int_equal(wire_get16(s->frame + 12), ETHERTYPE_IPV4);
-    assert_memory_equal(s->frame, MAC_H2.b, 6);
-}
-
-static void test_entry_expires_after_timeout(void **state) {
-    fake_net *fx = *state;
-    const sim_time interval = 60 * SIM_S + 2 * FAKE_HOP_60;
-    assert_int_equal(requests_with_second_ping_at(fx, interval), 2);
-    const cap_event *e =
-        cap_find_why(&fx->cap, TRACE_ARP, "H1", "entry older than the ARP timeout");
+    tcp_pair p = {0};
+    assert_int_equal(tcp_listen(ip_device_stack(h2), 7, &KEEP, &p, &p.listener), 0);
+    tcp_conn *c;
+    assert_int_equal(tcp_connect(ip_device_stack(h1), IP4(10, 0, 0, 2), 7, &KEEP, &p, &c), 0);
+    assert_int_equal(sim_run(fx->sim, SIM_S, 0), SIM_UNTIL);
+    assert_non_null(p.server);
+    /* H2 learned H1 from its request (STALE) and answered the SYN: DELAY. */
+    const arp_entry *a = arp_of(h2, IP4(10, 0, 0, 1));
+    assert_int_equal(a->state, ARP_DELAY);
+    const cap_event *d =
+        cap_find_why(&fx->cap, TRACE_ARP, "H2", "used while STALE: waiting 5 s for confirmation");
+    assert_non_null(d);
+    sim_time delay_at = d->time;
+    uint8_t data[100] = {0};
+    assert_int_equal(tcp_send(p.server, data, sizeof data), sizeof data);
+    assert_int_equal(sim_run(fx->sim, 2 * SIM_S, 0), SIM_UNTIL);
+    assert_true(a->confirmed > SIM_S && a->confirmed < SIM_S + SIM_MS); /* the ACK's arrival */
+    /* Then nothing but the entries' REACHABLE timers is left: the run ends. */
+    assert_int_equal(sim_run(fx->sim, 10 * SIM_S, 0), SIM_DONE);
+    const cap_event *e = cap_find_why(&fx->cap, TRACE_ARP, "H2", "confirmed by TCP progress");
     assert_non_null(e);
-    assert_int_equal(e->time, interval);
-    assert_text(e->detail, "entry for 10.0.0.2 expired");
-    const cap_event *s = cap_nth(&fx->cap, TRACE_SEND, "H1", 2);
-    assert_text(s->why, "ARP cache has no entry for 10.0.0.2");
-    assert_true(is_arp(s->frame, s->frame_len, ARP_OP_REQUEST));
+    assert_int_equal(e->time, delay_at + 5 * SIM_S);
+    assert_text(e->detail, "10.0.0.1 DELAY -> REACHABLE");
+    assert_text(e->old_value, "02:00:00:00:00:01 DELAY");
+    assert_text(e->new_value, "02:00:00:00:00:01 REACHABLE");
+    assert_int_equal(a->state, ARP_REACHABLE);
+    assert_int_equal(wire_requests_from(&fx->cap, MAC_H2), 0); /* never probed */
+    assert_null(
+        cap_find_why(&fx->cap, TRACE_ARP, "H2", "no confirmation: probing with unicast ARP"));
+    tcp_abort(p.server);
+    tcp_abort(c);
+    tcp_close(p.listener);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+}
+
+/* The Linux capture of a ping between two hosts: the target, which learned
+ * the pinger from its request, checks it with a unicast request 5 s after
+ * its first reply (echo replies confirm nothing), and the pinger answers. */
+static void test_icmp_does_not_confirm(void **state) {
+    fake_net *fx = *state;
+    node *h1 = make_host(fx, "H1", MAC_H1, IP4(10, 0, 0, 1));
+    node *h2 = make_host(fx, "H2", MAC_H2, IP4(10, 0, 0, 2));
+    fake_link(fx, &h1->ports[0], &h2->ports[0]);
+    fake_build(fx);
+    start_ping(h1, IP4(10, 0, 0, 2), 3, SIM_S, 0);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    const sim_time first_reply = 2 * FAKE_HOP_60 + 10760;
+    const cap_event *e =
+        cap_find_why(&fx->cap, TRACE_SEND, "H2", "checking the cached MAC: unicast request 1 of 3");
+    assert_non_null(e);
+    assert_int_equal(e->time, first_reply + 5 * SIM_S);
+    assert_memory_equal(e->frame, MAC_H1.b, 6);
+    assert_int_equal(cap_count_why(&fx->cap, TRACE_SEND, "H1", "answering the ARP request"), 1);
+    assert_int_equal(arp_of(h2, IP4(10, 0, 0, 1))->state, ARP_REACHABLE);
+    assert_int_equal(wire_requests_from(&fx->cap, MAC_H2), 1);
+    assert_int_equal(wire_requests_from(&fx->cap, MAC_H1), 1);
+}
+
+/* A no-op that keeps a run going up to a time. */
+static void nothing(sim *s, void *a, void *b) {
+    (void)s;
+    (void)a;
+    (void)b;
+}
+
+/* REACHABLE lasts the device's reachable time (drawn once per device from
+ * its own stream, in [15 s, 45 s)), then STALE; its timer alone does not
+ * keep a run going. */
+static void test_reachable_turns_stale(void **state) {
+    fake_net *fx = *state;
+    node *h = make_host(fx, "H1", MAC_H1, IP4(10, 0, 0, 1));
+    fake_node *f = fake_node_new(fx, "F", 1, MAC_F);
+    f->ip[0] = IP4(10, 0, 0, 9);
+    f->answer_arp = true;
+    fake_link(fx, fake_port(f, 0), &h->ports[0]);
+    fake_build(fx);
+    start_ping(h, IP4(10, 0, 0, 9), 1, SIM_S, 0);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(arp_of(h, IP4(10, 0, 0, 9))->state, ARP_REACHABLE);
+    assert_null(cap_find_why(&fx->cap, TRACE_ARP, "H1", "reachable time expired"));
+    sim_time reach = ip_device_stack(h)->arp_reachable;
+    assert_true(reach >= 15 * SIM_S && reach < 45 * SIM_S);
+    sim_schedule_at(fx->sim, 100 * SIM_S, nothing, NULL, NULL, NULL);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    const cap_event *e = cap_find_why(&fx->cap, TRACE_ARP, "H1", "reachable time expired");
+    assert_non_null(e);
+    assert_int_equal(e->time, 2 * FAKE_HOP_60 + reach);
+    assert_text(e->detail, "10.0.0.9 REACHABLE -> STALE");
+    assert_text(e->old_value, "02:00:00:00:00:f0 REACHABLE");
+    assert_text(e->new_value, "02:00:00:00:00:f0 STALE");
+    assert_int_equal(arp_of(h, IP4(10, 0, 0, 9))->state, ARP_STALE);
+    /* Another seed draws another reachable time; the same seed, the same. */
+    fake_net *other = fake_net_new(2), *same = fake_net_new(1);
+    node *h2 = make_host(other, "H1", MAC_H1, IP4(10, 0, 0, 1));
+    node *h3 = make_host(same, "H1", MAC_H1, IP4(10, 0, 0, 1));
+    assert_int_not_equal(ip_device_stack(h2)->arp_reachable, reach);
+    assert_int_equal(ip_device_stack(h3)->arp_reachable, reach);
+    fake_net_free(other);
+    fake_net_free(same);
 }
 
 /* Five packets for an unresolved address with arp_queue 3: sends them,
@@ -433,10 +674,12 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_unsolicited_reply_ignored, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_unanswered_request_gives_up, fake_setup,
                                         fake_teardown),
-        cmocka_unit_test_setup_teardown(test_entry_still_valid_before_timeout, fake_setup,
-                                        fake_teardown),
-        cmocka_unit_test_setup_teardown(test_entry_expires_after_timeout, fake_setup,
-                                        fake_teardown),
+        cmocka_unit_test_setup_teardown(test_request_learning_is_stale, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_delay_then_unicast_probe, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_probe_unanswered_fails, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_tcp_progress_confirms, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_icmp_does_not_confirm, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_reachable_turns_stale, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_queue_overflow_drop_is_traced, fake_setup,
                                         fake_teardown),
         cmocka_unit_test_setup_teardown(test_queue_overflow_drops_oldest, fake_setup,

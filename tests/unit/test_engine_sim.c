@@ -287,6 +287,44 @@ static void test_only_cancelled_left_is_done(void **state) {
     free(l);
 }
 
+/* Background events run in their turn while other events remain, but do
+ * not keep the run going: with only background events left, SIM_DONE, the
+ * clock at the last event run, the background events still pending; a
+ * cancelled one is gone; sim_free drops the rest quietly. */
+static void test_background_events(void **state) {
+    (void)state;
+    event_log *l = log_new();
+    tag *t = tags_new(l, 4);
+    sim *s = sim_new(1);
+    sim_schedule_background_at(s, 5, on_run, l, &t[0]);
+    sched(s, 10, &t[1]);
+    sim_schedule_background_at(s, 20, on_run, l, &t[2]);
+    sim_event_id gone = sim_schedule_background_at(s, 30, on_run, l, &t[3]);
+    assert_true(sim_cancel(s, gone));
+    assert_int_equal(sim_events_pending(s), 3);
+    assert_int_equal(sim_run(s, 1000, 0), SIM_DONE);
+    assert_int_equal(l->nran, 2);
+    assert_int_equal(l->ran[0], 0);
+    assert_int_equal(l->ran[1], 1);
+    assert_int_equal(sim_now(s), 10);
+    assert_int_equal(sim_events_pending(s), 1);
+    /* A later event lets it run in its turn. */
+    sched(s, 20, &t[1]);
+    assert_int_equal(sim_run(s, 1000, 0), SIM_DONE);
+    assert_int_equal(l->nran, 4);
+    assert_int_equal(l->ran[2], 2);
+    assert_int_equal(l->at[2], 20);
+    assert_int_equal(l->ran[3], 1);
+    assert_int_equal(l->at[3], 30);
+    sim_schedule_background_at(s, 40, on_run, l, &t[0]);
+    assert_int_equal(sim_run(s, 1000, 0), SIM_DONE);
+    assert_int_equal(t[0].runs, 1);
+    sim_free(s);
+    assert_int_equal(l->ndropped, 0);
+    free(t);
+    free(l);
+}
+
 static void test_max_events(void **state) {
     (void)state;
     event_log *l = log_new();
@@ -581,6 +619,7 @@ int main(void) {
         cmocka_unit_test(test_cancel_from_handler),
         cmocka_unit_test(test_until),
         cmocka_unit_test(test_only_cancelled_left_is_done),
+        cmocka_unit_test(test_background_events),
         cmocka_unit_test(test_max_events),
         cmocka_unit_test(test_stop_and_resume),
         cmocka_unit_test(test_schedule_from_handler),

@@ -7,7 +7,9 @@
  * with a header checksum that verifies (for every TTL), Ethernet addresses
  * rewritten for the next hop, IP addresses and payload untouched; TTL 1 gives
  * ICMP time exceeded and no route ICMP net unreachable, each quoting the
- * original IP header and 8 bytes (RFC 792), from the router's address.
+ * original IP header and 8 bytes (RFC 792), from the router's address; a
+ * unicast packet that came in a link-layer broadcast is not forwarded (RFC
+ * 1812 5.3.4).
  */
 #include "fake_net.h"
 
@@ -566,6 +568,43 @@ static void test_host_does_not_forward(void **state) {
     assert_int_equal(cap_count(&fx->cap, TRACE_FORWARD, "H"), 0);
 }
 
+/* RFC 1812 5.3.4: an echo for 10.0.1.2 (another subnet) that reaches R in an
+ * Ethernet broadcast, as a host whose gateway is a broadcast address sends
+ * it, is dropped by R with its own reason and the packet's id: not
+ * forwarded, no ARP for the next hop, no ICMP error back. */
+static void test_router_drops_unicast_ip_in_link_broadcast(void **state) {
+    fake_net *fx = *state;
+    fwd w;
+    make_fwd(fx, &w);
+    frame *f = fake_echo_frame(fx, MAC_BROADCAST, MAC_L, IP4(10, 0, 0, 2), IP4(10, 0, 1, 2), 64,
+                               0x77, 1, 56);
+    uint32_t id = f->packet_id;
+    port_send(fake_port(w.l, 0), f);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+
+    const cap_event *d = cap_nth(&fx->cap, TRACE_DROP, "R", 0);
+    assert_non_null(d);
+    assert_int_equal(d->reason, TRACE_REASON_LINK_BROADCAST_NOT_FORWARDED);
+    assert_string_equal(trace_reason_name(d->reason), "link_broadcast_not_forwarded");
+    assert_int_equal(d->packet_id, id);
+    assert_int_equal(d->time, 10760); /* 98 bytes, one hop */
+    assert_text(d->port, "eth0");
+    assert_text(d->why, "unicast IP packet for 10.0.1.2 arrived in a link-layer broadcast: not "
+                        "forwarded (RFC 1812 5.3.4)");
+    assert_int_equal(cap_count(&fx->cap, TRACE_DROP, "R"), 1);
+    assert_int_equal(cap_count(&fx->cap, TRACE_FORWARD, "R"), 0);
+    assert_int_equal(cap_count(&fx->cap, TRACE_SEND, "R"), 0);
+    assert_int_equal(w.rt->n_rx, 0);
+    assert_int_equal(w.l->n_rx, 0);
+
+    /* The same packet in a unicast frame to R is forwarded. */
+    port_send(fake_port(w.l, 0), fake_echo_frame(fx, MAC_RA, MAC_L, IP4(10, 0, 0, 2),
+                                                 IP4(10, 0, 1, 2), 64, 0x77, 2, 56));
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(cap_count(&fx->cap, TRACE_FORWARD, "R"), 1);
+    assert_int_equal(fake_rx_count(w.rt, ETHERTYPE_IPV4), 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_longest_prefix_wins, fake_setup, fake_teardown),
@@ -583,6 +622,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_unresolved_next_hop_host_unreachable, fake_setup,
                                         fake_teardown),
         cmocka_unit_test_setup_teardown(test_host_does_not_forward, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_router_drops_unicast_ip_in_link_broadcast, fake_setup,
+                                        fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
