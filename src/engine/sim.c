@@ -342,7 +342,7 @@ uint64_t sim_events_run(const sim *s) {
 }
 
 uint64_t sim_events_pending(const sim *s) {
-    return s->live;
+    return s->live - s->live_background;
 }
 
 uint64_t sim_seed(const sim *s) {

@@ -83,7 +83,8 @@ void sim_stop(sim *s);
 /* Number of events run so far (cancelled ones are not counted). */
 uint64_t sim_events_run(const sim *s);
 
-/* Number of events currently pending (cancelled ones excluded). */
+/* Number of events currently pending that keep the run going (cancelled and
+ * background ones excluded): 0 when sim_run would return SIM_DONE. */
 uint64_t sim_events_pending(const sim *s);
 
 /* The run's one random generator: every random choice draws from it. Borrowed. */

@@ -14,7 +14,8 @@
 extern port ip_loopback_port;
 
 /* Linux's neighbour states (NUD_*, net/core/neighbour.c); FAILED is not
- * kept: a failed entry is removed (docs/stack.md, "The neighbour cache"). */
+ * kept: a failed entry is removed (docs/topology-format.md, "The neighbour
+ * cache (ARP)"). */
 typedef enum {
     ARP_INCOMPLETE, /* broadcast requests sent, no reply yet; packets wait in `pending` */
     ARP_REACHABLE,  /* confirmed less than the reachable time ago */

@@ -110,7 +110,7 @@ const char *trace_reason_name(trace_reason r);
 /* The tables a table-change event can be about. */
 typedef enum {
     TRACE_TABLE_NONE = 0, /* the event changes no table */
-    TRACE_TABLE_ARP,      /* key: IPv4 address; value: MAC, or "incomplete" */
+    TRACE_TABLE_ARP,      /* key: IPv4 address; value: "MAC STATE", or "incomplete" */
     TRACE_TABLE_MAC,      /* a switch's table; key: MAC; value: port name */
     TRACE_TABLE_ADDRESS,  /* key: interface; value: "ip/prefix" */
     TRACE_TABLE_NAT,      /* key: "proto inside-endpoint"; value: outside endpoint */

@@ -98,7 +98,7 @@ static void test_defaults(void **state) {
     assert_false(a->has_gateway);
     assert_int_equal(a->n_routes, 0);
     assert_int_equal(a->ttl, 64);
-    assert_int_equal(a->arp_timeout_ns, 60000000000ull);
+    assert_int_equal(a->arp_timeout_ns, 30000000000ull); /* base_reachable_time */
     assert_int_equal(a->arp_retry_ns, 1000000000ull);
     assert_int_equal(a->arp_retries, 3);
     assert_int_equal(a->arp_queue, 3);

@@ -745,9 +745,13 @@
     p.appendChild(el('div', { 'class': 'cmd win' }, 'arp -a'));
     ifs.forEach(function (f, k) {
       var mine = rows.filter(function (r) { return r.port === f.name || (!r.port && k === 0); });
+      // Values are "incomplete" or "MAC STATE" (Linux's neighbour state); arp -a
+      // shows the MAC and whether the entry is static.
       var out = mine.map(function (r) {
         var inc = r.value === 'incomplete';
-        return { key: r.key, cells: [r.key, inc ? '(incomplete)' : winMac(r.value), inc ? 'invalid' : 'dynamic'] };
+        var v = String(r.value).split(' ');
+        var type = inc ? 'invalid' : v[1] === 'PERMANENT' ? 'static' : 'dynamic';
+        return { key: r.key, cells: [r.key, inc ? '(incomplete)' : winMac(v[0]), type] };
       });
       table(p, 'arp', 'Interface: ' + f.ip + ' --- 0x' + (k + 2).toString(16), '', null, d.name,
             ['Internet Address', 'Physical Address', 'Type'], out, hlFor(hl, 'arp'));
