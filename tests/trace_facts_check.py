@@ -11,7 +11,12 @@ Runs topologies whose traces drop packets and checks, line by line:
   - every wire event names both ends, the transmitter being its device/port;
   - every table change (arp, learn, state, translate, table) names its table;
   - a router's forward has ttl_new = ttl_old - 1 = the frame's TTL - 1, and
-    the route it used.
+    the route it used;
+  - every translate names the rule it applied, one of those
+    docs/trace-format.md lists (which must be the names in src/trace/trace.c),
+    and no other event has one; in home-nat every packet translated toward
+    the inside PC is a reply (its mappings are dynamic and pinned: no port
+    forward), in port-forward every one toward the server a port forward.
 Usage: trace_facts_check.py NETSIM REPO_ROOT
 """
 import json
@@ -21,7 +26,11 @@ import subprocess
 import sys
 import tempfile
 
-TOPOLOGIES = ["ttl-expiry", "udp-echo", "firewall-icmp", "no-route", "link-failure"]
+TOPOLOGIES = ["ttl-expiry", "udp-echo", "firewall-icmp", "no-route", "link-failure",
+              "port-forward", "home-nat"]
+NO_DROP_TOPOLOGIES = {"home-nat"}  # checked for its translations, not its drops
+# The rule every translation toward the inside must name, per topology.
+INBOUND_RULE = {"home-nat": ("192.168.1.2", "reply"), "port-forward": ("192.168.1.10", "port_forward")}
 NO_PACKET_REASONS = {"no_route", "port_in_use", "no_ephemeral_port", "message_too_long"}
 CHANGE_KINDS = {"arp", "learn", "state", "translate", "table"}
 
@@ -34,7 +43,31 @@ def documented_reasons(root):
     return set(re.findall(r"^\| `([a-z_]+)` \|", section, re.MULTILINE))
 
 
-def check(name, path, reasons):
+def documented_translations(root):
+    """The names in the table under '### Translations' of docs/trace-format.md."""
+    with open(os.path.join(root, "docs", "trace-format.md"), encoding="utf-8") as f:
+        text = f.read()
+    section = text.split("### Translations", 1)[1].split("\n##", 1)[0]
+    return set(re.findall(r"^\| `([a-z_]+)` \|", section, re.MULTILINE))
+
+
+def check_translation(name, where, ev, translations):
+    problems = []
+    rule = ev.get("translation")
+    if ev.get("kind") != "translate":
+        if rule is not None:
+            problems.append("%s: a translation on a %s event" % (where, ev.get("kind")))
+        return problems
+    if rule not in translations:
+        problems.append("%s: translation %r is not a documented rule" % (where, rule))
+    inside, want = INBOUND_RULE.get(name, (None, None))
+    if inside and ev.get("new", "").startswith(inside + ":") and rule != want:
+        problems.append("%s: %s -> %s is explained as %r (%s); expected %r" %
+                        (where, ev.get("old"), ev.get("new"), rule, ev.get("why"), want))
+    return problems
+
+
+def check(name, path, reasons, translations):
     problems = []
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
@@ -45,6 +78,7 @@ def check(name, path, reasons):
         ev = json.loads(line)
         kind = ev.get("kind")
         where = "%s line %d (%s %s at %s)" % (name, n, ev.get("device"), kind, ev.get("time"))
+        problems += check_translation(name, where, ev, translations)
         if kind == "drop":
             drops += 1
             reason = ev.get("reason")
@@ -71,7 +105,7 @@ def check(name, path, reasons):
                                 (where, ev["ttl_old"], ev["ttl_new"], ev.get("ttl")))
             if not ev.get("route"):
                 problems.append("%s: forward without its route" % where)
-    if drops == 0:
+    if drops == 0 and name not in NO_DROP_TOPOLOGIES:
         problems.append("%s: no drop at all (the test checks nothing)" % name)
     return problems
 
@@ -80,12 +114,21 @@ def main():
     netsim, root = sys.argv[1], sys.argv[2]
     reasons = documented_reasons(root)
     with open(os.path.join(root, "src", "trace", "trace.c"), encoding="utf-8") as f:
-        names = f.read().split("reason_names[] = {", 1)[1].split("};", 1)[0]
+        src = f.read()
+    names = src.split("reason_names[] = {", 1)[1].split("};", 1)[0]
     in_source = set(re.findall(r'= "([a-z_]+)"', names))
     if reasons != in_source or len(reasons) < 30:
         print("FAIL: docs/trace-format.md and src/trace/trace.c list different reason codes: "
               "only in the docs %s, only in the source %s" %
               (sorted(reasons - in_source), sorted(in_source - reasons)))
+        return 1
+    translations = documented_translations(root)
+    names = src.split("translation_names[] = {", 1)[1].split("};", 1)[0]
+    in_source = set(re.findall(r'= "([a-z_]+)"', names))
+    if translations != in_source or not translations:
+        print("FAIL: docs/trace-format.md and src/trace/trace.c list different translations: "
+              "only in the docs %s, only in the source %s" %
+              (sorted(translations - in_source), sorted(in_source - translations)))
         return 1
     problems = []
     with tempfile.TemporaryDirectory() as work:
@@ -97,7 +140,7 @@ def main():
                 problems.append("%s: netsim exited with %d: %s" %
                                 (name, run.returncode, run.stderr.strip()))
                 continue
-            problems += check(name, os.path.join(out, "trace.jsonl"), reasons)
+            problems += check(name, os.path.join(out, "trace.jsonl"), reasons, translations)
     for p in problems:
         print("FAIL: " + p)
     if problems:

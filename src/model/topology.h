@@ -92,11 +92,14 @@ typedef struct model_dns_record {
 } model_dns_record;
 
 /* "dns_server": an authoritative DNS server (RFC 1035) answering A queries
- * for its records on UDP port 53; NXDOMAIN for any other name. */
+ * for its records on UDP port 53; any other name is forwarded to the
+ * upstream server when there is one (a forwarder, as dnsmasq), else NXDOMAIN. */
 typedef struct model_dns_server {
     model_dns_record *records; /* in file order; names unique without regard to case */
     size_t n_records;
-    uint32_t ttl; /* TTL of the answers, default 300 s */
+    uint32_t ttl;       /* TTL of the answers, default 300 s */
+    bool has_upstream;  /* forwards the names it has no record of */
+    ipv4_addr upstream; /* to this server, UDP port 53 */
 } model_dns_server;
 
 typedef struct model_device {

@@ -17,10 +17,13 @@
 #define LOADER_MAX_DEVICES 0xffffffu /* the device number fills 3 bytes of a default MAC */
 #define LOADER_MAX_PORTS   4194304   /* switch and hub ports in all: about 1 GiB */
 
+/* A router's keys (its services included: the notes' home router hands out
+ * addresses and answers DNS) and the translation's. */
 static const char *const loader__nat_keys[] = {
-    "type",      "interfaces",  "routes",    "ttl",     "arp_timeout",
-    "arp_retry", "arp_retries", "arp_queue", "arp",     "firewall",
-    "inside",    "outside",     "pin",       "forward", "timeouts"};
+    "type",        "interfaces",      "routes", "ttl",      "arp_timeout", "arp_retry",
+    "arp_retries", "arp_queue",       "arp",    "firewall", "dns",         "dhcp_server",
+    "dns_server",  "ephemeral_ports", "inside", "outside",  "pin",         "forward",
+    "timeouts"};
 
 static const char *const loader__host_keys[] = {
     "type",        "ip",        "mac",         "interfaces", "gateway",        "routes", "ttl",
@@ -88,11 +91,13 @@ static int loader__router(loader *ld, size_t dev, const cJSON *obj) {
     return loader__services(ld, dev, obj);
 }
 
-/* A NAT box is a router whose translation is on, with no services. */
+/* A NAT box is a router whose translation is on, with a router's services
+ * (the notes' 家用路由器: NAT, DHCP server, DNS): they are read once the
+ * inside and outside interfaces are known, which they are checked against. */
 static int loader__nat_box(loader *ld, size_t dev, const cJSON *obj) {
-    if (loader__forwarding_stack(ld, dev, obj) != 0)
+    if (loader__forwarding_stack(ld, dev, obj) != 0 || loader__nat(ld, dev, obj) != 0)
         return NS_ERR_INPUT;
-    return loader__nat(ld, dev, obj);
+    return loader__services(ld, dev, obj);
 }
 
 /* "ports": a number makes them now; without it, one port per link end

@@ -5,7 +5,12 @@
  * programs: two programs binding one port on one device are an error, as
  * bind() fails with EADDRINUSE. A DHCP pool is checked against the server's
  * own interfaces here and against every static address of the topology once
- * all devices are read (loader__check_pools).
+ * all devices are read (loader__check_pools). On a NAT box the pool must lie
+ * on the inside: handing private addresses to the Internet side makes no
+ * sense. A DNS server may forward the names it has no record of to an
+ * upstream server (dnsmasq's "server="); a DHCP server on a device that runs
+ * a DNS server names that device as the DNS server (option 6) unless told
+ * otherwise, as dnsmasq does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +210,17 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
     const model_iface *f = &d->ifaces[i];
     ipv4_addr mask = ipv4_netmask(f->prefix_len);
     ipv4_format(f->ip & mask, net);
+    if (d->nat.enabled && (uint32_t)i == d->nat.outside_iface) {
+        const model_iface *in = &d->ifaces[d->nat.inside_iface];
+        char in_net[IPV4_TEXT_LEN];
+        ipv4_format(in->ip & ipv4_netmask(in->prefix_len), in_net);
+        return loader__fail(ld, pool,
+                            "%s is in %s/%d, the subnet of %s.%s, the NAT box's \"outside\" "
+                            "interface (toward the Internet); expected a pool in the subnet of "
+                            "its \"inside\" interface %s (%s/%d), where its private hosts ask",
+                            v, net, f->prefix_len, d->name, f->name, in->name, in_net,
+                            in->prefix_len);
+    }
     if (!ipv4_same_subnet(srv->pool_hi, f->ip, f->prefix_len))
         return loader__fail(ld, pool,
                             "%s runs past %s/%d (the subnet of %s.%s); expected a pool inside one "
@@ -285,16 +301,40 @@ int loader__check_pools(loader *ld) {
     return 0;
 }
 
-/* "dns_server": {"records": {"www.example.com": "93.184.216.34"}, "ttl": 300}. */
+/* "upstream": "a.b.c.d": the server a forwarder asks (dnsmasq's "server="):
+ * a unicast address that is not the device's own (it would ask itself). */
+static int loader__dns_upstream(loader *ld, size_t dev, const cJSON *n, model_dns_server *srv) {
+    const model_device *d = &ld->t->devices[dev];
+    const cJSON *up = loader__member(n, "upstream");
+    char v[96];
+    if (!up)
+        return 0;
+    if (loader__addr(ld, up, &srv->upstream) != 0 || loader__unicast(ld, up, srv->upstream) != 0)
+        return NS_ERR_INPUT;
+    for (size_t k = 0; k < d->n_ifaces; k++)
+        if (d->ifaces[k].has_ip && d->ifaces[k].ip == srv->upstream) {
+            loader__value_text(ld, up, v, sizeof v);
+            return loader__fail(ld, up,
+                                "%s is %s's own address (%s.%s); expected another DNS server "
+                                "to forward queries to (it would ask itself)",
+                                v, d->name, d->name, d->ifaces[k].name);
+        }
+    srv->has_upstream = true;
+    return 0;
+}
+
+/* "dns_server": {"records": {"www.example.com": "93.184.216.34"}, "ttl": 300,
+ * "upstream": "93.184.216.53"}: records, an upstream server, or both. */
 static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
-    static const char *const keys[] = {"records", "ttl"};
+    static const char *const keys[] = {"records", "ttl", "upstream"};
     model_device *d = &ld->t->devices[dev];
     const cJSON *n = NULL;
     char v[96];
     if (loader__opt_object(ld, obj, "dns_server",
                            "a DNS server such as {\"records\": {\"www.example.com\": "
-                           "\"93.184.216.34\"}}",
-                           keys, 2, &n) != 0)
+                           "\"93.184.216.34\"}} or a forwarder such as {\"upstream\": "
+                           "\"93.184.216.53\"}",
+                           keys, 3, &n) != 0)
         return NS_ERR_INPUT;
     if (!n)
         return 0;
@@ -312,11 +352,18 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
                             "a static \"ip\" on %s (clients must know the server's address)",
                             v, d->name, d->name);
     }
+    if (loader__dns_upstream(ld, dev, n, srv) != 0)
+        return NS_ERR_INPUT;
     const cJSON *records = loader__member(n, "records");
     const char *expected = "an object of names and addresses, e.g. {\"www.example.com\": "
                            "\"93.184.216.34\"}";
+    if (!records && srv->has_upstream)
+        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, "the DNS server");
     if (!records)
-        return loader__missing(ld, n, "records", expected);
+        return loader__missing(ld, n, "records",
+                               "an object of names and addresses, e.g. {\"www.example.com\": "
+                               "\"93.184.216.34\"}, or \"upstream\": the server to forward "
+                               "queries to, e.g. \"93.184.216.53\"");
     if (!cJSON_IsObject(records))
         return loader__type_error(ld, records, expected);
     size_t count = loader__count(records);
@@ -377,10 +424,24 @@ done:
     return rc;
 }
 
-/* The keys hosts and routers share for their services, after the stack's. */
+/* A DHCP server without "dns" on a device that runs a DNS server hands out
+ * its own address on the served subnet (option 6), as dnsmasq does by
+ * default: the home router is its hosts' DNS server. */
+static void loader__dhcp_dns_default(loader *ld, size_t dev, const cJSON *obj) {
+    model_device *d = &ld->t->devices[dev];
+    model_dhcp_server *srv = d->dhcp_server;
+    if (!srv || !d->dns_server || loader__member(loader__member(obj, "dhcp_server"), "dns"))
+        return;
+    srv->dns[0] = d->ifaces[srv->iface].ip;
+    srv->n_dns = 1;
+}
+
+/* The keys hosts, routers and NAT boxes share for their services, after the
+ * stack's. */
 int loader__services(loader *ld, size_t dev, const cJSON *obj) {
     if (loader__ephemeral_ports(ld, dev, obj) != 0 || loader__dns_client(ld, dev, obj) != 0 ||
         loader__dhcp_server(ld, dev, obj) != 0 || loader__dns_server(ld, dev, obj) != 0)
         return NS_ERR_INPUT;
+    loader__dhcp_dns_default(ld, dev, obj);
     return 0;
 }

@@ -7,9 +7,9 @@
  * port, link, packet, eth_src, eth_dst, ethertype, proto, ip_src, ip_dst, ttl,
  * ip_id, icmp_type, icmp_code, icmp_id, icmp_seq, arp_op, summary, len, why,
  * detail, then the typed facts: reason, tx_device, tx_port, rx_device,
- * rx_port, table, key, old, new, ttl_old, ttl_new, route) and absent values
- * are omitted, never written as null, so the same
- * run gives byte-identical files and a reader can rely on types per key. The
+ * rx_port, table, key, old, new, ttl_old, ttl_new, route, translation) and
+ * absent values are omitted, never written as null, so the same run gives
+ * byte-identical files and a reader can rely on types per key. The
  * JSON is written by hand (RFC 8259): it is a handful of flat keys, and the
  * writer never allocates. Output is buffered by stdio; nothing is flushed here.
  */
@@ -121,7 +121,7 @@ static void write_frame(FILE *out, const trace_event *ev) {
     field_uint(out, "len", ev->frame_len);
 }
 
-/* The typed facts beside the prose, in key order from reason to route. */
+/* The typed facts beside the prose, in key order from reason to translation. */
 static void write_facts(FILE *out, const trace_event *ev) {
     field_string(out, "reason", trace_reason_name(ev->reason));
     if (ev->wire.tx_device) {
@@ -141,6 +141,7 @@ static void write_facts(FILE *out, const trace_event *ev) {
         field_uint(out, "ttl_new", ev->ttl_new);
     }
     field_string(out, "route", ev->route);
+    field_string(out, "translation", trace_translation_name(ev->translation));
 }
 
 static void jsonl_emit(void *self, const trace_event *ev) {

@@ -84,6 +84,12 @@ void udp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h);
 /* A TCP segment addressed to this stack (consumes f). */
 void tcp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h);
 
+/* Whether a local socket, listener or connection holds UDP or TCP port
+ * `port_number` on this stack: a NAT box's translator leaves such ports to
+ * the box's own programs (its services, the DNS forwarder's queries). */
+bool udp_port_bound(const ip_stack *st, uint16_t port_number);
+bool tcp_port_bound(const ip_stack *st, uint16_t port_number);
+
 /* Reports a problem with the IPv4 packet in f (header `h`) back to its
  * source with an ICMP error (RFC 792; RFC 1812 section 4.3.2.7 says when not
  * to). If the source is this stack, the error is delivered locally. Does not

@@ -23,12 +23,23 @@
 #define PORT_LOW  1024 /* ports allocated when the inside port is taken */
 #define PORT_HIGH 65535
 
+/* What a mapping is, which decides how its packets are explained: traffic
+ * from the inside opens a dynamic or pinned mapping (source NAT; what comes
+ * back is the reply), while a port forward is opened from the outside
+ * (destination NAT; what the inside server sends back is the reply). Pinned
+ * mappings and port forwards never expire. */
+typedef enum {
+    MAPPING_DYNAMIC, /* made by the first packet from the inside; expires when idle */
+    MAPPING_PINNED,  /* "pin": an inside endpoint that always leaves as one port */
+    MAPPING_FORWARD, /* "forward": an outside port published to an inside server */
+} mapping_kind;
+
 typedef struct mapping {
     uint8_t protocol;
     ipv4_addr inside_ip;
     uint16_t inside_port; /* TCP/UDP port, or ICMP echo identifier */
     uint16_t outside_port;
-    bool permanent; /* pinned, or a port forward: never expires */
+    mapping_kind kind;
     bool seen_out, seen_in, closing;
     sim_time last_used, timer_at;
     sim_event_id timer;
@@ -145,7 +156,7 @@ static void on_timer(sim *s, void *a, void *b) {
 /* Marks the mapping used now and keeps its timer no later than its deadline. */
 static void touch(nat *n, uint64_t key, mapping *m) {
     m->last_used = now(n);
-    if (m->permanent)
+    if (m->kind != MAPPING_DYNAMIC)
         return;
     sim_time deadline = m->last_used + timeout_of(n, m);
     if (m->timer && m->timer_at <= deadline)
@@ -157,7 +168,7 @@ static void touch(nat *n, uint64_t key, mapping *m) {
 }
 
 static mapping *add_mapping(nat *n, uint8_t protocol, ipv4_addr ip, uint16_t l4port,
-                            uint16_t outside_port, bool permanent) {
+                            uint16_t outside_port, mapping_kind kind) {
     uint64_t key = inside_key(protocol, ip, l4port);
     bool created;
     mapping *m = u64map_put(n->by_inside, key, &created);
@@ -166,23 +177,43 @@ static mapping *add_mapping(nat *n, uint8_t protocol, ipv4_addr ip, uint16_t l4p
     m->inside_ip = ip;
     m->inside_port = l4port;
     m->outside_port = outside_port;
-    m->permanent = permanent;
+    m->kind = kind;
     uint64_t *back = u64map_put(n->by_outside, outside_key(protocol, outside_port), &created);
     *back = key;
     return m;
 }
 
+/* Whether the box's own sockets hold `l4port` (TCP, UDP; ICMP identifiers
+ * are never the box's: its pings' replies find no mapping and stay local). */
+static bool port_is_local(const nat *n, uint8_t protocol, uint16_t l4port) {
+    if (protocol == IPPROTO_UDP_NUM)
+        return udp_port_bound(n->st, l4port);
+    if (protocol == IPPROTO_TCP_NUM)
+        return tcp_port_bound(n->st, l4port);
+    return false;
+}
+
+static bool port_is_free(const nat *n, uint8_t protocol, uint16_t l4port) {
+    return !u64map_get(n->by_outside, outside_key(protocol, l4port)) &&
+           !port_is_local(n, protocol, l4port);
+}
+
+bool nat_port_mapped(const nat *n, uint8_t protocol, uint16_t port_number) {
+    return u64map_get(n->by_outside, outside_key(protocol, port_number)) != NULL;
+}
+
 /* Port preservation when the inside l4port is free outside; otherwise a port
- * drawn from the run's generator (RFC 4787 REQ-3 allows either). */
+ * drawn from the run's generator (RFC 4787 REQ-3 allows either). A port the
+ * box's own sockets hold is not free. */
 static bool choose_port(nat *n, uint8_t protocol, uint16_t wanted, uint16_t *out) {
-    if (wanted >= PORT_LOW && !u64map_get(n->by_outside, outside_key(protocol, wanted))) {
+    if (wanted >= PORT_LOW && port_is_free(n, protocol, wanted)) {
         *out = wanted;
         return true;
     }
     rng *r = sim_rng(n->st->node->net->sim);
     for (int tries = 0; tries < 1000; tries++) {
         uint16_t p = (uint16_t)(PORT_LOW + rng_below(r, PORT_HIGH - PORT_LOW + 1));
-        if (!u64map_get(n->by_outside, outside_key(protocol, p))) {
+        if (port_is_free(n, protocol, p)) {
             *out = p;
             return true;
         }
@@ -202,11 +233,11 @@ nat *nat_new(ip_stack *st, const model_nat *cfg) {
         ns_out_of_memory();
     for (size_t i = 0; i < cfg->n_pins; i++) {
         const model_nat_pin *p = &cfg->pins[i];
-        add_mapping(n, p->protocol, p->inside_ip, p->inside_port, p->outside_port, true);
+        add_mapping(n, p->protocol, p->inside_ip, p->inside_port, p->outside_port, MAPPING_PINNED);
     }
     for (size_t i = 0; i < cfg->n_forwards; i++) {
         const model_nat_forward *f = &cfg->forwards[i];
-        add_mapping(n, f->protocol, f->inside_ip, f->inside_port, f->outside_port, true);
+        add_mapping(n, f->protocol, f->inside_ip, f->inside_port, f->outside_port, MAPPING_FORWARD);
     }
     return n;
 }
@@ -287,11 +318,12 @@ static bool is_icmp_error(uint8_t type) {
     return type == ICMP_DEST_UNREACHABLE || type == ICMP_TIME_EXCEEDED;
 }
 
-/* A rewrite of from -> to under the mapping whose inside endpoint is
- * (key_ip, key_port); `address_only`: no port or identifier was rewritten. */
-static void trace_translate(nat *n, const frame *f, const char *why, uint8_t protocol,
-                            ipv4_addr from_ip, uint16_t from_port, ipv4_addr to_ip,
-                            uint16_t to_port, ipv4_addr key_ip, uint16_t key_port,
+/* A rewrite of from -> to by rule `rule` under the mapping whose inside
+ * endpoint is (key_ip, key_port); `address_only`: no port or identifier was
+ * rewritten. */
+static void trace_translate(nat *n, const frame *f, trace_translation rule, const char *why,
+                            uint8_t protocol, ipv4_addr from_ip, uint16_t from_port,
+                            ipv4_addr to_ip, uint16_t to_port, ipv4_addr key_ip, uint16_t key_port,
                             bool address_only) {
     if (!net_tracing(n->st->node->net))
         return;
@@ -313,7 +345,11 @@ static void trace_translate(nat *n, const frame *f, const char *why, uint8_t pro
         c.new_value = endpoint_text(protocol, to_ip, to_port, new_value, sizeof new_value);
     }
     c.key = key;
-    net_trace_change(n->st->node->net, TRACE_TRANSLATE, n->st->node, NULL, f, &c, why, detail);
+    network *net = n->st->node->net;
+    trace_event ev = net_event(net, TRACE_TRANSLATE, n->st->node, NULL, f, why, detail);
+    ev.change = c;
+    ev.translation = rule;
+    trace_emit(net->trace, &ev);
 }
 
 static void drop(nat *n, frame *f, trace_reason reason, const char *why) {
@@ -338,8 +374,8 @@ bool nat_outbound(nat *n, frame *f) {
     else {
         /* Anything else (an ICMP error from inside, another protocol) leaves
          * with the outside address only. */
-        trace_translate(n, f, "source NAT: address only", protocol, src, 0, outside_ip(n), 0, src,
-                        0, true);
+        trace_translate(n, f, TRACE_TRANSLATION_SNAT, "source NAT: address only", protocol, src, 0,
+                        outside_ip(n), 0, src, 0, true);
         ipv4_set_src(ip, outside_ip(n));
         fix_checksums(ip);
         return true;
@@ -353,14 +389,23 @@ bool nat_outbound(nat *n, frame *f) {
             drop(n, f, TRACE_REASON_NAT_NO_PORT, "NAT: no free outside port");
             return false;
         }
-        m = add_mapping(n, protocol, src, l4port, outside_port, false);
+        m = add_mapping(n, protocol, src, l4port, outside_port, MAPPING_DYNAMIC);
         trace_table(n, "new NAT mapping", m, true);
     }
     m->seen_out = true;
     if (protocol == IPPROTO_TCP_NUM && (l4[TCP_OFF_FLAGS] & (TCP_FIN | TCP_RST)))
         m->closing = true;
-    trace_translate(n, f, "source NAT: inside address and port rewritten", protocol, src, l4port,
-                    outside_ip(n), m->outside_port, src, l4port, false);
+    /* What a port-forwarded server sends is the reply of a connection opened
+     * from the outside: its destination NAT undone (Linux conntrack's reply
+     * direction), not a new source NAT. */
+    if (m->kind == MAPPING_FORWARD)
+        trace_translate(n, f, TRACE_TRANSLATION_REPLY,
+                        "reply from the port-forwarded server translated back to the outside",
+                        protocol, src, l4port, outside_ip(n), m->outside_port, src, l4port, false);
+    else
+        trace_translate(n, f, TRACE_TRANSLATION_SNAT,
+                        "source NAT: inside address and port rewritten", protocol, src, l4port,
+                        outside_ip(n), m->outside_port, src, l4port, false);
     ipv4_set_src(ip, outside_ip(n));
     wire_put16(l4 + port_at, m->outside_port);
     fix_checksums(ip);
@@ -385,9 +430,9 @@ static nat_inbound_result inbound_error(nat *n, frame *f, uint8_t *ip, uint8_t *
     if (!key)
         return NAT_IN_LOCAL;
     mapping *m = u64map_get(n->by_inside, *key);
-    trace_translate(n, f, "ICMP error translated back to the inside (RFC 5508)", protocol,
-                    outside_ip(n), l4port, m->inside_ip, m->inside_port, m->inside_ip,
-                    m->inside_port, false);
+    trace_translate(n, f, TRACE_TRANSLATION_ICMP_ERROR,
+                    "ICMP error translated back to the inside (RFC 5508)", protocol, outside_ip(n),
+                    l4port, m->inside_ip, m->inside_port, m->inside_ip, m->inside_port, false);
     /* The quoted transport checksum covers the quoted addresses and l4port:
      * adjust it incrementally, as the whole datagram is not quoted. */
     int inner_sum_at = checksum_offset(protocol);
@@ -427,8 +472,8 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
     uint16_t l4port = wire_get16(l4 + port_at);
     uint64_t *key = u64map_get(n->by_outside, outside_key(protocol, l4port));
     if (!key) {
-        if (protocol == IPPROTO_ICMP_NUM)
-            return NAT_IN_LOCAL;
+        if (protocol == IPPROTO_ICMP_NUM || port_is_local(n, protocol, l4port))
+            return NAT_IN_LOCAL; /* for the box itself: no translation (Linux INPUT) */
         char why[128];
         snprintf(why, sizeof why,
                  "NAT: unsolicited inbound %s to port %u (no mapping, no port forward)",
@@ -441,9 +486,12 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
     m->seen_in = true;
     if (protocol == IPPROTO_TCP_NUM && (l4[TCP_OFF_FLAGS] & (TCP_FIN | TCP_RST)))
         m->closing = true;
-    trace_translate(n, f,
-                    m->permanent ? "destination NAT: port forward to the inside"
-                                 : "destination NAT: reply translated back to the inside",
+    /* A reply through a mapping the inside opened, dynamic or pinned alike;
+     * only a port forward rewrites traffic the outside starts. */
+    bool forward = m->kind == MAPPING_FORWARD;
+    trace_translate(n, f, forward ? TRACE_TRANSLATION_PORT_FORWARD : TRACE_TRANSLATION_REPLY,
+                    forward ? "destination NAT: port forward to the inside"
+                            : "destination NAT: reply translated back to the inside",
                     protocol, outside_ip(n), l4port, m->inside_ip, m->inside_port, m->inside_ip,
                     m->inside_port, false);
     ipv4_set_dst(ip, m->inside_ip);
@@ -460,7 +508,7 @@ void nat_forget(nat *n) {
         ns_out_of_memory();
     mapping *m;
     while ((m = u64map_next(n->by_inside, &cursor, &key)))
-        if (!m->permanent)
+        if (m->kind == MAPPING_DYNAMIC)
             keys[k++] = key;
     for (size_t i = 0; i < k; i++) {
         m = u64map_get(n->by_inside, keys[i]);
@@ -513,7 +561,7 @@ void nat_write_state(const nat *n, FILE *out) {
     for (size_t i = 0; i < count; i++) {
         char line[128], state[64];
         describe_mapping(n, rows[i], line, sizeof line);
-        if (rows[i]->permanent)
+        if (rows[i]->kind != MAPPING_DYNAMIC)
             snprintf(state, sizeof state, "permanent");
         else {
             sim_time deadline = rows[i]->last_used + timeout_of(n, rows[i]);

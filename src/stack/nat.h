@@ -9,7 +9,10 @@
  * identifiers are translated like ports, and ICMP errors about a translated
  * packet are translated back, the quoted header included (RFC 5508).
  * Mappings expire after their timeout (UDP, TCP established / transitory per
- * RFC 5382, ICMP); creation, use and expiry are traced.
+ * RFC 5382, ICMP); creation, use and expiry are traced, each translation with
+ * the rule it applied (trace_translation: source NAT, reply, port forward,
+ * ICMP error). An outside port is either a mapping's or the box's own
+ * sockets', never both.
  */
 #ifndef NETSIM_STACK_NAT_H
 #define NETSIM_STACK_NAT_H
@@ -48,8 +51,17 @@ typedef enum {
 } nat_inbound_result;
 
 /* A packet that arrived on the outside interface addressed to the outside
- * address. */
+ * address. A mapping's port is translated (replies and port forwards win over
+ * the box's own sockets, as Linux's PREROUTING comes before local delivery);
+ * TCP or UDP to another port is the box's own when one of its sockets holds
+ * that port (its services, the DNS forwarder's upstream queries), else it is
+ * unsolicited and dropped. Traffic the box itself sends is never translated:
+ * it leaves from the outside address already. */
 nat_inbound_result nat_inbound(nat *n, frame *f);
+
+/* Whether `port_number` of `protocol` (IPPROTO_TCP_NUM, IPPROTO_UDP_NUM) is
+ * the outside port of a mapping: the box's own sockets take no such port. */
+bool nat_port_mapped(const nat *n, uint8_t protocol, uint16_t port_number);
 
 /* Forgets every mapping but the pinned ones and port forwards (power off). */
 void nat_forget(nat *n);

@@ -62,6 +62,7 @@
 #include <string.h>
 
 #include "stack/internal.h"
+#include "stack/nat.h"
 #include "wire/ethernet.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
@@ -231,6 +232,10 @@ static void table_port_unref(struct tcp_table *t, uint16_t port_number) {
 
 static bool table_port_used(const ip_stack *st, uint16_t port_number) {
     return st->tcp && u64map_get(st->tcp->ports, port_number) != NULL;
+}
+
+bool tcp_port_bound(const ip_stack *st, uint16_t port_number) {
+    return table_port_used(st, port_number);
 }
 
 static tcp_conn *table_find_listener(const ip_stack *st, uint16_t port_number) {
@@ -812,7 +817,8 @@ static void conn_enter_time_wait(tcp_conn *c, const char *why) {
 /* --- the application's calls --- */
 
 /* An ephemeral port from the host's range (Linux's ip_local_port_range,
- * shared with UDP: "ephemeral_ports" in the topology). */
+ * shared with UDP: "ephemeral_ports" in the topology); on a NAT box, not a
+ * mapping's outside port (as in udp_pick_ephemeral). */
 static uint16_t tcp_pick_ephemeral(ip_stack *st) {
     uint16_t lo, hi;
     udp_ephemeral_range(st, &lo, &hi);
@@ -820,7 +826,7 @@ static uint16_t tcp_pick_ephemeral(ip_stack *st) {
     uint32_t start = (uint32_t)rng_below(sim_rng(st->node->net->sim), span);
     for (uint32_t i = 0; i < span; i++) {
         uint16_t p = (uint16_t)(lo + (start + i) % span);
-        if (!table_port_used(st, p))
+        if (!table_port_used(st, p) && !(st->nat && nat_port_mapped(st->nat, IPPROTO_TCP_NUM, p)))
             return p;
     }
     return 0;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "stack/internal.h"
+#include "stack/nat.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -68,8 +69,14 @@ static udp_socket *udp_socket_find(const ip_stack *st, uint16_t port_number) {
     return slot ? *slot : NULL;
 }
 
+bool udp_port_bound(const ip_stack *st, uint16_t port_number) {
+    return udp_socket_find(st, port_number) != NULL;
+}
+
 /* A free port in the ephemeral range, starting from a seeded random draw;
- * 0 if every port of the range is bound. */
+ * 0 if every port of the range is bound. On a NAT box a port that is some
+ * mapping's outside port is not free either: the replies to it would be
+ * translated to the inside (Linux's conntrack keeps the two apart). */
 static uint16_t udp_pick_ephemeral(ip_stack *st) {
     uint16_t lo, hi;
     udp_ephemeral_range(st, &lo, &hi);
@@ -77,7 +84,8 @@ static uint16_t udp_pick_ephemeral(ip_stack *st) {
     uint32_t start = (uint32_t)rng_below(sim_rng(st->node->net->sim), span);
     for (uint32_t i = 0; i < span; i++) {
         uint16_t port_number = (uint16_t)(lo + (start + i) % span);
-        if (!udp_socket_find(st, port_number))
+        if (!udp_socket_find(st, port_number) &&
+            !(st->nat && nat_port_mapped(st->nat, IPPROTO_UDP_NUM, port_number)))
             return port_number;
     }
     return 0;

@@ -97,6 +97,20 @@ const char *trace_table_name(trace_table_id t) {
     return NAME_OF(table_names, t);
 }
 
+static const char *const translation_names[] = {
+    [TRACE_TRANSLATION_SNAT] = "snat",
+    [TRACE_TRANSLATION_REPLY] = "reply",
+    [TRACE_TRANSLATION_PORT_FORWARD] = "port_forward",
+    [TRACE_TRANSLATION_ICMP_ERROR] = "icmp_error",
+};
+
+_Static_assert(sizeof translation_names / sizeof translation_names[0] == TRACE_TRANSLATION_COUNT_,
+               "every translation has a name");
+
+const char *trace_translation_name(trace_translation t) {
+    return NAME_OF(translation_names, t);
+}
+
 trace_bus *trace_bus_new(void) {
     return calloc(1, sizeof(trace_bus));
 }

@@ -122,6 +122,27 @@ typedef enum {
 /* "arp", "mac", "address", "nat", "tcp", "dhcp"; NULL for TRACE_TABLE_NONE. */
 const char *trace_table_name(trace_table_id t);
 
+/* Which rule a NAT box applied in a TRACE_TRANSLATE event (as Linux's
+ * conntrack tells the directions apart: a packet in a connection's original
+ * direction gets the rule's translation, one in the reply direction has it
+ * undone). The names (trace_translation_name) are stable: trace.jsonl writes
+ * them. New values are only ever appended. */
+typedef enum {
+    TRACE_TRANSLATION_NONE = 0,     /* not a translation */
+    TRACE_TRANSLATION_SNAT,         /* an inside source leaves as the outside address (and a
+                                       mapped port or identifier): source NAT */
+    TRACE_TRANSLATION_REPLY,        /* a reply through a mapping, dynamic or pinned, or from a
+                                       port-forwarded server: the translation undone */
+    TRACE_TRANSLATION_PORT_FORWARD, /* inbound to a port forward: the destination becomes the
+                                       inside server (destination NAT) */
+    TRACE_TRANSLATION_ICMP_ERROR,   /* an ICMP error about a translated packet, translated back
+                                       with its quote (RFC 5508) */
+    TRACE_TRANSLATION_COUNT_
+} trace_translation;
+
+/* "snat", "reply", "port_forward", "icmp_error"; NULL for TRACE_TRANSLATION_NONE. */
+const char *trace_translation_name(trace_translation t);
+
 /* One entry of one table before and after the step. `key` NULL: the whole
  * table (cleared). `old_value` NULL: the entry did not exist; `new_value`
  * NULL: it was removed; both equal: looked at, left as it was. */
@@ -168,10 +189,11 @@ typedef struct trace_event {
     trace_change change;  /* ARP, TABLE, LEARN, STATE, TRANSLATE: what changed */
     bool has_ttl;         /* TRACE_FORWARD by a router: the TTL it decremented */
     uint8_t ttl_old, ttl_new;
-    const char *route;      /* TRACE_FORWARD by a router: the route used
-                               ("10.0.2.0/24 via 10.0.1.2 dev eth1"); TRACE_TABLE of
-                               an address: the default route installed, if any */
-    trace_frame_memo *memo; /* set by trace_emit for the sinks; callers leave it NULL */
+    const char *route;             /* TRACE_FORWARD by a router: the route used
+                                      ("10.0.2.0/24 via 10.0.1.2 dev eth1"); TRACE_TABLE of
+                                      an address: the default route installed, if any */
+    trace_translation translation; /* TRACE_TRANSLATE: the rule applied (never NONE) */
+    trace_frame_memo *memo;        /* set by trace_emit for the sinks; callers leave it NULL */
 } trace_event;
 
 /* The event's frame decoded (frame_decode); `ev->frame` must be set. The

@@ -74,6 +74,7 @@ typedef struct cap_event {
     bool has_ttl;
     uint8_t ttl_old, ttl_new;
     char *route;
+    trace_translation translation;
 } cap_event;
 
 typedef struct capture {
@@ -130,6 +131,7 @@ static inline void capture_emit(void *self, const trace_event *ev) {
     e->ttl_old = ev->ttl_old;
     e->ttl_new = ev->ttl_new;
     e->route = fake_strdup(ev->route);
+    e->translation = ev->translation;
     if (ev->frame) {
         e->frame = malloc(ev->frame_len ? ev->frame_len : 1);
         if (!e->frame)

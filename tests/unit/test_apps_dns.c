@@ -5,8 +5,11 @@
  * it over a real link: an answer, NXDOMAIN, no DNS server on the host
  * (ICMP port unreachable: at once), a silent server (two attempts 5 s apart,
  * then "Temporary failure" at 10 s), an unreachable server, no server
- * configured; and ping given a name (apps/launch): the query first, then
- * "PING name (address)", or getaddrinfo's message when it fails.
+ * configured; ping given a name (apps/launch): the query first, then
+ * "PING name (address)", or getaddrinfo's message when it fails; and the
+ * forwarder (a DNS server with an upstream, as dnsmasq on a home router):
+ * its own records answered, other names asked upstream from a fresh port
+ * under a fresh id, the answer (or NXDOMAIN) relayed with the client's id.
  */
 #include "fake_net.h"
 
@@ -17,6 +20,8 @@
 
 static const mac_addr MAC_C = {{0x02, 0x00, 0x00, 0x00, 0x00, 0x0c}};
 static const mac_addr MAC_D = {{0x02, 0x00, 0x00, 0x00, 0x00, 0x0d}};
+static const mac_addr MAC_F0 = {{0x02, 0x00, 0x00, 0x00, 0x00, 0xf0}};
+static const mac_addr MAC_F1 = {{0x02, 0x00, 0x00, 0x00, 0x00, 0xf1}};
 static const ipv4_addr IP_C = IP4(10, 0, 0, 10), IP_D = IP4(10, 0, 0, 53);
 
 static model_dns_record RECORDS[] = {
@@ -217,6 +222,74 @@ static void test_ping_by_name(void **state) {
     assert_int_equal(cap_count_why(&fx->cap, TRACE_DELIVER, "C", "echo reply for ping"), 1);
 }
 
+/* C -- F (a router running a forwarder: one record of its own, the rest
+ * asked at U) -- U (the upstream server with ZONE). */
+static void test_forwarder(void **state) {
+    fake_net *fx = *state;
+    static model_dns_record local[] = {{.name = "router.lan", .addr = IP4(10, 0, 0, 1)}};
+    static model_dns_server fwd = {.records = local,
+                                   .n_records = 1,
+                                   .ttl = 0,
+                                   .has_upstream = true,
+                                   .upstream = IP4(10, 0, 1, 53)};
+    node *c = make_host(fx, "C", MAC_C, IP_C);
+    model_iface fi[2] = {fake_iface("eth0", MAC_F0, IP4(10, 0, 0, 1), 24),
+                         fake_iface("eth1", MAC_F1, IP4(10, 0, 1, 1), 24)};
+    model_device fd = fake_device("F", DEVICE_ROUTER, fi, 2);
+    node *f = ip_device_new(fx->net, &fd);
+    network_add_node(fx->net, f);
+    node *u = make_host(fx, "U", MAC_D, IP4(10, 0, 1, 53));
+    fake_link(fx, &c->ports[0], &f->ports[0]);
+    fake_link(fx, &f->ports[1], &u->ports[0]);
+    fake_build(fx);
+    ip_device_add_app(f, dns_server_new(ip_device_stack(f), &fwd, 0), dns_server_free);
+    ip_device_add_app(u, dns_server_new(ip_device_stack(u), &ZONE, 0), dns_server_free);
+    resolver *r = resolver_new(ip_device_stack(c));
+    result res = {.sim = fx->sim};
+    fake_run(fx); /* the servers bind */
+
+    resolver_lookup(r, IP4(10, 0, 0, 1), "www.example.com", on_result, &res);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(res.calls, 1);
+    assert_int_equal(res.status, RESOLVE_OK);
+    assert_int_equal(res.addr, IP4(93, 184, 216, 34));
+    assert_text(cap_nth(&fx->cap, TRACE_APP, "F", 0)->detail,
+                "query[A] www.example.com from 10.0.0.10");
+    assert_text(cap_nth(&fx->cap, TRACE_APP, "F", 1)->detail,
+                "forwarded www.example.com to 10.0.1.53");
+    assert_text(cap_nth(&fx->cap, TRACE_APP, "U", 0)->detail,
+                "query[A] www.example.com from 10.0.1.1");
+    assert_text(cap_nth(&fx->cap, TRACE_APP, "F", 2)->detail,
+                "reply www.example.com is 93.184.216.34");
+    /* Upstream, the query has its own id and port; the client got its own
+     * id back from port 53 (else its resolver had ignored the answer). */
+    const cap_event *asked = cap_find_why(&fx->cap, TRACE_DELIVER, "U", "datagram for UDP port 53");
+    const cap_event *first = cap_find_why(&fx->cap, TRACE_DELIVER, "F", "datagram for UDP port 53");
+    assert_non_null(asked);
+    assert_non_null(first);
+    const size_t dns_at = ETH_HEADER_LEN + IPV4_HEADER_LEN + 8;
+    assert_int_not_equal(wire_get16(asked->frame + dns_at), wire_get16(first->frame + dns_at));
+    assert_int_not_equal(wire_get16(asked->frame + ETH_HEADER_LEN + IPV4_HEADER_LEN),
+                         wire_get16(first->frame + ETH_HEADER_LEN + IPV4_HEADER_LEN));
+    assert_int_equal(wire_get16(asked->frame + ETH_HEADER_LEN + IPV4_HEADER_LEN + 2), 53);
+
+    /* Its own record: answered at once, nothing asked upstream. */
+    resolver_lookup(r, IP4(10, 0, 0, 1), "router.lan", on_result, &res);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(res.status, RESOLVE_OK);
+    assert_int_equal(res.addr, IP4(10, 0, 0, 1));
+    assert_int_equal(cap_count(&fx->cap, TRACE_APP, "U"), 2);
+
+    /* NXDOMAIN upstream: relayed as it came. */
+    resolver_lookup(r, IP4(10, 0, 0, 1), "nosuch.example.com", on_result, &res);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(res.calls, 3);
+    assert_int_equal(res.status, RESOLVE_NONAME);
+    assert_non_null(
+        cap_find_detail(&fx->cap, TRACE_APP, "F", "reply nosuch.example.com is NXDOMAIN"));
+    resolver_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_answers),
@@ -225,6 +298,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_silent_server, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_unreachable_server, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_ping_by_name, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_forwarder, fake_setup, fake_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

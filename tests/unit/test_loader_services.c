@@ -96,15 +96,54 @@ static void test_services(void **state) {
     assert_string_equal(d->dns_server->records[1].name, "A.lab"); /* case kept */
     model_free(t);
 
-    /* A host serving DHCP defaults to no router option; ttl defaults to 300. */
+    /* A host serving DHCP defaults to no router option; ttl defaults to 300;
+     * it runs a DNS server, so it names itself as the DNS server (option 6),
+     * as dnsmasq does, unless "dns" says otherwise, even as []. */
     t = load_ok("{\"devices\": {\"S\": {\"type\": \"host\", \"ip\": \"10.0.0.2/24\","
                 " \"dhcp_server\": {\"pool\": \"10.0.0.9-10.0.0.9\"},"
                 " \"dns_server\": {\"records\": {}}}}}",
                 "s.json");
     assert_int_equal(t->devices[0].dhcp_server->router, 0);
-    assert_int_equal(t->devices[0].dhcp_server->n_dns, 0);
+    assert_int_equal(t->devices[0].dhcp_server->n_dns, 1);
+    assert_ip(t->devices[0].dhcp_server->dns[0], "10.0.0.2");
     assert_int_equal(t->devices[0].dns_server->ttl, 300);
     assert_int_equal(t->devices[0].dns_server->n_records, 0);
+    assert_false(t->devices[0].dns_server->has_upstream);
+    model_free(t);
+    t = load_ok("{\"devices\": {\"S\": {\"type\": \"host\", \"ip\": \"10.0.0.2/24\","
+                " \"dhcp_server\": {\"pool\": \"10.0.0.9-10.0.0.9\", \"dns\": []},"
+                " \"dns_server\": {\"records\": {}}}}}",
+                "s.json");
+    assert_int_equal(t->devices[0].dhcp_server->n_dns, 0);
+    model_free(t);
+}
+
+/* The notes' home router: a NAT box with a router's services. Its DHCP
+ * server serves the inside interface, naming the box's inside address as
+ * gateway and DNS server; its DNS server forwards to an upstream server and
+ * needs no records. */
+static void test_nat_box_services(void **state) {
+    (void)state;
+    model_topology *t = load_ok(
+        "{\"devices\": {\"home\": {\"type\": \"nat\","
+        " \"interfaces\": {\"eth0\": {\"ip\": \"116.226.52.212/24\"},"
+        "                  \"eth1\": {\"ip\": \"192.168.1.1/24\"}},"
+        " \"inside\": \"eth1\", \"outside\": \"eth0\", \"ephemeral_ports\": \"50000-50099\","
+        " \"dhcp_server\": {\"pool\": \"192.168.1.100-192.168.1.199\"},"
+        " \"dns_server\": {\"upstream\": \"119.29.29.29\"}, \"dns\": \"119.29.29.29\"}}}",
+        "home.json");
+    const model_device *d = &t->devices[0];
+    assert_true(d->nat.enabled);
+    assert_true(d->forwarding);
+    assert_int_equal(d->dhcp_server->iface, 1);
+    assert_ip(d->dhcp_server->router, "192.168.1.1");
+    assert_int_equal(d->dhcp_server->n_dns, 1);
+    assert_ip(d->dhcp_server->dns[0], "192.168.1.1");
+    assert_true(d->dns_server->has_upstream);
+    assert_ip(d->dns_server->upstream, "119.29.29.29");
+    assert_int_equal(d->dns_server->n_records, 0);
+    assert_true(d->has_dns);
+    assert_int_equal(d->ephemeral_lo, 50000);
     model_free(t);
 }
 
@@ -300,11 +339,9 @@ static void test_errors(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_services),
-        cmocka_unit_test(test_programs),
-        cmocka_unit_test(test_arp_spoof_defaults),
-        cmocka_unit_test(test_file_path),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_services),  cmocka_unit_test(test_nat_box_services),
+        cmocka_unit_test(test_programs),  cmocka_unit_test(test_arp_spoof_defaults),
+        cmocka_unit_test(test_file_path), cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,11 +34,12 @@ static const uint8_t icmp_echo[98] = {
 };
 
 static const char *const key_order[] = {
-    "t",         "time",      "kind",     "device",    "port",    "link",  "packet", "eth_src",
-    "eth_dst",   "ethertype", "proto",    "ip_src",    "ip_dst",  "ttl",   "ip_id",  "icmp_type",
-    "icmp_code", "icmp_id",   "icmp_seq", "arp_op",    "summary", "len",   "why",    "detail",
-    "reason",    "tx_device", "tx_port",  "rx_device", "rx_port", "table", "key",    "old",
-    "new",       "ttl_old",   "ttl_new",  "route",
+    "t",       "time",        "kind",      "device",  "port",      "link",    "packet",
+    "eth_src", "eth_dst",     "ethertype", "proto",   "ip_src",    "ip_dst",  "ttl",
+    "ip_id",   "icmp_type",   "icmp_code", "icmp_id", "icmp_seq",  "arp_op",  "summary",
+    "len",     "why",         "detail",    "reason",  "tx_device", "tx_port", "rx_device",
+    "rx_port", "table",       "key",       "old",     "new",       "ttl_old", "ttl_new",
+    "route",   "translation",
 };
 
 #define FORMAT_LINE "{\"format\":\"netsim-trace\",\"version\":2}\n"
@@ -205,10 +206,11 @@ static void test_parse_back(void **state) {
 }
 
 /* The typed facts: a drop's reason, a wire event's two ends, a table change,
- * a router's TTL and route, each written after the prose keys. */
+ * a router's TTL and route, a NAT box's translation rule, each written after
+ * the prose keys. */
 static void test_facts(void **state) {
     (void)state;
-    trace_event evs[5];
+    trace_event evs[6];
     evs[0] = with_frame(event(10, TRACE_DROP, "r1", "eth0"), icmp_echo, sizeof icmp_echo);
     evs[0].packet_id = 3;
     evs[0].why = "TTL expired in transit";
@@ -227,7 +229,13 @@ static void test_facts(void **state) {
     evs[4].ttl_old = 8;
     evs[4].ttl_new = 7;
     evs[4].route = "default via 10.0.2.1 dev eth1";
-    char *text = render(evs, 5);
+    evs[5] = event(15, TRACE_TRANSLATE, "nat1", NULL);
+    evs[5].change = (trace_change){.table = TRACE_TABLE_NAT,
+                                   .key = "tcp 192.168.1.2:6789",
+                                   .old_value = "116.226.52.212:6539",
+                                   .new_value = "192.168.1.2:6789"};
+    evs[5].translation = TRACE_TRANSLATION_REPLY;
+    char *text = render(evs, 6);
     const char *want_drop_tail = "\"why\":\"TTL expired in transit\",\"reason\":\"ttl_expired\"}\n";
     char *first_nl = strchr(text, '\n');
     assert_non_null(first_nl);
@@ -245,8 +253,11 @@ static void test_facts(void **state) {
         "\"table\":\"arp\",\"key\":\"10.0.0.2\",\"old\":\"x\"}\n"
         "{\"t\":14,\"time\":\"0.000000014\",\"kind\":\"forward\",\"device\":\"r1\",\"port\":"
         "\"eth0\","
-        "\"ttl_old\":8,\"ttl_new\":7,\"route\":\"default via 10.0.2.1 dev eth1\"}\n");
-    assert_int_equal(check_lines(text), 5);
+        "\"ttl_old\":8,\"ttl_new\":7,\"route\":\"default via 10.0.2.1 dev eth1\"}\n"
+        "{\"t\":15,\"time\":\"0.000000015\",\"kind\":\"translate\",\"device\":\"nat1\","
+        "\"table\":\"nat\",\"key\":\"tcp 192.168.1.2:6789\",\"old\":\"116.226.52.212:6539\","
+        "\"new\":\"192.168.1.2:6789\",\"translation\":\"reply\"}\n");
+    assert_int_equal(check_lines(text), 6);
     free(text);
 }
 
@@ -269,6 +280,14 @@ static void test_reason_names(void **state) {
         assert_non_null(trace_table_name((trace_table_id)t));
     assert_string_equal(trace_reason_name(TRACE_REASON_TTL_EXPIRED), "ttl_expired");
     assert_string_equal(trace_reason_name(TRACE_REASON_NO_ROUTE), "no_route");
+    assert_null(trace_translation_name(TRACE_TRANSLATION_NONE));
+    assert_null(trace_translation_name(TRACE_TRANSLATION_COUNT_));
+    for (int t = 1; t < TRACE_TRANSLATION_COUNT_; t++)
+        assert_non_null(trace_translation_name((trace_translation)t));
+    assert_string_equal(trace_translation_name(TRACE_TRANSLATION_SNAT), "snat");
+    assert_string_equal(trace_translation_name(TRACE_TRANSLATION_REPLY), "reply");
+    assert_string_equal(trace_translation_name(TRACE_TRANSLATION_PORT_FORWARD), "port_forward");
+    assert_string_equal(trace_translation_name(TRACE_TRANSLATION_ICMP_ERROR), "icmp_error");
 }
 
 static void test_json_write_string(void **state) {
