@@ -128,16 +128,16 @@ static int loader__show_table(loader *ld, const cJSON *item, const model_device 
         const char *sug = loader__suggest(s, all, TRACE_SHOW_COUNT_);
         if (sug)
             return loader__fail(ld, item, "%s is not a table; did you mean \"%s\"?", v, sug);
-        return loader__fail(ld, item, "%s is not a table; expected %s (the tables %s has)", v,
-                            list, d->name);
+        return loader__fail(ld, item, "%s is not a table; expected %s (the tables %s has)", v, list,
+                            d->name);
     }
     bool owned = false;
     for (size_t k = 0; k < n_has; k++)
         owned |= (int)mine[k] == found;
     if (!owned)
         return loader__fail(ld, item, "%s: %s is a %s%s, which has no %s table; expected %s", v,
-                            d->name, device_type_name(d->type),
-                            d->nat.enabled ? " with NAT" : "", s, list);
+                            d->name, device_type_name(d->type), d->nat.enabled ? " with NAT" : "",
+                            s, list);
     for (size_t k = 0; k < sh->n_tables; k++)
         if (sh->tables[k] == (uint8_t)found)
             return loader__fail(ld, item, "%s is listed twice; expected each table once", v);

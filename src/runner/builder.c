@@ -166,8 +166,8 @@ static bool builder_fault(network *net, const model_action *a) {
                         net->nodes[a->device], NULL);
         return true;
     case ACTION_SHOW:
-        sim_schedule_at(net->sim, a->at_ns, show_tables, net->nodes[a->device],
-                        (void *)&a->u.show, NULL);
+        sim_schedule_at(net->sim, a->at_ns, show_tables, net->nodes[a->device], (void *)&a->u.show,
+                        NULL);
         return true;
     default:
         return false;

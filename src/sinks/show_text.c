@@ -139,8 +139,8 @@ static void format_mac(const trace_show *s, strbuf *out) {
  * "src=.. dst=.. type=.. code=.. id=.. "; `p` is "" or "reply_". */
 static void put_tuple(strbuf *out, const trace_row *r, bool reply) {
     static const char *const names[] = {"src", "dst", "sport", "dport", "type", "code", "id"};
-    static const char *const replies[] = {"reply_src",   "reply_dst",  "reply_sport", "reply_dport",
-                                          "reply_type",  "reply_code", "reply_id"};
+    static const char *const replies[] = {"reply_src",  "reply_dst",  "reply_sport", "reply_dport",
+                                          "reply_type", "reply_code", "reply_id"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         const char *v = trace_row_get(r, reply ? replies[k] : names[k]);
         if (v)

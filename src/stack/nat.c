@@ -577,9 +577,9 @@ void nat_show_rows(const nat *n, trace_rows *rows) {
         if (m->from_inside || icmp) {
             tuple_fields(rows, false, m->protocol, m->inside_ip, m->inside_port, m->remote_ip,
                          m->remote_port, ICMP_ECHO_REQUEST);
-            tuple_fields(rows, true, m->protocol, m->remote_ip, icmp ? m->outside_port
-                                                                       : m->remote_port,
-                         out_ip, m->outside_port, ICMP_ECHO_REPLY);
+            tuple_fields(rows, true, m->protocol, m->remote_ip,
+                         icmp ? m->outside_port : m->remote_port, out_ip, m->outside_port,
+                         ICMP_ECHO_REPLY);
         } else {
             tuple_fields(rows, false, m->protocol, m->remote_ip, m->remote_port, out_ip,
                          m->outside_port, 0);

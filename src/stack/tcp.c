@@ -1642,11 +1642,16 @@ static const tcp_conn **sorted_conns(const ip_stack *st, size_t *count) {
 /* net-tools netstat's name for a state (its tcp_state[] table). */
 static const char *netstat_state(tcp_state s) {
     static const char *const names[] = {
-        [TCP_CLOSED] = "CLOSE",            [TCP_LISTEN] = "LISTEN",
-        [TCP_SYN_SENT] = "SYN_SENT",       [TCP_SYN_RECEIVED] = "SYN_RECV",
-        [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT1",
-        [TCP_FIN_WAIT_2] = "FIN_WAIT2",    [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-        [TCP_CLOSING] = "CLOSING",         [TCP_LAST_ACK] = "LAST_ACK",
+        [TCP_CLOSED] = "CLOSE",
+        [TCP_LISTEN] = "LISTEN",
+        [TCP_SYN_SENT] = "SYN_SENT",
+        [TCP_SYN_RECEIVED] = "SYN_RECV",
+        [TCP_ESTABLISHED] = "ESTABLISHED",
+        [TCP_FIN_WAIT_1] = "FIN_WAIT1",
+        [TCP_FIN_WAIT_2] = "FIN_WAIT2",
+        [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+        [TCP_CLOSING] = "CLOSING",
+        [TCP_LAST_ACK] = "LAST_ACK",
         [TCP_TIME_WAIT] = "TIME_WAIT",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "UNKNOWN";

@@ -99,9 +99,12 @@ const char *trace_table_name(trace_table_id t) {
 }
 
 static const char *const show_names[] = {
-    [TRACE_SHOW_INTERFACES] = "interfaces", [TRACE_SHOW_ROUTE] = "route",
-    [TRACE_SHOW_ARP] = "arp",               [TRACE_SHOW_MAC] = "mac",
-    [TRACE_SHOW_NAT] = "nat",               [TRACE_SHOW_SOCKETS] = "sockets",
+    [TRACE_SHOW_INTERFACES] = "interfaces",
+    [TRACE_SHOW_ROUTE] = "route",
+    [TRACE_SHOW_ARP] = "arp",
+    [TRACE_SHOW_MAC] = "mac",
+    [TRACE_SHOW_NAT] = "nat",
+    [TRACE_SHOW_SOCKETS] = "sockets",
 };
 
 _Static_assert(sizeof show_names / sizeof show_names[0] == TRACE_SHOW_COUNT_,
