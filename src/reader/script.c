@@ -135,9 +135,9 @@ static int loader__show_table(loader *ld, const cJSON *item, const model_device 
     for (size_t k = 0; k < n_has; k++)
         owned |= (int)mine[k] == found;
     if (!owned)
-        return loader__fail(ld, item, "%s: %s is a %s%s, which has no %s table; expected %s", v,
-                            d->name, device_type_name(d->type), d->nat.enabled ? " with NAT" : "",
-                            s, list);
+        return loader__fail(ld, item, "%s: %s is a %s, which has no %s table; expected %s", v,
+                            d->name, d->nat.enabled ? "NAT box" : device_type_name(d->type), s,
+                            list);
     for (size_t k = 0; k < sh->n_tables; k++)
         if (sh->tables[k] == (uint8_t)found)
             return loader__fail(ld, item, "%s is listed twice; expected each table once", v);
