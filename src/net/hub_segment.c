@@ -168,6 +168,7 @@ static void repeat_through_hubs(hub_segment *seg, port *sender, const frame *f) 
     port *ingress[64];
     node *order[64];
     uint32_t n_order = 0;
+    bool tracing = net_tracing(net);
     net_wire_crossed(net, sender->link, sender, f);
     port *entry = port_peer(sender);
     if (entry) {
@@ -185,7 +186,7 @@ static void repeat_through_hubs(hub_segment *seg, port *sender, const frame *f) 
             const port *hp = &hub->ports[p];
             if (hp == ingress[k] || !hp->link)
                 continue;
-            if (used < sizeof out - 16)
+            if (tracing && used < sizeof out - 16)
                 used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "to ",
                                          hp->name);
             port *next = port_peer(hp);

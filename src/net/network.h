@@ -226,7 +226,8 @@ void net_deliver(network *net, port *to, frame *f);
 void net_show_interfaces(const node *n, trace_rows *rows);
 
 /* Adds the link-layer fields of port `p` to the current row: "mac", "mtu",
- * "up", "rx_packets", "rx_bytes", "tx_packets", "tx_bytes". */
+ * "up" (the device is on), "link" (a link that is up), "rx_packets",
+ * "rx_bytes", "tx_packets", "tx_bytes". */
 void net_show_port(const port *p, trace_rows *rows);
 
 /* Emits TRACE_SHOW: device `n`'s table as `rows` holds it now. */

@@ -1,9 +1,9 @@
 /*
  * reader/script: the "script" array. Each action has "at", "do" and "on" (a
- * host or router for programs, any device for "show" and faults, or a link); the keys a
- * program accepts and its own values are read in reader/programs. At the end
- * the actions are sorted by time, stably (file order breaks ties), so the
- * builder schedules them as written.
+ * host or router for programs; any device for "show" and faults), or "link"
+ * (link faults); the keys a program accepts and its own values are read in
+ * reader/programs. At the end the actions are sorted by time, stably (file
+ * order breaks ties), so the builder schedules them as written.
  */
 #include <stdio.h>
 #include <stdlib.h>

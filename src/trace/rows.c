@@ -46,21 +46,17 @@ void trace_rows_begin(trace_rows *r) {
 
 void trace_rows_add(trace_rows *r, const char *name, const char *fmt, ...) {
     assert(r->n_rows > 0);
-    char buf[128];
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *value = malloc((size_t)(n < 0 ? 0 : n) + 1);
-    if (!value)
-        ns_out_of_memory();
-    if (n >= (int)sizeof buf) {
-        va_start(ap, fmt);
-        vsnprintf(value, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-    } else {
-        snprintf(value, (size_t)(n < 0 ? 0 : n) + 1, "%s", n < 0 ? "" : buf);
-    }
+    size_t size = (size_t)(n < 0 ? 0 : n) + 1;
+    char *value = ns_xmalloc(size);
+    value[0] = '\0';
+    if (n > 0)
+        vsnprintf(value, size, fmt, again);
+    va_end(again);
     if (r->n_fields == r->cap_fields) {
         r->cap_fields = r->cap_fields ? r->cap_fields * 2 : 32;
         r->fields = ns_xrealloc(r->fields, r->cap_fields * sizeof *r->fields);
