@@ -18,7 +18,16 @@ static void destroy(node *n) {
     free(n);
 }
 
-static const node_ops hub_ops = {.receive = receive, .write_state = NULL, .destroy = destroy};
+/* A hub has no tables; its ports count what they repeat ("interfaces"). */
+static bool show(const node *n, trace_show_table t, trace_rows *rows) {
+    if (t != TRACE_SHOW_INTERFACES)
+        return false;
+    net_show_interfaces(n, rows);
+    return true;
+}
+
+static const node_ops hub_ops = {
+    .receive = receive, .write_state = NULL, .destroy = destroy, .show = show};
 
 node *hub_new(network *net, const model_device *d) {
     node *n = calloc(1, sizeof *n);

@@ -45,6 +45,10 @@ static void write_state(const node *n, FILE *out) {
     ip_stack_write_state(&d->stack, out);
 }
 
+static bool show(const node *n, trace_show_table t, trace_rows *rows) {
+    return ip_stack_show(&((const ip_device *)n)->stack, t, rows);
+}
+
 static void destroy(node *n) {
     ip_device *d = (ip_device *)n;
     for (uint32_t i = 0; i < d->n_apps; i++)
@@ -63,6 +67,7 @@ static const node_ops ip_device_ops = {
     .write_state = write_state,
     .destroy = destroy,
     .power_off = power_off,
+    .show = show,
 };
 
 node *ip_device_new(network *net, const model_device *md) {

@@ -161,17 +161,58 @@ static int row_order(const void *a, const void *b) {
     return x->mac < y->mac ? -1 : x->mac > y->mac;
 }
 
-static void write_state(const node *n, FILE *out) {
-    const learning_switch *sw = (const learning_switch *)n;
-    size_t count = u64map_size(sw->table), cursor = 0, k = 0;
-    table_row *rows = malloc((count ? count : 1) * sizeof *rows);
+/* The table's entries sorted by port, then MAC; caller frees. */
+static table_row *sorted_rows(const learning_switch *sw, size_t *count) {
+    size_t cursor = 0, k = 0;
+    *count = u64map_size(sw->table);
+    table_row *rows = malloc((*count ? *count : 1) * sizeof *rows);
     if (!rows)
         ns_out_of_memory();
     uint64_t key;
     mac_entry *e;
     while ((e = u64map_next(sw->table, &cursor, &key)))
         rows[k++] = (table_row){key, *e};
-    qsort(rows, count, sizeof *rows, row_order);
+    qsort(rows, *count, sizeof *rows, row_order);
+    return rows;
+}
+
+/* The MAC address table as a switch's `show mac address-table` lists it:
+ * fields vlan, mac, type ("DYNAMIC"), port, age (seconds since last seen).
+ * Entries past their aging time are left out: the lazy expiry would remove
+ * them at the next look-up, a sweeping switch already has. */
+static void show_mac(const learning_switch *sw, trace_rows *out) {
+    size_t count;
+    table_row *rows = sorted_rows(sw, &count);
+    sim_time now = sim_now(sw->base.net->sim);
+    for (size_t i = 0; i < count; i++) {
+        char m[MAC_TEXT_LEN];
+        sim_time age = now - rows[i].e.last_seen;
+        if (age >= sw->aging)
+            continue;
+        trace_rows_begin(out);
+        trace_rows_add(out, "vlan", "1");
+        trace_rows_add(out, "mac", "%s", mac_format(mac_from_u64(rows[i].mac), m));
+        trace_rows_add(out, "type", "DYNAMIC");
+        trace_rows_add(out, "port", "%s", sw->base.ports[rows[i].e.port].name);
+        trace_rows_add(out, "age", "%llu", (unsigned long long)(age / SIM_S));
+    }
+    free(rows);
+}
+
+static bool show(const node *n, trace_show_table t, trace_rows *rows) {
+    if (t == TRACE_SHOW_INTERFACES)
+        net_show_interfaces(n, rows);
+    else if (t == TRACE_SHOW_MAC)
+        show_mac((const learning_switch *)n, rows);
+    else
+        return false;
+    return true;
+}
+
+static void write_state(const node *n, FILE *out) {
+    const learning_switch *sw = (const learning_switch *)n;
+    size_t count;
+    table_row *rows = sorted_rows(sw, &count);
     sim_time now = sim_now(n->net->sim);
     fprintf(out, "switch %s\n  mac table:%s\n", n->name, count ? "" : " (empty)");
     for (size_t i = 0; i < count; i++) {
@@ -202,6 +243,7 @@ static const node_ops switch_ops = {
     .write_state = write_state,
     .destroy = destroy,
     .power_off = power_off,
+    .show = show,
 };
 
 node *switch_new(network *net, const model_device *d) {

@@ -46,6 +46,8 @@ const char *action_kind_name(action_kind k) {
         return "http_server";
     case ACTION_HTTP_GET:
         return "http_get";
+    case ACTION_SHOW:
+        return "show";
     case ACTION_LINK_DOWN:
         return "link_down";
     case ACTION_LINK_UP:
@@ -114,6 +116,7 @@ void model_action_clear(model_action *a) {
         free(a->u.http_get.host_text);
         free(a->u.http_get.path);
         break;
+    case ACTION_SHOW:
     case ACTION_LINK_DOWN:
     case ACTION_LINK_UP:
     case ACTION_DEVICE_OFF:

@@ -159,6 +159,7 @@ typedef enum {
     ACTION_FILE_DOWNLOAD,
     ACTION_HTTP_SERVER,
     ACTION_HTTP_GET,
+    ACTION_SHOW,      /* print a device's tables into the trace (any device) */
     ACTION_LINK_DOWN, /* faults: cut a link ("link"), restore it, */
     ACTION_LINK_UP,
     ACTION_DEVICE_OFF, /* power a device off, on again */
@@ -288,6 +289,16 @@ typedef struct model_http_get {
     char *path;        /* default "/" */
 } model_http_get;
 
+/* How many tables one "show" may name: each at most once. */
+#define MODEL_SHOW_MAX 8
+
+/* "show": the tables to print, in the order written; each a
+ * trace_show_table value (trace/trace.h), checked against the device. */
+typedef struct model_show {
+    uint8_t tables[MODEL_SHOW_MAX];
+    size_t n_tables;
+} model_show;
+
 typedef struct model_action {
     uint64_t at_ns;
     size_t device; /* index into devices */
@@ -304,6 +315,7 @@ typedef struct model_action {
         model_file_download file_download;
         model_http_server http_server;
         model_http_get http_get;
+        model_show show;
         size_t link; /* link_down, link_up: index into links */
     } u;
 } model_action;

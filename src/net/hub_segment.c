@@ -158,23 +158,27 @@ static void on_done(sim *s, void *a, void *b) {
     schedule_retry(seg, x->st, x->end + bit_time(seg, GAP_BITS));
 }
 
-/* Traces the frame's way across the segment, in the order the signal
- * travels: the sender's link, then each hub (breadth first from the sender's)
- * repeating it out of every port but the one it arrived on. Every link of the
- * segment gets one TRACE_WIRE from the port that transmits on it. */
-static void trace_repeats(hub_segment *seg, const port *sender, const frame *f) {
+/* The frame's way across the segment, in the order the signal travels: the
+ * sender's link, then each hub (breadth first from the sender's) repeating it
+ * out of every port but the one it arrived on. Every link of the segment gets
+ * one TRACE_WIRE from the port that transmits on it; the hubs' ports count
+ * what they received and repeated, traced or not. */
+static void repeat_through_hubs(hub_segment *seg, port *sender, const frame *f) {
     network *net = seg->net;
-    const port *ingress[64];
+    port *ingress[64];
     node *order[64];
     uint32_t n_order = 0;
-    net_trace_wire(net, sender->link, sender, f);
-    const port *entry = port_peer(sender);
+    bool tracing = net_tracing(net);
+    net_wire_crossed(net, sender->link, sender, f);
+    port *entry = port_peer(sender);
     if (entry) {
         order[n_order] = entry->owner;
         ingress[n_order++] = entry;
     }
     for (uint32_t k = 0; k < n_order; k++) {
         node *hub = order[k];
+        ingress[k]->rx_packets++;
+        ingress[k]->rx_bytes += f->len;
         char out[256];
         size_t used = 0;
         out[0] = '\0';
@@ -182,10 +186,10 @@ static void trace_repeats(hub_segment *seg, const port *sender, const frame *f) 
             const port *hp = &hub->ports[p];
             if (hp == ingress[k] || !hp->link)
                 continue;
-            if (used < sizeof out - 16)
+            if (tracing && used < sizeof out - 16)
                 used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "to ",
                                          hp->name);
-            const port *next = port_peer(hp);
+            port *next = port_peer(hp);
             bool seen = false;
             for (uint32_t q = 0; q < n_order; q++)
                 seen |= order[q] == next->owner;
@@ -199,7 +203,7 @@ static void trace_repeats(hub_segment *seg, const port *sender, const frame *f) 
         for (uint32_t p = 0; p < hub->n_ports; p++) {
             const port *hp = &hub->ports[p];
             if (hp != ingress[k] && hp->link)
-                net_trace_wire(net, hp->link, hp, f);
+                net_wire_crossed(net, hp->link, &hub->ports[p], f);
         }
     }
 }
@@ -221,8 +225,7 @@ static void on_deliver(sim *s, void *a, void *b) {
             free(x);
             return;
         }
-    if (trace_bus_active(net->trace))
-        trace_repeats(seg, x->st->port, f);
+    repeat_through_hubs(seg, x->st->port, f);
     station *last = NULL;
     for (uint32_t i = 0; i < seg->n_stations; i++)
         if (&seg->stations[i] != x->st)
@@ -242,9 +245,7 @@ static void on_deliver(sim *s, void *a, void *b) {
             frame_free(copy);
             continue;
         }
-        net->frames_delivered++;
-        net_trace(net, TRACE_RECEIVE, st->port->owner, st->port, copy, NULL, NULL);
-        st->port->owner->ops->receive(st->port->owner, st->port, copy);
+        net_deliver(net, st->port, copy);
     }
     if (!last)
         frame_free(f);

@@ -240,7 +240,9 @@ void net_trace_change(network *net, trace_kind kind, const node *n, const port *
     trace_emit(net->trace, &ev);
 }
 
-void net_trace_wire(network *net, const link *l, const port *from, const frame *f) {
+void net_wire_crossed(network *net, const link *l, port *from, const frame *f) {
+    from->tx_packets++;
+    from->tx_bytes += f->len;
     if (!trace_bus_active(net->trace))
         return;
     int side = l->end[0] == from ? 0 : 1;
@@ -317,9 +319,45 @@ static void p2p_arrive(sim *s, void *a, void *b) {
         frame_free(f);
         return;
     }
+    net_deliver(net, to, f);
+}
+
+void net_deliver(network *net, port *to, frame *f) {
     net->frames_delivered++;
+    to->rx_packets++;
+    to->rx_bytes += f->len;
     net_trace(net, TRACE_RECEIVE, to->owner, to, f, NULL, NULL);
     to->owner->ops->receive(to->owner, to, f);
+}
+
+/* --- show --- */
+
+void net_show_port(const port *p, trace_rows *rows) {
+    char m[MAC_TEXT_LEN];
+    trace_rows_add(rows, "mac", "%s", mac_format(p->mac, m));
+    trace_rows_add(rows, "mtu", "%u", 1500u);
+    trace_rows_add(rows, "up", "%s", p->owner->off ? "no" : "yes");
+    trace_rows_add(rows, "link", "%s", p->link && !p->link->down ? "yes" : "no");
+    trace_rows_add(rows, "rx_packets", "%llu", (unsigned long long)p->rx_packets);
+    trace_rows_add(rows, "rx_bytes", "%llu", (unsigned long long)p->rx_bytes);
+    trace_rows_add(rows, "tx_packets", "%llu", (unsigned long long)p->tx_packets);
+    trace_rows_add(rows, "tx_bytes", "%llu", (unsigned long long)p->tx_bytes);
+}
+
+void net_show_interfaces(const node *n, trace_rows *rows) {
+    for (uint32_t i = 0; i < n->n_ports; i++) {
+        trace_rows_begin(rows);
+        trace_rows_add(rows, "name", "%s", n->ports[i].name);
+        net_show_port(&n->ports[i], rows);
+    }
+}
+
+void net_trace_show(network *net, const node *n, trace_rows *rows) {
+    if (!trace_bus_active(net->trace))
+        return;
+    trace_event ev = net_event(net, TRACE_SHOW, n, NULL, NULL, NULL, NULL);
+    ev.show = trace_rows_view(rows);
+    trace_emit(net->trace, &ev);
 }
 
 /* The transmitter finished serializing: start the next queued frame. */
@@ -340,7 +378,7 @@ static void p2p_start(network *net, link *l, int side) {
     tx->busy = true;
     sim_time serialize = wire_time(f->len, l->bandwidth_bps);
     f->link_epoch = l->epoch;
-    net_trace_wire(net, l, l->end[side], f);
+    net_wire_crossed(net, l, l->end[side], f);
     sim_schedule(net->sim, serialize, p2p_tx_done, l->end[side], NULL, NULL);
     sim_schedule(net->sim, serialize + l->delay, p2p_arrive, l->end[1 - side], f, frame_drop);
 }

@@ -23,6 +23,7 @@
 #include "engine/sim.h"
 #include "model/topology.h"
 #include "net/frame.h"
+#include "trace/rows.h"
 #include "trace/trace.h"
 #include "wire/addr.h"
 
@@ -77,6 +78,9 @@ struct port {
     mac_addr mac;
     link *link; /* NULL while unconnected */
     int side;   /* which end of the link this port is */
+    /* What `ifconfig` counts: frames (and their captured bytes, no FCS) this
+     * port received from its medium and transmitted onto it. */
+    uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
 };
 
 typedef struct node_ops {
@@ -89,6 +93,10 @@ typedef struct node_ops {
     /* The device lost power: forget what a reboot forgets (ARP cache, MAC
      * table, NAT mappings, TCP connections). May be NULL. */
     void (*power_off)(node *n);
+    /* Adds the rows of table `t` to `rows` as they are now (a script's
+     * "show"). Returns false when this device has no such table; the reader
+     * refuses that case before the run. Every device has "interfaces". */
+    bool (*show)(const node *n, trace_show_table t, trace_rows *rows);
 } node_ops;
 
 struct node {
@@ -201,10 +209,29 @@ void net_trace_drop(network *net, const node *n, const port *p, const frame *f, 
 void net_trace_change(network *net, trace_kind kind, const node *n, const port *p, const frame *f,
                       const trace_change *c, const char *why, const char *detail);
 
-/* Reports that `f` crossed link `l`, sent by port `from` and received (or
- * about to be) by the port at the other end (TRACE_WIRE: the captures and the
- * hop table are built from these; the event names both ends). */
-void net_trace_wire(network *net, const link *l, const port *from, const frame *f);
+/* `f` crossed link `l`, sent by port `from` and received (or about to be) by
+ * the port at the other end: counted in from's TX counters and reported as
+ * TRACE_WIRE (the captures and the hop table are built from these; the event
+ * names both ends). The one place a transmission is counted. */
+void net_wire_crossed(network *net, const link *l, port *from, const frame *f);
+
+/* A medium hands `f` (consumed) to the device owning `to`: counted in to's RX
+ * counters and the network's frames_delivered, traced as TRACE_RECEIVE, then
+ * given to the device. The one place a reception is counted. */
+void net_deliver(network *net, port *to, frame *f);
+
+/* Adds one "interfaces" row per port of `n` with the fields every device has
+ * (name, mac, mtu, counters); an IP device adds its address first
+ * (net_show_port for one port). */
+void net_show_interfaces(const node *n, trace_rows *rows);
+
+/* Adds the link-layer fields of port `p` to the current row: "mac", "mtu",
+ * "up" (the device is on), "link" (a link that is up), "rx_packets",
+ * "rx_bytes", "tx_packets", "tx_bytes". */
+void net_show_port(const port *p, trace_rows *rows);
+
+/* Emits TRACE_SHOW: device `n`'s table as `rows` holds it now. */
+void net_trace_show(network *net, const node *n, trace_rows *rows);
 
 /* Called by a switch for every frame it handles: detects a frame coming back
  * to a switch it already crossed (a switching loop: one of the last

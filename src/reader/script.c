@@ -1,15 +1,16 @@
 /*
  * reader/script: the "script" array. Each action has "at", "do" and "on" (a
- * host or router for programs, any device or a link for faults); the keys a
- * program accepts and its own values are read in reader/programs. At the end
- * the actions are sorted by time, stably (file order breaks ties), so the
- * builder schedules them as written.
+ * host or router for programs; any device for "show" and faults), or "link"
+ * (link faults); the keys a program accepts and its own values are read in
+ * reader/programs. At the end the actions are sorted by time, stably (file
+ * order breaks ties), so the builder schedules them as written.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reader/internal.h"
+#include "trace/trace.h"
 
 /* The faults of the network itself, in the order of action_kind. */
 static const action_kind loader__faults[] = {ACTION_LINK_DOWN, ACTION_LINK_UP, ACTION_DEVICE_OFF,
@@ -85,6 +86,101 @@ static int loader__fault(loader *ld, const cJSON *obj, model_action *a, action_k
     return 0;
 }
 
+/* The tables device `d` has for "show" (trace_show_table values, in the
+ * enum's order); returns how many. The devices answer for the same set
+ * (node_ops.show). */
+static size_t loader__show_tables_of(const model_device *d, trace_show_table *out) {
+    size_t n = 0;
+    out[n++] = TRACE_SHOW_INTERFACES;
+    if (d->type == DEVICE_HOST || d->type == DEVICE_ROUTER) {
+        out[n++] = TRACE_SHOW_ROUTE;
+        out[n++] = TRACE_SHOW_ARP;
+        if (d->nat.enabled)
+            out[n++] = TRACE_SHOW_NAT;
+        out[n++] = TRACE_SHOW_SOCKETS;
+    } else if (d->type == DEVICE_SWITCH) {
+        out[n++] = TRACE_SHOW_MAC;
+    }
+    return n;
+}
+
+/* One table name of a "show" on device `d` into a->u.show. */
+static int loader__show_table(loader *ld, const cJSON *item, const model_device *d,
+                              model_show *sh) {
+    const char *all[TRACE_SHOW_COUNT_], *has[TRACE_SHOW_COUNT_];
+    trace_show_table mine[TRACE_SHOW_COUNT_];
+    size_t n_has = loader__show_tables_of(d, mine);
+    char v[96], list[256];
+    for (size_t k = 0; k < TRACE_SHOW_COUNT_; k++)
+        all[k] = trace_show_table_name((trace_show_table)k);
+    for (size_t k = 0; k < n_has; k++)
+        has[k] = trace_show_table_name(mine[k]);
+    loader__list(has, n_has, "", " or ", list, sizeof list);
+    const char *s = NULL;
+    if (loader__string(ld, item, "a table name, e.g. \"arp\"", &s) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, item, v, sizeof v);
+    int found = -1;
+    for (size_t k = 0; k < TRACE_SHOW_COUNT_; k++)
+        if (strcmp(s, all[k]) == 0)
+            found = (int)k;
+    if (found < 0) {
+        const char *sug = loader__suggest(s, all, TRACE_SHOW_COUNT_);
+        if (sug)
+            return loader__fail(ld, item, "%s is not a table; did you mean \"%s\"?", v, sug);
+        return loader__fail(ld, item, "%s is not a table; expected %s (the tables %s has)", v, list,
+                            d->name);
+    }
+    bool owned = false;
+    for (size_t k = 0; k < n_has; k++)
+        owned |= (int)mine[k] == found;
+    if (!owned)
+        return loader__fail(ld, item, "%s: %s is a %s, which has no %s table; expected %s", v,
+                            d->name, d->nat.enabled ? "NAT box" : device_type_name(d->type), s,
+                            list);
+    for (size_t k = 0; k < sh->n_tables; k++)
+        if (sh->tables[k] == (uint8_t)found)
+            return loader__fail(ld, item, "%s is listed twice; expected each table once", v);
+    sh->tables[sh->n_tables++] = (uint8_t)found;
+    return 0;
+}
+
+/* "show" ("on": any device; "table": a name or a list of names): prints the
+ * device's tables at that instant into the trace. */
+static int loader__show(loader *ld, const cJSON *obj, model_action *a) {
+    static const char *const keys[] = {"at", "do", "on", "table"};
+    const char *expected = "a table such as \"arp\", or a list such as [\"arp\", \"route\"]";
+    a->kind = ACTION_SHOW;
+    if (loader__check_keys(ld, obj, keys, 4, NULL) != 0)
+        return NS_ERR_INPUT;
+    const cJSON *at = loader__member(obj, "at"), *on = loader__member(obj, "on");
+    if (!at)
+        return loader__missing(ld, obj, "at", "\"at\": when to look, e.g. \"2s\"");
+    if (loader__duration(ld, at, false, &a->at_ns) != 0)
+        return NS_ERR_INPUT;
+    const char *s = NULL;
+    if (!on)
+        return loader__missing(ld, obj, "on", "\"on\": the name of a device");
+    if (loader__string(ld, on, "the name of a device", &s) != 0)
+        return NS_ERR_INPUT;
+    int d = strmap_get(ld->names, s);
+    if (d < 0)
+        return loader__unknown_device(ld, on, s, false, "the name of a device");
+    a->device = (size_t)d;
+    const cJSON *table = loader__member(obj, "table");
+    if (!table)
+        return loader__missing(ld, obj, "table", expected);
+    const model_device *dev = &ld->t->devices[d];
+    if (!cJSON_IsArray(table))
+        return loader__show_table(ld, table, dev, &a->u.show);
+    if (loader__count(table) == 0)
+        return loader__type_error(ld, table, expected);
+    for (const cJSON *c = table->child; c; c = c->next)
+        if (loader__show_table(ld, c, dev, &a->u.show) != 0)
+            return NS_ERR_INPUT;
+    return 0;
+}
+
 static const loader__program *loader__program_named(const char *name) {
     for (size_t k = 0; k < loader__n_programs; k++)
         if (strcmp(name, action_kind_name(loader__programs[k].kind)) == 0)
@@ -99,6 +195,7 @@ static int loader__unknown_action(loader *ld, const cJSON *what, const char *s) 
     char v[96], list[400];
     for (size_t k = 0; k < loader__n_programs; k++)
         names[n++] = action_kind_name(loader__programs[k].kind);
+    names[n++] = action_kind_name(ACTION_SHOW);
     loader__value_text(ld, what, v, sizeof v);
     const char *sug = loader__suggest(s, names, n);
     if (sug)
@@ -130,6 +227,8 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
     for (size_t k = 0; k < LOADER_N_FAULTS; k++)
         if (strcmp(s, action_kind_name(loader__faults[k])) == 0)
             return loader__fault(ld, obj, a, loader__faults[k]);
+    if (strcmp(s, action_kind_name(ACTION_SHOW)) == 0)
+        return loader__show(ld, obj, a);
     const loader__program *spec = loader__program_named(s);
     if (!spec)
         return loader__unknown_action(ld, what, s);

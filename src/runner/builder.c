@@ -11,6 +11,7 @@
 #include "runner/builder.h"
 #include "util/alloc.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 #include "apps/arp_spoof.h"
@@ -101,11 +102,30 @@ static void builder_action(node *n, netconf *nc, const model_action *a) {
     case ACTION_HTTP_GET:
         ip_device_add_app(n, http_get_new(st, nc, &a->u.http_get, at), http_get_free);
         break;
+    case ACTION_SHOW:
     case ACTION_LINK_DOWN:
     case ACTION_LINK_UP:
     case ACTION_DEVICE_OFF:
     case ACTION_DEVICE_ON:
         break; /* scheduled by builder_fault */
+    }
+}
+
+/* "show": each table named, as the device has it now, into the trace. The
+ * reader let through only tables the device has. */
+static void show_tables(sim *s, void *a, void *b) {
+    (void)s;
+    node *n = a;
+    const model_show *sh = b;
+    if (!net_tracing(n->net))
+        return;
+    for (size_t i = 0; i < sh->n_tables; i++) {
+        trace_rows *rows = trace_rows_new((trace_show_table)sh->tables[i]);
+        bool has = n->ops->show && n->ops->show(n, (trace_show_table)sh->tables[i], rows);
+        assert(has);
+        (void)has;
+        net_trace_show(n->net, n, rows);
+        trace_rows_free(rows);
     }
 }
 
@@ -129,7 +149,8 @@ static void fault_device_on(sim *s, void *a, void *b) {
     network_set_power(a, b, true);
 }
 
-/* Faults are the network's, not a device's program: they run as engine events. */
+/* Faults are the network's, not a device's program, and "show" looks at any
+ * device: they run as engine events. */
 static bool builder_fault(network *net, const model_action *a) {
     static const sim_handler handlers[] = {fault_link_down, fault_link_up, fault_device_off,
                                            fault_device_on};
@@ -143,6 +164,10 @@ static bool builder_fault(network *net, const model_action *a) {
     case ACTION_DEVICE_ON:
         sim_schedule_at(net->sim, a->at_ns, handlers[a->kind - ACTION_LINK_DOWN], net,
                         net->nodes[a->device], NULL);
+        return true;
+    case ACTION_SHOW:
+        sim_schedule_at(net->sim, a->at_ns, show_tables, net->nodes[a->device], (void *)&a->u.show,
+                        NULL);
         return true;
     default:
         return false;

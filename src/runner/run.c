@@ -77,7 +77,7 @@ static FILE *open_capture(void *ctx, const char *path, bool append) {
 }
 
 /* What a reader sees of the trace: --trace summary keeps only application
- * output and the run's own lines; --filter keeps what it names. Captures and
+ * output, shown tables and the run's own lines; --filter keeps what it names. Captures and
  * hop tables always get every event. */
 typedef struct trace_view {
     trace_sink inner;
@@ -87,7 +87,8 @@ typedef struct trace_view {
 
 static void view_emit(void *self, const trace_event *ev) {
     const trace_view *v = self;
-    if (v->level == TRACE_SUMMARY && ev->kind != TRACE_APP && ev->kind != TRACE_RUN)
+    if (v->level == TRACE_SUMMARY && ev->kind != TRACE_APP && ev->kind != TRACE_SHOW &&
+        ev->kind != TRACE_RUN)
         return;
     if (!trace_filter_match(v->filter, ev))
         return;

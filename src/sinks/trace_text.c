@@ -4,7 +4,10 @@
  *
  *   TIME  WHERE  ACTION PKT  SRC > DST  SUMMARY  (WHY)  DETAIL
  *
- * Invariants: exactly one line per shown event (control characters inside
+ * A "show" (TRACE_SHOW) is the exception to one line per event: its table
+ * in the tool's layout (show_text), one "|" line each, as a program's output.
+ *
+ * Invariants: exactly one line per other event (control characters inside
  * names and texts are written as spaces, so a stray '\n' cannot split a line);
  * no line ends in a space (padding is only written once something follows it);
  * output goes through the caller's stdio buffer and is never flushed here, so a
@@ -16,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sinks/show_text.h"
+#include "util/strbuf.h"
 #include "util/text.h"
 #include "wire/addr.h"
 
@@ -26,6 +31,7 @@
 struct text_sink {
     FILE *out;
     int where_width;
+    strbuf show; /* a shown table's lines, reused */
 };
 
 /* `gap` spaces, then `text`; nothing at all when `text` is NULL. */
@@ -103,10 +109,38 @@ static void emit_step(text_line *l, const trace_event *ev, size_t where_width) {
     }
 }
 
+/* A shown table: each of its lines as "time  device  | line". */
+static void emit_show(text_sink *s, const trace_event *ev, size_t where_width) {
+    strbuf_clear(&s->show);
+    show_text_format(ev->show, &s->show);
+    char stamp[TEXT_TIME_LEN];
+    text_format_time(ev->time, stamp);
+    for (char *line = s->show.s; *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        text_line l = {.out = s->out};
+        text_line_field(&l, stamp, TIME_WIDTH);
+        text_line_space(&l, 2);
+        text_line_field(&l, ev->device ? ev->device : "-", where_width);
+        put_part(&l, 2, "|");
+        put_part(&l, 1, line);
+        text_line_end(&l);
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+}
+
 static void text_emit(void *self, const trace_event *ev) {
     text_sink *s = self;
     if (ev->kind == TRACE_WIRE)
         return; /* captures only; the send/receive lines already show the frame */
+    size_t show_width = s->where_width > 0 ? (size_t)s->where_width : 0;
+    if (ev->kind == TRACE_SHOW && ev->show) {
+        emit_show(s, ev, show_width);
+        return;
+    }
 
     text_line l = {.out = s->out};
     char stamp[TEXT_TIME_LEN];
@@ -124,7 +158,7 @@ static void text_emit(void *self, const trace_event *ev) {
 }
 
 text_sink *text_sink_new(FILE *out, int where_width) {
-    text_sink *s = malloc(sizeof *s);
+    text_sink *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->out = out;
@@ -137,5 +171,7 @@ trace_sink text_sink_as_sink(text_sink *s) {
 }
 
 void text_sink_free(text_sink *s) {
+    if (s)
+        strbuf_free(&s->show);
     free(s);
 }

@@ -6,7 +6,8 @@
  * who-has 10.0.0.2 tell 10.0.0.1  (ARP cache miss)
  *
  * Application lines (TRACE_APP) are printed as "time  device  | text" so ping's
- * output stands out; TRACE_WIRE events are not shown. The exact layout is
+ * output stands out, and a shown table (TRACE_SHOW) as such lines, one per
+ * line of the tool's output (sinks/show_text); TRACE_WIRE events are not shown. The exact layout is
  * documented in docs/trace-format.md.
  */
 #ifndef NETSIM_SINKS_TRACE_TEXT_H

@@ -635,7 +635,8 @@ void arp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
     }
 }
 
-void arp_write_state(const ip_stack *st, FILE *out) {
+/* The cache's entries sorted by address; caller frees. */
+static const arp_entry **sorted_entries(const ip_stack *st, size_t *count) {
     size_t n = u64map_size(st->arp), cursor = 0, k = 0;
     uint64_t key;
     arp_entry *e;
@@ -645,6 +646,29 @@ void arp_write_state(const ip_stack *st, FILE *out) {
     while ((e = u64map_next(st->arp, &cursor, &key)))
         sorted[k++] = e;
     qsort(sorted, n, sizeof *sorted, by_ip);
+    *count = n;
+    return sorted;
+}
+
+void arp_show_rows(const ip_stack *st, trace_rows *rows) {
+    size_t n;
+    const arp_entry **sorted = sorted_entries(st, &n);
+    for (size_t i = 0; i < n; i++) {
+        char ip[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
+        const arp_entry *x = sorted[i];
+        trace_rows_begin(rows);
+        trace_rows_add(rows, "ip", "%s", ipv4_format(x->ip, ip));
+        if (x->state != ARP_INCOMPLETE)
+            trace_rows_add(rows, "mac", "%s", mac_format(x->mac, m));
+        trace_rows_add(rows, "dev", "%s", st->ifaces[x->iface].port->name);
+        trace_rows_add(rows, "state", "%s", arp_state_name(x->state));
+    }
+    free(sorted);
+}
+
+void arp_write_state(const ip_stack *st, FILE *out) {
+    size_t n;
+    const arp_entry **sorted = sorted_entries(st, &n);
     fprintf(out, "  arp cache:%s\n", n ? "" : " (empty)");
     for (size_t i = 0; i < n; i++) {
         /* As `ip neigh` lists it: address, MAC, device, state. */

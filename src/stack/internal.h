@@ -67,6 +67,11 @@ void arp_destroy(ip_stack *st);
 
 void arp_write_state(const ip_stack *st, FILE *out);
 
+/* The ARP cache as `arp -a` lists it, sorted by address: fields ip, mac
+ * (not when incomplete), dev, state (INCOMPLETE, REACHABLE, STALE, DELAY,
+ * PROBE, PERMANENT: `ip neigh`'s names). */
+void arp_show_rows(const ip_stack *st, trace_rows *rows);
+
 /* The ARP cache as rows "arp" ip -> "MAC STATE" or "incomplete"
  * (ip_stack_table_rows). */
 void arp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);

@@ -641,6 +641,82 @@ void ip_stack_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
     tcp_table_rows(st, fn, ctx);
 }
 
+/* The routing table as `ip route` prints it (iproute2 print_route): fields
+ * dst ("default" or "a.b.c.d/n"), via, dev, proto ("kernel" for a connected
+ * route; a static route's "boot" is not printed, so not given), scope
+ * ("link" without a gateway), src (connected routes: the interface's
+ * address), metric (when not 0). */
+static void route_show_rows(const ip_stack *st, trace_rows *rows) {
+    for (uint32_t i = 0; i < st->n_routes; i++) {
+        const ip_route *r = &st->routes[i];
+        const ip_iface *ifc = &st->ifaces[r->iface];
+        char a[IPV4_TEXT_LEN];
+        trace_rows_begin(rows);
+        if (r->prefix_len == 0 && r->dst == 0)
+            trace_rows_add(rows, "dst", "default");
+        else
+            trace_rows_add(rows, "dst", "%s/%d", ipv4_format(r->dst, a), r->prefix_len);
+        if (r->has_via)
+            trace_rows_add(rows, "via", "%s", ipv4_format(r->via, a));
+        trace_rows_add(rows, "dev", "%s", ifc->port->name);
+        if (r->connected)
+            trace_rows_add(rows, "proto", "kernel");
+        if (!r->has_via)
+            trace_rows_add(rows, "scope", "link");
+        if (r->connected && ifc->has_ip)
+            trace_rows_add(rows, "src", "%s", ipv4_format(ifc->ip, a));
+        if (r->metric)
+            trace_rows_add(rows, "metric", "%u", r->metric);
+    }
+}
+
+/* Each interface as `ifconfig` shows it: name, then inet, netmask and
+ * broadcast when it has an address, then the port's fields
+ * (net_show_port). */
+static void iface_show_rows(const ip_stack *st, trace_rows *rows) {
+    for (uint32_t i = 0; i < st->n_ifaces; i++) {
+        const ip_iface *ifc = &st->ifaces[i];
+        char a[IPV4_TEXT_LEN];
+        trace_rows_begin(rows);
+        trace_rows_add(rows, "name", "%s", ifc->port->name);
+        if (ifc->has_ip) {
+            ipv4_addr mask = ipv4_netmask(ifc->prefix_len);
+            trace_rows_add(rows, "inet", "%s", ipv4_format(ifc->ip, a));
+            trace_rows_add(rows, "netmask", "%s", ipv4_format(mask, a));
+            if (ifc->prefix_len < 31)
+                trace_rows_add(rows, "broadcast", "%s", ipv4_format(ifc->ip | ~mask, a));
+        }
+        net_show_port(ifc->port, rows);
+    }
+}
+
+bool ip_stack_show(const ip_stack *st, trace_show_table t, trace_rows *rows) {
+    switch (t) {
+    case TRACE_SHOW_INTERFACES:
+        iface_show_rows(st, rows);
+        return true;
+    case TRACE_SHOW_ROUTE:
+        route_show_rows(st, rows);
+        return true;
+    case TRACE_SHOW_ARP:
+        arp_show_rows(st, rows);
+        return true;
+    case TRACE_SHOW_NAT:
+        if (!st->nat)
+            return false;
+        nat_show_rows(st->nat, rows);
+        return true;
+    case TRACE_SHOW_SOCKETS:
+        tcp_show_rows(st, rows);
+        udp_show_rows(st, rows);
+        return true;
+    case TRACE_SHOW_MAC:
+    case TRACE_SHOW_COUNT_:
+        break;
+    }
+    return false;
+}
+
 void ip_stack_write_state(const ip_stack *st, FILE *out) {
     char a[IPV4_TEXT_LEN], b[IPV4_TEXT_LEN], m[MAC_TEXT_LEN];
     fprintf(out, "  interfaces:\n");

@@ -214,6 +214,12 @@ void ip_stack_confirm_neighbour(ip_stack *st, ipv4_addr dst);
 /* Writes interfaces, routes and the ARP cache for state.txt. */
 void ip_stack_write_state(const ip_stack *st, FILE *out);
 
+/* Adds the rows of table `t` as they are now, for a "show" (formats in
+ * docs/apps.md, fields in docs/trace-format.md): interfaces, route, arp,
+ * sockets, and nat on a NAT box. Returns false for a table the stack does
+ * not have (mac; nat without NAT). */
+bool ip_stack_show(const ip_stack *st, trace_show_table t, trace_rows *rows);
+
 /* One row of a device table, for the viewer's tables at t=0: `table` is
  * "address", "route", "arp", "nat", "udp" or "tcp"; key and value are
  * written as the trace's table facts write them (docs/trace-format.md), so

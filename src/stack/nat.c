@@ -41,6 +41,11 @@ typedef struct mapping {
     uint16_t outside_port;
     mapping_kind kind;
     bool seen_out, seen_in, closing;
+    /* The first flow through the mapping, for `show nat` (conntrack's
+     * tuples): the remote endpoint, and who sent first. */
+    bool has_remote, from_inside;
+    ipv4_addr remote_ip;
+    uint16_t remote_port; /* TCP/UDP; unused for ICMP */
     sim_time last_used, timer_at;
     sim_event_id timer;
 } mapping;
@@ -352,6 +357,16 @@ static void trace_translate(nat *n, const frame *f, trace_translation rule, cons
     trace_emit(net->trace, &ev);
 }
 
+/* Remembers the first flow's remote end and direction (conntrack's tuples). */
+static void note_remote(mapping *m, bool from_inside, ipv4_addr ip, uint16_t l4port) {
+    if (m->has_remote)
+        return;
+    m->has_remote = true;
+    m->from_inside = from_inside;
+    m->remote_ip = ip;
+    m->remote_port = l4port;
+}
+
 static void drop(nat *n, frame *f, trace_reason reason, const char *why) {
     net_trace_drop(n->st->node->net, n->st->node, n->st->ifaces[n->cfg->outside_iface].port, f,
                    reason, why);
@@ -393,6 +408,8 @@ bool nat_outbound(nat *n, frame *f) {
         trace_table(n, "new NAT mapping", m, true);
     }
     m->seen_out = true;
+    note_remote(m, true, ipv4_get_dst(ip),
+                port_at == UDP_OFF_SRC_PORT ? wire_get16(l4 + UDP_OFF_DST_PORT) : 0);
     if (protocol == IPPROTO_TCP_NUM && (l4[TCP_OFF_FLAGS] & (TCP_FIN | TCP_RST)))
         m->closing = true;
     /* What a port-forwarded server sends is the reply of a connection opened
@@ -484,6 +501,8 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
     uint64_t inside = *key;
     mapping *m = u64map_get(n->by_inside, inside);
     m->seen_in = true;
+    note_remote(m, false, ipv4_get_src(ip),
+                port_at == UDP_OFF_DST_PORT ? wire_get16(l4 + UDP_OFF_SRC_PORT) : 0);
     if (protocol == IPPROTO_TCP_NUM && (l4[TCP_OFF_FLAGS] & (TCP_FIN | TCP_RST)))
         m->closing = true;
     /* A reply through a mapping the inside opened, dynamic or pinned alike;
@@ -543,16 +562,87 @@ void nat_table_rows(const nat *n,
     }
 }
 
-void nat_write_state(const nat *n, FILE *out) {
-    size_t count = u64map_size(n->by_inside), cursor = 0, k = 0;
-    const mapping **rows = malloc((count ? count : 1) * sizeof *rows);
+/* The mappings sorted by protocol and outside port; caller frees. */
+static const mapping **sorted_mappings(const nat *n, size_t *count) {
+    size_t cursor = 0, k = 0;
+    *count = u64map_size(n->by_inside);
+    const mapping **rows = malloc((*count ? *count : 1) * sizeof *rows);
     if (!rows)
         ns_out_of_memory();
     uint64_t key;
     mapping *m;
     while ((m = u64map_next(n->by_inside, &cursor, &key)))
         rows[k++] = m;
-    qsort(rows, count, sizeof *rows, by_outside_port);
+    qsort(rows, *count, sizeof *rows, by_outside_port);
+    return rows;
+}
+
+/* Seconds until the mapping expires if unused (a pinned one is renewed). */
+static unsigned long long seconds_left(const nat *n, const mapping *m) {
+    sim_time deadline = m->last_used + timeout_of(n, m), t = now(n);
+    return (unsigned long long)((deadline > t ? deadline - t : 0) / SIM_S);
+}
+
+/* conntrack's TCP state for the mapping, as far as the NAT follows it. */
+static const char *tcp_track_state(const mapping *m) {
+    if (m->closing)
+        return "TIME_WAIT";
+    return m->seen_in && m->seen_out ? "ESTABLISHED" : "SYN_SENT";
+}
+
+/* One tuple's fields under `prefix` ("" original, "reply_"): ports, or the
+ * ICMP type, code and identifier. */
+static void tuple_fields(trace_rows *rows, bool reply, uint8_t protocol, ipv4_addr src,
+                         uint16_t sport, ipv4_addr dst, uint16_t dport, uint8_t icmp_type) {
+    char a[IPV4_TEXT_LEN], b[IPV4_TEXT_LEN];
+    trace_rows_add(rows, reply ? "reply_src" : "src", "%s", ipv4_format(src, a));
+    trace_rows_add(rows, reply ? "reply_dst" : "dst", "%s", ipv4_format(dst, b));
+    if (protocol == IPPROTO_ICMP_NUM) {
+        trace_rows_add(rows, reply ? "reply_type" : "type", "%u", icmp_type);
+        trace_rows_add(rows, reply ? "reply_code" : "code", "%u", 0u);
+        trace_rows_add(rows, reply ? "reply_id" : "id", "%u", sport);
+        return;
+    }
+    trace_rows_add(rows, reply ? "reply_sport" : "sport", "%u", sport);
+    trace_rows_add(rows, reply ? "reply_dport" : "dport", "%u", dport);
+}
+
+void nat_show_rows(const nat *n, trace_rows *rows) {
+    size_t count;
+    const mapping **sorted = sorted_mappings(n, &count);
+    ipv4_addr out_ip = outside_ip(n);
+    for (size_t i = 0; i < count; i++) {
+        const mapping *m = sorted[i];
+        if (!m->has_remote)
+            continue; /* a port forward nobody used yet: a rule, no connection */
+        bool icmp = m->protocol == IPPROTO_ICMP_NUM;
+        trace_rows_begin(rows);
+        trace_rows_add(rows, "proto", "%s", proto_name(m->protocol));
+        trace_rows_add(rows, "proto_num", "%u", m->protocol);
+        trace_rows_add(rows, "timeout", "%llu", seconds_left(n, m));
+        if (m->protocol == IPPROTO_TCP_NUM)
+            trace_rows_add(rows, "state", "%s", tcp_track_state(m));
+        if (m->from_inside || icmp) {
+            tuple_fields(rows, false, m->protocol, m->inside_ip, m->inside_port, m->remote_ip,
+                         m->remote_port, ICMP_ECHO_REQUEST);
+            tuple_fields(rows, true, m->protocol, m->remote_ip,
+                         icmp ? m->outside_port : m->remote_port, out_ip, m->outside_port,
+                         ICMP_ECHO_REPLY);
+        } else {
+            tuple_fields(rows, false, m->protocol, m->remote_ip, m->remote_port, out_ip,
+                         m->outside_port, 0);
+            tuple_fields(rows, true, m->protocol, m->inside_ip, m->inside_port, m->remote_ip,
+                         m->remote_port, 0);
+        }
+        bool replied = m->from_inside ? m->seen_in : m->seen_out;
+        trace_rows_add(rows, "status", "%s", !replied ? "UNREPLIED" : "ASSURED");
+    }
+    free(sorted);
+}
+
+void nat_write_state(const nat *n, FILE *out) {
+    size_t count;
+    const mapping **rows = sorted_mappings(n, &count);
     char o[IPV4_TEXT_LEN];
     fprintf(out, "  nat (inside %s, outside %s %s):%s\n",
             n->st->ifaces[n->cfg->inside_iface].port->name,
@@ -563,15 +653,12 @@ void nat_write_state(const nat *n, FILE *out) {
         describe_mapping(n, rows[i], line, sizeof line);
         if (rows[i]->kind != MAPPING_DYNAMIC)
             snprintf(state, sizeof state, "permanent");
-        else {
-            sim_time deadline = rows[i]->last_used + timeout_of(n, rows[i]);
-            sim_time t = now(n);
+        else
             snprintf(state, sizeof state, "%s, expires in %llu s",
                      rows[i]->protocol != IPPROTO_TCP_NUM                   ? "active"
                      : timeout_of(n, rows[i]) == n->cfg->tcp_established_ns ? "established"
                                                                             : "transitory",
-                     (unsigned long long)((deadline > t ? deadline - t : 0) / SIM_S));
-        }
+                     seconds_left(n, rows[i]));
         fprintf(out, "    %-52s %s\n", line, state);
     }
     free(rows);

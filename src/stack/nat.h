@@ -22,6 +22,7 @@
 
 #include "model/nat_config.h"
 #include "net/frame.h"
+#include "trace/rows.h"
 
 struct ip_stack;
 typedef struct nat nat;
@@ -68,6 +69,12 @@ void nat_forget(nat *n);
 
 /* The translation table for state.txt. */
 void nat_write_state(const nat *n, FILE *out);
+
+/* The mappings used so far as `conntrack -L` lists connections, for a
+ * "show nat": fields proto, proto_num, timeout, state (TCP), src, dst, sport,
+ * dport (ICMP: type, code, id), the same with "reply_" before them, status
+ * ("UNREPLIED" or "ASSURED"); sorted by protocol and outside port. */
+void nat_show_rows(const nat *n, trace_rows *rows);
 
 /* Each mapping as a row "nat": key "tcp 192.168.1.2:6789" (its inside
  * endpoint, as traced), value its outside endpoint. */

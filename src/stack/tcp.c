@@ -1617,10 +1617,13 @@ void tcp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
         }
 }
 
-void tcp_write_state(const ip_stack *st, FILE *out) {
+/* Listeners and connections sorted by local, then remote endpoint (NULL
+ * when there are none); caller frees. */
+static const tcp_conn **sorted_conns(const ip_stack *st, size_t *count) {
     const struct tcp_table *t = st->tcp;
+    *count = 0;
     if (!t)
-        return;
+        return NULL;
     size_t n = u64map_size(t->listeners), cursor = 0, k = 0;
     uint64_t key;
     tcp_conn **slot;
@@ -1628,7 +1631,7 @@ void tcp_write_state(const ip_stack *st, FILE *out) {
         for (tcp_conn *c = *slot; c; c = c->hash_next)
             n++;
     if (n == 0)
-        return;
+        return NULL;
     const tcp_conn **sorted = malloc(n * sizeof *sorted);
     if (!sorted)
         ns_out_of_memory();
@@ -1640,6 +1643,55 @@ void tcp_write_state(const ip_stack *st, FILE *out) {
         for (tcp_conn *c = *slot; c; c = c->hash_next)
             sorted[k++] = c;
     qsort(sorted, n, sizeof *sorted, conn_order);
+    *count = n;
+    return sorted;
+}
+
+/* net-tools netstat's name for a state (its tcp_state[] table). */
+static const char *netstat_state(tcp_state s) {
+    static const char *const names[] = {
+        [TCP_CLOSED] = "CLOSE",
+        [TCP_LISTEN] = "LISTEN",
+        [TCP_SYN_SENT] = "SYN_SENT",
+        [TCP_SYN_RECEIVED] = "SYN_RECV",
+        [TCP_ESTABLISHED] = "ESTABLISHED",
+        [TCP_FIN_WAIT_1] = "FIN_WAIT1",
+        [TCP_FIN_WAIT_2] = "FIN_WAIT2",
+        [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+        [TCP_CLOSING] = "CLOSING",
+        [TCP_LAST_ACK] = "LAST_ACK",
+        [TCP_TIME_WAIT] = "TIME_WAIT",
+    };
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "UNKNOWN";
+}
+
+void tcp_show_rows(const ip_stack *st, trace_rows *rows) {
+    size_t n;
+    const tcp_conn **sorted = sorted_conns(st, &n);
+    for (size_t i = 0; i < n; i++) {
+        const tcp_conn *c = sorted[i];
+        char local[IPV4_ENDPOINT_TEXT_LEN], remote[IPV4_ENDPOINT_TEXT_LEN];
+        trace_rows_begin(rows);
+        trace_rows_add(rows, "proto", "tcp");
+        trace_rows_add(rows, "recv_q", "0"); /* the programs read at once */
+        trace_rows_add(rows, "send_q", "%zu", c->sbuf_len);
+        trace_rows_add(rows, "local", "%s",
+                       ipv4_format_endpoint(c->local_ip, c->local_port, local));
+        if (c->state == TCP_LISTEN)
+            trace_rows_add(rows, "foreign", "0.0.0.0:*");
+        else
+            trace_rows_add(rows, "foreign", "%s",
+                           ipv4_format_endpoint(c->remote_ip, c->remote_port, remote));
+        trace_rows_add(rows, "state", "%s", netstat_state(c->state));
+    }
+    free(sorted);
+}
+
+void tcp_write_state(const ip_stack *st, FILE *out) {
+    size_t n;
+    const tcp_conn **sorted = sorted_conns(st, &n);
+    if (n == 0)
+        return;
     fprintf(out, "  tcp connections:\n");
     fprintf(out, "    %-5s %-23s %-23s %s\n", "Proto", "Local Address", "Foreign Address", "State");
     for (size_t i = 0; i < n; i++) {

@@ -116,6 +116,11 @@ uint16_t tcp_local_port(const tcp_conn *c);
 /* netstat -tn style lines for state.txt. */
 void tcp_write_state(const ip_stack *st, FILE *out);
 
+/* Listeners and connections as `netstat -an` lists them: fields proto
+ * ("tcp"), recv_q, send_q (bytes not yet acknowledged), local, foreign,
+ * state (netstat's names: LISTEN, SYN_SENT, ESTABLISHED, TIME_WAIT, ...). */
+void tcp_show_rows(const ip_stack *st, trace_rows *rows);
+
 /* Each listener and connection as a row "tcp": key as traced ("0.0.0.0:80",
  * "a:p > b:q"), value its state ("LISTEN", "ESTABLISHED"). */
 void tcp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);

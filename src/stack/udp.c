@@ -247,10 +247,12 @@ void udp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
     }
 }
 
-void udp_write_state(const ip_stack *st, FILE *out) {
+/* The sockets sorted by port (NULL when there are none); caller frees. */
+static const udp_socket **sorted_sockets(const ip_stack *st, size_t *count) {
     size_t n = st->udp ? u64map_size(st->udp->by_port) : 0;
+    *count = n;
     if (n == 0)
-        return;
+        return NULL;
     const udp_socket **sorted = malloc(n * sizeof *sorted);
     if (!sorted)
         ns_out_of_memory();
@@ -260,6 +262,28 @@ void udp_write_state(const ip_stack *st, FILE *out) {
     while ((slot = u64map_next(st->udp->by_port, &cursor, &key)))
         sorted[k++] = *slot;
     qsort(sorted, n, sizeof *sorted, udp_by_port);
+    return sorted;
+}
+
+void udp_show_rows(const ip_stack *st, trace_rows *rows) {
+    size_t n;
+    const udp_socket **sorted = sorted_sockets(st, &n);
+    for (size_t i = 0; i < n; i++) {
+        trace_rows_begin(rows);
+        trace_rows_add(rows, "proto", "udp");
+        trace_rows_add(rows, "recv_q", "0");
+        trace_rows_add(rows, "send_q", "0");
+        trace_rows_add(rows, "local", "0.0.0.0:%u", sorted[i]->port);
+        trace_rows_add(rows, "foreign", "0.0.0.0:*");
+    }
+    free(sorted);
+}
+
+void udp_write_state(const ip_stack *st, FILE *out) {
+    size_t n;
+    const udp_socket **sorted = sorted_sockets(st, &n);
+    if (n == 0)
+        return;
     fprintf(out, "  udp sockets:\n");
     fprintf(out, "    %-5s %-23s %s\n", "Proto", "Local Address", "Foreign Address");
     for (size_t i = 0; i < n; i++) {

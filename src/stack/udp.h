@@ -73,6 +73,10 @@ uint16_t udp_local_port(const udp_socket *s);
 /* netstat-style lines for state.txt ("udp  0.0.0.0:8080  *:*"). */
 void udp_write_state(const ip_stack *st, FILE *out);
 
+/* The sockets as `netstat -an` lists them, by port: fields proto ("udp"),
+ * recv_q, send_q, local, foreign (no state: UDP has none). */
+void udp_show_rows(const ip_stack *st, trace_rows *rows);
+
 /* Each socket as a row "udp": key "0.0.0.0:53", value "*:*" (as netstat shows it). */
 void udp_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx);
 

@@ -3,6 +3,7 @@
 #include "util/alloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct trace_bus {
     trace_sink *sinks;
@@ -16,6 +17,7 @@ static const char *const kind_names[] = {
     [TRACE_DELIVER] = "deliver", [TRACE_DROP] = "drop",       [TRACE_ARP] = "arp",
     [TRACE_TABLE] = "table",     [TRACE_STATE] = "state",     [TRACE_TRANSLATE] = "translate",
     [TRACE_APP] = "app",         [TRACE_WIRE] = "wire",       [TRACE_RUN] = "run",
+    [TRACE_SHOW] = "show",
 };
 
 /* names[i] of an array of n names, or NULL when i is beyond it. */
@@ -109,6 +111,29 @@ _Static_assert(sizeof translation_names / sizeof translation_names[0] == TRACE_T
 
 const char *trace_translation_name(trace_translation t) {
     return NAME_OF(translation_names, t);
+}
+
+static const char *const show_names[] = {
+    [TRACE_SHOW_INTERFACES] = "interfaces",
+    [TRACE_SHOW_ROUTE] = "route",
+    [TRACE_SHOW_ARP] = "arp",
+    [TRACE_SHOW_MAC] = "mac",
+    [TRACE_SHOW_NAT] = "nat",
+    [TRACE_SHOW_SOCKETS] = "sockets",
+};
+
+_Static_assert(sizeof show_names / sizeof show_names[0] == TRACE_SHOW_COUNT_,
+               "every shown table has a name");
+
+const char *trace_show_table_name(trace_show_table t) {
+    return NAME_OF(show_names, t);
+}
+
+const char *trace_row_get(const trace_row *r, const char *name) {
+    for (size_t i = 0; i < r->n_fields; i++)
+        if (strcmp(r->fields[i].name, name) == 0)
+            return r->fields[i].value;
+    return NULL;
 }
 
 trace_bus *trace_bus_new(void) {

@@ -35,6 +35,7 @@ typedef enum {
     TRACE_APP,       /* an application printed a line (ping's output) */
     TRACE_WIRE,      /* a frame crossed a link (for captures; not shown in text) */
     TRACE_RUN,       /* the run itself: start, limits, storm suspected, end */
+    TRACE_SHOW,      /* a script's "show": one device table at that instant (`show`) */
 } trace_kind;
 
 /* "send", "receive", ... as shown in traces. */
@@ -142,6 +143,45 @@ typedef enum {
 
 /* "snat", "reply", "port_forward", "icmp_error"; NULL for TRACE_TRANSLATION_NONE. */
 const char *trace_translation_name(trace_translation t);
+/* The tables a "show" action can print, each in the layout of the tool a
+ * reader knows (docs/apps.md): `ifconfig`, `ip route`, `arp -a`, a switch's
+ * MAC address table, `conntrack -L`, `netstat -an`. */
+typedef enum {
+    TRACE_SHOW_INTERFACES, /* every device: name, MAC, counters; IP devices: address */
+    TRACE_SHOW_ROUTE,      /* hosts and routers: the routing table */
+    TRACE_SHOW_ARP,        /* hosts and routers: the ARP cache */
+    TRACE_SHOW_MAC,        /* switches: the MAC address table */
+    TRACE_SHOW_NAT,        /* NAT boxes: the mappings (connection tracking) */
+    TRACE_SHOW_SOCKETS,    /* hosts and routers: UDP sockets, TCP listeners and connections */
+    TRACE_SHOW_COUNT_
+} trace_show_table;
+
+/* "interfaces", "route", "arp", "mac", "nat", "sockets"; NULL beyond them. */
+const char *trace_show_table_name(trace_show_table t);
+
+/* One named value of a row ("ip" = "10.0.0.1"); both borrowed. */
+typedef struct trace_field {
+    const char *name;
+    const char *value;
+} trace_field;
+
+/* One row of a shown table: its fields in a fixed order per table (the names
+ * are listed in docs/trace-format.md). A field that does not apply is left
+ * out, so a formatter asks for fields by name (trace_row_get). */
+typedef struct trace_row {
+    const trace_field *fields;
+    size_t n_fields;
+} trace_row;
+
+/* The value of field `name` in `r`, or NULL when the row has none. */
+const char *trace_row_get(const trace_row *r, const char *name);
+
+/* A table at one instant, rows in the order the tool would print them. */
+typedef struct trace_show {
+    trace_show_table table;
+    const trace_row *rows;
+    size_t n_rows;
+} trace_show;
 
 /* One entry of one table before and after the step. `key` NULL: the whole
  * table (cleared). `old_value` NULL: the entry did not exist; `new_value`
@@ -193,6 +233,7 @@ typedef struct trace_event {
                                       ("10.0.2.0/24 via 10.0.1.2 dev eth1"); TRACE_TABLE of
                                       an address: the default route installed, if any */
     trace_translation translation; /* TRACE_TRANSLATE: the rule applied (never NONE) */
+    const trace_show *show;        /* TRACE_SHOW: the table and its rows */
     trace_frame_memo *memo;        /* set by trace_emit for the sinks; callers leave it NULL */
 } trace_event;
 

@@ -349,7 +349,7 @@ static const error_case error_cases[] = {
      "t.json:1:79: script[0].do: \"teleport\" is not an action; expected \"ping\", "
      "\"traceroute\", \"arp_spoof\", \"udp_server\", \"udp_send\", \"tcp_server\", "
      "\"tcp_client\", \"file_server\", \"file_download\", \"http_server\", \"http_get\", "
-     "\"link_down\", \"link_up\", \"device_off\" or \"device_on\""},
+     "\"show\", \"link_down\", \"link_up\", \"device_off\" or \"device_on\""},
     {"{\"devices\": {\"A\": {\"type\": \"host\"}}, \"script\": [{\"at\": 5, \"on\": \"A\", "
      "\"do\": \"ping\", \"to\": \"10.0.0.1\"}]}",
      "t.json:1:56: script[0].at: 5 is a number; expected a duration such as \"1.5ms\" (a number "

@@ -286,9 +286,31 @@
     overlay.appendChild(g);
   }
 
+  /* A "show" event: its table's name and size (the rows are in the inspector). */
+  function textOf(e) {
+    if (e.kind === 'show') return e.show + ' table, ' + (e.rows || []).length + ' rows';
+    return e.summary || e.detail || '';
+  }
   function captionOf(e) {
+    var text = textOf(e);
     return 'step ' + state.step + ' \u00b7 ' + e.time + ' s \u00b7 ' + (e.device || '') + ' ' + e.kind +
-      (e.summary ? ' \u00b7 ' + e.summary : e.detail ? ' \u00b7 ' + e.detail : '');
+      (text ? ' \u00b7 ' + text : '');
+  }
+  /* The rows of a shown table, one column per field name in first-seen order. */
+  function showTable(e) {
+    var names = [], seen = {}, t = el('table', { 'class': 'fields' });
+    (e.rows || []).forEach(function (r) {
+      Object.keys(r).forEach(function (k) { if (!seen[k]) { seen[k] = 1; names.push(k); } });
+    });
+    var head = el('tr', {});
+    names.forEach(function (k) { head.appendChild(el('td', { 'class': 'n' }, k)); });
+    t.appendChild(head);
+    (e.rows || []).forEach(function (r) {
+      var tr = el('tr', {});
+      names.forEach(function (k) { tr.appendChild(el('td', { 'class': 'v' }, r[k] === undefined ? '' : r[k])); });
+      t.appendChild(tr);
+    });
+    return t;
   }
 
   /* ---------- event list (virtualised: only the visible rows exist) ---------- */
@@ -369,7 +391,7 @@
       cells[2].textContent = e.device || '';
       cells[3].textContent = e.kind;
       cells[4].textContent = e.packet === undefined ? '' : e.packet;
-      cells[5].textContent = e.summary || e.detail || '';
+      cells[5].textContent = textOf(e);
       cells[6].textContent = reasonOf(e);
       cells[5].title = cells[5].textContent; cells[6].title = cells[6].textContent;
     }
@@ -569,6 +591,11 @@
     if (e.summary) p.appendChild(el('div', { 'class': 'mono' }, e.summary));
     var why = reasonOf(e);
     if (why) p.appendChild(el('div', { 'class': 'note' }, 'why: ' + why));
+    if (e.kind === 'show') {
+      p.appendChild(el('div', { 'class': 'mono' }, textOf(e)));
+      p.appendChild(showTable(e));
+      return;
+    }
     var fr = frameOf(i);
     if (!fr) { p.appendChild(el('p', { 'class': 'note' }, 'This event carries no frame.')); return; }
     var bytes = hexBytes(fr), prev = previousHopFrame(i), diff = {};
