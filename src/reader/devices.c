@@ -49,6 +49,21 @@ static const loader__hint loader__router_hints[] = {
              "{\"eth0\": {\"ip\": \"10.0.0.1/24\"}, ...}"},
     {NULL, NULL}};
 
+/* A router's hints, but a home router's outside address often comes from
+ * the provider's DHCP: say that here it is static, and which key serves
+ * DHCP instead. */
+static const loader__hint loader__nat_hints[] = {
+    {"gateway", "(a NAT box has no gateway); expected a default route toward the provider "
+                "instead: \"routes\": [{\"to\": \"0.0.0.0/0\", \"via\": \"a.b.c.d\"}]"},
+    {"ip", "(a NAT box names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
+           "\"192.168.1.1/24\"}, \"eth1\": {\"ip\": \"116.226.52.212/24\"}}"},
+    {"mac", "(a NAT box names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
+            "\"02:00:00:00:00:01\"}, ...}"},
+    {"dhcp", "(a NAT box's addresses, the outside one included, are static here; to hand out "
+             "addresses on the inside use \"dhcp_server\"); expected \"interfaces\": {\"eth1\": "
+             "{\"ip\": \"116.226.52.212/24\"}, ...}"},
+    {NULL, NULL}};
+
 static const loader__hint loader__switch_hints[] = {
     {"ip", "(a switch has no IP address; hosts and routers do); expected one of \"type\", "
            "\"ports\" or \"mac_aging\""},
@@ -139,7 +154,7 @@ static const loader__device_kind loader__device_kinds[] = {
      loader__switch},
     {"router", DEVICE_ROUTER, LOADER_KEYS(loader__router_keys), loader__router_hints,
      loader__router},
-    {"nat", DEVICE_ROUTER, LOADER_KEYS(loader__nat_keys), loader__router_hints, loader__nat_box},
+    {"nat", DEVICE_ROUTER, LOADER_KEYS(loader__nat_keys), loader__nat_hints, loader__nat_box},
 };
 
 #define LOADER_N_KINDS (sizeof loader__device_kinds / sizeof loader__device_kinds[0])

@@ -43,7 +43,7 @@ static node *device_new(network *net, const model_device *d) {
     return NULL;
 }
 
-/* The services of a host or router; returns its netconf (NULL for a static
+/* The services of a host, router or NAT box; returns its netconf (NULL for a static
  * host without resolver, whose programs need none). */
 static netconf *builder_services(node *n, const model_device *d) {
     ip_stack *st = ip_device_stack(n);

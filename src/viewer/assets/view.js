@@ -254,12 +254,15 @@
 
   var CALLOUT_KINDS = { learn: 1, arp: 1, translate: 1, forward: 1, drop: 1, collide: 1, backoff: 1,
                         state: 1, table: 1, filter: 1, flood: 1, repeat: 1, deliver: 1 };
+  // The rule a NAT box applied (the typed fact "translation" of trace.jsonl).
+  var NAT_RULES = { snat: 'source NAT', reply: 'reply', port_forward: 'port forward',
+                    icmp_error: 'ICMP error back' };
   function calloutText(e) {
     if (!CALLOUT_KINDS[e.kind] || !e.device) return null;
     switch (e.kind) {
       case 'learn': return 'MAC learned: ' + (e.detail || e.key + ' on ' + e.new);
       case 'arp': return 'ARP ' + (e.old === undefined ? 'entry added: ' : 'entry: ') + (e.detail || e.key);
-      case 'translate': return 'NAT: ' + (e.detail || '');
+      case 'translate': return 'NAT' + (NAT_RULES[e.translation] ? ' ' + NAT_RULES[e.translation] : '') + ': ' + (e.detail || '');
       case 'forward':
         if (e.ttl_old !== undefined) return 'TTL ' + e.ttl_old + ' \u2192 ' + e.ttl_new + ', forward ' + (e.detail || '');
         return 'forward ' + (e.detail || '');
