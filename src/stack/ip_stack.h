@@ -8,7 +8,9 @@
  * Behaviour follows Linux where the RFCs leave a choice: the target of an ARP
  * request learns the requester (RFC 826 merge), an overheard request teaches
  * nothing, an unsolicited reply is ignored, TTL 64, a failed resolution makes
- * the sender's own stack report "Destination Host Unreachable".
+ * the sender's own stack report "Destination Host Unreachable"; the ARP
+ * cache runs Linux's neighbour states (REACHABLE, STALE, DELAY, PROBE: see
+ * stack/arp.c); DF is set per kind of packet as Linux sets it.
  */
 #ifndef NETSIM_STACK_IP_STACK_H
 #define NETSIM_STACK_IP_STACK_H

@@ -11,7 +11,7 @@
  * is STALE; used, it waits 5 s in DELAY, then PROBE sends unicast requests
  * (exact bytes) and, unanswered three times, the entry fails; TCP progress
  * (ip_stack_confirm_neighbour) makes a DELAY entry REACHABLE instead; a
- * REACHABLE entry turns STALE after the reachable time, drawn in [15 s, 45 s)
+ * REACHABLE entry turns STALE after the reachable time, drawn in [30 s, 90 s)
  * from the device's own stream. Every test ends leak-free.
  */
 #include "fake_net.h"
@@ -139,7 +139,7 @@ static void test_ping_waits_for_arp(void **state) {
     e = cap_find_why(&fx->cap, TRACE_ARP, "H1", "learned from the ARP reply");
     assert_non_null(e);
     sim_time reach = ip_device_stack(h1)->arp_reachable;
-    assert_true(reach >= 15 * SIM_S && reach < 45 * SIM_S);
+    assert_true(reach >= 30 * SIM_S && reach < 90 * SIM_S); /* arp_timeout 60 s here */
     char want[96];
     snprintf(want, sizeof want,
              "10.0.0.2 is-at 02:00:00:00:00:02, INCOMPLETE -> REACHABLE for %llu.%03llu s",
@@ -554,8 +554,8 @@ static void nothing(sim *s, void *a, void *b) {
 }
 
 /* REACHABLE lasts the device's reachable time (drawn once per device from
- * its own stream, in [15 s, 45 s)), then STALE; its timer alone does not
- * keep a run going. */
+ * its own stream, in [30 s, 90 s) for the 60 s arp_timeout here), then STALE; its timer alone does
+ * not keep a run going. */
 static void test_reachable_turns_stale(void **state) {
     fake_net *fx = *state;
     node *h = make_host(fx, "H1", MAC_H1, IP4(10, 0, 0, 1));
@@ -569,7 +569,7 @@ static void test_reachable_turns_stale(void **state) {
     assert_int_equal(arp_of(h, IP4(10, 0, 0, 9))->state, ARP_REACHABLE);
     assert_null(cap_find_why(&fx->cap, TRACE_ARP, "H1", "reachable time expired"));
     sim_time reach = ip_device_stack(h)->arp_reachable;
-    assert_true(reach >= 15 * SIM_S && reach < 45 * SIM_S);
+    assert_true(reach >= 30 * SIM_S && reach < 90 * SIM_S); /* arp_timeout 60 s here */
     sim_schedule_at(fx->sim, 100 * SIM_S, nothing, NULL, NULL, NULL);
     assert_int_equal(fake_run(fx), SIM_DONE);
     const cap_event *e = cap_find_why(&fx->cap, TRACE_ARP, "H1", "reachable time expired");
@@ -587,6 +587,73 @@ static void test_reachable_turns_stale(void **state) {
     assert_int_equal(ip_device_stack(h3)->arp_reachable, reach);
     fake_net_free(other);
     fake_net_free(same);
+}
+
+/* F asks for H1 from `n` addresses 10.0.0.2, 10.0.0.3, ..., one a
+ * millisecond from time 0: H1 caches each sender STALE. */
+static fake_node *many_stale(fake_net *fx, node **h, int n) {
+    *h = make_host(fx, "H1", MAC_H1, IP4(10, 0, 0, 1));
+    fake_node *f = fake_node_new(fx, "F", 1, MAC_F);
+    fake_link(fx, fake_port(f, 0), &(*h)->ports[0]);
+    fake_build(fx);
+    for (int i = 0; i < n; i++)
+        fake_send_at(fx, fake_port(f, 0),
+                     fake_arp_frame(fx, MAC_BROADCAST, MAC_F, ARP_OP_REQUEST, MAC_F,
+                                    IP4(10, 0, 0, 2 + i), MAC_ZERO, IP4(10, 0, 0, 1)),
+                     (sim_time)i * SIM_MS);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(arp_size(*h), (size_t)n);
+    return f;
+}
+
+/* Garbage collection as Linux's: nothing below gc_thresh1 (128) entries;
+ * at 128, a new entry sweeps out the STALE ones unused for 60 s, in address
+ * order, each traced. */
+static void test_garbage_collection(void **state) {
+    fake_net *fx = *state;
+    node *h;
+    fake_node *f = many_stale(fx, &h, ARP_GC_THRESH1);
+    /* 60 s after the first was learned: only the first is older than 60 s. */
+    fake_send_at(fx, fake_port(f, 0),
+                 fake_arp_frame(fx, MAC_BROADCAST, MAC_F, ARP_OP_REQUEST, MAC_F, IP4(10, 0, 0, 200),
+                                MAC_ZERO, IP4(10, 0, 0, 1)),
+                 60 * SIM_S + SIM_US);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(
+        cap_count_why(&fx->cap, TRACE_ARP, "H1", "garbage collection: unused for 60 s"), 1);
+    const cap_event *e =
+        cap_find_why(&fx->cap, TRACE_ARP, "H1", "garbage collection: unused for 60 s");
+    assert_text(e->key, "10.0.0.2");
+    assert_text(e->old_value, "02:00:00:00:00:f0 STALE");
+    assert_null(e->new_value);
+    assert_null(arp_of(h, IP4(10, 0, 0, 2)));
+    assert_non_null(arp_of(h, IP4(10, 0, 0, 3)));
+    assert_int_equal(arp_size(h), ARP_GC_THRESH1);
+    /* Much later, every old STALE entry goes at once. */
+    fake_send_at(fx, fake_port(f, 0),
+                 fake_arp_frame(fx, MAC_BROADCAST, MAC_F, ARP_OP_REQUEST, MAC_F, IP4(10, 0, 0, 201),
+                                MAC_ZERO, IP4(10, 0, 0, 1)),
+                 200 * SIM_S);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(
+        cap_count_why(&fx->cap, TRACE_ARP, "H1", "garbage collection: unused for 60 s"),
+        1 + ARP_GC_THRESH1);
+    assert_int_equal(arp_size(h), 1);
+    assert_non_null(arp_of(h, IP4(10, 0, 0, 201)));
+}
+
+/* Below gc_thresh1, STALE entries stay however old they are. */
+static void test_no_garbage_collection_below_thresh1(void **state) {
+    fake_net *fx = *state;
+    node *h;
+    fake_node *f = many_stale(fx, &h, ARP_GC_THRESH1 - 1);
+    fake_send_at(fx, fake_port(f, 0),
+                 fake_arp_frame(fx, MAC_BROADCAST, MAC_F, ARP_OP_REQUEST, MAC_F, IP4(10, 0, 0, 200),
+                                MAC_ZERO, IP4(10, 0, 0, 1)),
+                 500 * SIM_S);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(arp_size(h), ARP_GC_THRESH1);
+    assert_null(cap_find_why(&fx->cap, TRACE_ARP, "H1", "garbage collection: unused for 60 s"));
 }
 
 /* Five packets for an unresolved address with arp_queue 3: sends them,
@@ -680,6 +747,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_tcp_progress_confirms, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_icmp_does_not_confirm, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_reachable_turns_stale, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_garbage_collection, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_no_garbage_collection_below_thresh1, fake_setup,
+                                        fake_teardown),
         cmocka_unit_test_setup_teardown(test_queue_overflow_drop_is_traced, fake_setup,
                                         fake_teardown),
         cmocka_unit_test_setup_teardown(test_queue_overflow_drops_oldest, fake_setup,
