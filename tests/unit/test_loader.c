@@ -591,6 +591,41 @@ static void test_netmask_forms(void **state) {
     model_free(t);
 }
 
+/* tcp_client "steps" in the model, and ping's "id" as a number, as hex
+ * text, and absent (random at run time). */
+static void test_steps_and_ping_id(void **state) {
+    (void)state;
+    model_topology *t =
+        load_ok("{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.1/24\"}},"
+                " \"script\": ["
+                "{\"at\": \"0s\", \"on\": \"A\", \"do\": \"tcp_client\", \"to\": \"10.0.0.2\", "
+                "\"port\": 80, \"steps\": [{\"send\": \"GET\"}, {\"after\": \"0.2s\"}, {\"close\": "
+                "true}, {\"connect\": true}, {\"send\": \"x\"}]},"
+                "{\"at\": \"1s\", \"on\": \"A\", \"do\": \"ping\", \"to\": \"10.0.0.2\", \"id\": "
+                "4660},"
+                "{\"at\": \"2s\", \"on\": \"A\", \"do\": \"ping\", \"to\": \"10.0.0.2\", \"id\": "
+                "\"0xBEEF\"},"
+                "{\"at\": \"3s\", \"on\": \"A\", \"do\": \"ping\", \"to\": \"10.0.0.2\"}]}");
+    assert_int_equal(t->n_actions, 4);
+    const model_tcp_client *c = &t->actions[0].u.tcp_client;
+    assert_null(c->messages);
+    assert_int_equal(c->n_steps, 5);
+    assert_int_equal(c->steps[0].kind, TCP_STEP_SEND);
+    assert_string_equal(c->steps[0].data, "GET");
+    assert_int_equal(c->steps[0].len, 3);
+    assert_int_equal(c->steps[1].kind, TCP_STEP_AFTER);
+    assert_int_equal(c->steps[1].after_ns, 200000000ull);
+    assert_int_equal(c->steps[2].kind, TCP_STEP_CLOSE);
+    assert_int_equal(c->steps[3].kind, TCP_STEP_CONNECT);
+    assert_int_equal(c->steps[4].kind, TCP_STEP_SEND);
+    assert_true(t->actions[1].u.ping.has_id);
+    assert_int_equal(t->actions[1].u.ping.id, 0x1234);
+    assert_true(t->actions[2].u.ping.has_id);
+    assert_int_equal(t->actions[2].u.ping.id, 0xbeef);
+    assert_false(t->actions[3].u.ping.has_id);
+    model_free(t);
+}
+
 static void test_model_basics(void **state) {
     (void)state;
     model_free(NULL);
@@ -606,12 +641,13 @@ static void test_model_basics(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),        cmocka_unit_test(test_full_example),
-        cmocka_unit_test(test_port_assignment), cmocka_unit_test(test_endpoint_names),
-        cmocka_unit_test(test_action_order),    cmocka_unit_test(test_error_messages),
-        cmocka_unit_test(test_nesting_limit),   cmocka_unit_test(test_bom_and_exact_buffer),
-        cmocka_unit_test(test_file_errors),     cmocka_unit_test(test_many_hosts),
-        cmocka_unit_test(test_model_basics),    cmocka_unit_test(test_netmask_forms),
+        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_full_example),
+        cmocka_unit_test(test_port_assignment),   cmocka_unit_test(test_endpoint_names),
+        cmocka_unit_test(test_action_order),      cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_nesting_limit),     cmocka_unit_test(test_bom_and_exact_buffer),
+        cmocka_unit_test(test_file_errors),       cmocka_unit_test(test_many_hosts),
+        cmocka_unit_test(test_model_basics),      cmocka_unit_test(test_netmask_forms),
+        cmocka_unit_test(test_steps_and_ping_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
