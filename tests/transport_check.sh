@@ -125,6 +125,15 @@ if run tcp-echo; then
     expect_equal "tcp-echo: RST from the closed port 9999" "$(echo "$got" | cut -f1)" "9999"
 fi
 
+# ---- tcp-short-long: three short connections and one long one ---------------
+if run tcp-short-long; then
+    conversations tcp-short-long S.eth0--sw1.p1 4
+    analysis tcp-short-long no
+    # Each request is 34 bytes and each answer 97, on all four connections.
+    got=$(ts -r "$work/tcp-short-long/pcap/S.eth0--sw1.p1.pcap" -Y 'tcp.len > 0' -T fields -e tcp.len | sort | uniq -c | awk '{print $2 "x" $1}' | tr '\n' ' ')
+    expect_equal "tcp-short-long: payload sizes (bytes x segments)" "$got" "34x6 97x6 "
+fi
+
 # ---- file-download: 100 KB over a lossy last hop, a missing file --------------
 if run file-download; then
     conversations file-download r1.eth1--S.eth0 2

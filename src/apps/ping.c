@@ -26,6 +26,7 @@ struct ping {
     uint64_t rtt_sum, rtt_sum2, rtt_min, rtt_max; /* in µs, as iputils counts */
     sim_event_id timeout_ev;
     bool finished;
+    bool id_taken; /* the configured identifier belongs to another ping here */
     launch launcher;
 };
 
@@ -180,6 +181,12 @@ static void start(void *ctx, ipv4_addr to) {
     sim *s = p->st->node->net->sim;
     char dst[DNS_NAME_LEN], addr[IPV4_TEXT_LEN];
     p->cfg.to = to;
+    if (p->id_taken) {
+        app_say(p->st, "ping: identifier %u (0x%04x) is already used by another ping on this host",
+                p->id, p->id);
+        p->finished = true;
+        return;
+    }
     if (!app_connect(p->st, "ping", to)) { /* before printing anything else, as iputils */
         p->finished = true;
         return;
@@ -213,10 +220,17 @@ ping *ping_new_on(ip_stack *st, netconf *nc, const model_ping *cfg, sim_time at)
     if (!p->sent_at || !p->answered)
         ns_out_of_memory();
     sim *s = st->node->net->sim;
-    /* A random identifier, as iputils uses, unique on this host. */
-    do
-        p->id = (uint16_t)rng_below(sim_rng(s), 65536);
-    while (!ip_stack_listen_icmp(st, IPPROTO_ICMP_NUM, p->id, on_notice, p));
+    if (cfg->has_id) {
+        /* The identifier the script gave: a second ping with it on this host
+         * would take the first one's replies, so it is refused. */
+        p->id = cfg->id;
+        p->id_taken = !ip_stack_listen_icmp(st, IPPROTO_ICMP_NUM, p->id, on_notice, p);
+    } else {
+        /* A random identifier, as iputils uses, unique on this host. */
+        do
+            p->id = (uint16_t)rng_below(sim_rng(s), 65536);
+        while (!ip_stack_listen_icmp(st, IPPROTO_ICMP_NUM, p->id, on_notice, p));
+    }
     launch_start_at(&p->launcher, st, nc, "ping", cfg->to_name, cfg->to, at, start, p);
     return p;
 }

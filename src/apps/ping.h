@@ -1,6 +1,7 @@
 /*
  * ping: the ping application as iputils' ping behaves: echo requests with a
- * random identifier and sequence numbers from 1, one line per reply or error,
+ * random identifier (or the one the script gives, "id") and sequence
+ * numbers from 1, one line per reply or error,
  * and the statistics summary when every request is answered or the timeout
  * after the last one has passed. Its lines are TRACE_APP events. A target
  * given by name is resolved first ("PING www.example.com (93.184.216.34)").

@@ -1,8 +1,13 @@
 /*
- * tcp_client: connect, then a send/receive lock-step over the messages.
+ * tcp_client: connect, then run the steps: the notes' send/receive
+ * lock-step over "send" (read as steps: send each message, close at "exit"
+ * or after the last), or the script's "steps" (send, after, close, connect).
  *
- * Invariant: `conn` is NULL once the stack has told us the connection is
- * gone (it frees it after our closed callback).
+ * Invariants: `conn` is the current connection, NULL once the stack has
+ * told us it is gone (it frees it after our closed callback); a connection
+ * we closed keeps running its FIN exchange, its callbacks still come here
+ * and are told apart by comparing with `conn`. At most one thing is pending
+ * at a time: the handshake, the answer to a send, or a pause.
  */
 #include "apps/tcp_client.h"
 #include "util/alloc.h"
@@ -19,12 +24,33 @@ struct tcp_client {
     const model_tcp_client *cfg;
     launch launcher;
     tcp_conn *conn;
+    ipv4_addr to;
     char server[24];
-    size_t next;    /* the next message to send */
+    size_t next;    /* the next step to run */
+    size_t end;     /* "send": the index of the implied close ("exit" or the end) */
     bool waiting;   /* a request is out; its response has not come */
-    bool connected; /* the handshake completed */
-    bool closing;   /* we called tcp_close */
+    bool connected; /* the current connection's handshake completed */
+    bool closing;   /* we called tcp_close on the current connection */
 };
+
+/* Step i, or false past the last. "send" reads as its messages up to
+ * "exit" (not sent) followed by a close. */
+static bool tcp_client_step(const tcp_client *c, size_t i, model_tcp_step *out) {
+    const model_tcp_client *cfg = c->cfg;
+    if (cfg->steps) {
+        if (i >= cfg->n_steps)
+            return false;
+        *out = cfg->steps[i];
+        return true;
+    }
+    if (i > c->end)
+        return false;
+    *out = (model_tcp_step){.kind = TCP_STEP_CLOSE};
+    if (i < c->end)
+        *out = (model_tcp_step){
+            .kind = TCP_STEP_SEND, .data = cfg->messages[i], .len = strlen(cfg->messages[i])};
+    return true;
+}
 
 static void tcp_client_close(tcp_client *c) {
     if (c->conn && !c->closing) {
@@ -33,54 +59,121 @@ static void tcp_client_close(tcp_client *c) {
     }
 }
 
-/* The notes' loop body: the next message, or the end. */
-static void tcp_client_send_next(tcp_client *c) {
-    if (c->next >= c->cfg->n_messages || strcmp(c->cfg->messages[c->next], "exit") == 0) {
-        tcp_client_close(c);
-        return;
-    }
-    const char *msg = c->cfg->messages[c->next++];
+static void tcp_client_run(tcp_client *c);
+
+static const tcp_handler tcp_client_handler;
+
+/* Skips the steps that need the connection that is gone, up to the next
+ * {"connect": true}. */
+static void tcp_client_skip(tcp_client *c) {
+    model_tcp_step st;
+    while (tcp_client_step(c, c->next, &st) && st.kind != TCP_STEP_CONNECT)
+        c->next++;
+}
+
+/* Opens a connection to c->to; false when connect() failed at once. */
+static bool tcp_client_connect(tcp_client *c) {
+    c->connected = false;
+    c->closing = false;
+    int rc = tcp_connect_from(c->st, c->cfg->local_port, c->to, c->cfg->port, &tcp_client_handler,
+                              c, &c->conn);
+    if (rc == 0)
+        return true;
+    c->conn = NULL;
+    if (rc == IP_ERR_ADDRINUSE)
+        app_say(c->st, "tcp_client: bind TCP port %u: %s", c->cfg->local_port,
+                ip_stack_strerror(rc));
+    else
+        app_say(c->st, "connect: %s", ip_stack_strerror(rc));
+    return false;
+}
+
+static void tcp_client_resume(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    tcp_client_run(a);
+}
+
+/* Runs steps until one has to wait: for the answer to a send, the end of
+ * a pause or a handshake. */
+static void tcp_client_run(tcp_client *c) {
+    model_tcp_step st;
     char text[APP_TEXT_CAP];
-    size_t len = strlen(msg);
-    app_say(c->st, "request: %s", app_text((const uint8_t *)msg, len, text, sizeof text));
-    c->waiting = true;
-    tcp_send(c->conn, (const uint8_t *)msg, len);
+    while (tcp_client_step(c, c->next++, &st)) {
+        switch (st.kind) {
+        case TCP_STEP_SEND:
+            if (!c->conn || c->closing) {
+                app_say(c->st, "send: the connection is closed; skipping to the next connect");
+                tcp_client_skip(c);
+                break;
+            }
+            app_say(c->st, "request: %s",
+                    app_text((const uint8_t *)st.data, st.len, text, sizeof text));
+            c->waiting = true;
+            tcp_send(c->conn, (const uint8_t *)st.data, st.len);
+            return;
+        case TCP_STEP_AFTER:
+            sim_schedule(c->st->node->net->sim, st.after_ns, tcp_client_resume, c, NULL, NULL);
+            return;
+        case TCP_STEP_CLOSE:
+            tcp_client_close(c);
+            break;
+        case TCP_STEP_CONNECT:
+            if (tcp_client_connect(c))
+                return;
+            tcp_client_skip(c);
+            break;
+        }
+    }
 }
 
 static void tcp_client_connected(void *ctx, tcp_conn *conn) {
     tcp_client *c = ctx;
     c->connected = true;
     app_say(c->st, "connected to %s from port %u", c->server, tcp_local_port(conn));
-    tcp_client_send_next(c);
+    tcp_client_run(c);
 }
 
 static void tcp_client_received(void *ctx, tcp_conn *conn, const uint8_t *data, size_t len) {
-    (void)conn;
     tcp_client *c = ctx;
     char text[APP_TEXT_CAP];
     app_say(c->st, "response from the server: %s", app_text(data, len, text, sizeof text));
-    if (c->waiting && !c->closing) {
+    if (conn == c->conn && c->waiting && !c->closing) {
         c->waiting = false;
-        tcp_client_send_next(c);
+        tcp_client_run(c);
     }
 }
 
 static void tcp_client_peer_closed(void *ctx, tcp_conn *conn) {
-    (void)conn;
     tcp_client *c = ctx;
+    if (conn != c->conn)
+        return; /* an earlier connection we closed: its FIN answers ours */
     if (!c->closing)
         app_say(c->st, "the server closed the connection");
     tcp_client_close(c);
+    /* With steps, a send that waits for an answer goes on (and finds the
+     * connection closed); the notes' loop simply ends. */
+    if (c->cfg->steps && c->waiting) {
+        c->waiting = false;
+        tcp_client_run(c);
+    }
 }
 
 static void tcp_client_closed(void *ctx, tcp_conn *conn, tcp_end why) {
-    (void)conn;
     tcp_client *c = ctx;
-    c->conn = NULL;
+    bool current = conn == c->conn;
+    if (current)
+        c->conn = NULL;
     if (why == TCP_END_NORMAL)
         return;
-    app_say(c->st, "%s: %s", c->connected ? "recv" : "connect",
-            tcp_service_end_text(why, c->connected));
+    app_say(c->st, "%s: %s", !current || c->connected ? "recv" : "connect",
+            tcp_service_end_text(why, !current || c->connected));
+    /* With steps, a failed connection skips to the next connect. */
+    if (current && c->cfg->steps && (c->waiting || !c->connected)) {
+        c->waiting = false;
+        tcp_client_skip(c);
+        tcp_client_run(c);
+    }
 }
 
 static const tcp_handler tcp_client_handler = {
@@ -92,16 +185,11 @@ static const tcp_handler tcp_client_handler = {
 
 static void tcp_client_start(void *ctx, ipv4_addr to) {
     tcp_client *c = ctx;
+    c->to = to;
     ipv4_format_endpoint(to, c->cfg->port, c->server);
-    int rc = tcp_connect_from(c->st, c->cfg->local_port, to, c->cfg->port, &tcp_client_handler, c,
-                              &c->conn);
-    if (rc == IP_ERR_ADDRINUSE) {
-        c->conn = NULL;
-        app_say(c->st, "tcp_client: bind TCP port %u: %s", c->cfg->local_port,
-                ip_stack_strerror(rc));
-    } else if (rc != 0) {
-        c->conn = NULL;
-        app_say(c->st, "connect: %s", ip_stack_strerror(rc));
+    if (!tcp_client_connect(c) && c->cfg->steps) {
+        tcp_client_skip(c);
+        tcp_client_run(c);
     }
 }
 
@@ -111,6 +199,8 @@ tcp_client *tcp_client_new(ip_stack *st, netconf *nc, const model_tcp_client *cf
         ns_out_of_memory();
     c->st = st;
     c->cfg = cfg;
+    while (c->end < cfg->n_messages && strcmp(cfg->messages[c->end], "exit") != 0)
+        c->end++;
     launch_start_at(&c->launcher, st, nc, "tcp_client", cfg->to.name, cfg->to.addr, at,
                     tcp_client_start, c);
     return c;

@@ -86,6 +86,9 @@ void model_action_clear(model_action *a) {
         for (size_t i = 0; c->messages && i < c->n_messages; i++)
             free(c->messages[i]);
         free(c->messages);
+        for (size_t i = 0; c->steps && i < c->n_steps; i++)
+            free(c->steps[i].data);
+        free(c->steps);
         break;
     }
     case ACTION_FILE_SERVER: {

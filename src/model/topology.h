@@ -186,6 +186,8 @@ typedef struct model_ping {
     uint32_t size;        /* ICMP data bytes, default 56 (as ping -s) */
     uint64_t timeout_ns;  /* how long to wait for the last reply, default 10 s */
     uint8_t ttl;          /* 0: the device's default */
+    bool has_id;          /* the identifier was given ("id"); else random, as iputils */
+    uint16_t id;          /* the ICMP identifier when has_id */
 } model_ping;
 
 typedef struct model_traceroute {
@@ -232,14 +234,33 @@ typedef struct model_tcp_server {
     uint32_t count; /* clients before the listener closes; 0: never closes */
 } model_tcp_server;
 
+/* One step of a scripted TCP client ("steps"). */
+typedef enum {
+    TCP_STEP_SEND,    /* send `data`, then wait for the answer */
+    TCP_STEP_AFTER,   /* pause `after_ns` */
+    TCP_STEP_CLOSE,   /* close the connection (FIN) */
+    TCP_STEP_CONNECT, /* open a new connection and wait for the handshake */
+} model_tcp_step_kind;
+
+typedef struct model_tcp_step {
+    model_tcp_step_kind kind;
+    char *data; /* TCP_STEP_SEND: the message, owned */
+    size_t len;
+    uint64_t after_ns; /* TCP_STEP_AFTER */
+} model_tcp_step;
+
 /* The notes' TCP client: connect, send each message and wait for the
- * answer, close at "exit" or after the last one. */
+ * answer, close at "exit" or after the last one ("send": messages); or,
+ * with "steps", any sequence of sends, pauses, closes and new connections
+ * after the first connection. Exactly one of messages and steps is set. */
 typedef struct model_tcp_client {
     model_target to;
     uint16_t port;
     uint16_t local_port; /* 0: an ephemeral port */
     char **messages;
     size_t n_messages;
+    model_tcp_step *steps;
+    size_t n_steps;
 } model_tcp_client;
 
 typedef enum {

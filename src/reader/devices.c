@@ -26,9 +26,9 @@ static const char *const loader__nat_keys[] = {
     "timeouts"};
 
 static const char *const loader__host_keys[] = {
-    "type",        "ip",        "mac",         "interfaces", "gateway",        "routes", "ttl",
-    "arp_timeout", "arp_retry", "arp_retries", "arp_queue",  "forwarding",     "arp",    "firewall",
-    "dhcp",        "dns",       "dhcp_server", "dns_server", "ephemeral_ports"};
+    "type",     "ip",          "netmask",   "mac",         "interfaces", "gateway",        "routes",
+    "ttl",      "arp_timeout", "arp_retry", "arp_retries", "arp_queue",  "forwarding",     "arp",
+    "firewall", "dhcp",        "dns",       "dhcp_server", "dns_server", "ephemeral_ports"};
 
 static const char *const loader__router_keys[] = {
     "type",      "interfaces", "routes",   "ttl", "arp_timeout", "arp_retry",  "arp_retries",
@@ -43,6 +43,8 @@ static const loader__hint loader__router_hints[] = {
                 "[{\"to\": \"0.0.0.0/0\", \"via\": \"a.b.c.d\"}]"},
     {"ip", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
            "\"10.0.0.1/24\"}, ...}"},
+    {"netmask", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
+                "\"10.0.0.1\", \"netmask\": \"255.255.255.0\"}, ...}"},
     {"mac", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
             "\"02:00:00:00:00:01\"}, ...}"},
     {"dhcp", "(a router has static addresses; hosts may ask DHCP); expected \"interfaces\": "

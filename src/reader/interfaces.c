@@ -88,13 +88,53 @@ static int loader__iface_mac(loader *ld, size_t dev, size_t iface, const cJSON *
     return loader__add_mac(ld, dev, iface, node);
 }
 
-/* An interface's "ip" value: a host address with its prefix length. */
-static int loader__iface_ip(loader *ld, size_t dev, size_t iface, const cJSON *node) {
+/* An interface's address and prefix length: "ip" as "a.b.c.d/len" or
+ * "a.b.c.d/m.m.m.m", or "ip": "a.b.c.d" with "netmask": "m.m.m.m" (the notes'
+ * and ifconfig's notation); both a prefix and a netmask must agree. */
+static int loader__iface_addr(loader *ld, const cJSON *node, const cJSON *mask_node, ipv4_addr *a,
+                              int *len) {
+    const char *s = NULL;
+    char v[96], m[IPV4_TEXT_LEN], want[IPV4_TEXT_LEN];
+    int mask_len = 0;
+    if (loader__string(ld, node, LOADER_EXPECT_PREFIX, &s) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, node, v, sizeof v);
+    if (mask_node && loader__netmask(ld, mask_node, &mask_len) != 0)
+        return NS_ERR_INPUT;
+    if (ipv4_parse(s, a) == 0) {
+        if (mask_node) {
+            *len = mask_len;
+            return 0;
+        }
+        return loader__fail(
+            ld, node,
+            "%s has no prefix length; expected \"%s/24\" (or \"%s/255.255.255.0\"), "
+            "or \"ip\": \"%s\" with \"netmask\": \"255.255.255.0\"",
+            v, s, s, s);
+    }
+    if (loader__prefix(ld, node, a, len) != 0)
+        return NS_ERR_INPUT;
+    if (mask_node && mask_len != *len) {
+        char mv[96];
+        loader__value_text(ld, mask_node, mv, sizeof mv);
+        return loader__fail(ld, mask_node,
+                            "%s (/%d) disagrees with the /%d of \"ip\": %s; expected one of them "
+                            "only, e.g. \"ip\": \"%s\", \"netmask\": \"%s\"",
+                            mv, mask_len, *len, v, ipv4_format(*a, m),
+                            ipv4_format(ipv4_netmask(*len), want));
+    }
+    return 0;
+}
+
+/* An interface's "ip" value (and its "netmask", or NULL): a host address
+ * with its prefix length. */
+static int loader__iface_ip(loader *ld, size_t dev, size_t iface, const cJSON *node,
+                            const cJSON *mask_node) {
     model_iface *f = &ld->t->devices[dev].ifaces[iface];
     ipv4_addr a = 0;
     int len = 0;
     char v[96], net[IPV4_TEXT_LEN], lo[IPV4_TEXT_LEN], hi[IPV4_TEXT_LEN];
-    if (loader__prefix(ld, node, &a, &len) != 0)
+    if (loader__iface_addr(ld, node, mask_node, &a, &len) != 0)
         return NS_ERR_INPUT;
     loader__value_text(ld, node, v, sizeof v);
     if (len == 0)
@@ -136,6 +176,16 @@ static int loader__iface_ip(loader *ld, size_t dev, size_t iface, const cJSON *n
     return 0;
 }
 
+/* A "netmask" without the "ip" it belongs to. */
+static int loader__mask_alone(loader *ld, const cJSON *mask) {
+    char v[96];
+    loader__value_text(ld, mask, v, sizeof v);
+    return loader__fail(ld, mask,
+                        "%s is given without \"ip\"; expected \"ip\": \"a.b.c.d\" beside it, "
+                        "e.g. \"ip\": \"10.0.0.1\", \"netmask\": %s",
+                        v, v);
+}
+
 /* Interface names are written after a '.' in link endpoints, so they hold
  * no '.'; keeping them to a small alphabet keeps traces readable. */
 static bool loader__iface_name_ok(const char *s) {
@@ -166,14 +216,16 @@ static int loader__alloc_ifaces(loader *ld, size_t dev, size_t n) {
 int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
     const cJSON *ip = loader__member(obj, "ip"), *mac = loader__member(obj, "mac");
-    const cJSON *ifs = loader__member(obj, "interfaces");
-    static const char *const iface_keys[] = {"ip", "mac"};
-    if (ifs && (ip || mac))
+    const cJSON *mask = loader__member(obj, "netmask"), *ifs = loader__member(obj, "interfaces");
+    static const char *const iface_keys[] = {"ip", "netmask", "mac"};
+    if (ifs && (ip || mac || mask))
         return loader__fail(
             ld, ifs,
             "\"interfaces\" is given together with \"%s\"; expected either \"ip\" "
             "(and \"mac\") for a single interface eth0, or \"interfaces\", not both",
-            ip ? "ip" : "mac");
+            ip    ? "ip"
+            : mac ? "mac"
+                  : "netmask");
     if (!ifs) {
         if (d->type == DEVICE_ROUTER)
             return loader__missing(ld, obj, "interfaces",
@@ -184,7 +236,9 @@ int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
             return loader__nomem(ld);
         if (loader__iface_mac(ld, dev, 0, mac) != 0)
             return NS_ERR_INPUT;
-        return ip ? loader__iface_ip(ld, dev, 0, ip) : 0;
+        if (mask && !ip)
+            return loader__mask_alone(ld, mask);
+        return ip ? loader__iface_ip(ld, dev, 0, ip, mask) : 0;
     }
     const char *example = "an object of interfaces, e.g. {\"eth0\": {\"ip\": \"10.0.0.1/24\"}}";
     if (!cJSON_IsObject(ifs))
@@ -211,12 +265,14 @@ int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
             return loader__nomem(ld);
         if (!cJSON_IsObject(f))
             return loader__type_error(ld, f, "an object such as {\"ip\": \"10.0.0.1/24\"}");
-        if (loader__check_keys(ld, f, iface_keys, 2, NULL) != 0)
+        if (loader__check_keys(ld, f, iface_keys, 3, NULL) != 0)
             return NS_ERR_INPUT;
         if (loader__iface_mac(ld, dev, i, loader__member(f, "mac")) != 0)
             return NS_ERR_INPUT;
-        const cJSON *fip = loader__member(f, "ip");
-        if (fip && loader__iface_ip(ld, dev, i, fip) != 0)
+        const cJSON *fip = loader__member(f, "ip"), *fmask = loader__member(f, "netmask");
+        if (fmask && !fip)
+            return loader__mask_alone(ld, fmask);
+        if (fip && loader__iface_ip(ld, dev, i, fip, fmask) != 0)
             return NS_ERR_INPUT;
     }
     return 0;

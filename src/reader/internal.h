@@ -29,9 +29,11 @@
 #define LOADER_MAX_IFACES  65535 /* the interface number fills 2 bytes */
 #define LOADER_LIST_MAX    8     /* names listed in "expected one of ..." */
 #define LOADER_EXPECT_ADDR "a dotted quad \"a.b.c.d\", e.g. \"10.0.0.1\""
-#define LOADER_MAX_FILE    ((size_t)16 << 20) /* a file server's file: 16 MiB */
-#define LOADER_PROTO_UDP   0
-#define LOADER_PROTO_TCP   1
+#define LOADER_EXPECT_PREFIX                                                                       \
+    "\"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or \"10.0.0.1/255.255.255.0\""
+#define LOADER_MAX_FILE  ((size_t)16 << 20) /* a file server's file: 16 MiB */
+#define LOADER_PROTO_UDP 0
+#define LOADER_PROTO_TCP 1
 
 /* A static array of keys and its length, for check_keys and the tables. */
 #define LOADER_KEYS(k) k, sizeof k / sizeof k[0]
@@ -139,6 +141,7 @@ int loader__opt_duration(loader *ld, const cJSON *obj, const char *key, bool pos
 int loader__bitrate(loader *ld, const cJSON *node, uint64_t *out);
 int loader__addr(loader *ld, const cJSON *node, ipv4_addr *out);
 int loader__prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int *len);
+int loader__netmask(loader *ld, const cJSON *node, int *len);
 int loader__opt_bool(loader *ld, const cJSON *obj, const char *key, bool *out);
 int loader__choice(loader *ld, const cJSON *node, const char *const *names, size_t n,
                    const char *what, size_t *out);
@@ -167,6 +170,9 @@ int loader__make_ports(loader *ld, size_t dev, size_t n);
 
 /* reader/routes.c: gateway, routes, TTL and ARP options, static ARP. */
 size_t loader__subnets(const loader *ld, size_t dev, long only, char *buf, size_t cap);
+long loader__subnet_of(const loader *ld, size_t dev, long only, ipv4_addr a);
+int loader__next_hop_host(loader *ld, const cJSON *value, ipv4_addr a, ipv4_addr ip, int len,
+                          const char *what);
 int loader__gateway(loader *ld, size_t dev, const cJSON *obj);
 int loader__routes(loader *ld, size_t dev, const cJSON *obj);
 int loader__stack_options(loader *ld, size_t dev, const cJSON *obj);

@@ -57,8 +57,40 @@ static int loader__target(loader *ld, const cJSON *to, size_t dev, ipv4_addr *ad
     return 0;
 }
 
-static const char *const loader__ping_keys[] = {"at",       "on",      "do",   "to", "count",
-                                                "interval", "timeout", "size", "ttl"};
+static const char *const loader__ping_keys[] = {"at",       "on",      "do",   "to",  "count",
+                                                "interval", "timeout", "size", "ttl", "id"};
+
+/* "id": the ICMP identifier (RFC 792), 0-65535 as a number or as a
+ * hexadecimal string "0x1234" (as tcpdump and Wireshark show it). */
+static int loader__ping_id(loader *ld, const cJSON *obj, model_ping *p) {
+    const cJSON *n = loader__member(obj, "id");
+    const char *expected = "an identifier from 0 to 65535, e.g. 4660 or \"0x1234\"";
+    long long x = 0;
+    if (!n)
+        return 0;
+    if (cJSON_IsString(n)) {
+        const char *s = n->valuestring;
+        char *end = NULL;
+        unsigned long v = 0;
+        bool hex = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2] != '\0');
+        if (hex && strspn(s + 2, "0123456789abcdefABCDEF") == strlen(s + 2) && strlen(s + 2) <= 4)
+            v = strtoul(s + 2, &end, 16);
+        if (!end) {
+            char t[96];
+            loader__value_text(ld, n, t, sizeof t);
+            return loader__fail(ld, n, "%s is not an identifier; expected %s", t, expected);
+        }
+        p->id = (uint16_t)v;
+    } else if (cJSON_IsNumber(n)) {
+        if (loader__int(ld, n, 0, 65535, &x) != 0)
+            return NS_ERR_INPUT;
+        p->id = (uint16_t)x;
+    } else {
+        return loader__type_error(ld, n, expected);
+    }
+    p->has_id = true;
+    return 0;
+}
 
 static int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
     model_ping *p = &a->u.ping;
@@ -74,7 +106,7 @@ static int loader__ping(loader *ld, const cJSON *obj, size_t dev, model_action *
         loader__opt_u32(ld, obj, "size", 0, ETH_MTU - IPV4_HEADER_LEN - ICMP_HEADER_LEN,
                         &p->size) != 0 ||
         loader__opt_duration(ld, obj, "timeout", false, &p->timeout_ns) != 0 ||
-        loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0)
+        loader__opt_u32(ld, obj, "ttl", 1, 255, &ttl) != 0 || loader__ping_id(ld, obj, p) != 0)
         return NS_ERR_INPUT;
     p->ttl = (uint8_t)ttl;
     return 0;
@@ -189,14 +221,127 @@ static int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_ac
     return loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->port, port_node, obj, "tcp_server");
 }
 
-static const char *const loader__tcp_client_keys[] = {"at",   "on",   "do",        "to",
-                                                      "port", "send", "local_port"};
+static const char *const loader__tcp_client_keys[] = {"at",   "on",   "do",         "to",
+                                                      "port", "send", "local_port", "steps"};
+
+#define LOADER_EXPECT_STEP                                                                         \
+    "a step: {\"send\": \"text\"}, {\"after\": \"0.2s\"}, {\"close\": true} or "                   \
+    "{\"connect\": true}"
+
+/* One message to send ("send" or a send step): at least one byte. */
+static int loader__tcp_message(loader *ld, const cJSON *m, char **out, size_t *len) {
+    if (loader__text(ld, m, "a message", LOADER_MAX_FILE, out, len) != 0)
+        return NS_ERR_INPUT;
+    if (!(*out)[0])
+        return loader__fail(ld, m,
+                            "\"\" is empty; expected a message of at least one byte (send() "
+                            "of nothing sends nothing, and the answer would never come)");
+    return 0;
+}
+
+/* "send": the notes' loop, one message after the answer to the one before. */
+static int loader__tcp_messages(loader *ld, const cJSON *send, model_tcp_client *t) {
+    const char *expected = "an array of messages, e.g. [\"hello\", \"exit\"]";
+    if (!cJSON_IsArray(send))
+        return loader__type_error(ld, send, expected);
+    size_t n = loader__count(send);
+    if (n == 0)
+        return loader__fail(ld, send, "[] has no messages; expected %s", expected);
+    if (!(t->messages = calloc(n, sizeof *t->messages)))
+        return loader__nomem(ld);
+    for (const cJSON *m = send->child; m; m = m->next, t->n_messages++)
+        if (loader__tcp_message(ld, m, &t->messages[t->n_messages], NULL) != 0)
+            return NS_ERR_INPUT;
+    return 0;
+}
+
+/* {"close": true} or {"connect": true}: the value must be true. */
+static int loader__tcp_step_true(loader *ld, const cJSON *v) {
+    if (!cJSON_IsBool(v))
+        return loader__type_error(ld, v, "true");
+    if (!cJSON_IsTrue(v))
+        return loader__fail(ld, v, "false does nothing; expected true (or no such step)");
+    return 0;
+}
+
+/* One step, a one-key object. `open` says whether a connection is open
+ * before it (one is, from the start) and `last` is the value of the step
+ * that last opened or closed one (NULL: the start), for the messages. */
+static int loader__tcp_step(loader *ld, const cJSON *e, model_tcp_step *st, bool *open,
+                            const cJSON **last) {
+    static const char *const keys[] = {"send", "after", "close", "connect"};
+    if (!cJSON_IsObject(e))
+        return loader__type_error(ld, e, LOADER_EXPECT_STEP);
+    if (loader__check_keys(ld, e, keys, 4, NULL) != 0)
+        return NS_ERR_INPUT;
+    size_t n = loader__count(e);
+    if (n != 1)
+        return loader__fail(ld, e,
+                            "%s has %s; expected exactly one of \"send\", \"after\", \"close\" "
+                            "or \"connect\" per step",
+                            n ? "{...}" : "{}", n ? "more than one action" : "no action");
+    const cJSON *v = e->child;
+    char where[300] = "the start";
+    if (*last)
+        loader__path(ld, *last, where, sizeof where);
+    if (strcmp(v->string, "after") == 0) {
+        st->kind = TCP_STEP_AFTER;
+        return loader__duration(ld, v, true, &st->after_ns);
+    }
+    if (strcmp(v->string, "send") == 0) {
+        st->kind = TCP_STEP_SEND;
+        if (loader__tcp_message(ld, v, &st->data, &st->len) != 0)
+            return NS_ERR_INPUT;
+        if (*open)
+            return 0;
+        char t[96];
+        loader__value_text(ld, v, t, sizeof t);
+        return loader__fail(ld, v,
+                            "%s comes after %s closed the connection; expected {\"connect\": "
+                            "true} before it, to open a new one",
+                            t, where);
+    }
+    if (loader__tcp_step_true(ld, v) != 0)
+        return NS_ERR_INPUT;
+    st->kind = strcmp(v->string, "close") == 0 ? TCP_STEP_CLOSE : TCP_STEP_CONNECT;
+    if (st->kind == TCP_STEP_CLOSE && !*open)
+        return loader__fail(ld, v,
+                            "true closes a connection %s already closed; expected "
+                            "{\"connect\": true} before it, to open a new one",
+                            where);
+    if (st->kind == TCP_STEP_CONNECT && *open)
+        return loader__fail(ld, v,
+                            "true opens a connection while the one opened %s%s is still open; "
+                            "expected {\"close\": true} before it (one connection at a time)",
+                            *last ? "by " : "at ", where);
+    *open = st->kind == TCP_STEP_CONNECT;
+    *last = v;
+    return 0;
+}
+
+/* "steps": sends, pauses, closes and new connections, in order. */
+static int loader__tcp_steps(loader *ld, const cJSON *steps, model_tcp_client *t) {
+    const char *expected = "an array of steps, e.g. [{\"send\": \"hello\"}, {\"after\": "
+                           "\"1s\"}, {\"close\": true}]";
+    if (!cJSON_IsArray(steps))
+        return loader__type_error(ld, steps, expected);
+    size_t n = loader__count(steps);
+    if (n == 0)
+        return loader__fail(ld, steps, "[] has no steps; expected %s", expected);
+    if (!(t->steps = calloc(n, sizeof *t->steps)))
+        return loader__nomem(ld);
+    bool open = true;
+    const cJSON *last = NULL;
+    for (const cJSON *e = steps->child; e; e = e->next, t->n_steps++)
+        if (loader__tcp_step(ld, e, &t->steps[t->n_steps], &open, &last) != 0)
+            return NS_ERR_INPUT;
+    return 0;
+}
 
 static int loader__tcp_client(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
     model_tcp_client *t = &a->u.tcp_client;
-    const cJSON *port_node = NULL, *send = loader__member(obj, "send");
-    const char *expected = "an array of messages, e.g. [\"hello\", \"exit\"]";
-    const cJSON *local = NULL;
+    const cJSON *port_node = NULL, *local = NULL;
+    const cJSON *send = loader__member(obj, "send"), *steps = loader__member(obj, "steps");
     if (loader__client_target(ld, obj, dev, &t->to) != 0 ||
         loader__port(ld, obj, "port", "the server's TCP port, e.g. 8081", &t->port, &port_node) !=
             0 ||
@@ -205,26 +350,18 @@ static int loader__tcp_client(loader *ld, const cJSON *obj, size_t dev, model_ac
     if (local &&
         loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->local_port, local, obj, "tcp_client") != 0)
         return NS_ERR_INPUT;
+    if (send && steps)
+        return loader__fail_key(ld, steps,
+                                "\"steps\" is given together with \"send\"; expected either "
+                                "\"send\" (the notes' loop of messages) or \"steps\", not both");
+    if (steps)
+        return loader__tcp_steps(ld, steps, t);
     if (!send)
-        return loader__missing(ld, obj, "send", expected);
-    if (!cJSON_IsArray(send))
-        return loader__type_error(ld, send, expected);
-    size_t n = loader__count(send);
-    if (n == 0)
-        return loader__fail(ld, send, "[] has no messages; expected %s", expected);
-    if (!(t->messages = calloc(n, sizeof *t->messages)))
-        return loader__nomem(ld);
-    for (const cJSON *m = send->child; m; m = m->next) {
-        if (loader__text(ld, m, "a message", LOADER_MAX_FILE, &t->messages[t->n_messages], NULL) !=
-            0)
-            return NS_ERR_INPUT;
-        t->n_messages++;
-        if (!t->messages[t->n_messages - 1][0])
-            return loader__fail(ld, m,
-                                "\"\" is empty; expected a message of at least one byte (send() "
-                                "of nothing sends nothing, and the answer would never come)");
-    }
-    return 0;
+        return loader__missing(ld, obj, "send",
+                               "an array of messages, e.g. [\"hello\", \"exit\"], or \"steps\", "
+                               "e.g. [{\"send\": \"hello\"}, {\"after\": \"1s\"}, {\"close\": "
+                               "true}]");
+    return loader__tcp_messages(ld, send, t);
 }
 
 /* A name a client can send: printable, no '/', at most 255 bytes. */

@@ -35,19 +35,6 @@ size_t loader__subnets(const loader *ld, size_t dev, long only, char *buf, size_
     return n;
 }
 
-/* Whether `a` lies in the subnet of some addressed interface of `dev` (only
- * interface `only` when >= 0). */
-static bool loader__in_subnets(const loader *ld, size_t dev, long only, ipv4_addr a) {
-    const model_device *d = &ld->t->devices[dev];
-    for (size_t i = 0; i < d->n_ifaces; i++) {
-        const model_iface *f = &d->ifaces[i];
-        if (f->has_ip && (only < 0 || (size_t)only == i) &&
-            ipv4_same_subnet(a, f->ip, f->prefix_len))
-            return true;
-    }
-    return false;
-}
-
 /* Whether `a` is one of the device's own addresses. */
 static bool loader__is_own(const loader *ld, size_t dev, ipv4_addr a) {
     const model_device *d = &ld->t->devices[dev];
@@ -57,8 +44,42 @@ static bool loader__is_own(const loader *ld, size_t dev, ipv4_addr a) {
     return false;
 }
 
-/* A next hop (gateway or route "via") must be another address inside one of
- * the device's subnets (inside interface `only`'s when >= 0). */
+/* The index of the addressed interface of `dev` whose subnet holds `a` (only
+ * interface `only` when >= 0), or -1. */
+long loader__subnet_of(const loader *ld, size_t dev, long only, ipv4_addr a) {
+    const model_device *d = &ld->t->devices[dev];
+    for (size_t i = 0; i < d->n_ifaces; i++) {
+        const model_iface *f = &d->ifaces[i];
+        if (f->has_ip && (only < 0 || (size_t)only == i) &&
+            ipv4_same_subnet(a, f->ip, f->prefix_len))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* A next hop `a` inside the subnet of `ip`/`len` must be a host address of
+ * it, not its network or broadcast address: Linux refuses such a gateway
+ * ("ip route add default via 10.1.0.255": "Error: Nexthop has invalid
+ * gateway.", fib_check_nh_v4_gw finds a broadcast route, not a unicast one),
+ * where a simulator would send to ff:ff:ff:ff:ff:ff and hide the mistake. */
+int loader__next_hop_host(loader *ld, const cJSON *value, ipv4_addr a, ipv4_addr ip, int len,
+                          const char *what) {
+    ipv4_addr mask = ipv4_netmask(len);
+    if (len > 30 || ((a & ~mask) != 0 && (a & ~mask) != ~mask))
+        return 0;
+    char v[96], net[IPV4_TEXT_LEN], lo[IPV4_TEXT_LEN], hi[IPV4_TEXT_LEN];
+    loader__value_text(ld, value, v, sizeof v);
+    ipv4_format(ip & mask, net);
+    ipv4_format((ip & mask) + 1, lo);
+    ipv4_format((ip | ~mask) - 1, hi);
+    return loader__fail(ld, value,
+                        "%s is the %s address of %s/%d, not a router's (Linux: \"Nexthop has "
+                        "invalid gateway\"); expected %s from %s to %s",
+                        v, (a & ~mask) == 0 ? "network" : "broadcast", net, len, what, lo, hi);
+}
+
+/* A next hop (gateway or route "via") must be another host address inside
+ * one of the device's subnets (inside interface `only`'s when >= 0). */
 static int loader__check_next_hop(loader *ld, size_t dev, long only, const cJSON *value,
                                   ipv4_addr a, const char *what) {
     const model_device *d = &ld->t->devices[dev];
@@ -77,9 +98,12 @@ static int loader__check_next_hop(loader *ld, size_t dev, long only, const cJSON
                             "%s cannot be reached: %s has no interface with an IP address; "
                             "expected %s inside the subnet of one of its interfaces",
                             v, d->name, what);
-    if (loader__in_subnets(ld, dev, only, a))
-        return 0;
-    return loader__fail(ld, value, "%s is outside every subnet of %s (%s); expected %s inside %s",
+    long i = loader__subnet_of(ld, dev, only, a);
+    if (i >= 0)
+        return loader__next_hop_host(ld, value, a, d->ifaces[i].ip, d->ifaces[i].prefix_len, what);
+    return loader__fail(ld, value,
+                        "%s is outside every subnet of %s (%s), so Linux says \"Network is "
+                        "unreachable\"; expected %s inside %s",
                         v, d->name, subnets, what, n == 1 ? "it" : "one of them");
 }
 

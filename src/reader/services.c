@@ -130,15 +130,6 @@ static int loader__dns_client(loader *ld, size_t dev, const cJSON *obj) {
     return 0;
 }
 
-/* The index of the addressed interface of `dev` whose subnet holds `a`, or -1. */
-static long loader__iface_holding(const loader *ld, size_t dev, ipv4_addr a) {
-    const model_device *d = &ld->t->devices[dev];
-    for (size_t i = 0; i < d->n_ifaces; i++)
-        if (d->ifaces[i].has_ip && ipv4_same_subnet(a, d->ifaces[i].ip, d->ifaces[i].prefix_len))
-            return (long)i;
-    return -1;
-}
-
 /* Addresses to hand out with option 6: one address or an array of them. */
 static int loader__dhcp_dns_list(loader *ld, const cJSON *n, model_dhcp_server *srv) {
     const char *expected = "an address such as \"10.0.0.53\" or an array of at most 4";
@@ -195,7 +186,7 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
     if (loader__range(ld, pool, &srv->pool_lo, &srv->pool_hi) != 0)
         return NS_ERR_INPUT;
     loader__value_text(ld, pool, v, sizeof v);
-    long i = loader__iface_holding(ld, dev, srv->pool_lo);
+    long i = loader__subnet_of(ld, dev, -1, srv->pool_lo);
     if (i < 0) {
         size_t count = loader__subnets(ld, dev, -1, subnets, sizeof subnets);
         if (count == 0)
@@ -262,6 +253,8 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
                                 "%s is outside %s/%d, the subnet of the pool; expected a router "
                                 "the clients can reach, inside it",
                                 v, net, f->prefix_len);
+        if (loader__next_hop_host(ld, router, srv->router, f->ip, f->prefix_len, "a router") != 0)
+            return NS_ERR_INPUT;
         if (srv->router >= srv->pool_lo && srv->router <= srv->pool_hi)
             return loader__fail(ld, router,
                                 "%s is inside the pool; expected a router address the server "

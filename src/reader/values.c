@@ -14,7 +14,7 @@
 #include "reader/internal.h"
 #include "util/units.h"
 
-#define LOADER_EXPECT_PREFIX   "\"a.b.c.d/len\", e.g. \"10.0.0.1/24\""
+#define LOADER_EXPECT_MASK     "a netmask whose 1 bits come first, e.g. \"255.255.255.0\" (/24)"
 #define LOADER_EXPECT_DURATION "a duration such as \"1.5ms\" (a number and a unit: ns, us, ms or s)"
 #define LOADER_EXPECT_BITRATE                                                                      \
     "a bit rate such as \"100Mbps\" (a number and a unit: bps, kbps, Mbps or Gbps)"
@@ -155,21 +155,52 @@ int loader__addr(loader *ld, const cJSON *node, ipv4_addr *out) {
     return loader__fail(ld, node, "%s is not an IPv4 address; expected %s", v, LOADER_EXPECT_ADDR);
 }
 
-/* "a.b.c.d/len" (interface addresses, route destinations). */
+/* "a.b.c.d/len" or "a.b.c.d/m.m.m.m" (interface addresses, route
+ * destinations, firewall networks): one parser, ipv4_parse_prefix_or_mask. */
 int loader__prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int *len) {
     const char *s = NULL;
     char v[96];
-    ipv4_addr a = 0;
+    ipv4_addr a = 0, mask = 0;
     if (loader__string(ld, node, LOADER_EXPECT_PREFIX, &s) != 0)
         return NS_ERR_INPUT;
-    if (ipv4_parse_prefix(s, addr, len) == 0)
+    int rc = ipv4_parse_prefix_or_mask(s, addr, len, &mask);
+    if (rc == 0)
         return 0;
     loader__value_text(ld, node, v, sizeof v);
+    if (rc == -2) {
+        char m[IPV4_TEXT_LEN];
+        size_t n = (size_t)(strchr(s, '/') - s);
+        return loader__fail(ld, node,
+                            "%s has %s, which is not a netmask: its 1 bits must come first; "
+                            "expected e.g. \"%.*s/255.255.255.0\" or \"%.*s/24\"",
+                            v, ipv4_format(mask, m), (int)n, s, (int)n, s);
+    }
     if (ipv4_parse(s, &a) == 0)
-        return loader__fail(
-            ld, node, "%s has no prefix length; expected \"%s/len\", e.g. \"%s/24\"", v, s, s);
+        return loader__fail(ld, node,
+                            "%s has no prefix length; expected \"%s/24\" or \"%s/255.255.255.0\" "
+                            "(a prefix length or a netmask after '/')",
+                            v, s, s);
     return loader__fail(ld, node, "%s is not an IPv4 address with a prefix length; expected %s", v,
                         LOADER_EXPECT_PREFIX);
+}
+
+/* A dotted netmask such as "255.255.255.0" (an interface's "netmask"): its
+ * prefix length. */
+int loader__netmask(loader *ld, const cJSON *node, int *len) {
+    const char *s = NULL;
+    char v[96];
+    ipv4_addr mask = 0;
+    if (loader__string(ld, node, LOADER_EXPECT_MASK, &s) != 0)
+        return NS_ERR_INPUT;
+    loader__value_text(ld, node, v, sizeof v);
+    if (ipv4_parse(s, &mask) != 0)
+        return loader__fail(ld, node, "%s is not a netmask; expected %s", v, LOADER_EXPECT_MASK);
+    if ((*len = ipv4_mask_to_prefix(mask)) < 0)
+        return loader__fail(ld, node,
+                            "%s is not a netmask: its 1 bits must come first; expected e.g. "
+                            "\"255.255.255.0\" (/24)",
+                            v);
+    return 0;
 }
 
 int loader__opt_bool(loader *ld, const cJSON *obj, const char *key, bool *out) {

@@ -143,6 +143,21 @@ int ipv4_parse_prefix(const char *text, ipv4_addr *addr, int *prefix_len) {
     return 0;
 }
 
+int ipv4_parse_prefix_or_mask(const char *text, ipv4_addr *addr, int *prefix_len, ipv4_addr *mask) {
+    ipv4_addr a, m;
+    const char *p = parse_quad(text, &a);
+    if (!p || *p != '/')
+        return -1;
+    if (!strchr(p + 1, '.'))
+        return ipv4_parse_prefix(text, addr, prefix_len);
+    if (ipv4_parse(p + 1, &m) != 0)
+        return -1;
+    *addr = a;
+    *mask = m;
+    *prefix_len = ipv4_mask_to_prefix(m);
+    return *prefix_len < 0 ? -2 : 0;
+}
+
 ipv4_addr ipv4_netmask(int prefix_len) {
     if (prefix_len <= 0)
         return 0;

@@ -52,6 +52,12 @@ int ipv4_parse(const char *text, ipv4_addr *out);
 /* Parses "a.b.c.d/len" with len 0-32. Returns 0, or -1 if malformed. */
 int ipv4_parse_prefix(const char *text, ipv4_addr *addr, int *prefix_len);
 
+/* Parses "a.b.c.d/len" or "a.b.c.d/m.m.m.m" (a dotted netmask, as ifconfig
+ * and the notes write it): *prefix_len is the length either way. Returns 0;
+ * -1 if malformed (nothing set); -2 if the netmask's 1 bits are not all
+ * before its 0 bits (*addr and *mask set, *prefix_len -1). */
+int ipv4_parse_prefix_or_mask(const char *text, ipv4_addr *addr, int *prefix_len, ipv4_addr *mask);
+
 /* The netmask of a prefix length (24 -> 255.255.255.0). */
 ipv4_addr ipv4_netmask(int prefix_len);
 

@@ -146,6 +146,73 @@ static void test_tcp_count_and_no_exit(void **state) {
     assert_non_null(cap_find_why(&fx->cap, TRACE_STATE, "B", "listener closed"));
 }
 
+/* The time of A's app line `line`, or fails. */
+static sim_time line_time(const fake_net *fx, const char *device, const char *line) {
+    for (size_t i = 0; i < fx->cap.n; i++)
+        if (cap_match(&fx->cap.ev[i], TRACE_APP, device) && strcmp(fx->cap.ev[i].detail, line) == 0)
+            return fx->cap.ev[i].time;
+    fail_msg("%s never printed \"%s\"", device, line);
+    return 0;
+}
+
+/* Steps: two requests on one connection with a pause between them, a close,
+ * a new connection from another port for the third request, and no close at
+ * the end: that connection stays open and idle. */
+static void test_tcp_steps(void **state) {
+    fake_net *fx = *state;
+    node *a, *b;
+    two_hosts(fx, &a, &b);
+    model_tcp_server srv = {.port = 7, .reply = "OK", .reply_len = 2};
+    ip_device_add_app(b, tcp_server_new(ip_device_stack(b), &srv, 0), tcp_server_free);
+    model_tcp_step steps[] = {
+        {.kind = TCP_STEP_SEND, .data = "a", .len = 1},
+        {.kind = TCP_STEP_AFTER, .after_ns = 2 * SIM_S},
+        {.kind = TCP_STEP_SEND, .data = "b", .len = 1},
+        {.kind = TCP_STEP_CLOSE},
+        {.kind = TCP_STEP_CONNECT},
+        {.kind = TCP_STEP_SEND, .data = "c", .len = 1},
+    };
+    model_tcp_client c = {.to = {.addr = IP_B}, .port = 7, .steps = steps, .n_steps = 6};
+    ip_device_add_app(a, tcp_client_new(ip_device_stack(a), NULL, &c, SIM_S), tcp_client_free);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    char *got = app_lines(fx, "A");
+    assert_non_null(strstr(got,
+                           "request: a\nresponse from the server: OK\nrequest: b\n"
+                           "response from the server: OK\nconnected to 10.0.0.2:7 from port "));
+    assert_non_null(strstr(got, "\nrequest: c\nresponse from the server: OK\n"));
+    free(got);
+    /* "after" pauses from the answer to "a" to the request "b". */
+    assert_int_equal(line_time(fx, "A", "request: b") -
+                         line_time(fx, "A", "response from the server: OK"),
+                     2 * SIM_S);
+    /* One close only: the second connection is left open. */
+    assert_int_equal(
+        cap_count_why(&fx->cap, TRACE_STATE, "A", "close: FIN sent after the queued data"), 1);
+    got = app_lines(fx, "B");
+    assert_non_null(strstr(got, "closed the connection: closing ours\n"));
+    assert_null(
+        strstr(strstr(got, "closed the connection: closing ours\n") + 1, "closed the connection"));
+    free(got);
+}
+
+/* Steps after a failed connect: the sends up to the next connect are
+ * skipped, with a line saying so, and the next connect runs. */
+static void test_tcp_steps_refused(void **state) {
+    fake_net *fx = *state;
+    node *a, *b;
+    two_hosts(fx, &a, &b);
+    model_tcp_step steps[] = {
+        {.kind = TCP_STEP_SEND, .data = "a", .len = 1},
+        {.kind = TCP_STEP_CLOSE},
+        {.kind = TCP_STEP_CONNECT},
+        {.kind = TCP_STEP_SEND, .data = "b", .len = 1},
+    };
+    model_tcp_client c = {.to = {.addr = IP_B}, .port = 9, .steps = steps, .n_steps = 4};
+    ip_device_add_app(a, tcp_client_new(ip_device_stack(a), NULL, &c, SIM_S), tcp_client_free);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_lines(fx, "A", "connect: Connection refused\nconnect: Connection refused\n");
+}
+
 static void test_files(void **state) {
     fake_net *fx = *state;
     node *a, *b;
@@ -234,6 +301,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_udp_count_and_timeout, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_udp_no_reply, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_tcp_count_and_no_exit, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_tcp_steps, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_tcp_steps_refused, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_files, fake_setup, fake_teardown),
         cmocka_unit_test(test_generated_follows_seed),
         cmocka_unit_test_setup_teardown(test_http_404_and_refused, fake_setup, fake_teardown),

@@ -312,7 +312,17 @@ static const error_case error_cases[] = {
      "t.json:1:46: devices.sw1.ports: 1e6 is out of range; expected an integer from 1 to 65535"},
     {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.300/24\"}}}",
      "t.json:1:42: devices.A.ip: \"10.0.0.300/24\" is not an IPv4 address with a prefix length; "
-     "expected \"a.b.c.d/len\", e.g. \"10.0.0.1/24\""},
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.1.0.10\", \"netmask\": "
+     "\"255.0.255.0\"}}}",
+     "t.json:1:66: devices.A.netmask: \"255.0.255.0\" is not a netmask: its 1 bits must come "
+     "first; expected e.g. \"255.255.255.0\" (/24)"},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.1.0.10/24\", \"gateway\": "
+     "\"10.1.0.255\"}}}",
+     "t.json:1:69: devices.A.gateway: \"10.1.0.255\" is the broadcast address of 10.1.0.0/24, "
+     "not a router's (Linux: \"Nexthop has invalid gateway\"); expected a gateway from 10.1.0.1 "
+     "to 10.1.0.254"},
     {"{\"devices\": {\"my.pc\": {\"type\": \"host\", \"mac\": \"ff:ff:ff:ff:ff:ff\"}}}",
      "t.json:1:47: devices[\"my.pc\"].mac: \"ff:ff:ff:ff:ff:ff\" is a group (multicast) address; "
      "expected a unicast MAC, whose first byte is even, e.g. \"02:00:00:00:00:01\""},
@@ -552,6 +562,70 @@ static void test_many_hosts(void **state) {
     free(json);
 }
 
+/* The notes' notation: a dotted netmask beside the address or after the
+ * slash gives the same interface as the prefix length; routes and firewall
+ * networks take it too. */
+static void test_netmask_forms(void **state) {
+    (void)state;
+    model_topology *t = load_ok(
+        "{\"devices\": {"
+        "\"A\": {\"type\": \"host\", \"ip\": \"10.1.0.10\", \"netmask\": \"255.255.255.0\", "
+        "\"gateway\": \"10.1.0.1\"},"
+        "\"B\": {\"type\": \"host\", \"ip\": \"10.1.0.11/255.255.255.0\","
+        " \"firewall\": {\"rules\": [{\"src\": \"10.2.0.0/255.255.0.0\", \"action\": \"deny\"}]}},"
+        "\"C\": {\"type\": \"host\", \"interfaces\": {\"eth0\": {\"ip\": \"10.1.0.12/20\", "
+        "\"netmask\": \"255.255.240.0\"}}},"
+        "\"r1\": {\"type\": \"router\", \"interfaces\": {\"eth0\": {\"ip\": \"10.1.0.1\", "
+        "\"netmask\": \"255.255.255.0\"}}, \"routes\": [{\"to\": \"10.9.0.0/255.255.0.0\", "
+        "\"via\": \"10.1.0.254\"}]}}}");
+    assert_ip(t->devices[0].ifaces[0].ip, "10.1.0.10");
+    assert_int_equal(t->devices[0].ifaces[0].prefix_len, 24);
+    assert_ip(t->devices[0].gateway, "10.1.0.1");
+    assert_ip(t->devices[1].ifaces[0].ip, "10.1.0.11");
+    assert_int_equal(t->devices[1].ifaces[0].prefix_len, 24);
+    assert_int_equal(t->devices[2].ifaces[0].prefix_len, 20);
+    assert_ip(t->devices[3].ifaces[0].ip, "10.1.0.1");
+    assert_int_equal(t->devices[3].ifaces[0].prefix_len, 24);
+    assert_ip(t->devices[3].routes[0].dst, "10.9.0.0");
+    assert_int_equal(t->devices[3].routes[0].prefix_len, 16);
+    model_free(t);
+}
+
+/* tcp_client "steps" in the model, and ping's "id" as a number, as hex
+ * text, and absent (random at run time). */
+static void test_steps_and_ping_id(void **state) {
+    (void)state;
+    model_topology *t =
+        load_ok("{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.1/24\"}},"
+                " \"script\": ["
+                "{\"at\": \"0s\", \"on\": \"A\", \"do\": \"tcp_client\", \"to\": \"10.0.0.2\", "
+                "\"port\": 80, \"steps\": [{\"send\": \"GET\"}, {\"after\": \"0.2s\"}, {\"close\": "
+                "true}, {\"connect\": true}, {\"send\": \"x\"}]},"
+                "{\"at\": \"1s\", \"on\": \"A\", \"do\": \"ping\", \"to\": \"10.0.0.2\", \"id\": "
+                "4660},"
+                "{\"at\": \"2s\", \"on\": \"A\", \"do\": \"ping\", \"to\": \"10.0.0.2\", \"id\": "
+                "\"0xBEEF\"},"
+                "{\"at\": \"3s\", \"on\": \"A\", \"do\": \"ping\", \"to\": \"10.0.0.2\"}]}");
+    assert_int_equal(t->n_actions, 4);
+    const model_tcp_client *c = &t->actions[0].u.tcp_client;
+    assert_null(c->messages);
+    assert_int_equal(c->n_steps, 5);
+    assert_int_equal(c->steps[0].kind, TCP_STEP_SEND);
+    assert_string_equal(c->steps[0].data, "GET");
+    assert_int_equal(c->steps[0].len, 3);
+    assert_int_equal(c->steps[1].kind, TCP_STEP_AFTER);
+    assert_int_equal(c->steps[1].after_ns, 200000000ull);
+    assert_int_equal(c->steps[2].kind, TCP_STEP_CLOSE);
+    assert_int_equal(c->steps[3].kind, TCP_STEP_CONNECT);
+    assert_int_equal(c->steps[4].kind, TCP_STEP_SEND);
+    assert_true(t->actions[1].u.ping.has_id);
+    assert_int_equal(t->actions[1].u.ping.id, 0x1234);
+    assert_true(t->actions[2].u.ping.has_id);
+    assert_int_equal(t->actions[2].u.ping.id, 0xbeef);
+    assert_false(t->actions[3].u.ping.has_id);
+    model_free(t);
+}
+
 static void test_model_basics(void **state) {
     (void)state;
     model_free(NULL);
@@ -567,12 +641,13 @@ static void test_model_basics(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),        cmocka_unit_test(test_full_example),
-        cmocka_unit_test(test_port_assignment), cmocka_unit_test(test_endpoint_names),
-        cmocka_unit_test(test_action_order),    cmocka_unit_test(test_error_messages),
-        cmocka_unit_test(test_nesting_limit),   cmocka_unit_test(test_bom_and_exact_buffer),
-        cmocka_unit_test(test_file_errors),     cmocka_unit_test(test_many_hosts),
-        cmocka_unit_test(test_model_basics),
+        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_full_example),
+        cmocka_unit_test(test_port_assignment),   cmocka_unit_test(test_endpoint_names),
+        cmocka_unit_test(test_action_order),      cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_nesting_limit),     cmocka_unit_test(test_bom_and_exact_buffer),
+        cmocka_unit_test(test_file_errors),       cmocka_unit_test(test_many_hosts),
+        cmocka_unit_test(test_model_basics),      cmocka_unit_test(test_netmask_forms),
+        cmocka_unit_test(test_steps_and_ping_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -169,6 +169,45 @@ static void test_ipv4_parse_prefix(void **state) {
     }
 }
 
+static void test_ipv4_parse_prefix_or_mask(void **state) {
+    (void)state;
+    ipv4_addr a = 0, m = 0;
+    int len = -1;
+    assert_int_equal(ipv4_parse_prefix_or_mask("10.1.0.10/24", &a, &len, &m), 0);
+    assert_int_equal(a, 0x0a01000au);
+    assert_int_equal(len, 24);
+    assert_int_equal(ipv4_parse_prefix_or_mask("10.1.0.10/255.255.255.0", &a, &len, &m), 0);
+    assert_int_equal(a, 0x0a01000au);
+    assert_int_equal(len, 24);
+    assert_int_equal(m, 0xffffff00u);
+    assert_int_equal(ipv4_parse_prefix_or_mask("172.16.5.4/255.255.240.0", &a, &len, &m), 0);
+    assert_int_equal(a, 0xac100504u);
+    assert_int_equal(len, 20);
+    assert_int_equal(ipv4_parse_prefix_or_mask("0.0.0.0/0.0.0.0", &a, &len, &m), 0);
+    assert_int_equal(len, 0);
+    assert_int_equal(ipv4_parse_prefix_or_mask("10.0.0.1/255.255.255.255", &a, &len, &m), 0);
+    assert_int_equal(len, 32);
+    /* Well formed, but the 1 bits of the mask are not all first. */
+    assert_int_equal(ipv4_parse_prefix_or_mask("10.1.0.10/255.0.255.0", &a, &len, &m), -2);
+    assert_int_equal(a, 0x0a01000au);
+    assert_int_equal(m, 0xff00ff00u);
+    assert_int_equal(len, -1);
+
+    static const char *const bad[] = {
+        "10.0.0.1",         "10.0.0.1/255.255.255", "10.0.0.1/255.255.255.256",
+        "10.0.0.1/33",      "10.0.0.1/24.",         "10.0.0.1/255.255.255.0 ",
+        "10.0.0/255.0.0.0", "/255.255.255.0",       "10.0.0.1//255.255.255.0",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        a = SENTINEL_IP;
+        len = 99;
+        if (ipv4_parse_prefix_or_mask(bad[i], &a, &len, &m) != -1)
+            fail_msg("ipv4_parse_prefix_or_mask accepted \"%s\"", bad[i]);
+        assert_int_equal(a, SENTINEL_IP);
+        assert_int_equal(len, 99);
+    }
+}
+
 static void test_ipv4_netmask(void **state) {
     (void)state;
     assert_int_equal(ipv4_netmask(0), 0);
@@ -227,6 +266,7 @@ int main(void) {
         cmocka_unit_test(test_ipv4_parse_accepts),
         cmocka_unit_test(test_ipv4_parse_rejects),
         cmocka_unit_test(test_ipv4_parse_prefix),
+        cmocka_unit_test(test_ipv4_parse_prefix_or_mask),
         cmocka_unit_test(test_ipv4_netmask),
         cmocka_unit_test(test_ipv4_mask_to_prefix),
         cmocka_unit_test(test_ipv4_classify),
