@@ -9,31 +9,34 @@
  *    challenge ACK of RFC 5961 that 3.10.7.4 adopts;
  *  - ISS and ephemeral ports (32768-60999) drawn from the run's seeded
  *    generator, so a run is reproducible from its seed;
- *  - MSS option 1460 on every SYN (an Ethernet MTU of 1500 less 40 bytes of
- *    headers); the peer's MSS (536 when absent, 3.7.1) bounds our segments;
- *    window scale, SACK-permitted and timestamps are parsed, never sent;
- *  - receive buffer 65535 bytes. The application takes in-order data as it
- *    arrives (the `received` callback), so the advertised window is always the
- *    whole buffer; out-of-order segments are held inside that window and
- *    delivered when the hole fills;
+ *  - Linux's SYN options: MSS 1460, SACK-permitted, timestamps, window scale
+ *    7; each used only when both sides offered it. Timestamps on every later
+ *    segment (RFC 7323: TS.Recent, RTT samples); the peer's MSS (536 when
+ *    absent, 3.7.1) less the timestamps bounds our segments;
+ *  - Linux's windows: 64240 on a SYN, 65160 on a SYN-ACK, then scaled and
+ *    growing as data arrives (tcp_grow_window, tcp_rcv_space_adjust). The
+ *    application takes in-order data as it arrives (the `received`
+ *    callback); out-of-order segments are held inside the window, reported
+ *    in SACK blocks (RFC 2018) and delivered when the hole fills;
  *  - send buffer unbounded; segments of min(MSS, usable window, data
  *    waiting), PSH on the segment that empties the queue; no Nagle, no
  *    silly-window avoidance;
- *  - every segment that carries data or a FIN is acknowledged at once (no
- *    delayed ACK); an ACK rides on data when the application answers inside
- *    its `received` callback. A FIN is acknowledged before the application
- *    hears of it, so closing is the four segments of the lecture notes;
+ *  - Linux's delayed ACK (RFC 1122 4.2.3.2): quick-ACK mode at the start (a
+ *    bare ACK before the application hears of the data), then an ACK for
+ *    every second full-sized segment, at once for out-of-order data, when
+ *    the application read a small segment unless the connection is
+ *    interactive (pingpong), else after the ACK timeout (40 ms at least);
  *  - RFC 6298 timer: initial RTO 1 s, minimum 200 ms (Linux's TCP_RTO_MIN;
  *    the RFC says 1 s), maximum 60 s, Karn's algorithm (no sample from a
  *    retransmitted segment), doubling on every timeout; 3 s after a handshake
  *    without a sample (RFC 6298 5.7). Give up after 15 retransmissions
  *    (Linux's tcp_retries2), 6 for a SYN (tcp_syn_retries), 5 for a SYN-ACK
  *    (tcp_synack_retries);
- *  - congestion control NewReno (RFC 5681, RFC 6582): initial window 10
- *    segments (RFC 6928, as Linux), slow start, congestion avoidance, fast
- *    retransmit on the third duplicate ACK and fast recovery with partial
- *    ACKs; on a timeout cwnd falls to one segment and sending resumes from
- *    the oldest unacknowledged byte (go-back-N, as BSD and Linux do);
+ *  - congestion control RFC 5681: initial window 10 segments (RFC 6928, as
+ *    Linux), slow start, congestion avoidance; loss recovery by the SACK
+ *    scoreboard (RFC 6675) when SACK was agreed, else NewReno (RFC 6582);
+ *    on a timeout cwnd falls to one segment and sending resumes from the
+ *    oldest unacknowledged byte, skipping what was SACKed (as Linux does);
  *  - persist timer: with a zero window and data waiting, a probe is sent
  *    every RTO, doubling up to 60 s (Linux's zero-window probe: one segment
  *    with an already acknowledged sequence number, which the receiver must
@@ -461,10 +464,11 @@ static uint32_t window_left(const tcp_conn *c) {
     return left > 0 ? (uint32_t)left : 0;
 }
 
-/* Linux's __tcp_select_window for an application that reads everything as it
- * arrives: the free space is the whole window_clamp, offered up to
- * rcv_ssthresh; with scaling rounded up to the scale's unit, without it kept
- * while within one MSS of the free space, else a multiple of the MSS. */
+/* Linux's __tcp_select_window for an application that reads in-order data
+ * as it arrives: the free space is the whole window_clamp (segments held out
+ * of order are not counted against it), offered up to rcv_ssthresh; with
+ * scaling rounded up to the scale's unit, without it kept while within one
+ * MSS of the free space, else a multiple of the MSS. */
 static uint32_t window_select(const tcp_conn *c) {
     uint32_t free_space = min_u32(c->window_clamp, c->rcv_ssthresh);
     if (c->rcv_wscale) {
@@ -2219,7 +2223,9 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
                      (unsigned long)len);
             seg_trace_accepted(st, c->state, why);
             ooo_insert(c, seq, data, len, fin);
-            window_grow(c, len);
+            /* Linux grows rcv_ssthresh here too, but the memory the held
+             * data takes keeps its offered window from growing; netsim
+             * does not count that memory, so it leaves the window as is. */
             ack_enter_quick(c);
             c->ack_sched = c->ack_now = true;
         }

@@ -4,19 +4,22 @@
  * fake node F (10.0.0.2) through which the test injects exact segments and
  * sees exactly what A sends.
  *
- * Covered: the three-way handshake (flags, seq, ack, window and MSS option of
- * each segment; ISNs and the ephemeral port from the seed); MSS segmentation
- * (5000 bytes -> 1460, 1460, 1460, 620, PSH on the last) with an immediate ACK
- * per segment; the four-way close with TIME-WAIT ending exactly 60 s later as
- * the run's last event; RST from a closed port (connect -> TCP_END_REFUSED);
- * retransmission by timeout at RTO (200 ms after a LAN handshake) with
- * doubling, and giving up after 15 (data) or 6 (SYN) retransmissions;
- * fast retransmit on the third duplicate ACK; out-of-order segments held and
- * delivered in one piece when the hole fills; a file crossing a lossy link
- * intact, twice identically; flow control (a 1000-byte window, a zero window,
- * persist probes with backoff, the window reopening); simultaneous open and
- * close (SYN-RECEIVED and CLOSING); every state transition traced with its
- * four-tuple; the state table. Every test ends leak-free (LeakSanitizer).
+ * Covered: the three-way handshake (flags, seq, ack, windows 64240, 65160
+ * and 502, the SYN's exact option bytes, timestamps echoed; ISNs and the
+ * ephemeral port from the seed); MSS segmentation (5000 bytes -> 1448, 1448,
+ * 1448, 656, PSH on the last) with a quick ACK per segment; the close (FIN,
+ * FIN-ACK, ACK) with TIME-WAIT ending exactly 60 s later as the run's last
+ * event; a peer without options getting none; quick ACKs, then an ACK every
+ * second full-sized segment, the 40 ms delayed-ACK timer and the ACK after a
+ * read; interactive (pingpong) mode; SACK blocks; RFC 6675 recovery of two
+ * losses in one window; the issue's paced 11-segment exchange; RST from a closed port (connect ->
+ * TCP_END_REFUSED); retransmission by timeout at RTO (200 ms after a LAN handshake) with doubling,
+ * and giving up after 15 (data) or 6 (SYN) retransmissions; fast retransmit on the third duplicate
+ * ACK; out-of-order segments held and delivered in one piece when the hole fills; a file crossing a
+ * lossy link intact, twice identically; flow control (a 1000-byte window, a zero window, persist
+ * probes with backoff, the window reopening); simultaneous open and close (SYN-RECEIVED and
+ * CLOSING); every state transition traced with its four-tuple; the state table. Every test ends
+ * leak-free (LeakSanitizer).
  */
 #include "fake_net.h"
 
