@@ -873,6 +873,7 @@ static void conn_choose_iss(tcp_conn *c) {
     c->snd_max = c->iss + 1;
     c->sbuf_seq = c->iss + 1;
     c->recover = c->iss;
+    c->high_rxt = c->iss;
 }
 
 /* The peer's SYN or SYN-ACK settles the options: each of timestamps,
@@ -2019,7 +2020,10 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
         /* RFC 6675 section 5 (2) and (3): loss recovery starts at the
          * third duplicate ACK or once the scoreboard shows the first
          * segment lost. */
-        if (!c->in_recovery && seq_gt(ack, c->recover) &&
+        /* ... unless the first segment was already resent in the recovery
+         * just ended and that copy is still on its way (HighRxt above it):
+         * if it is lost too, the timer resends it. */
+        if (!c->in_recovery && seq_gt(ack, c->recover) && !seq_lt(c->snd_una, c->high_rxt) &&
             (c->dupacks >= TCP_DUPACK_THRESH || sb_is_lost(c, c->snd_una))) {
             uint32_t flight = c->snd_max - c->snd_una;
             uint32_t half = flight / 2;
