@@ -12,7 +12,8 @@
 #    retransmission, fast retransmission, duplicate ACK. A frame lost in transit
 #    is captured at the sender's side, so no capture may show "previous segment
 #    not captured" or "ACKed unseen segment"; tcp-loss must show both a fast
-#    retransmission and a retransmission by timeout on the lossy link;
+#    retransmission and a retransmission by timeout on the lossy link, and its
+#    trace the SACK-based recovery (RFC 6675);
 #  - DHCP: C1's exchange decodes as Discover, Offer, Request, ACK, every one a
 #    broadcast (0.0.0.0 or the server to 255.255.255.255, ff:ff:ff:ff:ff:ff)
 #    with the broadcast flag;
@@ -144,7 +145,7 @@ if run file-download; then
     [ "$n" -ge 1 ] || fail "file-download: no retransmission on the lossy link"
 fi
 
-# ---- tcp-loss: fast retransmit and a retransmission by timeout ----------------
+# ---- tcp-loss: SACK recovery (RFC 6675) and a retransmission by timeout -------
 if run tcp-loss; then
     conversations tcp-loss S.eth0--sw1.p1 1
     analysis tcp-loss yes
@@ -155,7 +156,7 @@ if run tcp-loss; then
     checks=$((checks + 1))
     [ "$fast" -ge 1 ] && [ "$rto" -ge 1 ] ||
         fail "tcp-loss: expected a fast retransmission and a timeout retransmission, got $fast and $rto"
-    for why in "fast retransmit (3 duplicate ACKs)" "retransmission (timeout)"; do
+    for why in "fast retransmit (SACKed data shows a loss)" "retransmission (SACK recovery, RFC 6675)" "retransmission (timeout)"; do
         checks=$((checks + 1))
         grep -q "($why)" "$work/tcp-loss/trace.txt" || fail "tcp-loss: the trace shows no \"$why\""
     done

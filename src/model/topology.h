@@ -231,7 +231,8 @@ typedef struct model_tcp_server {
     uint16_t port;
     char *reply; /* NULL: echo */
     size_t reply_len;
-    uint32_t count; /* clients before the listener closes; 0: never closes */
+    uint32_t count;          /* clients before the listener closes; 0: never closes */
+    uint64_t close_after_ns; /* pause between a client's close and ours; 0: at once */
 } model_tcp_server;
 
 /* One step of a scripted TCP client ("steps"). */

@@ -166,7 +166,8 @@ static int loader__client_target(loader *ld, const cJSON *obj, size_t dev, model
     return loader__target(ld, to, dev, &t->addr, &t->name);
 }
 
-static const char *const loader__udp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
+static const char *const loader__udp_server_keys[] = {"at",    "on",    "do",         "port",
+                                                      "reply", "count", "close_after"};
 
 static int loader__udp_server(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
     model_udp_server *u = &a->u.udp_server;
@@ -207,7 +208,8 @@ static int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_acti
     return 0;
 }
 
-static const char *const loader__tcp_server_keys[] = {"at", "on", "do", "port", "reply", "count"};
+static const char *const loader__tcp_server_keys[] = {"at",    "on",    "do",         "port",
+                                                      "reply", "count", "close_after"};
 
 static int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
     model_tcp_server *t = &a->u.tcp_server;
@@ -216,7 +218,8 @@ static int loader__tcp_server(loader *ld, const cJSON *obj, size_t dev, model_ac
                      &port_node) != 0 ||
         (reply && loader__text(ld, reply, "the text to answer each request with", LOADER_MAX_FILE,
                                &t->reply, &t->reply_len) != 0) ||
-        loader__opt_u32(ld, obj, "count", 1, 1000000, &t->count) != 0)
+        loader__opt_u32(ld, obj, "count", 1, 1000000, &t->count) != 0 ||
+        loader__opt_duration(ld, obj, "close_after", false, &t->close_after_ns) != 0)
         return NS_ERR_INPUT;
     return loader__claim_port(ld, dev, LOADER_PROTO_TCP, t->port, port_node, obj, "tcp_server");
 }

@@ -9,31 +9,34 @@
  *    challenge ACK of RFC 5961 that 3.10.7.4 adopts;
  *  - ISS and ephemeral ports (32768-60999) drawn from the run's seeded
  *    generator, so a run is reproducible from its seed;
- *  - MSS option 1460 on every SYN (an Ethernet MTU of 1500 less 40 bytes of
- *    headers); the peer's MSS (536 when absent, 3.7.1) bounds our segments;
- *    window scale, SACK-permitted and timestamps are parsed, never sent;
- *  - receive buffer 65535 bytes. The application takes in-order data as it
- *    arrives (the `received` callback), so the advertised window is always the
- *    whole buffer; out-of-order segments are held inside that window and
- *    delivered when the hole fills;
+ *  - Linux's SYN options: MSS 1460, SACK-permitted, timestamps, window scale
+ *    7; each used only when both sides offered it. Timestamps on every later
+ *    segment (RFC 7323: TS.Recent, RTT samples); the peer's MSS (536 when
+ *    absent, 3.7.1) less the timestamps bounds our segments;
+ *  - Linux's windows: 64240 on a SYN, 65160 on a SYN-ACK, then scaled and
+ *    growing as data arrives (tcp_grow_window, tcp_rcv_space_adjust). The
+ *    application takes in-order data as it arrives (the `received`
+ *    callback); out-of-order segments are held inside the window, reported
+ *    in SACK blocks (RFC 2018) and delivered when the hole fills;
  *  - send buffer unbounded; segments of min(MSS, usable window, data
  *    waiting), PSH on the segment that empties the queue; no Nagle, no
  *    silly-window avoidance;
- *  - every segment that carries data or a FIN is acknowledged at once (no
- *    delayed ACK); an ACK rides on data when the application answers inside
- *    its `received` callback. A FIN is acknowledged before the application
- *    hears of it, so closing is the four segments of the lecture notes;
+ *  - Linux's delayed ACK (RFC 1122 4.2.3.2): quick-ACK mode at the start (a
+ *    bare ACK before the application hears of the data), then an ACK for
+ *    every second full-sized segment, at once for out-of-order data, when
+ *    the application read a small segment unless the connection is
+ *    interactive (pingpong), else after the ACK timeout (40 ms at least);
  *  - RFC 6298 timer: initial RTO 1 s, minimum 200 ms (Linux's TCP_RTO_MIN;
  *    the RFC says 1 s), maximum 60 s, Karn's algorithm (no sample from a
  *    retransmitted segment), doubling on every timeout; 3 s after a handshake
  *    without a sample (RFC 6298 5.7). Give up after 15 retransmissions
  *    (Linux's tcp_retries2), 6 for a SYN (tcp_syn_retries), 5 for a SYN-ACK
  *    (tcp_synack_retries);
- *  - congestion control NewReno (RFC 5681, RFC 6582): initial window 10
- *    segments (RFC 6928, as Linux), slow start, congestion avoidance, fast
- *    retransmit on the third duplicate ACK and fast recovery with partial
- *    ACKs; on a timeout cwnd falls to one segment and sending resumes from
- *    the oldest unacknowledged byte (go-back-N, as BSD and Linux do);
+ *  - congestion control RFC 5681: initial window 10 segments (RFC 6928, as
+ *    Linux), slow start, congestion avoidance; loss recovery by the SACK
+ *    scoreboard (RFC 6675) when SACK was agreed, else NewReno (RFC 6582);
+ *    on a timeout cwnd falls to one segment and sending resumes from the
+ *    oldest unacknowledged byte, skipping what was SACKed (as Linux does);
  *  - persist timer: with a zero window and data waiting, a probe is sent
  *    every RTO, doubling up to 60 s (Linux's zero-window probe: one segment
  *    with an already acknowledged sequence number, which the receiver must
@@ -83,6 +86,26 @@
 #define TCP_DUPACK_THRESH  3              /* RFC 5681 3.2 */
 #define TCP_CWND_MAX       (1u << 30)     /* keeps cwnd arithmetic far from overflow */
 
+/* Options and windows as Linux's defaults make them (tcp_select_initial_window
+ * with tcp_rmem = 4096 131072 6291456): half the 128 KB receive buffer is
+ * window, 65536 bytes, offered rounded down to a multiple of the MSS (64240 =
+ * 44 * 1460 on a SYN, 65160 = 45 * 1448 on a SYN-ACK answering timestamps);
+ * the scale 7 is what 6 MB needs (ilog2(6291456) - 15). */
+#define TCP_RCV_SPACE     65536u
+#define TCP_RCV_SPACE_MAX (6291456u / 2) /* tcp_rmem[2], half of it window */
+#define TCP_WSCALE        7
+#define TCP_TS_ALIGNED    12  /* NOP, NOP, timestamps: 12 bytes on every segment */
+#define TCP_GROW_MIN_LEN  128 /* tcp_grow_window: only segments this long */
+
+/* Delayed ACK (RFC 1122 4.2.3.2, RFC 9293 3.8.6.3) as Linux's
+ * include/net/tcp.h defines it. */
+#define TCP_ATO_MIN       (40 * SIM_MS)  /* TCP_ATO_MIN, TCP_DELACK_MIN: HZ/25 */
+#define TCP_DELACK_MAX    (200 * SIM_MS) /* TCP_DELACK_MAX: HZ/5 */
+#define TCP_ATO_MAX_IDLE  (500 * SIM_MS) /* tcp_send_delayed_ack's HZ/2 */
+#define TCP_MAX_QUICKACKS 16
+#define TCP_MIN_MSS       88 /* TCP_MIN_MSS */
+#define TCP_PINGPONG      1  /* net.ipv4.tcp_pingpong_thresh */
+
 /* A segment held because it arrived ahead of a hole (3.10.7.4, seventh). */
 typedef struct tcp_ooo {
     uint32_t seq, len;
@@ -119,8 +142,45 @@ struct tcp_conn {
     /* Receive sequence variables (3.3.1). */
     uint32_t irs, rcv_nxt;
     tcp_ooo *ooo; /* sorted by sequence number */
-    bool ack_pending;
     bool fin_received;
+
+    /* Options negotiated on the SYNs (RFC 7323, RFC 2018): each only when
+     * both sides offered it, as Linux does. */
+    bool ts_ok, sack_ok;
+    uint8_t snd_wscale, rcv_wscale; /* 0 without window scaling */
+    uint32_t ts_offset;             /* added to the 1 ms clock for TSval */
+    uint32_t ts_recent;             /* TS.Recent (RFC 7323 4.3) */
+    uint16_t advmss;                /* what we take per segment: 1460, 1448 with timestamps */
+
+    /* The offered window (Linux's tcp_select_window): rcv_wnd offered when
+     * rcv_nxt was rcv_wup; rcv_ssthresh grows towards window_clamp as data
+     * arrives (tcp_grow_window); window_clamp follows what the application
+     * read in a round trip (tcp_rcv_space_adjust). */
+    uint32_t rcv_wnd, rcv_wup, rcv_ssthresh, window_clamp;
+    uint32_t rcvq_space, rcvq_seq; /* bytes read in the last measured round trip */
+    sim_time rcvq_time, rcv_rtt;
+
+    /* Delayed ACK, as Linux's icsk_ack: an ACK is owed (ack_sched), sent at
+     * once in quick-ACK mode (ack_quick left, not pingpong), when more than
+     * one full segment is unacknowledged, or when ack_now; else by the
+     * delayed-ACK timer after ato. */
+    bool ack_sched, ack_now, ack_pushed, ack_pushed2;
+    uint32_t ack_quick, pingpong;
+    sim_time ack_ato, ack_lrcv, delack_at;
+    uint16_t rcv_mss;       /* the peer's segment size as we see it */
+    uint32_t last_seg_size; /* tcp_measure_rcv_mss's memory */
+    sim_event_id delack_ev;
+
+    /* SACK blocks we report (RFC 2018 section 4): the first holds the
+     * latest segment that arrived out of order. */
+    tcp_sack_block rsack[TCP_MAX_SACK_BLOCKS];
+    uint8_t n_rsack;
+
+    /* The sender's scoreboard (RFC 6675): ranges the peer SACKed, sorted,
+     * above snd_una; high_rxt is HighRxt. */
+    tcp_sack_block *sacked;
+    size_t n_sacked, cap_sacked;
+    uint32_t high_rxt;
 
     /* RFC 6298. */
     sim_time srtt, rttvar, rto;
@@ -395,9 +455,264 @@ static void tcp_send_raw(ip_stack *st, ipv4_addr src, ipv4_addr dst, const tcp_h
     ip_stack_send_from(st, src, dst, IPPROTO_TCP_NUM, buf, hl + len, 0, NULL);
 }
 
-static uint16_t conn_rcv_window(const tcp_conn *c) {
-    (void)c; /* the application drains in-order data at once: the buffer is free */
-    return TCP_RCV_BUFFER;
+/* --- windows and timestamps --- */
+
+/* TSval: a 1 ms clock (Linux's tcp_time_stamp_ms) plus this connection's
+ * offset (RFC 7323 section 5.4). */
+static uint32_t ts_now(const tcp_conn *c) {
+    return (uint32_t)(sim_now(c->st->node->net->sim) / SIM_MS) + c->ts_offset;
+}
+
+/* tcp_receive_window: what is left of the window we offered last. */
+static uint32_t window_left(const tcp_conn *c) {
+    int32_t left = (int32_t)(c->rcv_wup + c->rcv_wnd - c->rcv_nxt);
+    return left > 0 ? (uint32_t)left : 0;
+}
+
+/* Linux's __tcp_select_window for an application that reads in-order data
+ * as it arrives: the free space is the whole window_clamp (segments held out
+ * of order are not counted against it), offered up to rcv_ssthresh; with
+ * scaling rounded up to the scale's unit, without it kept while within one
+ * MSS of the free space, else a multiple of the MSS. */
+static uint32_t window_select(const tcp_conn *c) {
+    uint32_t free_space = min_u32(c->window_clamp, c->rcv_ssthresh);
+    if (c->rcv_wscale) {
+        uint32_t unit = 1u << c->rcv_wscale;
+        return (free_space + unit - 1) & ~(unit - 1);
+    }
+    uint32_t window = c->rcv_wnd, mss = c->rcv_mss ? c->rcv_mss : 1;
+    if (window + mss <= free_space || window > free_space)
+        window = free_space / mss * mss;
+    return window;
+}
+
+/* tcp_select_window: the window field of a segment other than a SYN. The
+ * window offered never shrinks (RFC 9293 3.8.6.2.2); rcv_wup moves to
+ * rcv_nxt. */
+static uint16_t window_field(tcp_conn *c) {
+    uint32_t cur = window_left(c), win = window_select(c);
+    uint32_t unit = 1u << c->rcv_wscale;
+    if (win < cur)
+        win = (cur + unit - 1) & ~(unit - 1);
+    c->rcv_wnd = win;
+    c->rcv_wup = c->rcv_nxt;
+    uint32_t max = 65535u << c->rcv_wscale;
+    return (uint16_t)(min_u32(win, max) >> c->rcv_wscale);
+}
+
+/* tcp_select_initial_window: the window of our SYN or SYN-ACK, the space
+ * rounded down to a multiple of the MSS we take, never scaled (RFC 7323
+ * 2.2); also where rcv_ssthresh and window_clamp start. */
+static uint16_t window_initial(tcp_conn *c) {
+    uint32_t mss = c->advmss;
+    c->rcv_wnd = min_u32(TCP_RCV_SPACE / mss * mss, 65535);
+    c->rcv_ssthresh = c->rcv_wnd;
+    c->window_clamp = TCP_RCV_SPACE;
+    c->rcv_wup = c->rcv_nxt;
+    return (uint16_t)c->rcv_wnd;
+}
+
+/* --- delayed ACK (Linux's icsk_ack) --- */
+
+static void on_delack(sim *s, void *a, void *b);
+static void conn_send_ack(tcp_conn *c);
+
+/* tcp_incr_quickack: up to 16 ACKs at once, fewer in a small window. */
+static void ack_incr_quick(tcp_conn *c) {
+    uint32_t quick = c->rcv_wnd / (2u * c->rcv_mss);
+    if (quick == 0)
+        quick = 2;
+    quick = min_u32(quick, TCP_MAX_QUICKACKS);
+    if (quick > c->ack_quick)
+        c->ack_quick = quick;
+}
+
+/* tcp_enter_quickack_mode: after out-of-order or duplicate data. */
+static void ack_enter_quick(tcp_conn *c) {
+    ack_incr_quick(c);
+    c->pingpong = 0;
+    c->ack_ato = TCP_ATO_MIN;
+}
+
+static bool ack_in_quick_mode(const tcp_conn *c) {
+    return c->ack_quick > 0 && c->pingpong < TCP_PINGPONG;
+}
+
+/* A segment carrying an ACK leaves (tcp_event_ack_sent): one quick ACK
+ * used if one was owed (tcp_dec_quickack_mode), nothing owed any more. */
+static void ack_sent(tcp_conn *c) {
+    if (c->ack_quick && c->ack_sched) {
+        if (--c->ack_quick == 0)
+            c->ack_ato = TCP_ATO_MIN;
+    }
+    c->ack_sched = c->ack_now = c->ack_pushed = c->ack_pushed2 = false;
+    if (c->delack_ev)
+        sim_cancel(conn_sim(c), c->delack_ev);
+    c->delack_ev = 0;
+}
+
+/* tcp_measure_rcv_mss: a segment at least as long as the estimate sets it;
+ * a shorter one marks the ACK "pushed" (sent when the application reads the
+ * data), unless two in a row of one plausible size show a smaller MSS. */
+static void measure_rcv_mss(tcp_conn *c, uint32_t len, uint32_t header_len, uint8_t flags) {
+    if (len >= c->rcv_mss) {
+        c->rcv_mss = (uint16_t)min_u32(len, c->advmss);
+        return;
+    }
+    uint32_t whole = len + header_len; /* with its TCP header */
+    bool remnant = flags & (TCP_FIN | TCP_URG | TCP_RST | TCP_PSH);
+    if (whole >= TCP_MSS_DEFAULT + TCP_HEADER_LEN ||
+        (whole >= TCP_MIN_MSS + TCP_HEADER_LEN && !remnant)) {
+        uint32_t seg = whole - TCP_HEADER_LEN - (c->ts_ok ? TCP_TS_ALIGNED : 0);
+        uint32_t lss = c->last_seg_size;
+        c->last_seg_size = seg;
+        if (seg == lss) {
+            c->rcv_mss = (uint16_t)seg;
+            return;
+        }
+    }
+    if (c->ack_pushed)
+        c->ack_pushed2 = true;
+    c->ack_pushed = true;
+}
+
+/* In-order data arrived (tcp_event_data_recv): an ACK is owed; the first
+ * data of a connection starts quick-ACK mode; the ACK timeout (ato) follows
+ * the gaps between arrivals. */
+static void ack_data_arrived(tcp_conn *c, uint32_t len, uint32_t header_len, uint8_t flags) {
+    sim_time now = sim_now(conn_sim(c));
+    c->ack_sched = true;
+    measure_rcv_mss(c, len, header_len, flags);
+    if (!c->ack_ato) {
+        ack_incr_quick(c);
+        c->ack_ato = TCP_ATO_MIN;
+    } else {
+        sim_time m = now - c->ack_lrcv;
+        if (m <= TCP_ATO_MIN / 2) {
+            c->ack_ato = c->ack_ato / 2 + TCP_ATO_MIN / 2;
+        } else if (m < c->ack_ato) {
+            c->ack_ato = c->ack_ato / 2 + m;
+            if (c->ack_ato > c->rto)
+                c->ack_ato = c->rto;
+        } else if (m > c->rto) {
+            ack_incr_quick(c); /* a long silence: the sender restarts */
+        }
+    }
+    c->ack_lrcv = now;
+}
+
+/* tcp_send_delayed_ack: the timer runs ato (at most 200 ms, bounded by the
+ * RTT once ato grew past 40 ms); an older, earlier deadline stands. */
+static void ack_delay(tcp_conn *c) {
+    sim *s = conn_sim(c);
+    sim_time ato = c->ack_ato;
+    if (ato > TCP_ATO_MIN) {
+        sim_time max_ato =
+            (c->pingpong >= TCP_PINGPONG || c->ack_pushed) ? TCP_DELACK_MAX : TCP_ATO_MAX_IDLE;
+        if (c->have_rtt) {
+            sim_time rtt = c->srtt > TCP_ATO_MIN ? c->srtt : TCP_ATO_MIN;
+            if (rtt < max_ato)
+                max_ato = rtt;
+        }
+        if (ato > max_ato)
+            ato = max_ato;
+    }
+    if (ato > TCP_DELACK_MAX)
+        ato = TCP_DELACK_MAX;
+    sim_time at = sim_now(s) + ato;
+    if (c->delack_ev) {
+        if (c->delack_at <= sim_now(s) + ato / 4) {
+            conn_send_ack(c); /* the timer is about to fire anyway */
+            return;
+        }
+        if (at >= c->delack_at)
+            return;
+        sim_cancel(s, c->delack_ev);
+    }
+    c->delack_at = at;
+    c->delack_ev = sim_schedule(s, ato, on_delack, c, NULL, NULL);
+}
+
+/* __tcp_ack_snd_check: with an ACK owed, send it now when more than one
+ * full-sized segment is unacknowledged (and the window would not shrink),
+ * in quick-ACK mode, when out-of-order data is held (RFC 5681 4.2) or when
+ * the protocol wants it at once; otherwise start the delayed-ACK timer. */
+static void ack_check(tcp_conn *c) {
+    if (c->dead || !c->ack_sched)
+        return;
+    bool two_full = c->rcv_nxt - c->rcv_wup > c->rcv_mss && window_select(c) >= c->rcv_wnd;
+    if (two_full || ack_in_quick_mode(c) || c->ack_now || c->ooo)
+        conn_send_ack(c);
+    else
+        ack_delay(c);
+}
+
+/* The application read what arrived (tcp_cleanup_rbuf): an ACK still owed
+ * for a small segment goes now unless the connection is interactive
+ * (pingpong), where the answer will carry it. */
+static void ack_after_read(tcp_conn *c) {
+    if (c->dead || !c->ack_sched)
+        return;
+    if (c->ack_pushed2 || (c->ack_pushed && c->pingpong < TCP_PINGPONG)) {
+        conn_send_ack(c);
+        return;
+    }
+    /* A window opened "significantly" (twice what is left) is offered at once. */
+    uint32_t left = window_left(c);
+    if (!c->fin_received && 2 * left <= c->window_clamp) {
+        uint32_t win = window_select(c);
+        if (win && win >= 2 * left)
+            conn_send_ack(c);
+    }
+}
+
+static void on_delack(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    tcp_conn *c = a;
+    c->delack_ev = 0;
+    if (c->dead || !c->ack_sched)
+        return;
+    if (c->pingpong < TCP_PINGPONG) {
+        /* Delayed ACK missed: inflate ATO (tcp_delack_timer_handler). */
+        c->ack_ato = c->ack_ato * 2 < c->rto ? c->ack_ato * 2 : c->rto;
+    } else {
+        /* ... and leave interactive mode. */
+        c->pingpong = 0;
+        c->ack_ato = TCP_ATO_MIN;
+    }
+    char addrs[64], detail[128];
+    conn_addr_text(c, addrs, sizeof addrs);
+    snprintf(detail, sizeof detail, "%s ack=%lu", addrs, (unsigned long)c->rcv_nxt);
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, "delayed ACK (timer)", detail);
+    conn_send_ack(c);
+}
+
+/* The options of a segment of ours: on SYNs what we offer (MSS; SACK-
+ * permitted, timestamps and window scale, answering only what the peer
+ * offered on a SYN-ACK), later timestamps and SACK blocks if agreed. */
+static void conn_options(tcp_conn *c, uint8_t flags, tcp_options *o) {
+    *o = tcp_options_none();
+    if (flags & TCP_SYN) {
+        o->mss = TCP_MSS_ETHERNET; /* 3.7.1: announce what we can receive */
+        bool offer = !(flags & TCP_ACK);
+        o->sack_permitted = offer || c->sack_ok;
+        o->has_timestamps = offer || c->ts_ok;
+        if (offer || c->rcv_wscale)
+            o->window_scale = (int8_t)c->rcv_wscale;
+    } else {
+        o->has_timestamps = c->ts_ok;
+        if (c->sack_ok && (flags & TCP_ACK) && !(flags & TCP_RST)) {
+            uint8_t room = c->ts_ok ? 3 : TCP_MAX_SACK_BLOCKS;
+            o->sack_count = c->n_rsack < room ? c->n_rsack : room;
+            memcpy(o->sack, c->rsack, o->sack_count * sizeof o->sack[0]);
+        }
+    }
+    if (o->has_timestamps) {
+        o->ts_val = ts_now(c);
+        /* RFC 7323 3.2: TSecr is TS.Recent when ACK is set, else 0. */
+        o->ts_ecr = (flags & TCP_ACK) ? c->ts_recent : 0;
+    }
 }
 
 /* Sends a segment of this connection: `len` data bytes from the send buffer
@@ -407,18 +722,21 @@ static void conn_send(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len) {
                     .dst_port = c->remote_port,
                     .seq = seq,
                     .ack = (flags & TCP_ACK) ? c->rcv_nxt : 0,
-                    .flags = flags,
-                    .window = conn_rcv_window(c),
-                    .opt = tcp_options_none()};
-    if (flags & TCP_SYN)
-        h.opt.mss = TCP_MSS_ETHERNET; /* 3.7.1: announce what we can receive */
+                    .flags = flags};
+    conn_options(c, flags, &h.opt);
+    h.window = (flags & TCP_SYN) ? window_initial(c) : window_field(c);
     const uint8_t *data = NULL;
     if (len) {
         assert(seq_geq(seq, c->sbuf_seq) && seq - c->sbuf_seq + len <= c->sbuf_len);
         data = c->sbuf + c->sbuf_head + (seq - c->sbuf_seq);
+        /* tcp_event_data_sent: an answer within ato of the last arrival
+         * makes the connection interactive (pingpong). */
+        if (c->ack_ato && sim_now(conn_sim(c)) - c->ack_lrcv < c->ack_ato &&
+            c->pingpong < TCP_PINGPONG)
+            c->pingpong++;
     }
     if (flags & TCP_ACK)
-        c->ack_pending = false;
+        ack_sent(c);
     tcp_send_raw(c->st, c->local_ip, c->remote_ip, &h, data, len);
 }
 
@@ -504,6 +822,7 @@ static void conn_free(tcp_conn *c) {
         free(o);
     }
     free(c->sbuf);
+    free(c->sacked);
     free(c);
 }
 
@@ -545,22 +864,74 @@ static tcp_conn *conn_new(ip_stack *st, const tcp_handler *h, void *ctx) {
 }
 
 /* ISS from the run's generator (3.4.1 asks for an unpredictable ISN; here it
- * is reproducible from the seed instead). Sets the send variables. */
+ * is reproducible from the seed instead). Sets the send variables. The
+ * timestamp offset is a hash of the ISS and the four-tuple, as Linux's
+ * secure_tcp_ts_off hashes the addresses with a secret: it draws nothing from
+ * the run's generator, so ports and ISNs stay what they were. */
 static void conn_choose_iss(tcp_conn *c) {
     c->iss = (uint32_t)rng_next(sim_rng(conn_sim(c)));
+    uint64_t mix = (uint64_t)c->iss << 32 ^ (uint64_t)c->local_ip << 16 ^ c->remote_ip ^
+                   (uint64_t)c->local_port << 48 ^ c->remote_port ^ 0x7473u; /* "ts" */
+    c->ts_offset = (uint32_t)rng_splitmix64(&mix);
     c->snd_una = c->iss;
     c->snd_nxt = c->iss + 1;
     c->snd_max = c->iss + 1;
     c->sbuf_seq = c->iss + 1;
     c->recover = c->iss;
+    c->high_rxt = c->iss;
 }
 
-/* The peer's MSS option (3.7.1) sets our segment size and the initial
- * congestion window. */
-static void conn_set_mss(tcp_conn *c, const tcp_header *h) {
+/* The peer's SYN or SYN-ACK settles the options: each of timestamps,
+ * SACK and window scaling is used only when both sides offered it (RFC 7323
+ * 1.3, RFC 2018 section 2), as Linux does. The peer's MSS option (3.7.1)
+ * sets our segment size, less the 12 bytes of timestamps every segment then
+ * carries (1448), and the initial congestion window. */
+static void conn_negotiate(tcp_conn *c, const tcp_header *h) {
+    c->ts_ok = h->opt.has_timestamps;
+    if (c->ts_ok)
+        c->ts_recent = h->opt.ts_val;
+    c->sack_ok = h->opt.sack_permitted;
+    if (h->opt.window_scale >= 0) {
+        c->snd_wscale = (uint8_t)h->opt.window_scale;
+        c->rcv_wscale = TCP_WSCALE;
+    } else {
+        c->snd_wscale = c->rcv_wscale = 0;
+    }
+    uint16_t opt_len = c->ts_ok ? TCP_TS_ALIGNED : 0;
     uint16_t peer = h->opt.mss ? h->opt.mss : TCP_MSS_DEFAULT;
-    c->mss = peer < TCP_MSS_ETHERNET ? peer : TCP_MSS_ETHERNET;
+    c->mss = (uint16_t)((peer < TCP_MSS_ETHERNET ? peer : TCP_MSS_ETHERNET) - opt_len);
+    c->advmss = (uint16_t)(TCP_MSS_ETHERNET - opt_len);
     c->cwnd = TCP_INIT_CWND * (uint32_t)c->mss;
+    /* tcp_initialize_rcv_mss: a guess until data shows the peer's size. */
+    uint32_t hint = min_u32(min_u32(c->advmss, c->mss), TCP_MSS_DEFAULT);
+    c->rcv_mss = (uint16_t)(hint < TCP_MIN_MSS ? TCP_MIN_MSS : hint);
+}
+
+/* The connection is established: the receive-buffer tuning starts
+ * (tcp_init_buffer_space: a first round trip is expected to bring at most
+ * the initial window of 10 segments). */
+static void rcvq_start(tcp_conn *c) {
+    c->rcvq_space = min_u32(min_u32(c->rcv_ssthresh, c->rcv_wnd), TCP_INIT_CWND * c->advmss);
+    c->rcvq_seq = c->rcv_nxt;
+    c->rcvq_time = sim_now(conn_sim(c));
+}
+
+/* An ACK acknowledged new data (or our SYN): an RTT sample. With timestamps
+ * from the echoed TSval on every such ACK (RFC 7323 section 4.1; 1 ms
+ * granularity, at least 1 ms as Linux's tcp_rtt_tsopt_us); without them from
+ * the one timed segment (RFC 6298, Karn's algorithm). */
+static void rtt_on_ack(tcp_conn *c, const tcp_header *h, uint32_t ack) {
+    if (c->ts_ok && h->opt.has_timestamps && h->opt.ts_ecr) {
+        uint32_t ms = ts_now(c) - h->opt.ts_ecr;
+        if (ms < 0x7fffffffu)
+            rtt_sample(c, (ms ? ms : 1) * SIM_MS);
+        c->rtt_timing = false;
+        return;
+    }
+    if (c->rtt_timing && seq_geq(ack, c->rtt_seq)) {
+        rtt_sample(c, sim_now(conn_sim(c)) - c->rtt_sent);
+        c->rtt_timing = false;
+    }
 }
 
 /* Starts timing the segment whose ACK will cover `end`, unless one is timed
@@ -607,44 +978,233 @@ static void conn_fin_sent(tcp_conn *c) {
         conn_set_state(c, TCP_LAST_ACK, "close: FIN sent after the queued data");
 }
 
+/* --- the SACK scoreboard (RFC 6675) --- */
+
+/* The bytes SACKed in all. */
+static uint32_t sb_total(const tcp_conn *c) {
+    uint32_t n = 0;
+    for (size_t i = 0; i < c->n_sacked; i++)
+        n += c->sacked[i].right - c->sacked[i].left;
+    return n;
+}
+
+/* The peer SACKed [left, right): merged into the sorted list. */
+static void sb_insert(tcp_conn *c, uint32_t left, uint32_t right) {
+    size_t i = 0;
+    while (i < c->n_sacked && seq_lt(c->sacked[i].right, left))
+        i++;
+    size_t j = i;
+    while (j < c->n_sacked && seq_leq(c->sacked[j].left, right)) {
+        if (seq_lt(c->sacked[j].left, left))
+            left = c->sacked[j].left;
+        if (seq_gt(c->sacked[j].right, right))
+            right = c->sacked[j].right;
+        j++;
+    }
+    if (j == i) { /* no overlap: make room at i */
+        if (c->n_sacked == c->cap_sacked) {
+            c->cap_sacked = c->cap_sacked ? 2 * c->cap_sacked : 8;
+            tcp_sack_block *grown = realloc(c->sacked, c->cap_sacked * sizeof *grown);
+            if (!grown)
+                ns_out_of_memory();
+            c->sacked = grown;
+        }
+        memmove(c->sacked + i + 1, c->sacked + i, (c->n_sacked - i) * sizeof *c->sacked);
+        c->n_sacked++;
+    } else if (j > i + 1) { /* ranges i..j-1 become one */
+        memmove(c->sacked + i + 1, c->sacked + j, (c->n_sacked - j) * sizeof *c->sacked);
+        c->n_sacked -= j - i - 1;
+    }
+    c->sacked[i].left = left;
+    c->sacked[i].right = right;
+}
+
+/* The SACK blocks of an ACK, clipped to what is outstanding above it (a
+ * block at or below the ACK reports a duplicate, RFC 2883: nothing to mark). */
+static void sb_update(tcp_conn *c, const tcp_header *h) {
+    if (!c->sack_ok)
+        return;
+    for (size_t i = 0; i < h->opt.sack_count; i++) {
+        uint32_t left = h->opt.sack[i].left, right = h->opt.sack[i].right;
+        if (seq_lt(left, h->ack))
+            left = h->ack;
+        if (seq_gt(right, c->snd_max))
+            right = c->snd_max;
+        if (seq_lt(left, right))
+            sb_insert(c, left, right);
+    }
+}
+
+/* snd_una moved: what it passed leaves the scoreboard. */
+static void sb_trim(tcp_conn *c) {
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_sacked; i++) {
+        tcp_sack_block b = c->sacked[i];
+        if (seq_leq(b.right, c->snd_una))
+            continue;
+        if (seq_lt(b.left, c->snd_una))
+            b.left = c->snd_una;
+        c->sacked[n++] = b;
+    }
+    c->n_sacked = n;
+}
+
+/* RFC 6675 IsLost(seq): more than (DupThresh - 1) * SMSS bytes, or
+ * DupThresh discontiguous ranges, SACKed above it. */
+static bool sb_is_lost(const tcp_conn *c, uint32_t seq) {
+    uint32_t bytes = 0, ranges = 0;
+    for (size_t i = c->n_sacked; i-- > 0;) {
+        tcp_sack_block b = c->sacked[i];
+        if (seq_leq(b.right, seq))
+            break;
+        bytes += b.right - (seq_gt(b.left, seq) ? b.left : seq);
+        ranges++;
+    }
+    return bytes > (TCP_DUPACK_THRESH - 1) * (uint32_t)c->mss || ranges >= TCP_DUPACK_THRESH;
+}
+
+/* The first gap in the scoreboard at or after `seq` below snd_max:
+ * [*left, *right); false when there is none. */
+static bool sb_hole_from(const tcp_conn *c, uint32_t seq, uint32_t *left, uint32_t *right) {
+    for (size_t i = 0; i < c->n_sacked; i++) {
+        tcp_sack_block b = c->sacked[i];
+        if (seq_leq(b.right, seq))
+            continue;
+        if (seq_lt(seq, b.left)) {
+            *left = seq;
+            *right = b.left;
+            return true;
+        }
+        seq = b.right;
+    }
+    *left = seq;
+    *right = c->snd_max;
+    return seq_lt(seq, c->snd_max);
+}
+
+/* RFC 6675 SetPipe: the bytes still in the network, counted by segment:
+ * every one not SACKed and not lost, plus every one retransmitted. */
+static uint32_t sb_pipe(const tcp_conn *c) {
+    uint32_t pipe = 0, left, right, seq = c->snd_una;
+    while (sb_hole_from(c, seq, &left, &right)) {
+        for (uint32_t p = left; seq_lt(p, right); p += c->mss) {
+            uint32_t n = min_u32(c->mss, right - p);
+            if (!sb_is_lost(c, p))
+                pipe += n;
+            if (seq_lt(p, c->high_rxt))
+                pipe += n;
+        }
+        seq = right;
+    }
+    return pipe;
+}
+
+/* Sends `space` sequence numbers from `seq` again: data up to the end of
+ * the buffer, the FIN if it was sent and lies in that range. */
+static void conn_resend(tcp_conn *c, uint32_t seq, uint32_t space, const char *why) {
+    uint32_t end = data_end(c);
+    uint32_t n = seq_lt(seq, end) ? min_u32(space, end - seq) : 0;
+    bool fin = c->fin_sent && seq_leq(seq, end) && seq_geq(seq + space, end + 1);
+    uint8_t flags = TCP_ACK | (n > 0 && seq + n == end ? TCP_PSH : 0) | (fin ? TCP_FIN : 0);
+    c->rtt_timing = false; /* Karn */
+    trace_retransmission(c, why, flags, seq, n);
+    conn_send(c, seq, flags, n);
+    rto_ensure(c);
+}
+
+/* One new segment from snd_nxt within `usable` bytes of window (and the FIN
+ * once all data has left, which like BSD's needs no window). Returns false
+ * when nothing could go. */
+static bool conn_send_new(tcp_conn *c, uint32_t usable) {
+    uint32_t end = data_end(c);
+    uint32_t avail = seq_lt(c->snd_nxt, end) ? end - c->snd_nxt : 0;
+    uint32_t n = min_u32(min_u32(c->mss, usable), avail);
+    bool fin = c->close_requested && n == avail && c->snd_nxt + n == end;
+    if (fin && c->fin_sent && seq_geq(c->snd_nxt, end + 1))
+        fin = false; /* it left already */
+    if (n == 0 && !fin)
+        return false;
+    uint8_t flags = TCP_ACK;
+    if (n > 0 && n == avail)
+        flags |= TCP_PSH; /* the last segment of this burst */
+    if (fin)
+        flags |= TCP_FIN;
+    uint32_t seq = c->snd_nxt;
+    uint32_t seg_end = seq + n + (fin ? 1 : 0);
+    if (seq_lt(seq, c->snd_max)) {
+        c->rtt_timing = false; /* Karn */
+        trace_retransmission(c, "retransmission (timeout)", flags, seq, n);
+    } else {
+        rtt_start(c, seg_end);
+    }
+    if (fin && !c->fin_sent)
+        conn_fin_sent(c); /* the state changes as the FIN leaves */
+    conn_send(c, seq, flags, n);
+    c->snd_nxt = seg_end;
+    if (seq_gt(seg_end, c->snd_max))
+        c->snd_max = seg_end;
+    rto_ensure(c);
+    return !fin;
+}
+
+/* RFC 6675 section 5 (4.4 and C): while cwnd leaves room for a segment
+ * beyond pipe, NextSeg: (1) the first lost segment not yet retransmitted,
+ * (2) new data the peer's window takes, (3) the first segment not yet
+ * retransmitted with SACKed data above it. */
+static void sack_recovery_send(tcp_conn *c) {
+    for (;;) {
+        if (c->cwnd < sb_pipe(c) + c->mss)
+            return;
+        uint32_t left, right;
+        uint32_t from = seq_gt(c->high_rxt, c->snd_una) ? c->high_rxt : c->snd_una;
+        bool hole = sb_hole_from(c, from, &left, &right);
+        if (hole && sb_is_lost(c, left)) { /* (1) */
+            uint32_t n = min_u32(c->mss, right - left);
+            conn_resend(c, left, n, "retransmission (SACK recovery, RFC 6675)");
+            c->high_rxt = left + n;
+            continue;
+        }
+        uint32_t wnd_end = c->snd_una + c->snd_wnd;
+        uint32_t usable = seq_lt(c->snd_nxt, wnd_end) ? wnd_end - c->snd_nxt : 0;
+        if (c->snd_nxt == c->snd_max && conn_send_new(c, usable)) /* (2) */
+            continue;
+        if (hole && c->n_sacked && seq_lt(left, c->sacked[c->n_sacked - 1].left)) { /* (3) */
+            uint32_t n = min_u32(c->mss, right - left);
+            conn_resend(c, left, n, "retransmission (SACK recovery, RFC 6675)");
+            c->high_rxt = left + n;
+            continue;
+        }
+        return;
+    }
+}
+
 /* Sends what the windows allow from snd_nxt on (3.8.6.2.1 for the offered
- * window, RFC 5681 for cwnd), then the FIN once all data has left. */
+ * window, RFC 5681 for cwnd), then the FIN once all data has left. Going
+ * back after a timeout, what the peer SACKed is not sent again (as Linux
+ * keeps its SACK marks). In SACK recovery RFC 6675 decides instead. */
 static void conn_output(tcp_conn *c) {
     if (c->dead || !state_can_send(c->state))
         return;
+    if (c->in_recovery && c->sack_ok) {
+        sack_recovery_send(c);
+        return;
+    }
     for (;;) {
-        uint32_t end = data_end(c);
-        uint32_t avail = seq_lt(c->snd_nxt, end) ? end - c->snd_nxt : 0;
+        uint32_t limit = UINT32_MAX;
+        if (seq_lt(c->snd_nxt, c->snd_max) && c->n_sacked) {
+            uint32_t left, right;
+            if (!sb_hole_from(c, c->snd_nxt, &left, &right)) {
+                c->snd_nxt = c->snd_max; /* the rest is SACKed */
+            } else {
+                c->snd_nxt = left;
+                if (seq_lt(right, c->snd_max))
+                    limit = right - left;
+            }
+        }
         uint32_t wnd = min_u32(c->snd_wnd, c->cwnd);
         uint32_t flight = c->snd_nxt - c->snd_una;
         uint32_t usable = wnd > flight ? wnd - flight : 0;
-        uint32_t n = min_u32(min_u32(c->mss, usable), avail);
-        /* The FIN follows the last byte; like BSD it needs no window. */
-        bool fin = c->close_requested && n == avail && c->snd_nxt + n == end;
-        if (n == 0 && !fin)
-            break;
-        uint8_t flags = TCP_ACK;
-        if (n > 0 && n == avail)
-            flags |= TCP_PSH; /* the last segment of this burst */
-        if (fin)
-            flags |= TCP_FIN;
-        uint32_t seq = c->snd_nxt;
-        uint32_t seg_end = seq + n + (fin ? 1 : 0);
-        bool resend = seq_lt(seq, c->snd_max);
-        if (resend) {
-            c->rtt_timing = false; /* Karn */
-            trace_retransmission(c, "retransmission (timeout)", flags, seq, n);
-        } else {
-            rtt_start(c, seg_end);
-        }
-        if (fin && !c->fin_sent)
-            conn_fin_sent(c); /* the state changes as the FIN leaves */
-        conn_send(c, seq, flags, n);
-        c->snd_nxt = seg_end;
-        if (seq_gt(seg_end, c->snd_max))
-            c->snd_max = seg_end;
-        rto_ensure(c);
-        if (fin)
+        if (!conn_send_new(c, min_u32(usable, limit)))
             break;
     }
 }
@@ -679,11 +1239,9 @@ static void conn_retransmit_first(tcp_conn *c, const char *why) {
     bool fin = c->fin_sent && c->snd_una + n == end;
     if (n == 0 && !fin)
         return;
-    c->rtt_timing = false;
-    uint8_t flags = TCP_ACK | (n > 0 && n == avail ? TCP_PSH : 0) | (fin ? TCP_FIN : 0);
-    trace_retransmission(c, why, flags, c->snd_una, n);
-    conn_send(c, c->snd_una, flags, n);
-    rto_ensure(c);
+    conn_resend(c, c->snd_una, n + (fin ? 1u : 0u), why);
+    if (seq_gt(c->snd_una + n, c->high_rxt))
+        c->high_rxt = c->snd_una + n + (fin ? 1u : 0u);
 }
 
 /* --- timers' work --- */
@@ -874,6 +1432,8 @@ int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t 
     c->remote_ip = dst;
     c->remote_port = dst_port;
     c->mss = TCP_MSS_DEFAULT;
+    c->advmss = TCP_MSS_ETHERNET; /* nothing known yet: the SYN offers 64240 */
+    c->rcv_wscale = TCP_WSCALE;
     conn_choose_iss(c);
     table_add(c);
     conn_set_state(c, TCP_SYN_SENT, "active open (connect): SYN sent");
@@ -1075,8 +1635,8 @@ static void input_listen(tcp_conn *l, const tcp_seg *s) {
     c->remote_port = s->h.src_port;
     c->irs = s->h.seq;
     c->rcv_nxt = s->h.seq + 1;
-    conn_set_mss(c, &s->h);
     conn_choose_iss(c);
+    conn_negotiate(c, &s->h);
     c->state = TCP_LISTEN; /* as the RFC's diagram draws it: LISTEN -> SYN-RECEIVED */
     table_add(c);
     conn_set_state(c, TCP_SYN_RECEIVED, "SYN received on a listening port: SYN-ACK sent");
@@ -1092,6 +1652,7 @@ static void conn_established(tcp_conn *c, const char *why) {
     if (!c->have_rtt && c->handshake_retransmitted)
         c->rto = TCP_RTO_FALLBACK;
     conn_set_state(c, TCP_ESTABLISHED, why);
+    rcvq_start(c);
     if (c->ka_idle)
         keepalive_start(c, c->ka_idle); /* Linux: tcp_finish_connect */
 }
@@ -1126,16 +1687,14 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
     }
     c->irs = h->seq;
     c->rcv_nxt = h->seq + 1;
-    conn_set_mss(c, h);
-    c->snd_wnd = h->window;
+    c->rcv_wup = c->rcv_nxt;
+    conn_negotiate(c, h);
+    c->snd_wnd = h->window; /* never scaled on a SYN (RFC 7323 2.2) */
     c->snd_wl1 = h->seq;
     if (h->flags & TCP_ACK) {
         c->snd_una = h->ack;
         c->snd_wl2 = h->ack;
-        if (c->rtt_timing && seq_geq(h->ack, c->rtt_seq)) {
-            rtt_sample(c, sim_now(conn_sim(c)) - c->rtt_sent);
-            c->rtt_timing = false;
-        }
+        rtt_on_ack(c, h, h->ack);
         conn_established(c, "SYN-ACK received: ACK sent (three-way handshake complete)");
         conn_send_ack(c);
         if (c->h && c->h->connected)
@@ -1154,7 +1713,7 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
 
 /* Acceptability of a segment (3.10.7.4, first check). */
 static bool seg_acceptable(const tcp_conn *c, uint32_t seq, uint32_t space) {
-    uint32_t wnd = conn_rcv_window(c);
+    uint32_t wnd = window_left(c);
     uint32_t lo = c->rcv_nxt, hi = c->rcv_nxt + wnd;
     if (space == 0)
         return wnd == 0 ? seq == lo : seq_leq(lo, seq) && seq_lt(seq, hi);
@@ -1164,16 +1723,26 @@ static bool seg_acceptable(const tcp_conn *c, uint32_t seq, uint32_t space) {
     return (seq_leq(lo, seq) && seq_lt(seq, hi)) || (seq_leq(lo, last) && seq_lt(last, hi));
 }
 
-/* Sends the ACK for a FIN, then tells the application: no more data. */
+static void rsack_trim(tcp_conn *c);
+
+/* The FIN is in order (3.10.7.4, eighth check): the state changes; the
+ * ACK is owed. In FIN-WAIT it leaves at once (Linux's tcp_fin sends it);
+ * in ESTABLISHED the connection turns interactive (pingpong), so the ACK
+ * waits for the delayed-ACK timer or rides on the application's answer,
+ * its FIN if it closes at once. The application hears of it afterwards. */
 static void conn_fin_arrived(tcp_conn *c) {
     c->rcv_nxt++;
+    rsack_trim(c);
     c->fin_received = true;
+    c->ack_sched = true;
     switch (c->state) {
     case TCP_SYN_RECEIVED:
     case TCP_ESTABLISHED:
-        conn_set_state(c, TCP_CLOSE_WAIT, "FIN received: ACK sent");
+        conn_set_state(c, TCP_CLOSE_WAIT, "FIN received: ACK owed");
+        c->pingpong = TCP_PINGPONG;
         break;
     case TCP_FIN_WAIT_1:
+        c->ack_now = true;
         if (c->fin_acked)
             conn_enter_time_wait(c, "FIN received, ours acknowledged: ACK sent");
         else
@@ -1181,18 +1750,52 @@ static void conn_fin_arrived(tcp_conn *c) {
                            "FIN received before the ACK of ours (simultaneous close): ACK sent");
         break;
     case TCP_FIN_WAIT_2:
+        c->ack_now = true;
         conn_enter_time_wait(c, "FIN received: ACK sent");
         break;
     default:
         break;
     }
-    conn_send_ack(c);
-    if (c->h && c->h->peer_closed)
-        c->h->peer_closed(c->ctx, c);
+}
+
+/* --- SACK blocks we send (RFC 2018 section 4) --- */
+
+/* A segment [left, right) was held out of order: its block, merged with any
+ * block it touches, goes first; the others keep their order
+ * (tcp_sack_new_ofo_skb). */
+static void rsack_add(tcp_conn *c, uint32_t left, uint32_t right) {
+    tcp_sack_block nb = {left, right}, keep[TCP_MAX_SACK_BLOCKS];
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_rsack; i++) {
+        tcp_sack_block b = c->rsack[i];
+        if (seq_leq(b.left, nb.right) && seq_leq(nb.left, b.right)) {
+            if (seq_lt(b.left, nb.left))
+                nb.left = b.left;
+            if (seq_gt(b.right, nb.right))
+                nb.right = b.right;
+        } else {
+            keep[n++] = b;
+        }
+    }
+    c->rsack[0] = nb;
+    if (n > TCP_MAX_SACK_BLOCKS - 1)
+        n = TCP_MAX_SACK_BLOCKS - 1;
+    memcpy(c->rsack + 1, keep, n * sizeof keep[0]);
+    c->n_rsack = (uint8_t)(n + 1);
+}
+
+/* rcv_nxt moved: blocks it reached are no longer reported (tcp_sack_remove). */
+static void rsack_trim(tcp_conn *c) {
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_rsack; i++)
+        if (seq_gt(c->rsack[i].right, c->rcv_nxt))
+            c->rsack[n++] = c->rsack[i];
+    c->n_rsack = (uint8_t)n;
 }
 
 /* Holds a segment that arrived ahead of rcv_nxt. */
 static void ooo_insert(tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t len, bool fin) {
+    rsack_add(c, seq, seq + len + (fin ? 1u : 0u));
     tcp_ooo **pp = &c->ooo;
     while (*pp && seq_lt((*pp)->seq, seq))
         pp = &(*pp)->next;
@@ -1214,14 +1817,78 @@ static void ooo_insert(tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t 
     *pp = o;
 }
 
+/* --- receive window growth --- */
+
+/* tcp_grow_window: a segment of 128 bytes or more lets rcv_ssthresh, and
+ * so the window offered, grow by twice the segment (at least two MSS) up
+ * to window_clamp; growing asks for one quick ACK to show it. */
+static void window_grow(tcp_conn *c, uint32_t len) {
+    if (len < TCP_GROW_MIN_LEN || c->rcv_ssthresh >= c->window_clamp)
+        return;
+    uint32_t room = c->window_clamp - c->rcv_ssthresh;
+    uint32_t incr = 2u * c->advmss > 2 * len ? 2u * c->advmss : 2 * len;
+    c->rcv_ssthresh += min_u32(room, incr);
+    c->ack_quick |= 1;
+}
+
+/* tcp_rcv_space_adjust, once per receiver round trip: when the application
+ * read more than in the round trip before, the buffer (window_clamp) grows
+ * to twice that plus 16 segments, more while the sender's rate grows, up to
+ * half of tcp_rmem[2]. */
+static void rcv_space_adjust(tcp_conn *c) {
+    sim_time now = sim_now(conn_sim(c));
+    if (c->rcv_rtt == 0 || now - c->rcvq_time < c->rcv_rtt)
+        return;
+    uint32_t copied = c->rcv_nxt - c->rcvq_seq;
+    if (copied > c->rcvq_space) {
+        uint64_t rcvwin = 2ull * copied + 16ull * c->advmss;
+        uint64_t grow = rcvwin * (copied - c->rcvq_space) / c->rcvq_space;
+        rcvwin += 2 * grow;
+        if (rcvwin > TCP_RCV_SPACE_MAX)
+            rcvwin = TCP_RCV_SPACE_MAX;
+        if (rcvwin > c->window_clamp)
+            c->window_clamp = (uint32_t)rcvwin;
+        c->rcvq_space = copied;
+    }
+    c->rcvq_seq = c->rcv_nxt;
+    c->rcvq_time = now;
+}
+
+/* tcp_rcv_rtt_measure_ts: the receiver's own RTT estimate, from the TSecr
+ * of full-sized data segments (a 1/8 moving average, as tcp_rcv_rtt_update).
+ * Without timestamps the sender's smoothed RTT stands in. */
+static void rcv_rtt_measure(tcp_conn *c, const tcp_header *h, uint32_t len) {
+    if (!c->ts_ok) {
+        c->rcv_rtt = c->have_rtt ? c->srtt : 0;
+        return;
+    }
+    if (!h->opt.has_timestamps || !h->opt.ts_ecr || len < c->rcv_mss)
+        return;
+    uint32_t ms = ts_now(c) - h->opt.ts_ecr;
+    if (ms >= 0x7fffffffu)
+        return;
+    sim_time sample = (ms ? ms : 1) * SIM_MS;
+    if (!c->rcv_rtt)
+        c->rcv_rtt = sample;
+    else if (sample > c->rcv_rtt)
+        c->rcv_rtt += (sample - c->rcv_rtt) / 8;
+    else
+        c->rcv_rtt -= (c->rcv_rtt - sample) / 8;
+}
+
 /* In-order data at rcv_nxt: take it and whatever held segments it joins up
- * with, deliver it in one piece, and say whether a FIN became in order. */
-static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, uint32_t len) {
+ * with, trace its delivery, and say whether a FIN became in order. The
+ * bytes for the application are *out (`joined`, which the caller frees, or
+ * `data`) and *out_len; the application hears of them after the ACK
+ * decision, as Linux's softirq acknowledges before the reader wakes. */
+static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, uint32_t len,
+                           uint8_t **joined_out, size_t *out_len) {
     uint8_t *joined = NULL;
     size_t total = len, cap = 0;
     uint32_t held = 0;
     bool fin = false;
     c->rcv_nxt += len;
+    bool had_ooo = c->ooo != NULL;
     while (c->ooo && seq_leq(c->ooo->seq, c->rcv_nxt)) {
         tcp_ooo *o = c->ooo;
         c->ooo = o->next;
@@ -1253,6 +1920,10 @@ static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, u
         if (fin)
             break;
     }
+    rsack_trim(c);
+    /* RFC 5681 4.2: an ACK at once when a hole is filled. */
+    if (had_ooo && !c->ooo)
+        c->ack_now = true;
     if (total) {
         char why[64], detail[96];
         snprintf(why, sizeof why, "%zu bytes for port %u", total, c->local_port);
@@ -1261,11 +1932,9 @@ static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, u
                      "the hole is filled: %lu bytes had arrived out of order", (unsigned long)held);
         c->st->tcp->accepting = NULL; /* this delivery is its fate */
         net_trace(conn_net(c), TRACE_DELIVER, c->st->node, s->p, s->f, why, held ? detail : NULL);
-        c->ack_pending = true;
-        if (c->h && c->h->received)
-            c->h->received(c->ctx, c, joined ? joined : data, total);
     }
-    free(joined);
+    *joined_out = joined;
+    *out_len = total;
     return fin;
 }
 
@@ -1279,11 +1948,13 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
         conn_send_ack(c);
         return false;
     }
-    uint32_t old_wnd = c->snd_wnd;
+    uint32_t old_wnd = c->snd_wnd, seg_wnd = (uint32_t)h->window << c->snd_wscale;
+    uint32_t sacked_before = c->n_sacked ? sb_total(c) : 0;
+    sb_update(c, h);
     if (seq_leq(c->snd_una, ack)) {
         /* Window update (3.10.7.4): only from a newer segment. */
         if (seq_lt(c->snd_wl1, h->seq) || (c->snd_wl1 == h->seq && seq_leq(c->snd_wl2, ack))) {
-            c->snd_wnd = h->window;
+            c->snd_wnd = seg_wnd;
             c->snd_wl1 = h->seq;
             c->snd_wl2 = ack;
         }
@@ -1292,10 +1963,7 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
         uint32_t acked = ack - c->snd_una;
         /* Forward progress confirms the neighbour (Linux tcp_ack -> sk_dst_confirm). */
         ip_stack_confirm_neighbour(c->st, c->remote_ip);
-        if (c->rtt_timing && seq_geq(ack, c->rtt_seq)) {
-            rtt_sample(c, sim_now(conn_sim(c)) - c->rtt_sent);
-            c->rtt_timing = false;
-        }
+        rtt_on_ack(c, h, ack);
         size_t had_data = c->sbuf_len;
         if (seq_gt(ack, c->sbuf_seq)) {
             uint32_t n = min_u32(ack - c->sbuf_seq, (uint32_t)c->sbuf_len);
@@ -1308,6 +1976,7 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
         c->snd_una = ack;
         if (seq_lt(c->snd_nxt, ack))
             c->snd_nxt = ack;
+        sb_trim(c);
         c->retries = 0;
         if (c->fin_sent && seq_geq(ack, data_end(c) + 1))
             c->fin_acked = true;
@@ -1317,6 +1986,9 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
                 uint32_t flight = c->snd_max - c->snd_una;
                 c->cwnd = min_u32(c->ssthresh, flight + c->mss);
                 c->in_recovery = false;
+            } else if (c->sack_ok) {
+                /* RFC 6675: a partial ACK only moves the scoreboard; the
+                 * transmission loop (conn_output) finds what to send. */
             } else {
                 conn_retransmit_first(c, "retransmission (partial ACK in fast recovery)");
                 c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
@@ -1345,9 +2017,35 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
         return true;
     }
     /* RFC 5681 section 2: a duplicate ACK acknowledges nothing new, carries
-     * no data, no SYN or FIN, the same window, while data is outstanding. */
-    if (ack == c->snd_una && c->snd_max != c->snd_una && s->len == 0 &&
-        !(h->flags & (TCP_SYN | TCP_FIN)) && h->window == old_wnd) {
+     * no data, no SYN or FIN, the same window, while data is outstanding.
+     * With SACK (RFC 6675 section 2) it must SACK new data, and the window
+     * may differ (ours grows as data arrives, as Linux's does). */
+    bool dup = ack == c->snd_una && c->snd_max != c->snd_una && s->len == 0 &&
+               !(h->flags & (TCP_SYN | TCP_FIN));
+    if (dup && c->sack_ok) {
+        if (sb_total(c) > sacked_before)
+            c->dupacks++;
+        /* RFC 6675 section 5 (2) and (3): loss recovery starts at the
+         * third duplicate ACK or once the scoreboard shows the first
+         * segment lost. */
+        /* ... unless the first segment was already resent in the recovery
+         * just ended and that copy is still on its way (HighRxt above it):
+         * if it is lost too, the timer resends it. */
+        if (!c->in_recovery && seq_gt(ack, c->recover) && !seq_lt(c->snd_una, c->high_rxt) &&
+            (c->dupacks >= TCP_DUPACK_THRESH || sb_is_lost(c, c->snd_una))) {
+            uint32_t flight = c->snd_max - c->snd_una;
+            uint32_t half = flight / 2;
+            c->ssthresh = c->cwnd = half > 2u * c->mss ? half : 2u * c->mss;
+            c->recover = c->snd_max;
+            c->in_recovery = true;
+            c->high_rxt = c->snd_una;
+            conn_retransmit_first(c, c->dupacks >= TCP_DUPACK_THRESH
+                                         ? "fast retransmit (3 duplicate ACKs)"
+                                         : "fast retransmit (SACKed data shows a loss)");
+        }
+        return true;
+    }
+    if (dup && seg_wnd == old_wnd) {
         c->dupacks++;
         if (c->dupacks == TCP_DUPACK_THRESH && !c->in_recovery && seq_gt(ack, c->recover)) {
             uint32_t flight = c->snd_max - c->snd_una;
@@ -1438,6 +2136,11 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         conn_send_ack(c);
         return;
     }
+    /* RFC 7323 4.3: TS.Recent follows the segments at or before the last
+     * ACK sent (rcv_wup), never backwards. */
+    if (c->ts_ok && h->opt.has_timestamps && seq_leq(h->seq, c->rcv_wup) &&
+        (int32_t)(h->opt.ts_val - c->ts_recent) >= 0)
+        c->ts_recent = h->opt.ts_val;
     /* Fifth: ACK. */
     if (!(h->flags & TCP_ACK)) {
         seg_drop(st, s, TRACE_REASON_TCP_NO_ACK, "segment without ACK");
@@ -1451,13 +2154,10 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
             return;
         }
         c->snd_una = h->ack;
-        c->snd_wnd = h->window;
+        c->snd_wnd = (uint32_t)h->window << c->snd_wscale;
         c->snd_wl1 = h->seq;
         c->snd_wl2 = h->ack;
-        if (c->rtt_timing && seq_geq(h->ack, c->rtt_seq)) {
-            rtt_sample(c, sim_now(conn_sim(c)) - c->rtt_sent);
-            c->rtt_timing = false;
-        }
+        rtt_on_ack(c, h, h->ack);
         conn_established(c, "ACK of our SYN received (three-way handshake complete)");
         tcp_conn *l = c->listener;
         c->listener = NULL;
@@ -1492,7 +2192,7 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         len -= skip;
         seq += skip;
     }
-    uint32_t wnd = conn_rcv_window(c);
+    uint32_t wnd = window_left(c);
     if (len > 0 && seq_gt(seq + len, c->rcv_nxt + wnd)) {
         len = c->rcv_nxt + wnd - seq; /* beyond the window: not ours to keep */
         fin = false;
@@ -1503,35 +2203,60 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         seg_drop(st, s, TRACE_REASON_TCP_NO_DATA_STATE, "data in a state that takes none");
         return;
     }
+    uint8_t *joined = NULL;
+    size_t deliver = 0;
+    bool fin_now = false;
     if (len > 0 || fin) {
         if (c->fin_received) {
             /* Nothing can follow the peer's FIN; a retransmission of it was
              * answered above, as the window check found it old. */
-            c->ack_pending = true;
+            c->ack_sched = c->ack_now = true;
         } else if (seq == c->rcv_nxt) {
-            bool fin_now = fin;
-            if (len > 0 && conn_take_data(c, s, data, len))
-                fin_now = true;
-            if (c->dead)
-                return;
+            fin_now = fin;
+            if (len > 0) {
+                ack_data_arrived(c, len, h->header_len, h->flags);
+                rcv_rtt_measure(c, h, len);
+                window_grow(c, len);
+                if (conn_take_data(c, s, data, len, &joined, &deliver))
+                    fin_now = true;
+            }
             if (fin_now)
                 conn_fin_arrived(c);
-            if (c->dead)
+            if (c->dead) {
+                free(joined);
                 return;
+            }
         } else {
             /* Ahead of a hole: keep it, and say at once what we miss
-             * (RFC 5681 4.2: an immediate duplicate ACK). */
+             * (RFC 5681 4.2: an immediate duplicate ACK, with SACK blocks
+             * when agreed, RFC 2018). */
             char why[80];
             snprintf(why, sizeof why, "%lu bytes held out of order (bytes before them missing)",
                      (unsigned long)len);
             seg_trace_accepted(st, c->state, why);
             ooo_insert(c, seq, data, len, fin);
-            c->ack_pending = true;
+            /* Linux grows rcv_ssthresh here too, but the memory the held
+             * data takes keeps its offered window from growing; netsim
+             * does not count that memory, so it leaves the window as is. */
+            ack_enter_quick(c);
+            c->ack_sched = c->ack_now = true;
         }
     }
+    /* As Linux's tcp_rcv_established ends: data the window now lets out
+     * (carrying the ACK), then the ACK if one is still owed and due; the
+     * application reads afterwards. */
     conn_output(c);
-    if (c->ack_pending && !c->dead)
-        conn_send_ack(c);
+    ack_check(c);
+    if (deliver && !c->dead && c->h && c->h->received) {
+        c->h->received(c->ctx, c, joined ? joined : data, deliver);
+        rcv_space_adjust(c);
+        ack_after_read(c);
+    }
+    free(joined);
+    if (fin_now && !c->dead && c->h && c->h->peer_closed)
+        c->h->peer_closed(c->ctx, c);
+    if (c->dead)
+        return;
     conn_update_timers(c);
 }
 

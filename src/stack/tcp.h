@@ -2,10 +2,12 @@
  * tcp: TCP connections on an ip_stack, per RFC 9293: every state (LISTEN,
  * SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2, CLOSE-WAIT, CLOSING,
  * LAST-ACK, TIME-WAIT), initial sequence numbers from the run's seeded
- * generator, segmentation by MSS, the receive window and flow control (with a
- * zero-window probe), retransmission on timeout (RFC 6298: SRTT/RTTVAR, Karn's
- * algorithm, exponential backoff) and on three duplicate ACKs (RFC 5681),
- * simultaneous open and close, and RST for segments to a closed port.
+ * generator, segmentation by MSS, Linux's options (MSS, SACK-permitted,
+ * timestamps, window scale) and windows, delayed and quick ACKs as Linux,
+ * flow control (with a zero-window probe), retransmission on timeout (RFC
+ * 6298: SRTT/RTTVAR, Karn's algorithm or timestamps, exponential backoff) and
+ * SACK-based loss recovery (RFC 6675; NewReno without SACK), simultaneous
+ * open and close, and RST for segments to a closed port.
  *
  * Every state change is traced (TRACE_STATE, detail "SYN-SENT -> ESTABLISHED")
  * and every segment sent or received shows its flags, seq, ack, window and

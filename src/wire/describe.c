@@ -500,9 +500,20 @@ static void describe_tcp(const ip_view *v, char *out, size_t cap) {
     char ack_text[24] = "";
     if (t.tcp_flags & TCP_ACK)
         snprintf(ack_text, sizeof ack_text, " ack=%lu", (unsigned long)t.tcp_ack);
-    snprintf(out, cap, "TCP %s:%u > %s:%u [%s] seq=%lu%s win=%u len=%zu ttl=%u", v->src, t.src_port,
-             v->dst, t.dst_port, flag_text, (unsigned long)t.tcp_seq, ack_text, t.tcp_window,
-             t.data_len, v->h.ttl);
+    /* The options as tcpdump words them (NOPs left out), when they parse. */
+    char opt_text[TCP_OPTIONS_TEXT_LEN + 16] = "";
+    size_t header_len = (size_t)(t.data - v->payload);
+    tcp_options opt = tcp_options_none();
+    if (header_len > DESC_TCP_MIN_HEADER_LEN &&
+        tcp_options_parse(v->payload + DESC_TCP_MIN_HEADER_LEN,
+                          header_len - DESC_TCP_MIN_HEADER_LEN, &opt) == WIRE_OK) {
+        char words[TCP_OPTIONS_TEXT_LEN];
+        if (tcp_options_text(&opt, words, sizeof words)[0])
+            snprintf(opt_text, sizeof opt_text, " options [%s]", words);
+    }
+    snprintf(out, cap, "TCP %s:%u > %s:%u [%s] seq=%lu%s win=%u len=%zu ttl=%u%s", v->src,
+             t.src_port, v->dst, t.dst_port, flag_text, (unsigned long)t.tcp_seq, ack_text,
+             t.tcp_window, t.data_len, v->h.ttl, opt_text);
 }
 
 static void describe_ipv4(const uint8_t *buf, size_t len, char *out, size_t cap) {

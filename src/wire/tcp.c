@@ -13,6 +13,7 @@
  */
 #include "wire/tcp.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "wire/checksum.h"
@@ -50,7 +51,7 @@ uint16_t tcp_checksum(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr d
 /* Reads the option list opt[0 .. len). Unknown kinds are skipped by their
  * length byte; a known kind with the wrong length, a length below 2 or one
  * running past the header is WIRE_ERR_MALFORMED. EOL ends the list. */
-static int tcp_parse_options(const uint8_t *opt, size_t len, tcp_options *out) {
+int tcp_options_parse(const uint8_t *opt, size_t len, tcp_options *out) {
     size_t i = 0;
     while (i < len) {
         uint8_t kind = opt[i];
@@ -89,7 +90,15 @@ static int tcp_parse_options(const uint8_t *opt, size_t len, tcp_options *out) {
             out->ts_val = wire_get32(v);
             out->ts_ecr = wire_get32(v + 4);
             break;
-        case OPT_SACK: /* SACK blocks: we never send SACK-permitted, so skip them */
+        case OPT_SACK: /* RFC 2018 section 3: 2 + 8n bytes */
+            if (olen < 10 || (olen - 2) % 8 != 0 || (olen - 2) / 8 > TCP_MAX_SACK_BLOCKS)
+                return WIRE_ERR_MALFORMED;
+            out->sack_count = (uint8_t)((olen - 2) / 8);
+            for (size_t b = 0; b < out->sack_count; b++) {
+                out->sack[b].left = wire_get32(v + 8 * b);
+                out->sack[b].right = wire_get32(v + 8 * b + 4);
+            }
+            break;
         default:
             break;
         }
@@ -120,7 +129,7 @@ int tcp_parse(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst, tcp_
         .urgent = wire_get16(buf + TCP_OFF_URGENT),
         .opt = tcp_options_none(),
     };
-    int rc = tcp_parse_options(buf + TCP_HEADER_LEN, header_len - TCP_HEADER_LEN, &h.opt);
+    int rc = tcp_options_parse(buf + TCP_HEADER_LEN, header_len - TCP_HEADER_LEN, &h.opt);
     if (rc != WIRE_OK)
         return rc;
     *out = h;
@@ -137,6 +146,8 @@ size_t tcp_header_len_for(const tcp_options *opt) {
         len += 4; /* two NOPs, SACK-permitted */
     if (opt->window_scale >= 0)
         len += 4; /* NOP, window scale */
+    if (opt->sack_count)
+        len += 4 + 8u * opt->sack_count; /* NOP, NOP, SACK */
     return len;
 }
 
@@ -176,6 +187,18 @@ static size_t tcp_emit_options(const tcp_options *opt, uint8_t *p) {
         p[3] = (uint8_t)opt->window_scale;
         p += 4;
     }
+    if (opt->sack_count) {
+        p[0] = OPT_NOP;
+        p[1] = OPT_NOP;
+        p[2] = OPT_SACK;
+        p[3] = (uint8_t)(2 + 8 * opt->sack_count);
+        p += 4;
+        for (size_t b = 0; b < opt->sack_count; b++) {
+            wire_put32(p, opt->sack[b].left);
+            wire_put32(p + 4, opt->sack[b].right);
+            p += 8;
+        }
+    }
     return (size_t)(p - start);
 }
 
@@ -192,6 +215,35 @@ void tcp_emit(const tcp_header *h, uint8_t *buf, size_t len, ipv4_addr src, ipv4
     wire_put16(buf + TCP_OFF_URGENT, h->urgent);
     tcp_emit_options(&h->opt, buf + TCP_HEADER_LEN);
     wire_put16(buf + TCP_OFF_CHECKSUM, tcp_checksum(buf, len, src, dst));
+}
+
+char *tcp_options_text(const tcp_options *opt, char *buf, size_t cap) {
+    size_t n = 0;
+    buf[0] = '\0';
+#define OPT_APPEND(...)                                                                            \
+    do {                                                                                           \
+        if (n < cap) {                                                                             \
+            int w_ = snprintf(buf + n, cap - n, __VA_ARGS__);                                      \
+            n += w_ > 0 ? (size_t)w_ : 0;                                                          \
+        }                                                                                          \
+    } while (0)
+    if (opt->mss)
+        OPT_APPEND("%smss %u", n ? "," : "", opt->mss);
+    if (opt->sack_permitted)
+        OPT_APPEND("%ssackOK", n ? "," : "");
+    if (opt->has_timestamps)
+        OPT_APPEND("%sTS val %lu ecr %lu", n ? "," : "", (unsigned long)opt->ts_val,
+                   (unsigned long)opt->ts_ecr);
+    if (opt->window_scale >= 0)
+        OPT_APPEND("%swscale %d", n ? "," : "", opt->window_scale);
+    if (opt->sack_count) {
+        OPT_APPEND("%ssack %u", n ? "," : "", opt->sack_count);
+        for (size_t b = 0; b < opt->sack_count; b++)
+            OPT_APPEND(" {%lu:%lu}", (unsigned long)opt->sack[b].left,
+                       (unsigned long)opt->sack[b].right);
+    }
+#undef OPT_APPEND
+    return buf;
 }
 
 char *tcp_flags_text(uint8_t flags, char *buf) {

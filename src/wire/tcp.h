@@ -37,12 +37,23 @@ enum {
 #define TCP_ECE 0x40
 #define TCP_CWR 0x80
 
+/* At most 4 SACK blocks fit in 40 option bytes, 3 beside timestamps
+ * (RFC 2018 section 3). */
+#define TCP_MAX_SACK_BLOCKS 4
+
+/* One SACK block (RFC 2018 section 3): the bytes [left, right) arrived. */
+typedef struct tcp_sack_block {
+    uint32_t left, right;
+} tcp_sack_block;
+
 typedef struct tcp_options {
     uint16_t mss;        /* 0: absent */
     int8_t window_scale; /* -1: absent; else the shift count 0-14 */
     bool sack_permitted;
     bool has_timestamps;
     uint32_t ts_val, ts_ecr;
+    uint8_t sack_count; /* SACK blocks in sack[]; 0: no SACK option */
+    tcp_sack_block sack[TCP_MAX_SACK_BLOCKS];
 } tcp_options;
 
 typedef struct tcp_header {
@@ -67,13 +78,25 @@ tcp_options tcp_options_none(void);
  * is WIRE_ERR_MALFORMED). The data is buf[header_len .. len). */
 int tcp_parse(const uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst, tcp_header *out);
 
+/* Reads the option list opt[0 .. len) into *out (which starts as
+ * tcp_options_none()): unknown kinds are skipped by their length, a malformed
+ * list is WIRE_ERR_MALFORMED. */
+int tcp_options_parse(const uint8_t *opt, size_t len, tcp_options *out);
+
+/* Room for tcp_options_text. */
+#define TCP_OPTIONS_TEXT_LEN 160
+
+/* tcpdump's words for the options, without the NOPs: "mss 1460,sackOK,TS val
+ * 1 ecr 0,wscale 7", "TS val 9 ecr 8,sack 1 {100:200}"; "" when none. */
+char *tcp_options_text(const tcp_options *opt, char *buf, size_t cap);
+
 /* The header length `opt` needs: 20 plus the options, padded to 4 bytes. */
 size_t tcp_header_len_for(const tcp_options *opt);
 
 /* Writes the header and options at buf for a segment of `len` bytes in all,
  * whose data is already at buf + tcp_header_len_for(&h->opt), and computes the
  * checksum. Options are written in Linux's order: MSS, SACK-permitted,
- * timestamps, NOP, window scale. */
+ * timestamps, NOP, window scale, then NOP, NOP and the SACK blocks. */
 void tcp_emit(const tcp_header *h, uint8_t *buf, size_t len, ipv4_addr src, ipv4_addr dst);
 
 /* The checksum over the pseudo-header and buf[0 .. len) (the field itself

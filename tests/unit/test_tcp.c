@@ -4,19 +4,22 @@
  * fake node F (10.0.0.2) through which the test injects exact segments and
  * sees exactly what A sends.
  *
- * Covered: the three-way handshake (flags, seq, ack, window and MSS option of
- * each segment; ISNs and the ephemeral port from the seed); MSS segmentation
- * (5000 bytes -> 1460, 1460, 1460, 620, PSH on the last) with an immediate ACK
- * per segment; the four-way close with TIME-WAIT ending exactly 60 s later as
- * the run's last event; RST from a closed port (connect -> TCP_END_REFUSED);
- * retransmission by timeout at RTO (200 ms after a LAN handshake) with
- * doubling, and giving up after 15 (data) or 6 (SYN) retransmissions;
- * fast retransmit on the third duplicate ACK; out-of-order segments held and
- * delivered in one piece when the hole fills; a file crossing a lossy link
- * intact, twice identically; flow control (a 1000-byte window, a zero window,
- * persist probes with backoff, the window reopening); simultaneous open and
- * close (SYN-RECEIVED and CLOSING); every state transition traced with its
- * four-tuple; the state table. Every test ends leak-free (LeakSanitizer).
+ * Covered: the three-way handshake (flags, seq, ack, windows 64240, 65160
+ * and 502, the SYN's exact option bytes, timestamps echoed; ISNs and the
+ * ephemeral port from the seed); MSS segmentation (5000 bytes -> 1448, 1448,
+ * 1448, 656, PSH on the last) with a quick ACK per segment; the close (FIN,
+ * FIN-ACK, ACK) with TIME-WAIT ending exactly 60 s later as the run's last
+ * event; a peer without options getting none; quick ACKs, then an ACK every
+ * second full-sized segment, the 40 ms delayed-ACK timer and the ACK after a
+ * read; interactive (pingpong) mode; SACK blocks; RFC 6675 recovery of two
+ * losses in one window; the issue's paced 11-segment exchange; RST from a closed port (connect ->
+ * TCP_END_REFUSED); retransmission by timeout at RTO (200 ms after a LAN handshake) with doubling,
+ * and giving up after 15 (data) or 6 (SYN) retransmissions; fast retransmit on the third duplicate
+ * ACK; out-of-order segments held and delivered in one piece when the hole fills; a file crossing a
+ * lossy link intact, twice identically; flow control (a 1000-byte window, a zero window, persist
+ * probes with backoff, the window reopening); simultaneous open and close (SYN-RECEIVED and
+ * CLOSING); every state transition traced with its four-tuple; the state table. Every test ends
+ * leak-free (LeakSanitizer).
  */
 #include "fake_net.h"
 
@@ -257,18 +260,18 @@ static size_t fake_seg_count(const fake_node *f) {
         assert_int_equal((s)->len, (len_));                                                        \
     } while (0)
 
-/* Sends a segment from F (10.0.0.2 at MAC_2) to A (10.0.0.1) at time `at`. */
-static void fake_inject(fake_net *fx, fake_node *f, sim_time at, uint16_t sport, uint16_t dport,
-                        uint32_t seqno, uint32_t ackno, uint8_t flags, uint16_t window,
-                        uint16_t mss, const uint8_t *data, size_t len) {
+/* Sends a segment with options `opt` from F (10.0.0.2 at MAC_2) to A
+ * (10.0.0.1) at time `at`. */
+static void fake_inject_opt(fake_net *fx, fake_node *f, sim_time at, uint16_t sport, uint16_t dport,
+                            uint32_t seqno, uint32_t ackno, uint8_t flags, uint16_t window,
+                            const tcp_options *opt, const uint8_t *data, size_t len) {
     tcp_header h = {.src_port = sport,
                     .dst_port = dport,
                     .seq = seqno,
                     .ack = ackno,
                     .flags = flags,
                     .window = window,
-                    .opt = tcp_options_none()};
-    h.opt.mss = mss;
+                    .opt = *opt};
     uint8_t buf[TCP_MAX_HEADER_LEN + 1460];
     size_t hl = tcp_header_len_for(&h.opt);
     assert_true(len <= 1460);
@@ -277,6 +280,15 @@ static void fake_inject(fake_net *fx, fake_node *f, sim_time at, uint16_t sport,
     tcp_emit(&h, buf, hl + len, IP_2, IP_1);
     frame *fr = fake_ipv4_frame(fx, MAC_1, MAC_2, IP_2, IP_1, 64, IPPROTO_TCP_NUM, buf, hl + len);
     fake_send_at(fx, fake_port(f, 0), fr, at);
+}
+
+/* fake_inject_opt with no option but MSS (0: none). */
+static void fake_inject(fake_net *fx, fake_node *f, sim_time at, uint16_t sport, uint16_t dport,
+                        uint32_t seqno, uint32_t ackno, uint8_t flags, uint16_t window,
+                        uint16_t mss, const uint8_t *data, size_t len) {
+    tcp_options opt = tcp_options_none();
+    opt.mss = mss;
+    fake_inject_opt(fx, f, at, sport, dport, seqno, ackno, flags, window, &opt, data, len);
 }
 
 /* --- trace helpers --- */
@@ -359,25 +371,61 @@ static void test_handshake(void **state) {
     assert_int_equal(s.h.src_port, cport);
     assert_int_equal(s.h.dst_port, 7);
     check_seg(&s, TCP_SYN, a, 0, 0);
-    assert_int_equal(s.h.window, 65535);
-    assert_int_equal(s.h.header_len, 24);
-    assert_int_equal(s.h.opt.mss, 1460);
-    assert_int_equal(s.h.opt.window_scale, -1);
-    assert_false(s.h.opt.sack_permitted);
-    assert_false(s.h.opt.has_timestamps);
+    /* Linux's SYN: window 64240 (44 * 1460), 20 option bytes: MSS 1460,
+     * SACK-permitted, timestamps (TSecr 0), NOP, window scale 7. */
+    assert_int_equal(s.h.window, 64240);
+    assert_int_equal(s.h.header_len, 40);
+    uint32_t tsval = s.h.opt.ts_val;
+    const uint8_t syn_opts[20] = {0x02,
+                                  0x04,
+                                  0x05,
+                                  0xb4,
+                                  0x04,
+                                  0x02,
+                                  0x08,
+                                  0x0a,
+                                  (uint8_t)(tsval >> 24),
+                                  (uint8_t)(tsval >> 16),
+                                  (uint8_t)(tsval >> 8),
+                                  (uint8_t)tsval,
+                                  0,
+                                  0,
+                                  0,
+                                  0,
+                                  0x01,
+                                  0x03,
+                                  0x03,
+                                  0x07};
+    assert_memory_equal(s.data - 20, syn_opts, 20);
+    uint32_t syn_tsval = tsval;
 
+    /* The SYN-ACK answers each option: window 65160 (45 * 1448: its MSS
+     * less 12 bytes of timestamps), TSecr the SYN's TSval. */
     assert_true(wire_seg(fx, 1, &s));
     assert_int_equal(s.src, IP_2);
     assert_int_equal(s.h.src_port, 7);
     assert_int_equal(s.h.dst_port, cport);
     check_seg(&s, TCP_SYN | TCP_ACK, b, a + 1, 0);
-    assert_int_equal(s.h.window, 65535);
+    assert_int_equal(s.h.window, 65160);
+    assert_int_equal(s.h.header_len, 40);
     assert_int_equal(s.h.opt.mss, 1460);
+    assert_true(s.h.opt.sack_permitted);
+    assert_int_equal(s.h.opt.window_scale, 7);
+    assert_true(s.h.opt.has_timestamps);
+    assert_int_equal(s.h.opt.ts_ecr, syn_tsval);
+    uint32_t synack_tsval = s.h.opt.ts_val;
 
+    /* The ACK: NOP, NOP, timestamps; the window scaled: 64256 >> 7 = 502. */
     assert_true(wire_seg(fx, 2, &s));
     assert_int_equal(s.src, IP_1);
     check_seg(&s, TCP_ACK, a + 1, b + 1, 0);
-    assert_int_equal(s.h.header_len, 20);
+    assert_int_equal(s.h.header_len, 32);
+    assert_int_equal(s.h.window, 502);
+    const uint8_t ack_opts[4] = {0x01, 0x01, 0x08, 0x0a};
+    assert_memory_equal(s.data - 12, ack_opts, 4);
+    assert_int_equal(s.h.opt.ts_ecr, synack_tsval);
+    assert_int_equal(s.h.opt.ts_val, syn_tsval); /* the same millisecond */
+    assert_int_equal(s.h.opt.sack_count, 0);
 
     /* States, with the four-tuple. */
     char want[512], trail[1024];
@@ -468,8 +516,10 @@ static void test_listen_port_taken(void **state) {
     app_free(&a);
 }
 
-/* 5000 bytes with MSS 1460: 1460, 1460, 1460, 620 back to back (initial
- * window 10 segments), PSH on the last; each acknowledged at once. */
+/* 5000 bytes with MSS 1460 less 12 bytes of timestamps: 1448, 1448, 1448,
+ * 656 back to back (initial window 10 segments), PSH on the last; each
+ * acknowledged at once (quick-ACK mode at the start of a connection), the
+ * window growing as data arrives (rcv_ssthresh: 65160 -> 65536). */
 static void test_mss_segmentation(void **state) {
     fake_net *fx = *state;
     pair p;
@@ -483,7 +533,7 @@ static void test_mss_segmentation(void **state) {
     assert_int_equal(tcp_send(p.client.conn, data, sizeof data), sizeof data);
     run_until(fx, 2 * SIM_MS);
 
-    static const uint32_t lens[] = {1460, 1460, 1460, 620};
+    static const uint32_t lens[] = {1448, 1448, 1448, 656};
     uint32_t off = 0;
     for (size_t i = 0; i < 4; i++) {
         seg s = {0};
@@ -500,7 +550,7 @@ static void test_mss_segmentation(void **state) {
         off += lens[i];
         assert_true(wire_seg_from(fx, IP_2, 1 + i, &s)); /* after the SYN-ACK */
         check_seg(&s, TCP_ACK, b + 1, a + 1 + off, 0);
-        assert_int_equal(s.h.window, 65535);
+        assert_int_equal(s.h.window, 512); /* 65536 >> 7 */
     }
     assert_int_equal(wire_seg_count(fx), before + 8);
 
@@ -508,15 +558,17 @@ static void test_mss_segmentation(void **state) {
     assert_int_equal(p.server.rx_len, sizeof data);
     assert_memory_equal(p.server.rx, data, sizeof data);
     assert_int_equal(p.server.deliveries, 4);
-    assert_int_equal(cap_count_why(&fx->cap, TRACE_DELIVER, "H2", "1460 bytes for port 7"), 3);
-    assert_int_equal(cap_count_why(&fx->cap, TRACE_DELIVER, "H2", "620 bytes for port 7"), 1);
+    assert_int_equal(cap_count_why(&fx->cap, TRACE_DELIVER, "H2", "1448 bytes for port 7"), 3);
+    assert_int_equal(cap_count_why(&fx->cap, TRACE_DELIVER, "H2", "656 bytes for port 7"), 1);
     assert_int_equal(p.client.sent, 1);
     assert_int_equal(sim_events_pending(fx->sim), 1); /* H2's ARP entry in DELAY */
     pair_free(&p);
 }
 
-/* H1 closes; H2 closes as soon as it hears of it. FIN, ACK, FIN, ACK; H1
- * stays in TIME-WAIT for exactly 60 s, the run's last event. */
+/* H1 closes; H2 closes as soon as it hears of it. As in Linux the ACK of
+ * the FIN is delayed (the connection turns interactive when the FIN
+ * arrives), so H2's FIN carries it: FIN, FIN-ACK, ACK. H1 stays in
+ * TIME-WAIT for exactly 60 s, the run's last event. */
 static void test_four_way_close(void **state) {
     fake_net *fx = *state;
     pair p;
@@ -528,20 +580,18 @@ static void test_four_way_close(void **state) {
     tcp_close(p.client.conn);
     assert_int_equal(fake_run(fx), SIM_DONE);
 
-    assert_int_equal(wire_seg_count(fx), before + 4);
+    assert_int_equal(wire_seg_count(fx), before + 3);
     seg s = {0};
     assert_true(wire_seg(fx, before, &s));
     assert_int_equal(s.src, IP_1);
     check_seg(&s, TCP_FIN | TCP_ACK, a + 1, b + 1, 0);
     assert_true(wire_seg(fx, before + 1, &s));
     assert_int_equal(s.src, IP_2);
-    check_seg(&s, TCP_ACK, b + 1, a + 2, 0);
-    assert_true(wire_seg(fx, before + 2, &s));
-    assert_int_equal(s.src, IP_2);
     check_seg(&s, TCP_FIN | TCP_ACK, b + 1, a + 2, 0);
-    assert_true(wire_seg(fx, before + 3, &s));
+    assert_true(wire_seg(fx, before + 2, &s));
     assert_int_equal(s.src, IP_1);
     check_seg(&s, TCP_ACK, a + 2, b + 2, 0);
+    assert_int_equal(cap_count_why(&fx->cap, TRACE_SEND, "H2", "delayed ACK (timer)"), 0);
 
     char want[1024], trail[2048];
     state_trail(fx, "H1", trail, sizeof trail);
@@ -1071,7 +1121,12 @@ static void echo_received(void *ctx, tcp_conn *c, const uint8_t *data, size_t le
     tcp_send(c, data, len);
 }
 
-static void test_ack_rides_on_reply_and_state_table(void **state) {
+/* Quick ACK, then interactive (pingpong) mode, as Linux: the first request
+ * gets a bare ACK before the echo (quick-ACK mode acknowledges before the
+ * application runs); the echo came within 40 ms, so the server turns
+ * interactive and the second echo carries the ACK; the client, interactive
+ * too, acknowledges the second echo 40 ms later by its delayed-ACK timer. */
+static void test_quick_ack_then_ack_rides_on_reply(void **state) {
     fake_net *fx = *state;
     pair p;
     static const tcp_handler echo = {.accepted = on_accepted, .received = echo_received};
@@ -1086,15 +1141,45 @@ static void test_ack_rides_on_reply_and_state_table(void **state) {
     run_until(fx, 1 * SIM_MS);
     assert_int_equal(p.client.rx_len, 5);
     assert_memory_equal(p.client.rx, "hello", 5);
-    /* SYN, SYN-ACK, ACK, data, echoed data with the ACK, its ACK. */
-    assert_int_equal(wire_seg_count(fx), 6);
+    /* SYN, SYN-ACK, ACK, data, its quick ACK, the echo, its quick ACK. */
+    assert_int_equal(wire_seg_count(fx), 7);
     seg s = {0};
     assert_true(wire_seg(fx, 2, &s));
     assert_int_equal(s.len, 0); /* the handshake's ACK leaves on its own */
+    assert_true(wire_seg(fx, 3, &s));
+    uint32_t a = s.h.seq;
+    check_seg(&s, TCP_PSH | TCP_ACK, a, s.h.ack, 5);
+    uint32_t b = s.h.ack;
     assert_true(wire_seg(fx, 4, &s));
     assert_int_equal(s.src, IP_2);
-    assert_int_equal(s.h.flags, TCP_PSH | TCP_ACK);
-    assert_int_equal(s.len, 5);
+    check_seg(&s, TCP_ACK, b, a + 5, 0);
+    assert_true(wire_seg(fx, 5, &s));
+    assert_int_equal(s.src, IP_2);
+    check_seg(&s, TCP_PSH | TCP_ACK, b, a + 5, 5);
+    assert_true(wire_seg(fx, 6, &s));
+    assert_int_equal(s.src, IP_1);
+    check_seg(&s, TCP_ACK, a + 5, b + 5, 0);
+
+    /* Again, 1 ms later: the echo carries the ACK; the client's ACK waits. */
+    run_until(fx, 2 * SIM_MS);
+    tcp_send(c, (const uint8_t *)"again", 5);
+    run_until(fx, 3 * SIM_MS);
+    assert_int_equal(wire_seg_count(fx), 9);
+    assert_true(wire_seg(fx, 7, &s));
+    check_seg(&s, TCP_PSH | TCP_ACK, a + 5, b + 5, 5);
+    assert_true(wire_seg(fx, 8, &s));
+    assert_int_equal(s.src, IP_2);
+    check_seg(&s, TCP_PSH | TCP_ACK, b + 5, a + 10, 5);
+    sim_time echo_at = s.time;
+    run_until(fx, 100 * SIM_MS);
+    assert_int_equal(wire_seg_count(fx), 10);
+    assert_true(wire_seg(fx, 9, &s));
+    assert_int_equal(s.src, IP_1);
+    check_seg(&s, TCP_ACK, a + 10, b + 10, 0);
+    const cap_event *e = cap_find_why(&fx->cap, TRACE_SEND, "H1", "delayed ACK (timer)");
+    assert_non_null(e);
+    /* 40 ms after the echo reached H1 (its frame takes FAKE_HOP_* to cross). */
+    assert_true(e->time - echo_at >= 40 * SIM_MS && e->time - echo_at < 40 * SIM_MS + 20 * SIM_US);
 
     FILE *out = tmpfile();
     assert_non_null(out);
@@ -1115,6 +1200,358 @@ static void test_ack_rides_on_reply_and_state_table(void **state) {
              tcp_local_port(c));
     assert_string_equal(buf, want);
     pair_free(&p);
+}
+
+/* F accepts a connection from A's listener on 80 offering only the MSS
+ * option (and, with `sack`, SACK-permitted). Returns A's ISS. */
+static uint32_t fake_accepted(fake_net *fx, node **an, fake_node **f, app *a, bool sack) {
+    host_and_fake(fx, an, f);
+    assert_int_equal(tcp_listen(stack_of(*an), 80, &HANDLER, a, &a->listener), 0);
+    tcp_options o = tcp_options_none();
+    o.mss = 1460;
+    o.sack_permitted = sack;
+    fake_inject_opt(fx, *f, 0, 5555, 80, 1000, 0, TCP_SYN, 65535, &o, NULL, 0);
+    run_until(fx, 500 * SIM_US);
+    seg s = {0};
+    assert_true(fake_seg(*f, 0, &s));
+    assert_int_equal(s.h.flags, TCP_SYN | TCP_ACK);
+    fake_inject(fx, *f, 500 * SIM_US, 5555, 80, 1001, s.h.seq + 1, TCP_ACK, 65535, 0, NULL, 0);
+    run_until(fx, 1 * SIM_MS);
+    assert_int_equal(a->accepted, 1);
+    return s.h.seq;
+}
+
+/* A peer that offers only the MSS gets only the MSS back (Linux answers
+ * what was offered): no timestamps, no scaling, window 64240 (44 * 1460).
+ * Delayed ACKs as Linux: the first 17 data segments are acknowledged at
+ * once (quick-ACK mode), then every second full-sized segment; a lone one
+ * 40 ms later (TCP_DELACK_MIN); a small pushed one when the application
+ * has read it. */
+static void test_no_options_and_delayed_ack(void **state) {
+    fake_net *fx = *state;
+    node *an;
+    fake_node *f;
+    app a = app_new(fx, "a");
+    uint32_t isn = fake_accepted(fx, &an, &f, &a, false);
+    seg s = {0};
+    assert_true(fake_seg(f, 0, &s));
+    assert_int_equal(s.h.header_len, 24);
+    assert_int_equal(s.h.opt.mss, 1460);
+    assert_false(s.h.opt.sack_permitted);
+    assert_false(s.h.opt.has_timestamps);
+    assert_int_equal(s.h.opt.window_scale, -1);
+    assert_int_equal(s.h.window, 64240);
+
+    uint8_t data[1460];
+    memset(data, 'd', sizeof data);
+    for (uint32_t i = 0; i < 19; i++)
+        fake_inject(fx, f, 2 * SIM_MS + i * 200 * SIM_US, 5555, 80, 1001 + i * 1460, isn + 1,
+                    TCP_ACK, 65535, 0, data, sizeof data);
+    run_until(fx, 6 * SIM_MS);
+    /* The SYN-ACK, 17 quick ACKs (16, and one more as the first segment
+     * grew the window: tcp_grow_window's quick |= 1), one for segments 18
+     * and 19. */
+    assert_int_equal(fake_seg_count(f), 1 + 18);
+    for (uint32_t i = 0; i < 17; i++) {
+        assert_true(fake_seg(f, 1 + i, &s));
+        if (s.h.ack != 1001 + (i + 1) * 1460)
+            fail_msg("ACK %u: ack %u", i, s.h.ack - 1001);
+        check_seg(&s, TCP_ACK, isn + 1, 1001 + (i + 1) * 1460, 0);
+        assert_int_equal(s.h.header_len, 20);
+        assert_int_equal(s.h.window, 64240);
+    }
+    assert_true(fake_seg(f, 18, &s));
+    check_seg(&s, TCP_ACK, isn + 1, 1001 + 19 * 1460, 0);
+    sim_time t19 = 2 * SIM_MS + 18 * 200 * SIM_US;
+    assert_true(s.time > t19 && s.time < t19 + 200 * SIM_US);
+
+    /* One more full-sized segment: its ACK waits 40 ms. */
+    sim_time t20 = 10 * SIM_MS;
+    fake_inject(fx, f, t20, 5555, 80, 1001 + 19 * 1460, isn + 1, TCP_ACK, 65535, 0, data,
+                sizeof data);
+    run_until(fx, 45 * SIM_MS);
+    assert_int_equal(fake_seg_count(f), 19);
+    run_until(fx, 60 * SIM_MS);
+    assert_int_equal(fake_seg_count(f), 20);
+    assert_true(fake_seg(f, 19, &s));
+    check_seg(&s, TCP_ACK, isn + 1, 1001 + 20 * 1460, 0);
+    const cap_event *e = cap_find_why(&fx->cap, TRACE_SEND, "A", "delayed ACK (timer)");
+    assert_non_null(e);
+    /* The segment's 1514-byte frame takes 124.04 µs to arrive (1 µs of cable). */
+    assert_int_equal(e->time, t20 + (1514 + 24) * 80 + 1000 + 40 * SIM_MS);
+
+    /* A small pushed segment: acknowledged once the application read it. */
+    fake_inject(fx, f, 100 * SIM_MS, 5555, 80, 1001 + 20 * 1460, isn + 1, TCP_ACK | TCP_PSH, 65535,
+                0, data, 10);
+    run_until(fx, 101 * SIM_MS);
+    assert_int_equal(fake_seg_count(f), 21);
+    assert_true(fake_seg(f, 20, &s));
+    check_seg(&s, TCP_ACK, isn + 1, 1001 + 20 * 1460 + 10, 0);
+    assert_true(s.time < 100 * SIM_MS + 100 * SIM_US);
+    assert_int_equal(a.rx_len, 20 * 1460 + 10);
+    app_free(&a);
+}
+
+/* RFC 2018: with SACK-permitted agreed, the duplicate ACKs after a hole
+ * carry SACK blocks, the latest segment's block first; they go once the
+ * hole is filled. */
+static void test_sack_blocks(void **state) {
+    fake_net *fx = *state;
+    node *an;
+    fake_node *f;
+    app a = app_new(fx, "a");
+    uint32_t isn = fake_accepted(fx, &an, &f, &a, true);
+    seg s = {0};
+    assert_true(fake_seg(f, 0, &s));
+    assert_true(s.h.opt.sack_permitted);
+    assert_false(s.h.opt.has_timestamps);
+    assert_int_equal(s.h.header_len, 28); /* MSS; NOP, NOP, SACK-permitted */
+    uint8_t d[100];
+    memset(d, 's', sizeof d);
+    /* Bytes 1101-1200 and 1401-1500 arrive; 1001-1100 and 1201-1400 do not. */
+    fake_inject(fx, f, 2 * SIM_MS, 5555, 80, 1101, isn + 1, TCP_ACK, 65535, 0, d, 100);
+    fake_inject(fx, f, 3 * SIM_MS, 5555, 80, 1401, isn + 1, TCP_ACK, 65535, 0, d, 100);
+    run_until(fx, 4 * SIM_MS);
+    assert_int_equal(fake_seg_count(f), 3);
+    assert_true(fake_seg(f, 1, &s));
+    check_seg(&s, TCP_ACK, isn + 1, 1001, 0);
+    assert_int_equal(s.h.opt.sack_count, 1);
+    assert_int_equal(s.h.opt.sack[0].left, 1101);
+    assert_int_equal(s.h.opt.sack[0].right, 1201);
+    assert_true(fake_seg(f, 2, &s));
+    check_seg(&s, TCP_ACK, isn + 1, 1001, 0);
+    /* The exact bytes: NOP, NOP, SACK, length 18, two blocks, newest first. */
+    assert_int_equal(s.h.header_len, 40);
+    const uint8_t opts[20] = {0x01, 0x01, 0x05, 0x12, 0,    0,    0x05, 0x79, 0,    0,
+                              0x05, 0xdd, 0,    0,    0x04, 0x4d, 0,    0,    0x04, 0xb1};
+    assert_memory_equal(s.data - 20, opts, 20);
+    /* The first hole fills: one block left. */
+    fake_inject(fx, f, 5 * SIM_MS, 5555, 80, 1001, isn + 1, TCP_ACK, 65535, 0, d, 100);
+    run_until(fx, 6 * SIM_MS);
+    assert_true(fake_seg(f, 3, &s));
+    check_seg(&s, TCP_ACK, isn + 1, 1201, 0);
+    assert_int_equal(s.h.opt.sack_count, 1);
+    assert_int_equal(s.h.opt.sack[0].left, 1401);
+    /* The second: no block, ACK at once. */
+    uint8_t d2[200];
+    memset(d2, 't', sizeof d2);
+    fake_inject(fx, f, 7 * SIM_MS, 5555, 80, 1201, isn + 1, TCP_ACK, 65535, 0, d2, 200);
+    run_until(fx, 8 * SIM_MS);
+    assert_true(fake_seg(f, 4, &s));
+    check_seg(&s, TCP_ACK, isn + 1, 1501, 0);
+    assert_int_equal(s.h.opt.sack_count, 0);
+    assert_int_equal(s.h.header_len, 20);
+    assert_int_equal(a.rx_len, 500);
+    app_free(&a);
+}
+
+/* RFC 6675 at the sender: F (SACK-permitted) loses segments 2 and 6 of 10
+ * and SACKs the others. On the third duplicate ACK A resends segment 2;
+ * the scoreboard then shows segment 6 lost too and A resends it in the
+ * same recovery, without waiting for a partial ACK (NewReno would). */
+static void test_sack_recovery(void **state) {
+    fake_net *fx = *state;
+    node *an;
+    fake_node *f;
+    app a = app_new(fx, "a");
+    host_and_fake(fx, &an, &f);
+    tcp_conn *c;
+    assert_int_equal(tcp_connect(stack_of(an), IP_2, 80, &HANDLER, &a, &c), 0);
+    a.conn = c;
+    run_until(fx, 500 * SIM_US);
+    seg s = {0};
+    assert_true(fake_seg(f, 0, &s));
+    uint16_t cport = s.h.src_port;
+    uint32_t isn = s.h.seq;
+    tcp_options o = tcp_options_none();
+    o.mss = 1460;
+    o.sack_permitted = true;
+    fake_inject_opt(fx, f, 500 * SIM_US, 80, cport, 5000, isn + 1, TCP_SYN | TCP_ACK, 65535, &o,
+                    NULL, 0);
+    run_until(fx, 1 * SIM_MS);
+    assert_int_equal(a.connected, 1);
+    uint8_t data[10 * 1460];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 3);
+    tcp_send(c, data, sizeof data);
+    run_until(fx, 3 * SIM_MS);
+    assert_int_equal(fake_seg_count(f), 2 + 10);
+    uint32_t base = isn + 1, seg2 = base + 1460, seg6 = base + 5 * 1460;
+    /* ACK of segment 1, then duplicates SACKing 3, 3-4, 3-5, 3-5 + 7 ... */
+    sim_time t = 3 * SIM_MS;
+    fake_inject(fx, f, t, 80, cport, 5001, seg2, TCP_ACK, 65535, 0, NULL, 0);
+    static const uint32_t sacked[][2] = {{2, 3}, {2, 4}, {2, 5}};
+    for (size_t i = 0; i < 3; i++) {
+        tcp_options so = tcp_options_none();
+        so.sack_count = 1;
+        so.sack[0].left = base + sacked[i][0] * 1460;
+        so.sack[0].right = base + sacked[i][1] * 1460;
+        t += 100 * SIM_US;
+        fake_inject_opt(fx, f, t, 80, cport, 5001, seg2, TCP_ACK, 65535, &so, NULL, 0);
+    }
+    run_until(fx, t + 90 * SIM_US);
+    const cap_event *e =
+        cap_find_why(&fx->cap, TRACE_SEND, "A", "fast retransmit (3 duplicate ACKs)");
+    assert_non_null(e);
+    run_until(fx, t + 300 * SIM_US);
+    assert_int_equal(fake_seg_count(f), 2 + 11);
+    assert_true(fake_seg(f, 12, &s));
+    check_seg(&s, TCP_ACK, seg2, 5001, 1460);
+    assert_memory_equal(s.data, data + 1460, 1460);
+    /* Segments 7-10 SACKed: segment 6 is lost by RFC 6675's IsLost. */
+    for (size_t i = 0; i < 4; i++) {
+        tcp_options so = tcp_options_none();
+        so.sack_count = 2;
+        so.sack[0].left = base + 6 * 1460;
+        so.sack[0].right = base + (7 + (uint32_t)i) * 1460;
+        so.sack[1].left = base + 2 * 1460;
+        so.sack[1].right = base + 5 * 1460;
+        t += 100 * SIM_US;
+        fake_inject_opt(fx, f, t, 80, cport, 5001, seg2, TCP_ACK, 65535, &so, NULL, 0);
+    }
+    run_until(fx, t + 90 * SIM_US);
+    assert_int_equal(
+        cap_count_why(&fx->cap, TRACE_SEND, "A", "retransmission (SACK recovery, RFC 6675)"), 1);
+    run_until(fx, t + 300 * SIM_US);
+    assert_true(fake_seg(f, 13, &s));
+    check_seg(&s, TCP_ACK, seg6, 5001, 1460);
+    assert_memory_equal(s.data, data + 5 * 1460, 1460);
+    /* Everything acknowledged: recovery ends, no timeout. */
+    fake_inject(fx, f, t + 100 * SIM_US, 80, cport, 5001, base + sizeof data, TCP_ACK, 65535, 0,
+                NULL, 0);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    assert_int_equal(cap_count_why(&fx->cap, TRACE_SEND, "A", "retransmission (timeout)"), 0);
+    assert_int_equal(fake_seg_count(f), 2 + 12);
+    app_free(&a);
+}
+
+/* --- the exchange: programs that pause 0.2 s between steps --- */
+
+typedef struct paced {
+    sim *sim;
+    tcp_conn *conn;
+    tcp_conn *listener;
+    size_t answer; /* bytes the server answers with */
+} paced;
+
+static void paced_send_request(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    paced *p = a;
+    uint8_t req[34];
+    memset(req, 'q', sizeof req);
+    tcp_send(p->conn, req, sizeof req);
+}
+
+static void paced_send_answer(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    paced *p = a;
+    uint8_t ans[97];
+    memset(ans, 'a', sizeof ans);
+    tcp_send(p->conn, ans, p->answer);
+}
+
+static void paced_close(sim *s, void *a, void *b) {
+    (void)s;
+    (void)b;
+    paced *p = a;
+    tcp_close(p->conn);
+}
+
+static void paced_connected(void *ctx, tcp_conn *c) {
+    paced *p = ctx;
+    p->conn = c;
+    sim_schedule(p->sim, 200 * SIM_MS, paced_send_request, p, NULL, NULL);
+}
+
+static void paced_accepted(void *ctx, tcp_conn *l, tcp_conn *c) {
+    (void)l;
+    paced *p = ctx;
+    p->conn = c;
+}
+
+static void paced_client_received(void *ctx, tcp_conn *c, const uint8_t *d, size_t len) {
+    (void)c;
+    (void)d;
+    (void)len;
+    paced *p = ctx;
+    sim_schedule(p->sim, 200 * SIM_MS, paced_close, p, NULL, NULL);
+}
+
+static void paced_server_received(void *ctx, tcp_conn *c, const uint8_t *d, size_t len) {
+    (void)c;
+    (void)d;
+    (void)len;
+    paced *p = ctx;
+    sim_schedule(p->sim, 200 * SIM_MS, paced_send_answer, p, NULL, NULL);
+}
+
+static void paced_peer_closed(void *ctx, tcp_conn *c) {
+    (void)c;
+    paced *p = ctx;
+    sim_schedule(p->sim, 200 * SIM_MS, paced_close, p, NULL, NULL);
+}
+
+static void paced_closed(void *ctx, tcp_conn *c, tcp_end why) {
+    (void)c;
+    (void)why;
+    paced *p = ctx;
+    if (c == p->listener)
+        p->listener = NULL;
+}
+
+/* The issue's Done-when: a client sends 34 bytes, the server answers 97,
+ * each program pausing 0.2 s between its steps. As in Linux's capture: SYN,
+ * SYN-ACK, ACK, PSH/ACK(34), ACK, PSH/ACK(97), ACK, FIN/ACK, ACK, FIN/ACK,
+ * ACK. The request and the answer are each acknowledged at once (quick-ACK
+ * mode); the client's FIN 40 ms later by the delayed-ACK timer (a FIN turns
+ * the connection interactive, so Linux waits for an answer to carry it). */
+static void test_paced_request_answer(void **state) {
+    fake_net *fx = *state;
+    node *h1, *h2;
+    two_hosts(fx, &h1, &h2);
+    static const tcp_handler client_h = {
+        .connected = paced_connected, .received = paced_client_received, .closed = paced_closed};
+    static const tcp_handler server_h = {.accepted = paced_accepted,
+                                         .received = paced_server_received,
+                                         .peer_closed = paced_peer_closed,
+                                         .closed = paced_closed};
+    paced client = {.sim = fx->sim}, server = {.sim = fx->sim, .answer = 97};
+    assert_int_equal(tcp_listen(stack_of(h2), 80, &server_h, &server, &server.listener), 0);
+    tcp_conn *c;
+    assert_int_equal(tcp_connect(stack_of(h1), IP_2, 80, &client_h, &client, &c), 0);
+    client.conn = c;
+    assert_int_equal(fake_run(fx), SIM_DONE);
+
+    static const struct {
+        ipv4_addr src;
+        uint8_t flags;
+        uint32_t len;
+    } want[] = {
+        {IP_1, TCP_SYN, 0}, {IP_2, TCP_SYN | TCP_ACK, 0},
+        {IP_1, TCP_ACK, 0}, {IP_1, TCP_PSH | TCP_ACK, 34},
+        {IP_2, TCP_ACK, 0}, {IP_2, TCP_PSH | TCP_ACK, 97},
+        {IP_1, TCP_ACK, 0}, {IP_1, TCP_FIN | TCP_ACK, 0},
+        {IP_2, TCP_ACK, 0}, {IP_2, TCP_FIN | TCP_ACK, 0},
+        {IP_1, TCP_ACK, 0},
+    };
+    assert_int_equal(wire_seg_count(fx), 11);
+    seg s = {0}, fin = {0};
+    for (size_t i = 0; i < 11; i++) {
+        assert_true(wire_seg(fx, i, &s));
+        char got[TCP_FLAGS_TEXT_LEN], exp[TCP_FLAGS_TEXT_LEN];
+        if (s.src != want[i].src || s.h.flags != want[i].flags || s.len != want[i].len)
+            fail_msg("segment %zu: [%s] len %u from %08x; want [%s] len %u", i + 1,
+                     tcp_flags_text(s.h.flags, got), s.len, s.src,
+                     tcp_flags_text(want[i].flags, exp), want[i].len);
+        if (i == 7)
+            fin = s;
+    }
+    /* The ACK of the client's FIN: 40 ms after it arrived. */
+    assert_true(wire_seg(fx, 8, &s));
+    assert_true(s.time - fin.time >= 40 * SIM_MS && s.time - fin.time < 40 * SIM_MS + 100 * SIM_US);
+    assert_int_equal(cap_count_why(&fx->cap, TRACE_SEND, "H2", "delayed ACK (timer)"), 1);
 }
 
 static void test_state_names(void **state) {
@@ -1145,8 +1582,12 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_simultaneous_close, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_simultaneous_open, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_rst_received, fake_setup, fake_teardown),
-        cmocka_unit_test_setup_teardown(test_ack_rides_on_reply_and_state_table, fake_setup,
+        cmocka_unit_test_setup_teardown(test_quick_ack_then_ack_rides_on_reply, fake_setup,
                                         fake_teardown),
+        cmocka_unit_test_setup_teardown(test_no_options_and_delayed_ack, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_sack_blocks, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_sack_recovery, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_paced_request_answer, fake_setup, fake_teardown),
         cmocka_unit_test(test_state_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

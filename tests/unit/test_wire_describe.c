@@ -232,10 +232,12 @@ static void test_describe_udp_tcp(void **state) {
     set_udp_dst_port(f, 9);
     assert_string_equal(DESCRIBE(f), "UDP 10.0.0.1:5000 > 10.0.0.2:9 len=29 ttl=64");
     assert_string_equal(DESCRIBE(FRAME_TCP_SYN),
-                        "TCP 10.0.0.1:49152 > 10.0.0.2:80 [S] seq=1000 win=65535 len=0 ttl=64");
+                        "TCP 10.0.0.1:49152 > 10.0.0.2:80 [S] seq=1000 win=65535 len=0 ttl=64 "
+                        "options [mss 1460]");
     assert_string_equal(
         DESCRIBE(FRAME_TCP_SYNACK),
-        "TCP 10.0.0.2:80 > 10.0.0.1:49152 [S.] seq=5000 ack=1001 win=65535 len=0 ttl=64");
+        "TCP 10.0.0.2:80 > 10.0.0.1:49152 [S.] seq=5000 ack=1001 win=65535 len=0 ttl=64 "
+        "options [mss 1460]");
 }
 
 static void test_describe_tcp_flags(void **state) {
@@ -258,7 +260,7 @@ static void test_describe_tcp_flags(void **state) {
     memcpy(f, FRAME_TCP_SYN, sizeof f);
     f[34 + 13] = 0x18;
     assert_string_equal(DESCRIBE(f), "TCP 10.0.0.1:49152 > 10.0.0.2:80 [P.] seq=1000 ack=0 "
-                                     "win=65535 len=0 ttl=64");
+                                     "win=65535 len=0 ttl=64 options [mss 1460]");
 }
 
 static void test_describe_other_ip(void **state) {
@@ -547,7 +549,7 @@ static void test_decode_ports_and_tcp(void **state) {
     assert_int_equal(fi.tcp_seq, 1000);
     assert_int_equal(fi.tcp_payload_len, 3);
     assert_string_equal(DESCRIBE(f), "TCP 10.0.0.1:49152 > 10.0.0.2:80 [P.] seq=1000 ack=0 "
-                                     "win=65535 len=3 ttl=64");
+                                     "win=65535 len=3 ttl=64 options [mss 1460]");
 
     /* A TCP header cut short, a bad data offset, a bad UDP length, and a
      * fragment: the IP layer is known, the ports are not. */

@@ -7,6 +7,7 @@
  * request. The checksums (0x6f6a, 0xfd09, 0x4996) were computed independently
  * with Python and confirmed "[correct]" by tshark on a pcap of these bytes.
  * Each is parsed (every field) and emitted from its struct (every byte); then
+ * SACK blocks beside timestamps and the options in tcpdump's words; then
  * the error paths: truncated, bad data offset, bad checksum, malformed options.
  */
 #include <setjmp.h>
@@ -219,6 +220,54 @@ static void test_option_layouts(void **state) {
     assert_int_equal(p.header_len, 20);
 }
 
+/* An ACK with timestamps and two SACK blocks, as Linux writes it: NOP, NOP,
+ * TS; NOP, NOP, SACK (length 18), newest block first (RFC 2018 section 4). */
+static void test_sack_blocks_both_ways(void **state) {
+    (void)state;
+    static const uint8_t opts[32] = {
+        0x01, 0x01, 0x08, 0x0a, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00,
+        0x08, 0x01, 0x01, 0x05, 0x12, 0x00, 0x00, 0x05, 0x79, 0x00, 0x00,
+        0x05, 0xdd, 0x00, 0x00, 0x04, 0x4d, 0x00, 0x00, 0x04, 0xb1,
+    };
+    tcp_header h = {.src_port = 80, .dst_port = 40000, .seq = 7, .ack = 1001, .flags = TCP_ACK};
+    h.opt = tcp_options_none();
+    h.opt.has_timestamps = true;
+    h.opt.ts_val = 9;
+    h.opt.ts_ecr = 8;
+    h.opt.sack_count = 2;
+    h.opt.sack[0] = (tcp_sack_block){1401, 1501};
+    h.opt.sack[1] = (tcp_sack_block){1101, 1201};
+    assert_int_equal(tcp_header_len_for(&h.opt), 52);
+    uint8_t buf[52];
+    tcp_emit(&h, buf, sizeof buf, B, A);
+    assert_int_equal(buf[12], 0xd0); /* 13 words */
+    assert_memory_equal(buf + 20, opts, sizeof opts);
+    tcp_header p;
+    assert_int_equal(tcp_parse(buf, sizeof buf, B, A, &p), WIRE_OK);
+    assert_int_equal(p.opt.sack_count, 2);
+    assert_int_equal(p.opt.sack[0].left, 1401);
+    assert_int_equal(p.opt.sack[0].right, 1501);
+    assert_int_equal(p.opt.sack[1].left, 1101);
+    assert_int_equal(p.opt.sack[1].right, 1201);
+    char text[TCP_OPTIONS_TEXT_LEN];
+    assert_string_equal(tcp_options_text(&p.opt, text, sizeof text),
+                        "TS val 9 ecr 8,sack 2 {1401:1501} {1101:1201}");
+    /* A SACK option whose length is not 2 + 8n is malformed. */
+    buf[20 + 15] = 0x11;
+    assert_int_equal(tcp_options_parse(buf + 20, 32, &p.opt), WIRE_ERR_MALFORMED);
+}
+
+/* tcpdump's words for the options of Linux's SYN. */
+static void test_options_text(void **state) {
+    (void)state;
+    tcp_header h = syn_header();
+    char text[TCP_OPTIONS_TEXT_LEN];
+    assert_string_equal(tcp_options_text(&h.opt, text, sizeof text),
+                        "mss 1460,sackOK,TS val 1234567 ecr 0,wscale 7");
+    tcp_options none = tcp_options_none();
+    assert_string_equal(tcp_options_text(&none, text, sizeof text), "");
+}
+
 static void test_truncated_and_bad_data_offset(void **state) {
     (void)state;
     tcp_header h;
@@ -330,6 +379,8 @@ int main(void) {
         cmocka_unit_test(test_syn_ack_both_ways),
         cmocka_unit_test(test_data_segment_both_ways),
         cmocka_unit_test(test_option_layouts),
+        cmocka_unit_test(test_sack_blocks_both_ways),
+        cmocka_unit_test(test_options_text),
         cmocka_unit_test(test_truncated_and_bad_data_offset),
         cmocka_unit_test(test_bad_checksum),
         cmocka_unit_test(test_malformed_options),
