@@ -53,9 +53,9 @@ cat >"$work/ports-exhausted.json" <<'JSON'
  ]}
 JSON
 cat >"$work/ports-exhausted.expected" <<'OUT'
-0.000030880  A         | connected to 10.0.0.2:7 from port 40000
-0.000030880  A         | request: hi
-0.000053040  A         | response from the server: hi
+0.000033120  A         | connected to 10.0.0.2:7 from port 40000
+0.000033120  A         | request: hi
+0.000064240  A         | response from the server: hi
 1.000000000  A         | connect: Cannot assign requested address
 2.000000000  A         | sent 1 bytes to 10.0.0.99:9 from port 40000: x
 3.000000000  A         | sendto: Resource temporarily unavailable
@@ -92,7 +92,7 @@ OUT
 expect firewall-out
 expect_drop firewall-out '0.000000000  A.eth0    drop     #1     02:00:00:01:00:01 > 00:00:00:00:00:00  UDP 10.0.0.1:47460 > 10.0.0.2:9 len=1 ttl=64  (firewall rule 1: reject UDP out)'
 expect_drop firewall-out '1.000000000  A.eth0    drop     #2     02:00:00:01:00:01 > 00:00:00:00:00:00  ICMP echo request 10.0.0.1 > 10.0.0.2 id=0xb3f2 seq=1 ttl=64  (firewall rule 2: deny ICMP out)'
-expect_drop firewall-out '10.000000000  A.eth0    drop     #4     02:00:00:01:00:01 > 00:00:00:00:00:00  TCP 10.0.0.1:48976 > 10.0.0.2:7 [S] seq=3261506471 win=65535 len=0 ttl=64  (firewall rule 3: deny TCP dport 7 out)'
+expect_drop firewall-out '10.000000000  A.eth0    drop     #4     02:00:00:01:00:01 > 00:00:00:00:00:00  TCP 10.0.0.1:48976 > 10.0.0.2:7 [S] seq=3261506471 win=64240 len=0 ttl=64 options [mss 1460,sackOK,TS val 4250478860 ecr 0,wscale 7]  (firewall rule 3: deny TCP dport 7 out)'
 
 cat >"$work/download-cut.json" <<'JSON'
 {"name": "download-cut",
@@ -107,12 +107,12 @@ cat >"$work/download-cut.json" <<'JSON'
  ]}
 JSON
 cat >"$work/download-cut.expected" <<'OUT'
-0.100030880  A         | connected to 10.0.0.2:8083, asking for data.bin
-600.101892080  A         | recv: Connection timed out
-600.101892080  A         | download failed: data.bin, 21900 bytes received before the connection was lost
+0.100033120  A         | connected to 10.0.0.2:8083, asking for data.bin
+600.101902960  A         | recv: Connection timed out
+600.101902960  A         | download failed: data.bin, 21720 bytes received before the connection was lost
 OUT
 expect download-cut
-expect_drop download-cut '540.101892080  A         send            10.0.0.1:47460 > 10.0.0.2:8083 seq=136987932 len=0, probe 9 of 9  (keepalive probe (keepalive timer))'
+expect_drop download-cut '540.101902960  A         send            10.0.0.1:47460 > 10.0.0.2:8083 seq=136987932 len=0, probe 9 of 9  (keepalive probe (keepalive timer))'
 
 # Names at their limits (device 64 bytes, interface 32) pass `netsim check`
 # and run, their link's capture file name included (the 300-byte name of
