@@ -646,9 +646,29 @@ void ip_stack_table_rows(const ip_stack *st, ip_table_row_fn fn, void *ctx) {
  * route; a static route's "boot" is not printed, so not given), scope
  * ("link" without a gateway), src (connected routes: the interface's
  * address), metric (when not 0). */
+static int route_show_order(const void *pa, const void *pb) {
+    const ip_route *a = *(const ip_route *const *)pa, *b = *(const ip_route *const *)pb;
+    if (a->dst != b->dst)
+        return a->dst < b->dst ? -1 : 1;
+    if (a->prefix_len != b->prefix_len)
+        return a->prefix_len > b->prefix_len ? -1 : 1;
+    if (a->metric != b->metric)
+        return a->metric < b->metric ? -1 : 1;
+    return a < b ? -1 : a > b; /* table order */
+}
+
+/* In the order Linux dumps its FIB trie: by destination address (so
+ * "default" first), a longer prefix before a shorter one of the same
+ * address, then by metric. */
 static void route_show_rows(const ip_stack *st, trace_rows *rows) {
+    const ip_route **order = malloc((st->n_routes ? st->n_routes : 1) * sizeof *order);
+    if (!order)
+        ns_out_of_memory();
+    for (uint32_t i = 0; i < st->n_routes; i++)
+        order[i] = &st->routes[i];
+    qsort(order, st->n_routes, sizeof *order, route_show_order);
     for (uint32_t i = 0; i < st->n_routes; i++) {
-        const ip_route *r = &st->routes[i];
+        const ip_route *r = order[i];
         const ip_iface *ifc = &st->ifaces[r->iface];
         char a[IPV4_TEXT_LEN];
         trace_rows_begin(rows);
@@ -668,6 +688,7 @@ static void route_show_rows(const ip_stack *st, trace_rows *rows) {
         if (r->metric)
             trace_rows_add(rows, "metric", "%u", r->metric);
     }
+    free(order);
 }
 
 /* Each interface as `ifconfig` shows it: name, then inet, netmask and
