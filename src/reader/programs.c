@@ -252,8 +252,10 @@ static int loader__tcp_messages(loader *ld, const cJSON *send, model_tcp_client 
         return loader__fail(ld, send, "[] has no messages; expected %s", expected);
     if (!(t->messages = calloc(n, sizeof *t->messages)))
         return loader__nomem(ld);
-    for (const cJSON *m = send->child; m; m = m->next, t->n_messages++)
-        if (loader__tcp_message(ld, m, &t->messages[t->n_messages], NULL) != 0)
+    /* Counted before the check: a message read and then refused is freed
+     * with the others (model_action_clear). */
+    for (const cJSON *m = send->child; m; m = m->next)
+        if (loader__tcp_message(ld, m, &t->messages[t->n_messages++], NULL) != 0)
             return NS_ERR_INPUT;
     return 0;
 }
@@ -335,8 +337,9 @@ static int loader__tcp_steps(loader *ld, const cJSON *steps, model_tcp_client *t
         return loader__nomem(ld);
     bool open = true;
     const cJSON *last = NULL;
-    for (const cJSON *e = steps->child; e; e = e->next, t->n_steps++)
-        if (loader__tcp_step(ld, e, &t->steps[t->n_steps], &open, &last) != 0)
+    /* Counted before the check, as the messages of "send" are. */
+    for (const cJSON *e = steps->child; e; e = e->next)
+        if (loader__tcp_step(ld, e, &t->steps[t->n_steps++], &open, &last) != 0)
             return NS_ERR_INPUT;
     return 0;
 }

@@ -86,8 +86,8 @@ static int loader__fault(loader *ld, const cJSON *obj, model_action *a, action_k
     return 0;
 }
 
-/* The tables device `d` has for "show" (trace_show_table values, in the
- * enum's order); returns how many. The devices answer for the same set
+/* The tables device `d` has for "show" (trace_show_table values, `neigh`
+ * beside `arp`); returns how many. The devices answer for the same set
  * (node_ops.show). */
 static size_t loader__show_tables_of(const model_device *d, trace_show_table *out) {
     size_t n = 0;
@@ -95,6 +95,7 @@ static size_t loader__show_tables_of(const model_device *d, trace_show_table *ou
     if (d->type == DEVICE_HOST || d->type == DEVICE_ROUTER) {
         out[n++] = TRACE_SHOW_ROUTE;
         out[n++] = TRACE_SHOW_ARP;
+        out[n++] = TRACE_SHOW_NEIGH;
         if (d->nat.enabled)
             out[n++] = TRACE_SHOW_NAT;
         out[n++] = TRACE_SHOW_SOCKETS;

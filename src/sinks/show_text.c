@@ -100,6 +100,21 @@ static void format_arp(const trace_show *s, strbuf *out) {
     }
 }
 
+/* iproute2 print_neigh (`ip neigh`): address, device, MAC when known, and
+ * the neighbour state, as this machine's `ip neigh` prints them. */
+static void format_neigh(const trace_show *s, strbuf *out) {
+    strbuf_puts(out, "$ ip neigh\n");
+    for (size_t i = 0; i < s->n_rows; i++) {
+        const trace_row *r = &s->rows[i];
+        const char *mac = trace_row_get(r, "mac");
+        strbuf_printf(out, "%s dev %s ", get(r, "ip", "?"), get(r, "dev", "?"));
+        if (mac)
+            strbuf_printf(out, "lladdr %s ", mac);
+        strbuf_puts(out, get(r, "state", "?"));
+        end_line(out);
+    }
+}
+
 /* "02:00:00:00:00:01" as Cisco writes it: "0200.0000.0001". */
 static void put_cisco_mac(strbuf *out, const char *mac) {
     char dotted[16];
@@ -203,6 +218,9 @@ void show_text_format(const trace_show *s, strbuf *out) {
         return;
     case TRACE_SHOW_SOCKETS:
         format_sockets(s, out);
+        return;
+    case TRACE_SHOW_NEIGH:
+        format_neigh(s, out);
         return;
     case TRACE_SHOW_COUNT_:
         break;

@@ -720,6 +720,7 @@ bool ip_stack_show(const ip_stack *st, trace_show_table t, trace_rows *rows) {
         route_show_rows(st, rows);
         return true;
     case TRACE_SHOW_ARP:
+    case TRACE_SHOW_NEIGH:
         arp_show_rows(st, rows);
         return true;
     case TRACE_SHOW_NAT:

@@ -120,6 +120,7 @@ static const char *const show_names[] = {
     [TRACE_SHOW_MAC] = "mac",
     [TRACE_SHOW_NAT] = "nat",
     [TRACE_SHOW_SOCKETS] = "sockets",
+    [TRACE_SHOW_NEIGH] = "neigh",
 };
 
 _Static_assert(sizeof show_names / sizeof show_names[0] == TRACE_SHOW_COUNT_,

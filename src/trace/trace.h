@@ -153,10 +153,11 @@ typedef enum {
     TRACE_SHOW_MAC,        /* switches: the MAC address table */
     TRACE_SHOW_NAT,        /* NAT boxes: the mappings (connection tracking) */
     TRACE_SHOW_SOCKETS,    /* hosts and routers: UDP sockets, TCP listeners and connections */
+    TRACE_SHOW_NEIGH,      /* hosts and routers: the ARP cache with its states (`ip neigh`) */
     TRACE_SHOW_COUNT_
 } trace_show_table;
 
-/* "interfaces", "route", "arp", "mac", "nat", "sockets"; NULL beyond them. */
+/* "interfaces", "route", "arp", "mac", "nat", "sockets", "neigh"; NULL beyond them. */
 const char *trace_show_table_name(trace_show_table t);
 
 /* One named value of a row ("ip" = "10.0.0.1"); both borrowed. */

@@ -52,6 +52,33 @@ static void test_arp(void **state) {
     free(text);
 }
 
+/* `ip neigh`: the same rows as arp, with the states (DELAY while waiting for
+ * a confirmation), no lladdr while incomplete. */
+static void test_neigh(void **state) {
+    (void)state;
+    trace_rows *r = trace_rows_new(TRACE_SHOW_NEIGH);
+    trace_rows_begin(r);
+    trace_rows_add(r, "ip", "192.168.1.10");
+    trace_rows_add(r, "mac", "02:00:00:01:00:01");
+    trace_rows_add(r, "dev", "eth0");
+    trace_rows_add(r, "state", "DELAY");
+    trace_rows_begin(r);
+    trace_rows_add(r, "ip", "192.168.1.99");
+    trace_rows_add(r, "dev", "eth0");
+    trace_rows_add(r, "state", "INCOMPLETE");
+    trace_rows_begin(r);
+    trace_rows_add(r, "ip", "192.168.1.254");
+    trace_rows_add(r, "mac", "02:00:00:09:00:01");
+    trace_rows_add(r, "dev", "eth1");
+    trace_rows_add(r, "state", "PERMANENT");
+    char *text = format(r);
+    assert_string_equal(text, "$ ip neigh\n"
+                              "192.168.1.10 dev eth0 lladdr 02:00:00:01:00:01 DELAY\n"
+                              "192.168.1.99 dev eth0 INCOMPLETE\n"
+                              "192.168.1.254 dev eth1 lladdr 02:00:00:09:00:01 PERMANENT\n");
+    free(text);
+}
+
 static void test_route(void **state) {
     (void)state;
     trace_rows *r = trace_rows_new(TRACE_SHOW_ROUTE);
@@ -274,7 +301,7 @@ int main(void) {
         cmocka_unit_test(test_arp),        cmocka_unit_test(test_route),
         cmocka_unit_test(test_interfaces), cmocka_unit_test(test_mac),
         cmocka_unit_test(test_nat),        cmocka_unit_test(test_sockets),
-        cmocka_unit_test(test_sinks),
+        cmocka_unit_test(test_sinks),      cmocka_unit_test(test_neigh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
