@@ -28,6 +28,21 @@ static bool loader__names_end(const loader *ld, const char *s, const loader__end
            strcmp(s + n + 1, d->ifaces[e->iface].name) == 0;
 }
 
+/* "on": the name of any device, into *out (its index). */
+static int loader__on_device(loader *ld, const cJSON *obj, size_t *out) {
+    const cJSON *on = loader__member(obj, "on");
+    const char *s = NULL;
+    if (!on)
+        return loader__missing(ld, obj, "on", "\"on\": the name of a device");
+    if (loader__string(ld, on, "the name of a device", &s) != 0)
+        return NS_ERR_INPUT;
+    int d = strmap_get(ld->names, s);
+    if (d < 0)
+        return loader__unknown_device(ld, on, s, false, "the name of a device");
+    *out = (size_t)d;
+    return 0;
+}
+
 /* link_down, link_up ("link": two endpoints), device_off, device_on ("on":
  * any device): faults of the network itself. */
 static int loader__fault(loader *ld, const cJSON *obj, model_action *a, action_kind kind) {
@@ -43,19 +58,8 @@ static int loader__fault(loader *ld, const cJSON *obj, model_action *a, action_k
     if (loader__duration(ld, at, false, &a->at_ns) != 0)
         return NS_ERR_INPUT;
     char v[160];
-    if (!is_link) {
-        const cJSON *on = loader__member(obj, "on");
-        const char *s = NULL;
-        if (!on)
-            return loader__missing(ld, obj, "on", "\"on\": the name of a device");
-        if (loader__string(ld, on, "the name of a device", &s) != 0)
-            return NS_ERR_INPUT;
-        int d = strmap_get(ld->names, s);
-        if (d < 0)
-            return loader__unknown_device(ld, on, s, false, "the name of a device");
-        a->device = (size_t)d;
-        return 0;
-    }
+    if (!is_link)
+        return loader__on_device(ld, obj, &a->device);
     const cJSON *l = loader__member(obj, "link");
     const char *expected = "the link's two ends, e.g. [\"sw1\", \"r1.eth0\"]";
     if (!l)
@@ -154,24 +158,16 @@ static int loader__show(loader *ld, const cJSON *obj, model_action *a) {
     a->kind = ACTION_SHOW;
     if (loader__check_keys(ld, obj, keys, 4, NULL) != 0)
         return NS_ERR_INPUT;
-    const cJSON *at = loader__member(obj, "at"), *on = loader__member(obj, "on");
+    const cJSON *at = loader__member(obj, "at");
     if (!at)
         return loader__missing(ld, obj, "at", "\"at\": when to look, e.g. \"2s\"");
-    if (loader__duration(ld, at, false, &a->at_ns) != 0)
+    if (loader__duration(ld, at, false, &a->at_ns) != 0 ||
+        loader__on_device(ld, obj, &a->device) != 0)
         return NS_ERR_INPUT;
-    const char *s = NULL;
-    if (!on)
-        return loader__missing(ld, obj, "on", "\"on\": the name of a device");
-    if (loader__string(ld, on, "the name of a device", &s) != 0)
-        return NS_ERR_INPUT;
-    int d = strmap_get(ld->names, s);
-    if (d < 0)
-        return loader__unknown_device(ld, on, s, false, "the name of a device");
-    a->device = (size_t)d;
     const cJSON *table = loader__member(obj, "table");
     if (!table)
         return loader__missing(ld, obj, "table", expected);
-    const model_device *dev = &ld->t->devices[d];
+    const model_device *dev = &ld->t->devices[a->device];
     if (!cJSON_IsArray(table))
         return loader__show_table(ld, table, dev, &a->u.show);
     if (loader__count(table) == 0)

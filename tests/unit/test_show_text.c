@@ -27,14 +27,15 @@ static char *format(trace_rows *rows) {
     return strbuf_take(&out);
 }
 
-static void test_arp(void **state) {
-    (void)state;
-    trace_rows *r = trace_rows_new(TRACE_SHOW_ARP);
+/* Three cache entries (one in `state_first`, one incomplete, one static),
+ * as the ARP cache gives them to `arp` and `neigh`. */
+static trace_rows *cache_rows(trace_show_table table, const char *state_first) {
+    trace_rows *r = trace_rows_new(table);
     trace_rows_begin(r);
     trace_rows_add(r, "ip", "192.168.1.20");
     trace_rows_add(r, "mac", "02:00:00:02:00:01");
     trace_rows_add(r, "dev", "eth0");
-    trace_rows_add(r, "state", "REACHABLE");
+    trace_rows_add(r, "state", "%s", state_first);
     trace_rows_begin(r);
     trace_rows_add(r, "ip", "192.168.1.99");
     trace_rows_add(r, "dev", "eth0");
@@ -44,7 +45,12 @@ static void test_arp(void **state) {
     trace_rows_add(r, "mac", "02:00:00:09:00:01");
     trace_rows_add(r, "dev", "eth1");
     trace_rows_add(r, "state", "PERMANENT");
-    char *text = format(r);
+    return r;
+}
+
+static void test_arp(void **state) {
+    (void)state;
+    char *text = format(cache_rows(TRACE_SHOW_ARP, "REACHABLE"));
     assert_string_equal(text, "$ arp -a\n"
                               "? (192.168.1.20) at 02:00:00:02:00:01 [ether] on eth0\n"
                               "? (192.168.1.99) at <incomplete> on eth0\n"
@@ -52,28 +58,13 @@ static void test_arp(void **state) {
     free(text);
 }
 
-/* `ip neigh`: the same rows as arp, with the states (DELAY while waiting for
- * a confirmation), no lladdr while incomplete. */
+/* `ip neigh`: the same rows with their states (DELAY while waiting for a
+ * confirmation), no lladdr while incomplete. */
 static void test_neigh(void **state) {
     (void)state;
-    trace_rows *r = trace_rows_new(TRACE_SHOW_NEIGH);
-    trace_rows_begin(r);
-    trace_rows_add(r, "ip", "192.168.1.10");
-    trace_rows_add(r, "mac", "02:00:00:01:00:01");
-    trace_rows_add(r, "dev", "eth0");
-    trace_rows_add(r, "state", "DELAY");
-    trace_rows_begin(r);
-    trace_rows_add(r, "ip", "192.168.1.99");
-    trace_rows_add(r, "dev", "eth0");
-    trace_rows_add(r, "state", "INCOMPLETE");
-    trace_rows_begin(r);
-    trace_rows_add(r, "ip", "192.168.1.254");
-    trace_rows_add(r, "mac", "02:00:00:09:00:01");
-    trace_rows_add(r, "dev", "eth1");
-    trace_rows_add(r, "state", "PERMANENT");
-    char *text = format(r);
+    char *text = format(cache_rows(TRACE_SHOW_NEIGH, "DELAY"));
     assert_string_equal(text, "$ ip neigh\n"
-                              "192.168.1.10 dev eth0 lladdr 02:00:00:01:00:01 DELAY\n"
+                              "192.168.1.20 dev eth0 lladdr 02:00:00:02:00:01 DELAY\n"
                               "192.168.1.99 dev eth0 INCOMPLETE\n"
                               "192.168.1.254 dev eth1 lladdr 02:00:00:09:00:01 PERMANENT\n");
     free(text);
