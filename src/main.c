@@ -372,8 +372,8 @@ static int command_check(int argc, char **argv) {
  * different or an invalid topology (the loader's message), 2 usage, 4 I/O. */
 static int command_diff(int argc, char **argv) {
     const char *paths[2] = {NULL, NULL};
-    diff_load_options o = {.seed = 1, .max_events = DEFAULT_MAX_EVENTS,
-                           .max_memory = DEFAULT_MAX_MEMORY};
+    diff_load_options o = {
+        .seed = 1, .max_events = DEFAULT_MAX_EVENTS, .max_memory = DEFAULT_MAX_MEMORY};
     size_t n = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--seed") == 0) {

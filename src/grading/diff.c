@@ -38,8 +38,8 @@ typedef enum {
 } diff_kind;
 
 static const char *const kind_titles[DIFF_KIND_COUNT_] = {
-    "packets only in A", "packets only in B", "different paths", "different headers",
-    "different fates",
+    "packets only in A", "packets only in B", "different paths",
+    "different headers", "different fates",
 };
 
 typedef struct difference {
@@ -166,7 +166,7 @@ static void packet_name(strbuf *b, const diff_packet *pa, const diff_packet *pb)
 }
 
 static void hop_words(strbuf *b, const diff_hop *h) {
-    const char *verb = h->prev == UINT32_MAX                       ? "sent"
+    const char *verb = h->prev == UINT32_MAX                    ? "sent"
                        : strncmp(h->change, "repeated", 8) == 0 ? "repeated"
                                                                 : "forwarded";
     strbuf_printf(b, "%s by %s to %s", verb, h->from_dev, h->to_dev);
@@ -255,9 +255,16 @@ static void only_in(report *r, const diff_packet *p, bool in_a) {
     strbuf_printf(&line, ", sent by %s, ", p->hops[0].from_dev);
     fates_words(&line, p);
     first_prefix(&first, p->hops[0].t, in_a ? p : NULL, in_a ? NULL : p);
-    strbuf_printf(&first, " %s: ", in_a ? "A" : "B");
-    hop_words(&first, &p->hops[0]);
-    strbuf_printf(&first, "; %s: no such packet", in_a ? "B" : "A");
+    strbuf_puts(&first, " A: ");
+    if (in_a)
+        hop_words(&first, &p->hops[0]);
+    else
+        strbuf_puts(&first, "no such packet");
+    strbuf_puts(&first, "; B: ");
+    if (in_a)
+        strbuf_puts(&first, "no such packet");
+    else
+        hop_words(&first, &p->hops[0]);
     add(r, in_a ? DIFF_ONLY_A : DIFF_ONLY_B, p->hops[0].t, &line, &first);
 }
 
@@ -288,50 +295,66 @@ static void compare_paths(report *r, const diff_packet *pa, const diff_packet *p
     add(r, DIFF_PATH, t, &line, &first);
 }
 
-/* The header fields of x that differ from y, as "ttl 63, mac dst ..."; true
- * if any. */
-static bool header_words(strbuf *b, const diff_hop *x, const diff_hop *y) {
-    size_t before = b->len;
+/* Which header fields differ between x and y: one bit per field. */
+enum { F_MAC_SRC = 1, F_MAC_DST = 2, F_SRC = 4, F_DST = 8, F_SPORT = 16, F_DPORT = 32, F_TTL = 64 };
+
+static unsigned header_mask(const diff_hop *x, const diff_hop *y) {
+    bool ports = x->has_ports && y->has_ports;
+    return (strcmp(x->eth_src, y->eth_src) ? F_MAC_SRC : 0u) |
+           (strcmp(x->eth_dst, y->eth_dst) ? F_MAC_DST : 0u) |
+           (strcmp(x->src, y->src) ? F_SRC : 0u) | (strcmp(x->dst, y->dst) ? F_DST : 0u) |
+           (ports && x->sport != y->sport ? F_SPORT : 0u) |
+           (ports && x->dport != y->dport ? F_DPORT : 0u) | (x->ttl != y->ttl ? F_TTL : 0u);
+}
+
+/* x's values of the fields in mask: "ttl 63, mac dst ...". */
+static void header_words(strbuf *b, const diff_hop *x, unsigned mask) {
     const char *sep = "";
-#define FIELD(cond, ...)                                                                           \
+#define FIELD(bit, ...)                                                                            \
     do {                                                                                           \
-        if (cond) {                                                                                \
+        if (mask & (bit)) {                                                                        \
             strbuf_puts(b, sep);                                                                   \
             strbuf_printf(b, __VA_ARGS__);                                                         \
             sep = ", ";                                                                            \
         }                                                                                          \
     } while (0)
-    FIELD(strcmp(x->eth_src, y->eth_src) != 0, "mac src %s", x->eth_src);
-    FIELD(strcmp(x->eth_dst, y->eth_dst) != 0, "mac dst %s", x->eth_dst);
-    FIELD(strcmp(x->src, y->src) != 0, "src %s", x->src[0] ? x->src : "-");
-    FIELD(strcmp(x->dst, y->dst) != 0, "dst %s", x->dst[0] ? x->dst : "-");
-    FIELD(x->has_ports && y->has_ports && x->sport != y->sport, "sport %u", x->sport);
-    FIELD(x->has_ports && y->has_ports && x->dport != y->dport, "dport %u", x->dport);
-    FIELD(x->ttl != y->ttl, "ttl %s%d", x->ttl < 0 ? "none" : "", x->ttl < 0 ? 0 : x->ttl);
+    FIELD(F_MAC_SRC, "mac src %s", x->eth_src);
+    FIELD(F_MAC_DST, "mac dst %s", x->eth_dst);
+    FIELD(F_SRC, "src %s", x->src[0] ? x->src : "-");
+    FIELD(F_DST, "dst %s", x->dst[0] ? x->dst : "-");
+    FIELD(F_SPORT, "sport %u", x->sport);
+    FIELD(F_DPORT, "dport %u", x->dport);
+    FIELD(F_TTL, "ttl %s%d", x->ttl < 0 ? "none" : "", x->ttl < 0 ? 0 : x->ttl);
 #undef FIELD
-    return b->len > before;
 }
 
+/* A header difference is reported at the hop where it appears: a later hop
+ * whose differing fields are the ones its predecessor hop already showed
+ * (a TTL one lower all the way, a port carried unchanged) adds nothing. */
 static void compare_headers(report *r, const diff_packet *pa, const diff_packet *pb, size_t n) {
+    unsigned *masks = ns_xcalloc(n + 1, sizeof *masks);
     for (size_t k = 0; k < n; k++) {
         const diff_hop *x = &pa->hops[k], *y = &pb->hops[k];
-        strbuf wa = {0}, wb = {0};
-        if (header_words(&wa, x, y)) {
-            header_words(&wb, y, x);
-            strbuf line = {0}, first = {0};
-            packet_name(&line, pa, pb);
-            strbuf_printf(&line, ", hop %u %s > %s: A: %s; B: %s", x->number, x->from, x->to, wa.s,
-                          wb.s);
-            uint64_t t = min_t(x->t, y->t);
-            first_prefix(&first, t, pa, pb);
-            strbuf_puts(&first, " A: ");
-            hop_words(&first, x);
-            strbuf_printf(&first, " with %s; B: with %s", wa.s, wb.s);
-            add(r, DIFF_HEADER, t, &line, &first);
-        }
+        masks[k] = header_mask(x, y);
+        unsigned before = x->prev < k ? masks[x->prev] : 0;
+        if (!masks[k] || masks[k] == before)
+            continue;
+        strbuf wa = {0}, wb = {0}, line = {0}, first = {0};
+        header_words(&wa, x, masks[k]);
+        header_words(&wb, y, masks[k]);
+        packet_name(&line, pa, pb);
+        strbuf_printf(&line, ", hop %u %s > %s: A: %s; B: %s", x->number, x->from, x->to, wa.s,
+                      wb.s);
+        uint64_t t = min_t(x->t, y->t);
+        first_prefix(&first, t, pa, pb);
+        strbuf_puts(&first, " A: ");
+        hop_words(&first, x);
+        strbuf_printf(&first, " with %s; B: with %s", wa.s, wb.s);
+        add(r, DIFF_HEADER, t, &line, &first);
         strbuf_free(&wa);
         strbuf_free(&wb);
     }
+    free(masks);
 }
 
 static bool same_fate(const diff_fate *x, const diff_fate *y) {
@@ -449,8 +472,15 @@ static const diff_section *find_section(const diff_run *run, const char *title) 
 static void compare_tables(report *r, const diff_run *a, const diff_run *b) {
     const char *ha = a->header ? a->header : "", *hb = b->header ? b->header : "";
     if (strcmp(ha, hb) != 0) {
-        strbuf_printf(&r->tables, "  state.txt: A: %s; B: %s\n", ha + strspn(ha, "# "),
-                      hb + strspn(hb, "# "));
+        /* "# device tables at the end of the run (t=5.000115560 s)": the
+         * end times when both say only that, else the whole lines. */
+        const char *ta = strstr(ha, "run (t="), *tb = strstr(hb, "run (t=");
+        if (ta && tb && ta - ha == tb - hb && strncmp(ha, hb, (size_t)(ta - ha)) == 0)
+            strbuf_printf(&r->tables, "  end of the run: A: %.*s; B: %.*s\n",
+                          (int)strcspn(ta + 5, ")"), ta + 5, (int)strcspn(tb + 5, ")"), tb + 5);
+        else
+            strbuf_printf(&r->tables, "  state.txt: A: %s; B: %s\n", ha + strspn(ha, "# "),
+                          hb + strspn(hb, "# "));
         r->n_tables++;
     }
     for (size_t i = 0; i < a->n_sections; i++) {
@@ -524,9 +554,9 @@ int diff_write(const diff_run *a, const diff_run *b, FILE *out) {
     report_build(&r, a, b);
     if (!r.n && !r.n_tables) {
         fprintf(out,
-                "no differences: the runs are identical (%zu packets with the same paths, "
+                "no differences: the runs are identical (%zu packet%s with the same paths, "
                 "headers and fates, and the same final tables)\n",
-                a->n_packets);
+                a->n_packets, a->n_packets == 1 ? "" : "s");
         report_free(&r);
         return 0;
     }

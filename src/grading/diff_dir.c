@@ -28,8 +28,10 @@ static int read_inside(int dir, const char *dir_path, const char *name, char **t
                             "inside an output directory",
                             dir_path, name);
     if (fd < 0)
-        return ns_error_set(err, NS_ERR_IO, "cannot read %s/%s: %s (is it an output directory of "
-                            "netsim run?)", dir_path, name, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO,
+                            "cannot read %s/%s: %s (is it an output directory of "
+                            "netsim run?)",
+                            dir_path, name, strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         return ns_error_set(err, NS_ERR_IO, "%s/%s is not a regular file", dir_path, name);

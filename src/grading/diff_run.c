@@ -101,7 +101,9 @@ static void add_packet(void *ctx, uint32_t id, const char *summary, const hop_vi
 /* The kind of a packet: the summary's leading words up to the first one
  * holding a digit or '=' (an address, "id=..."), so "ICMP echo request",
  * "ARP who-has", "ARP reply", "DHCP discover"; TCP adds its flags ("[S.]");
- * UDP and TCP add the destination port. */
+ * UDP and TCP add the service port: the lower of the two ports, which is the
+ * destination port of a request and the source port of its answer, so an
+ * ephemeral port drawn differently (another seed) changes no key. */
 char *diff_packet_key(const char *summary, const diff_hop *first) {
     strbuf b = {0};
     strbuf_printf(&b, "%s|", first->from_dev);
@@ -121,7 +123,7 @@ char *diff_packet_key(const char *summary, const diff_hop *first) {
     if (flags)
         strbuf_printf(&b, " %.*s", (int)(strcspn(flags, "]") + 1), flags);
     if (first->has_ports)
-        strbuf_printf(&b, " dport %u", first->dport);
+        strbuf_printf(&b, " port %u", first->dport < first->sport ? first->dport : first->sport);
     strbuf_printf(&b, "|%s>%s", first->src, first->dst);
     return strbuf_take(&b);
 }

@@ -200,7 +200,8 @@ static int read_packet(loader *ld, loader_paths *p, const cJSON *obj, paths_pack
     const cJSON *hops = loader__member(obj, "hops"), *fates = loader__member(obj, "fate");
     if (!cJSON_IsObject(obj))
         return loader__type_error(ld, obj, "a packet object");
-    if (get_int(ld, obj, "id", true, UINT32_MAX, &id) || get_string(ld, obj, "summary", &pk->summary))
+    if (get_int(ld, obj, "id", true, UINT32_MAX, &id) ||
+        get_string(ld, obj, "summary", &pk->summary))
         return NS_ERR_INPUT;
     pk->id = (uint32_t)id;
     if (!cJSON_IsArray(hops))

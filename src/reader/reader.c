@@ -140,8 +140,8 @@ int loader__parse(loader *ld) {
     if (json_pos_check(ld->text, ld->len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
         size_t line, col;
         json_pos_line_col(ld->text, ld->len, off, &line, &col);
-        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", ld->source, line, col,
-                            msg);
+        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", ld->source, line,
+                            col, msg);
     }
     const char *end = NULL;
     ld->root = cJSON_ParseWithLengthOpts(ld->text, ld->len, &end, 0);
@@ -151,8 +151,9 @@ int loader__parse(loader *ld) {
         size_t line, col;
         off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
         json_pos_line_col(ld->text, ld->len, off, &line, &col);
-        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: rejected by the parser",
-                            ld->source, line, col);
+        return ns_error_set(ld->err, NS_ERR_INPUT,
+                            "%s:%zu:%zu: invalid JSON: rejected by the parser", ld->source, line,
+                            col);
     }
     return 0;
 }
