@@ -462,11 +462,14 @@ static void unmatched_lines(report *r, const diff_section *x, const diff_section
     free(matched);
 }
 
-static const diff_section *find_section(const diff_run *run, const char *title) {
+/* Device title -> section index (titles borrowed from the run). */
+static strmap *section_index(const diff_run *run) {
+    strmap *m = strmap_new();
+    if (!m)
+        ns_out_of_memory();
     for (size_t i = 0; i < run->n_sections; i++)
-        if (strcmp(run->sections[i].title, title) == 0)
-            return &run->sections[i];
-    return NULL;
+        strmap_put(m, run->sections[i].title, (int)i);
+    return m;
 }
 
 static void compare_tables(report *r, const diff_run *a, const diff_run *b) {
@@ -483,21 +486,24 @@ static void compare_tables(report *r, const diff_run *a, const diff_run *b) {
                           hb + strspn(hb, "# "));
         r->n_tables++;
     }
+    strmap *in_a = section_index(a), *in_b = section_index(b);
     for (size_t i = 0; i < a->n_sections; i++) {
-        const diff_section *sb = find_section(b, a->sections[i].title);
-        if (!sb) {
+        int k = strmap_get(in_b, a->sections[i].title);
+        if (k < 0) {
             strbuf_printf(&r->tables, "  %s: only in A\n", a->sections[i].title);
             r->n_tables++;
             continue;
         }
-        unmatched_lines(r, &a->sections[i], sb, "A");
-        unmatched_lines(r, sb, &a->sections[i], "B");
+        unmatched_lines(r, &a->sections[i], &b->sections[k], "A");
+        unmatched_lines(r, &b->sections[k], &a->sections[i], "B");
     }
     for (size_t i = 0; i < b->n_sections; i++)
-        if (!find_section(a, b->sections[i].title)) {
+        if (strmap_get(in_a, b->sections[i].title) < 0) {
             strbuf_printf(&r->tables, "  %s: only in B\n", b->sections[i].title);
             r->n_tables++;
         }
+    strmap_free(in_a);
+    strmap_free(in_b);
 }
 
 /* ---- the report ------------------------------------------------------------ */

@@ -84,7 +84,7 @@ static int get_mac(loader *ld, const cJSON *obj, const char *key, mac_addr *out)
 }
 
 /* The link of a hop: found by name, or added with its ends split at the
- * first '.' ("r1.eth0": device r1, port eth0; device names hold no '.'). */
+ * last '.' ("r1.eth0": device r1, port eth0), as link ends are written. */
 static uint32_t link_of(loader_paths *p, const char *name, const char *from, const char *to) {
     int i = strmap_get(p->link_index, name);
     if (i >= 0)
@@ -94,7 +94,7 @@ static uint32_t link_of(loader_paths *p, const char *name, const char *from, con
     const char *ends[2] = {from, to};
     l->name = keep_name(p, name, strlen(name));
     for (int side = 0; side < 2; side++) {
-        const char *dot = strchr(ends[side], '.');
+        const char *dot = strrchr(ends[side], '.');
         size_t n = dot ? (size_t)(dot - ends[side]) : strlen(ends[side]);
         l->device[side] = keep_name(p, ends[side], n);
         l->port[side] = dot ? keep_name(p, dot + 1, strlen(dot + 1)) : NULL;
@@ -131,9 +131,10 @@ static int read_hop(loader *ld, loader_paths *p, const cJSON *h, size_t n_before
      * end has them swapped, which is fine: only the ends' names matter. */
     const hop_link *l = &p->links[v->link];
     size_t dev_len = strlen(l->device[0]);
-    v->from_side = !(strncmp(from, l->device[0], dev_len) == 0 &&
-                     (from[dev_len] == '.' || from[dev_len] == '\0') &&
-                     (!l->port[0] || strcmp(from + dev_len + 1, l->port[0]) == 0));
+    bool end0 = strncmp(from, l->device[0], dev_len) == 0 &&
+                (l->port[0] ? from[dev_len] == '.' && strcmp(from + dev_len + 1, l->port[0]) == 0
+                            : from[dev_len] == '\0');
+    v->from_side = !end0;
     if (loader__member(h, "ip_src")) {
         v->addr = HOP_ADDR_IPV4;
         if (get_addr(ld, h, "ip_src", &v->src) || get_addr(ld, h, "ip_dst", &v->dst) ||
@@ -179,7 +180,7 @@ static int read_fate(loader *ld, loader_paths *p, const cJSON *f, hop_fate_view 
     v->time = placed ? (uint64_t)t : 0;
     v->trigger = (uint32_t)trigger;
     if (at) {
-        const char *dot = strchr(at, '.');
+        const char *dot = strrchr(at, '.');
         v->where = at;
         v->device = dot ? keep_name(p, at, (size_t)(dot - at)) : at;
         v->port = dot ? dot + 1 : NULL;
