@@ -126,6 +126,38 @@ static void loader__free(loader *ld) {
     cJSON_Delete(ld->root);
 }
 
+/* Strips a byte order mark, checks the syntax (with line:col on error) and
+ * parses ld->text into ld->root. Returns 0 or NS_ERR_INPUT with ld->err set. */
+int loader__parse(loader *ld) {
+    /* RFC 8259 section 8.1: a parser may ignore a byte order mark. Columns on
+     * line 1 are then counted after it, as editors show them. */
+    if (ld->len >= 3 && memcmp(ld->text, "\xEF\xBB\xBF", 3) == 0) {
+        ld->text += 3;
+        ld->len -= 3;
+    }
+    char msg[512];
+    size_t off;
+    if (json_pos_check(ld->text, ld->len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
+        size_t line, col;
+        json_pos_line_col(ld->text, ld->len, off, &line, &col);
+        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", ld->source, line,
+                            col, msg);
+    }
+    const char *end = NULL;
+    ld->root = cJSON_ParseWithLengthOpts(ld->text, ld->len, &end, 0);
+    if (!ld->root) {
+        /* The syntax check passed, so this is cJSON running out of memory or
+         * disagreeing with it; report where cJSON stopped. */
+        size_t line, col;
+        off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
+        json_pos_line_col(ld->text, ld->len, off, &line, &col);
+        return ns_error_set(ld->err, NS_ERR_INPUT,
+                            "%s:%zu:%zu: invalid JSON: rejected by the parser", ld->source, line,
+                            col);
+    }
+    return 0;
+}
+
 int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
                        ns_error *err) {
     if (!source)
@@ -136,31 +168,8 @@ int loader_load_string(const char *text, size_t len, const char *source, model_t
         return ns_error_set(err, NS_ERR_INPUT,
                             "%s: larger than 64 MiB; expected a topology of at most %zu bytes",
                             source, LOADER_MAX_BYTES);
-    /* RFC 8259 section 8.1: a parser may ignore a byte order mark. Columns on
-     * line 1 are then counted after it, as editors show them. */
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        ld.text += 3;
-        ld.len -= 3;
-    }
-    char msg[512];
-    size_t off;
-    if (json_pos_check(ld.text, ld.len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
-        size_t line, col;
-        json_pos_line_col(ld.text, ld.len, off, &line, &col);
-        return ns_error_set(err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", source, line, col,
-                            msg);
-    }
-    const char *end = NULL;
-    ld.root = cJSON_ParseWithLengthOpts(ld.text, ld.len, &end, 0);
-    if (!ld.root) {
-        /* The syntax check passed, so this is cJSON running out of memory or
-         * disagreeing with it; report where cJSON stopped. */
-        size_t line, col;
-        off = end && end >= ld.text ? (size_t)(end - ld.text) : 0;
-        json_pos_line_col(ld.text, ld.len, off, &line, &col);
-        return ns_error_set(err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: rejected by the parser",
-                            source, line, col);
-    }
+    if ((rc = loader__parse(&ld)) != 0)
+        return rc;
     ld.t = calloc(1, sizeof *ld.t);
     ld.names = strmap_new();
     ld.macs = u64map_new(sizeof(loader__holder));
