@@ -454,11 +454,15 @@ static void unmatched_lines(report *r, const diff_section *x, const diff_section
     bool *matched = ns_xcalloc(x->n_lines + 1, sizeof *matched);
     if (y)
         match_lines(x, y, matched);
-    for (size_t i = 0; i < x->n_lines; i++)
-        if (!matched[i]) {
+    for (size_t i = 0; i < x->n_lines; i++) {
+        size_t len = strlen(x->lines[i]);
+        /* A bare heading ("arp cache:") only says the table has rows: they are listed. */
+        bool bare_heading = len && x->lines[i][len - 1] == ':';
+        if (!matched[i] && !bare_heading) {
             strbuf_printf(&r->tables, "  %s: only in %s: %s\n", x->title, which, x->lines[i]);
             r->n_tables++;
         }
+    }
     free(matched);
 }
 
