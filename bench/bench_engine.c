@@ -106,8 +106,7 @@ typedef struct bench_result {
     int ok;
 } bench_result;
 
-static bench_result bench_engine_round(uint64_t events, uint64_t pending,
-                                       uint64_t cancel_percent) {
+static bench_result bench_engine_round(uint64_t events, uint64_t pending, uint64_t cancel_percent) {
     bench_result res = {0};
     sim *s = sim_new(42);
     if (!s)
