@@ -5,7 +5,8 @@
  *   gen_topology lan N          N hosts, each on its own port of one switch;
  *                               host i pings host (i+1) mod N at 1 s + i*100 us
  *   gen_topology chain R K      hostA - r1 - ... - rR - hostB on /30 links;
- *                               hostA sends K echo requests 100 us apart, TTL 255
+ *                               hostA sends K echo requests 100 us apart, TTL 255;
+ *                               hostB's "ttl" is 255 too, so every echo is answered
  *   gen_topology campus S H     S subnets of H hosts, each subnet a switch with an
  *                               uplink to one core router; every host runs a UDP
  *                               echo server on port 9 and sends one 56-byte datagram
@@ -82,8 +83,10 @@ static int chain(long r, long k) {
     }
     chain_addr(r, 1, a);
     chain_addr(r, 2, last);
-    printf("  \"hostB\": {\"type\": \"host\", \"ip\": \"%s/30\", \"gateway\": \"%s\"}\n },\n", last,
-           a);
+    /* hostB's replies need TTL 255 too, or they die after 64 routers (issue 16). */
+    printf("  \"hostB\": {\"type\": \"host\", \"ip\": \"%s/30\", \"gateway\": \"%s\", "
+           "\"ttl\": 255}\n },\n",
+           last, a);
     printf(" \"links\": [\n  [\"hostA\", \"r1.eth0\"],\n");
     for (long i = 1; i < r; i++)
         printf("  {\"ends\": [\"r%ld.eth1\", \"r%ld.eth0\"], \"delay\": \"1us\"},\n", i, i + 1);

@@ -1,12 +1,21 @@
 /*
  * sim: the event loop. Two structures share the work:
- *  - a binary min-heap of (time, seq, slot) keys ordered by time and then by
- *    seq, a counter bumped on every schedule, so events at the same instant run
- *    in the order they were scheduled (ns-3's (time, uid) rule);
+ *  - a 4-ary min-heap of 16-byte keys (time, tag), tag = seq << 32 | slot,
+ *    ordered by time and then by tag. seq is a counter bumped on every
+ *    schedule and fills the tag's high half, so events at the same instant run
+ *    in the order they were scheduled (ns-3's (time, uid) rule); the low half
+ *    names the event's record. Four children of 16 bytes fill one 64-byte
+ *    cache line (the array is offset so that they share one), and the tree is
+ *    half as deep as a binary heap's: a pop touches half as many lines.
  *  - a slab of event records (handler, arguments, dropper) with a free list;
- *    a key names its record by slot, and the record remembers the seq of the
- *    event it holds, so a key whose record was cancelled (and perhaps reused)
- *    is recognised as dead. No hashing on the hot path.
+ *    the record remembers the seq of the event it holds, so a key whose record
+ *    was cancelled (and perhaps reused) is recognised as dead. No hashing on
+ *    the hot path.
+ *
+ * seq has 32 bits. When it runs out (after 4 billion schedules) the pending
+ * keys are renumbered 1, 2, ... in the order they will run, which keeps every
+ * (time, insertion order) relation, and counting goes on from there. Slots
+ * have 32 bits too: 4 billion pending events is far beyond memory anyway.
  *
  * An event id is (generation << 32 | slot + 1): the generation of a slot grows
  * each time it is reused, so an old id never cancels a newer event. Cancelling
@@ -17,7 +26,7 @@
  * are O(log n); cancel is O(1).
  *
  * Invariants: now only grows; every heap key's time is >= now; heap_len >=
- * live; id 0 is never valid.
+ * live; id 0 is never valid; 0 < seq < SIM_SEQ_LIMIT.
  */
 #include "engine/sim.h"
 #include "util/alloc.h"
@@ -25,34 +34,56 @@
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Dead heap keys tolerated before a rebuild is considered (small heaps are
  * cheaper to leave alone). */
+#ifndef SIM_MIN_DEAD_FOR_REBUILD
 #define SIM_MIN_DEAD_FOR_REBUILD 1024
+#endif
+
+/* One past the largest seq; a test may build this file with a small one to
+ * exercise renumbering. */
+#ifndef SIM_SEQ_LIMIT
+#define SIM_SEQ_LIMIT ((uint64_t)1 << 32)
+#endif
+
+/* Keys before heap[0] in the allocation, so that the four children of any
+ * node (4i+1 .. 4i+4) start on a 64-byte boundary. */
+#define SIM_HEAP_PAD 3
+#define SIM_LINE     64
 
 typedef struct sim_key {
     sim_time time;
-    uint64_t seq;
-    uint32_t slot;
+    uint64_t tag; /* seq << 32 | slot */
 } sim_key;
+
+static inline uint32_t sim__slot_of(sim_key k) {
+    return (uint32_t)k.tag;
+}
+
+static inline uint32_t sim__seq_of(sim_key k) {
+    return (uint32_t)(k.tag >> 32);
+}
 
 typedef struct sim_record {
     sim_handler fn;
     void *a;
     void *b;
     sim_dropper drop;
-    bool background; /* does not keep the run going (sim_schedule_background_at) */
-    uint64_t seq;    /* of the event held; 0 when the slot is free */
-    uint32_t gen;    /* bumped on every reuse: part of the event id */
-    uint32_t next_free;
+    uint32_t seq;        /* of the event held; 0 when the slot is free */
+    uint32_t gen;        /* bumped on every reuse: part of the event id */
+    uint32_t next_free;  /* the free list's link while free */
+    uint32_t background; /* 1: does not keep the run going (sim_schedule_background_at) */
 } sim_record;
 
 #define SIM_NO_SLOT UINT32_MAX
 
 struct sim {
     sim_time now;
-    uint64_t next_seq; /* the next event's id; starts at 1 */
-    sim_key *heap;
+    uint64_t next_seq; /* the next event's seq; starts at 1 */
+    sim_key *heap;     /* heap[0] is the root; SIM_HEAP_PAD keys before it are unused */
+    sim_key *heap_mem; /* the allocation (64-byte aligned) */
     size_t heap_len;
     size_t heap_cap;
     sim_record *slots;
@@ -62,53 +93,56 @@ struct sim {
     uint64_t events_run;
     bool stop;
     bool running;
+    bool top_spent; /* heap[0] is the running event's key, to be replaced or popped */
     rng rng;
     uint64_t seed; /* what the generator was seeded with */
 };
 
-/* Whether x runs before y. Written with & and | rather than && and || so the
- * compiler emits no branches: heap comparisons on random times mispredict
- * about half the time, and removing those branches was worth ~15% in
- * bench_engine. */
+/* Whether x runs before y: (time, tag) compared as one 128-bit number, which
+ * compilers turn into cmp + sbb with no branch (heap comparisons on random
+ * times mispredict about half the time). Keys are never equal (seqs are
+ * unique). */
+__extension__ typedef unsigned __int128 sim_u128;
+
 static inline bool sim__before(sim_key x, sim_key y) {
-    return (x.time < y.time) | ((x.time == y.time) & (x.seq < y.seq));
+    return ((sim_u128)x.time << 64 | x.tag) < ((sim_u128)y.time << 64 | y.tag);
+}
+
+/* c ? y : x, without a branch. */
+static inline size_t sim__pick(bool c, size_t x, size_t y) {
+    return x ^ ((x ^ y) & ((size_t)0 - (size_t)c));
 }
 
 static void sim__oom(void) {
     ns_out_of_memory();
 }
 
-/* Moves the key at `i` down to its place, treating `i` as a hole to fill. */
-static inline void sim__sift_down(sim_key *heap, size_t len, size_t i, sim_key x) {
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= len)
-            break;
-        if (c + 1 < len && sim__before(heap[c + 1], heap[c]))
-            c++;
-        if (!sim__before(heap[c], x))
-            break;
-        heap[i] = heap[c];
-        i = c;
-    }
-    heap[i] = x;
+/* The index of the smallest of the children c .. c+3 (all present), by a
+ * branch-free tournament. */
+static inline size_t sim__min4(const sim_key *heap, size_t c) {
+    size_t x = c + (size_t)sim__before(heap[c + 1], heap[c]);
+    size_t y = c + 2 + (size_t)sim__before(heap[c + 3], heap[c + 2]);
+    return sim__pick(sim__before(heap[y], heap[x]), x, y);
 }
 
-static void sim__push(sim *s, sim_key x) {
-    if (s->heap_len == s->heap_cap) {
-        size_t cap = s->heap_cap ? s->heap_cap * 2 : 256;
-        if (cap > SIZE_MAX / sizeof *s->heap)
-            sim__oom();
-        sim_key *heap = realloc(s->heap, cap * sizeof *heap);
-        if (!heap)
-            sim__oom();
-        s->heap = heap;
-        s->heap_cap = cap;
-    }
-    sim_key *heap = s->heap;
-    size_t i = s->heap_len++;
+/* The index of the smallest child of the node whose first child is c, or
+ * `len` when it has none. */
+static inline size_t sim__min_child(const sim_key *heap, size_t len, size_t c) {
+    if (c + 3 < len)
+        return sim__min4(heap, c);
+    if (c >= len)
+        return len;
+    size_t m = c;
+    for (size_t j = c + 1; j < len; j++)
+        if (sim__before(heap[j], heap[m]))
+            m = j;
+    return m;
+}
+
+/* Moves x up from the hole at `i` to its place. */
+static inline void sim__sift_up(sim_key *heap, size_t i, sim_key x) {
     while (i > 0) {
-        size_t parent = (i - 1) / 2;
+        size_t parent = (i - 1) / 4;
         if (!sim__before(x, heap[parent]))
             break;
         heap[i] = heap[parent];
@@ -117,53 +151,120 @@ static void sim__push(sim *s, sim_key x) {
     heap[i] = x;
 }
 
-/* Removes the smallest key; the heap must not be empty. Floyd's bottom-up
- * variant: the hole left at the root walks down to a leaf along the smaller
- * children (one comparison per level), then the last key is sifted up from
- * there. The last key came from the bottom, so it rarely climbs far, and this
- * costs about half the comparisons of the textbook sift-down. */
-static inline void sim__pop(sim *s) {
-    assert(s->heap_len > 0);
-    sim_key *heap = s->heap;
-    size_t len = --s->heap_len;
-    if (len == 0)
-        return;
-    sim_key x = heap[len];
+/* Moves x down from the hole at `i` to its place. */
+static inline void sim__sift_down(sim_key *heap, size_t len, size_t i, sim_key x) {
+    for (;;) {
+        size_t c = sim__min_child(heap, len, 4 * i + 1);
+        if (c == len || !sim__before(heap[c], x))
+            break;
+        heap[i] = heap[c];
+        i = c;
+    }
+    heap[i] = x;
+}
+
+/* Grows the heap's array, keeping it 64-byte aligned with the pad in front. */
+static void sim__grow_heap(sim *s) {
+    size_t cap = s->heap_cap ? s->heap_cap * 2 : 256;
+    if (cap > SIZE_MAX / sizeof *s->heap - SIM_HEAP_PAD - SIM_LINE)
+        sim__oom();
+    size_t bytes = (cap + SIM_HEAP_PAD + 1) * sizeof *s->heap;
+    bytes = (bytes + SIM_LINE - 1) / SIM_LINE * SIM_LINE; /* aligned_alloc wants a multiple */
+    sim_key *mem = aligned_alloc(SIM_LINE, bytes);
+    if (!mem)
+        sim__oom();
+    if (s->heap_len)
+        memcpy(mem + SIM_HEAP_PAD, s->heap, s->heap_len * sizeof *s->heap);
+    free(s->heap_mem);
+    s->heap_mem = mem;
+    s->heap = mem + SIM_HEAP_PAD;
+    s->heap_cap = cap;
+}
+
+/* Puts x in place of the smallest key, as a pop and a push would but in one
+ * walk (the heap must not be empty). Floyd's bottom-up variant: the hole left
+ * at the root walks down to a leaf along the smallest children, then x is
+ * sifted up from there. A new key or the heap's last one usually belongs near
+ * the bottom, so it rarely climbs far, and this saves the comparison with it
+ * on every level of the way down. */
+static inline void sim__replace_top(sim_key *heap, size_t len, sim_key x) {
     size_t i = 0;
     for (;;) {
-        size_t c = 2 * i + 1;
-        if (c + 1 < len) {
-            c += sim__before(heap[c + 1], heap[c]);
-        } else if (c >= len) {
-            break;
+        size_t c = 4 * i + 1;
+        if (c + 3 < len) {
+            c = sim__min4(heap, c);
+        } else {
+            c = sim__min_child(heap, len, c);
+            if (c == len)
+                break;
         }
         heap[i] = heap[c];
         i = c;
     }
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!sim__before(x, heap[parent]))
-            break;
-        heap[i] = heap[parent];
-        i = parent;
+    sim__sift_up(heap, i, x);
+}
+
+/* Removes the smallest key; the heap must not be empty. */
+static inline void sim__pop(sim *s) {
+    assert(s->heap_len > 0);
+    size_t len = --s->heap_len;
+    if (len > 0)
+        sim__replace_top(s->heap, len, s->heap[len]);
+}
+
+/* The running event's key stays at the root while its handler runs
+ * (top_spent): the handler's first schedule takes its place in one walk
+ * (sim__replace_top) rather than a pop and a push, and the loop pops it only
+ * if nothing took it. Nearly every handler schedules something. */
+static void sim__push(sim *s, sim_key x) {
+    if (s->top_spent) {
+        s->top_spent = false;
+        sim__replace_top(s->heap, s->heap_len, x);
+        return;
     }
-    heap[i] = x;
+    if (s->heap_len == s->heap_cap)
+        sim__grow_heap(s);
+    sim__sift_up(s->heap, s->heap_len++, x);
+}
+
+static inline bool sim__alive(const sim *s, sim_key k) {
+    return s->slots[sim__slot_of(k)].seq == sim__seq_of(k);
 }
 
 /* Drops dead keys (cancelled events) from the heap and restores the heap order
  * bottom-up (Floyd), in O(heap_len). */
-static inline bool sim__alive(const sim *s, sim_key k) {
-    return s->slots[k.slot].seq == k.seq;
-}
-
 static void sim__rebuild(sim *s) {
+    s->top_spent = false; /* the running event's key is dead: dropped here */
     size_t live = 0;
     for (size_t i = 0; i < s->heap_len; i++)
         if (sim__alive(s, s->heap[i]))
             s->heap[live++] = s->heap[i];
     s->heap_len = live;
-    for (size_t i = live / 2; i-- > 0;)
-        sim__sift_down(s->heap, live, i, s->heap[i]);
+    for (size_t i = live / 4 + 1; i-- > 0;)
+        if (i < live)
+            sim__sift_down(s->heap, live, i, s->heap[i]);
+}
+
+static int sim__key_order(const void *x, const void *y) {
+    sim_key a = *(const sim_key *)x, b = *(const sim_key *)y;
+    return sim__before(a, b) ? -1 : sim__before(b, a);
+}
+
+/* seq ran out: renumbers the live keys 1, 2, ... in the order they will run
+ * (a sorted array is a valid heap) and their records with them. O(n log n),
+ * once every SIM_SEQ_LIMIT schedules. */
+static void sim__renumber(sim *s) {
+    sim__rebuild(s);
+    qsort(s->heap, s->heap_len, sizeof *s->heap, sim__key_order);
+    if (s->heap_len + 1 >= SIM_SEQ_LIMIT)
+        sim__oom(); /* more pending events than seqs */
+    for (size_t i = 0; i < s->heap_len; i++) {
+        uint32_t slot = sim__slot_of(s->heap[i]);
+        uint32_t seq = (uint32_t)(i + 1);
+        s->slots[slot].seq = seq;
+        s->heap[i].tag = (uint64_t)seq << 32 | slot;
+    }
+    s->next_seq = s->heap_len + 1;
 }
 
 /* A free record slot (its seq still 0). */
@@ -221,13 +322,13 @@ void sim_free(sim *s) {
         sim__pop(s);
         if (!sim__alive(s, k))
             continue;
-        sim_record r = sim__free_slot(s, k.slot);
+        sim_record r = sim__free_slot(s, sim__slot_of(k));
         if (r.drop)
             r.drop(r.b);
     }
     assert(s->live == 0 && s->live_background == 0);
     free(s->slots);
-    free(s->heap);
+    free(s->heap_mem);
     free(s);
 }
 
@@ -247,23 +348,25 @@ sim_event_id sim_schedule_at(sim *s, sim_time at, sim_handler fn, void *a, void 
     assert(fn);
     if (at < s->now)
         at = s->now;
-    uint64_t seq = s->next_seq++;
+    if (s->next_seq == SIM_SEQ_LIMIT)
+        sim__renumber(s);
+    uint32_t seq = (uint32_t)s->next_seq++;
     uint32_t slot = sim__alloc_slot(s);
     sim_record *rec = &s->slots[slot];
     rec->fn = fn;
     rec->a = a;
     rec->b = b;
     rec->drop = drop;
-    rec->background = false;
+    rec->background = 0;
     rec->seq = seq;
     s->live++;
-    sim__push(s, (sim_key){at, seq, slot});
+    sim__push(s, (sim_key){at, (uint64_t)seq << 32 | slot});
     return (sim_event_id)rec->gen << 32 | (slot + 1);
 }
 
 sim_event_id sim_schedule_background_at(sim *s, sim_time at, sim_handler fn, void *a, void *b) {
     sim_event_id id = sim_schedule_at(s, at, fn, a, b, NULL);
-    s->slots[(uint32_t)id - 1].background = true;
+    s->slots[(uint32_t)id - 1].background = 1;
     s->live_background++;
     return id;
 }
@@ -317,12 +420,16 @@ sim_status sim_run(sim *s, sim_time until, uint64_t max_events) {
             status = SIM_MAX_EVENTS;
             break;
         }
-        sim_record r = sim__free_slot(s, top.slot);
-        sim__pop(s);
+        sim_record r = sim__free_slot(s, sim__slot_of(top));
+        s->top_spent = true;
         s->now = top.time;
         s->events_run++;
         ran++;
         r.fn(s, r.a, r.b);
+        if (s->top_spent) {
+            s->top_spent = false;
+            sim__pop(s);
+        }
         if (s->stop) {
             status = SIM_STOPPED;
             break;

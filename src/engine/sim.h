@@ -4,7 +4,8 @@
  *
  * Invariants: events run in (time, insertion order); the clock never goes back;
  * a cancelled event never runs; the wall clock is never read. Cost: schedule and
- * pop are O(log n) (binary heap), cancel is O(1) (a mark the loop skips).
+ * pop are O(log n) (a 4-ary heap of 16-byte keys), cancel is O(1) (a mark the
+ * loop skips).
  */
 #ifndef NETSIM_ENGINE_SIM_H
 #define NETSIM_ENGINE_SIM_H
