@@ -84,7 +84,8 @@ static bool grade_ping(const grade_run *r, const expect_check *c, strbuf *msg) {
     if (c->has_replies)
         ok = replies == c->replies;
     if (c->has_replies)
-        strbuf_printf(msg, "expected %u replies from %s", c->replies, c->to);
+        strbuf_printf(msg, "expected %u repl%s from %s", c->replies, c->replies == 1 ? "y" : "ies",
+                      c->to);
     else
         strbuf_printf(msg, "expected %s reply from %s", c->succeeds ? "a" : "no", c->to);
     grade_by(msg, c);
