@@ -139,6 +139,7 @@ static void grade_probe_event(sim *s, void *a, void *b) {
  * going, so a probe at or after the run's end is taken in after_run. */
 void grade_probes_schedule(grade_run *r) {
     r->tables = ns_xcalloc(r->e->n_checks ? r->e->n_checks : 1, sizeof *r->tables);
+    r->n_tables = r->e->n_checks; /* r->e may be the model's, freed before grade_run_free */
     for (size_t i = 0; i < r->e->n_checks; i++) {
         const expect_check *c = &r->e->checks[i];
         if (c->kind == EXPECT_TABLE && !c->at_end)
@@ -231,7 +232,7 @@ void grade_run_free(grade_run *r) {
         free(r->apps[i].device);
     }
     free(r->apps);
-    for (size_t i = 0; r->tables && r->e && i < r->e->n_checks; i++)
+    for (size_t i = 0; i < r->n_tables; i++)
         grade_table_free(&r->tables[i]);
     free(r->tables);
 }
