@@ -225,12 +225,14 @@ static void test_programs(void **state) {
         {"{\"check\": \"dns\", \"on\": \"C\", \"name\": \"www.example.com\", \"answer\": "
          "\"93.184.216.34\"}",
          true, "C resolves www.example.com to 93.184.216.34", NULL},
+        {"{\"check\": \"connect\", \"on\": \"C\", \"to\": \"W\", \"port\": 80}", true,
+         "C connects to W port 80", NULL}, /* http_get's connection: the TCP table's fact */
         {"{\"check\": \"dns\", \"on\": \"C\", \"name\": \"nosuch.example.com\"}", false,
          "C resolves nosuch.example.com",
          "expected an answer for nosuch.example.com by the end of the run, saw the lookup "
          "fail: no_such_name at 2.000054960 s"},
     };
-    grade_with(NETSIM_SOURCE_DIR "/topologies/dns-web.json", web, 4);
+    grade_with(NETSIM_SOURCE_DIR "/topologies/dns-web.json", web, 5);
     const want dhcp[] = {
         {"{\"check\": \"dhcp\", \"on\": \"C1\", \"address\": \"192.168.1.100\"}", true,
          "C1 gets a DHCP lease of 192.168.1.100", NULL},
