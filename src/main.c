@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "apps/ipcalc.h"
+#include "grading/diff.h"
 #include "grading/grading.h"
 #include "reader/reader.h"
 #include "runner/resources.h"
@@ -43,6 +44,7 @@ static const char usage_text[] =
     "       netsim check FILE [--max-memory SIZE]\n"
     "       netsim test FILE... [--expect CHECKS] [--junit OUT.xml] [--csv OUT.csv]\n"
     "                           [--seed N]\n"
+    "       netsim diff A B [--seed N]\n"
     "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
     "       netsim --help | --version\n";
 
@@ -56,6 +58,10 @@ static const char help_text[] =
     "  test FILE...   run each FILE in memory and grade it against its \"expect\"\n"
     "                 checks (or those of --expect CHECKS): one line per check,\n"
     "                 then \"N passed, M failed\" (docs/grading.md)\n"
+    "  diff A B       compare two runs (topology files, run in memory, or output\n"
+    "                 directories of run): the first step where they diverge, then\n"
+    "                 every difference in paths, headers, fates and final tables;\n"
+    "                 exit 0 when identical, 1 when different (docs/diff.md)\n"
     "  ip ADDR[/LEN] [MASK]  the address calculator: class, network, broadcast, hosts,\n"
     "                 netmask in binary, private/public (docs/ipcalc.md)\n"
     "\n"
@@ -123,7 +129,8 @@ static const char help_text[] =
     "\n"
     "Exit status:\n"
     "  0  success\n"
-    "  1  the topology is invalid (the message names file:line:column and JSON path)\n"
+    "  1  the topology is invalid (the message names file:line:column and JSON path);\n"
+    "     diff: the runs differ\n"
     "  2  bad command-line arguments\n"
     "  3  the run was stopped early: --max-events or --max-output reached, or a\n"
     "     broadcast storm detected (the outputs are written, labelled partial)\n"
@@ -457,6 +464,52 @@ static int command_test(int argc, char **argv) {
     return status;
 }
 
+/* netsim diff A B [--seed N]: the report on stdout; exit 0 identical, 1
+ * different or an invalid topology (the loader's message), 2 usage, 4 I/O. */
+static int command_diff(int argc, char **argv) {
+    const char *paths[2] = {NULL, NULL};
+    diff_load_options o = {
+        .seed = 1, .max_events = DEFAULT_MAX_EVENTS, .max_memory = DEFAULT_MAX_MEMORY};
+    size_t n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--seed") == 0) {
+            const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+            if (parse_count(value, &o.seed) != 0)
+                return usage_error("--seed needs a non-negative integer, got \"%s\"",
+                                   value ? value : "");
+            i++;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return usage_error("unknown option \"%s\"", argv[i]);
+        } else if (n == 2) {
+            return usage_error("diff compares two runs (extra argument \"%s\")", argv[i]);
+        } else {
+            paths[n++] = argv[i];
+        }
+    }
+    if (n != 2)
+        return usage_error("%s", "diff needs two topology files or output directories, A and B");
+    limit_memory(o.max_memory);
+    diff_run *runs[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        ns_error err = {0};
+        int rc = diff_run_load(paths[k], &o, &runs[k], &err);
+        if (rc != 0) {
+            fprintf(stderr, "netsim: %s\n", err.message);
+            diff_run_free(runs[0]);
+            return exit_for(rc);
+        }
+        if (diff_run_note(runs[k])[0])
+            fprintf(stderr, "netsim: note: %s (%c): %s\n", paths[k], "AB"[k],
+                    diff_run_note(runs[k]));
+    }
+    int status = diff_write(runs[0], runs[1], stdout) ? EXIT_INVALID : EXIT_OK;
+    diff_run_free(runs[0]);
+    diff_run_free(runs[1]);
+    if (fflush(stdout) != 0)
+        return EXIT_IO;
+    return status;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2)
         return usage_error("%s", "no command given");
@@ -480,5 +533,7 @@ int main(int argc, char **argv) {
         return command_check(argc - 2, argv + 2);
     if (strcmp(command, "test") == 0)
         return command_test(argc - 2, argv + 2);
+    if (strcmp(command, "diff") == 0)
+        return command_diff(argc - 2, argv + 2);
     return usage_error("unknown command \"%s\"", command);
 }

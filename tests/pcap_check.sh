@@ -16,7 +16,8 @@ for topology in "$topologies"/*.json; do
     name=$(basename "$topology" .json)
     out="$work/$name"
     status=0
-    "$netsim" run "$topology" --quiet --out "$out" || status=$?
+    # No Graphviz on its PATH: pictures are not what this test checks, and they cost most of the time.
+    PATH=/nonexistent "$netsim" run "$topology" --quiet --out "$out" || status=$?
     if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
         echo "FAIL: $name: netsim exited with $status" >&2
         failures=$((failures + 1))

@@ -97,6 +97,11 @@ typedef struct loader__hint {
     const char *text; /* what follows `unknown key "k"` */
 } loader__hint;
 
+/* reader/reader.c: strips a byte order mark from ld->text, checks the JSON
+ * syntax and parses it into ld->root (source, text, len and err set).
+ * Returns 0 or NS_ERR_INPUT with the line:column in ld->err. */
+int loader__parse(loader *ld);
+
 /* reader/report.c: text helpers (buffers are caller-owned and always
  * NUL-terminated, text is cut, never overflowed) and the error reports. The
  * loader__fail family, check_keys and check_duplicates record the first

@@ -127,14 +127,9 @@ static void loader__free(loader *ld) {
     cJSON_Delete(ld->root);
 }
 
-/* Steps 1 and 2: the size, the syntax, the tree and its duplicate keys.
- * Returns 0 with ld->root set, or an NS_ERR_* code with the error reported. */
-static int loader__parse(loader *ld) {
-    const char *source = ld->source;
-    if (ld->len > LOADER_MAX_BYTES)
-        return ns_error_set(ld->err, NS_ERR_INPUT,
-                            "%s: larger than 64 MiB; expected a topology of at most %zu bytes",
-                            source, LOADER_MAX_BYTES);
+/* Strips a byte order mark, checks the syntax (with line:col on error) and
+ * parses ld->text into ld->root. Returns 0 or NS_ERR_INPUT with ld->err set. */
+int loader__parse(loader *ld) {
     /* RFC 8259 section 8.1: a parser may ignore a byte order mark. Columns on
      * line 1 are then counted after it, as editors show them. */
     if (ld->len >= 3 && memcmp(ld->text, "\xEF\xBB\xBF", 3) == 0) {
@@ -146,7 +141,7 @@ static int loader__parse(loader *ld) {
     if (json_pos_check(ld->text, ld->len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
         size_t line, col;
         json_pos_line_col(ld->text, ld->len, off, &line, &col);
-        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", source, line,
+        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", ld->source, line,
                             col, msg);
     }
     const char *end = NULL;
@@ -158,9 +153,10 @@ static int loader__parse(loader *ld) {
         off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
         json_pos_line_col(ld->text, ld->len, off, &line, &col);
         return ns_error_set(ld->err, NS_ERR_INPUT,
-                            "%s:%zu:%zu: invalid JSON: rejected by the parser", source, line, col);
+                            "%s:%zu:%zu: invalid JSON: rejected by the parser", ld->source, line,
+                            col);
     }
-    return loader__check_duplicates(ld, ld->root);
+    return 0;
 }
 
 int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
@@ -168,11 +164,13 @@ int loader_load_string(const char *text, size_t len, const char *source, model_t
     if (!source)
         source = "(string)";
     loader ld = {.source = source, .text = text, .len = len, .err = err};
-    int rc = loader__parse(&ld);
-    if (rc != 0) {
-        cJSON_Delete(ld.root);
-        return ld.code ? ld.code : rc;
-    }
+    int rc;
+    if (len > LOADER_MAX_BYTES)
+        return ns_error_set(err, NS_ERR_INPUT,
+                            "%s: larger than 64 MiB; expected a topology of at most %zu bytes",
+                            source, LOADER_MAX_BYTES);
+    if ((rc = loader__parse(&ld)) != 0)
+        return rc;
     ld.t = calloc(1, sizeof *ld.t);
     ld.names = strmap_new();
     ld.macs = u64map_new(sizeof(loader__holder));
@@ -186,7 +184,7 @@ int loader_load_string(const char *text, size_t len, const char *source, model_t
         rc = loader__nomem(&ld);
         goto fail;
     }
-    if ((rc = loader__top(&ld)) != 0)
+    if ((rc = loader__check_duplicates(&ld, ld.root)) != 0 || (rc = loader__top(&ld)) != 0)
         goto fail;
     loader__free(&ld);
     *out = ld.t;
@@ -268,7 +266,10 @@ int loader_load_expect_file(const char *path, model_expect **out, ns_error *err)
     model_expect *e = calloc(1, sizeof *e);
     if (!e || !(e->source = loader__strdup(path)))
         rc = loader__nomem(&ld);
-    else if ((rc = loader__parse(&ld)) == 0)
+    else if (len > LOADER_MAX_BYTES)
+        rc = ns_error_set(err, NS_ERR_INPUT, "%s: larger than 64 MiB; expected at most %zu bytes",
+                          path, LOADER_MAX_BYTES);
+    else if ((rc = loader__parse(&ld)) == 0 && (rc = loader__check_duplicates(&ld, ld.root)) == 0)
         rc = loader__expect_file(&ld, e);
     if (rc != 0 && ld.code)
         rc = ld.code;

@@ -3,6 +3,8 @@
  * asked for one. A device adds a row, then its fields by name; the builder
  * owns every string, so a device formats a value into a stack buffer and
  * forgets it. trace_rows_view lends the finished table to a trace event.
+ * A program's result (trace_event.result) is built the same way, as the one
+ * row of a table whose id is never read (apps/app.h, app_result).
  *
  * Invariant: fields belong to the row begun last; the view stays valid until
  * the next change or trace_rows_free.
