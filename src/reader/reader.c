@@ -71,13 +71,14 @@ static char *loader__default_name(const char *source) {
 }
 
 static int loader__top(loader *ld) {
-    static const char *const keys[] = {"name", "description", "devices", "links", "script"};
+    static const char *const keys[] = {"name",  "description", "devices",
+                                       "links", "script",      "expect"};
     const cJSON *root = ld->root;
     model_topology *t = ld->t;
     if (!cJSON_IsObject(root))
         return loader__type_error(ld, root,
                                   "an object with \"devices\", e.g. {\"devices\": {...}}");
-    if (loader__check_keys(ld, root, keys, 5, NULL) != 0)
+    if (loader__check_keys(ld, root, keys, 6, NULL) != 0)
         return NS_ERR_INPUT;
     const cJSON *name = loader__member(root, "name"), *desc = loader__member(root, "description");
     const char *s = NULL;
@@ -106,7 +107,7 @@ static int loader__top(loader *ld) {
     }
     int rc;
     if ((rc = loader__devices(ld, root)) != 0 || (rc = loader__links(ld, root)) != 0 ||
-        (rc = loader__script(ld, root)) != 0)
+        (rc = loader__script(ld, root)) != 0 || (rc = loader__expect(ld, root)) != 0)
         return rc;
     return 0;
 }
@@ -196,7 +197,8 @@ fail:
     return rc;
 }
 
-int loader_load_file(const char *path, model_topology **out, ns_error *err) {
+/* The whole of `path` into *buf (caller frees), at most LOADER_MAX_BYTES + 1. */
+static int loader__read(const char *path, char **out, size_t *out_len, ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
@@ -234,9 +236,49 @@ int loader_load_file(const char *path, model_topology **out, ns_error *err) {
             break;
         }
     }
-    rc = loader_load_string(buf, len, path, out, err);
+    *out = buf;
+    *out_len = len;
+    buf = NULL;
+    rc = 0;
 done:
     free(buf);
     fclose(f);
     return rc;
+}
+
+int loader_load_file(const char *path, model_topology **out, ns_error *err) {
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = loader__read(path, &buf, &len, err);
+    if (rc == 0)
+        rc = loader_load_string(buf, len, path, out, err);
+    free(buf);
+    return rc;
+}
+
+int loader_load_expect_file(const char *path, model_expect **out, ns_error *err) {
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = loader__read(path, &buf, &len, err);
+    if (rc != 0)
+        return rc;
+    loader ld = {.source = path, .text = buf, .len = len, .err = err};
+    model_expect *e = calloc(1, sizeof *e);
+    if (!e || !(e->source = loader__strdup(path)))
+        rc = loader__nomem(&ld);
+    else if (len > LOADER_MAX_BYTES)
+        rc = ns_error_set(err, NS_ERR_INPUT, "%s: larger than 64 MiB; expected at most %zu bytes",
+                          path, LOADER_MAX_BYTES);
+    else if ((rc = loader__parse(&ld)) == 0 && (rc = loader__check_duplicates(&ld, ld.root)) == 0)
+        rc = loader__expect_file(&ld, e);
+    if (rc != 0 && ld.code)
+        rc = ld.code;
+    cJSON_Delete(ld.root);
+    free(buf);
+    if (rc != 0) {
+        model_expect_free(e);
+        return rc;
+    }
+    *out = e;
+    return 0;
 }
