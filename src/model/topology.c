@@ -158,8 +158,32 @@ void model_free(model_topology *t) {
     free(t->devices);
     free(t->links);
     free(t->actions);
+    model_expect_clear(&t->expect);
     free(t->source);
     free(t->name);
     free(t->description);
     free(t);
+}
+
+/* Whether endpoint text `s` names end `e`: "dev" or "dev.iface". */
+static bool model_names_end(const model_topology *t, const char *s, const model_endpoint *e) {
+    const model_device *d = &t->devices[e->device];
+    size_t n = strlen(d->name);
+    if (strcmp(s, d->name) == 0)
+        return true;
+    return strncmp(s, d->name, n) == 0 && s[n] == '.' &&
+           strcmp(s + n + 1, d->ifaces[e->iface].name) == 0;
+}
+
+size_t model_links_joining(const model_topology *t, const char *x, const char *y, size_t *which) {
+    size_t found = 0;
+    for (size_t k = 0; k < t->n_links; k++) {
+        const model_endpoint *a = &t->links[k].a, *b = &t->links[k].b;
+        if ((model_names_end(t, x, a) && model_names_end(t, y, b)) ||
+            (model_names_end(t, x, b) && model_names_end(t, y, a))) {
+            found++;
+            *which = k;
+        }
+    }
+    return found;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/expect.h"
 #include "model/nat_config.h"
 #include "wire/addr.h"
 
@@ -356,7 +357,12 @@ typedef struct model_topology {
     size_t n_links;
     model_action *actions; /* sorted by at_ns, ties in file order */
     size_t n_actions;
+    model_expect expect; /* the "expect" list (docs/grading.md); empty when none */
 } model_topology;
+
+/* How many links join the ends written `x` and `y` ("dev" or "dev.iface",
+ * either order); *which is the last of them. For a fault's or a check's "link". */
+size_t model_links_joining(const model_topology *t, const char *x, const char *y, size_t *which);
 
 /* Frees everything the model owns, and the model. NULL is a no-op. */
 void model_free(model_topology *t);

@@ -220,4 +220,10 @@ int loader__file(loader *ld, const cJSON *entry, model_file *f);
 /* reader/script.c: the "script" array, sorted by time into the model. */
 int loader__script(loader *ld, const cJSON *root);
 
+/* reader/expect.c: the "expect" list of a topology (names checked against
+ * it), and a checks file's top level into `e` (ld->t is NULL: names are kept
+ * as written). */
+int loader__expect(loader *ld, const cJSON *root);
+int loader__expect_file(loader *ld, model_expect *e);
+
 #endif

@@ -71,13 +71,14 @@ static char *loader__default_name(const char *source) {
 }
 
 static int loader__top(loader *ld) {
-    static const char *const keys[] = {"name", "description", "devices", "links", "script"};
+    static const char *const keys[] = {"name",  "description", "devices",
+                                       "links", "script",      "expect"};
     const cJSON *root = ld->root;
     model_topology *t = ld->t;
     if (!cJSON_IsObject(root))
         return loader__type_error(ld, root,
                                   "an object with \"devices\", e.g. {\"devices\": {...}}");
-    if (loader__check_keys(ld, root, keys, 5, NULL) != 0)
+    if (loader__check_keys(ld, root, keys, 6, NULL) != 0)
         return NS_ERR_INPUT;
     const cJSON *name = loader__member(root, "name"), *desc = loader__member(root, "description");
     const char *s = NULL;
@@ -106,7 +107,7 @@ static int loader__top(loader *ld) {
     }
     int rc;
     if ((rc = loader__devices(ld, root)) != 0 || (rc = loader__links(ld, root)) != 0 ||
-        (rc = loader__script(ld, root)) != 0)
+        (rc = loader__script(ld, root)) != 0 || (rc = loader__expect(ld, root)) != 0)
         return rc;
     return 0;
 }
@@ -126,40 +127,51 @@ static void loader__free(loader *ld) {
     cJSON_Delete(ld->root);
 }
 
+/* Steps 1 and 2: the size, the syntax, the tree and its duplicate keys.
+ * Returns 0 with ld->root set, or an NS_ERR_* code with the error reported. */
+static int loader__parse(loader *ld) {
+    const char *source = ld->source;
+    if (ld->len > LOADER_MAX_BYTES)
+        return ns_error_set(ld->err, NS_ERR_INPUT,
+                            "%s: larger than 64 MiB; expected a topology of at most %zu bytes",
+                            source, LOADER_MAX_BYTES);
+    /* RFC 8259 section 8.1: a parser may ignore a byte order mark. Columns on
+     * line 1 are then counted after it, as editors show them. */
+    if (ld->len >= 3 && memcmp(ld->text, "\xEF\xBB\xBF", 3) == 0) {
+        ld->text += 3;
+        ld->len -= 3;
+    }
+    char msg[512];
+    size_t off;
+    if (json_pos_check(ld->text, ld->len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
+        size_t line, col;
+        json_pos_line_col(ld->text, ld->len, off, &line, &col);
+        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", source, line,
+                            col, msg);
+    }
+    const char *end = NULL;
+    ld->root = cJSON_ParseWithLengthOpts(ld->text, ld->len, &end, 0);
+    if (!ld->root) {
+        /* The syntax check passed, so this is cJSON running out of memory or
+         * disagreeing with it; report where cJSON stopped. */
+        size_t line, col;
+        off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
+        json_pos_line_col(ld->text, ld->len, off, &line, &col);
+        return ns_error_set(ld->err, NS_ERR_INPUT,
+                            "%s:%zu:%zu: invalid JSON: rejected by the parser", source, line, col);
+    }
+    return loader__check_duplicates(ld, ld->root);
+}
+
 int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
                        ns_error *err) {
     if (!source)
         source = "(string)";
     loader ld = {.source = source, .text = text, .len = len, .err = err};
-    int rc;
-    if (len > LOADER_MAX_BYTES)
-        return ns_error_set(err, NS_ERR_INPUT,
-                            "%s: larger than 64 MiB; expected a topology of at most %zu bytes",
-                            source, LOADER_MAX_BYTES);
-    /* RFC 8259 section 8.1: a parser may ignore a byte order mark. Columns on
-     * line 1 are then counted after it, as editors show them. */
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        ld.text += 3;
-        ld.len -= 3;
-    }
-    char msg[512];
-    size_t off;
-    if (json_pos_check(ld.text, ld.len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
-        size_t line, col;
-        json_pos_line_col(ld.text, ld.len, off, &line, &col);
-        return ns_error_set(err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", source, line, col,
-                            msg);
-    }
-    const char *end = NULL;
-    ld.root = cJSON_ParseWithLengthOpts(ld.text, ld.len, &end, 0);
-    if (!ld.root) {
-        /* The syntax check passed, so this is cJSON running out of memory or
-         * disagreeing with it; report where cJSON stopped. */
-        size_t line, col;
-        off = end && end >= ld.text ? (size_t)(end - ld.text) : 0;
-        json_pos_line_col(ld.text, ld.len, off, &line, &col);
-        return ns_error_set(err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: rejected by the parser",
-                            source, line, col);
+    int rc = loader__parse(&ld);
+    if (rc != 0) {
+        cJSON_Delete(ld.root);
+        return ld.code ? ld.code : rc;
     }
     ld.t = calloc(1, sizeof *ld.t);
     ld.names = strmap_new();
@@ -174,7 +186,7 @@ int loader_load_string(const char *text, size_t len, const char *source, model_t
         rc = loader__nomem(&ld);
         goto fail;
     }
-    if ((rc = loader__check_duplicates(&ld, ld.root)) != 0 || (rc = loader__top(&ld)) != 0)
+    if ((rc = loader__top(&ld)) != 0)
         goto fail;
     loader__free(&ld);
     *out = ld.t;
@@ -187,7 +199,8 @@ fail:
     return rc;
 }
 
-int loader_load_file(const char *path, model_topology **out, ns_error *err) {
+/* The whole of `path` into *buf (caller frees), at most LOADER_MAX_BYTES + 1. */
+static int loader__read(const char *path, char **out, size_t *out_len, ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
@@ -225,9 +238,46 @@ int loader_load_file(const char *path, model_topology **out, ns_error *err) {
             break;
         }
     }
-    rc = loader_load_string(buf, len, path, out, err);
+    *out = buf;
+    *out_len = len;
+    buf = NULL;
+    rc = 0;
 done:
     free(buf);
     fclose(f);
     return rc;
+}
+
+int loader_load_file(const char *path, model_topology **out, ns_error *err) {
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = loader__read(path, &buf, &len, err);
+    if (rc == 0)
+        rc = loader_load_string(buf, len, path, out, err);
+    free(buf);
+    return rc;
+}
+
+int loader_load_expect_file(const char *path, model_expect **out, ns_error *err) {
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = loader__read(path, &buf, &len, err);
+    if (rc != 0)
+        return rc;
+    loader ld = {.source = path, .text = buf, .len = len, .err = err};
+    model_expect *e = calloc(1, sizeof *e);
+    if (!e || !(e->source = loader__strdup(path)))
+        rc = loader__nomem(&ld);
+    else if ((rc = loader__parse(&ld)) == 0)
+        rc = loader__expect_file(&ld, e);
+    if (rc != 0 && ld.code)
+        rc = ld.code;
+    cJSON_Delete(ld.root);
+    free(buf);
+    if (rc != 0) {
+        model_expect_free(e);
+        return rc;
+    }
+    *out = e;
+    return 0;
 }

@@ -21,4 +21,10 @@ int loader_load_file(const char *path, model_topology **out, ns_error *err);
 int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
                        ns_error *err);
 
+/* Loads a checks file ({"expect": [...]}, docs/grading.md). Returns 0 and
+ * sets *out (caller frees with model_expect_free), or a negative NS_ERR_*
+ * code with err filled in. Device and link names are not checked here: the
+ * file is used with topologies it has not seen. */
+int loader_load_expect_file(const char *path, model_expect **out, ns_error *err);
+
 #endif

@@ -18,16 +18,6 @@ static const action_kind loader__faults[] = {ACTION_LINK_DOWN, ACTION_LINK_UP, A
 
 #define LOADER_N_FAULTS (sizeof loader__faults / sizeof loader__faults[0])
 
-/* Whether endpoint text `s` names end `e` of a link: "dev" or "dev.iface". */
-static bool loader__names_end(const loader *ld, const char *s, const loader__end *e) {
-    const model_device *d = &ld->t->devices[e->dev];
-    size_t n = strlen(d->name);
-    if (strcmp(s, d->name) == 0)
-        return true;
-    return strncmp(s, d->name, n) == 0 && s[n] == '.' &&
-           strcmp(s + n + 1, d->ifaces[e->iface].name) == 0;
-}
-
 /* "on": the name of any device, into *out (its index). */
 static int loader__on_device(loader *ld, const cJSON *obj, size_t *out) {
     const cJSON *on = loader__member(obj, "on");
@@ -68,15 +58,7 @@ static int loader__fault(loader *ld, const cJSON *obj, model_action *a, action_k
         !cJSON_IsString(l->child->next))
         return loader__type_error(ld, l, expected);
     const char *x = l->child->valuestring, *y = l->child->next->valuestring;
-    size_t found = 0, which = 0;
-    for (size_t k = 0; k < ld->t->n_links; k++) {
-        const loader__end *e = ld->links[k].end;
-        if ((loader__names_end(ld, x, &e[0]) && loader__names_end(ld, y, &e[1])) ||
-            (loader__names_end(ld, x, &e[1]) && loader__names_end(ld, y, &e[0]))) {
-            found++;
-            which = k;
-        }
-    }
+    size_t which = 0, found = model_links_joining(ld->t, x, y, &which);
     snprintf(v, sizeof v, "[\"%.60s\", \"%.60s\"]", x, y);
     if (found == 0)
         return loader__fail(ld, l, "%s: no link joins these; expected %s", v, expected);

@@ -194,6 +194,57 @@ static const char *signal_name(int sig) {
     return sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
 
+/* Fills the result's counts, outcome and summary line after the engine
+ * stopped with `status`, emits the run's end event, and writes into
+ * label[cap] why the run is partial (empty when it is not). `budget` is
+ * --max-output as text, for that message. */
+static void run_end(network *net, sim_status status, const char *budget, run_result *result,
+                    char *label, size_t cap) {
+    sim *s = net->sim;
+    result->events = sim_events_run(s);
+    result->end_time = sim_now(s);
+    result->frames_delivered = net->frames_delivered;
+    char how[sizeof net->stop_message] = "no events left";
+    label[0] = '\0';
+    if (net->stop_reason == NET_STOP_STORM) {
+        result->outcome = RUN_STORM;
+        snprintf(how, sizeof how, "%s", net->stop_message);
+        snprintf(label, cap, "stopped: broadcast storm");
+    } else if (result->outcome == RUN_INTERRUPTED) {
+        snprintf(how, sizeof how, "interrupted by %s: the outputs are partial",
+                 signal_name(result->signal));
+        snprintf(label, cap, "interrupted by %s", signal_name(result->signal));
+    } else if (result->outcome == RUN_OUTPUT_LIMIT) {
+        snprintf(how, sizeof how,
+                 "stopped: the outputs reached the limit of %s (--max-output); they are partial",
+                 budget);
+        snprintf(label, cap, "stopped at the output limit of %s (--max-output)", budget);
+    } else if (status == SIM_MAX_EVENTS) {
+        result->outcome = RUN_EVENT_LIMIT;
+        snprintf(how, sizeof how,
+                 "stopped: the --max-events limit was reached (a runaway topology?)");
+        snprintf(label, cap, "stopped at the --max-events limit");
+    } else if (status == SIM_UNTIL) {
+        snprintf(how, sizeof how, "the --until time was reached");
+    }
+    char end_time[TEXT_TIME_LEN];
+    snprintf(result->summary, sizeof result->summary,
+             "run ended at %s s after %llu events, %llu frames delivered: %s",
+             text_format_time(result->end_time, end_time), (unsigned long long)result->events,
+             (unsigned long long)result->frames_delivered, how);
+    run_event(net, "end", result->summary);
+}
+
+/* The run's first events: what it is, and the topology's description. */
+static void run_start(network *net, const model_topology *t, uint64_t seed) {
+    char line[640];
+    snprintf(line, sizeof line, "topology %s: %zu devices, %zu links, seed %llu", t->name,
+             t->n_devices, t->n_links, (unsigned long long)seed);
+    run_event(net, "start", line);
+    if (t->description)
+        run_event(net, "description", t->description);
+}
+
 /* The outputs are nearly as large as allowed: stop after the current event
  * (run_sliced then reports RUN_OUTPUT_LIMIT). */
 static void stop_near_limit(void *ctx) {
@@ -312,12 +363,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
 
     if (o->extra_sink)
         trace_bus_subscribe(bus, *o->extra_sink);
-    char line[640];
-    snprintf(line, sizeof line, "topology %s: %zu devices, %zu links, seed %llu", t->name,
-             t->n_devices, t->n_links, (unsigned long long)o->seed);
-    run_event(net, "start", line);
-    if (t->description)
-        run_event(net, "description", t->description);
+    run_start(net, t, o->seed);
 
     t0 = wall_seconds();
     result->outcome = RUN_COMPLETE;
@@ -328,40 +374,10 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         rc = NS_ERR_IO; /* the previous outputs stay: the staging directory goes */
         goto done;
     }
-    result->events = sim_events_run(s);
-    result->end_time = sim_now(s);
-    result->frames_delivered = net->frames_delivered;
     char budget[32];
     resources_format_bytes(budget, sizeof budget, o->max_output);
-    char how[sizeof net->stop_message] = "no events left";
     char label[320] = ""; /* non-empty: the run is partial, and why */
-    if (net->stop_reason == NET_STOP_STORM) {
-        result->outcome = RUN_STORM;
-        snprintf(how, sizeof how, "%s", net->stop_message);
-        snprintf(label, sizeof label, "stopped: broadcast storm");
-    } else if (result->outcome == RUN_INTERRUPTED) {
-        snprintf(how, sizeof how, "interrupted by %s: the outputs are partial",
-                 signal_name(result->signal));
-        snprintf(label, sizeof label, "interrupted by %s", signal_name(result->signal));
-    } else if (result->outcome == RUN_OUTPUT_LIMIT) {
-        snprintf(how, sizeof how,
-                 "stopped: the outputs reached the limit of %s (--max-output); they are partial",
-                 budget);
-        snprintf(label, sizeof label, "stopped at the output limit of %s (--max-output)", budget);
-    } else if (status == SIM_MAX_EVENTS) {
-        result->outcome = RUN_EVENT_LIMIT;
-        snprintf(how, sizeof how,
-                 "stopped: the --max-events limit was reached (a runaway topology?)");
-        snprintf(label, sizeof label, "stopped at the --max-events limit");
-    } else if (status == SIM_UNTIL) {
-        snprintf(how, sizeof how, "the --until time was reached");
-    }
-    char end_time[TEXT_TIME_LEN];
-    snprintf(result->summary, sizeof result->summary,
-             "run ended at %s s after %llu events, %llu frames delivered: %s",
-             text_format_time(result->end_time, end_time), (unsigned long long)result->events,
-             (unsigned long long)result->frames_delivered, how);
-    run_event(net, "end", result->summary);
+    run_end(net, status, budget, result, label, sizeof label);
 
     /* An interrupted or budget-stopped run writes only its tables: the user asked
      * to stop, or the outputs are already as large as allowed. */
@@ -497,6 +513,57 @@ done:
     ns_alloc_on_fatal(NULL, NULL);
     outdir_free(out);
     result->output_seconds = wall_seconds() - t0;
+    if (captures)
+        for (uint32_t i = 0; i < net->n_links; i++)
+            free(captures[i]);
+    free(captures);
+    network_free(net);
+    sim_free(s);
+    trace_bus_free(bus);
+    model_free(t);
+    return rc;
+}
+
+int run_in_memory(const run_memory_options *m, run_result *result, ns_error *err) {
+    model_topology *t = NULL;
+    int rc = loader_load_file(m->topology_path, &t, err);
+    if (rc != 0)
+        return rc;
+    memset(result, 0, sizeof *result);
+    if ((rc = resources_check(t, m->max_memory, err)) != 0) {
+        model_free(t);
+        return rc;
+    }
+    sim *s = sim_new(m->seed);
+    trace_bus *bus = trace_bus_new();
+    network *net = network_new(s, bus);
+    if (!s || !bus)
+        ns_out_of_memory();
+    char **captures = NULL;
+    hop_link *hop_links = NULL;
+    hop_device *hop_devices = NULL;
+    hop_table *hops = NULL;
+    rc = builder_build(t, net, err);
+    if (rc == 0) {
+        captures = capture_names(net);
+        hops = hop_table_for(net, captures, &hop_links, &hop_devices);
+        trace_bus_subscribe(bus, hop_table_as_sink(hops));
+        for (size_t i = 0; i < m->n_sinks; i++)
+            trace_bus_subscribe(bus, m->sinks[i]);
+        if (m->before_run)
+            m->before_run(m->ctx, t, net, hops);
+        run_start(net, t, m->seed);
+        run_options ro = {.until = m->until, .max_events = m->max_events};
+        result->outcome = RUN_COMPLETE;
+        sim_status status = run_sliced(&ro, s, NULL, result);
+        char label[320];
+        run_end(net, status, "", result, label, sizeof label);
+        if (m->after_run)
+            m->after_run(m->ctx, t, net, hops, result);
+    }
+    hop_table_free(hops);
+    free(hop_links);
+    free(hop_devices);
     if (captures)
         for (uint32_t i = 0; i < net->n_links; i++)
             free(captures[i]);

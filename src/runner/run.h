@@ -86,6 +86,36 @@ typedef struct run_result {
  * io/outdir.h says: the directory holds the previous run or this one. */
 int run_topology(const run_options *options, run_result *result, ns_error *err);
 
+/* A run kept in memory, for grading (`netsim test`) and comparing (`netsim
+ * diff`): no output directory, no file written, no trace on standard output. */
+struct model_topology;
+struct network;
+struct hop_table;
+
+typedef struct run_memory_options {
+    const char *topology_path;
+    uint64_t seed;           /* default 1 */
+    sim_time until;          /* SIM_FOREVER: until no events remain */
+    uint64_t max_events;     /* 0: no limit */
+    uint64_t max_memory;     /* 0: no limit */
+    const trace_sink *sinks; /* borrowed: subscribed after the hop table, in order */
+    size_t n_sinks;
+    /* Called after building, before the first event (schedule probes on the
+     * engine here), then after the run's end event; either may be NULL. The
+     * model, network and hop table are borrowed for the call's duration. */
+    void (*before_run)(void *ctx, const struct model_topology *t, struct network *net,
+                       struct hop_table *hops);
+    void (*after_run)(void *ctx, const struct model_topology *t, struct network *net,
+                      const struct hop_table *hops, const struct run_result *result);
+    void *ctx;
+} run_memory_options;
+
+/* Loads, builds and runs o->topology_path as run_topology does, with every
+ * packet's journey collected in a hop table, and writes nothing. Returns 0
+ * (see result->outcome: RUN_COMPLETE, RUN_EVENT_LIMIT, RUN_STORM) or a
+ * negative NS_ERR_* code with err set (invalid topology, memory estimate). */
+int run_in_memory(const run_memory_options *o, run_result *result, ns_error *err);
+
 /* Validates a topology without running it, its memory estimate included
  * (max_memory 0: no limit). Returns 0 or NS_ERR_* with err set. */
 int run_check(const char *topology_path, uint64_t max_memory, ns_error *err);
