@@ -1,6 +1,7 @@
 /*
  * app: printing for the programs. Lines go to the trace bus as TRACE_APP
  * events of the program's device; the text sink shows them as "| text".
+ * A line may carry the program's result as typed fields (app_say_result).
  */
 #include "apps/app.h"
 
@@ -9,13 +10,56 @@
 
 #include "util/text.h"
 
-void app_say(ip_stack *st, const char *fmt, ...) {
+/* Emits the line printed from `fmt` (NULL: no line) with `result` (NULL:
+ * none) as its typed facts. */
+static void app_emit(ip_stack *st, const trace_row *result, const char *fmt, va_list ap) {
+    network *net = st->node->net;
+    if (!trace_bus_active(net->trace))
+        return;
     char line[1024];
+    if (fmt)
+        vsnprintf(line, sizeof line, fmt, ap);
+    trace_event ev = net_event(net, TRACE_APP, st->node, NULL, NULL, NULL, fmt ? line : NULL);
+    ev.result = result;
+    trace_emit(net->trace, &ev);
+}
+
+void app_say(ip_stack *st, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    app_emit(st, NULL, fmt, ap);
     va_end(ap);
-    net_trace(st->node->net, TRACE_APP, st->node, NULL, NULL, NULL, line);
+}
+
+trace_rows *app_result(const char *program, const char *event) {
+    /* A result is one row of no shown table: the table id is never read. */
+    trace_rows *r = trace_rows_new(TRACE_SHOW_COUNT_);
+    trace_rows_begin(r);
+    trace_rows_add(r, "program", "%s", program);
+    trace_rows_add(r, "event", "%s", event);
+    return r;
+}
+
+void app_say_result(ip_stack *st, trace_rows *result, const char *fmt, ...) {
+    const trace_show *view = trace_rows_view(result);
+    va_list ap;
+    va_start(ap, fmt);
+    app_emit(st, &view->rows[0], fmt, ap);
+    va_end(ap);
+    trace_rows_free(result);
+}
+
+/* Passes an empty va_list on to app_emit. */
+static void app_emit_result(ip_stack *st, const trace_row *result, ...) {
+    va_list ap;
+    va_start(ap, result);
+    app_emit(st, result, NULL, ap);
+    va_end(ap);
+}
+
+void app_result_only(ip_stack *st, trace_rows *result) {
+    app_emit_result(st, &trace_rows_view(result)->rows[0]);
+    trace_rows_free(result);
 }
 
 char *app_text(const uint8_t *data, size_t len, char *out, size_t cap) {
@@ -50,6 +94,8 @@ bool app_connect(ip_stack *st, const char *tool, ipv4_addr to) {
     int rc = ip_stack_connect(st, to);
     if (rc == 0)
         return true;
-    app_say(st, "%s: connect: %s", tool, ip_stack_strerror(rc));
+    trace_rows *r = app_result(tool, "failed");
+    trace_rows_add(r, "error", "%s", ip_stack_errname(rc));
+    app_say_result(st, r, "%s: connect: %s", tool, ip_stack_strerror(rc));
     return false;
 }

@@ -89,9 +89,18 @@ static void dhcp_client_send(dhcp_client *c) {
     c->timer = sim_schedule(s, (sim_time)interval * SIM_S, dhcp_client_on_timer, c, NULL, NULL);
 }
 
+/* The client's failure result ("dhcp", "failed") on interface `c->iface`. */
+static trace_rows *dhcp_client_failed(const dhcp_client *c, const char *error) {
+    trace_rows *r = app_result("dhcp", "failed");
+    trace_rows_add(r, "interface", "%s", dhcp_client_ifname(c));
+    trace_rows_add(r, "error", "%s", error);
+    return r;
+}
+
 static void dhcp_client_give_up(dhcp_client *c) {
-    app_say(c->st,
-            c->state == DHCP_CLIENT_SELECTING ? "No DHCPOFFERS received." : "No DHCPACK received.");
+    bool selecting = c->state == DHCP_CLIENT_SELECTING;
+    app_say_result(c->st, dhcp_client_failed(c, selecting ? "no_offer" : "no_ack"),
+                   selecting ? "No DHCPOFFERS received." : "No DHCPACK received.");
     c->state = DHCP_CLIENT_FAILED;
     netconf_settle(c->nc);
 }
@@ -148,8 +157,18 @@ static void dhcp_client_bind(dhcp_client *c, const dhcp_message *m) {
                        m->router);
     if (m->dns_count)
         netconf_offer_dns(c->nc, m->dns_servers[0]);
-    app_say(c->st, "bound to %s -- lease %lu seconds.", ipv4_format(m->yiaddr, a),
-            (unsigned long)m->lease_time);
+    trace_rows *r = app_result("dhcp", "bound");
+    trace_rows_add(r, "address", "%s", ipv4_format(m->yiaddr, a));
+    trace_rows_add(r, "server", "%s", ipv4_format(c->server, a));
+    if (m->router)
+        trace_rows_add(r, "router", "%s", ipv4_format(m->router, a));
+    trace_rows_add(r, "prefix", "%d", dhcp_client_prefix(m->yiaddr, m->subnet_mask));
+    if (m->dns_count)
+        trace_rows_add(r, "dns", "%s", ipv4_format(m->dns_servers[0], a));
+    trace_rows_add(r, "lease", "%lu", (unsigned long)m->lease_time);
+    trace_rows_add(r, "interface", "%s", dhcp_client_ifname(c));
+    app_say_result(c->st, r, "bound to %s -- lease %lu seconds.", ipv4_format(m->yiaddr, a),
+                   (unsigned long)m->lease_time);
     netconf_settle(c->nc);
 }
 
@@ -195,7 +214,8 @@ static void dhcp_client_start(sim *s, void *a, void *b) {
     dhcp_client *c = a;
     c->started = sim_now(s);
     if (udp_bind(c->st, DHCP_CLIENT_PORT, dhcp_client_on_datagram, c, &c->sock) != 0) {
-        app_say(c->st, "dhclient: bind UDP port 68: Address already in use");
+        app_say_result(c->st, dhcp_client_failed(c, ip_stack_errname(IP_ERR_ADDRINUSE)),
+                       "dhclient: bind UDP port 68: Address already in use");
         c->state = DHCP_CLIENT_FAILED;
         netconf_settle(c->nc);
         return;

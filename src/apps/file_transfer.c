@@ -65,12 +65,25 @@ static uint8_t *file_content_generate(const file_content *f) {
     return bytes;
 }
 
+/* Adds the client of session `s` to result `r`: "to" (its address) and "port". */
+static void file_server_to(trace_rows *r, const tcp_session *s) {
+    char a[IPV4_TEXT_LEN];
+    trace_rows_add(r, "to", "%s", ipv4_format(s->peer, a));
+    trace_rows_add(r, "port", "%u", s->peer_port);
+}
+
 /* Sends f's content on `s` and says so. */
 static void file_server_send(tcp_session *s, const file_content *f) {
     uint8_t *made = f->generated && f->size ? file_content_generate(f) : NULL;
     const uint8_t *data = made ? made : f->data;
     uint32_t crc = made ? crc32_update(0, made, f->size) : f->crc;
-    app_say(s->svc->st, "sending %s: %zu bytes, crc32 %08lx", f->name, f->size, (unsigned long)crc);
+    trace_rows *r = app_result("file_server", "sending");
+    trace_rows_add(r, "file", "%s", f->name);
+    trace_rows_add(r, "bytes", "%zu", f->size);
+    trace_rows_add(r, "crc32", "%08lx", (unsigned long)crc);
+    file_server_to(r, s);
+    app_say_result(s->svc->st, r, "sending %s: %zu bytes, crc32 %08lx", f->name, f->size,
+                   (unsigned long)crc);
     if (f->size)
         tcp_send(s->conn, data, f->size); /* copied into the send buffer */
     free(made);
@@ -95,7 +108,10 @@ static void file_server_received(tcp_session *s, const uint8_t *data, size_t len
     app_say(s->svc->st, "%s wants to download: %s", s->peer_text, text);
     const file_content *f = file_server_find(srv, data, len);
     if (!f) {
-        app_say(s->svc->st, "cannot open %s: No such file or directory", text);
+        trace_rows *r = app_result("file_server", "not_found");
+        trace_rows_add(r, "file", "%s", text);
+        file_server_to(r, s);
+        app_say_result(s->svc->st, r, "cannot open %s: No such file or directory", text);
     } else {
         file_server_send(s, f);
     }
@@ -158,12 +174,28 @@ struct file_download {
     launch launcher;
     tcp_conn *conn;
     char server[24];
+    ipv4_addr to;
     bool connected;
     bool finished; /* the server closed: the download is complete */
     size_t received;
     uint32_t crc;
     sim_time started;
 };
+
+/* A result of this download: "file" first. */
+static trace_rows *file_download_result(const file_download *d, const char *event) {
+    trace_rows *r = app_result("file_download", event);
+    trace_rows_add(r, "file", "%s", d->cfg->file);
+    return r;
+}
+
+/* The download failed with `error` after `d->received` bytes. */
+static trace_rows *file_download_failed(const file_download *d, const char *error) {
+    trace_rows *r = file_download_result(d, "failed");
+    trace_rows_add(r, "error", "%s", error);
+    trace_rows_add(r, "bytes", "%zu", d->received);
+    return r;
+}
 
 static void file_download_connected(void *ctx, tcp_conn *conn) {
     file_download *d = ctx;
@@ -184,12 +216,18 @@ static void file_download_peer_closed(void *ctx, tcp_conn *conn) {
     file_download *d = ctx;
     sim_time took = sim_now(d->st->node->net->sim) - d->started;
     d->finished = true;
+    char a[IPV4_TEXT_LEN];
+    trace_rows *r = file_download_result(d, "finished");
+    trace_rows_add(r, "server", "%s", ipv4_format(d->to, a));
+    trace_rows_add(r, "bytes", "%zu", d->received);
+    trace_rows_add(r, "crc32", "%08lx", (unsigned long)d->crc);
+    trace_rows_add(r, "time_ms", "%llu", (unsigned long long)(took / SIM_MS));
     if (d->received == 0)
-        app_say(d->st, "the downloaded file is empty");
+        app_say_result(d->st, r, "the downloaded file is empty");
     else
-        app_say(d->st, "download finished: %s, %zu bytes in %llu.%03llu s, crc32 %08lx",
-                d->cfg->file, d->received, (unsigned long long)(took / SIM_S),
-                (unsigned long long)(took % SIM_S / SIM_MS), (unsigned long)d->crc);
+        app_say_result(d->st, r, "download finished: %s, %zu bytes in %llu.%03llu s, crc32 %08lx",
+                       d->cfg->file, d->received, (unsigned long long)(took / SIM_S),
+                       (unsigned long long)(took % SIM_S / SIM_MS), (unsigned long)d->crc);
     tcp_close(conn);
 }
 
@@ -199,11 +237,18 @@ static void file_download_closed(void *ctx, tcp_conn *conn, tcp_end why) {
     d->conn = NULL;
     if (why == TCP_END_NORMAL)
         return;
-    app_say(d->st, "%s: %s", d->connected ? "recv" : "connect",
-            tcp_service_end_text(why, d->connected));
+    /* The failure's result goes on its last line: "download failed" when
+     * one follows, else the connect error. */
+    const char *error = tcp_service_end_name(why, d->connected);
+    if (d->connected)
+        app_say(d->st, "recv: %s", tcp_service_end_text(why, true));
+    else
+        app_say_result(d->st, file_download_failed(d, error), "connect: %s",
+                       tcp_service_end_text(why, false));
     if (d->connected && !d->finished)
-        app_say(d->st, "download failed: %s, %zu bytes received before the connection was lost",
-                d->cfg->file, d->received);
+        app_say_result(d->st, file_download_failed(d, error),
+                       "download failed: %s, %zu bytes received before the connection was lost",
+                       d->cfg->file, d->received);
 }
 
 static const tcp_handler file_download_handler = {
@@ -215,11 +260,13 @@ static const tcp_handler file_download_handler = {
 
 static void file_download_start(void *ctx, ipv4_addr to) {
     file_download *d = ctx;
+    d->to = to;
     ipv4_format_endpoint(to, d->cfg->port, d->server);
     int rc = tcp_connect(d->st, to, d->cfg->port, &file_download_handler, d, &d->conn);
     if (rc != 0) {
         d->conn = NULL;
-        app_say(d->st, "connect: %s", ip_stack_strerror(rc));
+        app_say_result(d->st, file_download_failed(d, ip_stack_errname(rc)), "connect: %s",
+                       ip_stack_strerror(rc));
         return;
     }
     tcp_set_keepalive(d->conn, DOWNLOAD_KEEPIDLE, DOWNLOAD_KEEPINTVL, DOWNLOAD_KEEPCNT);

@@ -60,8 +60,16 @@ static void finish(ping *p) {
     if (p->errors)
         snprintf(errs, sizeof errs, ", +%u errors", p->errors);
     double loss = p->sent ? (double)(p->sent - p->received) * 100.0 / p->sent : 0.0;
-    app_say(p->st, "%u packets transmitted, %u received%s, %g%% packet loss, time %llums", p->sent,
-            p->received, errs, loss, (unsigned long long)(elapsed / SIM_MS));
+    trace_rows *r = app_result("ping", "statistics");
+    trace_rows_add(r, "to", "%s", ipv4_format(p->cfg.to, dst));
+    if (p->cfg.to_name)
+        trace_rows_add(r, "name", "%s", p->cfg.to_name);
+    trace_rows_add(r, "transmitted", "%u", p->sent);
+    trace_rows_add(r, "received", "%u", p->received);
+    trace_rows_add(r, "errors", "%u", p->errors);
+    trace_rows_add(r, "duplicates", "%u", p->dups);
+    app_say_result(p->st, r, "%u packets transmitted, %u received%s, %g%% packet loss, time %llums",
+                   p->sent, p->received, errs, loss, (unsigned long long)(elapsed / SIM_MS));
     if (p->received) {
         uint64_t avg = p->rtt_sum / p->received;
         uint64_t mean2 = p->rtt_sum2 / p->received;
@@ -95,8 +103,15 @@ static void on_notice(void *ctx, const icmp_notice *n) {
         sim_time rtt = sim_now(p->st->node->net->sim) - p->sent_at[n->seq - 1];
         char rtt_text[32];
         format_rtt(rtt, rtt_text, sizeof rtt_text);
-        app_say(p->st, "%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s", n->data_len, from,
-                n->seq, n->ttl, rtt_text, dup ? " (DUP!)" : "");
+        trace_rows *r = app_result("ping", "reply");
+        trace_rows_add(r, "from", "%s", from);
+        trace_rows_add(r, "seq", "%u", n->seq);
+        trace_rows_add(r, "ttl", "%u", n->ttl);
+        trace_rows_add(r, "bytes", "%u", n->data_len);
+        trace_rows_add(r, "time_ms", "%s", rtt_text);
+        trace_rows_add(r, "duplicate", "%s", dup ? "yes" : "no");
+        app_say_result(p->st, r, "%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s", n->data_len,
+                       from, n->seq, n->ttl, rtt_text, dup ? " (DUP!)" : "");
         if (dup) {
             p->dups++;
             return;
@@ -110,20 +125,31 @@ static void on_notice(void *ctx, const icmp_notice *n) {
         p->rtt_sum2 += us * us;
         p->received++;
     } else {
-        const char *what = "Destination Unreachable";
+        /* The line's text, and the result's error and code ("net"...). */
+        const char *what = "Destination Unreachable", *code = NULL;
         if (n->type == ICMP_TIME_EXCEEDED)
             what = "Time to live exceeded";
         else if (n->code == ICMP_UNREACH_NET)
-            what = "Destination Net Unreachable";
+            what = "Destination Net Unreachable", code = "net";
         else if (n->code == ICMP_UNREACH_HOST)
-            what = "Destination Host Unreachable";
+            what = "Destination Host Unreachable", code = "host";
         else if (n->code == ICMP_UNREACH_PORT)
-            what = "Destination Port Unreachable";
+            what = "Destination Port Unreachable", code = "port";
         else if (n->code == ICMP_UNREACH_PROTOCOL)
-            what = "Destination Protocol Unreachable";
+            what = "Destination Protocol Unreachable", code = "protocol";
         else if (n->code == ICMP_UNREACH_FILTERED)
-            what = "Packet filtered";
-        app_say(p->st, "From %s icmp_seq=%u %s", from, n->seq, what);
+            what = "Packet filtered", code = "filtered";
+        trace_rows *r = app_result("ping", "error");
+        trace_rows_add(r, "from", "%s", from);
+        trace_rows_add(r, "seq", "%u", n->seq);
+        bool ttl = n->type == ICMP_TIME_EXCEEDED;
+        trace_rows_add(r, "error", "%s", ttl ? "ttl_exceeded" : "unreachable");
+        if (!ttl && code)
+            trace_rows_add(r, "code", "%s", code);
+        else if (!ttl)
+            trace_rows_add(r, "code", "%u", n->code);
+        trace_rows_add(r, "duplicate", "%s", dup ? "yes" : "no");
+        app_say_result(p->st, r, "From %s icmp_seq=%u %s", from, n->seq, what);
         if (dup)
             return;
         p->errors++;
@@ -164,9 +190,14 @@ static void send_next(sim *s, void *a, void *b) {
     if (rc == IP_ERR_PERM) {
         /* iputils' pinger(): a hard local error; it pretends the packet was
          * sent (it counts as transmitted and lost) and goes on. */
-        app_say(p->st, "ping: sendmsg: %s", ip_stack_strerror(rc));
+        trace_rows *r = app_result("ping", "send_failed");
+        trace_rows_add(r, "seq", "%u", seq);
+        trace_rows_add(r, "error", "%s", ip_stack_errname(rc));
+        app_say_result(p->st, r, "ping: sendmsg: %s", ip_stack_strerror(rc));
     } else if (rc < 0) {
-        app_say(p->st, "ping: connect: Network is unreachable");
+        trace_rows *r = app_result("ping", "failed");
+        trace_rows_add(r, "error", "%s", ip_stack_errname(IP_ERR_NETUNREACH));
+        app_say_result(p->st, r, "ping: connect: Network is unreachable");
         p->finished = true;
         return;
     }
@@ -182,8 +213,11 @@ static void start(void *ctx, ipv4_addr to) {
     char dst[DNS_NAME_LEN], addr[IPV4_TEXT_LEN];
     p->cfg.to = to;
     if (p->id_taken) {
-        app_say(p->st, "ping: identifier %u (0x%04x) is already used by another ping on this host",
-                p->id, p->id);
+        trace_rows *r = app_result("ping", "failed");
+        trace_rows_add(r, "error", "identifier_in_use");
+        app_say_result(p->st, r,
+                       "ping: identifier %u (0x%04x) is already used by another ping on this host",
+                       p->id, p->id);
         p->finished = true;
         return;
     }

@@ -50,6 +50,20 @@ const char *resolve_strerror(resolve_status s) {
     return "Unknown error";
 }
 
+const char *resolve_errname(resolve_status s) {
+    switch (s) {
+    case RESOLVE_OK:
+        return "ok";
+    case RESOLVE_NONAME:
+        return "no_such_name";
+    case RESOLVE_NODATA:
+        return "no_address";
+    case RESOLVE_AGAIN:
+        return "temporary_failure";
+    }
+    return "unknown";
+}
+
 resolver *resolver_new(ip_stack *st) {
     resolver *r = calloc(1, sizeof *r);
     if (!r)
@@ -66,9 +80,25 @@ static sim *resolver_sim(const resolver *r) {
     return r->st->node->net->sim;
 }
 
+/* The look-up's result ("dns": "answer" or "failed"), a fact with no line
+ * of its own: glibc's resolver prints nothing, its caller says what failed. */
+static void resolver_report(const resolver *r, resolve_status status, ipv4_addr addr) {
+    char a[IPV4_TEXT_LEN];
+    trace_rows *res = app_result("dns", status == RESOLVE_OK ? "answer" : "failed");
+    trace_rows_add(res, "name", "%s", r->name);
+    if (status == RESOLVE_OK)
+        trace_rows_add(res, "address", "%s", ipv4_format(addr, a));
+    else
+        trace_rows_add(res, "error", "%s", resolve_errname(status));
+    if (r->server)
+        trace_rows_add(res, "server", "%s", ipv4_format(r->server, a));
+    app_result_only(r->st, res);
+}
+
 static void resolver_finish(resolver *r, resolve_status status, ipv4_addr addr) {
     if (!r->busy)
         return;
+    resolver_report(r, status, addr);
     r->busy = false;
     sim_cancel(resolver_sim(r), r->timer);
     r->timer = 0;

@@ -23,6 +23,10 @@ typedef enum {
  * associated with hostname", "Temporary failure in name resolution". */
 const char *resolve_strerror(resolve_status s);
 
+/* The same as the "dns" result names it: "no_such_name" (NXDOMAIN),
+ * "no_address" (no A record), "temporary_failure"; "ok" for RESOLVE_OK. */
+const char *resolve_errname(resolve_status s);
+
 typedef void (*resolver_fn)(void *ctx, resolve_status status, ipv4_addr addr);
 
 typedef struct resolver resolver;

@@ -61,6 +61,15 @@ static void tcp_client_close(tcp_client *c) {
 
 static void tcp_client_run(tcp_client *c);
 
+/* A result of this client about the server: "to" and "port" first. */
+static trace_rows *tcp_client_result(const tcp_client *c, const char *event) {
+    char a[IPV4_TEXT_LEN];
+    trace_rows *r = app_result("tcp_client", event);
+    trace_rows_add(r, "to", "%s", ipv4_format(c->to, a));
+    trace_rows_add(r, "port", "%u", c->cfg->port);
+    return r;
+}
+
 static const tcp_handler tcp_client_handler;
 
 /* Skips the steps that need the connection that is gone, up to the next
@@ -80,11 +89,13 @@ static bool tcp_client_connect(tcp_client *c) {
     if (rc == 0)
         return true;
     c->conn = NULL;
+    trace_rows *r = tcp_client_result(c, "failed");
+    trace_rows_add(r, "error", "%s", ip_stack_errname(rc));
     if (rc == IP_ERR_ADDRINUSE)
-        app_say(c->st, "tcp_client: bind TCP port %u: %s", c->cfg->local_port,
-                ip_stack_strerror(rc));
+        app_say_result(c->st, r, "tcp_client: bind TCP port %u: %s", c->cfg->local_port,
+                       ip_stack_strerror(rc));
     else
-        app_say(c->st, "connect: %s", ip_stack_strerror(rc));
+        app_say_result(c->st, r, "connect: %s", ip_stack_strerror(rc));
     return false;
 }
 
@@ -130,14 +141,19 @@ static void tcp_client_run(tcp_client *c) {
 static void tcp_client_connected(void *ctx, tcp_conn *conn) {
     tcp_client *c = ctx;
     c->connected = true;
-    app_say(c->st, "connected to %s from port %u", c->server, tcp_local_port(conn));
+    trace_rows *r = tcp_client_result(c, "connected");
+    trace_rows_add(r, "local_port", "%u", tcp_local_port(conn));
+    app_say_result(c->st, r, "connected to %s from port %u", c->server, tcp_local_port(conn));
     tcp_client_run(c);
 }
 
 static void tcp_client_received(void *ctx, tcp_conn *conn, const uint8_t *data, size_t len) {
     tcp_client *c = ctx;
     char text[APP_TEXT_CAP];
-    app_say(c->st, "response from the server: %s", app_text(data, len, text, sizeof text));
+    trace_rows *r = app_result("tcp_client", "received");
+    trace_rows_add(r, "bytes", "%zu", len);
+    app_say_result(c->st, r, "response from the server: %s",
+                   app_text(data, len, text, sizeof text));
     if (conn == c->conn && c->waiting && !c->closing) {
         c->waiting = false;
         tcp_client_run(c);
@@ -149,7 +165,7 @@ static void tcp_client_peer_closed(void *ctx, tcp_conn *conn) {
     if (conn != c->conn)
         return; /* an earlier connection we closed: its FIN answers ours */
     if (!c->closing)
-        app_say(c->st, "the server closed the connection");
+        app_say_result(c->st, tcp_client_result(c, "closed"), "the server closed the connection");
     tcp_client_close(c);
     /* With steps, a send that waits for an answer goes on (and finds the
      * connection closed); the notes' loop simply ends. */
@@ -166,8 +182,13 @@ static void tcp_client_closed(void *ctx, tcp_conn *conn, tcp_end why) {
         c->conn = NULL;
     if (why == TCP_END_NORMAL)
         return;
-    app_say(c->st, "%s: %s", !current || c->connected ? "recv" : "connect",
-            tcp_service_end_text(why, !current || c->connected));
+    /* Before the handshake completed: the connect failed; after: the
+     * connection was lost (reset, timed out). */
+    bool established = !current || c->connected;
+    trace_rows *r = tcp_client_result(c, established ? "error" : "failed");
+    trace_rows_add(r, "error", "%s", tcp_service_end_name(why, established));
+    app_say_result(c->st, r, "%s: %s", established ? "recv" : "connect",
+                   tcp_service_end_text(why, established));
     /* With steps, a failed connection skips to the next connect. */
     if (current && c->cfg->steps && (c->waiting || !c->connected)) {
         c->waiting = false;

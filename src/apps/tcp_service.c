@@ -134,3 +134,17 @@ const char *tcp_service_end_text(tcp_end why, bool established) {
     }
     return "Unknown error";
 }
+
+const char *tcp_service_end_name(tcp_end why, bool established) {
+    switch (why) {
+    case TCP_END_NORMAL:
+        return "ok";
+    case TCP_END_RESET:
+        return established ? "connection_reset" : "connection_refused";
+    case TCP_END_REFUSED:
+        return "connection_refused";
+    case TCP_END_TIMEOUT:
+        return "timed_out";
+    }
+    return "unknown";
+}

@@ -61,4 +61,9 @@ void tcp_service_cleanup(tcp_service *svc);
  * "Connection reset by peer", "Connection timed out". */
 const char *tcp_service_end_text(tcp_end why, bool established);
 
+/* The same as a program's result names it: "connection_reset" (or
+ * "connection_refused" before the connection was established),
+ * "connection_refused", "timed_out"; "ok" for TCP_END_NORMAL. */
+const char *tcp_service_end_name(tcp_end why, bool established);
+
 #endif

@@ -25,7 +25,9 @@ struct traceroute {
     uint32_t ttl, probe, sent; /* current hop, probe within it, probes sent */
     sim_time sent_at;
     sim_event_id timeout_ev;
-    ipv4_addr last_from; /* the address already printed on this hop's line */
+    ipv4_addr last_from;  /* the address already printed on this hop's line */
+    ipv4_addr first_from; /* the first address that answered on this hop (0: none) */
+    uint32_t answers;     /* probes of this hop that were answered */
     bool reached, finished;
     char line[512];
     size_t used;
@@ -42,15 +44,30 @@ static void append(traceroute *t, const char *text) {
 
 static void send_probe(traceroute *t);
 
+/* The hop's line, with the result "hop"; after the last one, the result
+ * "done" (no line: traceroute prints none). */
 static void end_hop(traceroute *t) {
-    app_say(t->st, "%s", t->line);
+    char a[IPV4_TEXT_LEN];
+    trace_rows *r = app_result("traceroute", "hop");
+    trace_rows_add(r, "ttl", "%u", t->ttl);
+    if (t->first_from)
+        trace_rows_add(r, "from", "%s", ipv4_format(t->first_from, a));
+    trace_rows_add(r, "answers", "%u", t->answers);
+    app_say_result(t->st, r, "%s", t->line);
     if (t->reached || t->ttl >= t->cfg.max_hops) {
         t->finished = true;
+        r = app_result("traceroute", "done");
+        trace_rows_add(r, "to", "%s", ipv4_format(t->cfg.to, a));
+        trace_rows_add(r, "reached", "%s", t->reached ? "yes" : "no");
+        trace_rows_add(r, "hops", "%u", t->ttl);
+        app_result_only(t->st, r);
         return;
     }
     t->ttl++;
     t->probe = 0;
     t->last_from = 0;
+    t->first_from = 0;
+    t->answers = 0;
     send_probe(t);
 }
 
@@ -101,6 +118,9 @@ static void on_notice(void *ctx, const icmp_notice *n) {
         append(t, text);
         t->last_from = n->from;
     }
+    if (!t->first_from)
+        t->first_from = n->from;
+    t->answers++;
     sim_time rtt = sim_now(t->st->node->net->sim) - t->sent_at;
     snprintf(text, sizeof text, "  %llu.%03llu ms", (unsigned long long)(rtt / SIM_MS),
              (unsigned long long)((rtt % SIM_MS) / SIM_US));
@@ -137,10 +157,12 @@ static void send_probe(traceroute *t) {
     if (rc != 0) {
         /* traceroute's do_send() ends the program with error("send") for
          * anything but ENOBUFS, EAGAIN and EMSGSIZE (EPERM: the firewall). */
+        trace_rows *res = app_result("traceroute", "failed");
+        trace_rows_add(res, "error", "%s", ip_stack_errname(rc));
         if (rc == IP_ERR_NETUNREACH)
-            app_say(t->st, "traceroute: connect: %s", ip_stack_strerror(rc));
+            app_say_result(t->st, res, "traceroute: connect: %s", ip_stack_strerror(rc));
         else
-            app_say(t->st, "send: %s", ip_stack_strerror(rc));
+            app_say_result(t->st, res, "send: %s", ip_stack_strerror(rc));
         t->finished = true;
         return;
     }

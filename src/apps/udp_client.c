@@ -33,6 +33,13 @@ static void udp_client_done(udp_client *c) {
     c->sock = NULL;
 }
 
+/* The client's failure result with `error`. */
+static trace_rows *udp_client_failed(const char *error) {
+    trace_rows *r = app_result("udp_send", "failed");
+    trace_rows_add(r, "error", "%s", error);
+    return r;
+}
+
 static void udp_client_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint16_t src_port,
                                    const uint8_t *data, size_t len) {
     (void)s;
@@ -40,7 +47,12 @@ static void udp_client_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint
     char text[APP_TEXT_CAP], from[24];
     if (c->done)
         return;
-    app_say(c->st, "received: %s", app_text(data, len, text, sizeof text));
+    char a[IPV4_TEXT_LEN];
+    trace_rows *r = app_result("udp_send", "received");
+    trace_rows_add(r, "from", "%s", ipv4_format(src, a));
+    trace_rows_add(r, "port", "%u", src_port);
+    trace_rows_add(r, "bytes", "%zu", len);
+    app_say_result(c->st, r, "received: %s", app_text(data, len, text, sizeof text));
     app_say(c->st, "from %s", ipv4_format_endpoint(src, src_port, from));
     udp_client_done(c);
 }
@@ -50,14 +62,17 @@ static void udp_client_on_icmp(void *ctx, const icmp_notice *n) {
     char from[IPV4_TEXT_LEN];
     if (c->done || !c->sock || n->id != udp_local_port(c->sock) || n->seq != c->cfg->port)
         return;
-    if (n->type == ICMP_DEST_UNREACHABLE && n->code == ICMP_UNREACH_PORT)
-        app_say(c->st, "recvfrom: Connection refused (ICMP port unreachable from %s)",
-                ipv4_format(n->from, from));
-    else if (n->type == ICMP_DEST_UNREACHABLE)
-        app_say(c->st, "recvfrom: No route to host (ICMP destination unreachable from %s)",
-                ipv4_format(n->from, from));
-    else
+    if (n->type != ICMP_DEST_UNREACHABLE)
         return;
+    bool refused = n->code == ICMP_UNREACH_PORT;
+    trace_rows *r = udp_client_failed(refused ? "connection_refused" : "host_unreachable");
+    trace_rows_add(r, "from", "%s", ipv4_format(n->from, from));
+    if (refused)
+        app_say_result(c->st, r, "recvfrom: Connection refused (ICMP port unreachable from %s)",
+                       from);
+    else
+        app_say_result(c->st, r,
+                       "recvfrom: No route to host (ICMP destination unreachable from %s)", from);
     udp_client_done(c);
 }
 
@@ -67,9 +82,10 @@ static void udp_client_on_timeout(sim *s, void *a, void *b) {
     udp_client *c = a;
     char dst[24], t[32];
     c->timer = 0;
-    app_say(c->st, "no reply from %s within %s (recvfrom timed out)",
-            ipv4_format_endpoint(c->to, c->cfg->port, dst),
-            units_format_duration(c->cfg->timeout_ns, t, sizeof t));
+    app_say_result(c->st, udp_client_failed("timed_out"),
+                   "no reply from %s within %s (recvfrom timed out)",
+                   ipv4_format_endpoint(c->to, c->cfg->port, dst),
+                   units_format_duration(c->cfg->timeout_ns, t, sizeof t));
     udp_client_done(c);
 }
 
@@ -81,30 +97,39 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
     if (rc != 0) {
         /* With local_port, bind() fails (EADDRINUSE); without, the program
          * never binds and sendto()'s implicit bind fails (EAGAIN). */
+        trace_rows *r = udp_client_failed(ip_stack_errname(rc));
         if (c->cfg->local_port)
-            app_say(c->st, "udp_send: bind UDP port %u: %s", c->cfg->local_port,
-                    ip_stack_strerror(rc));
+            app_say_result(c->st, r, "udp_send: bind UDP port %u: %s", c->cfg->local_port,
+                           ip_stack_strerror(rc));
         else
-            app_say(c->st, "sendto: %s", ip_stack_strerror(rc));
+            app_say_result(c->st, r, "sendto: %s", ip_stack_strerror(rc));
         c->done = true;
         return;
     }
     uint16_t local = udp_local_port(c->sock);
     ip_stack_listen_icmp(c->st, IPPROTO_UDP_NUM, local, udp_client_on_icmp, c);
     if (ip_stack_connect(c->st, to) != 0) { /* traced: no route */
-        app_say(c->st, "sendto: Network is unreachable");
+        app_say_result(c->st, udp_client_failed(ip_stack_errname(IP_ERR_NETUNREACH)),
+                       "sendto: Network is unreachable");
         udp_client_done(c);
         return;
     }
     rc = udp_sendto(c->sock, to, c->cfg->port, (const uint8_t *)c->cfg->data, c->cfg->data_len);
     if (rc != 0) { /* traced: refused by the firewall's out chain, say */
-        app_say(c->st, "sendto: %s", ip_stack_strerror(rc));
+        app_say_result(c->st, udp_client_failed(ip_stack_errname(rc)), "sendto: %s",
+                       ip_stack_strerror(rc));
         udp_client_done(c);
         return;
     }
-    app_say(c->st, "sent %zu bytes to %s from port %u: %s", c->cfg->data_len,
-            ipv4_format_endpoint(to, c->cfg->port, dst), local,
-            app_text((const uint8_t *)c->cfg->data, c->cfg->data_len, text, sizeof text));
+    char a[IPV4_TEXT_LEN];
+    trace_rows *r = app_result("udp_send", "sent");
+    trace_rows_add(r, "to", "%s", ipv4_format(to, a));
+    trace_rows_add(r, "port", "%u", c->cfg->port);
+    trace_rows_add(r, "local_port", "%u", local);
+    trace_rows_add(r, "bytes", "%zu", c->cfg->data_len);
+    app_say_result(c->st, r, "sent %zu bytes to %s from port %u: %s", c->cfg->data_len,
+                   ipv4_format_endpoint(to, c->cfg->port, dst), local,
+                   app_text((const uint8_t *)c->cfg->data, c->cfg->data_len, text, sizeof text));
     if (c->cfg->timeout_ns == 0) {
         udp_client_done(c);
         return;

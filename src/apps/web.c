@@ -54,8 +54,13 @@ static void http_server_answer(http_session *hs, http_parse_status status,
     size_t n = http_format_head(&a, head, sizeof head);
     http_first_line(hs->buf, hs->len, line, sizeof line);
     char peer[IPV4_TEXT_LEN];
-    app_say(s->svc->st, "%s - - \"%s\" %d %zu", ipv4_format(s->peer, peer), line, a.status,
-            a.head_only ? 0 : a.body_len);
+    trace_rows *r = app_result("http_server", "request");
+    trace_rows_add(r, "from", "%s", ipv4_format(s->peer, peer));
+    trace_rows_add(r, "request", "%s", line);
+    trace_rows_add(r, "status", "%d", a.status);
+    trace_rows_add(r, "bytes", "%zu", a.head_only ? 0 : a.body_len);
+    app_say_result(s->svc->st, r, "%s - - \"%s\" %d %zu", peer, line, a.status,
+                   a.head_only ? 0 : a.body_len);
     /* Head and body in one write, so a small page is one segment. */
     size_t body = a.head_only ? 0 : a.body_len;
     uint8_t *msg = malloc(n + body + 1);
@@ -166,19 +171,38 @@ static void http_get_received(void *ctx, tcp_conn *conn, const uint8_t *data, si
     g->len += len;
 }
 
+/* A result of this client: "url" first. */
+static trace_rows *http_get_result(const http_get *g, const char *event) {
+    trace_rows *r = app_result("http_get", event);
+    trace_rows_add(r, "url", "%s", g->cfg->url);
+    return r;
+}
+
+/* The request failed with `error`. */
+static trace_rows *http_get_failed(const http_get *g, const char *error) {
+    trace_rows *r = http_get_result(g, "failed");
+    trace_rows_add(r, "error", "%s", error);
+    return r;
+}
+
 /* The response is complete (the server closed): what wget prints. */
 static void http_get_report(http_get *g) {
     http_response r;
     if (g->len == 0) {
-        app_say(g->st, "No data received.");
+        app_say_result(g->st, http_get_failed(g, "no_data"), "No data received.");
         return;
     }
     if (http_parse_response(g->buf, g->len, &r) != HTTP_PARSE_OK) {
-        app_say(g->st, "Malformed status line");
+        app_say_result(g->st, http_get_failed(g, "malformed_response"), "Malformed status line");
         return;
     }
-    app_say(g->st, "%s %d %s", r.version, r.status, r.reason);
     size_t body = g->len - r.head_len;
+    trace_rows *res = http_get_result(g, "response");
+    trace_rows_add(res, "status", "%d", r.status);
+    trace_rows_add(res, "bytes", "%zu", body);
+    if (r.has_length)
+        trace_rows_add(res, "length", "%zu", r.content_length);
+    app_say_result(g->st, res, "%s %d %s", r.version, r.status, r.reason);
     if (r.status >= 400) {
         app_say(g->st, "ERROR %d: %s.", r.status, r.reason);
         return;
@@ -208,11 +232,12 @@ static void http_get_closed(void *ctx, tcp_conn *conn, tcp_end why) {
     g->conn = NULL;
     if (why == TCP_END_NORMAL)
         return;
+    trace_rows *r = http_get_failed(g, tcp_service_end_name(why, g->connected));
     if (!g->connected)
-        app_say(g->st, "Connecting to %s... failed: %s.", g->where,
-                tcp_service_end_text(why, false));
+        app_say_result(g->st, r, "Connecting to %s... failed: %s.", g->where,
+                       tcp_service_end_text(why, false));
     else
-        app_say(g->st, "Read error (%s).", tcp_service_end_text(why, true));
+        app_say_result(g->st, r, "Read error (%s).", tcp_service_end_text(why, true));
 }
 
 static const tcp_handler http_get_handler = {
@@ -236,7 +261,8 @@ static void http_get_start(void *ctx, ipv4_addr to) {
     int rc = tcp_connect(g->st, to, g->cfg->port, &http_get_handler, g, &g->conn);
     if (rc != 0) {
         g->conn = NULL;
-        app_say(g->st, "Connecting to %s... failed: %s.", g->where, ip_stack_strerror(rc));
+        app_say_result(g->st, http_get_failed(g, ip_stack_errname(rc)),
+                       "Connecting to %s... failed: %s.", g->where, ip_stack_strerror(rc));
     }
 }
 

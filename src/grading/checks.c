@@ -23,7 +23,7 @@ static const model_device *grade_device(const grade_run *r, const char *name) {
 }
 
 /* Whether `text` (an IPv4 address or a device name) denotes address `a`. */
-static bool grade_host_is(const grade_run *r, const char *text, ipv4_addr a) {
+bool grade_host_is(const grade_run *r, const char *text, ipv4_addr a) {
     ipv4_addr x;
     if (ipv4_parse(text, &x) == 0)
         return x == a;
@@ -111,7 +111,7 @@ static bool grade_matches(const grade_run *r, const grade_packet *p, uint32_t id
 }
 
 /* The id of the selected packet (its nth match, 0: the last), or 0. */
-static uint32_t grade_select(const grade_run *r, const expect_selector *s) {
+uint32_t grade_select(const grade_run *r, const expect_selector *s) {
     uint32_t seen = 0, last = 0;
     for (uint32_t id = 1; id < r->n_packets; id++)
         if (grade_matches(r, &r->packets[id], id, s)) {
@@ -121,23 +121,6 @@ static uint32_t grade_select(const grade_run *r, const expect_selector *s) {
         }
     return s->nth == 0 ? last : 0;
 }
-
-/* Where a journey ended, as the hop table or a drop says. */
-typedef struct grade_end {
-    hop_fate_kind kind;
-    uint64_t time;
-    const char *device, *where, *why;
-    trace_reason reason;
-    bool known;
-} grade_end;
-
-/* A packet's journey: the devices from its sender to where it ended, and how. */
-typedef struct grade_journey {
-    const char **devices;
-    size_t n;
-    size_t last_hop; /* index in hops of the hop that reached the end, or SIZE_MAX */
-    grade_end end;
-} grade_journey;
 
 static const grade_drop *grade_drop_of(const grade_run *r, uint32_t id) {
     for (size_t i = 0; i < r->n_drops; i++)
@@ -158,7 +141,7 @@ static const grade_fate *grade_main_fate(const grade_packet *p) {
     return p->n_fates ? &p->fates[0] : NULL;
 }
 
-static void grade_journey_of(const grade_run *r, uint32_t id, grade_journey *j) {
+void grade_journey_of(const grade_run *r, uint32_t id, grade_journey *j) {
     const grade_packet *p = &r->packets[id];
     *j = (grade_journey){.last_hop = SIZE_MAX};
     j->devices = calloc(p->n_hops + 2, sizeof *j->devices);
@@ -194,7 +177,7 @@ static void grade_journey_of(const grade_run *r, uint32_t id, grade_journey *j) 
 }
 
 /* "packet #4 dropped at r1.eth1, no route to host (no_route) at 0.000052400 s" */
-static void grade_end_text(strbuf *b, uint32_t id, const grade_end *e) {
+void grade_end_text(strbuf *b, uint32_t id, const grade_end *e) {
     strbuf_printf(b, "packet #%u ", id);
     if (!e->known) {
         strbuf_puts(b, "has no recorded end");

@@ -101,7 +101,7 @@ void grade_default_name(strbuf *b, const expect_check *c) {
     case EXPECT_PING:
         strbuf_printf(b, "%s%s ping%s %s", c->on, no, c->succeeds ? "s" : "", c->to);
         if (c->has_replies)
-            strbuf_printf(b, " (%u replies)", c->replies);
+            strbuf_printf(b, " (%u repl%s)", c->replies, c->replies == 1 ? "y" : "ies");
         break;
     case EXPECT_CONNECT:
         strbuf_printf(b, "%s%s connect%s to %s port %u", c->on, no, c->succeeds ? "s" : "", c->to,

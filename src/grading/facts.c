@@ -45,7 +45,6 @@ static void grade_note_drop(grade_run *r, const trace_event *ev) {
                                           .reason = ev->reason};
 }
 
-#ifdef GRADE_HAVE_RESULT
 static void grade_note_app(grade_run *r, const trace_event *ev) {
     const trace_row *row = ev->result;
     if (r->n_apps == r->cap_apps) {
@@ -61,7 +60,6 @@ static void grade_note_app(grade_run *r, const trace_event *ev) {
         a->values[i] = grade_strdup(row->fields[i].value);
     }
 }
-#endif
 
 const char *grade_app_get(const grade_app *a, const char *name) {
     for (size_t i = 0; i < a->n; i++)
@@ -74,16 +72,12 @@ static void grade_emit(void *self, const trace_event *ev) {
     grade_run *r = self;
     if (ev->kind == TRACE_DROP)
         grade_note_drop(r, ev);
-#ifdef GRADE_HAVE_RESULT
     if (ev->kind == TRACE_APP && ev->result)
         grade_note_app(r, ev);
-#endif
     if (!ev->packet_id || !ev->frame)
         return;
     grade_packet *p = grade_packet_at(r, ev->packet_id);
-#ifdef GRADE_HAVE_RESULT
     p->retransmission |= ev->retransmission;
-#endif
     if (p->seen)
         return;
     p->seen = true;

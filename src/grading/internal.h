@@ -104,6 +104,31 @@ const char *grade_app_get(const grade_app *a, const char *name);
 /* grading/checks.c: one check into *out (name, pass, message). */
 void grade_evaluate(grade_run *r, size_t check, grade_check *out);
 
+/* Where a journey ended, as the hop table or a drop says. */
+typedef struct grade_end {
+    hop_fate_kind kind;
+    uint64_t time;
+    const char *device, *where, *why;
+    trace_reason reason;
+    bool known;
+} grade_end;
+
+/* A packet's journey: the devices from its sender to where it ended, and how. */
+typedef struct grade_journey {
+    const char **devices;
+    size_t n;
+    size_t last_hop; /* index in hops of the hop that reached the end, or SIZE_MAX */
+    grade_end end;
+} grade_journey;
+
+/* grading/checks.c: shared with the application checks. Whether `text` (an
+ * IPv4 address or a device name) denotes `a`; the selected packet's id (0:
+ * none); its journey (caller frees j->devices); how it ended, in words. */
+bool grade_host_is(const grade_run *r, const char *text, ipv4_addr a);
+uint32_t grade_select(const grade_run *r, const expect_selector *s);
+void grade_journey_of(const grade_run *r, uint32_t id, grade_journey *j);
+void grade_end_text(strbuf *b, uint32_t id, const grade_end *e);
+
 /* grading/apps.c: ping, connect, download, http, dhcp, dns (app result facts). */
 bool grade_app_check(grade_run *r, const expect_check *c, strbuf *msg);
 

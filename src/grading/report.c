@@ -157,7 +157,7 @@ void grade_write_csv(const grade_file *files, size_t n, FILE *out) {
             grade_csv(out, c->kind);
             fputc(',', out);
             grade_csv(out, c->name);
-            fprintf(out, ",%s,%u,", c->pass ? "pass" : "fail", c->pass ? c->points : 0);
+            fprintf(out, ",%s,%u,", c->pass ? "pass" : "fail", c->points);
             grade_csv(out, c->pass ? "" : c->message);
             fputs("\r\n", out);
         }

@@ -7,6 +7,7 @@
 #ifndef NETSIM_NET_FRAME_H
 #define NETSIM_NET_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,8 @@ typedef struct frame {
     uint32_t l2_hops;    /* switches crossed since a host or router emitted it */
     uint32_t link_epoch; /* the link's epoch when the frame went on it (see link.epoch) */
     uint32_t visited[FRAME_MAX_VISITED]; /* ids of the last switches crossed, for loop detection */
+    bool retransmission; /* a TCP segment sent again (trace_event.retransmission); survives
+                            forwarding */
     uint8_t data[];
 } frame;
 

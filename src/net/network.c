@@ -208,6 +208,7 @@ trace_event net_event(network *net, trace_kind kind, const node *n, const port *
         .frame = f ? f->data : NULL,
         .frame_len = f ? f->len : 0,
         .packet_id = f ? f->packet_id : 0,
+        .retransmission = f && f->retransmission,
         .why = why,
         .detail = detail,
     };

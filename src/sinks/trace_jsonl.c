@@ -8,10 +8,10 @@
  * ip_id, icmp_type, icmp_code, icmp_id, icmp_seq, arp_op, summary, len, why,
  * detail, then the typed facts: reason, tx_device, tx_port, rx_device,
  * rx_port, table, key, old, new, ttl_old, ttl_new, route, translation, show,
- * rows) and absent values are omitted, never written as null, so the same run
- * gives byte-identical files and a reader can rely on types per key. The
- * JSON is written by hand (RFC 8259): it is a handful of flat keys, and the
- * writer never allocates. Output is buffered by stdio; nothing is flushed here.
+ * rows, result, retransmission) and absent values are omitted, never written as null, so the same
+ * run gives byte-identical files and a reader can rely on types per key. The JSON is written by
+ * hand (RFC 8259): it is a handful of flat keys, and the writer never allocates. Output is buffered
+ * by stdio; nothing is flushed here.
  */
 #include "sinks/trace_jsonl.h"
 
@@ -121,30 +121,34 @@ static void write_frame(FILE *out, const trace_event *ev) {
     field_uint(out, "len", ev->frame_len);
 }
 
-/* A shown table: "show" (its name) and "rows", an array of objects whose
- * keys are the rows' field names in their order, every value a string. */
+/* A row as an object: its field names as keys in their order, every value
+ * a string. */
+static void write_row(FILE *out, const trace_row *r) {
+    putc('{', out);
+    for (size_t k = 0; k < r->n_fields; k++) {
+        if (k)
+            putc(',', out);
+        json_write_string(out, r->fields[k].name);
+        putc(':', out);
+        json_write_string(out, r->fields[k].value);
+    }
+    putc('}', out);
+}
+
+/* A shown table: "show" (its name) and "rows", an array of row objects. */
 static void write_show(FILE *out, const trace_show *sh) {
     field_string(out, "show", trace_show_table_name(sh->table));
     key(out, "rows");
     putc('[', out);
     for (size_t i = 0; i < sh->n_rows; i++) {
-        const trace_row *r = &sh->rows[i];
-        putc(i ? ',' : '{', out);
         if (i)
-            putc('{', out);
-        for (size_t k = 0; k < r->n_fields; k++) {
-            if (k)
-                putc(',', out);
-            json_write_string(out, r->fields[k].name);
-            putc(':', out);
-            json_write_string(out, r->fields[k].value);
-        }
-        putc('}', out);
+            putc(',', out);
+        write_row(out, &sh->rows[i]);
     }
     putc(']', out);
 }
 
-/* The typed facts beside the prose, in key order from reason to show. */
+/* The typed facts beside the prose, in key order from reason to retransmission. */
 static void write_facts(FILE *out, const trace_event *ev) {
     field_string(out, "reason", trace_reason_name(ev->reason));
     if (ev->wire.tx_device) {
@@ -167,6 +171,14 @@ static void write_facts(FILE *out, const trace_event *ev) {
     field_string(out, "translation", trace_translation_name(ev->translation));
     if (ev->kind == TRACE_SHOW && ev->show)
         write_show(out, ev->show);
+    if (ev->result) {
+        key(out, "result");
+        write_row(out, ev->result);
+    }
+    if (ev->retransmission) {
+        key(out, "retransmission");
+        fputs("true", out);
+    }
 }
 
 static void jsonl_emit(void *self, const trace_event *ev) {

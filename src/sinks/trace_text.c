@@ -137,6 +137,8 @@ static void text_emit(void *self, const trace_event *ev) {
     if (ev->kind == TRACE_WIRE)
         return; /* captures only; the send/receive lines already show the frame */
     size_t show_width = s->where_width > 0 ? (size_t)s->where_width : 0;
+    if (ev->kind == TRACE_APP && !ev->detail && ev->result)
+        return; /* a program's result with no line of its own: nothing to print */
     if (ev->kind == TRACE_SHOW && ev->show) {
         emit_show(s, ev, show_width);
         return;

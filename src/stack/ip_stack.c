@@ -40,6 +40,24 @@ const char *ip_stack_strerror(int err) {
     return err == 0 ? "Success" : "Unknown error";
 }
 
+const char *ip_stack_errname(int err) {
+    switch ((ip_err)err) {
+    case IP_ERR_NETUNREACH:
+        return "network_unreachable";
+    case IP_ERR_PERM:
+        return "not_permitted";
+    case IP_ERR_ADDRINUSE:
+        return "address_in_use";
+    case IP_ERR_ADDRNOTAVAIL:
+        return "address_not_available";
+    case IP_ERR_AGAIN:
+        return "try_again";
+    case IP_ERR_MSGSIZE:
+        return "message_too_long";
+    }
+    return err == 0 ? "ok" : "unknown";
+}
+
 static int route_order(const void *pa, const void *pb) {
     const ip_route *a = pa, *b = pb;
     if (a->prefix_len != b->prefix_len)
@@ -348,9 +366,10 @@ int ip_stack_send_routed(ip_stack *st, const ip_send_route *r, ipv4_addr dst, ui
                          const uint8_t *payload, size_t len, uint8_t ttl, uint32_t *packet_id) {
     /* No ip_stack_connect here: without a route the packet is built anyway
      * and output() drops it, so the drop names the packet. */
-    return output(
-        st, build_packet(st, r->src, dst, protocol, payload, len, ttl, r->dont_fragment, packet_id),
-        r);
+    frame *f =
+        build_packet(st, r->src, dst, protocol, payload, len, ttl, r->dont_fragment, packet_id);
+    f->retransmission = r->retransmission;
+    return output(st, f, r);
 }
 
 int ip_stack_send_from(ip_stack *st, ipv4_addr src, ipv4_addr dst, uint8_t protocol,

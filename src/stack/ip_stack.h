@@ -51,6 +51,11 @@ typedef enum {
 /* strerror()'s text for an ip_err ("Network is unreachable", ...). */
 const char *ip_stack_strerror(int err);
 
+/* The same error as a program's result names it ("network_unreachable",
+ * "not_permitted", "address_in_use", "address_not_available", "try_again",
+ * "message_too_long"; docs/trace-format.md). */
+const char *ip_stack_errname(int err);
+
 typedef struct ip_iface {
     port *port; /* the device's port of the same index */
     bool has_ip;
@@ -179,6 +184,9 @@ typedef struct ip_send_route {
      * use IP_PMTUDISC_DONT clear it: the kernel's ICMP socket (echo replies,
      * errors) and traceroute's probes. See docs/transport.md. */
     bool dont_fragment;
+    /* The packet is a TCP segment sent again: its frame carries the mark
+     * (frame.retransmission) for the trace. False from ip_stack_route_for. */
+    bool retransmission;
 } ip_send_route;
 
 /* Looks the route to `dst` up, for a transport that needs the source address

@@ -443,16 +443,21 @@ static void conn_set_state(tcp_conn *c, tcp_state to, const char *why) {
 /* --- sending --- */
 
 /* Builds one segment (header, options, data) and hands it to IP from
- * `src` to `dst`. */
+ * `src` to `dst`; `again`: it is a retransmission (the packet carries the
+ * mark, trace_event.retransmission). */
 static void tcp_send_raw(ip_stack *st, ipv4_addr src, ipv4_addr dst, const tcp_header *h,
-                         const uint8_t *data, size_t len) {
+                         const uint8_t *data, size_t len, bool again) {
     uint8_t buf[TCP_MAX_HEADER_LEN + TCP_MSS_ETHERNET];
     size_t hl = tcp_header_len_for(&h->opt);
     if (len)
         memcpy(buf + hl, data, len);
     seg_trace_accepted_now(st);
     tcp_emit(h, buf, hl + len, src, dst);
-    ip_stack_send_from(st, src, dst, IPPROTO_TCP_NUM, buf, hl + len, 0, NULL);
+    ip_send_route r = ip_stack_route_for(st, dst);
+    if (src)
+        r.src = src;
+    r.retransmission = again;
+    ip_stack_send_routed(st, &r, dst, IPPROTO_TCP_NUM, buf, hl + len, 0, NULL);
 }
 
 /* --- windows and timestamps --- */
@@ -717,7 +722,7 @@ static void conn_options(tcp_conn *c, uint8_t flags, tcp_options *o) {
 
 /* Sends a segment of this connection: `len` data bytes from the send buffer
  * starting at sequence number `seq` (0 bytes for control segments). */
-static void conn_send(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len) {
+static void conn_send_segment(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len, bool again) {
     tcp_header h = {.src_port = c->local_port,
                     .dst_port = c->remote_port,
                     .seq = seq,
@@ -737,7 +742,12 @@ static void conn_send(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len) {
     }
     if (flags & TCP_ACK)
         ack_sent(c);
-    tcp_send_raw(c->st, c->local_ip, c->remote_ip, &h, data, len);
+    tcp_send_raw(c->st, c->local_ip, c->remote_ip, &h, data, len, again);
+}
+
+/* A segment sent for the first time (or an ACK, RST...). */
+static void conn_send(tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t len) {
+    conn_send_segment(c, seq, flags, len, false);
 }
 
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>: the ACK of 3.10.7.4. */
@@ -757,7 +767,7 @@ static void tcp_send_reset_for(ip_stack *st, const tcp_header *in, ipv4_addr src
         h.ack = in->seq + seg_len;
         h.flags = TCP_RST | TCP_ACK;
     }
-    tcp_send_raw(st, dst, src, &h, NULL, 0);
+    tcp_send_raw(st, dst, src, &h, NULL, 0, false);
 }
 
 /* --- timers --- */
@@ -965,7 +975,12 @@ static void trace_retransmission(tcp_conn *c, const char *why, uint8_t flags, ui
              tcp_flags_text(flags, f), (unsigned long)seq, (unsigned long)len, c->retries,
              (unsigned long long)(c->rto / SIM_MS));
     seg_trace_accepted_now(c->st);
-    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, why, detail);
+    network *net = conn_net(c);
+    if (!trace_bus_active(net->trace))
+        return;
+    trace_event ev = net_event(net, TRACE_SEND, c->st->node, NULL, NULL, why, detail);
+    ev.retransmission = true;
+    trace_emit(net->trace, &ev);
 }
 
 /* Our FIN leaves for the first time: ESTABLISHED -> FIN-WAIT-1 or
@@ -1108,7 +1123,7 @@ static void conn_resend(tcp_conn *c, uint32_t seq, uint32_t space, const char *w
     uint8_t flags = TCP_ACK | (n > 0 && seq + n == end ? TCP_PSH : 0) | (fin ? TCP_FIN : 0);
     c->rtt_timing = false; /* Karn */
     trace_retransmission(c, why, flags, seq, n);
-    conn_send(c, seq, flags, n);
+    conn_send_segment(c, seq, flags, n, true);
     rto_ensure(c);
 }
 
@@ -1131,7 +1146,8 @@ static bool conn_send_new(tcp_conn *c, uint32_t usable) {
         flags |= TCP_FIN;
     uint32_t seq = c->snd_nxt;
     uint32_t seg_end = seq + n + (fin ? 1 : 0);
-    if (seq_lt(seq, c->snd_max)) {
+    bool again = seq_lt(seq, c->snd_max);
+    if (again) {
         c->rtt_timing = false; /* Karn */
         trace_retransmission(c, "retransmission (timeout)", flags, seq, n);
     } else {
@@ -1139,7 +1155,7 @@ static bool conn_send_new(tcp_conn *c, uint32_t usable) {
     }
     if (fin && !c->fin_sent)
         conn_fin_sent(c); /* the state changes as the FIN leaves */
-    conn_send(c, seq, flags, n);
+    conn_send_segment(c, seq, flags, n, again);
     c->snd_nxt = seg_end;
     if (seq_gt(seg_end, c->snd_max))
         c->snd_max = seg_end;
@@ -1275,7 +1291,7 @@ static void on_rto(sim *s, void *a, void *b) {
         uint8_t flags = c->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK;
         c->handshake_retransmitted = true;
         trace_retransmission(c, "retransmission (timeout)", flags, c->iss, 0);
-        conn_send(c, c->iss, flags, 0);
+        conn_send_segment(c, c->iss, flags, 0, true);
         rto_start(c);
         conn_release(c);
         return;

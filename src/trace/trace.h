@@ -235,7 +235,20 @@ typedef struct trace_event {
                                       an address: the default route installed, if any */
     trace_translation translation; /* TRACE_TRANSLATE: the rule applied (never NONE) */
     const trace_show *show;        /* TRACE_SHOW: the table and its rows */
-    trace_frame_memo *memo;        /* set by trace_emit for the sinks; callers leave it NULL */
+    /* TRACE_APP: the line's outcome as typed fields, NULL when the line is
+     * prose only. Fields "program" ("ping", "dns", ...) and "event"
+     * ("reply", "statistics", ...) come first, then that event's fields,
+     * every value a string (numbers in decimal, addresses dotted); the
+     * programs' events and fields are listed in docs/trace-format.md. The
+     * prose line (`detail`) says the same for a reader; an event with a
+     * result and no line (detail NULL) is a fact the text trace omits (a
+     * resolver's answer, traceroute's end). */
+    const trace_row *result;
+    /* A TCP segment sent again (timeout, fast retransmit, SACK recovery):
+     * set on the stack's "retransmission" send event and on every event of
+     * the retransmitted packet's journey (the frame carries the mark). */
+    bool retransmission;
+    trace_frame_memo *memo; /* set by trace_emit for the sinks; callers leave it NULL */
 } trace_event;
 
 /* The event's frame decoded (frame_decode); `ev->frame` must be set. The

@@ -75,6 +75,8 @@ typedef struct cap_event {
     uint8_t ttl_old, ttl_new;
     char *route;
     trace_translation translation;
+    char *result; /* "program=ping event=reply from=10.0.0.2 ...", or NULL */
+    bool retransmission;
 } cap_event;
 
 typedef struct capture {
@@ -97,6 +99,22 @@ static inline bool fake_streq(const char *a, const char *b) {
     if (!a || !b)
         return a == b;
     return strcmp(a, b) == 0;
+}
+
+/* A result row as "name=value name=value ...". */
+static inline char *fake_result_text(const trace_row *r) {
+    if (!r)
+        return NULL;
+    size_t len = 1;
+    for (size_t i = 0; i < r->n_fields; i++)
+        len += strlen(r->fields[i].name) + strlen(r->fields[i].value) + 2;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        abort();
+    for (size_t i = 0; i < r->n_fields; i++)
+        p += sprintf(p, "%s%s=%s", i ? " " : "", r->fields[i].name, r->fields[i].value);
+    *p = '\0';
+    return s;
 }
 
 static inline void capture_emit(void *self, const trace_event *ev) {
@@ -132,6 +150,8 @@ static inline void capture_emit(void *self, const trace_event *ev) {
     e->ttl_new = ev->ttl_new;
     e->route = fake_strdup(ev->route);
     e->translation = ev->translation;
+    e->result = fake_result_text(ev->result);
+    e->retransmission = ev->retransmission;
     if (ev->frame) {
         e->frame = malloc(ev->frame_len ? ev->frame_len : 1);
         if (!e->frame)
@@ -156,6 +176,7 @@ static inline void capture_clear(capture *c) {
         free(c->ev[i].old_value);
         free(c->ev[i].new_value);
         free(c->ev[i].route);
+        free(c->ev[i].result);
     }
     c->n = 0;
 }
@@ -201,6 +222,16 @@ static inline const cap_event *cap_find_why(const capture *c, trace_kind kind, c
                                             const char *why) {
     for (size_t i = 0; i < c->n; i++)
         if (cap_match(&c->ev[i], kind, device) && fake_streq(c->ev[i].why, why))
+            return &c->ev[i];
+    return NULL;
+}
+
+/* The first event of `device` whose result (fake_result_text) is `result`. */
+static inline const cap_event *cap_find_result(const capture *c, const char *device,
+                                               const char *result) {
+    for (size_t i = 0; i < c->n; i++)
+        if (c->ev[i].kind == TRACE_APP && fake_streq(c->ev[i].device, device) &&
+            fake_streq(c->ev[i].result, result))
             return &c->ev[i];
     return NULL;
 }

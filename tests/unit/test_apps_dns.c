@@ -212,9 +212,20 @@ static void test_ping_by_name(void **state) {
     ip_device_add_app(c, ping_new_on(ip_device_stack(c), nc, &ok, SIM_S), ping_free_app);
     ip_device_add_app(c, ping_new_on(ip_device_stack(c), nc, &bad, 3 * SIM_S), ping_free_app);
     assert_int_equal(fake_run(fx), SIM_DONE);
+    /* The resolver's answer, a fact with no line, then ping's first line. */
     const cap_event *e = cap_nth(&fx->cap, TRACE_APP, "C", 0);
+    assert_null(e->detail);
+    assert_text(e->result,
+                "program=dns event=answer name=ns.lab address=10.0.0.53 server=10.0.0.53");
+    e = cap_nth(&fx->cap, TRACE_APP, "C", 1);
     assert_text(e->detail, "PING ns.lab (10.0.0.53) 56(84) bytes of data.");
     assert_true(e->time > SIM_S); /* after the answer came */
+    assert_non_null(cap_find_result(&fx->cap, "C",
+                                    "program=dns event=failed name=nosuch.lab "
+                                    "error=no_such_name server=10.0.0.53"));
+    assert_non_null(cap_find_result(&fx->cap, "C",
+                                    "program=ping event=statistics to=10.0.0.53 name=ns.lab "
+                                    "transmitted=1 received=1 errors=0 duplicates=0"));
     assert_non_null(cap_find_detail(&fx->cap, TRACE_APP, "C", "--- ns.lab ping statistics ---"));
     assert_non_null(
         cap_find_detail(&fx->cap, TRACE_APP, "C", "ping: nosuch.lab: Name or service not known"));

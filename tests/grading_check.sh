@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# grading_check.sh NETSIM REPO_ROOT
+#
+# `netsim test` (docs/grading.md): the text report of a passing, a failing and
+# an invalid topology is exactly tests/grading/expected.txt (the batch goes on
+# past the invalid one); exit statuses 0, 1, 2 and 4; a checks file given with
+# --expect replaces the inline checks and an unknown device fails its check;
+# the JUnit report validates against Jenkins' junit-10.xsd (xmllint) and the
+# CSV report is exactly tests/grading/expected.csv; reports are byte-identical
+# across runs and never written through a symbolic link.
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 NETSIM REPO_ROOT" >&2
+    exit 2
+fi
+netsim=$1
+root=$(cd "$2" && pwd) || exit 2
+case "$netsim" in
+/*) ;;
+*) netsim="$PWD/$netsim" ;;
+esac
+cd "$root" || exit 2
+work=$(mktemp -d) || exit 2
+trap 'rm -rf "$work"' EXIT
+failed=0
+fail() {
+    echo "grading_check: $*" >&2
+    failed=1
+}
+
+expect_status() { # WANT DESCRIPTION COMMAND...
+    local want=$1 what=$2
+    shift 2
+    "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    [ "$got" = "$want" ] || fail "$what: exit $got, expected $want ($(head -c 300 "$work/err"))"
+}
+
+g=tests/grading
+expect_status 0 "a passing topology" "$netsim" test $g/pass.json
+[ "$(tail -n 1 "$work/out")" = "6 passed, 0 failed" ] || fail "pass.json: last line $(tail -n 1 "$work/out")"
+
+expect_status 1 "a batch with a failure" "$netsim" test $g/pass.json $g/fail.json $g/invalid.json \
+    --junit "$work/report.xml" --csv "$work/report.csv"
+diff -u $g/expected.txt "$work/out" || fail "the text report differs from $g/expected.txt"
+diff -u $g/expected.csv "$work/report.csv" || fail "the CSV report differs from $g/expected.csv"
+if command -v xmllint >/dev/null 2>&1; then
+    xmllint --noout --schema tests/junit/junit-10.xsd "$work/report.xml" 2>"$work/xmllint" ||
+        fail "the JUnit report does not validate: $(cat "$work/xmllint")"
+else
+    fail "xmllint is missing (Debian package libxml2-utils)"
+fi
+cp "$work/report.xml" "$work/first.xml"
+expect_status 1 "the batch again" "$netsim" test $g/pass.json $g/fail.json $g/invalid.json \
+    --junit "$work/report.xml"
+cmp -s "$work/first.xml" "$work/report.xml" || fail "two runs wrote different JUnit reports"
+
+expect_status 1 "a checks file" "$netsim" test $g/pass.json --expect $g/checks.json
+grep -q '^  PASS  A reaches B$' "$work/out" || fail "--expect: the named check did not pass"
+grep -q '^        no device sw2 in this topology$' "$work/out" || fail "--expect: no unknown-device failure"
+grep -q 'ping' "$work/out" && grep -q 'A pings B' "$work/out" && fail "--expect: inline checks were evaluated"
+
+echo keep >"$work/target"
+ln -s "$work/target" "$work/link.xml"
+expect_status 4 "a report through a symbolic link" "$netsim" test $g/pass.json --junit "$work/link.xml"
+[ "$(cat "$work/target")" = keep ] || fail "the symbolic link's target was written"
+grep -q 'symbolic link' "$work/err" || fail "no message about the symbolic link: $(cat "$work/err")"
+
+expect_status 2 "no file" "$netsim" test
+expect_status 2 "an unknown option" "$netsim" test $g/pass.json --bogus
+expect_status 2 "--junit without a file" "$netsim" test $g/pass.json --junit
+exit $failed
