@@ -68,7 +68,8 @@ for answer in solution wrong-gateway missing-return-route wrong-prefix; do
         fail=1
     fi
 done
-if ! head -1 "$work/grades.csv" | grep -qx 'file,check,name,result,points,message'; then
+# (RFC 4180 ends records with CRLF)
+if [ "$(head -1 "$work/grades.csv" | tr -d '\r')" != 'file,check,name,result,points,message' ]; then
     echo "FAIL: grades.csv header is '$(head -1 "$work/grades.csv")'" >&2
     fail=1
 fi
