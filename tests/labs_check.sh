@@ -8,7 +8,9 @@
 #     tests/labs/two-routers/ANSWER.expected (a changed message shows as a diff);
 #   - the batch of the four answers, with --junit and --csv, exits 1, and the
 #     JUnit file validates with `xmllint --schema SCHEMA` (the JUnit XML schema
-#     of Jenkins and Ant).
+#     of Jenkins and Ant);
+#   - the report of wrong-prefix.json shown in labs/two-routers/README.md is the
+#     real one.
 # To refresh an expected output after a deliberate change (read the diff first):
 #   netsim test labs/two-routers/X.json --expect labs/two-routers/expect.json \
 #       > tests/labs/two-routers/X.expected
@@ -71,6 +73,14 @@ done
 # (RFC 4180 ends records with CRLF)
 if [ "$(head -1 "$work/grades.csv" | tr -d '\r')" != 'file,check,name,result,points,message' ]; then
     echo "FAIL: grades.csv header is '$(head -1 "$work/grades.csv")'" >&2
+    fail=1
+fi
+
+# The assignment text shows wrong-prefix's report: it must be the real one.
+awk '/^\$ netsim test labs\/two-routers\/wrong-prefix.json /{on=1; next} on && /^```/{exit} on' \
+    "$lab/README.md" >"$work/readme-example"
+if ! diff -u "tests/labs/two-routers/wrong-prefix.expected" "$work/readme-example"; then
+    echo "FAIL: $lab/README.md shows another report for wrong-prefix.json than netsim test prints" >&2
     fail=1
 fi
 
