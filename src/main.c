@@ -108,7 +108,7 @@ static const char help_text[] =
     "  --seed N           seed of every run (default 1)\n"
     "  Exit status of test: 0 every check passed; 1 a check failed or a FILE is\n"
     "  invalid (its message is the failed check \"loads\"), or CHECKS is invalid;\n"
-    "  2 bad arguments; 4 a report could not be written\n"
+    "  2 bad arguments; 4 CHECKS could not be read or a report not written\n"
     "\n"
     "Outputs in DIR:\n"
     "  trace.txt      the human-readable trace (what standard output shows)\n"

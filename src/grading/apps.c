@@ -119,14 +119,16 @@ static bool grade_connect(const grade_run *r, const expect_check *c, strbuf *msg
     char port[8];
     const grade_app *a, *connected = NULL, *failed = NULL;
     snprintf(port, sizeof port, "%u", c->port);
-    while ((a = grade_next(r, c, "tcp_client", &i))) {
-        if (!grade_addr_is(r, a, "to", c->to) || !grade_is(a, "port", port))
-            continue;
-        if (grade_is(a, "event", "connected"))
-            connected = connected ? connected : a;
-        else if (grade_is(a, "event", "failed"))
-            failed = failed ? failed : a;
-    }
+    /* tcp_client's results, and every client's active opens (program "tcp"). */
+    for (int k = 0; k < 2; k++)
+        for (i = 0; (a = grade_next(r, c, k ? "tcp" : "tcp_client", &i));) {
+            if (!grade_addr_is(r, a, "to", c->to) || !grade_is(a, "port", port))
+                continue;
+            if (grade_is(a, "event", "connected") || grade_is(a, "event", "established"))
+                connected = connected && connected->time <= a->time ? connected : a;
+            else if (grade_is(a, "event", "failed"))
+                failed = failed ? failed : a;
+        }
     strbuf_printf(msg, "expected %s connection to %s port %u", c->succeeds ? "a" : "no", c->to,
                   c->port);
     grade_by(msg, c);

@@ -374,8 +374,8 @@ static bool grade_count(grade_run *r, const expect_check *c, strbuf *msg) {
         strbuf_printf(msg, "at least %llu", (unsigned long long)c->min);
     else
         strbuf_printf(msg, "at most %llu", (unsigned long long)c->max);
-    strbuf_printf(msg, " frame%s, saw %llu", c->has_equals && c->equals == 1 ? "" : "s",
-                  (unsigned long long)n);
+    uint64_t shown = c->has_equals ? c->equals : c->has_max ? c->max : c->min;
+    strbuf_printf(msg, " frame%s, saw %llu", shown == 1 ? "" : "s", (unsigned long long)n);
     for (size_t i = 0; i < n_ids; i++)
         strbuf_printf(msg, "%s#%u", i ? ", " : " (packets ", ids[i]);
     if (n_ids)

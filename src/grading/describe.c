@@ -47,10 +47,17 @@ void grade_selector_text(strbuf *b, const expect_selector *s) {
         strbuf_printf(b, "packet #%u", s->id);
         return;
     }
-    if (s->nth == 0)
-        strbuf_puts(b, "the last ");
-    else if (s->nth > 1)
-        strbuf_printf(b, "match %u: ", s->nth);
+    if (s->nth == 0) {
+        strbuf_puts(b, "last ");
+    } else if (s->nth > 1) {
+        unsigned tens = s->nth % 100, ones = s->nth % 10;
+        const char *suffix = tens >= 11 && tens <= 13 ? "th"
+                             : ones == 1              ? "st"
+                             : ones == 2              ? "nd"
+                             : ones == 3              ? "rd"
+                                                      : "th";
+        strbuf_printf(b, "%u%s ", s->nth, suffix);
+    }
     if (s->has & EXPECT_SEL_RETRANSMISSION)
         strbuf_puts(b, s->retransmission ? "retransmitted " : "first-sent ");
     if (s->has & EXPECT_SEL_ICMP)

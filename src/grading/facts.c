@@ -45,8 +45,7 @@ static void grade_note_drop(grade_run *r, const trace_event *ev) {
                                           .reason = ev->reason};
 }
 
-static void grade_note_app(grade_run *r, const trace_event *ev) {
-    const trace_row *row = ev->result;
+static void grade_note_app(grade_run *r, const trace_event *ev, const trace_row *row) {
     if (r->n_apps == r->cap_apps) {
         r->cap_apps = r->cap_apps ? r->cap_apps * 2 : 16;
         r->apps = ns_xrealloc(r->apps, r->cap_apps * sizeof *r->apps);
@@ -61,6 +60,31 @@ static void grade_note_app(grade_run *r, const trace_event *ev) {
     }
 }
 
+/* An active open reaching ESTABLISHED (the TCP table's fact: key "local:p >
+ * remote:q", SYN-SENT -> ESTABLISHED), kept as a result of the program "tcp"
+ * with event "established", "to" and "port", so `connect` checks see the
+ * connections of every client program (http_get, file_download, ...). */
+static void grade_note_open(grade_run *r, const trace_event *ev) {
+    const trace_change *c = &ev->change;
+    if (c->table != TRACE_TABLE_TCP || !c->key || !c->old_value || !c->new_value ||
+        strcmp(c->old_value, "SYN-SENT") != 0 || strcmp(c->new_value, "ESTABLISHED") != 0)
+        return;
+    const char *remote = strchr(c->key, '>');
+    char to[32] = "", dport[8] = "";
+    if (!remote || strlen(remote + 1) >= sizeof to + 2)
+        return;
+    remote += remote[1] == ' ' ? 2 : 1;
+    const char *colon = strrchr(remote, ':');
+    if (!colon || (size_t)(colon - remote) >= sizeof to || strlen(colon + 1) >= sizeof dport)
+        return;
+    memcpy(to, remote, (size_t)(colon - remote));
+    strcpy(dport, colon + 1);
+    trace_field fields[] = {
+        {"program", "tcp"}, {"event", "established"}, {"to", to}, {"port", dport}};
+    trace_row row = {fields, 4};
+    grade_note_app(r, ev, &row);
+}
+
 const char *grade_app_get(const grade_app *a, const char *name) {
     for (size_t i = 0; i < a->n; i++)
         if (strcmp(a->names[i], name) == 0)
@@ -73,7 +97,9 @@ static void grade_emit(void *self, const trace_event *ev) {
     if (ev->kind == TRACE_DROP)
         grade_note_drop(r, ev);
     if (ev->kind == TRACE_APP && ev->result)
-        grade_note_app(r, ev);
+        grade_note_app(r, ev, ev->result);
+    if (ev->kind == TRACE_STATE)
+        grade_note_open(r, ev);
     if (!ev->packet_id || !ev->frame)
         return;
     grade_packet *p = grade_packet_at(r, ev->packet_id);
@@ -139,6 +165,7 @@ static void grade_probe_event(sim *s, void *a, void *b) {
  * going, so a probe at or after the run's end is taken in after_run. */
 void grade_probes_schedule(grade_run *r) {
     r->tables = ns_xcalloc(r->e->n_checks ? r->e->n_checks : 1, sizeof *r->tables);
+    r->n_tables = r->e->n_checks; /* r->e may be the model's, freed before grade_run_free */
     for (size_t i = 0; i < r->e->n_checks; i++) {
         const expect_check *c = &r->e->checks[i];
         if (c->kind == EXPECT_TABLE && !c->at_end)
@@ -231,7 +258,7 @@ void grade_run_free(grade_run *r) {
         free(r->apps[i].device);
     }
     free(r->apps);
-    for (size_t i = 0; r->tables && r->e && i < r->e->n_checks; i++)
+    for (size_t i = 0; i < r->n_tables; i++)
         grade_table_free(&r->tables[i]);
     free(r->tables);
 }

@@ -89,6 +89,7 @@ typedef struct grade_run {
     grade_app *apps;
     size_t n_apps, cap_apps;
     grade_table *tables; /* per check */
+    size_t n_tables;
     uint64_t end_time;
     grade_file *out;
 } grade_run;

@@ -7,8 +7,9 @@
  *
  * Application lines (TRACE_APP) are printed as "time  device  | text" so ping's
  * output stands out, and a shown table (TRACE_SHOW) as such lines, one per
- * line of the tool's output (sinks/show_text); TRACE_WIRE events are not shown. The exact layout is
- * documented in docs/trace-format.md.
+ * line of the tool's output (sinks/show_text); TRACE_WIRE events are not shown, nor a
+ * program's result that has no line (TRACE_APP with a result and no detail).
+ * The exact layout is documented in docs/trace-format.md.
  */
 #ifndef NETSIM_SINKS_TRACE_TEXT_H
 #define NETSIM_SINKS_TRACE_TEXT_H

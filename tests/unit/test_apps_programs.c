@@ -6,11 +6,14 @@
  * reply that never comes (the client's timeout), a TCP server that stops
  * listening after `count` clients, a client without "exit" (it closes after
  * the last answer), an empty file, generated files that follow the seed,
- * an HTTP 404 and a web server port where nothing listens.
+ * an HTTP 404 and a web server port where nothing listens; and the typed
+ * results the programs' lines carry (ping's replies and statistics, an
+ * unanswered ARP as ping's error, both ends of a download).
  */
 #include "fake_net.h"
 
 #include "apps/file_transfer.h"
+#include "apps/ping.h"
 #include "apps/tcp_client.h"
 #include "apps/tcp_server.h"
 #include "apps/udp_client.h"
@@ -213,6 +216,19 @@ static void test_tcp_steps_refused(void **state) {
     assert_lines(fx, "A", "connect: Connection refused\nconnect: Connection refused\n");
 }
 
+/* The first result of `device` that begins with `head` followed by `fields`. */
+static const cap_event *result_with(const fake_net *fx, const char *device, const char *head,
+                                    const char *fields) {
+    size_t n = strlen(head);
+    for (size_t i = 0; i < fx->cap.n; i++) {
+        const cap_event *e = &fx->cap.ev[i];
+        if (cap_match(e, TRACE_APP, device) && e->result && strncmp(e->result, head, n) == 0 &&
+            strncmp(e->result + n, fields, strlen(fields)) == 0)
+            return e;
+    }
+    return NULL;
+}
+
 static void test_files(void **state) {
     fake_net *fx = *state;
     node *a, *b;
@@ -240,8 +256,52 @@ static void test_files(void **state) {
     char want[64];
     snprintf(want, sizeof want, "sending r.bin: 3000 bytes, %.14s\n", crc);
     assert_non_null(strstr(sent, want)); /* both ends agree */
+    /* And so do their results, which carry the CRC as printed. */
+    char fact[128];
+    snprintf(fact, sizeof fact, "file=r.bin server=10.0.0.2 bytes=3000 crc32=%.8s ", crc + 6);
+    assert_non_null(result_with(fx, "A", "program=file_download event=finished ", fact));
+    snprintf(fact, sizeof fact, "file=r.bin bytes=3000 crc32=%.8s to=10.0.0.1 ", crc + 6);
+    assert_non_null(result_with(fx, "B", "program=file_server event=sending ", fact));
+    assert_non_null(result_with(fx, "A", "program=file_download event=finished ",
+                                "file=empty server=10.0.0.2 bytes=0 crc32=00000000 "));
     free(sent);
     free(got);
+}
+
+/* Two echo requests to B and one to 10.0.0.99, which never answers ARP:
+ * each line's result, fields in the documented order. */
+static void test_ping_results(void **state) {
+    fake_net *fx = *state;
+    node *a, *b;
+    two_hosts(fx, &a, &b);
+    model_ping to_b;
+    ping_defaults(&to_b);
+    to_b.to = IP_B;
+    to_b.count = 2;
+    model_ping nobody = to_b;
+    nobody.to = IP4(10, 0, 0, 99);
+    nobody.count = 1;
+    ip_device_add_app(a, ping_new(ip_device_stack(a), &to_b, 0), ping_free_app);
+    ip_device_add_app(a, ping_new(ip_device_stack(a), &nobody, 10 * SIM_S), ping_free_app);
+    assert_int_equal(fake_run(fx), SIM_DONE);
+    const cap_event *e = cap_find_result(&fx->cap, "A",
+                                         "program=ping event=reply from=10.0.0.2 seq=1 ttl=64 "
+                                         "bytes=64 time_ms=0.036 duplicate=no");
+    assert_non_null(e);
+    assert_text(e->detail, "64 bytes from 10.0.0.2: icmp_seq=1 ttl=64 time=0.036 ms");
+    assert_non_null(cap_find_result(&fx->cap, "A",
+                                    "program=ping event=statistics to=10.0.0.2 transmitted=2 "
+                                    "received=2 errors=0 duplicates=0"));
+    e = cap_find_result(&fx->cap, "A",
+                        "program=ping event=error from=10.0.0.1 seq=1 error=unreachable "
+                        "code=host duplicate=no");
+    assert_non_null(e);
+    assert_text(e->detail, "From 10.0.0.1 icmp_seq=1 Destination Host Unreachable");
+    assert_non_null(cap_find_result(&fx->cap, "A",
+                                    "program=ping event=statistics to=10.0.0.99 transmitted=1 "
+                                    "received=0 errors=1 duplicates=0"));
+    /* Lines without a result stay prose only: the blank line, the header. */
+    assert_null(cap_find_detail(&fx->cap, TRACE_APP, "A", "")->result);
 }
 
 /* The content of a generated file follows the run's seed. */
@@ -304,6 +364,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_tcp_steps, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_tcp_steps_refused, fake_setup, fake_teardown),
         cmocka_unit_test_setup_teardown(test_files, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_ping_results, fake_setup, fake_teardown),
         cmocka_unit_test(test_generated_follows_seed),
         cmocka_unit_test_setup_teardown(test_http_404_and_refused, fake_setup, fake_teardown),
     };

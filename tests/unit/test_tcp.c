@@ -818,6 +818,19 @@ static void test_fast_retransmit(void **state) {
     assert_non_null(e);
     /* The third duplicate arrives 300 µs + 7.72 µs (a 60-byte frame) later. */
     assert_int_equal(e->time, 2 * SIM_MS + 300 * SIM_US + FAKE_HOP_60);
+    /* The typed fact: the step is a retransmission, and so is every event of
+     * the segment it announces (the next one A sends); no earlier send was. */
+    assert_true(e->retransmission);
+    const cap_event *again = cap_next(&fx->cap, TRACE_SEND, "A", cap_index(&fx->cap, e) + 1);
+    assert_non_null(again);
+    assert_true(again->packet_id != 0 && again->retransmission);
+    for (size_t i = 0; i < fx->cap.n; i++) {
+        const cap_event *x = &fx->cap.ev[i];
+        if (x->packet_id)
+            assert_int_equal(x->retransmission, x->packet_id == again->packet_id);
+        else if (i < cap_index(&fx->cap, e))
+            assert_false(x->retransmission);
+    }
     /* Segment 2 again, and nothing else new is allowed yet: F's ACKs leave
      * no room beyond the 10-segment window anyway (all data is out). */
     assert_int_equal(fake_seg_count(f), 2 + 6);

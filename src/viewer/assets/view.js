@@ -289,9 +289,18 @@
     overlay.appendChild(g);
   }
 
-  /* A "show" event: its table's name and size (the rows are in the inspector). */
+  /* A program's typed result (trace.jsonl "result"), fields in their order:
+   * "dns answer: name=www.example.com, address=93.184.216.34". */
+  function resultText(r) {
+    var rest = Object.keys(r).filter(function (k) { return k !== 'program' && k !== 'event'; })
+      .map(function (k) { return k + '=' + r[k]; });
+    return r.program + ' ' + r.event + (rest.length ? ': ' + rest.join(', ') : '');
+  }
+  /* A "show" event: its table's name and size (the rows are in the inspector);
+   * a result with no line of its own: the result. */
   function textOf(e) {
     if (e.kind === 'show') return e.show + ' table, ' + (e.rows || []).length + ' rows';
+    if (e.kind === 'app' && e.detail === undefined && e.result) return resultText(e.result);
     return e.summary || e.detail || '';
   }
   function captionOf(e) {
@@ -330,7 +339,8 @@
     if (f.device && e.device !== f.device && e.tx_device !== f.device && e.rx_device !== f.device) return false;
     if (f.packet && e.packet !== f.packet) return false;
     if (f.search) {
-      var hay = [e.device, e.kind, e.summary, e.detail, e.why, e.reason, e.key, e.new, e.old].join(' ').toLowerCase();
+      var hay = [e.device, e.kind, e.summary, e.detail, e.why, e.reason, e.key, e.new, e.old,
+                 e.result ? resultText(e.result) : ''].join(' ').toLowerCase();
       if (hay.indexOf(f.search) < 0) return false;
     }
     return true;
@@ -594,6 +604,8 @@
     if (e.summary) p.appendChild(el('div', { 'class': 'mono' }, e.summary));
     var why = reasonOf(e);
     if (why) p.appendChild(el('div', { 'class': 'note' }, 'why: ' + why));
+    if (e.result) p.appendChild(el('div', { 'class': 'mono' }, 'result: ' + resultText(e.result)));
+    if (e.retransmission) p.appendChild(el('div', { 'class': 'note' }, 'retransmission: this TCP segment was sent before'));
     if (e.kind === 'show') {
       p.appendChild(el('div', { 'class': 'mono' }, textOf(e)));
       p.appendChild(showTable(e));
