@@ -440,7 +440,7 @@ static void test_nesting_limit(void **state) {
     /* 64 levels pass the syntax check; "x" is then refused as a key. */
     assert_string_equal(load_err(json, &err),
                         "t.json:1:38: (top level): unknown key \"x\"; expected one of \"name\", "
-                        "\"description\", \"devices\", \"links\" or \"script\"");
+                        "\"description\", \"devices\", \"links\", \"script\" or \"expect\"");
 
     memmove(json + 43, json + 42, n - 42 + 1); /* one more '[' ... */
     json[42] = '[';
