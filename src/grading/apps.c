@@ -54,16 +54,20 @@ static void grade_by(strbuf *b, const expect_check *c) {
     }
 }
 
-/* Where the first packet of `sel` ended, after "; ". */
-static void grade_where_packet(const grade_run *r, const expect_selector *sel, strbuf *msg) {
+/* Where the first packet of `sel` ended, after "; " and `label`. Returns
+ * false when no packet matches, else whether it was delivered. */
+static bool grade_where_packet(const grade_run *r, const expect_selector *sel, const char *label,
+                               strbuf *msg) {
     uint32_t id = grade_select(r, sel);
     if (!id)
-        return;
+        return false;
     grade_journey j;
     grade_journey_of(r, id, &j);
-    strbuf_puts(msg, "; ");
+    strbuf_printf(msg, "; %s", label);
     grade_end_text(msg, id, &j.end);
+    bool delivered = j.end.known && j.end.kind == HOP_FATE_DELIVERED;
     free(j.devices);
+    return delivered;
 }
 
 static bool grade_ping(const grade_run *r, const expect_check *c, strbuf *msg) {
@@ -109,7 +113,16 @@ static bool grade_ping(const grade_run *r, const expect_check *c, strbuf *msg) {
                                .icmp_type = ICMP_ECHO_REQUEST,
                                .dst = c->to,
                                .nth = 1};
-        grade_where_packet(r, &sel, msg);
+        if (grade_where_packet(r, &sel, "", msg)) {
+            /* The request arrived: the answer is what went wrong. */
+            expect_selector back = {.has = EXPECT_SEL_ICMP | EXPECT_SEL_SRC | EXPECT_SEL_DST,
+                                    .icmp_type = ICMP_ECHO_REPLY,
+                                    .src = c->to,
+                                    .dst = c->on,
+                                    .nth = 1};
+            if (!grade_where_packet(r, &back, "its echo reply: ", msg) && !grade_select(r, &back))
+                strbuf_printf(msg, "; no echo reply from %s was sent back", c->to);
+        }
     }
     return ok;
 }
@@ -148,7 +161,7 @@ static bool grade_connect(const grade_run *r, const expect_check *c, strbuf *msg
                                .dst = c->to,
                                .dport = c->port,
                                .nth = 1};
-        grade_where_packet(r, &sel, msg);
+        grade_where_packet(r, &sel, "", msg);
     }
     return c->succeeds ? connected != NULL : connected == NULL;
 }
