@@ -257,6 +257,18 @@ static void abandon_outputs(void *ctx) {
     outdir_free(ctx);
 }
 
+/* Frees what a run built, in the order that keeps borrowed names valid. */
+static void run_free(char **captures, network *net, sim *s, trace_bus *bus, model_topology *t) {
+    if (captures)
+        for (uint32_t i = 0; i < net->n_links; i++)
+            free(captures[i]);
+    free(captures);
+    network_free(net);
+    sim_free(s);
+    trace_bus_free(bus);
+    model_free(t);
+}
+
 int run_topology(const run_options *o, run_result *result, ns_error *err) {
     model_topology *t = NULL;
     double t0 = wall_seconds();
@@ -513,14 +525,7 @@ done:
     ns_alloc_on_fatal(NULL, NULL);
     outdir_free(out);
     result->output_seconds = wall_seconds() - t0;
-    if (captures)
-        for (uint32_t i = 0; i < net->n_links; i++)
-            free(captures[i]);
-    free(captures);
-    network_free(net);
-    sim_free(s);
-    trace_bus_free(bus);
-    model_free(t);
+    run_free(captures, net, s, bus, t);
     return rc;
 }
 
@@ -564,13 +569,6 @@ int run_in_memory(const run_memory_options *m, run_result *result, ns_error *err
     hop_table_free(hops);
     free(hop_links);
     free(hop_devices);
-    if (captures)
-        for (uint32_t i = 0; i < net->n_links; i++)
-            free(captures[i]);
-    free(captures);
-    network_free(net);
-    sim_free(s);
-    trace_bus_free(bus);
-    model_free(t);
+    run_free(captures, net, s, bus, t);
     return rc;
 }
