@@ -275,6 +275,7 @@ async function testCjk(browser, errors) {
   topo.devices = Object.fromEntries(Object.entries(topo.devices).map(([k, v]) => [rename(k), v]));
   topo.links = topo.links.map((l) => l.map(rename));
   topo.script.forEach((s) => { s.on = rename(s.on); });
+  delete topo.expect; // its checks name A: they are not what this test is about
   const file = path.join(artDir, 'cjk-names.json');
   fs.writeFileSync(file, JSON.stringify(topo, null, 1));
   const run = runTopology(file, 'cjk-names');
