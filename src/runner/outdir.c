@@ -592,7 +592,7 @@ FILE *outdir_fopen(outdir *d, const char *name, const char *mode, ns_error *err)
         f, "w", (cookie_io_functions_t){.write = out_file_write, .close = out_file_close});
     if (!stream)
         ns_out_of_memory();
-    setvbuf(stream, NULL, _IOFBF, 1 << 16);
+    setvbuf(stream, NULL, _IOFBF, 1 << 20); /* 1 MiB: a full trace is written in few large writes */
     return stream;
 }
 

@@ -64,7 +64,28 @@ void json_write_string(FILE *out, const char *s) {
 
 /* ,"key": — every key but the first ("t") is preceded by a comma. */
 static void key(FILE *out, const char *name) {
-    fprintf(out, ",\"%s\":", name);
+    char buf[64];
+    size_t n = strlen(name);
+    if (n > sizeof buf - 4) {
+        putc(',', out);
+        putc('"', out);
+        fputs(name, out);
+        fputs("\":", out);
+        return;
+    }
+    buf[0] = ',';
+    buf[1] = '"';
+    memcpy(buf + 2, name, n);
+    buf[n + 2] = '"';
+    buf[n + 3] = ':';
+    fwrite(buf, 1, n + 4, out); /* one call, not five (issue 16) */
+}
+
+/* A number in decimal, without printf (issue 16: a full trace writes
+ * millions of them). */
+static void write_uint(FILE *out, uint64_t value) {
+    char buf[TEXT_U64_LEN];
+    fwrite(buf, 1, text_put_u64(buf, value), out);
 }
 
 /* A string field; omitted when `value` is NULL (never written as null). */
@@ -77,7 +98,7 @@ static void field_string(FILE *out, const char *name, const char *value) {
 
 static void field_uint(FILE *out, const char *name, uint64_t value) {
     key(out, name);
-    fprintf(out, "%" PRIu64, value);
+    write_uint(out, value);
 }
 
 static const char *arp_op_text(uint16_t op, char buf[8]) {
@@ -96,7 +117,12 @@ static void write_frame(FILE *out, const trace_event *ev) {
     if (ev->frame_len >= 14) {
         field_string(out, "eth_src", mac_format(fi->eth_src, buf));
         field_string(out, "eth_dst", mac_format(fi->eth_dst, buf));
-        snprintf(buf, sizeof buf, "0x%04x", (unsigned)fi->ethertype);
+        static const char hex[] = "0123456789abcdef";
+        buf[0] = '0';
+        buf[1] = 'x';
+        for (int i = 0; i < 4; i++)
+            buf[2 + i] = hex[(fi->ethertype >> (12 - 4 * i)) & 15];
+        buf[6] = '\0';
         field_string(out, "ethertype", buf);
     }
     field_string(out, "proto", fi->proto);
@@ -186,7 +212,8 @@ static void jsonl_emit(void *self, const trace_event *ev) {
     FILE *out = s->out;
 
     char time[TEXT_TIME_LEN];
-    fprintf(out, "{\"t\":%" PRIu64, ev->time);
+    fputs("{\"t\":", out);
+    write_uint(out, ev->time);
     field_string(out, "time", text_format_time(ev->time, time));
     field_string(out, "kind", trace_kind_name(ev->kind));
     field_string(out, "device", ev->device);

@@ -92,9 +92,11 @@ static void emit_step(text_line *l, const trace_event *ev, size_t where_width) {
 
     text_line_field(l, trace_kind_name(ev->kind), ACTION_WIDTH);
     text_line_space(l, 1);
-    char packet[16] = "";
-    if (ev->packet_id)
-        snprintf(packet, sizeof packet, "#%" PRIu32, ev->packet_id);
+    char packet[1 + TEXT_U64_LEN] = "";
+    if (ev->packet_id) {
+        packet[0] = '#';
+        text_format_u64(ev->packet_id, packet + 1);
+    }
     text_line_field(l, packet, PACKET_WIDTH);
     text_line_space(l, 1);
 

@@ -98,8 +98,30 @@ size_t text_utf8_cut(const char *s, size_t len, size_t limit) {
     return cut;
 }
 
+size_t text_put_u64(char *dst, uint64_t v) {
+    char rev[20];
+    size_t n = 0;
+    do {
+        rev[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        dst[i] = rev[n - 1 - i];
+    return n;
+}
+
+char *text_format_u64(uint64_t v, char buf[TEXT_U64_LEN]) {
+    buf[text_put_u64(buf, v)] = '\0';
+    return buf;
+}
+
 char *text_format_time(uint64_t ns, char buf[TEXT_TIME_LEN]) {
-    snprintf(buf, TEXT_TIME_LEN, "%" PRIu64 ".%09" PRIu64, ns / 1000000000u, ns % 1000000000u);
+    size_t n = text_put_u64(buf, ns / 1000000000u);
+    buf[n] = '.';
+    uint32_t frac = (uint32_t)(ns % 1000000000u);
+    for (int i = 9; i >= 1; i--, frac /= 10)
+        buf[n + (size_t)i] = (char)('0' + frac % 10);
+    buf[n + 10] = '\0';
     return buf;
 }
 
@@ -118,8 +140,13 @@ void text_line_put(text_line *l, const char *text) {
         const char *run = p;
         while (*p && !is_blank((unsigned char)*p))
             p++;
-        for (; l->pending > 0; l->pending--, l->col++)
-            putc(' ', l->out);
+        static const char spaces[] = "                                ";
+        while (l->pending > 0) { /* in runs, not one putc each (issue 16) */
+            size_t n = l->pending < sizeof spaces - 1 ? l->pending : sizeof spaces - 1;
+            fwrite(spaces, 1, n, l->out);
+            l->pending -= n;
+            l->col += n;
+        }
         fwrite(run, 1, (size_t)(p - run), l->out);
         l->col += text_width_n(run, (size_t)(p - run));
     }

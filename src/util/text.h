@@ -49,6 +49,17 @@ size_t text_utf8_cut(const char *s, size_t len, size_t limit);
  * "a" differ) and HTTP field names (RFC 9110 section 5.1). Not locale-aware. */
 bool text_equal_nocase(const char *a, const char *b);
 
+/* Enough for any uint64_t in decimal: 20 digits, NUL. */
+#define TEXT_U64_LEN 21
+
+/* Writes `v` in decimal (no sign, no leading zeros; "0" for 0) at `dst`,
+ * without a NUL, and returns the number of digits (1 to 20). `dst` needs room
+ * for 20. The one integer-to-text helper of the writers: no printf, no locale. */
+size_t text_put_u64(char *dst, uint64_t v);
+
+/* text_put_u64 into buf, NUL-terminated. Returns `buf`. */
+char *text_format_u64(uint64_t v, char buf[TEXT_U64_LEN]);
+
 /* Simulated nanoseconds as seconds with nine decimals ("1.000500000"), in
  * integers only so the text is exact on every host. Returns `buf`. */
 char *text_format_time(uint64_t ns, char buf[TEXT_TIME_LEN]);

@@ -1,8 +1,9 @@
 /* addr: MAC and IPv4 values, their strict text forms and classification. */
 #include "wire/addr.h"
 
-#include <stdio.h>
 #include <string.h>
+
+#include "util/text.h"
 
 const mac_addr MAC_BROADCAST = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
 const mac_addr MAC_ZERO = {{0, 0, 0, 0, 0, 0}};
@@ -35,9 +36,18 @@ mac_addr mac_from_u64(uint64_t v) {
     return a;
 }
 
+/* By hand, not snprintf: a full trace formats two MACs per line, millions
+ * of times (issue 16). */
 char *mac_format(mac_addr a, char *buf) {
-    snprintf(buf, MAC_TEXT_LEN, "%02x:%02x:%02x:%02x:%02x:%02x", a.b[0], a.b[1], a.b[2], a.b[3],
-             a.b[4], a.b[5]);
+    static const char hex[] = "0123456789abcdef";
+    char *p = buf;
+    for (int i = 0; i < 6; i++) {
+        if (i)
+            *p++ = ':';
+        *p++ = hex[a.b[i] >> 4];
+        *p++ = hex[a.b[i] & 15];
+    }
+    *p = '\0';
     return buf;
 }
 
@@ -75,14 +85,26 @@ int mac_parse(const char *text, mac_addr *out) {
     return 0;
 }
 
+/* Writes the dotted quad at `p` without a NUL; returns the end. By hand,
+ * not snprintf, for the same reason as mac_format. */
+static char *put_quad(char *p, ipv4_addr a) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        p += text_put_u64(p, (a >> shift) & 255);
+        if (shift)
+            *p++ = '.';
+    }
+    return p;
+}
+
 char *ipv4_format(ipv4_addr a, char *buf) {
-    snprintf(buf, IPV4_TEXT_LEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+    *put_quad(buf, a) = '\0';
     return buf;
 }
 
 char *ipv4_format_endpoint(ipv4_addr a, uint16_t port, char *buf) {
-    char ip[IPV4_TEXT_LEN];
-    snprintf(buf, IPV4_ENDPOINT_TEXT_LEN, "%s:%u", ipv4_format(a, ip), port);
+    char *p = put_quad(buf, a);
+    *p++ = ':';
+    p[text_put_u64(p, port)] = '\0';
     return buf;
 }
 

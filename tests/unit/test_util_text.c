@@ -106,6 +106,24 @@ static void test_time(void **state) {
     assert_string_equal(text_format_time(0, buf), "0.000000000");
     assert_string_equal(text_format_time(1000500000u, buf), "1.000500000");
     assert_string_equal(text_format_time(UINT64_MAX, buf), "18446744073.709551615");
+    assert_string_equal(text_format_time(1, buf), "0.000000001");
+    assert_string_equal(text_format_time(999999999u, buf), "0.999999999");
+    assert_string_equal(text_format_time(1000000000u, buf), "1.000000000");
+    assert_string_equal(text_format_time(86400000000123ull, buf), "86400.000000123");
+}
+
+static void test_u64(void **state) {
+    (void)state;
+    char buf[TEXT_U64_LEN];
+    assert_string_equal(text_format_u64(0, buf), "0");
+    assert_string_equal(text_format_u64(7, buf), "7");
+    assert_string_equal(text_format_u64(10, buf), "10");
+    assert_string_equal(text_format_u64(4294967295u, buf), "4294967295");
+    assert_string_equal(text_format_u64(UINT64_MAX, buf), "18446744073709551615");
+    char raw[24];
+    memset(raw, 'x', sizeof raw);
+    assert_int_equal(text_put_u64(raw, 12345), 5);
+    assert_memory_equal(raw, "12345x", 6); /* no NUL written */
 }
 
 /* Runs `write` on a line over a memory stream; returns the text (caller frees). */
@@ -138,6 +156,10 @@ static void write_columns(text_line *l) {
     text_line_put(l, "a\nb\t ");
     text_line_pad_to(l, 10);
     text_line_end(l);
+    text_line_put(l, "x");
+    text_line_pad_to(l, 71); /* more spaces than one run of the writer */
+    text_line_put(l, "y");
+    text_line_end(l);
 }
 
 /* DNS names (RFC 4343) and HTTP field names: ASCII case only, nothing else. */
@@ -155,10 +177,12 @@ static void test_equal_nocase(void **state) {
 static void test_line(void **state) {
     (void)state;
     char *text = line_text(write_columns);
-    assert_string_equal(text, "\xe7\x94\xb5\xe8\x84\x91"
-                              "A   |\n"
-                              "host12  |\n"
-                              "a b\n");
+    assert_string_equal(
+        text, "\xe7\x94\xb5\xe8\x84\x91"
+              "A   |\n"
+              "host12  |\n"
+              "a b\n"
+              "x                                                                      y\n");
     free(text);
 }
 
@@ -167,7 +191,8 @@ int main(void) {
         cmocka_unit_test(test_decode_valid),  cmocka_unit_test(test_decode_invalid),
         cmocka_unit_test(test_next_replaces), cmocka_unit_test(test_width),
         cmocka_unit_test(test_cut),           cmocka_unit_test(test_time),
-        cmocka_unit_test(test_line),          cmocka_unit_test(test_equal_nocase),
+        cmocka_unit_test(test_u64),           cmocka_unit_test(test_line),
+        cmocka_unit_test(test_equal_nocase),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,8 @@ static void test_mac_format(void **state) {
     assert_string_equal(buf, "ab:cd:ef:0a:ff:00");
     assert_string_equal(mac_format(MAC_BROADCAST, buf), "ff:ff:ff:ff:ff:ff");
     assert_string_equal(mac_format(MAC_ZERO, buf), "00:00:00:00:00:00");
+    mac_addr m2 = {{0x10, 0x9a, 0x0f, 0xf0, 0x01, 0xfe}};
+    assert_string_equal(mac_format(m2, buf), "10:9a:0f:f0:01:fe");
 }
 
 static void test_mac_parse_accepts(void **state) {
@@ -105,6 +107,17 @@ static void test_ipv4_format(void **state) {
     assert_string_equal(ipv4_format(0x74e234d4u, buf), "116.226.52.212");
     assert_ptr_equal(ipv4_format(0xc0a80102u, buf), buf);
     assert_string_equal(buf, "192.168.1.2");
+    assert_string_equal(ipv4_format(0x01020304u, buf), "1.2.3.4");
+    assert_string_equal(ipv4_format(0x64090a63u, buf), "100.9.10.99");
+}
+
+static void test_ipv4_format_endpoint(void **state) {
+    (void)state;
+    char buf[IPV4_ENDPOINT_TEXT_LEN];
+    assert_string_equal(ipv4_format_endpoint(0, 0, buf), "0.0.0.0:0");
+    assert_string_equal(ipv4_format_endpoint(0xffffffffu, 65535, buf), "255.255.255.255:65535");
+    assert_ptr_equal(ipv4_format_endpoint(0x0a000001u, 80, buf), buf);
+    assert_string_equal(buf, "10.0.0.1:80");
 }
 
 static void test_ipv4_parse_accepts(void **state) {
@@ -263,6 +276,7 @@ int main(void) {
         cmocka_unit_test(test_mac_classify),
         cmocka_unit_test(test_mac_u64),
         cmocka_unit_test(test_ipv4_format),
+        cmocka_unit_test(test_ipv4_format_endpoint),
         cmocka_unit_test(test_ipv4_parse_accepts),
         cmocka_unit_test(test_ipv4_parse_rejects),
         cmocka_unit_test(test_ipv4_parse_prefix),
