@@ -29,27 +29,50 @@ void loader__append(char *buf, size_t cap, size_t *used, const char *fmt, ...) {
         *used = *used + (size_t)n < cap ? *used + (size_t)n : cap - 1;
 }
 
+/* Appends len bytes of s to buf[cap] as loader__append would (cut at cap - 1,
+ * always NUL-terminated), without a format: loader__quote runs for every
+ * character of the names it quotes. */
+static void loader__put(char *buf, size_t cap, size_t *used, const char *s, size_t len) {
+    if (*used >= cap)
+        return;
+    size_t room = cap - 1 - *used;
+    if (len > room)
+        len = room;
+    memcpy(buf + *used, s, len);
+    *used += len;
+    buf[*used] = '\0';
+}
+
 /* Writes `s` as a JSON string literal into buf[cap], cutting long text with
  * "..." (never inside a UTF-8 sequence). */
 void loader__quote(const char *s, char *buf, size_t cap) {
+    static const char hex[] = "0123456789abcdef";
     size_t used = 0, limit = 60;
-    loader__append(buf, cap, &used, "\"");
+    loader__put(buf, cap, &used, "\"", 1);
     size_t n = strlen(s);
     size_t shown = n <= limit ? n : text_utf8_cut(s, n, limit - 3);
     for (size_t i = 0; i < shown; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            loader__append(buf, cap, &used, "\\%c", c);
-        else if (c == '\n')
-            loader__append(buf, cap, &used, "\\n");
+        char esc[6] = {'\\', (char)c};
+        size_t len = 2;
+        if (c == '\n')
+            esc[1] = 'n';
         else if (c == '\t')
-            loader__append(buf, cap, &used, "\\t");
-        else if (c < 0x20 || c == 0x7f)
-            loader__append(buf, cap, &used, "\\u%04x", c);
-        else
-            loader__append(buf, cap, &used, "%c", c);
+            esc[1] = 't';
+        else if (c < 0x20 || c == 0x7f) { /* \u00XX, as "\\u%04x" */
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            len = 6;
+        } else if (c != '"' && c != '\\') {
+            esc[0] = (char)c;
+            len = 1;
+        }
+        loader__put(buf, cap, &used, esc, len);
     }
-    loader__append(buf, cap, &used, "%s\"", shown < n ? "..." : "");
+    if (shown < n)
+        loader__put(buf, cap, &used, "...", 3);
+    loader__put(buf, cap, &used, "\"", 1);
 }
 
 /* Pre-order search for `target`; fills chain[0..*depth) with the nodes from

@@ -588,6 +588,7 @@ void arp_forget(ip_stack *st) {
     while ((e = u64map_next(st->arp, &cursor, &key)))
         if (e->state != ARP_PERMANENT)
             keys[k++] = key;
+    qsort(keys, k, sizeof *keys, by_key); /* table order depends on its size */
     for (size_t i = 0; i < k; i++) {
         e = u64map_get(st->arp, keys[i]);
         disarm(st, e);

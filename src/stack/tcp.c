@@ -1540,6 +1540,8 @@ void tcp_abort(tcp_conn *c) {
     conn_release(c);
 }
 
+static int conn_order(const void *pa, const void *pb);
+
 /* A listener stops: connections it created that are still in the handshake
  * are reset (nobody will accept them, as Linux resets its accept queue);
  * accepted ones live on. */
@@ -1555,6 +1557,7 @@ static void listener_close(tcp_conn *l, tcp_end end, const char *why) {
         for (tcp_conn *c = *slot; c; c = c->hash_next)
             if (c->listener == l)
                 orphans[k++] = c;
+    qsort(orphans, k, sizeof *orphans, conn_order); /* table order depends on its size */
     for (size_t i = 0; i < k; i++) {
         conn_send(orphans[i], orphans[i]->snd_nxt, TCP_RST, 0);
         conn_finish(orphans[i], TCP_END_RESET, false, "its listener closed: RST sent");
@@ -2469,6 +2472,7 @@ void tcp_power_off(ip_stack *st) {
             }
             all[n++] = c;
         }
+    qsort(all, n, sizeof *all, conn_order); /* table order depends on its size */
     for (size_t i = 0; i < n; i++)
         conn_hold(all[i]);
     for (size_t i = 0; i < n; i++)

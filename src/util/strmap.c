@@ -2,7 +2,8 @@
  * strmap: open addressing with linear probing; each entry keeps the borrowed key
  * pointer, its 32-bit hash (to skip most string comparisons) and the value.
  *
- * Invariants: the capacity is a power of two and size <= 0.7 * capacity, so every
+ * Invariants: the capacity is 0 (no table until the first put) or a power of
+ * two with size <= 0.7 * capacity, so every
  * probe sequence ends at an empty slot (key == NULL); entries are never removed,
  * so there are no tombstones; values are >= 0, leaving -1 free to mean "absent".
  */
@@ -15,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STRMAP_MIN_CAPACITY 16
+/* A new map holds no table; its first put allocates this many slots. */
+#define STRMAP_MIN_CAPACITY 4
 
 typedef struct strmap_entry {
     const char *key; /* borrowed; NULL marks an empty slot */
@@ -48,13 +50,7 @@ strmap *strmap_new(void) {
     strmap *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->capacity = STRMAP_MIN_CAPACITY;
-    m->slots = calloc(m->capacity, sizeof *m->slots);
-    if (!m->slots) {
-        free(m);
-        return NULL;
-    }
-    return m;
+    return m; /* capacity 0: the first put allocates the table */
 }
 
 void strmap_free(strmap *m) {
@@ -82,7 +78,7 @@ static void strmap__grow(strmap *m) {
     if (old_capacity > SIZE_MAX / 2 / sizeof *old) {
         ns_out_of_memory();
     }
-    m->capacity = old_capacity * 2;
+    m->capacity = old_capacity ? old_capacity * 2 : STRMAP_MIN_CAPACITY;
     m->slots = calloc(m->capacity, sizeof *m->slots);
     if (!m->slots) {
         ns_out_of_memory();
@@ -102,6 +98,8 @@ static void strmap__grow(strmap *m) {
 bool strmap_put(strmap *m, const char *key, int value) {
     assert(key && value >= 0);
     uint32_t hash = strmap__hash(key);
+    if (m->capacity == 0)
+        strmap__grow(m);
     strmap_entry *e = strmap__find(m, key, hash);
     if (e->key)
         return false;
@@ -118,6 +116,8 @@ bool strmap_put(strmap *m, const char *key, int value) {
 
 int strmap_get(const strmap *m, const char *key) {
     assert(key);
+    if (m->capacity == 0)
+        return -1;
     strmap_entry *e = strmap__find(m, key, strmap__hash(key));
     return e->key ? e->value : -1;
 }

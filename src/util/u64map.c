@@ -3,10 +3,12 @@
  * 64-bit key followed inline by its value, so one probe touches one cache line.
  *
  * Invariants:
- *  - the capacity is a power of two and size <= 0.7 * capacity, so every probe
+ *  - the capacity is 0 (no table yet: a new map allocates nothing until its
+ *    first put) or a power of two with size <= 0.7 * capacity, so every probe
  *    sequence ends at an empty slot;
  *  - key 0 marks an empty slot; the real key 0 lives in a side slot outside the
- *    table (zero_value, has_zero) and is visited last by iteration;
+ *    table (zero_value, allocated when key 0 is first put; has_zero) and is
+ *    visited last by iteration;
  *  - no tombstones: removal shifts the following run of entries back, so every
  *    entry is reachable from its home slot without crossing an empty slot;
  *  - values start 8 bytes into an entry whose stride is a multiple of 8, so a
@@ -19,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define U64MAP_MIN_BITS 4 /* a new map has 2^4 slots */
+/* A new map holds no table; its first put allocates 2^2 slots, enough for the
+ * one or two entries most per-host tables (ARP caches, socket tables) ever
+ * hold, and it doubles from there. */
+#define U64MAP_MIN_BITS 2
 
 struct u64map {
     unsigned char *slots; /* capacity entries of `stride` bytes */
@@ -78,15 +83,7 @@ u64map *u64map_new(size_t value_size) {
         return NULL;
     m->value_size = value_size;
     m->stride = sizeof(uint64_t) + ((value_size + 7) & ~(size_t)7);
-    m->capacity = (size_t)1 << U64MAP_MIN_BITS;
-    m->mask = m->capacity - 1;
-    m->shift = 64 - U64MAP_MIN_BITS;
-    m->slots = calloc(m->capacity, m->stride);
-    m->zero_value = calloc(1, value_size ? value_size : 1);
-    if (!m->slots || !m->zero_value) {
-        u64map_free(m);
-        return NULL;
-    }
+    /* capacity 0, slots and zero_value NULL: allocated on first use */
     return m;
 }
 
@@ -113,6 +110,8 @@ static inline size_t u64map__find(const u64map *m, uint64_t key) {
 void *u64map_get(const u64map *m, uint64_t key) {
     if (key == 0)
         return m->has_zero ? m->zero_value : NULL;
+    if (m->capacity == 0)
+        return NULL;
     unsigned char *slot = u64map__slot(m, u64map__find(m, key));
     return u64map__key_at(slot) == key ? slot + sizeof(uint64_t) : NULL;
 }
@@ -124,9 +123,14 @@ static void u64map__grow(u64map *m) {
     unsigned char *old = m->slots;
     if (old_capacity > SIZE_MAX / 2 / m->stride)
         u64map__oom();
-    m->capacity = old_capacity * 2;
+    if (old_capacity == 0) { /* the first table */
+        m->capacity = (size_t)1 << U64MAP_MIN_BITS;
+        m->shift = 64 - U64MAP_MIN_BITS;
+    } else {
+        m->capacity = old_capacity * 2;
+        m->shift--;
+    }
     m->mask = m->capacity - 1;
-    m->shift--;
     m->slots = calloc(m->capacity, m->stride);
     if (!m->slots)
         u64map__oom();
@@ -143,6 +147,8 @@ void *u64map_put(u64map *m, uint64_t key, bool *created) {
     if (key == 0) {
         if (created)
             *created = !m->has_zero;
+        if (!m->zero_value && !(m->zero_value = malloc(m->value_size ? m->value_size : 1)))
+            u64map__oom();
         if (!m->has_zero) {
             m->has_zero = true;
             m->size++;
@@ -150,6 +156,8 @@ void *u64map_put(u64map *m, uint64_t key, bool *created) {
         }
         return m->zero_value;
     }
+    if (m->capacity == 0)
+        u64map__grow(m);
     unsigned char *slot = u64map__slot(m, u64map__find(m, key));
     if (u64map__key_at(slot) == key) {
         if (created)
@@ -182,6 +190,8 @@ bool u64map_remove(u64map *m, uint64_t key) {
         m->size--;
         return true;
     }
+    if (m->capacity == 0)
+        return false;
     size_t hole = u64map__find(m, key);
     if (u64map__key_at(u64map__slot(m, hole)) != key)
         return false;
@@ -209,7 +219,8 @@ size_t u64map_size(const u64map *m) {
 }
 
 void u64map_clear(u64map *m) {
-    memset(m->slots, 0, m->capacity * m->stride);
+    if (m->slots)
+        memset(m->slots, 0, m->capacity * m->stride);
     m->has_zero = false;
     m->size = 0;
 }
