@@ -51,13 +51,12 @@ static void grade_note_app(grade_run *r, const trace_event *ev, const trace_row 
         r->apps = ns_xrealloc(r->apps, r->cap_apps * sizeof *r->apps);
     }
     grade_app *a = &r->apps[r->n_apps++];
-    *a = (grade_app){.time = ev->time, .device = grade_strdup(ev->device), .n = row->n_fields};
-    a->names = ns_xcalloc(row->n_fields + 1, sizeof *a->names);
-    a->values = ns_xcalloc(row->n_fields + 1, sizeof *a->values);
-    for (size_t i = 0; i < row->n_fields; i++) {
-        a->names[i] = grade_strdup(row->fields[i].name);
-        a->values[i] = grade_strdup(row->fields[i].value);
-    }
+    trace_field *fields = ns_xcalloc(row->n_fields + 1, sizeof *fields);
+    for (size_t i = 0; i < row->n_fields; i++)
+        fields[i] =
+            (trace_field){grade_strdup(row->fields[i].name), grade_strdup(row->fields[i].value)};
+    *a = (grade_app){
+        .time = ev->time, .device = grade_strdup(ev->device), .row = {fields, row->n_fields}};
 }
 
 /* An active open reaching ESTABLISHED (the TCP table's fact: key "local:p >
@@ -86,10 +85,7 @@ static void grade_note_open(grade_run *r, const trace_event *ev) {
 }
 
 const char *grade_app_get(const grade_app *a, const char *name) {
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->names[i], name) == 0)
-            return a->values[i];
-    return NULL;
+    return trace_row_get(&a->row, name);
 }
 
 static void grade_emit(void *self, const trace_event *ev) {
@@ -249,12 +245,12 @@ void grade_run_free(grade_run *r) {
     }
     free(r->drops);
     for (size_t i = 0; i < r->n_apps; i++) {
-        for (size_t f = 0; f < r->apps[i].n; f++) {
-            free(r->apps[i].names[f]);
-            free(r->apps[i].values[f]);
+        trace_field *fields = (trace_field *)r->apps[i].row.fields; /* owned: see grade_note_app */
+        for (size_t f = 0; f < r->apps[i].row.n_fields; f++) {
+            free((char *)fields[f].name);
+            free((char *)fields[f].value);
         }
-        free(r->apps[i].names);
-        free(r->apps[i].values);
+        free(fields);
         free(r->apps[i].device);
     }
     free(r->apps);

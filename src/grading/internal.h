@@ -65,8 +65,7 @@ typedef struct grade_drop {
 typedef struct grade_app {
     uint64_t time;
     char *device;
-    char **names, **values;
-    size_t n;
+    trace_row row; /* its fields, owned (names and values copied) */
 } grade_app;
 
 /* A table a probe took (or NULL rows when the device has none). */
