@@ -18,6 +18,7 @@
 #include "runner/resources.h"
 #include "runner/run.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "util/units.h"
 
 /* Exit statuses, documented in docs/cli.md and --help. */
@@ -46,7 +47,8 @@ static const char usage_text[] =
     "                           [--seed N]\n"
     "       netsim diff A B [--seed N]\n"
     "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
-    "       netsim --help | --version\n";
+    "       netsim --help | --version\n"
+    "       (every command also takes --lang zh|en)\n";
 
 static const char help_text[] =
     "netsim: a network simulator for teaching. It runs a JSON topology of hosts,\n"
@@ -510,9 +512,35 @@ static int command_diff(int argc, char **argv) {
     return status;
 }
 
+/* --lang LANG (or --lang=LANG) may stand anywhere among the arguments of any
+ * command; it is taken out before the command parses the rest. Returns 0 or
+ * EXIT_USAGE. Without it the locale variables choose (util/i18n.h). */
+static int choose_language(int *argc, char **argv) {
+    const char *flag = NULL;
+    int kept = 1;
+    for (int i = 1; i < *argc; i++) {
+        if (strcmp(argv[i], "--lang") == 0) {
+            if (i + 1 >= *argc)
+                return usage_error("%s", "--lang needs zh or en");
+            flag = argv[++i];
+        } else if (strncmp(argv[i], "--lang=", 7) == 0) {
+            flag = argv[i] + 7;
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    argv[kept] = NULL;
+    *argc = kept;
+    if (i18n_init(flag, argv[0]) != 0)
+        return usage_error("--lang needs zh or en, got \"%s\"", flag);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (choose_language(&argc, argv) != 0)
+        return EXIT_USAGE;
     if (argc < 2)
-        return usage_error("%s", "no command given");
+        return usage_error("%s", _("no command given"));
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
         strcmp(command, "help") == 0) {
