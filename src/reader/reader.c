@@ -244,14 +244,22 @@ int loader__parse(loader *ld) {
                         ld->source, line, col);
 }
 
-int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
-                       ns_error *err) {
-    if (!source)
-        source = "(string)";
+/* Loads `text`. With `owned` (the buffer holding text), the text is freed as
+ * soon as it is parsed and *owned set NULL: only an error's position needs it
+ * after that, so a failure then is to be loaded again with the text kept
+ * (loader_load_file). Until then positions read as 1:1. */
+static int loader__load(const char *text, size_t len, const char *source, char **owned,
+                        model_topology **out, ns_error *err) {
     loader ld = {.source = source, .text = text, .len = len, .err = err};
     int rc;
     if ((rc = loader__parse(&ld)) != 0)
         return rc;
+    if (owned) {
+        free(*owned);
+        *owned = NULL;
+        ld.text = "";
+        ld.len = 0;
+    }
     ld.t = calloc(1, sizeof *ld.t);
     ld.names = strmap_new();
     ld.macs = u64map_new(sizeof(loader__holder));
@@ -278,6 +286,11 @@ fail:
     return rc;
 }
 
+int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
+                       ns_error *err) {
+    return loader__load(text, len, source ? source : "(string)", NULL, out, err);
+}
+
 /* "FILE: larger than N bytes, ..." when `size` bytes of topology would not
  * fit in --max-memory (NS_ERR_NOMEM: exit status 5, as for the estimate). */
 static int loader__check_size(const char *path, uint64_t size, ns_error *err) {
@@ -294,7 +307,8 @@ static int loader__check_size(const char *path, uint64_t size, ns_error *err) {
 /* The whole of `path` into *buf (caller frees). A regular file is read into
  * one buffer of its size; anything else (a pipe) into a doubling one. Either
  * is checked against --max-memory before it grows. */
-static int loader__read(const char *path, char **out, size_t *out_len, ns_error *err) {
+static int loader__read(const char *path, char **out, size_t *out_len, bool *regular,
+                        ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
@@ -302,7 +316,8 @@ static int loader__read(const char *path, char **out, size_t *out_len, ns_error 
     struct stat st;
     char *buf = NULL;
     int rc;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    *regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    if (*regular && st.st_size > 0) {
         if ((rc = loader__check_size(path, (uint64_t)st.st_size, err)) != 0)
             goto done;
         if ((uint64_t)st.st_size >= SIZE_MAX) {
@@ -351,9 +366,15 @@ done:
 int loader_load_file(const char *path, model_topology **out, ns_error *err) {
     char *buf = NULL;
     size_t len = 0;
-    int rc = loader__read(path, &buf, &len, err);
+    bool regular = false;
+    int rc = loader__read(path, &buf, &len, &regular, err);
+    /* A regular file's text goes once parsed (the load's peak is then the tree
+     * and the model, not the text too); if the load fails after that, the file
+     * is read and loaded again, text kept, for the error's line:column. */
     if (rc == 0)
-        rc = loader_load_string(buf, len, path, out, err);
+        rc = loader__load(buf, len, path, regular ? &buf : NULL, out, err);
+    if (rc != 0 && regular && !buf && (rc = loader__read(path, &buf, &len, &regular, err)) == 0)
+        rc = loader__load(buf, len, path, NULL, out, err);
     free(buf);
     return rc;
 }
@@ -361,7 +382,8 @@ int loader_load_file(const char *path, model_topology **out, ns_error *err) {
 int loader_load_expect_file(const char *path, model_expect **out, ns_error *err) {
     char *buf = NULL;
     size_t len = 0;
-    int rc = loader__read(path, &buf, &len, err);
+    bool regular;
+    int rc = loader__read(path, &buf, &len, &regular, err);
     if (rc != 0)
         return rc;
     loader ld = {.source = path, .text = buf, .len = len, .err = err};
