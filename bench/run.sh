@@ -3,7 +3,9 @@
 # the benchmark topologies with gen_topology, runs each with the trace off and
 # prints one table row per run. Wall time and peak memory come from
 # /usr/bin/time (apt-get install time); load/run split and events from
-# `netsim --stats`. Usage: bench/run.sh [quick|full]   (default quick)
+# `netsim --stats`. Usage: bench/run.sh [quick|full|scale]   (default quick);
+# scale: campus of 10,000, 100,000 and 1,000,000 hosts only (the largest file
+# is 337 MB and needs about 3 GB of memory, so --max-memory 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-quick}
@@ -16,29 +18,40 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
 
+extra=() # more netsim options for every row
 row() { # row SCENARIO SIZE HOSTS TRACE GEN-ARGS...
     local scenario=$1 size=$2 hosts=$3 trace=$4
     shift 4
     "$gen" "$@" >"$work/t.json"
     /usr/bin/time -f '%e %M' -o "$work/time" \
-        "$netsim" run "$work/t.json" --quiet --trace "$trace" --stats --out "$work/out" \
+        "$netsim" run "$work/t.json" --quiet --trace "$trace" --stats --out "$work/out" "${extra[@]}" \
         2>"$work/stats" || true
     read -r wall rss_kb <"$work/time"
     local stats
     stats=$(grep 'stats:' "$work/stats")
-    local load run events rate frames
+    local load build_s run events rate frames
     load=$(sed 's/.*load \([0-9.]*\) s.*/\1/' <<<"$stats")
+    build_s=$(sed 's/.*build \([0-9.]*\) s.*/\1/' <<<"$stats")
     run=$(sed 's/.*run \([0-9.]*\) s.*/\1/' <<<"$stats")
     events=$(sed 's/.*; \([0-9]*\) events.*/\1/' <<<"$stats")
     rate=$(sed 's/.*(\([0-9.]*\) M events\/s).*/\1/' <<<"$stats")
     frames=$(sed 's/.*, \([0-9]*\) frames delivered.*/\1/' <<<"$stats")
-    printf '| %-7s | %-13s | %-5s | %11s | %11s | %8s | %7s | %7s | %7s | %8.1f | %9.0f |\n' \
-        "$scenario" "$size" "$trace" "$frames" "$events" "$rate" "$load" "$run" "$wall" \
+    printf '| %-7s | %-13s | %-5s | %11s | %11s | %8s | %7s | %7s | %7s | %7s | %8.1f | %9.0f |\n' \
+        "$scenario" "$size" "$trace" "$frames" "$events" "$rate" "$load" "$build_s" "$run" "$wall" \
         "$(bc -l <<<"$rss_kb / 1024")" "$(bc -l <<<"$rss_kb * 1024 / $hosts")"
 }
 
-echo "| scenario | size | trace | frames delivered | events | M events/s | load s | run s | wall s | peak RSS MiB | bytes/host |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+if [ "$mode" = scale ]; then
+    extra=(--max-memory 0 --max-events 400000000)
+    echo "| scenario | size | trace | frames delivered | events | M events/s | load s | build s | run s | wall s | peak RSS MiB | bytes/host |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    row campus "100x100" 10000 none campus 100 100
+    row campus "1000x100" 100000 none campus 1000 100
+    row campus "10000x100" 1000000 none campus 10000 100
+    exit 0
+fi
+echo "| scenario | size | trace | frames delivered | events | M events/s | load s | build s | run s | wall s | peak RSS MiB | bytes/host |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 row lan "N=1000" 1000 none lan 1000
 row lan "N=2000" 2000 none lan 2000
 row lan "N=1000" 1000 full lan 1000

@@ -188,6 +188,7 @@ static void limit_memory(uint64_t max_memory) {
     resources_format_bytes(size, sizeof size, max_memory);
     snprintf(bound, sizeof bound, "--max-memory %s", size);
     ns_alloc_set_bound(max_memory ? bound : "the machine's memory");
+    ns_alloc_set_limit(max_memory);
 #ifndef NETSIM_ASAN
     if (max_memory) {
         struct rlimit rl;

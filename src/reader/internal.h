@@ -99,8 +99,12 @@ typedef struct loader__hint {
 
 /* reader/reader.c: strips a byte order mark from ld->text, checks the JSON
  * syntax and parses it into ld->root (source, text, len and err set).
- * Returns 0 or NS_ERR_INPUT with the line:column in ld->err. */
+ * Returns 0, NS_ERR_INPUT with the line:column in ld->err, or NS_ERR_NOMEM. */
 int loader__parse(loader *ld);
+
+/* Frees a tree loader__parse made (its own arena, not cJSON_Delete's). NULL
+ * is a no-op. */
+void loader__tree_free(cJSON *root);
 
 /* reader/report.c: text helpers (buffers are caller-owned and always
  * NUL-terminated, text is cut, never overflowed) and the error reports. The

@@ -277,6 +277,6 @@ void loader_paths_free(loader_paths *p) {
     free(p->names);
     free(p->links);
     strmap_free(p->link_index);
-    cJSON_Delete(p->root);
+    loader__tree_free(p->root);
     free(p);
 }

@@ -4,7 +4,8 @@
  * model (model/topology.h).
  *
  * Steps, each reporting the first error it meets, in text order where it can:
- *   1. size limit; strict syntax and nesting check (reader/json_pos), then cJSON;
+ *   1. size bound (--max-memory, LOADER_BYTES_PER_BYTE); strict syntax and
+ *      nesting check (reader/json_pos), then cJSON into an arena;
  *   2. duplicate keys in every object (cJSON keeps both; reader/report);
  *   3. top level; devices in file order (reader/devices: interfaces, default
  *      MACs, addresses, gateway, routes, options, firewall, services, NAT);
@@ -19,18 +20,28 @@
  * owned by the loader struct or the model and freed in loader__free or
  * model_free, on every path.
  */
+#define _POSIX_C_SOURCE 200809L /* fileno */
 #include "reader/reader.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "reader/internal.h"
 #include "reader/json_pos.h"
+#include "util/alloc.h"
 
-#define LOADER_MAX_BYTES ((size_t)64 << 20) /* 64 MiB */
-#define LOADER_MAX_NAME  255
+#define LOADER_MAX_NAME 255
+/* Memory a load takes per byte of topology text at its peak (the text, the
+ * cJSON tree and the model; about 6 for the benchmark topologies), so a file
+ * larger than --max-memory / 8 is refused before it is read. */
+#define LOADER_BYTES_PER_BYTE 8
+#define LOADER_BLOCK_FIRST    ((size_t)64 << 10)
+#define LOADER_BLOCK_MAX      ((size_t)8 << 20)
 
 static bool loader__dir_name_ok(const char *s) {
     size_t n = strlen(s);
@@ -68,6 +79,67 @@ static char *loader__default_name(const char *source) {
     if (!loader__dir_name_ok(name))
         strcpy(name, "topology");
     return name;
+}
+
+/* cJSON's allocations during one parse come from an arena of blocks: a
+ * tree of small nodes and key strings then costs no malloc header and no
+ * rounding per piece (a third less memory for a large topology), and freeing
+ * it is one free() per block. cJSON's hooks are global, so they are installed
+ * only for the parse. The root is the parse's first allocation, so it sits at
+ * the start of the first block and loader__tree_free finds the arena from it. */
+typedef struct loader__block {
+    struct loader__block *next;
+    size_t used, cap;
+    _Alignas(max_align_t) unsigned char data[];
+} loader__block;
+
+static loader__block *arena_first, *arena_last; /* the parse in progress */
+static bool arena_failed;
+
+static void *loader__arena_alloc(size_t n) {
+    /* Nodes need a pointer's alignment; strings need none. */
+    size_t align = n == sizeof(cJSON) ? _Alignof(cJSON) : 1;
+    loader__block *b = arena_last;
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || n > b->cap - at || at > b->cap) {
+        size_t cap = b ? b->cap * 2 : LOADER_BLOCK_FIRST;
+        if (cap > LOADER_BLOCK_MAX)
+            cap = LOADER_BLOCK_MAX;
+        if (cap < n)
+            cap = n;
+        loader__block *nb = malloc(sizeof *nb + cap);
+        if (!nb) {
+            arena_failed = true;
+            return NULL;
+        }
+        *nb = (loader__block){.cap = cap};
+        if (b)
+            b->next = nb;
+        else
+            arena_first = nb;
+        arena_last = b = nb;
+        at = 0;
+    }
+    b->used = at + n;
+    return b->data + at;
+}
+
+static void loader__arena_free(void *p) {
+    (void)p; /* the whole arena goes at once, in loader__tree_free */
+}
+
+static void loader__blocks_free(loader__block *b) {
+    while (b) {
+        loader__block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+void loader__tree_free(cJSON *root) {
+    if (root)
+        loader__blocks_free(
+            (loader__block *)(void *)((unsigned char *)root - offsetof(loader__block, data)));
 }
 
 static int loader__top(loader *ld) {
@@ -124,7 +196,7 @@ static void loader__free(loader *ld) {
     u64map_free(ld->macs);
     u64map_free(ld->ips);
     u64map_free(ld->binds);
-    cJSON_Delete(ld->root);
+    loader__tree_free(ld->root);
 }
 
 /* Strips a byte order mark, checks the syntax (with line:col on error) and
@@ -145,32 +217,49 @@ int loader__parse(loader *ld) {
                             col, msg);
     }
     const char *end = NULL;
+    cJSON_Hooks hooks = {.malloc_fn = loader__arena_alloc, .free_fn = loader__arena_free};
+    arena_first = arena_last = NULL;
+    arena_failed = false;
+    cJSON_InitHooks(&hooks);
     ld->root = cJSON_ParseWithLengthOpts(ld->text, ld->len, &end, 0);
-    if (!ld->root) {
-        /* The syntax check passed, so this is cJSON running out of memory or
-         * disagreeing with it; report where cJSON stopped. */
-        size_t line, col;
-        off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
-        json_pos_line_col(ld->text, ld->len, off, &line, &col);
-        return ns_error_set(ld->err, NS_ERR_INPUT,
-                            "%s:%zu:%zu: invalid JSON: rejected by the parser", ld->source, line,
-                            col);
+    cJSON_InitHooks(NULL);
+    loader__block *first = arena_first;
+    arena_first = arena_last = NULL;
+    if (ld->root) {
+        assert((void *)ld->root == (void *)first->data);
+        return 0;
     }
-    return 0;
+    loader__blocks_free(first);
+    if (arena_failed) {
+        ld->code = NS_ERR_NOMEM;
+        return ns_error_set(ld->err, NS_ERR_NOMEM, "%s: out of memory parsing %zu bytes of JSON",
+                            ld->source, ld->len);
+    }
+    /* The syntax check passed and memory did not run out: cJSON disagrees
+     * with the check (fuzz_loader looks for this); report where it stopped. */
+    size_t line, col;
+    off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
+    json_pos_line_col(ld->text, ld->len, off, &line, &col);
+    return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: rejected by the parser",
+                        ld->source, line, col);
 }
 
-int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
-                       ns_error *err) {
-    if (!source)
-        source = "(string)";
+/* Loads `text`. With `owned` (the buffer holding text), the text is freed as
+ * soon as it is parsed and *owned set NULL: only an error's position needs it
+ * after that, so a failure then is to be loaded again with the text kept
+ * (loader_load_file). Until then positions read as 1:1. */
+static int loader__load(const char *text, size_t len, const char *source, char **owned,
+                        model_topology **out, ns_error *err) {
     loader ld = {.source = source, .text = text, .len = len, .err = err};
     int rc;
-    if (len > LOADER_MAX_BYTES)
-        return ns_error_set(err, NS_ERR_INPUT,
-                            "%s: larger than 64 MiB; expected a topology of at most %zu bytes",
-                            source, LOADER_MAX_BYTES);
     if ((rc = loader__parse(&ld)) != 0)
         return rc;
+    if (owned) {
+        free(*owned);
+        *owned = NULL;
+        ld.text = "";
+        ld.len = 0;
+    }
     ld.t = calloc(1, sizeof *ld.t);
     ld.names = strmap_new();
     ld.macs = u64map_new(sizeof(loader__holder));
@@ -197,30 +286,58 @@ fail:
     return rc;
 }
 
-/* The whole of `path` into *buf (caller frees), at most LOADER_MAX_BYTES + 1. */
-static int loader__read(const char *path, char **out, size_t *out_len, ns_error *err) {
+int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
+                       ns_error *err) {
+    return loader__load(text, len, source ? source : "(string)", NULL, out, err);
+}
+
+/* "FILE: larger than N bytes, ..." when `size` bytes of topology would not
+ * fit in --max-memory (NS_ERR_NOMEM: exit status 5, as for the estimate). */
+static int loader__check_size(const char *path, uint64_t size, ns_error *err) {
+    uint64_t limit = ns_alloc_limit(), most = limit / LOADER_BYTES_PER_BYTE;
+    if (!limit || size <= most)
+        return 0;
+    return ns_error_set(err, NS_ERR_NOMEM,
+                        "%s: larger than %llu bytes, the most %s allows (loading takes about %d "
+                        "bytes of memory per byte of the file); expected a smaller file or a "
+                        "larger --max-memory",
+                        path, (unsigned long long)most, ns_alloc_bound(), LOADER_BYTES_PER_BYTE);
+}
+
+/* The whole of `path` into *buf (caller frees). A regular file is read into
+ * one buffer of its size; anything else (a pipe) into a doubling one. Either
+ * is checked against --max-memory before it grows. */
+static int loader__read(const char *path, char **out, size_t *out_len, bool *regular,
+                        ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
     size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    struct stat st;
+    char *buf = NULL;
     int rc;
-    if (!buf) {
-        rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory", path);
+    *regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    if (*regular && st.st_size > 0) {
+        if ((rc = loader__check_size(path, (uint64_t)st.st_size, err)) != 0)
+            goto done;
+        if ((uint64_t)st.st_size >= SIZE_MAX) {
+            rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory reading it", path);
+            goto done;
+        }
+        cap = (size_t)st.st_size + 1; /* + 1: end of file is seen without growing */
+    }
+    if (!(buf = malloc(cap))) {
+        rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, cap);
         goto done;
     }
     for (;;) {
         if (len == cap) {
-            if (cap > LOADER_MAX_BYTES) {
-                rc = ns_error_set(err, NS_ERR_INPUT,
-                                  "%s: larger than 64 MiB; expected a topology of at most %zu "
-                                  "bytes",
-                                  path, LOADER_MAX_BYTES);
+            if ((rc = loader__check_size(path, (uint64_t)cap + 1, err)) != 0)
                 goto done;
-            }
-            char *bigger = realloc(buf, cap * 2);
+            char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
             if (!bigger) {
-                rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory", path);
+                rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory reading %zu bytes", path,
+                                  cap * 2);
                 goto done;
             }
             buf = bigger;
@@ -249,9 +366,15 @@ done:
 int loader_load_file(const char *path, model_topology **out, ns_error *err) {
     char *buf = NULL;
     size_t len = 0;
-    int rc = loader__read(path, &buf, &len, err);
+    bool regular = false;
+    int rc = loader__read(path, &buf, &len, &regular, err);
+    /* A regular file's text goes once parsed (the load's peak is then the tree
+     * and the model, not the text too); if the load fails after that, the file
+     * is read and loaded again, text kept, for the error's line:column. */
     if (rc == 0)
-        rc = loader_load_string(buf, len, path, out, err);
+        rc = loader__load(buf, len, path, regular ? &buf : NULL, out, err);
+    if (rc != 0 && regular && !buf && (rc = loader__read(path, &buf, &len, &regular, err)) == 0)
+        rc = loader__load(buf, len, path, NULL, out, err);
     free(buf);
     return rc;
 }
@@ -259,21 +382,19 @@ int loader_load_file(const char *path, model_topology **out, ns_error *err) {
 int loader_load_expect_file(const char *path, model_expect **out, ns_error *err) {
     char *buf = NULL;
     size_t len = 0;
-    int rc = loader__read(path, &buf, &len, err);
+    bool regular;
+    int rc = loader__read(path, &buf, &len, &regular, err);
     if (rc != 0)
         return rc;
     loader ld = {.source = path, .text = buf, .len = len, .err = err};
     model_expect *e = calloc(1, sizeof *e);
     if (!e || !(e->source = loader__strdup(path)))
         rc = loader__nomem(&ld);
-    else if (len > LOADER_MAX_BYTES)
-        rc = ns_error_set(err, NS_ERR_INPUT, "%s: larger than 64 MiB; expected at most %zu bytes",
-                          path, LOADER_MAX_BYTES);
     else if ((rc = loader__parse(&ld)) == 0 && (rc = loader__check_duplicates(&ld, ld.root)) == 0)
         rc = loader__expect_file(&ld, e);
     if (rc != 0 && ld.code)
         rc = ld.code;
-    cJSON_Delete(ld.root);
+    loader__tree_free(ld.root);
     free(buf);
     if (rc != 0) {
         model_expect_free(e);

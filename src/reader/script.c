@@ -275,14 +275,28 @@ int loader__script(loader *ld, const cJSON *root) {
     }
     /* qsort is not stable; the file index as the last key makes it so. */
     qsort(order, n, sizeof *order, loader__order_cmp);
-    if (!(t->actions = malloc(n * sizeof *t->actions))) {
-        rc = loader__nomem(ld);
-        goto done;
+    /* Permuted in place, cycle by cycle (a second array of actions would be
+     * the load's peak for a large script): acts[k] becomes old acts[order[k]]. */
+    for (size_t i = 0; i < n; i++) {
+        if (order[i].index == SIZE_MAX)
+            continue;
+        model_action held = acts[i];
+        size_t j = i;
+        for (;;) {
+            size_t from = order[j].index;
+            order[j].index = SIZE_MAX;
+            if (from == i) {
+                acts[j] = held;
+                break;
+            }
+            acts[j] = acts[from];
+            j = from;
+        }
     }
-    for (k = 0; k < n; k++)
-        t->actions[k] = acts[order[k].index];
+    t->actions = acts;
     t->n_actions = n;
-    filled = 0; /* the model owns the actions' strings now */
+    acts = NULL;
+    filled = 0; /* the model owns the actions and their strings now */
 done:
     for (k = 0; acts && k < filled; k++)
         model_action_clear(&acts[k]);

@@ -86,6 +86,21 @@ static void trace_arp(ip_stack *st, uint32_t iface, ipv4_addr ip, const char *ol
                      detail);
 }
 
+/* After this time a STALE entry may be collected. It only grows while the
+ * entry stays STALE (use and confirmation times only move forward). */
+static sim_time collectable_at(const arp_entry *e) {
+    sim_time last = e->used > e->confirmed ? e->used : e->confirmed;
+    return last + ARP_GC_STALE_TIME;
+}
+
+/* Keeps st->arp_gc_floor at or below every STALE entry's collectable_at:
+ * called whenever an entry becomes STALE. */
+static void note_stale(ip_stack *st, const arp_entry *e) {
+    sim_time at = collectable_at(e);
+    if (at < st->arp_gc_floor)
+        st->arp_gc_floor = at;
+}
+
 /* Moves `e` to state `to` (its MAC already set) and traces "IP OLD -> NEW"
  * with `why`. */
 static void change_state(ip_stack *st, arp_entry *e, arp_state to, const char *why) {
@@ -93,6 +108,8 @@ static void change_state(ip_stack *st, arp_entry *e, arp_state to, const char *w
     arp_state from = e->state;
     const char *old_value = entry_value(e, old);
     e->state = to;
+    if (to == ARP_STALE)
+        note_stale(st, e);
     if (!net_tracing(st->node->net))
         return;
     snprintf(detail, sizeof detail, "%s %s -> %s", ipv4_format(e->ip, text), arp_state_name(from),
@@ -285,17 +302,24 @@ static int by_key(const void *a, const void *b) {
  * gc_stale_time go, in address order. */
 static void collect_garbage(ip_stack *st) {
     size_t n = u64map_size(st->arp), cursor = 0, k = 0;
-    if (n < ARP_GC_THRESH1)
+    sim_time now = now_of(st);
+    /* The floor skips the scan (once per new entry: quadratic on a router
+     * with many neighbours) while no entry can qualify. */
+    if (n < ARP_GC_THRESH1 || now <= st->arp_gc_floor)
         return;
     uint64_t *keys = malloc(n * sizeof *keys), key;
     if (!keys)
         ns_out_of_memory();
-    sim_time now = now_of(st);
     arp_entry *e;
+    st->arp_gc_floor = SIM_FOREVER;
     while ((e = u64map_next(st->arp, &cursor, &key))) {
-        sim_time last = e->used > e->confirmed ? e->used : e->confirmed;
-        if (e->state == ARP_STALE && now > last + ARP_GC_STALE_TIME)
+        if (e->state != ARP_STALE)
+            continue;
+        sim_time at = collectable_at(e);
+        if (now > at)
             keys[k++] = key;
+        else if (at < st->arp_gc_floor)
+            st->arp_gc_floor = at;
     }
     qsort(keys, k, sizeof *keys, by_key);
     for (size_t i = 0; i < k; i++) {
@@ -413,6 +437,8 @@ static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp
     e->mac = mac;
     e->iface = iface;
     e->state = to;
+    if (to == ARP_STALE)
+        note_stale(st, e);
     sim_time reachable = 0;
     if (to == ARP_REACHABLE) {
         e->confirmed = now_of(st);

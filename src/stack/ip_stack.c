@@ -82,7 +82,68 @@ int ip_stack_iface_on_link(const ip_stack *st, ipv4_addr a) {
     return -1;
 }
 
-/* Insertion sort: stable, so equal routes keep the order they were given in. */
+/* A stack with many interfaces or routes (a core router) finds its own
+ * addresses and its routes by hash instead of a scan per packet. The answers
+ * are the scans': the first interface with the address, the first route in
+ * sorted order that matches. */
+#define IP_INDEX_MIN 16
+
+typedef struct ip_index {
+    u64map *addrs;     /* address -> uint32_t, the first interface that has it */
+    u64map *routes;    /* route_key() -> uint32_t, the first route of that subnet */
+    uint8_t plens[33]; /* the prefix lengths routes have, longest first */
+    uint32_t n_plens;
+} ip_index;
+
+static int clamp_prefix(int prefix_len) {
+    return prefix_len < 0 ? 0 : prefix_len > 32 ? 32 : prefix_len;
+}
+
+static uint64_t route_key(int prefix_len, ipv4_addr a) {
+    return (uint64_t)(prefix_len + 1) << 32 | (a & ipv4_netmask(prefix_len));
+}
+
+static void index_free(ip_index *x) {
+    if (!x)
+        return;
+    u64map_free(x->addrs);
+    u64map_free(x->routes);
+    free(x);
+}
+
+/* (Re)builds st->index after the interfaces or routes changed. */
+static void index_build(ip_stack *st) {
+    index_free(st->index);
+    st->index = NULL;
+    if (st->n_ifaces < IP_INDEX_MIN && st->n_routes < IP_INDEX_MIN)
+        return;
+    ip_index *x = ns_xcalloc(1, sizeof *x);
+    x->addrs = u64map_new(sizeof(uint32_t));
+    x->routes = u64map_new(sizeof(uint32_t));
+    if (!x->addrs || !x->routes)
+        ns_out_of_memory();
+    bool created;
+    for (uint32_t i = 0; i < st->n_ifaces; i++) {
+        if (!st->ifaces[i].has_ip)
+            continue;
+        uint32_t *v = u64map_put(x->addrs, st->ifaces[i].ip, &created);
+        if (created)
+            *v = i;
+    }
+    for (uint32_t i = 0; i < st->n_routes; i++) {
+        int len = clamp_prefix(st->routes[i].prefix_len);
+        uint32_t *v = u64map_put(x->routes, route_key(len, st->routes[i].dst), &created);
+        if (!created)
+            continue;
+        *v = i;
+        if (x->n_plens == 0 || x->plens[x->n_plens - 1] != len)
+            x->plens[x->n_plens++] = (uint8_t)len; /* sorted longest first already */
+    }
+    st->index = x;
+}
+
+/* Insertion sort: stable, so equal routes keep the order they were given in.
+ * Every change to the routes or addresses ends here, so the index follows. */
 static void sort_routes(ip_stack *st) {
     for (uint32_t i = 1; i < st->n_routes; i++) {
         ip_route r = st->routes[i];
@@ -91,6 +152,7 @@ static void sort_routes(ip_stack *st) {
             st->routes[j] = st->routes[j - 1];
         st->routes[j] = r;
     }
+    index_build(st);
 }
 
 void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding) {
@@ -165,10 +227,15 @@ void ip_stack_destroy(ip_stack *st) {
     arp_destroy(st);
     free(st->ifaces);
     free(st->routes);
+    index_free(st->index);
     free(st->listeners);
 }
 
 int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a) {
+    if (st->index) {
+        const uint32_t *i = u64map_get(st->index->addrs, a);
+        return i ? (int)*i : -1;
+    }
     for (uint32_t i = 0; i < st->n_ifaces; i++)
         if (st->ifaces[i].has_ip && st->ifaces[i].ip == a)
             return (int)i;
@@ -176,6 +243,15 @@ int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a) {
 }
 
 const ip_route *ip_stack_lookup(const ip_stack *st, ipv4_addr dst) {
+    const ip_index *x = st->index;
+    if (x) {
+        for (uint32_t k = 0; k < x->n_plens; k++) {
+            const uint32_t *i = u64map_get(x->routes, route_key(x->plens[k], dst));
+            if (i)
+                return &st->routes[*i];
+        }
+        return NULL;
+    }
     /* Routes are sorted most specific first: the first match is the longest. */
     for (uint32_t i = 0; i < st->n_routes; i++) {
         const ip_route *r = &st->routes[i];

@@ -100,10 +100,12 @@ typedef struct ip_stack {
     uint32_t n_ifaces;
     ip_route *routes; /* most specific first, then by metric, then in order given */
     uint32_t n_routes;
+    struct ip_index *index; /* hashed look-ups for many interfaces or routes, else NULL */
     bool forwarding;
     uint8_t ttl;
     uint16_t next_ip_id;
     u64map *arp;                 /* ipv4_addr -> arp entry */
+    sim_time arp_gc_floor;       /* no STALE entry is collectable before this (arp.c) */
     sim_time arp_base_reachable; /* the topology's arp_timeout (base_reachable_time) */
     sim_time arp_reachable;      /* drawn in [base/2, 3*base/2), as Linux's reachable_time */
     sim_time arp_reachable_at;   /* when it was drawn */

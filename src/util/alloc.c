@@ -6,11 +6,24 @@
 #include <string.h>
 
 static char bound[128] = "the machine's memory";
+static uint64_t limit;
 static void (*fatal_hook)(void *);
 static void *fatal_ctx;
 
 void ns_alloc_set_bound(const char *text) {
     snprintf(bound, sizeof bound, "%s", text);
+}
+
+const char *ns_alloc_bound(void) {
+    return bound;
+}
+
+void ns_alloc_set_limit(uint64_t bytes) {
+    limit = bytes;
+}
+
+uint64_t ns_alloc_limit(void) {
+    return limit;
 }
 
 void ns_alloc_on_fatal(void (*hook)(void *ctx), void *ctx) {

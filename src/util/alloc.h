@@ -9,6 +9,7 @@
 #define NETSIM_UTIL_ALLOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The exit status after an allocation failure (docs/cli.md). */
 #define NS_EXIT_NO_MEMORY 5
@@ -19,6 +20,14 @@ _Noreturn void ns_out_of_memory(void);
 
 /* The bound named in the message, e.g. "--max-memory 2 GiB" (copied). */
 void ns_alloc_set_bound(const char *text);
+
+/* The bound's text, as set (borrowed; "the machine's memory" by default). */
+const char *ns_alloc_bound(void);
+
+/* The bound in bytes, 0 for none (--max-memory): for checks that can tell in
+ * advance that an input will not fit, such as the topology reader's. */
+void ns_alloc_set_limit(uint64_t bytes);
+uint64_t ns_alloc_limit(void);
 
 /* One clean-up to run before exiting on an allocation failure (NULL: none).
  * `ctx` is borrowed and must live until the hook is replaced. */

@@ -24,7 +24,7 @@
 /* A new map holds no table; its first put allocates 2^2 slots, enough for the
  * one or two entries most per-host tables (ARP caches, socket tables) ever
  * hold, and it doubles from there. */
-#define U64MAP_MIN_BITS 2
+#define U64MAP_MIN_BITS 1
 
 struct u64map {
     unsigned char *slots; /* capacity entries of `stride` bytes */

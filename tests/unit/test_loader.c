@@ -18,6 +18,7 @@
 
 #include "model/topology.h"
 #include "reader/reader.h"
+#include "util/alloc.h"
 #include "wire/addr.h"
 
 static model_topology *load_ok(const char *json) {
@@ -483,16 +484,34 @@ static void test_file_errors(void **state) {
     assert_string_equal(err.message, "/nonexistent/x.json: cannot read: No such file or directory");
     assert_null(t);
 
-    /* 64 MiB is the limit: one byte more is refused before parsing. */
-    size_t big = ((size_t)64 << 20) + 1;
-    char *buf = malloc(big);
-    assert_non_null(buf);
-    memset(buf, ' ', big);
-    assert_int_equal(loader_load_string(buf, big, "big.json", &t, &err), NS_ERR_INPUT);
-    assert_string_equal(err.message,
-                        "big.json: larger than 64 MiB; expected a topology of at most 67108864 "
-                        "bytes");
-    free(buf);
+    /* A file is bounded by --max-memory / 8: one byte more is refused before
+     * it is read (exit status 5, as memory), the bound itself is read. */
+    ns_alloc_set_bound("--max-memory 8 MiB");
+    ns_alloc_set_limit((uint64_t)8 << 20);
+    char big[] = "/tmp/test_loader_big_XXXXXX";
+    int big_fd = mkstemp(big);
+    assert_true(big_fd >= 0);
+    FILE *bf = fdopen(big_fd, "w");
+    assert_non_null(bf);
+    for (size_t i = 0; i < ((size_t)1 << 20); i++)
+        fputc(' ', bf);
+    fflush(bf);
+    assert_int_equal(loader_load_file(big, &t, &err), NS_ERR_INPUT); /* empty document */
+    fputc(' ', bf);
+    fclose(bf);
+    assert_int_equal(loader_load_file(big, &t, &err), NS_ERR_NOMEM);
+    char big_expected[512];
+    snprintf(big_expected, sizeof big_expected,
+             "%s: larger than 1048576 bytes, the most --max-memory 8 MiB allows (loading takes "
+             "about 8 bytes of memory per byte of the file); expected a smaller file or a larger "
+             "--max-memory",
+             big);
+    assert_string_equal(err.message, big_expected);
+    ns_alloc_set_limit(0);
+    ns_alloc_set_bound("the machine's memory");
+    assert_int_equal(loader_load_file(big, &t, &err), NS_ERR_INPUT); /* no bound: read */
+    remove(big);
+    assert_null(t);
 
     /* A real file loads through the same path; its default name drops ".json". */
     char path[] = "/tmp/test_loader_XXXXXX";

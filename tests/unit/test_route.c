@@ -11,6 +11,8 @@
  * unicast packet that came in a link-layer broadcast is not forwarded (RFC
  * 1812 5.3.4).
  */
+#include <string.h>
+
 #include "fake_net.h"
 
 #include "stack/internal.h"
@@ -19,8 +21,9 @@
 /* --- look-up --- */
 
 /* R1: eth0 10.0.0.1/24, eth1 10.1.0.1/16, eth2 192.168.1.1/24, gateway
- * 10.0.0.254 and these static routes. */
-static node *make_lookup_router(fake_net *fx) {
+ * 10.0.0.254 and these static routes, then `filler` routes 198.18.K.0/24 via
+ * 10.0.0.9 (16 or more make the stack look routes up by hash). */
+static node *make_lookup_router_with(fake_net *fx, int filler) {
     model_iface ifaces[3] = {
         fake_iface("eth0", MAC(2, 0, 0, 0, 1, 0), IP4(10, 0, 0, 1), 24),
         fake_iface("eth1", MAC(2, 0, 0, 0, 1, 1), IP4(10, 1, 0, 1), 16),
@@ -62,14 +65,28 @@ static node *make_lookup_router(fake_net *fx) {
          .metric = 5},
         {.dst = IP4(203, 0, 113, 0), .prefix_len = 24, .has_via = false, .iface = 2},
     };
+    enum { GIVEN = sizeof routes / sizeof routes[0] };
+    model_route all[GIVEN + 32];
+    assert_true(filler <= 32);
+    memcpy(all, routes, sizeof routes);
+    for (int k = 0; k < filler; k++)
+        all[GIVEN + k] = (model_route){.dst = IP4(198, 18, k, 0),
+                                       .prefix_len = 24,
+                                       .has_via = true,
+                                       .via = IP4(10, 0, 0, 9),
+                                       .iface = -1};
     model_device d = fake_device("R1", DEVICE_ROUTER, ifaces, 3);
-    d.routes = routes;
-    d.n_routes = sizeof routes / sizeof routes[0];
+    d.routes = all;
+    d.n_routes = GIVEN + (size_t)filler;
     d.has_gateway = true;
     d.gateway = IP4(10, 0, 0, 254);
     node *n = ip_device_new(fx->net, &d);
     network_add_node(fx->net, n);
     return n;
+}
+
+static node *make_lookup_router(fake_net *fx) {
+    return make_lookup_router_with(fx, 0);
 }
 
 static void check_route(const ip_stack *st, ipv4_addr dst, ipv4_addr want_dst, int want_len,
@@ -85,9 +102,7 @@ static void check_route(const ip_stack *st, ipv4_addr dst, ipv4_addr want_dst, i
     assert_int_equal(r->iface, iface);
 }
 
-static void test_longest_prefix_wins(void **state) {
-    fake_net *fx = *state;
-    const ip_stack *st = ip_device_stack(make_lookup_router(fx));
+static void check_longest_prefix(const ip_stack *st) {
     /* /32 over /24 over /16 over /0, all covering 10.2.3.4. */
     check_route(st, IP4(10, 2, 3, 4), IP4(10, 2, 3, 4), 32, true, IP4(192, 168, 1, 254), 2);
     check_route(st, IP4(10, 2, 3, 5), IP4(10, 2, 3, 0), 24, true, IP4(10, 1, 0, 254), 1);
@@ -102,6 +117,26 @@ static void test_longest_prefix_wins(void **state) {
     /* Just outside the /24 and /32: the next shorter prefix. */
     check_route(st, IP4(10, 2, 2, 255), IP4(10, 2, 0, 0), 16, true, IP4(10, 0, 0, 254), 0);
     check_route(st, IP4(10, 3, 0, 0), 0, 0, true, IP4(10, 0, 0, 254), 0);
+    /* 172.16/12: the lower metric, then the one given first (10.0.0.3). */
+    check_route(st, IP4(172, 20, 1, 1), IP4(172, 16, 0, 0), 12, true, IP4(10, 0, 0, 3), 0);
+    /* The stack's own addresses, and one it does not have. */
+    assert_int_equal(ip_stack_iface_of_addr(st, IP4(192, 168, 1, 1)), 2);
+    assert_int_equal(ip_stack_iface_of_addr(st, IP4(10, 0, 0, 1)), 0);
+    assert_int_equal(ip_stack_iface_of_addr(st, IP4(10, 0, 0, 2)), -1);
+}
+
+static void test_longest_prefix_wins(void **state) {
+    check_longest_prefix(ip_device_stack(make_lookup_router(*state)));
+}
+
+/* The same answers from a stack of many routes, which looks them up by hash
+ * (one table per prefix length, longest first). */
+static void test_longest_prefix_wins_indexed(void **state) {
+    const ip_stack *st = ip_device_stack(make_lookup_router_with(*state, 20));
+    assert_non_null(st->index);
+    check_longest_prefix(st);
+    check_route(st, IP4(198, 18, 19, 7), IP4(198, 18, 19, 0), 24, true, IP4(10, 0, 0, 9), 0);
+    check_route(st, IP4(198, 18, 20, 7), 0, 0, true, IP4(10, 0, 0, 254), 0);
 }
 
 /* 172.16/12 is given three times: metric 10, 5, 5. The lower metric wins, and
@@ -608,6 +643,8 @@ static void test_router_drops_unicast_ip_in_link_broadcast(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_longest_prefix_wins, fake_setup, fake_teardown),
+        cmocka_unit_test_setup_teardown(test_longest_prefix_wins_indexed, fake_setup,
+                                        fake_teardown),
         cmocka_unit_test_setup_teardown(test_equal_prefixes_by_metric_then_order, fake_setup,
                                         fake_teardown),
         cmocka_unit_test_setup_teardown(test_no_route_is_null, fake_setup, fake_teardown),
