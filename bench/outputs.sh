@@ -23,21 +23,27 @@ mkdir "$work/bin" # an empty PATH directory: no Graphviz
 
 median() { sort -n | sed -n 2p; }
 
-# run TRACE: prints the wall seconds of one run (outputs left in $work/out).
+# run TRACE: prints "WALL CPU" seconds of one run (CPU: user + system, which a
+# busy machine disturbs less than the wall time); outputs left in $work/out.
 run() {
     rm -rf "$work/out"
-    local t0 t1
-    t0=$(date +%s.%N)
-    PATH="$work/bin" "$netsim" run "$work/t.json" --quiet --trace "$1" --max-output 0 \
-        --out "$work/out" 2>/dev/null || true
-    t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc -l
+    PATH="$work/bin" /usr/bin/time -f '%e %U %S' -o "$work/time" "$netsim" run "$work/t.json" \
+        --quiet --trace "$1" --max-output 0 --out "$work/out" 2>/dev/null || true
+    awk '{printf "%s %.2f\n", $1, $2 + $3}' "$work/time"
 }
 
-none=$(for i in 1 2 3; do run none; done | median)
-full=$(for i in 1 2 3; do run full; done | median)
-printf 'lan %s: --trace none %.3f s, default outputs %.3f s (%.1fx), median of 3\n' \
-    "$hosts" "$none" "$full" "$(echo "$full / $none" | bc -l)"
+command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
+for trace in none full; do
+    for i in 1 2 3; do run "$trace"; done >"$work/$trace.runs"
+done
+none=$(cut -d' ' -f1 "$work/none.runs" | median)
+full=$(cut -d' ' -f1 "$work/full.runs" | median)
+none_cpu=$(cut -d' ' -f2 "$work/none.runs" | median)
+full_cpu=$(cut -d' ' -f2 "$work/full.runs" | median)
+[ "$none_cpu" = 0.00 ] && none_cpu=0.01 # /usr/bin/time counts in hundredths
+printf 'lan %s, median of 3: --trace none %.2f s wall, %.2f s CPU; default outputs %.2f s wall (%.1fx), %.2f s CPU (%.1fx)\n' \
+    "$hosts" "$none" "$none_cpu" "$full" "$(echo "$full / $none" | bc -l)" "$full_cpu" \
+    "$(echo "$full_cpu / $none_cpu" | bc -l)"
 
 total=$(du -sb "$work/out" | cut -f1)
 echo "| file | bytes |"
