@@ -5,30 +5,45 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sinks/hop_internal.h"
 
 void hop_format_endpoint(ipv4_addr a, bool has_port, uint16_t port, char *buf, size_t cap) {
     char text[IPV4_ENDPOINT_TEXT_LEN];
-    snprintf(buf, cap, "%s", has_port ? ipv4_format_endpoint(a, port, text) : ipv4_format(a, text));
+    const char *t = has_port ? ipv4_format_endpoint(a, port, text) : ipv4_format(a, text);
+    size_t n = strlen(t);
+    if (cap == 0)
+        return;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, t, n);
+    buf[n] = '\0';
 }
 
 void hop__format_net(const hop_rec *h, char buf[NET_TEXT_LEN]) {
     if (h->net == HOP_NET_NONE) {
-        snprintf(buf, NET_TEXT_LEN, "-");
+        memcpy(buf, "-", 2);
         return;
     }
+    /* Two endpoints of at most 21 characters and " > " fit NET_TEXT_LEN. */
+    char *p = buf;
     char src[ENDPOINT_LEN], dst[ENDPOINT_LEN];
     hop_format_endpoint(h->src, h->has_ports, h->sport, src, sizeof src);
     hop_format_endpoint(h->dst, h->has_ports, h->dport, dst, sizeof dst);
-    snprintf(buf, NET_TEXT_LEN, "%s > %s", src, dst);
+    size_t n = strlen(src);
+    memcpy(p, src, n);
+    p += n;
+    memcpy(p, " > ", 3);
+    p += 3;
+    memcpy(p, dst, strlen(dst) + 1);
 }
 
 void hop__format_ttl(const hop_rec *h, char buf[TTL_TEXT_LEN]) {
     if (h->net == HOP_NET_IPV4)
-        snprintf(buf, TTL_TEXT_LEN, "%u", h->ttl);
+        buf[text_put_u64(buf, h->ttl)] = '\0'; /* at most 3 digits */
     else
-        snprintf(buf, TTL_TEXT_LEN, "-");
+        memcpy(buf, "-", 2);
 }
 
 static bool addresses_changed(const hop_rec *h, const hop_rec *p) {
@@ -44,7 +59,7 @@ hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
     hop_change kind;
     strbuf_clear(b);
     if (!p) {
-        strbuf_printf(b, "sent by %s", d);
+        strbuf_fmt(b, "sent by %s", d);
         return HOP_CHANGE_SENT;
     }
     bool both_ip = h->net == HOP_NET_IPV4 && p->net == HOP_NET_IPV4;
@@ -61,29 +76,29 @@ hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
                             src_changed ? p->sport : p->dport, was, sizeof was);
         hop_format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
                             src_changed ? h->sport : h->dport, now, sizeof now);
-        strbuf_printf(b, "%s rewritten by %s: %s -> %s", ports ? "IP and port" : "IP", d, was, now);
+        strbuf_fmt(b, "%s rewritten by %s: %s -> %s", ports ? "IP and port" : "IP", d, was, now);
         kind = HOP_CHANGE_IP;
     } else if (addresses_changed(h, p)) {
         char was[NET_TEXT_LEN], now[NET_TEXT_LEN];
         hop__format_net(p, was);
         hop__format_net(h, now);
-        strbuf_printf(b, "%s rewritten by %s: %s becomes %s", both_ip ? "IP" : "addresses", d, was,
-                      now);
+        strbuf_fmt(b, "%s rewritten by %s: %s becomes %s", both_ip ? "IP" : "addresses", d, was,
+                   now);
         kind = both_ip ? HOP_CHANGE_IP : HOP_CHANGE_ADDRESSES;
     } else if (mac_changed) {
-        strbuf_printf(b, "MAC rewritten by %s%s", d, both_ip ? ", IP unchanged" : "");
+        strbuf_fmt(b, "MAC rewritten by %s%s", d, both_ip ? ", IP unchanged" : "");
         kind = HOP_CHANGE_MAC;
     } else if (t->devices[hop__from_dev(t, h)].is_hub) {
-        strbuf_printf(b, "repeated by %s", d);
+        strbuf_fmt(b, "repeated by %s", d);
         kind = HOP_CHANGE_REPEATED;
     } else if (ttl_changed) {
-        strbuf_printf(b, "forwarded by %s, MAC and IP unchanged", d);
+        strbuf_fmt(b, "forwarded by %s, MAC and IP unchanged", d);
         kind = HOP_CHANGE_FORWARDED;
     } else {
-        strbuf_printf(b, "forwarded by %s, unchanged", d);
+        strbuf_fmt(b, "forwarded by %s, unchanged", d);
         kind = HOP_CHANGE_FORWARDED;
     }
     if (ttl_changed)
-        strbuf_printf(b, ", TTL %u -> %u", p->ttl, h->ttl);
+        strbuf_fmt(b, ", TTL %u -> %u", (unsigned)p->ttl, (unsigned)h->ttl);
     return kind;
 }

@@ -23,10 +23,6 @@ static bool name_equal(const char *a, const char *b) {
     return a && b && strcmp(a, b) == 0;
 }
 
-static char *copy_text(const char *s) {
-    return s ? ns_xstrdup(s) : NULL;
-}
-
 /* Records a delivery or drop of a packet that crossed a link. */
 static void fate_add(hop_table *t, const trace_event *ev) {
     const uint32_t *slot = u64map_get(t->by_id, ev->packet_id);
@@ -39,10 +35,10 @@ static void fate_add(hop_table *t, const trace_event *ev) {
                     .next = NO_HOP,
                     .dropped = ev->kind == TRACE_DROP,
                     .reason = ev->reason,
-                    .where = hop__where(ev),
-                    .device = copy_text(ev->device),
-                    .port = copy_text(ev->port),
-                    .why = copy_text(ev->why)};
+                    .where = hop__where(t, ev),
+                    .device = hop__intern(t, ev->device),
+                    .port = hop__intern(t, ev->port),
+                    .why = hop__intern(t, ev->why)};
     packet_rec *p = &t->packets[*slot];
     if (p->fate_last == NO_HOP)
         p->fate_first = fi;
@@ -51,8 +47,7 @@ static void fate_add(hop_table *t, const trace_event *ev) {
     p->fate_last = fi;
     if (f->dropped) {
         t->pending = fi;
-        free(t->pending_dev);
-        t->pending_dev = copy_text(ev->device);
+        t->pending_dev = f->device;
     }
 }
 
@@ -63,12 +58,9 @@ static void receive_note(hop_table *t, const trace_event *ev) {
     if (!slot)
         return;
     packet_rec *p = &t->packets[*slot];
-    free(p->rx_where);
-    free(p->rx_device);
-    free(p->rx_port);
-    p->rx_where = hop__where(ev);
-    p->rx_device = copy_text(ev->device);
-    p->rx_port = copy_text(ev->port);
+    p->rx_where = hop__where(t, ev);
+    p->rx_device = hop__intern(t, ev->device);
+    p->rx_port = hop__intern(t, ev->port);
     p->rx_time = ev->time;
 }
 
@@ -107,15 +99,9 @@ bool hop__fate_emit(hop_table *t, const trace_event *ev) {
 }
 
 void hop__fate_free(hop_table *t) {
-    for (size_t i = 0; i < t->n_fates; i++) {
-        free(t->fates[i].where);
-        free(t->fates[i].device);
-        free(t->fates[i].port);
-        free(t->fates[i].why);
+    for (size_t i = 0; i < t->n_fates; i++)
         free(t->fates[i].trigger_summary);
-    }
     free(t->fates);
-    free(t->pending_dev);
 }
 
 /* --- the fate cell and rows --- */
@@ -131,22 +117,22 @@ static bool fate_arrived(const packet_rec *p) {
 static void format_fate(strbuf *b, const packet_rec *p, const fate_rec *f) {
     strbuf_clear(b);
     if (!f && fate_arrived(p)) {
-        strbuf_printf(b, "received by %s (no delivery or drop traced)", p->rx_where);
+        strbuf_fmt(b, "received by %s (no delivery or drop traced)", p->rx_where);
         return;
     }
     if (!f) {
-        strbuf_printf(b, "still in flight at the end of the run");
+        strbuf_puts(b, "still in flight at the end of the run");
         return;
     }
-    strbuf_printf(b, "%s %s", f->dropped ? "dropped by" : "delivered to", f->where);
+    strbuf_fmt(b, "%s %s", f->dropped ? "dropped by" : "delivered to", f->where);
     if (f->why)
-        strbuf_printf(b, ": %s", f->why);
+        strbuf_fmt(b, ": %s", f->why);
     const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
     if (code)
-        strbuf_printf(b, " (%s)", code);
+        strbuf_fmt(b, " (%s)", code);
     if (f->trigger)
-        strbuf_printf(b, " -> packet #%" PRIu32 ": %s", f->trigger,
-                      f->trigger_summary ? f->trigger_summary : "?");
+        strbuf_fmt(b, " -> packet #%u: %s", (unsigned)f->trigger,
+                   f->trigger_summary ? f->trigger_summary : "?");
 }
 
 /* When the journey ended: the fate's time, else the last receive's, else none. */
@@ -175,39 +161,44 @@ void hop__fate_write_text(resolver *r, const packet_rec *p, size_t hop_width, si
     } while (fi != NO_HOP);
 }
 
-void hop__fate_write_json(resolver *r, const packet_rec *p, FILE *out) {
+void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out) {
     uint32_t fi = p->fate_first;
     do {
         const fate_rec *f = fi == NO_HOP ? NULL : &r->t->fates[fi];
         uint64_t ns;
-        fputs(fi == p->fate_first ? "\n    {" : ",\n    {", out);
-        fprintf(out, "\"fate\": \"%s\"",
-                f                 ? (f->dropped ? "dropped" : "delivered")
-                : fate_arrived(p) ? "received"
-                                  : "in_flight");
+        strbuf_puts(out, fi == p->fate_first ? "\n    {\"fate\": \"" : ",\n    {\"fate\": \"");
+        strbuf_puts(out, f                 ? (f->dropped ? "dropped" : "delivered")
+                         : fate_arrived(p) ? "received"
+                                           : "in_flight");
+        strbuf_putc(out, '"');
         if (fate_time(p, f, &ns)) {
             hop__json_time(out, ns);
-            fputs(", \"at\": ", out);
-            json_write_string(out, f ? f->where : p->rx_where);
+            strbuf_puts(out, ", \"at\": ");
+            json_put_string(out, f ? f->where : p->rx_where);
         }
         if (f) {
             const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
-            if (code)
-                fprintf(out, ", \"reason\": \"%s\"", code);
-            if (f->why) {
-                fputs(", \"why\": ", out);
-                json_write_string(out, f->why);
+            if (code) {
+                strbuf_puts(out, ", \"reason\": \"");
+                strbuf_puts(out, code);
+                strbuf_putc(out, '"');
             }
-            if (f->trigger)
-                fprintf(out, ", \"triggered\": %" PRIu32, f->trigger);
+            if (f->why) {
+                strbuf_puts(out, ", \"why\": ");
+                json_put_string(out, f->why);
+            }
+            if (f->trigger) {
+                strbuf_puts(out, ", \"triggered\": ");
+                strbuf_put_u64(out, f->trigger);
+            }
         }
-        fputs(", \"text\": ", out);
+        strbuf_puts(out, ", \"text\": ");
         format_fate(&r->text, p, f);
-        json_write_string(out, r->text.s);
-        putc('}', out);
+        json_put_string(out, r->text.s);
+        strbuf_putc(out, '}');
         fi = f ? f->next : NO_HOP;
     } while (fi != NO_HOP);
-    fputs("\n  ", out);
+    strbuf_puts(out, "\n  ");
 }
 
 size_t hop__fate_views(const hop_table *t, const packet_rec *p, hop_fate_view **views,

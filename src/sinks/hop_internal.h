@@ -56,22 +56,22 @@ typedef struct fate_rec {
     uint32_t trigger; /* drops: the packet id the dropping device sent next, or 0 */
     bool dropped;
     trace_reason reason;
-    char *where;           /* "device.port" or "device"; owned */
-    char *device, *port;   /* its parts (port NULL when the event named none); owned */
-    char *why;             /* the event's prose, or NULL; owned */
-    char *trigger_summary; /* frame_describe of the triggered packet; owned */
+    const char *where;         /* "device.port" or "device"; interned (hop__intern) */
+    const char *device, *port; /* its parts (port NULL when the event named none); interned */
+    const char *why;           /* the event's prose, or NULL; interned */
+    char *trigger_summary;     /* frame_describe of the triggered packet; owned */
 } fate_rec;
 
 typedef struct packet_rec {
     uint32_t id;
     uint32_t first, last; /* hop chain in arrival order */
     uint32_t n_hops;
-    uint32_t fate_first, fate_last; /* fate chain in arrival order */
-    uint64_t last_wire;             /* the latest hop's time */
-    uint64_t rx_time;               /* the latest TRACE_RECEIVE's time */
-    char *rx_where;                 /* and where ("device.port"); owned, NULL if none */
-    char *rx_device, *rx_port;      /* its parts; owned */
-    char *summary;                  /* frame_describe of the first frame seen; owned */
+    uint32_t fate_first, fate_last;  /* fate chain in arrival order */
+    uint64_t last_wire;              /* the latest hop's time */
+    uint64_t rx_time;                /* the latest TRACE_RECEIVE's time */
+    const char *rx_where;            /* and where ("device.port"); interned, NULL if none */
+    const char *rx_device, *rx_port; /* its parts; interned */
+    char *summary;                   /* frame_describe of the first frame seen; owned */
 } packet_rec;
 
 struct hop_table {
@@ -88,9 +88,15 @@ struct hop_table {
     u64map *by_id; /* packet id -> uint32_t index into packets */
     fate_rec *fates;
     size_t n_fates, cap_fates;
-    uint32_t max_id;   /* the highest packet id any event carried so far */
-    uint32_t pending;  /* the latest drop, waiting for the send it triggers, or NO_HOP */
-    char *pending_dev; /* that drop's device; owned */
+    uint32_t max_id;         /* the highest packet id any event carried so far */
+    uint32_t pending;        /* the latest drop, waiting for the send it triggers, or NO_HOP */
+    const char *pending_dev; /* that drop's device; interned */
+    /* Every text a fate or receive keeps, once: a flood's thousand drops
+     * share one "why", and keeping a text costs a lookup, not a malloc. */
+    strmap *text_index; /* text -> index into texts */
+    char **texts;       /* owned */
+    size_t n_texts, cap_texts;
+    strbuf scratch; /* hop__where's text before it is interned */
 };
 
 /* --- hop_table.c --- */
@@ -103,8 +109,12 @@ void *hop__grow(void *items, size_t *cap, size_t n, size_t size, size_t first);
 /* The packet with id `id`, or NULL if it never crossed a link. */
 const packet_rec *hop__packet_find(const hop_table *t, uint32_t id);
 
-/* "device.port", or "device" without a port ("?" for no device); caller frees. */
-char *hop__where(const trace_event *ev);
+/* `s` kept by the table for its lifetime: one copy per distinct text. NULL
+ * gives NULL. */
+const char *hop__intern(hop_table *t, const char *s);
+
+/* "device.port", or "device" without a port ("?" for no device); interned. */
+const char *hop__where(hop_table *t, const trace_event *ev);
 
 /* --- hop_fate.c: the end of each journey --- */
 
@@ -180,7 +190,7 @@ void hop__fate_write_text(resolver *r, const packet_rec *p, size_t hop_width, si
                           FILE *out);
 
 /* The packet's fate objects in paths.json. */
-void hop__fate_write_json(resolver *r, const packet_rec *p, FILE *out);
+void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out);
 
 /* The packet's fates for hop_table_visit, in arrival order, into `*views`
  * (grown as needed; `*cap` its capacity). Returns how many (at least one:
@@ -193,6 +203,6 @@ size_t hop__fate_views(const hop_table *t, const packet_rec *p, hop_fate_view **
 void hop__cell(text_line *l, const char *text, size_t width);
 
 /* Writes `, "time": "S.NNNNNNNNN", "t": NS` (paths.json's two forms of a time). */
-void hop__json_time(FILE *out, uint64_t ns);
+void hop__json_time(strbuf *out, uint64_t ns);
 
 #endif

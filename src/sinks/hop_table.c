@@ -72,11 +72,13 @@ void hop_table_free(hop_table *t) {
         return;
     for (size_t i = 0; i < t->n_packets; i++) {
         free(t->packets[i].summary);
-        free(t->packets[i].rx_where);
-        free(t->packets[i].rx_device);
-        free(t->packets[i].rx_port);
     }
     hop__fate_free(t);
+    for (size_t i = 0; i < t->n_texts; i++)
+        free(t->texts[i]);
+    free(t->texts);
+    strmap_free(t->text_index);
+    strbuf_free(&t->scratch);
     free(t->packets);
     free(t->hops);
     u64map_free(t->by_id);
@@ -97,11 +99,31 @@ void *hop__grow(void *items, size_t *cap, size_t n, size_t size, size_t first) {
     return ns_xrealloc(items, grown * size);
 }
 
-char *hop__where(const trace_event *ev) {
-    strbuf where = {0};
-    strbuf_printf(&where, "%s%s%s", ev->device ? ev->device : "?", ev->port ? "." : "",
-                  ev->port ? ev->port : "");
-    return where.s;
+const char *hop__intern(hop_table *t, const char *s) {
+    if (!s)
+        return NULL;
+    if (!t->text_index && !(t->text_index = strmap_new()))
+        ns_out_of_memory();
+    int i = strmap_get(t->text_index, s);
+    if (i >= 0)
+        return t->texts[i];
+    if (t->n_texts >= INT32_MAX)
+        ns_out_of_memory();
+    t->texts = hop__grow(t->texts, &t->cap_texts, t->n_texts, sizeof *t->texts, 64);
+    char *copy = ns_xstrdup(s);
+    t->texts[t->n_texts] = copy;
+    strmap_put(t->text_index, copy, (int)t->n_texts++);
+    return copy;
+}
+
+const char *hop__where(hop_table *t, const trace_event *ev) {
+    strbuf_clear(&t->scratch);
+    strbuf_puts(&t->scratch, ev->device ? ev->device : "?");
+    if (ev->port) {
+        strbuf_putc(&t->scratch, '.');
+        strbuf_puts(&t->scratch, ev->port);
+    }
+    return hop__intern(t, t->scratch.s);
 }
 
 /* --- collection --- */

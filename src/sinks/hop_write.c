@@ -16,9 +16,12 @@ void hop__cell(text_line *l, const char *text, size_t width) {
     text_line_field(l, text, width + COLUMN_GAP);
 }
 
-void hop__json_time(FILE *out, uint64_t ns) {
+void hop__json_time(strbuf *b, uint64_t ns) {
     char buf[TEXT_TIME_LEN];
-    fprintf(out, ", \"time\": \"%s\", \"t\": %" PRIu64, text_format_time(ns, buf), ns);
+    strbuf_puts(b, ", \"time\": \"");
+    strbuf_puts(b, text_format_time(ns, buf));
+    strbuf_puts(b, "\", \"t\": ");
+    strbuf_put_u64(b, ns);
 }
 
 /* Packet indices in id order (caller frees). */
@@ -51,8 +54,9 @@ static const char *const header[] = {"hop",           "time",         "link", "f
 /* The "from" cell: the transmitting end's "device.port". */
 static void format_port(strbuf *b, const hop_link *l, int side) {
     strbuf_clear(b);
-    strbuf_printf(b, "%s.%s", l->device[side] ? l->device[side] : "?",
-                  l->port[side] ? l->port[side] : "?");
+    strbuf_puts(b, l->device[side] ? l->device[side] : "?");
+    strbuf_putc(b, '.');
+    strbuf_puts(b, l->port[side] ? l->port[side] : "?");
 }
 
 static const char *link_name(const hop_link *l) {
@@ -67,8 +71,7 @@ static widths table_widths(resolver *r) {
         const hop_rec *h = hop__row_hop(r, row, &p);
         const hop_link *l = &r->t->links[h->link];
         char buf[NET_TEXT_LEN];
-        w.hop = max_size(
-            w.hop, (size_t)snprintf(buf, sizeof buf, "%" PRIu32, r->number[r->rows[row].idx]));
+        w.hop = max_size(w.hop, text_put_u64(buf, r->number[r->rows[row].idx]));
         w.time = max_size(w.time, strlen(text_format_time(h->time, buf)));
         w.link = max_size(w.link, text_width(link_name(l)));
         format_port(&r->text, l, h->side);
@@ -104,14 +107,16 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
         const hop_rec *h = hop__row_hop(r, row, &pred);
         const hop_link *link = &r->t->links[h->link];
         char buf[NET_TEXT_LEN], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
-        snprintf(buf, sizeof buf, "%" PRIu32, r->number[r->rows[row].idx]);
-        hop__cell(&l, buf, w.hop);
+        hop__cell(&l, text_format_u64(r->number[r->rows[row].idx], buf), w.hop);
         hop__cell(&l, text_format_time(h->time, buf), w.time);
         hop__cell(&l, link_name(link), w.link);
         format_port(&r->text, link, h->side);
         hop__cell(&l, r->text.s, w.from);
-        snprintf(buf, sizeof buf, "%s > %s", mac_format(h->eth_src, src),
-                 mac_format(h->eth_dst, dst));
+        mac_format(h->eth_src, src);
+        mac_format(h->eth_dst, dst);
+        memcpy(buf, src, MAC_TEXT_LEN - 1);
+        memcpy(buf + MAC_TEXT_LEN - 1, " > ", 3);
+        memcpy(buf + MAC_TEXT_LEN + 2, dst, MAC_TEXT_LEN);
         hop__cell(&l, buf, w.eth);
         hop__format_net(h, buf);
         hop__cell(&l, buf, w.net);
@@ -147,67 +152,98 @@ void hop_table_write_text(const hop_table *t, FILE *out, uint32_t only_packet) {
 
 /* --- JSON --- */
 
-static void json_port(FILE *out, strbuf *b, const hop_link *l, int side) {
+static void json_port(strbuf *out, strbuf *b, const hop_link *l, int side) {
     format_port(b, l, side);
-    json_write_string(out, b->s);
+    json_put_string(out, b->s);
 }
 
-static void json_hop(resolver *r, uint32_t row, FILE *out) {
+/* ", \"key\": \"value\"" for a value that needs no escaping. */
+static void json_plain(strbuf *out, const char *key, const char *value) {
+    strbuf_puts(out, ", \"");
+    strbuf_puts(out, key);
+    strbuf_puts(out, "\": \"");
+    strbuf_puts(out, value);
+    strbuf_putc(out, '"');
+}
+
+static void json_uint(strbuf *out, const char *key, uint64_t value) {
+    strbuf_puts(out, ", \"");
+    strbuf_puts(out, key);
+    strbuf_puts(out, "\": ");
+    strbuf_put_u64(out, value);
+}
+
+static void json_hop(resolver *r, uint32_t row, strbuf *out) {
     const hop_rec *pred;
     const hop_rec *h = hop__row_hop(r, row, &pred);
     uint32_t pos = r->rows[row].idx;
     const hop_link *l = &r->t->links[h->link];
     char src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
-    fprintf(out, "    {\"hop\": %" PRIu32, r->number[pos]);
+    strbuf_puts(out, "    {\"hop\": ");
+    strbuf_put_u64(out, r->number[pos]);
     if (r->pred[pos] != NO_HOP)
-        fprintf(out, ", \"prev\": %" PRIu32, r->row_of[r->pred[pos]]);
+        json_uint(out, "prev", r->row_of[r->pred[pos]]);
     hop__json_time(out, h->time);
-    fputs(", \"link\": ", out);
-    json_write_string(out, link_name(l));
-    fputs(", \"from\": ", out);
+    strbuf_puts(out, ", \"link\": ");
+    json_put_string(out, link_name(l));
+    strbuf_puts(out, ", \"from\": ");
     json_port(out, &r->text, l, h->side);
-    fputs(", \"to\": ", out);
+    strbuf_puts(out, ", \"to\": ");
     json_port(out, &r->text, l, 1 - h->side);
-    fprintf(out, ", \"eth_src\": \"%s\", \"eth_dst\": \"%s\"", mac_format(h->eth_src, src),
-            mac_format(h->eth_dst, dst));
+    json_plain(out, "eth_src", mac_format(h->eth_src, src));
+    json_plain(out, "eth_dst", mac_format(h->eth_dst, dst));
     if (h->net != HOP_NET_NONE) {
         ipv4_format(h->src, src);
         ipv4_format(h->dst, dst);
-        if (h->net == HOP_NET_IPV4)
-            fprintf(out, ", \"ip_src\": \"%s\", \"ip_dst\": \"%s\"", src, dst);
-        else
-            fprintf(out, ", \"arp_sender_ip\": \"%s\", \"arp_target_ip\": \"%s\"", src, dst);
-        if (h->has_ports)
-            fprintf(out, ", \"src_port\": %u, \"dst_port\": %u", h->sport, h->dport);
-        if (h->net == HOP_NET_IPV4)
-            fprintf(out, ", \"ttl\": %u", h->ttl);
+        bool ip = h->net == HOP_NET_IPV4;
+        json_plain(out, ip ? "ip_src" : "arp_sender_ip", src);
+        json_plain(out, ip ? "ip_dst" : "arp_target_ip", dst);
+        if (h->has_ports) {
+            json_uint(out, "src_port", h->sport);
+            json_uint(out, "dst_port", h->dport);
+        }
+        if (ip)
+            json_uint(out, "ttl", h->ttl);
     }
-    fputs(", \"change\": ", out);
+    strbuf_puts(out, ", \"change\": ");
     hop__format_change(r, h, pred);
-    json_write_string(out, r->text.s);
-    putc('}', out);
+    json_put_string(out, r->text.s);
+    strbuf_putc(out, '}');
 }
+
+/* Packets are written one at a time from a reused buffer: paths.json is
+ * streamed, never held whole (issue 16). */
+#define JSON_FLUSH (1u << 16)
 
 void hop_table_write_json(const hop_table *t, FILE *out) {
     resolver r;
     hop__resolver_init(&r, t);
     uint32_t *by_id = packets_by_id(t);
-    fputs("{\"packets\": [", out);
+    strbuf b = {0};
+    strbuf_puts(&b, "{\"packets\": [");
     for (size_t i = 0; i < t->n_packets; i++) {
         const packet_rec *p = &t->packets[by_id[i]];
         hop__resolve(&r, p);
-        fprintf(out, "%s\n  {\"id\": %" PRIu32 ", \"summary\": ", i ? "," : "", p->id);
-        json_write_string(out, p->summary);
-        fputs(", \"hops\": [", out);
+        strbuf_puts(&b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+        strbuf_put_u64(&b, p->id);
+        strbuf_puts(&b, ", \"summary\": ");
+        json_put_string(&b, p->summary);
+        strbuf_puts(&b, ", \"hops\": [");
         for (uint32_t row = 0; row < r.n; row++) {
-            fputs(row ? ",\n" : "\n", out);
-            json_hop(&r, row, out);
+            strbuf_puts(&b, row ? ",\n" : "\n");
+            json_hop(&r, row, &b);
+            if (b.len >= JSON_FLUSH)
+                strbuf_write(&b, out);
         }
-        fputs("\n  ], \"fate\": [", out);
-        hop__fate_write_json(&r, p, out);
-        fputs("]}", out);
+        strbuf_puts(&b, "\n  ], \"fate\": [");
+        hop__fate_write_json(&r, p, &b);
+        strbuf_puts(&b, "]}");
+        if (b.len >= JSON_FLUSH)
+            strbuf_write(&b, out);
     }
-    fputs(t->n_packets ? "\n]}\n" : "]}\n", out);
+    strbuf_puts(&b, t->n_packets ? "\n]}\n" : "]}\n");
+    strbuf_write(&b, out);
+    strbuf_free(&b);
     free(by_id);
     hop__resolver_free(&r);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "trace/trace.h"
+#include "util/strbuf.h"
 
 typedef struct jsonl_sink jsonl_sink;
 
@@ -31,5 +32,8 @@ void jsonl_sink_free(jsonl_sink *s);
 /* Writes `s` as a JSON string literal (quotes included, UTF-8 passed through,
  * control characters, '"' and '\\' escaped). Shared with other JSON writers. */
 void json_write_string(FILE *out, const char *s);
+
+/* json_write_string appended to `b`. */
+void json_put_string(strbuf *b, const char *s);
 
 #endif

@@ -8,6 +8,14 @@
 struct trace_bus {
     trace_sink *sinks;
     size_t n, cap;
+    /* The latest frame's bytes and its memo: a flood's copies, and the
+     * receive, wire and drop steps of one frame, carry the same bytes, so it
+     * is decoded and described once per step, not once per event (issue 16). */
+    trace_frame_memo memo;
+    uint8_t *frame;
+    size_t frame_len, frame_cap;
+    bool have_frame;
+    unsigned depth; /* trace_emit calls in progress (a sink that emits) */
 };
 
 static const char *const kind_names[] = {
@@ -145,6 +153,7 @@ void trace_bus_free(trace_bus *bus) {
     if (!bus)
         return;
     free(bus->sinks);
+    free(bus->frame);
     free(bus);
 }
 
@@ -160,15 +169,36 @@ bool trace_bus_active(const trace_bus *bus) {
     return bus && bus->n > 0;
 }
 
+/* The bus's memo for `ev`'s frame, kept when the bytes are the latest
+ * frame's and started afresh otherwise. */
+static trace_frame_memo *shared_memo(trace_bus *bus, const trace_event *ev) {
+    if (bus->have_frame && ev->frame_len == bus->frame_len &&
+        memcmp(ev->frame, bus->frame, ev->frame_len) == 0)
+        return &bus->memo;
+    if (ev->frame_len > bus->frame_cap) {
+        bus->frame_cap = ev->frame_len;
+        bus->frame = ns_xrealloc(bus->frame, bus->frame_cap);
+    }
+    if (ev->frame_len)
+        memcpy(bus->frame, ev->frame, ev->frame_len);
+    bus->frame_len = ev->frame_len;
+    bus->have_frame = true;
+    bus->memo.have_info = bus->memo.have_summary = false;
+    return &bus->memo;
+}
+
 void trace_emit(trace_bus *bus, const trace_event *ev) {
     if (!bus)
         return;
     trace_frame_memo memo;
     memo.have_info = memo.have_summary = false;
     trace_event with_memo = *ev;
-    with_memo.memo = &memo;
+    /* A nested emit gets a memo of its own: the outer event's stays valid. */
+    with_memo.memo = ev->frame && bus->depth == 0 ? shared_memo(bus, ev) : &memo;
+    bus->depth++;
     for (size_t i = 0; i < bus->n; i++)
         bus->sinks[i].emit(bus->sinks[i].self, &with_memo);
+    bus->depth--;
 }
 
 /* An event handed to a sink without trace_emit decodes into this one: still

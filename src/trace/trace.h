@@ -204,9 +204,11 @@ typedef struct trace_wire_ends {
 /* frame_describe truncates longer summaries. */
 #define TRACE_SUMMARY_CAP 512
 
-/* The event's frame decoded at most once per emit, by whichever sink asks
- * first (trace_event_frame, trace_event_summary), so a step shown by the text
- * trace, trace.jsonl, the hop table and the diagrams costs one decode. */
+/* The event's frame decoded at most once, by whichever sink asks first
+ * (trace_event_frame, trace_event_summary), so a step shown by the text
+ * trace, trace.jsonl, the hop table and the diagrams costs one decode; the
+ * bus keeps it while the following events carry the same bytes (a flood's
+ * copies, a frame's wire, receive and drop steps). */
 typedef struct trace_frame_memo {
     bool have_info, have_summary;
     frame_info info;
@@ -279,8 +281,9 @@ void trace_bus_subscribe(trace_bus *bus, trace_sink sink);
 /* Whether any sink listens: devices may skip building details when not. */
 bool trace_bus_active(const trace_bus *bus);
 
-/* Hands the event to every sink, with a fresh memo so its frame is decoded
- * at most once. `bus` may be NULL (then nothing happens). */
+/* Hands the event to every sink, with a memo so its frame is decoded at
+ * most once (shared with the previous events that carried the same bytes).
+ * `bus` may be NULL (then nothing happens). */
 void trace_emit(trace_bus *bus, const trace_event *ev);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/text.h"
 
 void strbuf_reserve(strbuf *b, size_t extra) {
     if (b->len + extra + 1 <= b->cap)
@@ -28,12 +29,18 @@ void strbuf_clear(strbuf *b) {
     b->s[0] = '\0';
 }
 
-void strbuf_put(strbuf *b, const char *s, size_t n) {
-    strbuf_reserve(b, n);
-    if (n)
-        memcpy(b->s + b->len, s, n);
-    b->len += n;
+void strbuf_put_u64(strbuf *b, uint64_t v) {
+    strbuf_reserve(b, TEXT_U64_LEN);
+    b->len += text_put_u64(b->s + b->len, v);
     b->s[b->len] = '\0';
+}
+
+void strbuf_write(strbuf *b, FILE *out) {
+    if (b->len)
+        fwrite(b->s, 1, b->len, out);
+    b->len = 0;
+    if (b->s)
+        b->s[0] = '\0';
 }
 
 void strbuf_puts(strbuf *b, const char *s) {
@@ -52,6 +59,29 @@ void strbuf_printf(strbuf *b, const char *fmt, ...) {
     vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+void strbuf_fmt(strbuf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    const char *run = fmt;
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%')
+            continue;
+        strbuf_put(b, run, (size_t)(p - run));
+        p++;
+        if (*p == 's')
+            strbuf_puts(b, va_arg(ap, const char *));
+        else if (*p == 'u')
+            strbuf_put_u64(b, va_arg(ap, unsigned));
+        else if (*p == '%')
+            strbuf_putc(b, '%');
+        else
+            abort(); /* a conversion strbuf_fmt does not do: use strbuf_printf */
+        run = p + 1;
+    }
+    strbuf_puts(b, run);
+    va_end(ap);
 }
 
 char *strbuf_take(strbuf *b) {

@@ -12,6 +12,9 @@
 #define NETSIM_UTIL_STRBUF_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 typedef struct strbuf {
     char *s; /* owned; caller frees with strbuf_free (or free(b.s) to keep nothing) */
@@ -27,11 +30,36 @@ void strbuf_clear(strbuf *b);
 /* Appends `s` (borrowed). */
 void strbuf_puts(strbuf *b, const char *s);
 
-/* Appends `n` bytes of `s` (borrowed; may contain NUL bytes). */
-void strbuf_put(strbuf *b, const char *s, size_t n);
+/* Appends `n` bytes of `s` (borrowed; may contain NUL bytes). Inline: the
+ * writers append millions of short pieces (issue 16). */
+static inline void strbuf_put(strbuf *b, const char *s, size_t n) {
+    if (b->len + n + 1 > b->cap)
+        strbuf_reserve(b, n);
+    if (n)
+        memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+/* Appends one byte. */
+static inline void strbuf_putc(strbuf *b, char c) {
+    strbuf_put(b, &c, 1);
+}
+
+/* Appends `v` in decimal (text_put_u64). */
+void strbuf_put_u64(strbuf *b, uint64_t v);
+
+/* Writes the contents to `out` in one fwrite and empties the buffer. */
+void strbuf_write(strbuf *b, FILE *out);
 
 /* Appends printf-formatted text. */
 __attribute__((format(printf, 2, 3))) void strbuf_printf(strbuf *b, const char *fmt, ...);
+
+/* Appends `fmt` with only %s (a string), %u (an unsigned int) and %% filled
+ * in, by hand: for per-event texts, where vsnprintf was most of the cost
+ * (issue 16), while the sentence stays one format string. Any other
+ * conversion is a programming error (aborts). */
+void strbuf_fmt(strbuf *b, const char *fmt, ...);
 
 /* Hands the string over: the caller frees it with free(); `b` is left empty
  * and zeroed. Returns "" (allocated) for a buffer never written. */

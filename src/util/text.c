@@ -129,26 +129,44 @@ static int is_blank(unsigned char c) {
     return c == ' ' || c < 0x20 || c == 0x7f;
 }
 
+/* Appends n bytes to the line, writing the buffer out when it is full. */
+static void line_append(text_line *l, const char *s, size_t n) {
+    while (n > 0) {
+        if (l->len == sizeof l->buf) {
+            fwrite(l->buf, 1, l->len, l->out);
+            l->len = 0;
+        }
+        size_t room = sizeof l->buf - l->len;
+        size_t k = n < room ? n : room;
+        memcpy(l->buf + l->len, s, k);
+        l->len += k;
+        s += k;
+        n -= k;
+    }
+}
+
 void text_line_put(text_line *l, const char *text) {
-    const char *p = text;
+    const unsigned char *p = (const unsigned char *)text;
     while (*p) {
-        if (is_blank((unsigned char)*p)) {
+        if (is_blank(*p)) {
             l->pending++;
             p++;
             continue;
         }
-        const char *run = p;
-        while (*p && !is_blank((unsigned char)*p))
-            p++;
+        const unsigned char *run = p;
+        unsigned char high = 0; /* any byte >= 0x80: the run is not plain ASCII */
+        while (!is_blank(*p))   /* a NUL is blank too: the run ends there */
+            high |= *p++;
         static const char spaces[] = "                                ";
-        while (l->pending > 0) { /* in runs, not one putc each (issue 16) */
+        while (l->pending > 0) {
             size_t n = l->pending < sizeof spaces - 1 ? l->pending : sizeof spaces - 1;
-            fwrite(spaces, 1, n, l->out);
+            line_append(l, spaces, n);
             l->pending -= n;
             l->col += n;
         }
-        fwrite(run, 1, (size_t)(p - run), l->out);
-        l->col += text_width_n(run, (size_t)(p - run));
+        size_t n = (size_t)(p - run);
+        line_append(l, (const char *)run, n);
+        l->col += high & 0x80 ? text_width_n((const char *)run, n) : n;
     }
 }
 
@@ -172,7 +190,9 @@ void text_line_field(text_line *l, const char *text, size_t width) {
 }
 
 void text_line_end(text_line *l) {
-    putc('\n', l->out);
+    line_append(l, "\n", 1);
+    fwrite(l->buf, 1, l->len, l->out);
+    l->len = 0;
     l->col = 0;
     l->pending = 0;
 }

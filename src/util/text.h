@@ -72,10 +72,16 @@ char *text_format_time(uint64_t ns, char buf[TEXT_TIME_LEN]);
  * a line. `col` counts display columns (text_width), so names with wide
  * characters stay aligned.
  */
+#define TEXT_LINE_BUF 1024
+
 typedef struct text_line {
     FILE *out;      /* borrowed */
     size_t col;     /* display columns written so far */
     size_t pending; /* spaces owed before the next visible character */
+    /* The line so far, handed to `out` in one fwrite at text_line_end (or
+     * when full): stdio costs a call, not a byte (issue 16). */
+    size_t len;
+    char buf[TEXT_LINE_BUF];
 } text_line;
 
 /* Appends `text`; spaces and control characters become owed spaces. */
@@ -93,7 +99,8 @@ size_t text_line_at(const text_line *l);
 /* Appends `text` padded to at least `width` columns. */
 void text_line_field(text_line *l, const char *text, size_t width);
 
-/* Ends the line; owed spaces are dropped, so it never ends in a blank. */
+/* Ends the line and writes it; owed spaces are dropped, so it never ends in
+ * a blank. */
 void text_line_end(text_line *l);
 
 #endif

@@ -308,6 +308,53 @@ static void test_json_write_string(void **state) {
     free(text);
 }
 
+/* The bus shares one decode among events whose frames have the same bytes,
+ * and never among events whose bytes differ, even in the same buffer (a
+ * device reuses its frame buffer). */
+static void test_shared_memo(void **state) {
+    (void)state;
+    uint8_t buf[sizeof icmp_echo];
+    memcpy(buf, arp_request, sizeof arp_request);
+    uint8_t copy[sizeof arp_request];
+    memcpy(copy, arp_request, sizeof arp_request);
+    trace_event evs[5];
+    evs[0] = with_frame(event(1, TRACE_SEND, "A", "eth0"), buf, sizeof arp_request);
+    evs[1] = with_frame(event(2, TRACE_SEND, "A", "eth0"), copy, sizeof copy);
+    evs[2] = with_frame(event(3, TRACE_SEND, "A", "eth0"), buf, sizeof arp_request);
+    evs[3] = with_frame(event(4, TRACE_SEND, "A", "eth0"), buf, sizeof icmp_echo);
+    evs[4] = with_frame(event(5, TRACE_SEND, "A", "eth0"), buf, sizeof icmp_echo - 1);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    jsonl_sink *sink = jsonl_sink_new(f, link_names, 2);
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, jsonl_sink_as_sink(sink));
+    trace_emit(bus, &evs[0]);
+    trace_emit(bus, &evs[1]); /* same bytes, another buffer */
+    buf[41] = 3;              /* same buffer and length, another target */
+    trace_emit(bus, &evs[2]);
+    memcpy(buf, icmp_echo, sizeof icmp_echo);
+    trace_emit(bus, &evs[3]);
+    trace_emit(bus, &evs[4]); /* the same bytes but one: a truncated frame */
+    trace_bus_free(bus);
+    jsonl_sink_free(sink);
+    char *text = slurp(f);
+    fclose(f);
+    const char *who_has_2 = "\"summary\":\"ARP who-has 10.0.0.2 tell 10.0.0.1\"";
+    char *at = strstr(text, "\"t\":1,");
+    assert_non_null(at);
+    assert_non_null(at = strstr(at, who_has_2));
+    assert_non_null(at = strstr(at, "\"t\":2,"));
+    assert_non_null(at = strstr(at, who_has_2));
+    assert_non_null(at = strstr(at, "\"t\":3,"));
+    assert_non_null(at = strstr(at, "\"summary\":\"ARP who-has 10.0.0.3 tell 10.0.0.1\""));
+    assert_non_null(at = strstr(at, "\"t\":4,"));
+    assert_non_null(at = strstr(at, "\"summary\":\"ICMP echo request 10.0.0.1 > 10.0.0.2"));
+    assert_non_null(at = strstr(at, "\"t\":5,"));
+    assert_null(strstr(at, "\"summary\":\"ICMP echo request"));
+    assert_non_null(strstr(at, "\"len\":97}"));
+    free(text);
+}
+
 static void test_free_null(void **state) {
     (void)state;
     jsonl_sink_free(NULL);
@@ -320,6 +367,7 @@ int main(void) {
         cmocka_unit_test(test_facts),
         cmocka_unit_test(test_reason_names),
         cmocka_unit_test(test_json_write_string),
+        cmocka_unit_test(test_shared_memo),
         cmocka_unit_test(test_free_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,12 +76,41 @@ static void test_take(void **state) {
     strbuf_free(NULL);
 }
 
+static void test_fmt_and_numbers(void **state) {
+    (void)state;
+    strbuf b = {0};
+    strbuf_fmt(&b, "sent by %s", "h0");
+    strbuf_fmt(&b, ", TTL %u -> %u (100%%)%s", 64u, 63u, "");
+    assert_string_equal(b.s, "sent by h0, TTL 64 -> 63 (100%)");
+    strbuf_clear(&b);
+    strbuf_put_u64(&b, 0);
+    strbuf_putc(&b, ' ');
+    strbuf_put_u64(&b, UINT64_MAX);
+    assert_string_equal(b.s, "0 18446744073709551615");
+    assert_int_equal(b.len, 22);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    strbuf_write(&b, f);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.s, "");
+    strbuf_puts(&b, "!");
+    strbuf_write(&b, f);
+    assert_int_equal(ftell(f), 23);
+    rewind(f);
+    char text[32] = "";
+    assert_int_equal(fread(text, 1, sizeof text - 1, f), 23);
+    assert_string_equal(text, "0 18446744073709551615!");
+    fclose(f);
+    strbuf_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append),
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_clear_and_embedded_nul),
         cmocka_unit_test(test_take),
+        cmocka_unit_test(test_fmt_and_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,13 +186,36 @@ static void test_line(void **state) {
     free(text);
 }
 
+/* A line longer than the line buffer (TEXT_LINE_BUF) is written whole, in
+ * order, its padding included. */
+static void write_long(text_line *l) {
+    for (int i = 0; i < 700; i++)
+        text_line_field(l, "ab", 4);
+    text_line_put(l, "\xe7\x94\xb5"
+                     "end");
+    text_line_end(l);
+    text_line_put(l, "next");
+    text_line_end(l);
+}
+
+static void test_long_line(void **state) {
+    (void)state;
+    char *text = line_text(write_long);
+    assert_int_equal(strlen(text), 700 * 4 + 6 + 1 + 5);
+    for (int i = 0; i < 700; i++)
+        assert_memory_equal(text + 4 * i, "ab  ", 4);
+    assert_string_equal(text + 2800, "\xe7\x94\xb5"
+                                     "end\nnext\n");
+    free(text);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_valid),  cmocka_unit_test(test_decode_invalid),
         cmocka_unit_test(test_next_replaces), cmocka_unit_test(test_width),
         cmocka_unit_test(test_cut),           cmocka_unit_test(test_time),
         cmocka_unit_test(test_u64),           cmocka_unit_test(test_line),
-        cmocka_unit_test(test_equal_nocase),
+        cmocka_unit_test(test_equal_nocase),  cmocka_unit_test(test_long_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
