@@ -21,6 +21,7 @@
 
 #include "model/topology.h"
 #include "util/error.h"
+#include "util/i18n.h"
 #include "util/strmap.h"
 #include "util/u64map.h"
 #include "wire/addr.h"

@@ -77,20 +77,21 @@ static int loader__top(loader *ld) {
     model_topology *t = ld->t;
     if (!cJSON_IsObject(root))
         return loader__type_error(ld, root,
-                                  "an object with \"devices\", e.g. {\"devices\": {...}}");
+                                  _("an object with \"devices\", e.g. {\"devices\": {...}}"));
     if (loader__check_keys(ld, root, keys, 6, NULL) != 0)
         return NS_ERR_INPUT;
     const cJSON *name = loader__member(root, "name"), *desc = loader__member(root, "description");
     const char *s = NULL;
-    const char *name_expected = "a name of letters, digits, '-', '_' and '.' (it names the output "
-                                "directory), e.g. \"two-subnets\"";
+    const char *name_expected =
+        _("a name of letters, digits, '-', '_' and '.' (it names the output "
+          "directory), e.g. \"two-subnets\"");
     if (name) {
         if (loader__string(ld, name, name_expected, &s) != 0)
             return NS_ERR_INPUT;
         if (!loader__dir_name_ok(s)) {
             char v[96];
             loader__value_text(ld, name, v, sizeof v);
-            return loader__fail(ld, name, "%s is not a safe directory name; expected %s", v,
+            return loader__fail(ld, name, _("%s is not a safe directory name; expected %s"), v,
                                 name_expected);
         }
         t->name = loader__strdup(s);
@@ -100,7 +101,7 @@ static int loader__top(loader *ld) {
     if (!t->name)
         return loader__nomem(ld);
     if (desc) {
-        if (loader__string(ld, desc, "a string", &s) != 0)
+        if (loader__string(ld, desc, _("a string"), &s) != 0)
             return NS_ERR_INPUT;
         if (!(t->description = loader__strdup(s)))
             return loader__nomem(ld);
@@ -141,8 +142,8 @@ int loader__parse(loader *ld) {
     if (json_pos_check(ld->text, ld->len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
         size_t line, col;
         json_pos_line_col(ld->text, ld->len, off, &line, &col);
-        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", ld->source, line,
-                            col, msg);
+        return ns_error_set(ld->err, NS_ERR_INPUT, _("%s:%zu:%zu: invalid JSON: %s"), ld->source,
+                            line, col, msg);
     }
     const char *end = NULL;
     ld->root = cJSON_ParseWithLengthOpts(ld->text, ld->len, &end, 0);
@@ -153,7 +154,7 @@ int loader__parse(loader *ld) {
         off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
         json_pos_line_col(ld->text, ld->len, off, &line, &col);
         return ns_error_set(ld->err, NS_ERR_INPUT,
-                            "%s:%zu:%zu: invalid JSON: rejected by the parser", ld->source, line,
+                            _("%s:%zu:%zu: invalid JSON: rejected by the parser"), ld->source, line,
                             col);
     }
     return 0;
@@ -167,7 +168,7 @@ int loader_load_string(const char *text, size_t len, const char *source, model_t
     int rc;
     if (len > LOADER_MAX_BYTES)
         return ns_error_set(err, NS_ERR_INPUT,
-                            "%s: larger than 64 MiB; expected a topology of at most %zu bytes",
+                            _("%s: larger than 64 MiB; expected a topology of at most %zu bytes"),
                             source, LOADER_MAX_BYTES);
     if ((rc = loader__parse(&ld)) != 0)
         return rc;
@@ -201,26 +202,26 @@ fail:
 static int loader__read(const char *path, char **out, size_t *out_len, ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot read: %s"), path, strerror(errno));
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
     int rc;
     if (!buf) {
-        rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory", path);
+        rc = ns_error_set(err, NS_ERR_NOMEM, _("%s: out of memory"), path);
         goto done;
     }
     for (;;) {
         if (len == cap) {
             if (cap > LOADER_MAX_BYTES) {
                 rc = ns_error_set(err, NS_ERR_INPUT,
-                                  "%s: larger than 64 MiB; expected a topology of at most %zu "
-                                  "bytes",
+                                  _("%s: larger than 64 MiB; expected a topology of at most %zu "
+                                    "bytes"),
                                   path, LOADER_MAX_BYTES);
                 goto done;
             }
             char *bigger = realloc(buf, cap * 2);
             if (!bigger) {
-                rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory", path);
+                rc = ns_error_set(err, NS_ERR_NOMEM, _("%s: out of memory"), path);
                 goto done;
             }
             buf = bigger;
@@ -230,7 +231,7 @@ static int loader__read(const char *path, char **out, size_t *out_len, ns_error 
         len += got;
         if (got == 0) {
             if (ferror(f)) {
-                rc = ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+                rc = ns_error_set(err, NS_ERR_IO, _("%s: cannot read: %s"), path, strerror(errno));
                 goto done;
             }
             break;
@@ -267,8 +268,9 @@ int loader_load_expect_file(const char *path, model_expect **out, ns_error *err)
     if (!e || !(e->source = loader__strdup(path)))
         rc = loader__nomem(&ld);
     else if (len > LOADER_MAX_BYTES)
-        rc = ns_error_set(err, NS_ERR_INPUT, "%s: larger than 64 MiB; expected at most %zu bytes",
-                          path, LOADER_MAX_BYTES);
+        rc =
+            ns_error_set(err, NS_ERR_INPUT, _("%s: larger than 64 MiB; expected at most %zu bytes"),
+                         path, LOADER_MAX_BYTES);
     else if ((rc = loader__parse(&ld)) == 0 && (rc = loader__check_duplicates(&ld, ld.root)) == 0)
         rc = loader__expect_file(&ld, e);
     if (rc != 0 && ld.code)
