@@ -105,9 +105,11 @@ static int loader__check_next_hop(loader *ld, size_t dev, long only, const cJSON
     if (i >= 0)
         return loader__next_hop_host(ld, value, a, d->ifaces[i].ip, d->ifaces[i].prefix_len, what);
     return loader__fail(ld, value,
-                        _("%s is outside every subnet of %s (%s), so Linux says \"Network is "
-                          "unreachable\"; expected %s inside %s"),
-                        v, d->name, subnets, what, n == 1 ? "it" : _("one of them"));
+                        n == 1 ? _("%s is outside every subnet of %s (%s), so Linux says \"Network "
+                                   "is unreachable\"; expected %s inside it")
+                               : _("%s is outside every subnet of %s (%s), so Linux says \"Network "
+                                   "is unreachable\"; expected %s inside one of them"),
+                        v, d->name, subnets, what);
 }
 
 int loader__gateway(loader *ld, size_t dev, const cJSON *obj) {

@@ -196,8 +196,11 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
                                   "expected a static \"ip\" on the interface that serves the pool"),
                                 v, d->name);
         return loader__fail(ld, pool,
-                            _("%s is outside every subnet of %s (%s); expected a pool inside %s"),
-                            v, d->name, subnets, count == 1 ? "it" : _("one of them"));
+                            count == 1 ? _("%s is outside every subnet of %s (%s); expected a pool "
+                                           "inside it")
+                                       : _("%s is outside every subnet of %s (%s); expected a pool "
+                                           "inside one of them"),
+                            v, d->name, subnets);
     }
     const model_iface *f = &d->ifaces[i];
     ipv4_addr mask = ipv4_netmask(f->prefix_len);

@@ -64,7 +64,7 @@ int resources_check(const model_topology *t, uint64_t max_memory, ns_error *err)
         const char *what;
         uint64_t bytes;
     } parts[] = {{_("netsim itself"), e.base},
-                 {"devices", e.devices},
+                 {_("devices"), e.devices},
                  {_("switch and hub ports and interfaces"), e.ports},
                  {_("links"), e.links},
                  {_("file servers' files"), e.files},

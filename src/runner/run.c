@@ -438,9 +438,13 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
                      signal_name(result->signal));
         }
     } else if (dia)
-        snprintf(result->note, sizeof result->note,
-                 _("hop tables, paths.json and diagrams were not written: the run was %s"),
-                 result->outcome == RUN_INTERRUPTED ? "interrupted" : _("stopped at --max-output"));
+        snprintf(
+            result->note, sizeof result->note, "%s",
+            result->outcome == RUN_INTERRUPTED
+                ? _("hop tables, paths.json and diagrams were not written: the run was "
+                    "interrupted")
+                : _("hop tables, paths.json and diagrams were not written: the run was stopped "
+                    "at --max-output"));
     if (view && rc == 0 && !outdir_failed(out, NULL)) {
         /* After the diagrams: the page shows the topology.svg they drew. */
         viewer_end end = {.time = result->end_time,
