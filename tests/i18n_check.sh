@@ -67,12 +67,21 @@ if ! missing=$(missing_in "$root/po/zh_CN.po" "$work/fresh.pot"); then
     echo "$missing" | head -40 >&2
 fi
 
-# 3. No fuzzy or untranslated entry at all, and msgfmt --check passes.
+# 3. No fuzzy or untranslated entry at all, and msgfmt --check passes, also
+# with the template's flags: po/zh_CN.po carries no "c-format" of its own, so
+# its formats are checked against the msgids once merged with the template.
 if ! stats=$(LC_ALL=C "$msgfmt" --check --statistics -o /dev/null "$root/po/zh_CN.po" 2>&1); then
     fail "msgfmt --check po/zh_CN.po:"
     echo "$stats" >&2
 elif echo "$stats" | grep -Eq 'fuzzy|untranslated'; then
     fail "po/zh_CN.po has fuzzy or untranslated entries: $stats"
+fi
+# (msgmerge marks a translation whose format differs fuzzy.)
+"$msgmerge" --quiet --no-fuzzy-matching --no-wrap "$root/po/zh_CN.po" "$work/fresh.pot" -o "$work/flagged.po"
+formats=$(LC_ALL=C "$msgfmt" --check --statistics -o /dev/null "$work/flagged.po" 2>&1)
+if [ $? -ne 0 ] || echo "$formats" | grep -q fuzzy; then
+    fail "po/zh_CN.po: translations that do not keep their msgid's format (%s, %zu...): $formats"
+    "$msgattrib" --only-fuzzy --no-wrap "$work/flagged.po" | grep -A1 '^msgid "..*"$' >&2
 fi
 
 if [ "$failures" -ne 0 ]; then
