@@ -5,7 +5,7 @@
 set -eu
 xgettext=$1 src=$2 out=$3
 cd "$src"
-find src -name '*.c' | LC_ALL=C sort > "$out.files"
+find src -name '*.[ch]' | LC_ALL=C sort > "$out.files"
 "$xgettext" --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --add-comments=TRANSLATORS: \
     --package-name=netsim --msgid-bugs-address=netsim --add-location=file \
     --files-from="$out.files" -o "$out.tmp"

@@ -36,112 +36,114 @@ enum {
 #define DEFAULT_MAX_OUTPUT (1ull << 30) /* 1 GiB of output files */
 #define DEFAULT_MAX_MEMORY (2ull << 30) /* 2 GiB of memory */
 
-static const char usage_text[] =
-    "usage: netsim run FILE [--out DIR] [--seed N] [--until TIME] [--max-events N]\n"
-    "                       [--format text|jsonl] [--trace full|summary|none] [--packet ID]\n"
-    "                       [--filter KEY=VALUE[,VALUE...]]... [--png] [--steps]\n"
-    "                       [--quiet] [--stats] [--force] [--max-output SIZE]\n"
-    "                       [--max-memory SIZE] [--view | --no-view]\n"
-    "       netsim check FILE [--max-memory SIZE]\n"
-    "       netsim test FILE... [--expect CHECKS] [--junit OUT.xml] [--csv OUT.csv]\n"
-    "                           [--seed N]\n"
-    "       netsim diff A B [--seed N]\n"
-    "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
-    "       netsim --help | --version\n"
-    "       (every command also takes --lang zh|en)\n";
+/* TRANSLATORS: keep the command and option names; indent the continuation lines
+ * under the first argument of their command. */
+static const char *const usage_text =
+    N_("usage: netsim run FILE [--out DIR] [--seed N] [--until TIME] [--max-events N]\n"
+       "                       [--format text|jsonl] [--trace full|summary|none] [--packet ID]\n"
+       "                       [--filter KEY=VALUE[,VALUE...]]... [--png] [--steps]\n"
+       "                       [--quiet] [--stats] [--force] [--max-output SIZE]\n"
+       "                       [--max-memory SIZE] [--view | --no-view]\n"
+       "       netsim check FILE [--max-memory SIZE]\n"
+       "       netsim test FILE... [--expect CHECKS] [--junit OUT.xml] [--csv OUT.csv]\n"
+       "                           [--seed N]\n"
+       "       netsim diff A B [--seed N]\n"
+       "       netsim ip ADDRESS[/PREFIX] [NETMASK]\n"
+       "       netsim --help | --version\n"
+       "       (every command also takes --lang zh|en)\n");
 
-static const char help_text[] =
-    "netsim: a network simulator for teaching. It runs a JSON topology of hosts,\n"
-    "hubs, switches and routers and shows every frame, hop by hop.\n"
-    "\n"
-    "Commands:\n"
-    "  run FILE       simulate FILE; print the step-by-step trace and write the outputs\n"
-    "  check FILE     validate FILE only; print nothing and exit 0 when it is valid\n"
-    "  test FILE...   run each FILE in memory and grade it against its \"expect\"\n"
-    "                 checks (or those of --expect CHECKS): one line per check,\n"
-    "                 then \"N passed, M failed\" (docs/grading.md)\n"
-    "  diff A B       compare two runs (topology files, run in memory, or output\n"
-    "                 directories of run): the first step where they diverge, then\n"
-    "                 every difference in paths, headers, fates and final tables;\n"
-    "                 exit 0 when identical, 1 when different (docs/diff.md)\n"
-    "  ip ADDR[/LEN] [MASK]  the address calculator: class, network, broadcast, hosts,\n"
-    "                 netmask in binary, private/public (docs/ipcalc.md)\n"
-    "\n"
-    "Options of run:\n"
-    "  --out DIR          output directory (default: out/<topology name>). netsim\n"
-    "                     writes the run beside it and moves it into place when done,\n"
-    "                     so DIR holds the previous run or the new one, never a mix;\n"
-    "                     it replaces only the files its manifest (DIR/.netsim-manifest)\n"
-    "                     lists, never follows a link inside DIR, and refuses /, the\n"
-    "                     current directory, the home directory and a non-empty\n"
-    "                     directory it did not write\n"
-    "  --force            write into a non-empty DIR netsim did not write (its files\n"
-    "                     of the same names are replaced; nothing else is deleted)\n"
-    "  --seed N           seed of the run's random generator (default 1); the same\n"
-    "                     topology and seed give byte-identical outputs\n"
-    "  --until TIME       stop at this simulated time, e.g. 500ms, 2s (default: when no\n"
-    "                     events remain)\n"
-    "  --max-events N     stop after N events (default 100000000; 0: no limit)\n"
-    "  --max-output SIZE  stop when the output files reach SIZE, e.g. 200M, 4G\n"
-    "                     (default 1G; 0: no limit); the run is then labelled partial\n"
-    "  --max-memory SIZE  refuse a topology whose memory estimate exceeds SIZE, and\n"
-    "                     stop with a message if the run's memory reaches it\n"
-    "                     (default 2G; 0: no limit)\n"
-    "  --format text|jsonl  format of the trace on standard output (default text)\n"
-    "  --trace full|summary|none  how much to trace (default full): summary keeps only\n"
-    "                     application output (ping) and the run's start and end, and\n"
-    "                     writes no captures; none writes no trace at all, only state.txt\n"
-    "  --filter KEY=VALUES  show only matching steps in the traces (stdout, trace.txt,\n"
-    "                     trace.jsonl); KEY is device, proto (arp, icmp, udp, tcp, dhcp,\n"
-    "                     dns) or packet; several values are alternatives, several\n"
-    "                     --filter options must all hold: --filter proto=icmp,arp\n"
-    "                     --filter device=r1. The ladder and step diagrams follow it;\n"
-    "                     captures, hop tables and path diagrams stay complete\n"
-    "  --packet ID        print only packet ID's journey (its hop table) on standard\n"
-    "                     output; the files are written as usual\n"
-    "  --png              draw the diagrams as PNG too (topology, paths, ladders)\n"
-    "  --steps            draw one slide per frame step, and steps/index.html to step\n"
-    "                     through them with the arrow keys\n"
-    "  --view             write view.html even above its size bound (docs/viewer.md)\n"
-    "  --no-view          do not write view.html\n"
-    "  --quiet            print nothing on standard output (files are still written)\n"
-    "  --stats            print the wall-clock cost of loading, building, running and\n"
-    "                     writing, and events per second, on standard error\n"
-    "\n"
-    "Options of test:\n"
-    "  --expect CHECKS    grade with the checks of the file CHECKS ({\"expect\": [...]})\n"
-    "                     instead of each FILE's own \"expect\" list\n"
-    "  --junit OUT.xml    also write the results as JUnit XML (one testsuite per FILE)\n"
-    "  --csv OUT.csv      also write them as CSV: file,check,name,result,points,message\n"
-    "  --seed N           seed of every run (default 1)\n"
-    "  Exit status of test: 0 every check passed; 1 a check failed or a FILE is\n"
-    "  invalid (its message is the failed check \"loads\"), or CHECKS is invalid;\n"
-    "  2 bad arguments; 4 CHECKS could not be read or a report not written\n"
-    "\n"
-    "Outputs in DIR:\n"
-    "  trace.txt      the human-readable trace (what standard output shows)\n"
-    "  trace.jsonl    the same steps as JSON Lines (docs/trace-format.md)\n"
-    "  pcap/*.pcap    one capture per link, for Wireshark or tshark\n"
-    "  paths.json     every packet's journey hop by hop (the hop tables of trace.txt)\n"
-    "  topology.dot/.svg  the network for slides (Graphviz); paths/ID.svg: one packet's\n"
-    "                 journey drawn on it; ladder.svg: every frame as a sequence diagram\n"
-    "  state.txt      device tables at the end: ARP caches, routes, MAC tables\n"
-    "  view.html      the run replayed in a browser, offline: events, animation,\n"
-    "                 frames by layer, device tables at any step (docs/viewer.md)\n"
-    "\n"
-    "Exit status:\n"
-    "  0  success\n"
-    "  1  the topology is invalid (the message names file:line:column and JSON path);\n"
-    "     diff: the runs differ\n"
-    "  2  bad command-line arguments\n"
-    "  3  the run was stopped early: --max-events or --max-output reached, or a\n"
-    "     broadcast storm detected (the outputs are written, labelled partial)\n"
-    "  4  a file could not be read or written (the previous outputs are left intact)\n"
-    "  5  the run needs more memory than --max-memory allows\n"
-    "  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM: the outputs are written,\n"
-    "     labelled partial\n"
-    "\n"
-    "Documentation: docs/cli.md, docs/topology-format.md, docs/trace-format.md.\n";
+/* --help after the usage: one message per section, so a translator sees whole
+ * paragraphs; printed with a blank line between sections.
+ * TRANSLATORS: --help keeps option names, file names and values as they are;
+ * descriptions start at the same display column as in English (a Chinese
+ * character takes two columns); tests/i18n_help_check.sh checks it. */
+static const char *const help_sections[] = {
+    N_("netsim: a network simulator for teaching. It runs a JSON topology of hosts,\n"
+       "hubs, switches and routers and shows every frame, hop by hop.\n"),
+    N_("Commands:\n"
+       "  run FILE       simulate FILE; print the step-by-step trace and write the outputs\n"
+       "  check FILE     validate FILE only; print nothing and exit 0 when it is valid\n"
+       "  test FILE...   run each FILE in memory and grade it against its \"expect\"\n"
+       "                 checks (or those of --expect CHECKS): one line per check,\n"
+       "                 then \"N passed, M failed\" (docs/grading.md)\n"
+       "  diff A B       compare two runs (topology files, run in memory, or output\n"
+       "                 directories of run): the first step where they diverge, then\n"
+       "                 every difference in paths, headers, fates and final tables;\n"
+       "                 exit 0 when identical, 1 when different (docs/diff.md)\n"
+       "  ip ADDR[/LEN] [MASK]  the address calculator: class, network, broadcast, hosts,\n"
+       "                 netmask in binary, private/public (docs/ipcalc.md)\n"),
+    N_("Options of run:\n"
+       "  --out DIR          output directory (default: out/<topology name>). netsim\n"
+       "                     writes the run beside it and moves it into place when done,\n"
+       "                     so DIR holds the previous run or the new one, never a mix;\n"
+       "                     it replaces only the files its manifest (DIR/.netsim-manifest)\n"
+       "                     lists, never follows a link inside DIR, and refuses /, the\n"
+       "                     current directory, the home directory and a non-empty\n"
+       "                     directory it did not write\n"
+       "  --force            write into a non-empty DIR netsim did not write (its files\n"
+       "                     of the same names are replaced; nothing else is deleted)\n"
+       "  --seed N           seed of the run's random generator (default 1); the same\n"
+       "                     topology and seed give byte-identical outputs\n"
+       "  --until TIME       stop at this simulated time, e.g. 500ms, 2s (default: when no\n"
+       "                     events remain)\n"
+       "  --max-events N     stop after N events (default 100000000; 0: no limit)\n"
+       "  --max-output SIZE  stop when the output files reach SIZE, e.g. 200M, 4G\n"
+       "                     (default 1G; 0: no limit); the run is then labelled partial\n"
+       "  --max-memory SIZE  refuse a topology whose memory estimate exceeds SIZE, and\n"
+       "                     stop with a message if the run's memory reaches it\n"
+       "                     (default 2G; 0: no limit)\n"
+       "  --format text|jsonl  format of the trace on standard output (default text)\n"
+       "  --trace full|summary|none  how much to trace (default full): summary keeps only\n"
+       "                     application output (ping) and the run's start and end, and\n"
+       "                     writes no captures; none writes no trace at all, only state.txt\n"
+       "  --filter KEY=VALUES  show only matching steps in the traces (stdout, trace.txt,\n"
+       "                     trace.jsonl); KEY is device, proto (arp, icmp, udp, tcp, dhcp,\n"
+       "                     dns) or packet; several values are alternatives, several\n"
+       "                     --filter options must all hold: --filter proto=icmp,arp\n"
+       "                     --filter device=r1. The ladder and step diagrams follow it;\n"
+       "                     captures, hop tables and path diagrams stay complete\n"
+       "  --packet ID        print only packet ID's journey (its hop table) on standard\n"
+       "                     output; the files are written as usual\n"
+       "  --png              draw the diagrams as PNG too (topology, paths, ladders)\n"
+       "  --steps            draw one slide per frame step, and steps/index.html to step\n"
+       "                     through them with the arrow keys\n"
+       "  --view             write view.html even above its size bound (docs/viewer.md)\n"
+       "  --no-view          do not write view.html\n"
+       "  --quiet            print nothing on standard output (files are still written)\n"
+       "  --stats            print the wall-clock cost of loading, building, running and\n"
+       "                     writing, and events per second, on standard error\n"),
+    N_("Options of test:\n"
+       "  --expect CHECKS    grade with the checks of the file CHECKS ({\"expect\": [...]})\n"
+       "                     instead of each FILE's own \"expect\" list\n"
+       "  --junit OUT.xml    also write the results as JUnit XML (one testsuite per FILE)\n"
+       "  --csv OUT.csv      also write them as CSV: file,check,name,result,points,message\n"
+       "  --seed N           seed of every run (default 1)\n"
+       "  Exit status of test: 0 every check passed; 1 a check failed or a FILE is\n"
+       "  invalid (its message is the failed check \"loads\"), or CHECKS is invalid;\n"
+       "  2 bad arguments; 4 CHECKS could not be read or a report not written\n"),
+    N_("Outputs in DIR:\n"
+       "  trace.txt      the human-readable trace (what standard output shows)\n"
+       "  trace.jsonl    the same steps as JSON Lines (docs/trace-format.md)\n"
+       "  pcap/*.pcap    one capture per link, for Wireshark or tshark\n"
+       "  paths.json     every packet's journey hop by hop (the hop tables of trace.txt)\n"
+       "  topology.dot/.svg  the network for slides (Graphviz); paths/ID.svg: one packet's\n"
+       "                 journey drawn on it; ladder.svg: every frame as a sequence diagram\n"
+       "  state.txt      device tables at the end: ARP caches, routes, MAC tables\n"
+       "  view.html      the run replayed in a browser, offline: events, animation,\n"
+       "                 frames by layer, device tables at any step (docs/viewer.md)\n"),
+    N_("Exit status:\n"
+       "  0  success\n"
+       "  1  the topology is invalid (the message names file:line:column and JSON path);\n"
+       "     diff: the runs differ\n"
+       "  2  bad command-line arguments\n"
+       "  3  the run was stopped early: --max-events or --max-output reached, or a\n"
+       "     broadcast storm detected (the outputs are written, labelled partial)\n"
+       "  4  a file could not be read or written (the previous outputs are left intact)\n"
+       "  5  the run needs more memory than --max-memory allows\n"
+       "  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM: the outputs are written,\n"
+       "     labelled partial\n"),
+    N_("Documentation: docs/cli.md, docs/topology-format.md, docs/trace-format.md.\n"),
+};
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...) {
     va_list ap;
@@ -149,7 +151,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     fprintf(stderr, "netsim: ");
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n%s", usage_text);
+    fprintf(stderr, "\n%s", _(usage_text));
     return EXIT_USAGE;
 }
 
@@ -187,7 +189,7 @@ static void limit_memory(uint64_t max_memory) {
     char bound[64], size[32];
     resources_format_bytes(size, sizeof size, max_memory);
     snprintf(bound, sizeof bound, "--max-memory %s", size);
-    ns_alloc_set_bound(max_memory ? bound : "the machine's memory");
+    ns_alloc_set_bound(max_memory ? bound : _("the machine's memory"));
     ns_alloc_set_limit(max_memory);
 #ifndef NETSIM_ASAN
     if (max_memory) {
@@ -203,7 +205,7 @@ static void limit_memory(uint64_t max_memory) {
 
 static int parse_size(const char *option, const char *value, uint64_t *out) {
     if (!value || units_parse_size(value, out) != 0)
-        return usage_error("%s needs a size such as 500M or 4G, got \"%s\"", option,
+        return usage_error(_("%s needs a size such as 500M or 4G, got \"%s\""), option,
                            value ? value : "");
     return 0;
 }
@@ -225,8 +227,8 @@ static int parse_count(const char *text, uint64_t *out) {
 static void print_stats(const run_result *r) {
     double rate = r->run_seconds > 0 ? (double)r->events / r->run_seconds : 0.0;
     fprintf(stderr,
-            "netsim: stats: load %.3f s, build %.3f s, run %.3f s, outputs %.3f s; %llu events "
-            "(%.2f M events/s), %llu frames delivered, simulated %llu.%09llu s\n",
+            _("netsim: stats: load %.3f s, build %.3f s, run %.3f s, outputs %.3f s; %llu events "
+              "(%.2f M events/s), %llu frames delivered, simulated %llu.%09llu s\n"),
             r->load_seconds, r->build_seconds, r->run_seconds, r->output_seconds,
             (unsigned long long)r->events, rate / 1e6, (unsigned long long)r->frames_delivered,
             (unsigned long long)(r->end_time / SIM_S), (unsigned long long)(r->end_time % SIM_S));
@@ -262,35 +264,36 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
             i++;
         } else if (strcmp(arg, "--out") == 0) {
             if (!value)
-                return usage_error("%s needs a directory", arg);
+                return usage_error(_("%s needs a directory"), arg);
             o.out_dir = value;
             i++;
         } else if (strcmp(arg, "--seed") == 0) {
             if (parse_count(value, &o.seed) != 0)
-                return usage_error("--seed needs a non-negative integer, got \"%s\"",
+                return usage_error(_("--seed needs a non-negative integer, got \"%s\""),
                                    value ? value : "");
             i++;
         } else if (strcmp(arg, "--until") == 0) {
             if (!value || units_parse_duration(value, &o.until) != 0)
-                return usage_error("--until needs a duration such as 500ms or 2s, got \"%s\"",
+                return usage_error(_("--until needs a duration such as 500ms or 2s, got \"%s\""),
                                    value ? value : "");
             i++;
         } else if (strcmp(arg, "--max-events") == 0) {
             if (parse_count(value, &o.max_events) != 0)
-                return usage_error("--max-events needs a non-negative integer, got \"%s\"",
+                return usage_error(_("--max-events needs a non-negative integer, got \"%s\""),
                                    value ? value : "");
             i++;
         } else if (strcmp(arg, "--packet") == 0) {
             uint64_t id = 0;
             if (parse_count(value, &id) != 0 || id == 0 || id > UINT32_MAX)
-                return usage_error("--packet needs a packet number such as 3, got \"%s\"",
+                return usage_error(_("--packet needs a packet number such as 3, got \"%s\""),
                                    value ? value : "");
             o.packet = (uint32_t)id;
             i++;
         } else if (strcmp(arg, "--filter") == 0) {
             char msg[512];
             if (!value)
-                return usage_error("%s", "--filter needs device=NAME, proto=PROTOCOL or packet=ID");
+                return usage_error("%s",
+                                   _("--filter needs device=NAME, proto=PROTOCOL or packet=ID"));
             if (trace_filter_add(filter, value, msg, sizeof msg) != 0)
                 return usage_error("%s", msg);
             i++;
@@ -302,7 +305,7 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
             else if (value && strcmp(value, "none") == 0)
                 o.trace = TRACE_NONE;
             else
-                return usage_error("--trace needs full, summary or none, got \"%s\"",
+                return usage_error(_("--trace needs full, summary or none, got \"%s\""),
                                    value ? value : "");
             i++;
         } else if (strcmp(arg, "--format") == 0) {
@@ -311,18 +314,19 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
             else if (value && strcmp(value, "jsonl") == 0)
                 o.format = STDOUT_JSONL;
             else
-                return usage_error("--format needs text or jsonl, got \"%s\"", value ? value : "");
+                return usage_error(_("--format needs text or jsonl, got \"%s\""),
+                                   value ? value : "");
             i++;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return usage_error("unknown option \"%s\"", arg);
+            return usage_error(_("unknown option \"%s\""), arg);
         } else if (!o.topology_path) {
             o.topology_path = arg;
         } else {
-            return usage_error("one topology file at a time (extra argument \"%s\")", arg);
+            return usage_error(_("one topology file at a time (extra argument \"%s\")"), arg);
         }
     }
     if (!o.topology_path)
-        return usage_error("%s", "run needs a topology FILE");
+        return usage_error("%s", _("run needs a topology FILE"));
     limit_memory(o.max_memory);
     catch_signals();
     run_result result;
@@ -337,18 +341,18 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
     /* How the run ended comes first, then any note about the outputs. */
     int status = EXIT_OK;
     if (result.outcome == RUN_INTERRUPTED) {
-        fprintf(stderr, "netsim: %s; written to %s\n", result.summary, result.out_dir);
+        fprintf(stderr, _("netsim: %s; written to %s\n"), result.summary, result.out_dir);
         status = EXIT_SIGNAL + result.signal;
     } else if (result.outcome != RUN_COMPLETE && result.outcome != RUN_NO_PACKET) {
         fprintf(stderr, "netsim: %s\n", result.summary);
         status = EXIT_STOPPED;
     }
     if (result.note[0])
-        fprintf(stderr, "netsim: note: %s\n", result.note);
+        fprintf(stderr, _("netsim: note: %s\n"), result.note);
     if (result.view_note[0])
-        fprintf(stderr, "netsim: note: %s\n", result.view_note);
+        fprintf(stderr, _("netsim: note: %s\n"), result.view_note);
     if (result.outcome == RUN_NO_PACKET) {
-        fprintf(stderr, "netsim: --packet %u: no such packet crossed a link in this run\n",
+        fprintf(stderr, _("netsim: --packet %u: no such packet crossed a link in this run\n"),
                 o.packet);
         status = EXIT_USAGE;
     }
@@ -371,13 +375,13 @@ static int command_check(int argc, char **argv) {
                 return EXIT_USAGE;
             i++;
         } else if (file || (argv[i][0] == '-' && argv[i][1] != '\0')) {
-            return usage_error("%s", "check needs exactly one topology FILE");
+            return usage_error("%s", _("check needs exactly one topology FILE"));
         } else {
             file = argv[i];
         }
     }
     if (!file)
-        return usage_error("%s", "check needs exactly one topology FILE");
+        return usage_error("%s", _("check needs exactly one topology FILE"));
     limit_memory(max_memory);
     ns_error err = {0};
     int rc = run_check(file, max_memory, &err);
@@ -406,27 +410,27 @@ static int command_test(int argc, char **argv) {
         if (slot) {
             if (!value) {
                 free(paths);
-                return usage_error("%s needs a file", arg);
+                return usage_error(_("%s needs a file"), arg);
             }
             *slot = value;
             i++;
         } else if (strcmp(arg, "--seed") == 0) {
             if (parse_count(value, &o.seed) != 0) {
                 free(paths);
-                return usage_error("--seed needs a non-negative integer, got \"%s\"",
+                return usage_error(_("--seed needs a non-negative integer, got \"%s\""),
                                    value ? value : "");
             }
             i++;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             free(paths);
-            return usage_error("unknown option \"%s\"", arg);
+            return usage_error(_("unknown option \"%s\""), arg);
         } else {
             paths[n++] = arg;
         }
     }
     if (n == 0) {
         free(paths);
-        return usage_error("%s", "test needs at least one topology FILE");
+        return usage_error("%s", _("test needs at least one topology FILE"));
     }
     limit_memory(o.max_memory);
     ns_error err = {0};
@@ -445,7 +449,7 @@ static int command_test(int argc, char **argv) {
         rc = grade_topology(paths[i], &o, &files[i]);
     int status = EXIT_OK;
     if (rc != 0) {
-        fprintf(stderr, "netsim: out of memory\n");
+        fprintf(stderr, "%s", _("netsim: out of memory\n"));
         status = EXIT_NO_MEMORY;
     } else {
         grade_write_text(files, n, stdout);
@@ -478,19 +482,19 @@ static int command_diff(int argc, char **argv) {
         if (strcmp(argv[i], "--seed") == 0) {
             const char *value = i + 1 < argc ? argv[i + 1] : NULL;
             if (parse_count(value, &o.seed) != 0)
-                return usage_error("--seed needs a non-negative integer, got \"%s\"",
+                return usage_error(_("--seed needs a non-negative integer, got \"%s\""),
                                    value ? value : "");
             i++;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return usage_error("unknown option \"%s\"", argv[i]);
+            return usage_error(_("unknown option \"%s\""), argv[i]);
         } else if (n == 2) {
-            return usage_error("diff compares two runs (extra argument \"%s\")", argv[i]);
+            return usage_error(_("diff compares two runs (extra argument \"%s\")"), argv[i]);
         } else {
             paths[n++] = argv[i];
         }
     }
     if (n != 2)
-        return usage_error("%s", "diff needs two topology files or output directories, A and B");
+        return usage_error("%s", _("diff needs two topology files or output directories, A and B"));
     limit_memory(o.max_memory);
     diff_run *runs[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++) {
@@ -502,7 +506,7 @@ static int command_diff(int argc, char **argv) {
             return exit_for(rc);
         }
         if (diff_run_note(runs[k])[0])
-            fprintf(stderr, "netsim: note: %s (%c): %s\n", paths[k], "AB"[k],
+            fprintf(stderr, _("netsim: note: %s (%c): %s\n"), paths[k], "AB"[k],
                     diff_run_note(runs[k]));
     }
     int status = diff_write(runs[0], runs[1], stdout) ? EXIT_INVALID : EXIT_OK;
@@ -521,8 +525,10 @@ static int choose_language(int *argc, char **argv) {
     int kept = 1;
     for (int i = 1; i < *argc; i++) {
         if (strcmp(argv[i], "--lang") == 0) {
-            if (i + 1 >= *argc)
-                return usage_error("%s", "--lang needs zh or en");
+            if (i + 1 >= *argc) {
+                i18n_init(NULL, argv[0]); /* the complaint in the environment's language */
+                return usage_error("%s", _("--lang needs zh or en"));
+            }
             flag = argv[++i];
         } else if (strncmp(argv[i], "--lang=", 7) == 0) {
             flag = argv[i] + 7;
@@ -532,8 +538,10 @@ static int choose_language(int *argc, char **argv) {
     }
     argv[kept] = NULL;
     *argc = kept;
-    if (i18n_init(flag, argv[0]) != 0)
-        return usage_error("--lang needs zh or en, got \"%s\"", flag);
+    if (i18n_init(flag, argv[0]) != 0) {
+        i18n_init(NULL, argv[0]); /* the complaint in the environment's language */
+        return usage_error(_("--lang needs zh or en, got \"%s\""), flag);
+    }
     return 0;
 }
 
@@ -545,9 +553,11 @@ int main(int argc, char **argv) {
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
         strcmp(command, "help") == 0) {
-        fputs(usage_text, stdout);
-        fputc('\n', stdout);
-        fputs(help_text, stdout);
+        fputs(_(usage_text), stdout);
+        for (size_t i = 0; i < sizeof help_sections / sizeof help_sections[0]; i++) {
+            fputc('\n', stdout);
+            fputs(_(help_sections[i]), stdout);
+        }
         return EXIT_OK;
     }
     if (strcmp(command, "--version") == 0) {
@@ -564,5 +574,5 @@ int main(int argc, char **argv) {
         return command_test(argc - 2, argv + 2);
     if (strcmp(command, "diff") == 0)
         return command_diff(argc - 2, argv + 2);
-    return usage_error("unknown command \"%s\"", command);
+    return usage_error(_("unknown command \"%s\""), command);
 }

@@ -39,45 +39,46 @@ static const char *const loader__switch_keys[] = {"type", "ports", "mac_aging"};
 static const char *const loader__hub_keys[] = {"type", "ports"};
 
 static const loader__hint loader__router_hints[] = {
-    {"gateway", "(a router has no gateway); expected a default route instead: \"routes\": "
-                "[{\"to\": \"0.0.0.0/0\", \"via\": \"a.b.c.d\"}]"},
-    {"ip", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
-           "\"10.0.0.1/24\"}, ...}"},
-    {"netmask", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
-                "\"10.0.0.1\", \"netmask\": \"255.255.255.0\"}, ...}"},
-    {"mac", "(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
-            "\"02:00:00:00:00:01\"}, ...}"},
-    {"dhcp", "(a router has static addresses; hosts may ask DHCP); expected \"interfaces\": "
-             "{\"eth0\": {\"ip\": \"10.0.0.1/24\"}, ...}"},
+    {"gateway", N_("(a router has no gateway); expected a default route instead: \"routes\": "
+                   "[{\"to\": \"0.0.0.0/0\", \"via\": \"a.b.c.d\"}]")},
+    {"ip", N_("(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
+              "\"10.0.0.1/24\"}, ...}")},
+    {"netmask", N_("(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
+                   "\"10.0.0.1\", \"netmask\": \"255.255.255.0\"}, ...}")},
+    {"mac", N_("(a router names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
+               "\"02:00:00:00:00:01\"}, ...}")},
+    {"dhcp", N_("(a router has static addresses; hosts may ask DHCP); expected \"interfaces\": "
+                "{\"eth0\": {\"ip\": \"10.0.0.1/24\"}, ...}")},
     {NULL, NULL}};
 
 /* A router's hints, but a home router's outside address often comes from
  * the provider's DHCP: say that here it is static, and which key serves
  * DHCP instead. */
 static const loader__hint loader__nat_hints[] = {
-    {"gateway", "(a NAT box has no gateway); expected a default route toward the provider "
-                "instead: \"routes\": [{\"to\": \"0.0.0.0/0\", \"via\": \"a.b.c.d\"}]"},
-    {"ip", "(a NAT box names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
-           "\"192.168.1.1/24\"}, \"eth1\": {\"ip\": \"116.226.52.212/24\"}}"},
-    {"mac", "(a NAT box names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
-            "\"02:00:00:00:00:01\"}, ...}"},
-    {"dhcp", "(a NAT box's addresses, the outside one included, are static here; to hand out "
-             "addresses on the inside use \"dhcp_server\"); expected \"interfaces\": {\"eth1\": "
-             "{\"ip\": \"116.226.52.212/24\"}, ...}"},
+    {"gateway", N_("(a NAT box has no gateway); expected a default route toward the provider "
+                   "instead: \"routes\": [{\"to\": \"0.0.0.0/0\", \"via\": \"a.b.c.d\"}]")},
+    {"ip", N_("(a NAT box names its interfaces); expected \"interfaces\": {\"eth0\": {\"ip\": "
+              "\"192.168.1.1/24\"}, \"eth1\": {\"ip\": \"116.226.52.212/24\"}}")},
+    {"mac", N_("(a NAT box names its interfaces); expected \"interfaces\": {\"eth0\": {\"mac\": "
+               "\"02:00:00:00:00:01\"}, ...}")},
+    {"dhcp", N_("(a NAT box's addresses, the outside one included, are static here; to hand out "
+                "addresses on the inside use \"dhcp_server\"); expected \"interfaces\": {\"eth1\": "
+                "{\"ip\": \"116.226.52.212/24\"}, ...}")},
     {NULL, NULL}};
 
 static const loader__hint loader__switch_hints[] = {
-    {"ip", "(a switch has no IP address; hosts and routers do); expected one of \"type\", "
-           "\"ports\" or \"mac_aging\""},
-    {"gateway", "(a switch has no IP address; hosts and routers do); expected one of \"type\", "
-                "\"ports\" or \"mac_aging\""},
+    {"ip", N_("(a switch has no IP address; hosts and routers do); expected one of \"type\", "
+              "\"ports\" or \"mac_aging\"")},
+    {"gateway", N_("(a switch has no IP address; hosts and routers do); expected one of \"type\", "
+                   "\"ports\" or \"mac_aging\"")},
     {NULL, NULL}};
 
 static const loader__hint loader__hub_hints[] = {
-    {"mac_aging", "(a hub learns no addresses, it repeats every frame); expected one of \"type\" "
-                  "or \"ports\""},
-    {"ip", "(a hub has no IP address; hosts and routers do); expected one of \"type\" or "
-           "\"ports\""},
+    {"mac_aging",
+     N_("(a hub learns no addresses, it repeats every frame); expected one of \"type\" "
+        "or \"ports\"")},
+    {"ip", N_("(a hub has no IP address; hosts and routers do); expected one of \"type\" or "
+              "\"ports\"")},
     {NULL, NULL}};
 
 static int loader__host(loader *ld, size_t dev, const cJSON *obj) {
@@ -163,19 +164,19 @@ static const loader__device_kind loader__device_kinds[] = {
 
 static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
     if (!cJSON_IsObject(obj))
-        return loader__type_error(ld, obj, "a device object such as {\"type\": \"host\"}");
+        return loader__type_error(ld, obj, _("a device object such as {\"type\": \"host\"}"));
     const cJSON *type = loader__member(obj, "type");
     const char *names[LOADER_N_KINDS];
     char list[256], v[96], expected[300];
     for (size_t k = 0; k < LOADER_N_KINDS; k++)
         names[k] = loader__device_kinds[k].name;
-    loader__list(names, LOADER_N_KINDS, "", " or ", list, sizeof list);
+    loader__list(names, LOADER_N_KINDS, "", _(" or "), list, sizeof list);
     if (!type) {
         snprintf(expected, sizeof expected, "\"type\": %s", list);
         return loader__missing(ld, obj, "type", expected);
     }
     const char *s = NULL;
-    snprintf(expected, sizeof expected, "a device type: %s", list);
+    snprintf(expected, sizeof expected, _("a device type: %s"), list);
     if (loader__string(ld, type, expected, &s) != 0)
         return NS_ERR_INPUT;
     size_t k = 0;
@@ -185,8 +186,9 @@ static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
         loader__value_text(ld, type, v, sizeof v);
         const char *sug = loader__suggest(s, names, LOADER_N_KINDS);
         if (sug)
-            return loader__fail(ld, type, "%s is not a device type; did you mean \"%s\"?", v, sug);
-        return loader__fail(ld, type, "%s is not a device type; expected %s", v, list);
+            return loader__fail(ld, type, _("%s is not a device type; did you mean \"%s\"?"), v,
+                                sug);
+        return loader__fail(ld, type, _("%s is not a device type; expected %s"), v, list);
     }
     const loader__device_kind *kind = &loader__device_kinds[k];
     ld->t->devices[dev].type = kind->type;
@@ -225,8 +227,8 @@ static int loader__port_budget(loader *ld, const cJSON *devices) {
         total += (size_t)ports->valuedouble;
         if (total > LOADER_MAX_PORTS)
             return loader__fail(ld, ports,
-                                "%d ports bring the topology's switch and hub ports to %zu; "
-                                "expected at most %u in all (each port costs memory)",
+                                _("%d ports bring the topology's switch and hub ports to %zu; "
+                                  "expected at most %u in all (each port costs memory)"),
                                 (int)ports->valuedouble, total, LOADER_MAX_PORTS);
     }
     return 0;
@@ -236,12 +238,12 @@ int loader__devices(loader *ld, const cJSON *root) {
     const cJSON *devices = NULL;
     size_t n = 0;
     if (loader__entries(ld, root, "devices",
-                        "an object of devices, e.g. {\"A\": {\"type\": \"host\", \"ip\": "
-                        "\"10.0.0.1/24\"}}",
+                        _("an object of devices, e.g. {\"A\": {\"type\": \"host\", \"ip\": "
+                          "\"10.0.0.1/24\"}}"),
                         &devices, &n) != 0)
         return NS_ERR_INPUT;
     if (n > LOADER_MAX_DEVICES)
-        return loader__fail(ld, devices, "{...} has %zu devices; expected at most %u", n,
+        return loader__fail(ld, devices, _("{...} has %zu devices; expected at most %u"), n,
                             LOADER_MAX_DEVICES);
     if (loader__port_budget(ld, devices) != 0)
         return NS_ERR_INPUT;
@@ -257,8 +259,8 @@ int loader__devices(loader *ld, const cJSON *root) {
             char q[96];
             loader__quote(c->string, q, sizeof q);
             return loader__fail_key(ld, c,
-                                    "%s is not a device name; expected a non-empty name without "
-                                    "control characters, e.g. \"A\"",
+                                    _("%s is not a device name; expected a non-empty name without "
+                                      "control characters, e.g. \"A\""),
                                     q);
         }
         size_t name_len = strlen(c->string);
@@ -266,9 +268,9 @@ int loader__devices(loader *ld, const cJSON *root) {
             char q[96];
             loader__quote(c->string, q, sizeof q);
             return loader__fail_key(ld, c,
-                                    "%s is a device name of %zu bytes; expected at most %d bytes "
-                                    "(link names such as \"A.eth0--sw1.p1\" become capture file "
-                                    "names)",
+                                    _("%s is a device name of %zu bytes; expected at most %d bytes "
+                                      "(link names such as \"A.eth0--sw1.p1\" become capture file "
+                                      "names)"),
                                     q, name_len, LOADER_MAX_DEVICE_NAME);
         }
         if (!(t->devices[dev].name = loader__strdup(c->string)))

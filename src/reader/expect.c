@@ -16,15 +16,15 @@
 #include "wire/icmp.h"
 #include "wire/tcp.h"
 
-#define EXPECT_HINT_TIME "a time such as \"2s\" or \"500ms\""
+#define EXPECT_HINT_TIME _("a time such as \"2s\" or \"500ms\"")
 
 /* A device name into *out (a copy); checked when the topology is known. */
 static int loader__expect_device(loader *ld, const cJSON *node, char **out) {
     const char *s = NULL;
-    if (loader__string(ld, node, "the name of a device", &s) != 0)
+    if (loader__string(ld, node, _("the name of a device"), &s) != 0)
         return NS_ERR_INPUT;
     if (ld->t && strmap_get(ld->names, s) < 0)
-        return loader__unknown_device(ld, node, s, false, "the name of a device");
+        return loader__unknown_device(ld, node, s, false, _("the name of a device"));
     if (!(*out = loader__strdup(s)))
         return loader__nomem(ld);
     return 0;
@@ -39,12 +39,12 @@ static int loader__expect_opt_device(loader *ld, const cJSON *obj, const char *k
 static int loader__expect_host(loader *ld, const cJSON *node, char **out) {
     const char *s = NULL;
     ipv4_addr a;
-    if (loader__string(ld, node, "an IPv4 address or a device name", &s) != 0)
+    if (loader__string(ld, node, _("an IPv4 address or a device name"), &s) != 0)
         return NS_ERR_INPUT;
     if (ipv4_parse(s, &a) != 0 && loader__looks_numeric(s))
         return loader__addr(ld, node, &a);
     if (ipv4_parse(s, &a) != 0 && ld->t && strmap_get(ld->names, s) < 0)
-        return loader__unknown_device(ld, node, s, false, "an IPv4 address or a device name");
+        return loader__unknown_device(ld, node, s, false, _("an IPv4 address or a device name"));
     if (!(*out = loader__strdup(s)))
         return loader__nomem(ld);
     return 0;
@@ -55,7 +55,7 @@ static int loader__expect_string(loader *ld, const cJSON *obj, const char *key, 
     const char *s = NULL;
     if (!n)
         return 0;
-    if (loader__string(ld, n, "a string", &s) != 0)
+    if (loader__string(ld, n, _("a string"), &s) != 0)
         return NS_ERR_INPUT;
     if (!(*out = loader__strdup(s)))
         return loader__nomem(ld);
@@ -75,7 +75,7 @@ static int loader__expect_addr(loader *ld, const cJSON *obj, const char *key, ch
 }
 
 static int loader__expect_mac(loader *ld, const cJSON *n, mac_addr *out) {
-    const char *expected = "a MAC address such as \"02:00:00:00:00:01\", or \"broadcast\"";
+    const char *expected = _("a MAC address such as \"02:00:00:00:00:01\", or \"broadcast\"");
     const char *s = NULL;
     char v[96];
     if (loader__string(ld, n, expected, &s) != 0)
@@ -86,7 +86,7 @@ static int loader__expect_mac(loader *ld, const cJSON *n, mac_addr *out) {
     }
     if (mac_parse(s, out) != 0) {
         loader__value_text(ld, n, v, sizeof v);
-        return loader__fail(ld, n, "%s is not a MAC address; expected %s", v, expected);
+        return loader__fail(ld, n, _("%s is not a MAC address; expected %s"), v, expected);
     }
     return 0;
 }
@@ -95,7 +95,7 @@ static int loader__expect_mac(loader *ld, const cJSON *n, mac_addr *out) {
 static int loader__expect_tcp_flags(loader *ld, const cJSON *n, uint8_t *out) {
     static const char *const names[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG"};
     const char *expected =
-        "TCP flags such as \"SYN\" or \"SYN,ACK\" (FIN, SYN, RST, PSH, ACK, URG)";
+        _("TCP flags such as \"SYN\" or \"SYN,ACK\" (FIN, SYN, RST, PSH, ACK, URG)");
     const char *s = NULL;
     char v[96];
     if (loader__string(ld, n, expected, &s) != 0)
@@ -108,7 +108,8 @@ static int loader__expect_tcp_flags(loader *ld, const cJSON *n, uint8_t *out) {
             k++;
         if (k == 6) {
             loader__value_text(ld, n, v, sizeof v);
-            return loader__fail(ld, n, "%s is not a list of TCP flags; expected %s", v, expected);
+            return loader__fail(ld, n, _("%s is not a list of TCP flags; expected %s"), v,
+                                expected);
         }
         *out |= (uint8_t)(1u << k); /* TCP_FIN 0x01 ... TCP_URG 0x20, in this order */
         p += len;
@@ -117,7 +118,7 @@ static int loader__expect_tcp_flags(loader *ld, const cJSON *n, uint8_t *out) {
     }
     if (*out == 0) {
         loader__value_text(ld, n, v, sizeof v);
-        return loader__fail(ld, n, "%s is not a list of TCP flags; expected %s", v, expected);
+        return loader__fail(ld, n, _("%s is not a list of TCP flags; expected %s"), v, expected);
     }
     return 0;
 }
@@ -151,8 +152,8 @@ static int loader__selector(loader *ld, const cJSON *n, bool one, expect_selecto
     sel->nth = 1;
     if (!cJSON_IsObject(n))
         return loader__type_error(ld, n,
-                                  "a packet selector such as {\"from\": \"A\", \"icmp\": "
-                                  "\"echo-request\"}");
+                                  _("a packet selector such as {\"from\": \"A\", \"icmp\": "
+                                    "\"echo-request\"}"));
     if (loader__check_keys(ld, n, loader__selector_keys, one ? 14 : 13, NULL) != 0)
         return NS_ERR_INPUT;
     if ((m = loader__member(n, "id"))) {
@@ -167,20 +168,20 @@ static int loader__selector(loader *ld, const cJSON *n, bool one, expect_selecto
         sel->has |= EXPECT_SEL_FROM;
     }
     if ((m = loader__member(n, "proto"))) {
-        if (loader__choice(ld, m, protos, 6, "a protocol", &k) != 0)
+        if (loader__choice(ld, m, protos, 6, _("a protocol"), &k) != 0)
             return NS_ERR_INPUT;
         if (!(sel->proto = loader__strdup(protos[k])))
             return loader__nomem(ld);
         sel->has |= EXPECT_SEL_PROTO;
     }
     if ((m = loader__member(n, "icmp"))) {
-        if (loader__expect_pick(ld, m, icmps, icmp_types, 4, "an ICMP message", &x) != 0)
+        if (loader__expect_pick(ld, m, icmps, icmp_types, 4, _("an ICMP message"), &x) != 0)
             return NS_ERR_INPUT;
         sel->icmp_type = (uint8_t)x;
         sel->has |= EXPECT_SEL_ICMP;
     }
     if ((m = loader__member(n, "arp"))) {
-        if (loader__expect_pick(ld, m, arps, arp_ops, 2, "an ARP operation", &x) != 0)
+        if (loader__expect_pick(ld, m, arps, arp_ops, 2, _("an ARP operation"), &x) != 0)
             return NS_ERR_INPUT;
         sel->arp_op = (uint16_t)x;
         sel->has |= EXPECT_SEL_ARP;
@@ -226,7 +227,7 @@ static int loader__selector(loader *ld, const cJSON *n, bool one, expect_selecto
         if (cJSON_IsString(m) && strcmp(m->valuestring, "last") == 0) {
             sel->nth = 0;
         } else if (!cJSON_IsNumber(m)) {
-            return loader__type_error(ld, m, "a match number from 1, or \"last\"");
+            return loader__type_error(ld, m, _("a match number from 1, or \"last\""));
         } else {
             if (loader__int(ld, m, 1, UINT32_MAX, &id) != 0)
                 return NS_ERR_INPUT;
@@ -242,8 +243,8 @@ static int loader__opt_selector(loader *ld, const cJSON *obj, const char *key, b
     sel->nth = 1;
     if (!n && required)
         return loader__missing(ld, obj, key,
-                               "a packet selector such as {\"from\": \"A\", \"icmp\": "
-                               "\"echo-request\"}");
+                               _("a packet selector such as {\"from\": \"A\", \"icmp\": "
+                                 "\"echo-request\"}"));
     return n ? loader__selector(ld, n, one, sel) : 0;
 }
 
@@ -261,7 +262,7 @@ static int loader__expect_app(loader *ld, const cJSON *obj, expect_check *c) {
     const cJSON *on = loader__member(obj, "on");
     c->succeeds = true;
     if (!on)
-        return loader__missing(ld, obj, "on", "\"on\": the name of a host");
+        return loader__missing(ld, obj, "on", _("\"on\": the name of a host"));
     if (loader__expect_device(ld, on, &c->on) != 0 ||
         loader__expect_time(ld, obj, "by", &c->has_by, &c->by_ns) != 0 ||
         loader__opt_bool(ld, obj, "succeeds", &c->succeeds) != 0)
@@ -272,7 +273,7 @@ static int loader__expect_app(loader *ld, const cJSON *obj, expect_check *c) {
 static int loader__expect_to(loader *ld, const cJSON *obj, expect_check *c) {
     const cJSON *to = loader__member(obj, "to");
     if (!to)
-        return loader__missing(ld, obj, "to", "\"to\": an IPv4 address or a device name");
+        return loader__missing(ld, obj, "to", _("\"to\": an IPv4 address or a device name"));
     return loader__expect_host(ld, to, &c->to);
 }
 
@@ -288,7 +289,7 @@ static int loader__expect_ping(loader *ld, const cJSON *obj, expect_check *c) {
 static int loader__expect_connect(loader *ld, const cJSON *obj, expect_check *c) {
     const cJSON *node;
     if (loader__expect_app(ld, obj, c) != 0 || loader__expect_to(ld, obj, c) != 0 ||
-        loader__port(ld, obj, "port", "the server's port, e.g. 80", &c->port, &node) != 0)
+        loader__port(ld, obj, "port", _("the server's port, e.g. 80"), &c->port, &node) != 0)
         return NS_ERR_INPUT;
     return 0;
 }
@@ -321,7 +322,7 @@ static int loader__expect_dns(loader *ld, const cJSON *obj, expect_check *c) {
         return NS_ERR_INPUT;
     if (!n)
         return loader__missing(ld, obj, "name",
-                               "\"name\": the host name, e.g. \"www.example.com\"");
+                               _("\"name\": the host name, e.g. \"www.example.com\""));
     if (loader__expect_string(ld, obj, "name", &c->dns_name) != 0 ||
         loader__expect_addr(ld, obj, "answer", &c->answer) != 0)
         return NS_ERR_INPUT;
@@ -330,7 +331,7 @@ static int loader__expect_dns(loader *ld, const cJSON *obj, expect_check *c) {
 
 /* A non-empty list of device names. */
 static int loader__expect_devices(loader *ld, const cJSON *n, char ***out, size_t *count) {
-    const char *expected = "a list of device names, e.g. [\"A\", \"sw1\", \"r1\"]";
+    const char *expected = _("a list of device names, e.g. [\"A\", \"sw1\", \"r1\"]");
     if (!cJSON_IsArray(n) || loader__count(n) == 0)
         return loader__type_error(ld, n, expected);
     if (!(*out = calloc(loader__count(n), sizeof **out)))
@@ -346,10 +347,11 @@ static int loader__expect_path(loader *ld, const cJSON *obj, expect_check *c) {
     if (loader__opt_selector(ld, obj, "packet", true, true, &c->packet) != 0)
         return NS_ERR_INPUT;
     if (path && via)
-        return loader__fail_key(ld, via, "\"via\" and \"path\" both given; expected one of them");
+        return loader__fail_key(ld, via,
+                                _("\"via\" and \"path\" both given; expected one of them"));
     if (!path && !via)
         return loader__missing(ld, obj, "path",
-                               "\"path\": the devices in order, or \"via\": devices it crosses");
+                               _("\"path\": the devices in order, or \"via\": devices it crosses"));
     c->via = via != NULL;
     return loader__expect_devices(ld, via ? via : path, &c->path, &c->n_path);
 }
@@ -357,7 +359,7 @@ static int loader__expect_path(loader *ld, const cJSON *obj, expect_check *c) {
 /* "link": its two ends as a fault names them; the link must exist inline. */
 static int loader__expect_link(loader *ld, const cJSON *obj, expect_check *c) {
     const cJSON *l = loader__member(obj, "link");
-    const char *expected = "the link's two ends, e.g. [\"sw1\", \"r1.eth0\"]";
+    const char *expected = _("the link's two ends, e.g. [\"sw1\", \"r1.eth0\"]");
     if (!l)
         return 0;
     if (!cJSON_IsArray(l) || loader__count(l) != 2 || !cJSON_IsString(l->child) ||
@@ -369,11 +371,11 @@ static int loader__expect_link(loader *ld, const cJSON *obj, expect_check *c) {
     snprintf(v, sizeof v, "[\"%.60s\", \"%.60s\"]", x, y);
     size_t found = ld->t ? model_links_joining(ld->t, x, y, &which) : 1;
     if (found == 0)
-        return loader__fail(ld, l, "%s: no link joins these; expected %s", v, expected);
+        return loader__fail(ld, l, _("%s: no link joins these; expected %s"), v, expected);
     if (found > 1)
         return loader__fail(ld, l,
-                            "%s: %zu links join these; expected the ports named, e.g. "
-                            "[\"sw1.p1\", \"sw2.p1\"]",
+                            _("%s: %zu links join these; expected the ports named, e.g. "
+                              "[\"sw1.p1\", \"sw2.p1\"]"),
                             v, found);
     c->has_link = true;
     if (!(c->link.end[0] = loader__strdup(x)) || !(c->link.end[1] = loader__strdup(y)))
@@ -390,7 +392,7 @@ static int loader__expect_header(loader *ld, const cJSON *obj, expect_check *c) 
         return NS_ERR_INPUT;
     if (!c->at == !c->has_link)
         return loader__missing(ld, obj, "at",
-                               "one of \"at\": the device that received it, or \"link\"");
+                               _("one of \"at\": the device that received it, or \"link\""));
     if ((m = loader__member(obj, "ttl"))) {
         if (loader__int(ld, m, 0, 255, &ttl) != 0)
             return NS_ERR_INPUT;
@@ -419,8 +421,8 @@ static int loader__expect_header(loader *ld, const cJSON *obj, expect_check *c) 
     h->has |= node ? EXPECT_SEL_DPORT : 0;
     if (!h->has)
         return loader__missing(ld, obj, "ttl",
-                               "at least one header value: \"ttl\", \"mac_src\", \"mac_dst\", "
-                               "\"src\", \"dst\", \"sport\" or \"dport\"");
+                               _("at least one header value: \"ttl\", \"mac_src\", \"mac_dst\", "
+                                 "\"src\", \"dst\", \"sport\" or \"dport\""));
     return 0;
 }
 
@@ -449,9 +451,9 @@ static int loader__expect_count(loader *ld, const cJSON *obj, expect_check *c) {
         return NS_ERR_INPUT;
     if ((int)c->has_link + (c->seen_by != NULL) + (c->sent_by != NULL) != 1)
         return loader__missing(ld, obj, "link",
-                               "exactly one of \"link\", \"seen_by\" or \"sent_by\"");
+                               _("exactly one of \"link\", \"seen_by\" or \"sent_by\""));
     if (c->has_equals == (c->has_min || c->has_max))
-        return loader__missing(ld, obj, "equals", "\"equals\", or \"min\" and/or \"max\"");
+        return loader__missing(ld, obj, "equals", _("\"equals\", or \"min\" and/or \"max\""));
     return 0;
 }
 
@@ -461,11 +463,12 @@ static int loader__expect_drop(loader *ld, const cJSON *obj, expect_check *c) {
     const char *s = NULL;
     char v[96];
     if (!on)
-        return loader__missing(ld, obj, "on", "\"on\": the device that drops");
+        return loader__missing(ld, obj, "on", _("\"on\": the device that drops"));
     if (!r)
-        return loader__missing(ld, obj, "reason", "\"reason\": a drop reason, e.g. \"no_route\"");
+        return loader__missing(ld, obj, "reason",
+                               _("\"reason\": a drop reason, e.g. \"no_route\""));
     if (loader__expect_device(ld, on, &c->on) != 0 ||
-        loader__string(ld, r, "a drop reason, e.g. \"no_route\"", &s) != 0)
+        loader__string(ld, r, _("a drop reason, e.g. \"no_route\""), &s) != 0)
         return NS_ERR_INPUT;
     for (size_t k = 1; k < TRACE_REASON_COUNT_; k++)
         names[k - 1] = trace_reason_name((trace_reason)k);
@@ -477,10 +480,10 @@ static int loader__expect_drop(loader *ld, const cJSON *obj, expect_check *c) {
         loader__value_text(ld, r, v, sizeof v);
         const char *sug = loader__suggest(s, names, TRACE_REASON_COUNT_ - 1);
         if (sug)
-            return loader__fail(ld, r, "%s is not a drop reason; did you mean \"%s\"?", v, sug);
+            return loader__fail(ld, r, _("%s is not a drop reason; did you mean \"%s\"?"), v, sug);
         return loader__fail(ld, r,
-                            "%s is not a drop reason; expected a name from docs/trace-format.md, "
-                            "e.g. \"no_route\" or \"ttl_expired\"",
+                            _("%s is not a drop reason; expected a name from docs/trace-format.md, "
+                              "e.g. \"no_route\" or \"ttl_expired\""),
                             v);
     }
     c->has_count = loader__member(obj, "count") != NULL;
@@ -493,7 +496,7 @@ static int loader__expect_drop(loader *ld, const cJSON *obj, expect_check *c) {
 
 /* One "has"/"lacks" row: an object of field names and values (strings or numbers). */
 static int loader__expect_row(loader *ld, const cJSON *n, expect_row *row) {
-    const char *expected = "row fields such as {\"ip\": \"10.0.0.2\"}";
+    const char *expected = _("row fields such as {\"ip\": \"10.0.0.2\"}");
     if (!cJSON_IsObject(n) || loader__count(n) == 0)
         return loader__type_error(ld, n, expected);
     size_t count = loader__count(n);
@@ -507,7 +510,7 @@ static int loader__expect_row(loader *ld, const cJSON *n, expect_row *row) {
         if (cJSON_IsNumber(f)) {
             loader__value_text(ld, f, num, sizeof num);
             s = num;
-        } else if (loader__string(ld, f, "a string or a number", &s) != 0) {
+        } else if (loader__string(ld, f, _("a string or a number"), &s) != 0) {
             return NS_ERR_INPUT;
         }
         row->names[row->n] = loader__strdup(f->string);
@@ -525,7 +528,7 @@ static int loader__expect_rows(loader *ld, const cJSON *obj, const char *key, ex
         return 0;
     size_t total = cJSON_IsArray(n) ? loader__count(n) : 1;
     if (cJSON_IsArray(n) && total == 0)
-        return loader__type_error(ld, n, "a row's fields, or a list of them");
+        return loader__type_error(ld, n, _("a row's fields, or a list of them"));
     if (!(*out = calloc(total, sizeof **out)))
         return loader__nomem(ld);
     if (!cJSON_IsArray(n)) {
@@ -546,11 +549,11 @@ static int loader__expect_table(loader *ld, const cJSON *obj, expect_check *c) {
     for (size_t i = 0; i < TRACE_SHOW_COUNT_; i++)
         names[i] = trace_show_table_name((trace_show_table)i);
     if (!on)
-        return loader__missing(ld, obj, "on", "\"on\": the device whose table it is");
+        return loader__missing(ld, obj, "on", _("\"on\": the device whose table it is"));
     if (!t)
-        return loader__missing(ld, obj, "table", "\"table\": a table name, e.g. \"arp\"");
+        return loader__missing(ld, obj, "table", _("\"table\": a table name, e.g. \"arp\""));
     if (loader__expect_device(ld, on, &c->on) != 0 ||
-        loader__choice(ld, t, names, TRACE_SHOW_COUNT_, "a table", &k) != 0)
+        loader__choice(ld, t, names, TRACE_SHOW_COUNT_, _("a table"), &k) != 0)
         return NS_ERR_INPUT;
     c->table = (uint8_t)k;
     c->at_end = !at || (cJSON_IsString(at) && strcmp(at->valuestring, "end") == 0);
@@ -562,7 +565,7 @@ static int loader__expect_table(loader *ld, const cJSON *obj, expect_check *c) {
         loader__opt_u32(ld, obj, "rows", 0, 1000000000, &c->rows) != 0)
         return NS_ERR_INPUT;
     if (!c->n_has && !c->n_lacks && !c->has_rows)
-        return loader__missing(ld, obj, "has", "\"has\", \"lacks\" or \"rows\"");
+        return loader__missing(ld, obj, "has", _("\"has\", \"lacks\" or \"rows\""));
     return 0;
 }
 
@@ -605,8 +608,8 @@ static const loader__expect_spec loader__expect_specs[EXPECT_KINDS_] = {
 
 static int loader__expect_check(loader *ld, const cJSON *obj, expect_check *c) {
     const char *kinds[EXPECT_KINDS_];
-    const char *expected = "a check such as {\"check\": \"ping\", \"on\": \"A\", \"to\": "
-                           "\"10.0.0.2\"}";
+    const char *expected = _("a check such as {\"check\": \"ping\", \"on\": \"A\", \"to\": "
+                             "\"10.0.0.2\"}");
     const char *s = NULL;
     char v[96], list[300];
     if (!cJSON_IsObject(obj))
@@ -615,8 +618,8 @@ static int loader__expect_check(loader *ld, const cJSON *obj, expect_check *c) {
     for (size_t k = 0; k < EXPECT_KINDS_; k++)
         kinds[k] = expect_kind_name((expect_kind)k);
     if (!kind)
-        return loader__missing(ld, obj, "check", "\"check\": a check kind, e.g. \"ping\"");
-    if (loader__string(ld, kind, "a check kind, e.g. \"ping\"", &s) != 0)
+        return loader__missing(ld, obj, "check", _("\"check\": a check kind, e.g. \"ping\""));
+    if (loader__string(ld, kind, _("a check kind, e.g. \"ping\""), &s) != 0)
         return NS_ERR_INPUT;
     size_t k = 0;
     while (k < EXPECT_KINDS_ && strcmp(s, kinds[k]) != 0)
@@ -625,9 +628,9 @@ static int loader__expect_check(loader *ld, const cJSON *obj, expect_check *c) {
         loader__value_text(ld, kind, v, sizeof v);
         const char *sug = loader__suggest(s, kinds, EXPECT_KINDS_);
         if (sug)
-            return loader__fail(ld, kind, "%s is not a check; did you mean \"%s\"?", v, sug);
-        loader__list(kinds, EXPECT_KINDS_, "", " or ", list, sizeof list);
-        return loader__fail(ld, kind, "%s is not a check; expected one of %s", v, list);
+            return loader__fail(ld, kind, _("%s is not a check; did you mean \"%s\"?"), v, sug);
+        loader__list(kinds, EXPECT_KINDS_, "", _(" or "), list, sizeof list);
+        return loader__fail(ld, kind, _("%s is not a check; expected one of %s"), v, list);
     }
     const loader__expect_spec *spec = &loader__expect_specs[k];
     c->kind = (expect_kind)k;
@@ -645,8 +648,8 @@ static int loader__expect_list(loader *ld, const cJSON *obj, model_expect *e) {
     const cJSON *list = NULL;
     size_t n = 0;
     if (loader__opt_list(ld, obj, "expect", false,
-                         "an array of checks, e.g. [{\"check\": \"ping\", \"on\": \"A\", "
-                         "\"to\": \"10.0.0.2\"}]",
+                         _("an array of checks, e.g. [{\"check\": \"ping\", \"on\": \"A\", "
+                           "\"to\": \"10.0.0.2\"}]"),
                          &list, &n) != 0)
         return NS_ERR_INPUT;
     if (n == 0)
@@ -667,12 +670,13 @@ int loader__expect_file(loader *ld, model_expect *e) {
     static const char *const keys[] = {"name", "description", "expect"};
     const cJSON *root = ld->root;
     if (!cJSON_IsObject(root))
-        return loader__type_error(ld, root, "an object with \"expect\", e.g. {\"expect\": [...]}");
+        return loader__type_error(ld, root,
+                                  _("an object with \"expect\", e.g. {\"expect\": [...]}"));
     if (loader__check_keys(ld, root, keys, 3, NULL) != 0 ||
         loader__expect_string(ld, root, "name", &e->name) != 0 ||
         loader__expect_string(ld, root, "description", &e->description) != 0)
         return NS_ERR_INPUT;
     if (!loader__member(root, "expect"))
-        return loader__missing(ld, root, "expect", "\"expect\": an array of checks");
+        return loader__missing(ld, root, "expect", _("\"expect\": an array of checks"));
     return loader__expect_list(ld, root, e);
 }

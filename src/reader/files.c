@@ -53,16 +53,16 @@ static bool loader__has_dotdot(const char *rel) {
 /* What a file that is not a regular one is, for "... is a directory". */
 static const char *loader__file_kind(mode_t mode) {
     if (S_ISDIR(mode))
-        return "a directory";
+        return _("a directory");
     if (S_ISFIFO(mode))
-        return "a FIFO (named pipe)";
+        return _("a FIFO (named pipe)");
     if (S_ISSOCK(mode))
-        return "a socket";
+        return _("a socket");
     if (S_ISCHR(mode))
-        return "a character device";
+        return _("a character device");
     if (S_ISBLK(mode))
-        return "a block device";
-    return "a special file";
+        return _("a block device");
+    return _("a special file");
 }
 
 /* Counts `size` more bytes of file content against LOADER_MAX_FILES, the
@@ -72,8 +72,8 @@ static const char *loader__file_kind(mode_t mode) {
 static int loader__file_budget(loader *ld, const cJSON *node, const char *what, size_t size) {
     if (size > LOADER_MAX_FILES - ld->file_bytes)
         return loader__fail(ld, node,
-                            "%s brings the topology's files to %zu bytes; expected at most %zu "
-                            "bytes (64 MiB) for all file servers' files together",
+                            _("%s brings the topology's files to %zu bytes; expected at most %zu "
+                              "bytes (64 MiB) for all file servers' files together"),
                             what, ld->file_bytes + size, LOADER_MAX_FILES);
     ld->file_bytes += size;
     return 0;
@@ -81,7 +81,7 @@ static int loader__file_budget(loader *ld, const cJSON *node, const char *what, 
 
 /* `v` (a value as shown) and its size, e.g. "\"x\" (1 byte)", into buf[cap]. */
 static void loader__sized(const char *v, size_t size, char *buf, size_t cap) {
-    snprintf(buf, cap, "%s (%zu byte%s)", v, size, size == 1 ? "" : "s");
+    snprintf(buf, cap, ngettext("%s (%zu byte)", "%s (%zu bytes)", size), v, size);
 }
 
 static int loader__file_unreadable(loader *ld, const cJSON *node, const char *v, int e,
@@ -89,16 +89,16 @@ static int loader__file_unreadable(loader *ld, const cJSON *node, const char *v,
     if (e == ENOMEM)
         return loader__nomem(ld);
     return loader__fail(ld, node,
-                        "%s cannot be read: %s (looked for %s); expected a regular file inside "
-                        "the topology's folder",
+                        _("%s cannot be read: %s (looked for %s); expected a regular file inside "
+                          "the topology's folder"),
                         v, strerror(e), full);
 }
 
 static int loader__file_too_big(loader *ld, const cJSON *node, const char *v, size_t size,
                                 const char *full) {
     return loader__fail(ld, node,
-                        "%s is %zu bytes, larger than 16 MiB (looked for %s); expected a file of "
-                        "at most %zu bytes",
+                        _("%s is %zu bytes, larger than 16 MiB (looked for %s); expected a file of "
+                          "at most %zu bytes"),
                         v, size, full, LOADER_MAX_FILE);
 }
 
@@ -125,8 +125,8 @@ static int loader__file_resolve(loader *ld, const cJSON *node, const char *v, co
         free(rfull);
         loader__folder_text(dir, folder, sizeof folder);
         return loader__fail(ld, node,
-                            "%s leads out of the topology's folder (%s) through a symbolic link; "
-                            "expected a file inside that folder",
+                            _("%s leads out of the topology's folder (%s) through a symbolic link; "
+                              "expected a file inside that folder"),
                             v, folder);
     }
     *resolved = rfull;
@@ -150,8 +150,8 @@ static int loader__file_open(loader *ld, const cJSON *node, const char *v, const
     if (!S_ISREG(st.st_mode)) {
         close(f);
         return loader__fail(ld, node,
-                            "%s is %s, not a regular file (looked for %s); expected a regular "
-                            "file inside the topology's folder",
+                            _("%s is %s, not a regular file (looked for %s); expected a regular "
+                              "file inside the topology's folder"),
                             v, loader__file_kind(st.st_mode), full);
     }
     if ((uintmax_t)st.st_size > LOADER_MAX_FILE) {
@@ -221,7 +221,7 @@ static int loader__file_read(loader *ld, const cJSON *node, const char *v, const
 static int loader__file_path(loader *ld, const cJSON *node, model_file *f) {
     const char *rel = NULL;
     char v[96], dir[4096], folder[4096], full[8192];
-    if (loader__string(ld, node, "a file name next to the topology file, e.g. \"photo.jpg\"",
+    if (loader__string(ld, node, _("a file name next to the topology file, e.g. \"photo.jpg\""),
                        &rel) != 0)
         return NS_ERR_INPUT;
     loader__value_text(ld, node, v, sizeof v);
@@ -229,16 +229,17 @@ static int loader__file_path(loader *ld, const cJSON *node, model_file *f) {
     loader__folder_text(dir, folder, sizeof folder);
     if (rel[0] == '/')
         return loader__fail(ld, node,
-                            "%s is an absolute path; expected a path relative to the topology's "
-                            "folder (%s), e.g. \"photo.jpg\"",
+                            _("%s is an absolute path; expected a path relative to the topology's "
+                              "folder (%s), e.g. \"photo.jpg\""),
                             v, folder);
     if (loader__has_dotdot(rel))
         return loader__fail(ld, node,
-                            "%s has a \"..\" component; expected a path inside the topology's "
-                            "folder (%s), e.g. \"photo.jpg\" or \"images/photo.jpg\"",
+                            _("%s has a \"..\" component; expected a path inside the topology's "
+                              "folder (%s), e.g. \"photo.jpg\" or \"images/photo.jpg\""),
                             v, folder);
     if (strlen(rel) >= 4096)
-        return loader__fail(ld, node, "%s is too long; expected a path of at most 4095 bytes", v);
+        return loader__fail(ld, node, _("%s is too long; expected a path of at most 4095 bytes"),
+                            v);
     snprintf(full, sizeof full, "%s%s", dir, rel);
     char *resolved = NULL;
     int fd = -1;
@@ -262,12 +263,12 @@ static int loader__file_path(loader *ld, const cJSON *node, model_file *f) {
 /* One entry of "files": "inline text", {"size": N} or {"path": "file"}. */
 int loader__file(loader *ld, const cJSON *entry, model_file *f) {
     static const char *const keys[] = {"size", "path"};
-    const char *expected = "the content as text, {\"size\": 100000} (pseudo-random bytes) or "
-                           "{\"path\": \"photo.jpg\"} (a file next to the topology)";
+    const char *expected = _("the content as text, {\"size\": 100000} (pseudo-random bytes) or "
+                             "{\"path\": \"photo.jpg\"} (a file next to the topology)");
     char v[96], what[128];
     if (cJSON_IsString(entry)) {
         f->source = FILE_INLINE;
-        if (loader__text(ld, entry, "the file's content", LOADER_MAX_FILE, (char **)&f->data,
+        if (loader__text(ld, entry, _("the file's content"), LOADER_MAX_FILE, (char **)&f->data,
                          &f->size) != 0)
             return NS_ERR_INPUT;
         loader__value_text(ld, entry, v, sizeof v);
@@ -281,7 +282,7 @@ int loader__file(loader *ld, const cJSON *entry, model_file *f) {
     const cJSON *size = loader__member(entry, "size"), *path = loader__member(entry, "path");
     if (size && path)
         return loader__fail(ld, path,
-                            "\"path\" is given together with \"size\"; expected one of them");
+                            _("\"path\" is given together with \"size\"; expected one of them"));
     if (path)
         return loader__file_path(ld, path, f);
     if (!size)

@@ -16,7 +16,7 @@
 static int loader__fw_prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int *len) {
     const char *s = NULL;
     if (!cJSON_IsString(node))
-        return loader__type_error(ld, node, "an address or network such as \"10.0.0.0/24\"");
+        return loader__type_error(ld, node, _("an address or network such as \"10.0.0.0/24\""));
     s = node->valuestring;
     if (ipv4_parse(s, addr) == 0) {
         *len = 32;
@@ -30,7 +30,7 @@ static int loader__fw_prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int
 
 /* A port or a range: 80, or "1024-65535". */
 static int loader__fw_ports(loader *ld, const cJSON *node, uint16_t *lo, uint16_t *hi) {
-    const char *expected = "a port such as 80 or a range such as \"1024-65535\"";
+    const char *expected = _("a port such as 80 or a range such as \"1024-65535\"");
     char v[96];
     if (cJSON_IsNumber(node)) {
         long long x = 0;
@@ -45,7 +45,7 @@ static int loader__fw_ports(loader *ld, const cJSON *node, uint16_t *lo, uint16_
     char tail = 0;
     if (sscanf(node->valuestring, "%5u-%5u%c", &a, &b, &tail) != 2 || a > b || b > 65535) {
         loader__value_text(ld, node, v, sizeof v);
-        return loader__fail(ld, node, "%s is not a port range; expected %s", v, expected);
+        return loader__fail(ld, node, _("%s is not a port range; expected %s"), v, expected);
     }
     *lo = (uint16_t)a;
     *hi = (uint16_t)b;
@@ -63,8 +63,8 @@ static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_r
     static const uint8_t chains[] = {FW_CHAIN_ALL, FW_CHAIN_IN, FW_CHAIN_OUT, FW_CHAIN_FORWARD};
     char v[96];
     if (!cJSON_IsObject(node))
-        return loader__type_error(ld, node,
-                                  "a rule such as {\"action\": \"deny\", \"protocol\": \"icmp\"}");
+        return loader__type_error(
+            ld, node, _("a rule such as {\"action\": \"deny\", \"protocol\": \"icmp\"}"));
     if (loader__check_keys(ld, node, keys, 9, NULL) != 0)
         return NS_ERR_INPUT;
     memset(r, 0, sizeof *r);
@@ -74,18 +74,19 @@ static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_r
     r->iface = -1;
     const cJSON *n = loader__member(node, "action");
     if (!n)
-        return loader__missing(ld, node, "action", "\"action\": \"allow\", \"deny\" or \"reject\"");
+        return loader__missing(ld, node, "action",
+                               _("\"action\": \"allow\", \"deny\" or \"reject\""));
     size_t k = 0;
-    if (loader__choice(ld, n, actions, 3, "a firewall action", &k) != 0)
+    if (loader__choice(ld, n, actions, 3, _("a firewall action"), &k) != 0)
         return NS_ERR_INPUT;
     r->action = k == 0 ? FW_ALLOW : k == 1 ? FW_DENY : FW_REJECT;
     if ((n = loader__member(node, "protocol"))) {
-        if (loader__choice(ld, n, protocols, 4, "a protocol", &k) != 0)
+        if (loader__choice(ld, n, protocols, 4, _("a protocol"), &k) != 0)
             return NS_ERR_INPUT;
         r->protocol = protocol_numbers[k];
     }
     if ((n = loader__member(node, "direction"))) {
-        if (loader__choice(ld, n, directions, 4, "a direction", &k) != 0)
+        if (loader__choice(ld, n, directions, 4, _("a direction"), &k) != 0)
             return NS_ERR_INPUT;
         r->chains = chains[k];
     }
@@ -100,8 +101,8 @@ static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_r
         if (r->protocol != IPPROTO_TCP_NUM && r->protocol != IPPROTO_UDP_NUM) {
             loader__value_text(ld, n, v, sizeof v);
             return loader__fail(ld, n,
-                                "%s: ports exist only for TCP and UDP; expected \"protocol\": "
-                                "\"tcp\" or \"udp\" in this rule",
+                                _("%s: ports exist only for TCP and UDP; expected \"protocol\": "
+                                  "\"tcp\" or \"udp\" in this rule"),
                                 v);
         }
         if (loader__fw_ports(ld, n, i ? &r->dst_port_lo : &r->src_port_lo,
@@ -112,8 +113,8 @@ static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_r
         long long t = 0;
         if (r->protocol != IPPROTO_ICMP_NUM) {
             loader__value_text(ld, n, v, sizeof v);
-            return loader__fail(ld, n, "%s: an ICMP type needs \"protocol\": \"icmp\" in this rule",
-                                v);
+            return loader__fail(ld, n,
+                                _("%s: an ICMP type needs \"protocol\": \"icmp\" in this rule"), v);
         }
         if (cJSON_IsString(n) && strcmp(n->valuestring, "echo-request") == 0)
             t = ICMP_ECHO_REQUEST;
@@ -122,8 +123,8 @@ static int loader__fw_rule(loader *ld, size_t dev, const cJSON *node, model_fw_r
         else if (cJSON_IsString(n)) {
             loader__value_text(ld, n, v, sizeof v);
             return loader__fail(ld, n,
-                                "%s is not an ICMP type; expected \"echo-request\", "
-                                "\"echo-reply\" or a number from 0 to 255",
+                                _("%s is not an ICMP type; expected \"echo-request\", "
+                                  "\"echo-reply\" or a number from 0 to 255"),
                                 v);
         } else if (loader__int(ld, n, 0, 255, &t) != 0)
             return NS_ERR_INPUT;
@@ -145,8 +146,8 @@ int loader__firewall(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
     const cJSON *fw = NULL, *rules = NULL;
     if (loader__opt_object(ld, obj, "firewall",
-                           "a firewall such as {\"default\": \"allow\", \"rules\": "
-                           "[{\"action\": \"deny\", \"protocol\": \"icmp\"}]}",
+                           _("a firewall such as {\"default\": \"allow\", \"rules\": "
+                             "[{\"action\": \"deny\", \"protocol\": \"icmp\"}]}"),
                            keys, 2, &fw) != 0)
         return NS_ERR_INPUT;
     if (!fw)
@@ -156,11 +157,11 @@ int loader__firewall(loader *ld, size_t dev, const cJSON *obj) {
     const cJSON *n = loader__member(fw, "default");
     size_t k = 0, count = 0;
     if (n) {
-        if (loader__choice(ld, n, policies, 2, "a policy", &k) != 0)
+        if (loader__choice(ld, n, policies, 2, _("a policy"), &k) != 0)
             return NS_ERR_INPUT;
         d->fw_default = k == 0 ? FW_ALLOW : FW_DENY;
     }
-    if (loader__opt_list(ld, fw, "rules", false, "an array of rules", &rules, &count) != 0)
+    if (loader__opt_list(ld, fw, "rules", false, _("an array of rules"), &rules, &count) != 0)
         return NS_ERR_INPUT;
     if (count == 0)
         return 0;

@@ -15,7 +15,7 @@
 #include "reader/internal.h"
 
 #define LOADER_IFACE_MAP_MIN 8 /* devices with more interfaces get a name map */
-#define LOADER_EXPECT_MAC    "six hex pairs separated by ':', e.g. \"02:00:00:00:00:01\""
+#define LOADER_EXPECT_MAC    _("six hex pairs separated by ':', e.g. \"02:00:00:00:00:01\"")
 
 static const char *loader__iface_label(const loader *ld, uint32_t dev, uint32_t iface, char *buf,
                                        size_t cap) {
@@ -39,17 +39,17 @@ static int loader__add_mac(loader *ld, size_t dev, size_t iface, const cJSON *no
     loader__iface_label(ld, h->dev, h->iface, label, sizeof label);
     if (node) {
         loader__value_text(ld, node, v, sizeof v);
-        return loader__fail(ld, node,
-                            "%s is already the MAC of %s%s; expected a MAC no other interface has",
-                            v, label, h->node ? "" : " (its default)");
+        return loader__fail(
+            ld, node, _("%s is already the MAC of %s%s; expected a MAC no other interface has"), v,
+            label, h->node ? "" : _(" (its default)"));
     }
     /* This default collides with an earlier explicit MAC: report that one. */
     char mine[300];
     loader__iface_label(ld, (uint32_t)dev, (uint32_t)iface, mine, sizeof mine);
     loader__value_text(ld, h->node, v, sizeof v);
     return loader__fail(ld, h->node,
-                        "%s is also the default MAC of %s; expected a MAC no other interface has "
-                        "(defaults are 02:DD:DD:DD:II:II by device and interface number)",
+                        _("%s is also the default MAC of %s; expected a MAC no other interface has "
+                          "(defaults are 02:DD:DD:DD:II:II by device and interface number)"),
                         v, mine);
 }
 
@@ -70,20 +70,24 @@ static int loader__iface_mac(loader *ld, size_t dev, size_t iface, const cJSON *
     }
     const char *s = NULL;
     char v[96];
-    if (loader__string(ld, node, "a MAC address: " LOADER_EXPECT_MAC, &s) != 0)
+    if (loader__string(
+            ld, node,
+            _("a MAC address: six hex pairs separated by ':', e.g. \"02:00:00:00:00:01\""),
+            &s) != 0)
         return NS_ERR_INPUT;
     loader__value_text(ld, node, v, sizeof v);
     if (mac_parse(s, &f->mac) != 0)
-        return loader__fail(ld, node, "%s is not a MAC address; expected %s", v, LOADER_EXPECT_MAC);
+        return loader__fail(ld, node, _("%s is not a MAC address; expected %s"), v,
+                            LOADER_EXPECT_MAC);
     if (mac_is_multicast(f->mac))
         return loader__fail(ld, node,
-                            "%s is a group (multicast) address; expected a unicast MAC, whose "
-                            "first byte is even, e.g. \"02:00:00:00:00:01\"",
+                            _("%s is a group (multicast) address; expected a unicast MAC, whose "
+                              "first byte is even, e.g. \"02:00:00:00:00:01\""),
                             v);
     if (mac_equal(f->mac, MAC_ZERO))
         return loader__fail(ld, node,
-                            "%s is the all-zero address; expected a unicast MAC, e.g. "
-                            "\"02:00:00:00:00:01\"",
+                            _("%s is the all-zero address; expected a unicast MAC, e.g. "
+                              "\"02:00:00:00:00:01\""),
                             v);
     return loader__add_mac(ld, dev, iface, node);
 }
@@ -108,8 +112,8 @@ static int loader__iface_addr(loader *ld, const cJSON *node, const cJSON *mask_n
         }
         return loader__fail(
             ld, node,
-            "%s has no prefix length; expected \"%s/24\" (or \"%s/255.255.255.0\"), "
-            "or \"ip\": \"%s\" with \"netmask\": \"255.255.255.0\"",
+            _("%s has no prefix length; expected \"%s/24\" (or \"%s/255.255.255.0\"), "
+              "or \"ip\": \"%s\" with \"netmask\": \"255.255.255.0\""),
             v, s, s, s);
     }
     if (loader__prefix(ld, node, a, len) != 0)
@@ -118,8 +122,8 @@ static int loader__iface_addr(loader *ld, const cJSON *node, const cJSON *mask_n
         char mv[96];
         loader__value_text(ld, mask_node, mv, sizeof mv);
         return loader__fail(ld, mask_node,
-                            "%s (/%d) disagrees with the /%d of \"ip\": %s; expected one of them "
-                            "only, e.g. \"ip\": \"%s\", \"netmask\": \"%s\"",
+                            _("%s (/%d) disagrees with the /%d of \"ip\": %s; expected one of them "
+                              "only, e.g. \"ip\": \"%s\", \"netmask\": \"%s\""),
                             mv, mask_len, *len, v, ipv4_format(*a, m),
                             ipv4_format(ipv4_netmask(*len), want));
     }
@@ -138,26 +142,30 @@ static int loader__iface_ip(loader *ld, size_t dev, size_t iface, const cJSON *n
         return NS_ERR_INPUT;
     loader__value_text(ld, node, v, sizeof v);
     if (len == 0)
-        return loader__fail(ld, node, "%s has prefix length 0; expected a length from 1 to 32", v);
+        return loader__fail(ld, node, _("%s has prefix length 0; expected a length from 1 to 32"),
+                            v);
     if (ipv4_is_loopback(a))
         return loader__fail(ld, node,
-                            "%s is a loopback address; expected an address outside 127.0.0.0/8 "
-                            "(every device has loopback built in)",
+                            _("%s is a loopback address; expected an address outside 127.0.0.0/8 "
+                              "(every device has loopback built in)"),
                             v);
     if (ipv4_is_multicast(a))
         return loader__fail(
-            ld, node, "%s is a multicast address (224.0.0.0/4); expected a unicast address", v);
+            ld, node, _("%s is a multicast address (224.0.0.0/4); expected a unicast address"), v);
     if ((a >> 28) == 0xf)
         return loader__fail(
-            ld, node, "%s is in the reserved range 240.0.0.0/4; expected a unicast address", v);
+            ld, node, _("%s is in the reserved range 240.0.0.0/4; expected a unicast address"), v);
     ipv4_addr mask = ipv4_netmask(len);
     if (len <= 30 && ((a & ~mask) == 0 || (a & ~mask) == ~mask)) {
         ipv4_format(a & mask, net);
         ipv4_format((a & mask) + 1, lo);
         ipv4_format((a | ~mask) - 1, hi);
-        return loader__fail(ld, node,
-                            "%s is the %s address of %s/%d; expected a host address from %s to %s",
-                            v, (a & ~mask) == 0 ? "network" : "broadcast", net, len, lo, hi);
+        return loader__fail(
+            ld, node,
+            (a & ~mask) == 0
+                ? _("%s is the network address of %s/%d; expected a host address from %s to %s")
+                : _("%s is the broadcast address of %s/%d; expected a host address from %s to %s"),
+            v, net, len, lo, hi);
     }
     f->has_ip = true;
     f->ip = a;
@@ -168,8 +176,8 @@ static int loader__iface_ip(loader *ld, size_t dev, size_t iface, const cJSON *n
         char label[300];
         loader__iface_label(ld, h->dev, h->iface, label, sizeof label);
         return loader__fail(ld, node,
-                            "%s is already the address of %s; expected an address no other "
-                            "interface has",
+                            _("%s is already the address of %s; expected an address no other "
+                              "interface has"),
                             v, label);
     }
     *h = (loader__holder){(uint32_t)dev, (uint32_t)iface, node};
@@ -181,8 +189,8 @@ static int loader__mask_alone(loader *ld, const cJSON *mask) {
     char v[96];
     loader__value_text(ld, mask, v, sizeof v);
     return loader__fail(ld, mask,
-                        "%s is given without \"ip\"; expected \"ip\": \"a.b.c.d\" beside it, "
-                        "e.g. \"ip\": \"10.0.0.1\", \"netmask\": %s",
+                        _("%s is given without \"ip\"; expected \"ip\": \"a.b.c.d\" beside it, "
+                          "e.g. \"ip\": \"10.0.0.1\", \"netmask\": %s"),
                         v, v);
 }
 
@@ -221,8 +229,8 @@ int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
     if (ifs && (ip || mac || mask))
         return loader__fail(
             ld, ifs,
-            "\"interfaces\" is given together with \"%s\"; expected either \"ip\" "
-            "(and \"mac\") for a single interface eth0, or \"interfaces\", not both",
+            _("\"interfaces\" is given together with \"%s\"; expected either \"ip\" "
+              "(and \"mac\") for a single interface eth0, or \"interfaces\", not both"),
             ip    ? "ip"
             : mac ? "mac"
                   : "netmask");
@@ -240,14 +248,14 @@ int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
             return loader__mask_alone(ld, mask);
         return ip ? loader__iface_ip(ld, dev, 0, ip, mask) : 0;
     }
-    const char *example = "an object of interfaces, e.g. {\"eth0\": {\"ip\": \"10.0.0.1/24\"}}";
+    const char *example = _("an object of interfaces, e.g. {\"eth0\": {\"ip\": \"10.0.0.1/24\"}}");
     if (!cJSON_IsObject(ifs))
         return loader__type_error(ld, ifs, example);
     size_t n = loader__count(ifs);
     if (n == 0)
-        return loader__fail(ld, ifs, "{} has no interfaces; expected %s", example);
+        return loader__fail(ld, ifs, _("{} has no interfaces; expected %s"), example);
     if (n > LOADER_MAX_IFACES)
-        return loader__fail(ld, ifs, "{...} has %zu interfaces; expected at most %d", n,
+        return loader__fail(ld, ifs, _("{...} has %zu interfaces; expected at most %d"), n,
                             LOADER_MAX_IFACES);
     if (loader__alloc_ifaces(ld, dev, n) != 0)
         return NS_ERR_NOMEM;
@@ -257,14 +265,14 @@ int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
         if (!loader__iface_name_ok(f->string)) {
             loader__quote(f->string, q, sizeof q);
             return loader__fail_key(ld, f,
-                                    "%s is not an interface name; expected 1 to 32 letters, "
-                                    "digits, '-' or '_', e.g. \"eth0\"",
+                                    _("%s is not an interface name; expected 1 to 32 letters, "
+                                      "digits, '-' or '_', e.g. \"eth0\""),
                                     q);
         }
         if (!(d->ifaces[i].name = loader__strdup(f->string)))
             return loader__nomem(ld);
         if (!cJSON_IsObject(f))
-            return loader__type_error(ld, f, "an object such as {\"ip\": \"10.0.0.1/24\"}");
+            return loader__type_error(ld, f, _("an object such as {\"ip\": \"10.0.0.1/24\"}"));
         if (loader__check_keys(ld, f, iface_keys, 3, NULL) != 0)
             return NS_ERR_INPUT;
         if (loader__iface_mac(ld, dev, i, loader__member(f, "mac")) != 0)
@@ -303,8 +311,8 @@ long loader__iface_index(loader *ld, size_t dev, const char *name) {
 int loader__route_iface(loader *ld, size_t dev, const cJSON *node, long *out) {
     const model_device *d = &ld->t->devices[dev];
     const char *s = NULL;
-    if (loader__string(ld, node, "the name of one of the device's interfaces, e.g. \"eth0\"", &s) !=
-        0)
+    if (loader__string(ld, node, _("the name of one of the device's interfaces, e.g. \"eth0\""),
+                       &s) != 0)
         return NS_ERR_INPUT;
     long i = loader__iface_index(ld, dev, s);
     if (i == -2)
@@ -321,12 +329,12 @@ int loader__route_iface(loader *ld, size_t dev, const cJSON *node, long *out) {
     char v[96], list[512];
     loader__value_text(ld, node, v, sizeof v);
     const char *sug = loader__suggest(s, names, d->n_ifaces);
-    loader__list(names, d->n_ifaces, "", " or ", list, sizeof list);
+    loader__list(names, d->n_ifaces, "", _(" or "), list, sizeof list);
     free(names);
     if (sug)
-        return loader__fail(ld, node, "%s is not an interface of %s; did you mean \"%s\"?", v,
+        return loader__fail(ld, node, _("%s is not an interface of %s; did you mean \"%s\"?"), v,
                             d->name, sug);
-    return loader__fail(ld, node, "%s is not an interface of %s; expected %s", v, d->name, list);
+    return loader__fail(ld, node, _("%s is not an interface of %s; expected %s"), v, d->name, list);
 }
 
 /* Names and default MACs for ports p1..pN of a switch or hub. */

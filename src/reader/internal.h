@@ -21,6 +21,7 @@
 
 #include "model/topology.h"
 #include "util/error.h"
+#include "util/i18n.h"
 #include "util/strmap.h"
 #include "util/u64map.h"
 #include "wire/addr.h"
@@ -28,9 +29,10 @@
 #define LOADER_MAX_DEPTH   64
 #define LOADER_MAX_IFACES  65535 /* the interface number fills 2 bytes */
 #define LOADER_LIST_MAX    8     /* names listed in "expected one of ..." */
-#define LOADER_EXPECT_ADDR "a dotted quad \"a.b.c.d\", e.g. \"10.0.0.1\""
+#define LOADER_EXPECT_ADDR _("a dotted quad \"a.b.c.d\", e.g. \"10.0.0.1\"")
 #define LOADER_EXPECT_PREFIX                                                                       \
-    "\"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or \"10.0.0.1/255.255.255.0\""
+    _("\"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "                           \
+      "\"10.0.0.1/255.255.255.0\"")
 #define LOADER_MAX_FILE  ((size_t)16 << 20) /* a file server's file: 16 MiB */
 #define LOADER_PROTO_UDP 0
 #define LOADER_PROTO_TCP 1

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/i18n.h"
 #include "wire/addr.h"
 
 typedef enum {
@@ -42,7 +43,7 @@ typedef struct json_pos__checker {
 } json_pos__checker;
 
 #define JSON_POS_VALUE_DESC                                                                        \
-    "a value: a \"string\", a number, an {object}, an [array], true, false or null"
+    _("a value: a \"string\", a number, an {object}, an [array], true, false or null")
 
 static bool json_pos__is_ws(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -74,7 +75,7 @@ static int json_pos__fail(json_pos__checker *c, size_t at, const char *fmt, ...)
  * character, a whole UTF-8 sequence, or "end of input". */
 static void json_pos__found(const json_pos__checker *c, size_t i, char *buf, size_t cap) {
     if (i >= c->len) {
-        snprintf(buf, cap, "end of input");
+        snprintf(buf, cap, _("end of input"));
         return;
     }
     unsigned char ch = (unsigned char)c->t[i];
@@ -92,7 +93,7 @@ static void json_pos__found(const json_pos__checker *c, size_t i, char *buf, siz
             n = c->len - i;
         snprintf(buf, cap, "'%.*s'", (int)n, c->t + i);
     } else if (ch < 0x20 || ch == 0x7f) {
-        snprintf(buf, cap, "control character 0x%02x", ch);
+        snprintf(buf, cap, _("control character 0x%02x"), ch);
     } else {
         snprintf(buf, cap, "'%c'", ch);
     }
@@ -105,20 +106,20 @@ static const char *json_pos__hint(const json_pos__checker *c, size_t i, json_pos
         return "";
     char ch = c->t[i];
     if (ch == '/')
-        return " (JSON has no comments)";
+        return _(" (JSON has no comments)");
     if (ch == '\'')
-        return " (JSON strings use double quotes)";
+        return _(" (JSON strings use double quotes)");
     if ((unsigned char)ch == 0xe2 && i + 2 < c->len && (unsigned char)c->t[i + 1] == 0x80 &&
         (unsigned char)c->t[i + 2] >= 0x98 && (unsigned char)c->t[i + 2] <= 0x9d)
-        return " (a typographic quote; JSON needs a plain '\"')";
+        return _(" (a typographic quote; JSON needs a plain '\"')");
     if (after_comma && (ch == '}' || ch == ']'))
-        return ch == '}' ? " (JSON allows no comma before '}')"
-                         : " (JSON allows no comma before ']')";
+        return ch == '}' ? _(" (JSON allows no comma before '}')")
+                         : _(" (JSON allows no comma before ']')");
     if (want == JSON_POS_WANT_KEY && json_pos__is_word(ch))
-        return " (keys must be in double quotes)";
+        return _(" (keys must be in double quotes)");
     if (want == JSON_POS_WANT_NEXT &&
         (ch == '"' || ch == '{' || ch == '[' || json_pos__is_word(ch)))
-        return " (is a ',' missing?)";
+        return _(" (is a ',' missing?)");
     return "";
 }
 
@@ -134,10 +135,15 @@ static int json_pos__unexpected(json_pos__checker *c, size_t i, json_pos__want w
         size_t line, col;
         json_pos_line_col(c->t, c->len, f->open, &line, &col);
         return json_pos__fail(
-            c, i, "unexpected end of input; expected %s (the %s opened at %zu:%zu is not closed)",
-            expected, f->kind == '{' ? "object" : "array", line, col);
+            c, i,
+            f->kind == '{'
+                ? _("unexpected end of input; expected %s (the object opened at %zu:%zu is not "
+                    "closed)")
+                : _("unexpected end of input; expected %s (the array opened at %zu:%zu is not "
+                    "closed)"),
+            expected, line, col);
     }
-    return json_pos__fail(c, i, "unexpected %s%s; expected %s", found, hint, expected);
+    return json_pos__fail(c, i, _("unexpected %s%s; expected %s"), found, hint, expected);
 }
 
 /* Checks a \u escape at t[j] == '\\'; returns the offset after it or 0. */
@@ -161,7 +167,7 @@ static int json_pos__check_string(json_pos__checker *c, size_t i, size_t *end) {
     size_t j = i + 1;
     for (;;) {
         if (j >= c->len)
-            return json_pos__fail(c, i, "unterminated string; expected a closing '\"'");
+            return json_pos__fail(c, i, _("unterminated string; expected a closing '\"'"));
         unsigned char ch = (unsigned char)c->t[j];
         if (ch == '"') {
             *end = j + 1;
@@ -169,19 +175,19 @@ static int json_pos__check_string(json_pos__checker *c, size_t i, size_t *end) {
         }
         if (ch == '\n' || ch == '\r')
             return json_pos__fail(c, j,
-                                  "unexpected line break inside a string; expected a closing "
-                                  "'\"' before the end of the line (or \\n for a line break)");
+                                  _("unexpected line break inside a string; expected a closing "
+                                    "'\"' before the end of the line (or \\n for a line break)"));
         if (ch < 0x20)
             return json_pos__fail(c, j,
-                                  "unexpected control character 0x%02x inside a string; "
-                                  "expected an escape such as \\t",
+                                  _("unexpected control character 0x%02x inside a string; "
+                                    "expected an escape such as \\t"),
                                   ch);
         if (ch != '\\') {
             j++;
             continue;
         }
         if (j + 1 >= c->len)
-            return json_pos__fail(c, i, "unterminated string; expected a closing '\"'");
+            return json_pos__fail(c, i, _("unterminated string; expected a closing '\"'"));
         char e = c->t[j + 1];
         if (strchr("\"\\/bfnrt", e) && e != '\0') {
             j += 2;
@@ -189,23 +195,23 @@ static int json_pos__check_string(json_pos__checker *c, size_t i, size_t *end) {
         }
         if (e != 'u')
             return json_pos__fail(c, j,
-                                  "unexpected escape '\\%c' in a string; expected one of \\\" "
-                                  "\\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX",
+                                  _("unexpected escape '\\%c' in a string; expected one of \\\" "
+                                    "\\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"),
                                   e);
         unsigned cp = 0;
         size_t next = json_pos__check_unicode(c, j, &cp);
         if (!next)
             return json_pos__fail(c, j,
-                                  "malformed escape in a string; expected \\u and four "
-                                  "hex digits, e.g. \\u00e9");
+                                  _("malformed escape in a string; expected \\u and four "
+                                    "hex digits, e.g. \\u00e9"));
         if (cp == 0)
             return json_pos__fail(c, j,
-                                  "unexpected \\u0000 in a string; expected text without "
-                                  "NUL characters");
+                                  _("unexpected \\u0000 in a string; expected text without "
+                                    "NUL characters"));
         if (cp >= 0xdc00 && cp <= 0xdfff)
             return json_pos__fail(c, j,
-                                  "unexpected low surrogate \\u%04x; expected a high "
-                                  "surrogate \\uD800-\\uDBFF before it",
+                                  _("unexpected low surrogate \\u%04x; expected a high "
+                                    "surrogate \\uD800-\\uDBFF before it"),
                                   cp);
         if (cp >= 0xd800 && cp <= 0xdbff) {
             unsigned low = 0;
@@ -214,8 +220,8 @@ static int json_pos__check_string(json_pos__checker *c, size_t i, size_t *end) {
                 after = json_pos__check_unicode(c, next, &low);
             if (!after || low < 0xdc00 || low > 0xdfff)
                 return json_pos__fail(c, j,
-                                      "unpaired high surrogate \\u%04x; expected a low "
-                                      "surrogate \\uDC00-\\uDFFF right after it",
+                                      _("unpaired high surrogate \\u%04x; expected a low "
+                                        "surrogate \\uDC00-\\uDFFF right after it"),
                                       cp);
             next = after;
         }
@@ -261,8 +267,8 @@ static int json_pos__check_number(json_pos__checker *c, size_t i, size_t *end) {
         char found[64];
         json_pos__found(c, i, found, sizeof found);
         return json_pos__fail(c, i,
-                              "malformed number %s; expected a JSON number such as 42, -1, 0.5 "
-                              "or 1e3 (no leading zeros, no '+', no hex)",
+                              _("malformed number %s; expected a JSON number such as 42, -1, 0.5 "
+                                "or 1e3 (no leading zeros, no '+', no hex)"),
                               found);
     }
     *end = j;
@@ -296,8 +302,8 @@ int json_pos_check(const char *text, size_t len, int max_depth, size_t *offset, 
             } else if (i < len && (ch == '{' || ch == '[')) {
                 if (c.depth >= max_depth)
                     return json_pos__fail(&c, i,
-                                          "'%c' nests deeper than %d levels; expected at most %d "
-                                          "levels of nested objects and arrays",
+                                          _("'%c' nests deeper than %d levels; expected at most %d "
+                                            "levels of nested objects and arrays"),
                                           ch, max_depth, max_depth);
                 c.stack[c.depth].kind = ch;
                 c.stack[c.depth].open = i;
@@ -328,7 +334,7 @@ int json_pos_check(const char *text, size_t len, int max_depth, size_t *offset, 
                 }
             } else {
                 return json_pos__unexpected(&c, i, want, comma,
-                                            opened && top == '[' ? "a value or ']'"
+                                            opened && top == '[' ? _("a value or ']'")
                                                                  : JSON_POS_VALUE_DESC);
             }
             break;
@@ -343,8 +349,8 @@ int json_pos_check(const char *text, size_t len, int max_depth, size_t *offset, 
                 want = JSON_POS_WANT_COLON;
             } else {
                 return json_pos__unexpected(&c, i, want, comma,
-                                            opened ? "a key in double quotes or '}'"
-                                                   : "a key in double quotes");
+                                            opened ? _("a key in double quotes or '}'")
+                                                   : _("a key in double quotes"));
             }
             break;
         case JSON_POS_WANT_COLON:
@@ -352,7 +358,7 @@ int json_pos_check(const char *text, size_t len, int max_depth, size_t *offset, 
                 want = JSON_POS_WANT_VALUE;
                 i++;
             } else {
-                return json_pos__unexpected(&c, i, want, comma, "':' after the key");
+                return json_pos__unexpected(&c, i, want, comma, _("':' after the key"));
             }
             break;
         case JSON_POS_WANT_NEXT:
@@ -366,12 +372,12 @@ int json_pos_check(const char *text, size_t len, int max_depth, size_t *offset, 
                 have_value = true;
             } else {
                 return json_pos__unexpected(&c, i, want, comma,
-                                            top == '{' ? "',' or '}'" : "',' or ']'");
+                                            top == '{' ? _("',' or '}'") : _("',' or ']'"));
             }
             break;
         case JSON_POS_WANT_END:
             return json_pos__unexpected(&c, i, want, comma,
-                                        "the end of the text after the top-level value");
+                                        _("the end of the text after the top-level value"));
         }
         if (have_value)
             want = c.depth > 0 ? JSON_POS_WANT_NEXT : JSON_POS_WANT_END;

@@ -15,7 +15,8 @@
 #include "net/network.h"
 #include "reader/internal.h"
 
-#define LOADER_EXPECT_ENDPOINT "an endpoint: \"device\" or \"device.interface\", e.g. \"r1.eth0\""
+#define LOADER_EXPECT_ENDPOINT                                                                     \
+    _("an endpoint: \"device\" or \"device.interface\", e.g. \"r1.eth0\"")
 
 /* The device named by the first n bytes of s, or -1. */
 static int loader__lookup_prefix(loader *ld, const char *s, size_t n) {
@@ -70,18 +71,18 @@ int loader__unknown_device(loader *ld, const cJSON *value, const char *s, bool d
         snprintf(text, sizeof text, "%s%s%s", best, best_dotted ? "." : "",
                  best_dotted ? dot + 1 : "");
         loader__quote(text, sug, sizeof sug);
-        return loader__fail(ld, value, "%s names no device; did you mean %s?", v, sug);
+        return loader__fail(ld, value, _("%s names no device; did you mean %s?"), v, sug);
     }
     if (t->n_devices <= LOADER_LIST_MAX) {
         const char *names[LOADER_LIST_MAX];
         for (size_t i = 0; i < t->n_devices; i++)
             names[i] = t->devices[i].name;
         char list[512];
-        loader__list(names, t->n_devices, "", " or ", list, sizeof list);
-        return loader__fail(ld, value, "%s names no device; expected %s%s", v,
-                            t->n_devices > 1 ? "one of " : "", list);
+        loader__list(names, t->n_devices, "", _(" or "), list, sizeof list);
+        return loader__fail(ld, value, _("%s names no device; expected %s%s"), v,
+                            t->n_devices > 1 ? _("one of ") : "", list);
     }
-    return loader__fail(ld, value, "%s names no device; expected %s", v, expected_fallback);
+    return loader__fail(ld, value, _("%s names no device; expected %s"), v, expected_fallback);
 }
 
 /* Pass A for one endpoint string: which device, and which interface name. */
@@ -121,9 +122,9 @@ static int loader__link_entry(loader *ld, const cJSON *entry, size_t k) {
         ends = loader__member(entry, "ends");
         if (!ends)
             return loader__missing(ld, entry, "ends",
-                                   "\"ends\": two endpoints, e.g. [\"A\", \"sw1\"]");
+                                   _("\"ends\": two endpoints, e.g. [\"A\", \"sw1\"]"));
         if (!cJSON_IsArray(ends))
-            return loader__type_error(ld, ends, "two endpoints, e.g. [\"A\", \"sw1\"]");
+            return loader__type_error(ld, ends, _("two endpoints, e.g. [\"A\", \"sw1\"]"));
         const cJSON *delay = loader__member(entry, "delay");
         const cJSON *bw = loader__member(entry, "bandwidth");
         if ((delay && loader__duration(ld, delay, false, &l->delay_ns) != 0) ||
@@ -133,16 +134,18 @@ static int loader__link_entry(loader *ld, const cJSON *entry, size_t k) {
             return NS_ERR_INPUT;
     } else if (!cJSON_IsArray(entry)) {
         return loader__type_error(ld, entry,
-                                  "a link: two endpoints such as [\"A\", \"sw1\"], or an object "
-                                  "such as {\"ends\": [\"A\", \"sw1\"], \"delay\": \"5us\"}");
+                                  _("a link: two endpoints such as [\"A\", \"sw1\"], or an object "
+                                    "such as {\"ends\": [\"A\", \"sw1\"], \"delay\": \"5us\"}"));
     }
     size_t n = loader__count(ends);
     if (n != 2) {
         char v[16];
         loader__value_text(ld, ends, v, sizeof v);
-        return loader__fail(ld, ends,
-                            "%s has %zu endpoint%s; expected exactly two, e.g. [\"A\", \"sw1\"]", v,
-                            n, n == 1 ? "" : "s");
+        return loader__fail(
+            ld, ends,
+            ngettext("%s has %zu endpoint; expected exactly two, e.g. [\"A\", \"sw1\"]",
+                     "%s has %zu endpoints; expected exactly two, e.g. [\"A\", \"sw1\"]", n),
+            v, n);
     }
     loader__link *lk = &ld->links[k];
     if (loader__endpoint(ld, ends->child, &lk->end[0]) != 0 ||
@@ -152,9 +155,10 @@ static int loader__link_entry(loader *ld, const cJSON *entry, size_t k) {
         char v[96], other[400];
         loader__value_text(ld, lk->end[1].node, v, sizeof v);
         loader__path(ld, lk->end[0].node, other, sizeof other);
-        return loader__fail(ld, lk->end[1].node,
-                            "%s is on %s, like %s; expected a link between two different devices",
-                            v, ld->t->devices[lk->end[0].dev].name, other);
+        return loader__fail(
+            ld, lk->end[1].node,
+            _("%s is on %s, like %s; expected a link between two different devices"), v,
+            ld->t->devices[lk->end[0].dev].name, other);
     }
     return 0;
 }
@@ -172,8 +176,12 @@ static int loader__claim(loader *ld, loader__end *e, size_t iface) {
             snprintf(extra, sizeof extra, " (%s.%s)", d->name, d->ifaces[iface].name);
         bool is_port = d->type == DEVICE_SWITCH || d->type == DEVICE_HUB;
         return loader__fail(ld, e->node,
-                            "%s%s is already connected by %s; expected each %s in one link only", v,
-                            extra, other, is_port ? "port" : "interface");
+                            is_port
+                                ? _("%s%s is already connected by %s; expected each port in one "
+                                    "link only")
+                                : _("%s%s is already connected by %s; expected each interface in "
+                                    "one link only"),
+                            v, extra, other);
     }
     x->claimed[iface] = e->node;
     e->iface = iface;
@@ -211,11 +219,11 @@ static int loader__resolve_named(loader *ld, loader__end *e) {
             names[i] = d->ifaces[i].name;
         char list[600], prefix[300];
         snprintf(prefix, sizeof prefix, "%s.", d->name);
-        loader__list(names, d->n_ifaces, prefix, " or ", list, sizeof list);
+        loader__list(names, d->n_ifaces, prefix, _(" or "), list, sizeof list);
         free(names);
         loader__value_text(ld, e->node, v, sizeof v);
         return loader__fail(ld, e->node,
-                            "%s is ambiguous: %s has %zu interfaces; expected one of %s", v,
+                            _("%s is ambiguous: %s has %zu interfaces; expected one of %s"), v,
                             d->name, d->n_ifaces, list);
     }
     loader__value_text(ld, e->node, v, sizeof v);
@@ -227,12 +235,13 @@ static int loader__resolve_named(loader *ld, loader__end *e) {
         if (d->n_ifaces == 1)
             snprintf(range, sizeof range, "\"%s.p1\"", d->name);
         else
-            snprintf(range, sizeof range, "\"%s.p1\" to \"%s.p%zu\"", d->name, d->name,
+            snprintf(range, sizeof range, _("\"%s.p1\" to \"%s.p%zu\""), d->name, d->name,
                      d->n_ifaces);
-        return loader__fail(ld, e->node, "%s names no port of %s; expected %s%s", v, d->name, range,
+        return loader__fail(ld, e->node, _("%s names no port of %s; expected %s%s"), v, d->name,
+                            range,
                             ld->devs[e->dev].ports_given
                                 ? ""
-                                : " (without \"ports\" it has one port per link end naming it)");
+                                : _(" (without \"ports\" it has one port per link end naming it)"));
     }
     long i = loader__iface_index(ld, e->dev, e->ifname);
     if (i == -2)
@@ -247,17 +256,17 @@ static int loader__resolve_named(loader *ld, loader__end *e) {
     char list[600], prefix[300], sug[300];
     snprintf(prefix, sizeof prefix, "%s.", d->name);
     const char *best = loader__suggest(e->ifname, names, d->n_ifaces);
-    loader__list(names, d->n_ifaces, prefix, " or ", list, sizeof list);
+    loader__list(names, d->n_ifaces, prefix, _(" or "), list, sizeof list);
     free(names);
     if (best) {
         char text[400];
         snprintf(text, sizeof text, "%s.%s", d->name, best);
         loader__quote(text, sug, sizeof sug);
-        return loader__fail(ld, e->node, "%s names no interface of %s; did you mean %s?", v,
+        return loader__fail(ld, e->node, _("%s names no interface of %s; did you mean %s?"), v,
                             d->name, sug);
     }
-    return loader__fail(ld, e->node, "%s names no interface of %s; expected %s%s", v, d->name,
-                        d->n_ifaces > 1 ? "one of " : "", list);
+    return loader__fail(ld, e->node, _("%s names no interface of %s; expected %s%s"), v, d->name,
+                        d->n_ifaces > 1 ? _("one of ") : "", list);
 }
 
 /* Pass D for one bare switch/hub end: its lowest free port. */
@@ -270,10 +279,11 @@ static int loader__resolve_bare(loader *ld, loader__end *e) {
         return loader__claim(ld, e, x->next_free);
     char v[96];
     loader__value_text(ld, e->node, v, sizeof v);
-    return loader__fail(ld, e->node,
-                        "%s has no free port: all %zu ports of %s are connected; expected at most "
-                        "%zu links to it, or \"ports\": %zu",
-                        v, d->n_ifaces, d->name, d->n_ifaces, x->mentions);
+    return loader__fail(
+        ld, e->node,
+        _("%s has no free port: all %zu ports of %s are connected; expected at most "
+          "%zu links to it, or \"ports\": %zu"),
+        v, d->n_ifaces, d->name, d->n_ifaces, x->mentions);
 }
 
 int loader__links(loader *ld, const cJSON *root) {
@@ -283,7 +293,7 @@ int loader__links(loader *ld, const cJSON *root) {
     if (links) {
         if (!cJSON_IsArray(links))
             return loader__type_error(
-                ld, links, "an array of links, e.g. [[\"A\", \"sw1\"], [\"B\", \"sw1\"]]");
+                ld, links, _("an array of links, e.g. [[\"A\", \"sw1\"], [\"B\", \"sw1\"]]"));
         n = loader__count(links);
     }
     if (n) {
@@ -303,8 +313,8 @@ int loader__links(loader *ld, const cJSON *root) {
         if ((dev->type == DEVICE_SWITCH || dev->type == DEVICE_HUB) && !x->ports_given) {
             if (x->mentions > LOADER_MAX_IFACES)
                 return loader__fail(ld, x->node,
-                                    "{...} is named by %zu link ends; expected at most %d (a "
-                                    "device has at most %d ports)",
+                                    _("{...} is named by %zu link ends; expected at most %d (a "
+                                      "device has at most %d ports)"),
                                     x->mentions, LOADER_MAX_IFACES, LOADER_MAX_IFACES);
             if (loader__make_ports(ld, d, x->mentions) != 0)
                 return NS_ERR_INPUT;

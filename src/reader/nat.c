@@ -12,7 +12,7 @@
 
 /* "ip:port" (a NAT pin's inside endpoint, a port forward's target). */
 static int loader__endpoint_addr(loader *ld, const cJSON *node, ipv4_addr *ip, uint16_t *port) {
-    const char *expected = "an address and port such as \"192.168.1.2:6789\"";
+    const char *expected = _("an address and port such as \"192.168.1.2:6789\"");
     char v[96], text[64];
     if (!cJSON_IsString(node))
         return loader__type_error(ld, node, expected);
@@ -26,7 +26,7 @@ static int loader__endpoint_addr(loader *ld, const cJSON *node, ipv4_addr *ip, u
     if (!colon || !end || *end || end == colon + 1 || p == 0 || p > 65535 ||
         ipv4_parse(text, ip) != 0) {
         loader__value_text(ld, node, v, sizeof v);
-        return loader__fail(ld, node, "%s is not an address and port; expected %s", v, expected);
+        return loader__fail(ld, node, _("%s is not an address and port; expected %s"), v, expected);
     }
     *port = (uint16_t)p;
     return 0;
@@ -37,8 +37,8 @@ static int loader__nat_protocol(loader *ld, const cJSON *obj, uint8_t *out) {
     const char *s = NULL;
     char v[96];
     if (!n)
-        return loader__missing(ld, obj, "protocol", "\"protocol\": \"tcp\" or \"udp\"");
-    if (loader__string(ld, n, "\"tcp\" or \"udp\"", &s) != 0)
+        return loader__missing(ld, obj, "protocol", _("\"protocol\": \"tcp\" or \"udp\""));
+    if (loader__string(ld, n, _("\"tcp\" or \"udp\""), &s) != 0)
         return NS_ERR_INPUT;
     if (strcmp(s, "tcp") == 0)
         *out = IPPROTO_TCP_NUM;
@@ -47,8 +47,8 @@ static int loader__nat_protocol(loader *ld, const cJSON *obj, uint8_t *out) {
     else {
         loader__value_text(ld, n, v, sizeof v);
         return loader__fail(ld, n,
-                            "%s is not a protocol NAT maps by port; expected \"tcp\" or "
-                            "\"udp\"",
+                            _("%s is not a protocol NAT maps by port; expected \"tcp\" or "
+                              "\"udp\""),
                             v);
     }
     return 0;
@@ -69,21 +69,23 @@ int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
         const cJSON *n = loader__member(obj, sides[i]);
         if (!n)
             return loader__missing(ld, obj, sides[i],
-                                   i == 0 ? "\"inside\": the interface toward the private network"
-                                          : "\"outside\": the interface toward the Internet");
+                                   i == 0
+                                       ? _("\"inside\": the interface toward the private network")
+                                       : _("\"outside\": the interface toward the Internet"));
         if (loader__route_iface(ld, dev, n, &ifc[i]) != 0)
             return NS_ERR_INPUT;
         if (!d->ifaces[ifc[i]].has_ip) {
             char v[96];
             loader__value_text(ld, n, v, sizeof v);
-            return loader__fail(ld, n, "%s has no IP address; expected an interface with one", v);
+            return loader__fail(ld, n, _("%s has no IP address; expected an interface with one"),
+                                v);
         }
     }
     if (ifc[0] == ifc[1]) {
         char v[96];
         const cJSON *n = loader__member(obj, "outside");
         loader__value_text(ld, n, v, sizeof v);
-        return loader__fail(ld, n, "%s is also the inside interface; expected another interface",
+        return loader__fail(ld, n, _("%s is also the inside interface; expected another interface"),
                             v);
     }
     nat->inside_iface = (uint32_t)ifc[0];
@@ -92,7 +94,7 @@ int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
     if (timeouts) {
         static const char *const keys[] = {"udp", "tcp_established", "tcp_transitory", "icmp"};
         if (!cJSON_IsObject(timeouts))
-            return loader__type_error(ld, timeouts, "an object such as {\"udp\": \"300s\"}");
+            return loader__type_error(ld, timeouts, _("an object such as {\"udp\": \"300s\"}"));
         if (loader__check_keys(ld, timeouts, keys, 4, NULL) != 0 ||
             loader__opt_duration(ld, timeouts, "udp", true, &nat->udp_timeout_ns) != 0 ||
             loader__opt_duration(ld, timeouts, "tcp_established", true, &nat->tcp_established_ns) !=
@@ -107,8 +109,8 @@ int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
         static const char *const keys[] = {"protocol", "inside", "outside_port"};
         if (!cJSON_IsArray(pins))
             return loader__type_error(ld, pins,
-                                      "an array such as [{\"protocol\": \"tcp\", \"inside\": "
-                                      "\"192.168.1.2:6789\", \"outside_port\": 6539}]");
+                                      _("an array such as [{\"protocol\": \"tcp\", \"inside\": "
+                                        "\"192.168.1.2:6789\", \"outside_port\": 6539}]"));
         size_t n = loader__count(pins);
         if (n && !(nat->pins = calloc(n, sizeof *nat->pins)))
             return loader__nomem(ld);
@@ -116,7 +118,7 @@ int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
             model_nat_pin *pin = &nat->pins[nat->n_pins];
             uint32_t outside = 0;
             if (!cJSON_IsObject(e))
-                return loader__type_error(ld, e, "a pinned mapping object");
+                return loader__type_error(ld, e, _("a pinned mapping object"));
             const cJSON *in = loader__member(e, "inside");
             if (loader__check_keys(ld, e, keys, 3, NULL) != 0 ||
                 loader__nat_protocol(ld, e, &pin->protocol) != 0)
@@ -137,8 +139,8 @@ int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
         static const char *const keys[] = {"protocol", "port", "to"};
         if (!cJSON_IsArray(forwards))
             return loader__type_error(ld, forwards,
-                                      "an array such as [{\"protocol\": \"tcp\", \"port\": "
-                                      "8080, \"to\": \"192.168.1.10:80\"}]");
+                                      _("an array such as [{\"protocol\": \"tcp\", \"port\": "
+                                        "8080, \"to\": \"192.168.1.10:80\"}]"));
         size_t n = loader__count(forwards);
         if (n && !(nat->forwards = calloc(n, sizeof *nat->forwards)))
             return loader__nomem(ld);
@@ -146,13 +148,13 @@ int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
             model_nat_forward *fw = &nat->forwards[nat->n_forwards];
             uint32_t port = 0;
             if (!cJSON_IsObject(e))
-                return loader__type_error(ld, e, "a port forward object");
+                return loader__type_error(ld, e, _("a port forward object"));
             const cJSON *to = loader__member(e, "to");
             if (loader__check_keys(ld, e, keys, 3, NULL) != 0 ||
                 loader__nat_protocol(ld, e, &fw->protocol) != 0)
                 return NS_ERR_INPUT;
             if (!loader__member(e, "port"))
-                return loader__missing(ld, e, "port", "\"port\": the outside port, e.g. 8080");
+                return loader__missing(ld, e, "port", _("\"port\": the outside port, e.g. 8080"));
             if (!to)
                 return loader__missing(ld, e, "to", "\"to\": \"192.168.1.10:80\"");
             if (loader__opt_u32(ld, e, "port", 1, 65535, &port) != 0 ||

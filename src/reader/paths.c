@@ -48,15 +48,15 @@ static const char *keep_name(loader_paths *p, const char *s, size_t n) {
 static int get_string(loader *ld, const cJSON *obj, const char *key, const char **out) {
     const cJSON *n = loader__member(obj, key);
     if (!n)
-        return loader__missing(ld, obj, key, "a string");
-    return loader__string(ld, n, "a string", out);
+        return loader__missing(ld, obj, key, _("a string"));
+    return loader__string(ld, n, _("a string"), out);
 }
 
 /* An optional string member (NULL when absent). */
 static int opt_string(loader *ld, const cJSON *obj, const char *key, const char **out) {
     const cJSON *n = loader__member(obj, key);
     *out = NULL;
-    return n ? loader__string(ld, n, "a string", out) : 0;
+    return n ? loader__string(ld, n, _("a string"), out) : 0;
 }
 
 /* A required (when `need`) or optional integer member lo..hi. */
@@ -64,7 +64,7 @@ static int get_int(loader *ld, const cJSON *obj, const char *key, bool need, lon
                    long long *out) {
     const cJSON *n = loader__member(obj, key);
     if (!n)
-        return need ? loader__missing(ld, obj, key, "an integer") : 0;
+        return need ? loader__missing(ld, obj, key, _("an integer")) : 0;
     return loader__int(ld, n, 0, hi, out);
 }
 
@@ -79,7 +79,7 @@ static int get_mac(loader *ld, const cJSON *obj, const char *key, mac_addr *out)
         return NS_ERR_INPUT;
     if (mac_parse(s, out) != 0)
         return loader__fail(ld, loader__member(obj, key),
-                            "\"%s\" is not a MAC address; expected \"xx:xx:xx:xx:xx:xx\"", s);
+                            _("\"%s\" is not a MAC address; expected \"xx:xx:xx:xx:xx:xx\""), s);
     return 0;
 }
 
@@ -110,7 +110,7 @@ static int read_hop(loader *ld, loader_paths *p, const cJSON *h, size_t n_before
     memset(v, 0, sizeof *v);
     v->prev = UINT32_MAX;
     if (!cJSON_IsObject(h))
-        return loader__type_error(ld, h, "a hop object");
+        return loader__type_error(ld, h, _("a hop object"));
     if (get_int(ld, h, "hop", true, UINT32_MAX, &x) != 0)
         return NS_ERR_INPUT;
     v->number = (uint32_t)x;
@@ -166,10 +166,10 @@ static int read_fate(loader *ld, loader_paths *p, const cJSON *f, hop_fate_view 
     size_t k = 0;
     memset(v, 0, sizeof *v);
     if (!cJSON_IsObject(f))
-        return loader__type_error(ld, f, "a fate object");
+        return loader__type_error(ld, f, _("a fate object"));
     if (!kind)
         return loader__missing(ld, f, "fate", "\"delivered\", \"dropped\", ...");
-    if (loader__choice(ld, kind, LOADER_KEYS(kinds), "a fate", &k) != 0)
+    if (loader__choice(ld, kind, LOADER_KEYS(kinds), _("a fate"), &k) != 0)
         return NS_ERR_INPUT;
     v->kind = (hop_fate_kind)k;
     bool placed = v->kind != HOP_FATE_IN_FLIGHT;
@@ -191,7 +191,8 @@ static int read_fate(loader *ld, loader_paths *p, const cJSON *f, hop_fate_view 
                 v->reason = (trace_reason)r;
         if (!v->reason)
             return loader__fail(ld, loader__member(f, "reason"),
-                                "\"%s\" is not a drop reason code (docs/trace-format.md)", reason);
+                                _("\"%s\" is not a drop reason code (docs/trace-format.md)"),
+                                reason);
     }
     return 0;
 }
@@ -200,17 +201,17 @@ static int read_packet(loader *ld, loader_paths *p, const cJSON *obj, paths_pack
     long long id = 0;
     const cJSON *hops = loader__member(obj, "hops"), *fates = loader__member(obj, "fate");
     if (!cJSON_IsObject(obj))
-        return loader__type_error(ld, obj, "a packet object");
+        return loader__type_error(ld, obj, _("a packet object"));
     if (get_int(ld, obj, "id", true, UINT32_MAX, &id) ||
         get_string(ld, obj, "summary", &pk->summary))
         return NS_ERR_INPUT;
     pk->id = (uint32_t)id;
     if (!cJSON_IsArray(hops))
-        return hops ? loader__type_error(ld, hops, "an array of hops")
-                    : loader__missing(ld, obj, "hops", "an array of hops");
+        return hops ? loader__type_error(ld, hops, _("an array of hops"))
+                    : loader__missing(ld, obj, "hops", _("an array of hops"));
     if (!cJSON_IsArray(fates))
-        return fates ? loader__type_error(ld, fates, "an array of fates")
-                     : loader__missing(ld, obj, "fate", "an array of fates");
+        return fates ? loader__type_error(ld, fates, _("an array of fates"))
+                     : loader__missing(ld, obj, "fate", _("an array of fates"));
     pk->rows = ns_xcalloc(loader__count(hops) + 1, sizeof *pk->rows);
     pk->fates = ns_xcalloc(loader__count(fates) + 1, sizeof *pk->fates);
     for (const cJSON *h = hops->child; h; h = h->next, pk->n_rows++)
@@ -235,10 +236,10 @@ int loader_paths_read(const char *text, size_t len, const char *source, loader_p
         ns_out_of_memory();
     const cJSON *packets = loader__member(ld.root, "packets");
     if (!cJSON_IsObject(ld.root)) {
-        rc = loader__type_error(&ld, ld.root, "an object {\"packets\": [...]}");
+        rc = loader__type_error(&ld, ld.root, _("an object {\"packets\": [...]}"));
     } else if (!cJSON_IsArray(packets)) {
-        rc = packets ? loader__type_error(&ld, packets, "an array of packets")
-                     : loader__missing(&ld, ld.root, "packets", "an array of packets");
+        rc = packets ? loader__type_error(&ld, packets, _("an array of packets"))
+                     : loader__missing(&ld, ld.root, "packets", _("an array of packets"));
     } else {
         p->packets = ns_xcalloc(loader__count(packets) + 1, sizeof *p->packets);
         for (const cJSON *c = packets->child; c && rc == 0; c = c->next)

@@ -149,20 +149,21 @@ static int loader__top(loader *ld) {
     model_topology *t = ld->t;
     if (!cJSON_IsObject(root))
         return loader__type_error(ld, root,
-                                  "an object with \"devices\", e.g. {\"devices\": {...}}");
+                                  _("an object with \"devices\", e.g. {\"devices\": {...}}"));
     if (loader__check_keys(ld, root, keys, 6, NULL) != 0)
         return NS_ERR_INPUT;
     const cJSON *name = loader__member(root, "name"), *desc = loader__member(root, "description");
     const char *s = NULL;
-    const char *name_expected = "a name of letters, digits, '-', '_' and '.' (it names the output "
-                                "directory), e.g. \"two-subnets\"";
+    const char *name_expected =
+        _("a name of letters, digits, '-', '_' and '.' (it names the output "
+          "directory), e.g. \"two-subnets\"");
     if (name) {
         if (loader__string(ld, name, name_expected, &s) != 0)
             return NS_ERR_INPUT;
         if (!loader__dir_name_ok(s)) {
             char v[96];
             loader__value_text(ld, name, v, sizeof v);
-            return loader__fail(ld, name, "%s is not a safe directory name; expected %s", v,
+            return loader__fail(ld, name, _("%s is not a safe directory name; expected %s"), v,
                                 name_expected);
         }
         t->name = loader__strdup(s);
@@ -172,7 +173,7 @@ static int loader__top(loader *ld) {
     if (!t->name)
         return loader__nomem(ld);
     if (desc) {
-        if (loader__string(ld, desc, "a string", &s) != 0)
+        if (loader__string(ld, desc, _("a string"), &s) != 0)
             return NS_ERR_INPUT;
         if (!(t->description = loader__strdup(s)))
             return loader__nomem(ld);
@@ -213,8 +214,8 @@ int loader__parse(loader *ld) {
     if (json_pos_check(ld->text, ld->len, LOADER_MAX_DEPTH, &off, msg, sizeof msg) != 0) {
         size_t line, col;
         json_pos_line_col(ld->text, ld->len, off, &line, &col);
-        return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: %s", ld->source, line,
-                            col, msg);
+        return ns_error_set(ld->err, NS_ERR_INPUT, _("%s:%zu:%zu: invalid JSON: %s"), ld->source,
+                            line, col, msg);
     }
     const char *end = NULL;
     cJSON_Hooks hooks = {.malloc_fn = loader__arena_alloc, .free_fn = loader__arena_free};
@@ -232,7 +233,7 @@ int loader__parse(loader *ld) {
     loader__blocks_free(first);
     if (arena_failed) {
         ld->code = NS_ERR_NOMEM;
-        return ns_error_set(ld->err, NS_ERR_NOMEM, "%s: out of memory parsing %zu bytes of JSON",
+        return ns_error_set(ld->err, NS_ERR_NOMEM, _("%s: out of memory parsing %zu bytes of JSON"),
                             ld->source, ld->len);
     }
     /* The syntax check passed and memory did not run out: cJSON disagrees
@@ -240,7 +241,7 @@ int loader__parse(loader *ld) {
     size_t line, col;
     off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
     json_pos_line_col(ld->text, ld->len, off, &line, &col);
-    return ns_error_set(ld->err, NS_ERR_INPUT, "%s:%zu:%zu: invalid JSON: rejected by the parser",
+    return ns_error_set(ld->err, NS_ERR_INPUT, _("%s:%zu:%zu: invalid JSON: rejected by the parser"),
                         ld->source, line, col);
 }
 
@@ -298,9 +299,9 @@ static int loader__check_size(const char *path, uint64_t size, ns_error *err) {
     if (!limit || size <= most)
         return 0;
     return ns_error_set(err, NS_ERR_NOMEM,
-                        "%s: larger than %llu bytes, the most %s allows (loading takes about %d "
-                        "bytes of memory per byte of the file); expected a smaller file or a "
-                        "larger --max-memory",
+                        _("%s: larger than %llu bytes, the most %s allows (loading takes about %d "
+                          "bytes of memory per byte of the file); expected a smaller file or a "
+                          "larger --max-memory"),
                         path, (unsigned long long)most, ns_alloc_bound(), LOADER_BYTES_PER_BYTE);
 }
 
@@ -311,7 +312,7 @@ static int loader__read(const char *path, char **out, size_t *out_len, bool *reg
                         ns_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot read: %s"), path, strerror(errno));
     size_t cap = 1 << 16, len = 0;
     struct stat st;
     char *buf = NULL;
@@ -321,13 +322,13 @@ static int loader__read(const char *path, char **out, size_t *out_len, bool *reg
         if ((rc = loader__check_size(path, (uint64_t)st.st_size, err)) != 0)
             goto done;
         if ((uint64_t)st.st_size >= SIZE_MAX) {
-            rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory reading it", path);
+            rc = ns_error_set(err, NS_ERR_NOMEM, _("%s: out of memory reading it"), path);
             goto done;
         }
         cap = (size_t)st.st_size + 1; /* + 1: end of file is seen without growing */
     }
     if (!(buf = malloc(cap))) {
-        rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, cap);
+        rc = ns_error_set(err, NS_ERR_NOMEM, _("%s: out of memory reading %zu bytes"), path, cap);
         goto done;
     }
     for (;;) {
@@ -336,7 +337,7 @@ static int loader__read(const char *path, char **out, size_t *out_len, bool *reg
                 goto done;
             char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
             if (!bigger) {
-                rc = ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory reading %zu bytes", path,
+                rc = ns_error_set(err, NS_ERR_NOMEM, _("%s: out of memory reading %zu bytes"), path,
                                   cap * 2);
                 goto done;
             }
@@ -347,7 +348,7 @@ static int loader__read(const char *path, char **out, size_t *out_len, bool *reg
         len += got;
         if (got == 0) {
             if (ferror(f)) {
-                rc = ns_error_set(err, NS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+                rc = ns_error_set(err, NS_ERR_IO, _("%s: cannot read: %s"), path, strerror(errno));
                 goto done;
             }
             break;

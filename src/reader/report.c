@@ -163,16 +163,16 @@ void loader__value_text(const loader *ld, const cJSON *node, char *buf, size_t c
 
 static const char *loader__type_desc(const cJSON *node) {
     if (cJSON_IsString(node))
-        return "a string";
+        return _("a string");
     if (cJSON_IsNumber(node))
-        return "a number";
+        return _("a number");
     if (cJSON_IsObject(node))
-        return "an object";
+        return _("an object");
     if (cJSON_IsArray(node))
-        return "an array";
+        return _("an array");
     if (cJSON_IsBool(node))
-        return "a boolean";
-    return "JSON null";
+        return _("a boolean");
+    return _("JSON null");
 }
 
 static int loader__vfail(loader *ld, const cJSON *pos, bool at_key, const cJSON *path_node,
@@ -220,19 +220,19 @@ int loader__fail_key(loader *ld, const cJSON *member, const char *fmt, ...) {
 
 int loader__nomem(loader *ld) {
     ld->code = NS_ERR_NOMEM;
-    return ns_error_set(ld->err, NS_ERR_NOMEM, "%s: out of memory", ld->source);
+    return ns_error_set(ld->err, NS_ERR_NOMEM, _("%s: out of memory"), ld->source);
 }
 
 /* "<value> is <type>; expected <expected>". */
 int loader__type_error(loader *ld, const cJSON *node, const char *expected) {
     char v[96];
     loader__value_text(ld, node, v, sizeof v);
-    return loader__fail(ld, node, "%s is %s; expected %s", v, loader__type_desc(node), expected);
+    return loader__fail(ld, node, _("%s is %s; expected %s"), v, loader__type_desc(node), expected);
 }
 
 /* "missing key "k"; expected ...", at the enclosing object. */
 int loader__missing(loader *ld, const cJSON *obj, const char *key, const char *expected) {
-    return loader__fail(ld, obj, "missing key \"%s\"; expected %s", key, expected);
+    return loader__fail(ld, obj, _("missing key \"%s\"; expected %s"), key, expected);
 }
 
 /* Every key of `obj` must be in keys[0..n); hints explain common mistakes. */
@@ -248,14 +248,14 @@ int loader__check_keys(loader *ld, const cJSON *obj, const char *const *keys, si
         loader__quote(c->string, q, sizeof q);
         for (const loader__hint *h = hints; h && h->key; h++)
             if (strcmp(h->key, c->string) == 0)
-                return loader__fail_key(ld, c, "unknown key %s %s", q, h->text);
+                return loader__fail_key(ld, c, _("unknown key %s %s"), q, _(h->text));
         const char *s = loader__suggest(c->string, keys, n);
         if (s)
-            return loader__fail_key(ld, c, "unknown key %s; did you mean \"%s\"?", q, s);
+            return loader__fail_key(ld, c, _("unknown key %s; did you mean \"%s\"?"), q, s);
         char list[512];
-        loader__list(keys, n, "", " or ", list, sizeof list);
-        return loader__fail_key(ld, c, "unknown key %s; expected %s%s", q, n > 1 ? "one of " : "",
-                                list);
+        loader__list(keys, n, "", _(" or "), list, sizeof list);
+        return loader__fail_key(ld, c, _("unknown key %s; expected %s%s"), q,
+                                n > 1 ? _("one of ") : "", list);
     }
     return 0;
 }
@@ -269,7 +269,7 @@ static int loader__duplicate(loader *ld, const cJSON *first, const cJSON *second
     size_t line, col;
     json_pos_line_col(ld->text, ld->len, off, &line, &col);
     return loader__fail_key(
-        ld, second, "duplicate key %s (first at %zu:%zu); expected each key once", q, line, col);
+        ld, second, _("duplicate key %s (first at %zu:%zu); expected each key once"), q, line, col);
 }
 
 /* Finds duplicate keys in every object, reporting the first in text order:

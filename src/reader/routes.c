@@ -27,7 +27,7 @@ size_t loader__subnets(const loader *ld, size_t dev, long only, char *buf, size_
         } else if (n < 6) {
             char net[IPV4_TEXT_LEN];
             ipv4_format(f->ip & ipv4_netmask(f->prefix_len), net);
-            loader__append(buf, cap, &used, "%s%s/%d on %s", n ? ", " : "", net, f->prefix_len,
+            loader__append(buf, cap, &used, _("%s%s/%d on %s"), n ? ", " : "", net, f->prefix_len,
                            f->name);
         }
         n++;
@@ -73,9 +73,12 @@ int loader__next_hop_host(loader *ld, const cJSON *value, ipv4_addr a, ipv4_addr
     ipv4_format((ip & mask) + 1, lo);
     ipv4_format((ip | ~mask) - 1, hi);
     return loader__fail(ld, value,
-                        "%s is the %s address of %s/%d, not a router's (Linux: \"Nexthop has "
-                        "invalid gateway\"); expected %s from %s to %s",
-                        v, (a & ~mask) == 0 ? "network" : "broadcast", net, len, what, lo, hi);
+                        (a & ~mask) == 0
+                            ? _("%s is the network address of %s/%d, not a router's (Linux: "
+                                "\"Nexthop has invalid gateway\"); expected %s from %s to %s")
+                            : _("%s is the broadcast address of %s/%d, not a router's (Linux: "
+                                "\"Nexthop has invalid gateway\"); expected %s from %s to %s"),
+                        v, net, len, what, lo, hi);
 }
 
 /* A next hop (gateway or route "via") must be another host address inside
@@ -87,24 +90,26 @@ static int loader__check_next_hop(loader *ld, size_t dev, long only, const cJSON
     loader__value_text(ld, value, v, sizeof v);
     if (loader__is_own(ld, dev, a))
         return loader__fail(ld, value,
-                            "%s is %s's own address; expected the address of another device in "
-                            "its subnet, e.g. a router's",
+                            _("%s is %s's own address; expected the address of another device in "
+                              "its subnet, e.g. a router's"),
                             v, d->name);
     size_t n = loader__subnets(ld, dev, only, subnets, sizeof subnets);
     if (n == 0 && only >= 0)
         return 0; /* an interface without an address: nothing to check against */
     if (n == 0)
         return loader__fail(ld, value,
-                            "%s cannot be reached: %s has no interface with an IP address; "
-                            "expected %s inside the subnet of one of its interfaces",
+                            _("%s cannot be reached: %s has no interface with an IP address; "
+                              "expected %s inside the subnet of one of its interfaces"),
                             v, d->name, what);
     long i = loader__subnet_of(ld, dev, only, a);
     if (i >= 0)
         return loader__next_hop_host(ld, value, a, d->ifaces[i].ip, d->ifaces[i].prefix_len, what);
     return loader__fail(ld, value,
-                        "%s is outside every subnet of %s (%s), so Linux says \"Network is "
-                        "unreachable\"; expected %s inside %s",
-                        v, d->name, subnets, what, n == 1 ? "it" : "one of them");
+                        n == 1 ? _("%s is outside every subnet of %s (%s), so Linux says \"Network "
+                                   "is unreachable\"; expected %s inside it")
+                               : _("%s is outside every subnet of %s (%s), so Linux says \"Network "
+                                   "is unreachable\"; expected %s inside one of them"),
+                        v, d->name, subnets, what);
 }
 
 int loader__gateway(loader *ld, size_t dev, const cJSON *obj) {
@@ -116,13 +121,13 @@ int loader__gateway(loader *ld, size_t dev, const cJSON *obj) {
         char v[96];
         loader__value_text(ld, g, v, sizeof v);
         return loader__fail(ld, g,
-                            "%s: a DHCP client gets its gateway from the DHCP server (option 3, "
-                            "\"router\"); expected no \"gateway\" together with \"dhcp\"",
+                            _("%s: a DHCP client gets its gateway from the DHCP server (option 3, "
+                              "\"router\"); expected no \"gateway\" together with \"dhcp\""),
                             v);
     }
     if (loader__addr(ld, g, &d->gateway) != 0)
         return NS_ERR_INPUT;
-    if (loader__check_next_hop(ld, dev, -1, g, d->gateway, "a gateway") != 0)
+    if (loader__check_next_hop(ld, dev, -1, g, d->gateway, _("a gateway")) != 0)
         return NS_ERR_INPUT;
     d->has_gateway = true;
     return 0;
@@ -132,14 +137,14 @@ static int loader__route(loader *ld, size_t dev, const cJSON *entry, model_route
     static const char *const keys[] = {"to", "via", "interface", "metric"};
     if (!cJSON_IsObject(entry))
         return loader__type_error(
-            ld, entry, "a route such as {\"to\": \"10.0.3.0/24\", \"via\": \"10.0.2.2\"}");
+            ld, entry, _("a route such as {\"to\": \"10.0.3.0/24\", \"via\": \"10.0.2.2\"}"));
     if (loader__check_keys(ld, entry, keys, 4, NULL) != 0)
         return NS_ERR_INPUT;
     const cJSON *to = loader__member(entry, "to"), *via = loader__member(entry, "via");
     const cJSON *ifn = loader__member(entry, "interface");
     if (!to)
         return loader__missing(ld, entry, "to",
-                               "\"to\": a destination network, e.g. \"10.0.3.0/24\"");
+                               _("\"to\": a destination network, e.g. \"10.0.3.0/24\""));
     if (loader__prefix(ld, to, &r->dst, &r->prefix_len) != 0)
         return NS_ERR_INPUT;
     ipv4_addr mask = ipv4_netmask(r->prefix_len);
@@ -147,8 +152,9 @@ static int loader__route(loader *ld, size_t dev, const cJSON *entry, model_route
         char v[96], net[IPV4_TEXT_LEN];
         loader__value_text(ld, to, v, sizeof v);
         ipv4_format(r->dst & mask, net);
-        return loader__fail(ld, to, "%s has host bits set; expected the network address \"%s/%d\"",
-                            v, net, r->prefix_len);
+        return loader__fail(ld, to,
+                            _("%s has host bits set; expected the network address \"%s/%d\""), v,
+                            net, r->prefix_len);
     }
     r->iface = -1;
     if (ifn) {
@@ -159,12 +165,12 @@ static int loader__route(loader *ld, size_t dev, const cJSON *entry, model_route
     }
     if (!via && !ifn)
         return loader__missing(ld, entry, "via",
-                               "a next hop \"via\": \"a.b.c.d\", or an \"interface\" for a "
-                               "directly connected network");
+                               _("a next hop \"via\": \"a.b.c.d\", or an \"interface\" for a "
+                                 "directly connected network"));
     if (via) {
         if (loader__addr(ld, via, &r->via) != 0)
             return NS_ERR_INPUT;
-        if (loader__check_next_hop(ld, dev, r->iface, via, r->via, "a next hop") != 0)
+        if (loader__check_next_hop(ld, dev, r->iface, via, r->via, _("a next hop")) != 0)
             return NS_ERR_INPUT;
         r->has_via = true;
     }
@@ -176,8 +182,8 @@ int loader__routes(loader *ld, size_t dev, const cJSON *obj) {
     const cJSON *routes = NULL;
     size_t n = 0;
     if (loader__opt_list(ld, obj, "routes", false,
-                         "an array of routes, e.g. [{\"to\": \"0.0.0.0/0\", \"via\": "
-                         "\"10.0.0.254\"}]",
+                         _("an array of routes, e.g. [{\"to\": \"0.0.0.0/0\", \"via\": "
+                           "\"10.0.0.254\"}]"),
                          &routes, &n) != 0)
         return NS_ERR_INPUT;
     if (n == 0)
@@ -216,8 +222,8 @@ int loader__static_arp(loader *ld, size_t dev, const cJSON *obj) {
     const cJSON *arp = NULL;
     size_t n = 0;
     if (loader__opt_list(ld, obj, "arp", true,
-                         "an object of static ARP entries, e.g. {\"10.0.0.1\": "
-                         "\"02:00:00:00:00:01\"}",
+                         _("an object of static ARP entries, e.g. {\"10.0.0.1\": "
+                           "\"02:00:00:00:00:01\"}"),
                          &arp, &n) != 0)
         return NS_ERR_INPUT;
     if (n == 0)
@@ -229,17 +235,17 @@ int loader__static_arp(loader *ld, size_t dev, const cJSON *obj) {
         char v[96];
         if (ipv4_parse(e->string, &sa->ip) != 0) {
             snprintf(v, sizeof v, "\"%s\"", e->string);
-            return loader__fail_key(ld, e, "%s is not an IPv4 address; expected %s", v,
+            return loader__fail_key(ld, e, _("%s is not an IPv4 address; expected %s"), v,
                                     LOADER_EXPECT_ADDR);
         }
         const char *s = NULL;
-        if (loader__string(ld, e, "a MAC address such as \"02:00:00:00:00:01\"", &s) != 0)
+        if (loader__string(ld, e, _("a MAC address such as \"02:00:00:00:00:01\""), &s) != 0)
             return NS_ERR_INPUT;
         if (mac_parse(s, &sa->mac) != 0) {
             loader__value_text(ld, e, v, sizeof v);
             return loader__fail(ld, e,
-                                "%s is not a MAC address; expected six hex pairs such as "
-                                "\"02:00:00:00:00:01\"",
+                                _("%s is not a MAC address; expected six hex pairs such as "
+                                  "\"02:00:00:00:00:01\""),
                                 v);
         }
         d->n_static_arp++;

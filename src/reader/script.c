@@ -23,12 +23,12 @@ static int loader__on_device(loader *ld, const cJSON *obj, size_t *out) {
     const cJSON *on = loader__member(obj, "on");
     const char *s = NULL;
     if (!on)
-        return loader__missing(ld, obj, "on", "\"on\": the name of a device");
-    if (loader__string(ld, on, "the name of a device", &s) != 0)
+        return loader__missing(ld, obj, "on", _("\"on\": the name of a device"));
+    if (loader__string(ld, on, _("the name of a device"), &s) != 0)
         return NS_ERR_INPUT;
     int d = strmap_get(ld->names, s);
     if (d < 0)
-        return loader__unknown_device(ld, on, s, false, "the name of a device");
+        return loader__unknown_device(ld, on, s, false, _("the name of a device"));
     *out = (size_t)d;
     return 0;
 }
@@ -44,14 +44,14 @@ static int loader__fault(loader *ld, const cJSON *obj, model_action *a, action_k
         return NS_ERR_INPUT;
     const cJSON *at = loader__member(obj, "at");
     if (!at)
-        return loader__missing(ld, obj, "at", "\"at\": when it happens, e.g. \"2s\"");
+        return loader__missing(ld, obj, "at", _("\"at\": when it happens, e.g. \"2s\""));
     if (loader__duration(ld, at, false, &a->at_ns) != 0)
         return NS_ERR_INPUT;
     char v[160];
     if (!is_link)
         return loader__on_device(ld, obj, &a->device);
     const cJSON *l = loader__member(obj, "link");
-    const char *expected = "the link's two ends, e.g. [\"sw1\", \"r1.eth0\"]";
+    const char *expected = _("the link's two ends, e.g. [\"sw1\", \"r1.eth0\"]");
     if (!l)
         return loader__missing(ld, obj, "link", expected);
     if (!cJSON_IsArray(l) || loader__count(l) != 2 || !cJSON_IsString(l->child) ||
@@ -61,11 +61,11 @@ static int loader__fault(loader *ld, const cJSON *obj, model_action *a, action_k
     size_t which = 0, found = model_links_joining(ld->t, x, y, &which);
     snprintf(v, sizeof v, "[\"%.60s\", \"%.60s\"]", x, y);
     if (found == 0)
-        return loader__fail(ld, l, "%s: no link joins these; expected %s", v, expected);
+        return loader__fail(ld, l, _("%s: no link joins these; expected %s"), v, expected);
     if (found > 1)
         return loader__fail(ld, l,
-                            "%s: %zu links join these; expected the ports named, e.g. "
-                            "[\"sw1.p1\", \"sw2.p1\"]",
+                            _("%s: %zu links join these; expected the ports named, e.g. "
+                              "[\"sw1.p1\", \"sw2.p1\"]"),
                             v, found);
     a->u.link = which;
     a->device = ld->links[which].end[0].dev;
@@ -102,9 +102,9 @@ static int loader__show_table(loader *ld, const cJSON *item, const model_device 
         all[k] = trace_show_table_name((trace_show_table)k);
     for (size_t k = 0; k < n_has; k++)
         has[k] = trace_show_table_name(mine[k]);
-    loader__list(has, n_has, "", " or ", list, sizeof list);
+    loader__list(has, n_has, "", _(" or "), list, sizeof list);
     const char *s = NULL;
-    if (loader__string(ld, item, "a table name, e.g. \"arp\"", &s) != 0)
+    if (loader__string(ld, item, _("a table name, e.g. \"arp\""), &s) != 0)
         return NS_ERR_INPUT;
     loader__value_text(ld, item, v, sizeof v);
     int found = -1;
@@ -114,20 +114,20 @@ static int loader__show_table(loader *ld, const cJSON *item, const model_device 
     if (found < 0) {
         const char *sug = loader__suggest(s, all, TRACE_SHOW_COUNT_);
         if (sug)
-            return loader__fail(ld, item, "%s is not a table; did you mean \"%s\"?", v, sug);
-        return loader__fail(ld, item, "%s is not a table; expected %s (the tables %s has)", v, list,
-                            d->name);
+            return loader__fail(ld, item, _("%s is not a table; did you mean \"%s\"?"), v, sug);
+        return loader__fail(ld, item, _("%s is not a table; expected %s (the tables %s has)"), v,
+                            list, d->name);
     }
     bool owned = false;
     for (size_t k = 0; k < n_has; k++)
         owned |= (int)mine[k] == found;
     if (!owned)
-        return loader__fail(ld, item, "%s: %s is a %s, which has no %s table; expected %s", v,
-                            d->name, d->nat.enabled ? "NAT box" : device_type_name(d->type), s,
+        return loader__fail(ld, item, _("%s: %s is a %s, which has no %s table; expected %s"), v,
+                            d->name, d->nat.enabled ? _("NAT box") : device_type_name(d->type), s,
                             list);
     for (size_t k = 0; k < sh->n_tables; k++)
         if (sh->tables[k] == (uint8_t)found)
-            return loader__fail(ld, item, "%s is listed twice; expected each table once", v);
+            return loader__fail(ld, item, _("%s is listed twice; expected each table once"), v);
     sh->tables[sh->n_tables++] = (uint8_t)found;
     return 0;
 }
@@ -136,13 +136,13 @@ static int loader__show_table(loader *ld, const cJSON *item, const model_device 
  * device's tables at that instant into the trace. */
 static int loader__show(loader *ld, const cJSON *obj, model_action *a) {
     static const char *const keys[] = {"at", "do", "on", "table"};
-    const char *expected = "a table such as \"arp\", or a list such as [\"arp\", \"route\"]";
+    const char *expected = _("a table such as \"arp\", or a list such as [\"arp\", \"route\"]");
     a->kind = ACTION_SHOW;
     if (loader__check_keys(ld, obj, keys, 4, NULL) != 0)
         return NS_ERR_INPUT;
     const cJSON *at = loader__member(obj, "at");
     if (!at)
-        return loader__missing(ld, obj, "at", "\"at\": when to look, e.g. \"2s\"");
+        return loader__missing(ld, obj, "at", _("\"at\": when to look, e.g. \"2s\""));
     if (loader__duration(ld, at, false, &a->at_ns) != 0 ||
         loader__on_device(ld, obj, &a->device) != 0)
         return NS_ERR_INPUT;
@@ -178,17 +178,17 @@ static int loader__unknown_action(loader *ld, const cJSON *what, const char *s) 
     loader__value_text(ld, what, v, sizeof v);
     const char *sug = loader__suggest(s, names, n);
     if (sug)
-        return loader__fail(ld, what, "%s is not an action; did you mean \"%s\"?", v, sug);
+        return loader__fail(ld, what, _("%s is not an action; did you mean \"%s\"?"), v, sug);
     for (size_t k = 0; k < LOADER_N_FAULTS; k++)
         names[n++] = action_kind_name(loader__faults[k]);
     list[0] = '\0';
     for (size_t k = 0; k < n; k++)
         loader__append(list, sizeof list, &used, "%s\"%s\"",
                        k == 0       ? ""
-                       : k + 1 == n ? " or "
+                       : k + 1 == n ? _(" or ")
                                     : ", ",
                        names[k]);
-    return loader__fail(ld, what, "%s is not an action; expected %s", v, list);
+    return loader__fail(ld, what, _("%s is not an action; expected %s"), v, list);
 }
 
 static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
@@ -196,12 +196,12 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
     char v[96];
     if (!cJSON_IsObject(obj))
         return loader__type_error(ld, obj,
-                                  "an action such as {\"at\": \"0ms\", \"on\": \"A\", \"do\": "
-                                  "\"ping\", \"to\": \"10.0.0.2\"}");
+                                  _("an action such as {\"at\": \"0ms\", \"on\": \"A\", \"do\": "
+                                    "\"ping\", \"to\": \"10.0.0.2\"}"));
     const cJSON *what = loader__member(obj, "do");
     if (!what)
-        return loader__missing(ld, obj, "do", "\"do\": an action, e.g. \"ping\"");
-    if (loader__string(ld, what, "an action, e.g. \"ping\"", &s) != 0)
+        return loader__missing(ld, obj, "do", _("\"do\": an action, e.g. \"ping\""));
+    if (loader__string(ld, what, _("an action, e.g. \"ping\""), &s) != 0)
         return NS_ERR_INPUT;
     for (size_t k = 0; k < LOADER_N_FAULTS; k++)
         if (strcmp(s, action_kind_name(loader__faults[k])) == 0)
@@ -216,21 +216,21 @@ static int loader__action(loader *ld, const cJSON *obj, model_action *a) {
         return NS_ERR_INPUT;
     const cJSON *at = loader__member(obj, "at"), *on = loader__member(obj, "on");
     if (!at)
-        return loader__missing(ld, obj, "at", "\"at\": when to start, e.g. \"0ms\"");
+        return loader__missing(ld, obj, "at", _("\"at\": when to start, e.g. \"0ms\""));
     if (loader__duration(ld, at, false, &a->at_ns) != 0)
         return NS_ERR_INPUT;
     if (!on)
-        return loader__missing(ld, obj, "on", "\"on\": the name of a host or router");
-    if (loader__string(ld, on, "the name of a host or router", &s) != 0)
+        return loader__missing(ld, obj, "on", _("\"on\": the name of a host or router"));
+    if (loader__string(ld, on, _("the name of a host or router"), &s) != 0)
         return NS_ERR_INPUT;
     int d = strmap_get(ld->names, s);
     if (d < 0)
-        return loader__unknown_device(ld, on, s, false, "the name of a host or router");
+        return loader__unknown_device(ld, on, s, false, _("the name of a host or router"));
     const model_device *dev = &ld->t->devices[d];
     if (dev->type != DEVICE_HOST && dev->type != DEVICE_ROUTER) {
         loader__value_text(ld, on, v, sizeof v);
-        return loader__fail(ld, on, "%s is a %s; expected a host or a router (they can %s)", v,
-                            device_type_name(dev->type), spec->can);
+        return loader__fail(ld, on, _("%s is a %s; expected a host or a router (they can %s)"), v,
+                            device_type_name(dev->type), _(spec->can));
     }
     a->device = (size_t)d;
     return spec->read(ld, obj, a->device, a);
@@ -253,8 +253,8 @@ int loader__script(loader *ld, const cJSON *root) {
     const cJSON *script = NULL;
     size_t n = 0;
     if (loader__opt_list(ld, root, "script", false,
-                         "an array of actions, e.g. [{\"at\": \"0ms\", \"on\": \"A\", "
-                         "\"do\": \"ping\", \"to\": \"10.0.0.2\"}]",
+                         _("an array of actions, e.g. [{\"at\": \"0ms\", \"on\": \"A\", "
+                           "\"do\": \"ping\", \"to\": \"10.0.0.2\"}]"),
                          &script, &n) != 0)
         return NS_ERR_INPUT;
     if (n == 0)

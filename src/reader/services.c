@@ -45,13 +45,13 @@ int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, 
     loader__path(ld, b->owner, other, sizeof other);
     if (value == owner)
         return loader__fail(ld, value,
-                            "%s uses %s port %u (the default of %s), already bound on %s by %s "
-                            "(%s); expected a \"port\" no other program on %s binds (bind() "
-                            "would fail with EADDRINUSE)",
+                            _("%s uses %s port %u (the default of %s), already bound on %s by %s "
+                              "(%s); expected a \"port\" no other program on %s binds (bind() "
+                              "would fail with EADDRINUSE)"),
                             v, p, port_number, what, name, other, b->what, name);
     return loader__fail(ld, value,
-                        "%s is already bound on %s by %s (%s, %s port %u); expected a port no "
-                        "other program on %s binds (bind() would fail with EADDRINUSE)",
+                        _("%s is already bound on %s by %s (%s, %s port %u); expected a port no "
+                          "other program on %s binds (bind() would fail with EADDRINUSE)"),
                         v, name, other, b->what, p, port_number, name);
 }
 
@@ -59,7 +59,7 @@ int loader__claim_port(loader *ld, size_t dev, int proto, uint16_t port_number, 
 static int loader__ephemeral_ports(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
     const cJSON *n = loader__member(obj, "ephemeral_ports");
-    const char *expected = "a port range within 1024-65535, e.g. \"32768-60999\"";
+    const char *expected = _("a port range within 1024-65535, e.g. \"32768-60999\"");
     d->ephemeral_lo = UDP_EPHEMERAL_LOW;
     d->ephemeral_hi = UDP_EPHEMERAL_HIGH;
     if (!n)
@@ -71,14 +71,14 @@ static int loader__ephemeral_ports(loader *ld, size_t dev, const cJSON *obj) {
         return NS_ERR_INPUT;
     loader__value_text(ld, n, v, sizeof v);
     if (sscanf(s, "%5u-%5u%c", &lo, &hi, &tail) != 2)
-        return loader__fail(ld, n, "%s is not a port range; expected %s", v, expected);
+        return loader__fail(ld, n, _("%s is not a port range; expected %s"), v, expected);
     if (lo > hi)
-        return loader__fail(ld, n, "%s runs backwards; expected the lower port first: \"%u-%u\"", v,
-                            hi, lo);
+        return loader__fail(ld, n, _("%s runs backwards; expected the lower port first: \"%u-%u\""),
+                            v, hi, lo);
     if (lo < 1024 || hi > 65535)
         return loader__fail(ld, n,
-                            "%s is out of range; expected %s (ports below 1024 are the "
-                            "well-known ports of servers)",
+                            _("%s is out of range; expected %s (ports below 1024 are the "
+                              "well-known ports of servers)"),
                             v, expected);
     d->ephemeral_lo = (uint16_t)lo;
     d->ephemeral_hi = (uint16_t)hi;
@@ -90,7 +90,7 @@ static int loader__ephemeral_ports(loader *ld, size_t dev, const cJSON *obj) {
 int loader__dhcp_client(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
     const cJSON *n = loader__member(obj, "dhcp");
-    const char *expected = "true, false or {\"at\": \"1s\"} (when the DHCP client starts)";
+    const char *expected = _("true, false or {\"at\": \"1s\"} (when the DHCP client starts)");
     static const char *const keys[] = {"at"};
     char v[96];
     if (!n)
@@ -110,12 +110,13 @@ int loader__dhcp_client(loader *ld, size_t dev, const cJSON *obj) {
     if (d->ifaces[0].has_ip) {
         loader__value_text(ld, n, v, sizeof v);
         return loader__fail(ld, n,
-                            "%s asks DHCP for an address, but %s.%s has the static address "
-                            "given by \"ip\"; expected either \"dhcp\" or a static \"ip\" on "
-                            "%s, not both",
+                            _("%s asks DHCP for an address, but %s.%s has the static address "
+                              "given by \"ip\"; expected either \"dhcp\" or a static \"ip\" on "
+                              "%s, not both"),
                             v, d->name, d->ifaces[0].name, d->ifaces[0].name);
     }
-    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DHCP_CLIENT_PORT, n, n, "the DHCP client");
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DHCP_CLIENT_PORT, n, n,
+                              _("the DHCP client"));
 }
 
 /* "dns": "a.b.c.d": the resolver (as in /etc/resolv.conf). */
@@ -132,7 +133,7 @@ static int loader__dns_client(loader *ld, size_t dev, const cJSON *obj) {
 
 /* Addresses to hand out with option 6: one address or an array of them. */
 static int loader__dhcp_dns_list(loader *ld, const cJSON *n, model_dhcp_server *srv) {
-    const char *expected = "an address such as \"10.0.0.53\" or an array of at most 4";
+    const char *expected = _("an address such as \"10.0.0.53\" or an array of at most 4");
     if (cJSON_IsString(n)) {
         if (loader__addr(ld, n, &srv->dns[0]) != 0 || loader__unicast(ld, n, srv->dns[0]) != 0)
             return NS_ERR_INPUT;
@@ -145,7 +146,7 @@ static int loader__dhcp_dns_list(loader *ld, const cJSON *n, model_dhcp_server *
     if (count > MODEL_DNS_SERVERS_MAX) {
         char v[16];
         loader__value_text(ld, n, v, sizeof v);
-        return loader__fail(ld, n, "%s has %zu addresses; expected %s", v, count, expected);
+        return loader__fail(ld, n, _("%s has %zu addresses; expected %s"), v, count, expected);
     }
     for (const cJSON *c = n->child; c; c = c->next) {
         if (loader__addr(ld, c, &srv->dns[srv->n_dns]) != 0 ||
@@ -167,8 +168,8 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
     const cJSON *n = NULL;
     char v[96], subnets[400], a[IPV4_TEXT_LEN], net[IPV4_TEXT_LEN];
     if (loader__opt_object(ld, obj, "dhcp_server",
-                           "a DHCP server such as {\"pool\": \"10.0.0.100-10.0.0.199\", "
-                           "\"router\": \"10.0.0.1\"}",
+                           _("a DHCP server such as {\"pool\": \"10.0.0.100-10.0.0.199\", "
+                             "\"router\": \"10.0.0.1\"}"),
                            keys, 4, &n) != 0)
         return NS_ERR_INPUT;
     if (!n)
@@ -181,8 +182,8 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
     const cJSON *pool = loader__member(n, "pool");
     if (!pool)
         return loader__missing(ld, n, "pool",
-                               "\"pool\": the addresses to hand out, e.g. "
-                               "\"10.0.0.100-10.0.0.199\"");
+                               _("\"pool\": the addresses to hand out, e.g. "
+                                 "\"10.0.0.100-10.0.0.199\""));
     if (loader__range(ld, pool, &srv->pool_lo, &srv->pool_hi) != 0)
         return NS_ERR_INPUT;
     loader__value_text(ld, pool, v, sizeof v);
@@ -191,12 +192,15 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
         size_t count = loader__subnets(ld, dev, -1, subnets, sizeof subnets);
         if (count == 0)
             return loader__fail(ld, pool,
-                                "%s cannot be served: %s has no interface with an IP address; "
-                                "expected a static \"ip\" on the interface that serves the pool",
+                                _("%s cannot be served: %s has no interface with an IP address; "
+                                  "expected a static \"ip\" on the interface that serves the pool"),
                                 v, d->name);
         return loader__fail(ld, pool,
-                            "%s is outside every subnet of %s (%s); expected a pool inside %s", v,
-                            d->name, subnets, count == 1 ? "it" : "one of them");
+                            count == 1 ? _("%s is outside every subnet of %s (%s); expected a pool "
+                                           "inside it")
+                                       : _("%s is outside every subnet of %s (%s); expected a pool "
+                                           "inside one of them"),
+                            v, d->name, subnets);
     }
     const model_iface *f = &d->ifaces[i];
     ipv4_addr mask = ipv4_netmask(f->prefix_len);
@@ -206,27 +210,31 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
         char in_net[IPV4_TEXT_LEN];
         ipv4_format(in->ip & ipv4_netmask(in->prefix_len), in_net);
         return loader__fail(ld, pool,
-                            "%s is in %s/%d, the subnet of %s.%s, the NAT box's \"outside\" "
-                            "interface (toward the Internet); expected a pool in the subnet of "
-                            "its \"inside\" interface %s (%s/%d), where its private hosts ask",
+                            _("%s is in %s/%d, the subnet of %s.%s, the NAT box's \"outside\" "
+                              "interface (toward the Internet); expected a pool in the subnet of "
+                              "its \"inside\" interface %s (%s/%d), where its private hosts ask"),
                             v, net, f->prefix_len, d->name, f->name, in->name, in_net,
                             in->prefix_len);
     }
     if (!ipv4_same_subnet(srv->pool_hi, f->ip, f->prefix_len))
-        return loader__fail(ld, pool,
-                            "%s runs past %s/%d (the subnet of %s.%s); expected a pool inside one "
-                            "subnet",
-                            v, net, f->prefix_len, d->name, f->name);
+        return loader__fail(
+            ld, pool,
+            _("%s runs past %s/%d (the subnet of %s.%s); expected a pool inside one "
+              "subnet"),
+            v, net, f->prefix_len, d->name, f->name);
     if (f->prefix_len <= 30 && (srv->pool_lo == (f->ip & mask) || srv->pool_hi == (f->ip | ~mask)))
         return loader__fail(
-            ld, pool, "%s holds the %s address of %s/%d; expected host addresses only", v,
-            srv->pool_lo == (f->ip & mask) ? "network" : "broadcast", net, f->prefix_len);
+            ld, pool,
+            srv->pool_lo == (f->ip & mask)
+                ? _("%s holds the network address of %s/%d; expected host addresses only")
+                : _("%s holds the broadcast address of %s/%d; expected host addresses only"),
+            v, net, f->prefix_len);
     for (size_t k = 0; k < d->n_ifaces; k++)
         if (d->ifaces[k].has_ip && d->ifaces[k].ip >= srv->pool_lo &&
             d->ifaces[k].ip <= srv->pool_hi)
             return loader__fail(ld, pool,
-                                "%s holds %s, the server's own address (%s.%s); expected a pool "
-                                "that leaves it out",
+                                _("%s holds %s, the server's own address (%s.%s); expected a pool "
+                                  "that leaves it out"),
                                 v, ipv4_format(d->ifaces[k].ip, a), d->name, d->ifaces[k].name);
     srv->iface = (size_t)i;
     uint64_t lease_ns = 0;
@@ -237,8 +245,8 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
         if (lease_ns < 1000000000ull || lease_ns > 0xfffffffeull * 1000000000ull) {
             loader__value_text(ld, lease, v, sizeof v);
             return loader__fail(ld, lease,
-                                "%s is out of range; expected a lease from \"1s\" to "
-                                "\"4294967294s\" (DHCP counts whole seconds)",
+                                _("%s is out of range; expected a lease from \"1s\" to "
+                                  "\"4294967294s\" (DHCP counts whole seconds)"),
                                 v);
         }
         srv->lease_s = (uint32_t)(lease_ns / 1000000000ull);
@@ -250,15 +258,16 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
         loader__value_text(ld, router, v, sizeof v);
         if (!ipv4_same_subnet(srv->router, f->ip, f->prefix_len))
             return loader__fail(ld, router,
-                                "%s is outside %s/%d, the subnet of the pool; expected a router "
-                                "the clients can reach, inside it",
+                                _("%s is outside %s/%d, the subnet of the pool; expected a router "
+                                  "the clients can reach, inside it"),
                                 v, net, f->prefix_len);
-        if (loader__next_hop_host(ld, router, srv->router, f->ip, f->prefix_len, "a router") != 0)
+        if (loader__next_hop_host(ld, router, srv->router, f->ip, f->prefix_len, _("a router")) !=
+            0)
             return NS_ERR_INPUT;
         if (srv->router >= srv->pool_lo && srv->router <= srv->pool_hi)
             return loader__fail(ld, router,
-                                "%s is inside the pool; expected a router address the server "
-                                "never hands out",
+                                _("%s is inside the pool; expected a router address the server "
+                                  "never hands out"),
                                 v);
     } else if (d->type == DEVICE_ROUTER) {
         srv->router = f->ip; /* a router serving its LAN is that LAN's gateway */
@@ -266,7 +275,8 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
     const cJSON *dns = loader__member(n, "dns");
     if (dns && loader__dhcp_dns_list(ld, dns, srv) != 0)
         return NS_ERR_INPUT;
-    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DHCP_SERVER_PORT, n, n, "the DHCP server");
+    return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DHCP_SERVER_PORT, n, n,
+                              _("the DHCP server"));
 }
 
 /* Every pool against every static address of the topology (text order). */
@@ -286,8 +296,8 @@ int loader__check_pools(loader *ld) {
                 char v[96], a[IPV4_TEXT_LEN];
                 loader__value_text(ld, pool, v, sizeof v);
                 return loader__fail(ld, pool,
-                                    "%s holds %s, the static address of %s.%s; expected a pool "
-                                    "that leaves out every static address",
+                                    _("%s holds %s, the static address of %s.%s; expected a pool "
+                                      "that leaves out every static address"),
                                     v, ipv4_format(f->ip, a), t->devices[d].name, f->name);
             }
     }
@@ -308,8 +318,8 @@ static int loader__dns_upstream(loader *ld, size_t dev, const cJSON *n, model_dn
         if (d->ifaces[k].has_ip && d->ifaces[k].ip == srv->upstream) {
             loader__value_text(ld, up, v, sizeof v);
             return loader__fail(ld, up,
-                                "%s is %s's own address (%s.%s); expected another DNS server "
-                                "to forward queries to (it would ask itself)",
+                                _("%s is %s's own address (%s.%s); expected another DNS server "
+                                  "to forward queries to (it would ask itself)"),
                                 v, d->name, d->name, d->ifaces[k].name);
         }
     srv->has_upstream = true;
@@ -324,9 +334,9 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
     const cJSON *n = NULL;
     char v[96];
     if (loader__opt_object(ld, obj, "dns_server",
-                           "a DNS server such as {\"records\": {\"www.example.com\": "
-                           "\"93.184.216.34\"}} or a forwarder such as {\"upstream\": "
-                           "\"93.184.216.53\"}",
+                           _("a DNS server such as {\"records\": {\"www.example.com\": "
+                             "\"93.184.216.34\"}} or a forwarder such as {\"upstream\": "
+                             "\"93.184.216.53\"}"),
                            keys, 3, &n) != 0)
         return NS_ERR_INPUT;
     if (!n)
@@ -341,27 +351,27 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
     if (loader__subnets(ld, dev, -1, v, sizeof v) == 0) {
         loader__value_text(ld, n, v, sizeof v);
         return loader__fail(ld, n,
-                            "%s cannot serve: %s has no interface with an IP address; expected "
-                            "a static \"ip\" on %s (clients must know the server's address)",
+                            _("%s cannot serve: %s has no interface with an IP address; expected "
+                              "a static \"ip\" on %s (clients must know the server's address)"),
                             v, d->name, d->name);
     }
     if (loader__dns_upstream(ld, dev, n, srv) != 0)
         return NS_ERR_INPUT;
     const cJSON *records = loader__member(n, "records");
-    const char *expected = "an object of names and addresses, e.g. {\"www.example.com\": "
-                           "\"93.184.216.34\"}";
+    const char *expected = _("an object of names and addresses, e.g. {\"www.example.com\": "
+                             "\"93.184.216.34\"}");
     if (!records && srv->has_upstream)
-        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, "the DNS server");
+        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, _("the DNS server"));
     if (!records)
         return loader__missing(ld, n, "records",
-                               "an object of names and addresses, e.g. {\"www.example.com\": "
-                               "\"93.184.216.34\"}, or \"upstream\": the server to forward "
-                               "queries to, e.g. \"93.184.216.53\"");
+                               _("an object of names and addresses, e.g. {\"www.example.com\": "
+                                 "\"93.184.216.34\"}, or \"upstream\": the server to forward "
+                                 "queries to, e.g. \"93.184.216.53\""));
     if (!cJSON_IsObject(records))
         return loader__type_error(ld, records, expected);
     size_t count = loader__count(records);
     if (count == 0)
-        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, "the DNS server");
+        return loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, _("the DNS server"));
     if (!(srv->records = calloc(count, sizeof *srv->records)))
         return loader__nomem(ld);
     char **folded = calloc(count, sizeof *folded);
@@ -377,8 +387,8 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
         loader__quote(r->string, q, sizeof q);
         if (!loader__host_name_ok(r->string)) {
             rc = loader__fail_key(ld, r,
-                                  "%s is not a host name; expected labels of letters, digits "
-                                  "and '-' separated by dots, e.g. \"www.example.com\"",
+                                  _("%s is not a host name; expected labels of letters, digits "
+                                    "and '-' separated by dots, e.g. \"www.example.com\""),
                                   q);
             goto done;
         }
@@ -398,8 +408,8 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
             char other[400];
             loader__path(ld, first, other, sizeof other);
             rc = loader__fail_key(ld, r,
-                                  "%s is already a record (%s); expected each name once (DNS "
-                                  "names are compared without regard to case)",
+                                  _("%s is already a record (%s); expected each name once (DNS "
+                                    "names are compared without regard to case)"),
                                   q, other);
             goto done;
         }
@@ -408,7 +418,7 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
             goto done;
         }
     }
-    rc = loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, "the DNS server");
+    rc = loader__claim_port(ld, dev, LOADER_PROTO_UDP, DNS_PORT, n, n, _("the DNS server"));
 done:
     strmap_free(seen);
     for (size_t j = 0; folded && j < count; j++)

@@ -82,7 +82,7 @@ void loader__list(const char *const *cands, size_t n, const char *prefix, const 
     buf[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         if (i == LOADER_LIST_MAX) {
-            loader__append(buf, cap, &used, ", ... (%zu in all)", n);
+            loader__append(buf, cap, &used, _(", ... (%zu in all)"), n);
             break;
         }
         char q[96], item[160];

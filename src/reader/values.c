@@ -14,11 +14,12 @@
 #include "reader/internal.h"
 #include "util/units.h"
 
-#define LOADER_EXPECT_MASK     "a netmask whose 1 bits come first, e.g. \"255.255.255.0\" (/24)"
-#define LOADER_EXPECT_DURATION "a duration such as \"1.5ms\" (a number and a unit: ns, us, ms or s)"
+#define LOADER_EXPECT_MASK _("a netmask whose 1 bits come first, e.g. \"255.255.255.0\" (/24)")
+#define LOADER_EXPECT_DURATION                                                                     \
+    _("a duration such as \"1.5ms\" (a number and a unit: ns, us, ms or s)")
 #define LOADER_EXPECT_BITRATE                                                                      \
-    "a bit rate such as \"100Mbps\" (a number and a unit: bps, kbps, Mbps or Gbps)"
-#define LOADER_EXPECT_RANGE "\"first-last\", e.g. \"10.0.0.100-10.0.0.199\""
+    _("a bit rate such as \"100Mbps\" (a number and a unit: bps, kbps, Mbps or Gbps)")
+#define LOADER_EXPECT_RANGE _("\"first-last\", e.g. \"10.0.0.100-10.0.0.199\"")
 
 char *loader__strdup(const char *s) {
     size_t n = strlen(s) + 1;
@@ -43,7 +44,7 @@ size_t loader__count(const cJSON *node) {
 int loader__int(loader *ld, const cJSON *node, long long lo, long long hi, long long *out) {
     char expected[96], v[96];
     if (!cJSON_IsNumber(node)) {
-        snprintf(expected, sizeof expected, "an integer from %lld to %lld", lo, hi);
+        snprintf(expected, sizeof expected, _("an integer from %lld to %lld"), lo, hi);
         return loader__type_error(ld, node, expected);
     }
     double d = node->valuedouble;
@@ -54,13 +55,13 @@ int loader__int(loader *ld, const cJSON *node, long long lo, long long hi, long 
     }
     /* The number as written costs a walk of the tree (its path gives its
      * position): only on the error path, so valid files load in linear time. */
-    snprintf(expected, sizeof expected, "an integer from %lld to %lld", lo, hi);
+    snprintf(expected, sizeof expected, _("an integer from %lld to %lld"), lo, hi);
     loader__value_text(ld, node, v, sizeof v);
     if (!(d >= -9.0e18 && d <= 9.0e18))
-        return loader__fail(ld, node, "%s is out of range; expected %s", v, expected);
+        return loader__fail(ld, node, _("%s is out of range; expected %s"), v, expected);
     if ((double)x != d)
-        return loader__fail(ld, node, "%s is not an integer; expected %s", v, expected);
-    return loader__fail(ld, node, "%s is out of range; expected %s", v, expected);
+        return loader__fail(ld, node, _("%s is not an integer; expected %s"), v, expected);
+    return loader__fail(ld, node, _("%s is out of range; expected %s"), v, expected);
 }
 
 /* An optional integer member: leaves *out alone when absent. */
@@ -91,10 +92,11 @@ int loader__duration(loader *ld, const cJSON *node, bool positive, uint64_t *out
         return NS_ERR_INPUT;
     loader__value_text(ld, node, v, sizeof v);
     if (units_parse_duration(s, &ns) != 0)
-        return loader__fail(ld, node, "%s is not a duration; expected %s", v,
+        return loader__fail(ld, node, _("%s is not a duration; expected %s"), v,
                             LOADER_EXPECT_DURATION);
     if (positive && ns == 0)
-        return loader__fail(ld, node, "%s is zero; expected a duration above zero, e.g. \"1s\"", v);
+        return loader__fail(ld, node, _("%s is zero; expected a duration above zero, e.g. \"1s\""),
+                            v);
     *out = ns;
     return 0;
 }
@@ -103,7 +105,7 @@ int loader__duration(loader *ld, const cJSON *node, bool positive, uint64_t *out
  * when absent. */
 int loader__opt_probability(loader *ld, const cJSON *obj, const char *key, double *out) {
     const cJSON *n = loader__member(obj, key);
-    const char *expected = "a probability from 0 to 1, e.g. 0.1 for 10%";
+    const char *expected = _("a probability from 0 to 1, e.g. 0.1 for 10%");
     char v[96];
     if (!n)
         return 0;
@@ -111,7 +113,7 @@ int loader__opt_probability(loader *ld, const cJSON *obj, const char *key, doubl
         return loader__type_error(ld, n, expected);
     if (!(n->valuedouble >= 0.0 && n->valuedouble <= 1.0)) {
         loader__value_text(ld, n, v, sizeof v);
-        return loader__fail(ld, n, "%s is out of range; expected %s", v, expected);
+        return loader__fail(ld, n, _("%s is out of range; expected %s"), v, expected);
     }
     *out = n->valuedouble;
     return 0;
@@ -131,7 +133,7 @@ int loader__bitrate(loader *ld, const cJSON *node, uint64_t *out) {
         return NS_ERR_INPUT;
     if (units_parse_bitrate(s, out) != 0) {
         loader__value_text(ld, node, v, sizeof v);
-        return loader__fail(ld, node, "%s is not a bit rate above zero; expected %s", v,
+        return loader__fail(ld, node, _("%s is not a bit rate above zero; expected %s"), v,
                             LOADER_EXPECT_BITRATE);
     }
     return 0;
@@ -150,9 +152,10 @@ int loader__addr(loader *ld, const cJSON *node, ipv4_addr *out) {
     loader__value_text(ld, node, v, sizeof v);
     if (ipv4_parse_prefix(s, &a, &len) == 0)
         return loader__fail(ld, node,
-                            "%s has a prefix length; expected a plain address, e.g. \"%.*s\"", v,
+                            _("%s has a prefix length; expected a plain address, e.g. \"%.*s\""), v,
                             (int)(strchr(s, '/') - s), s);
-    return loader__fail(ld, node, "%s is not an IPv4 address; expected %s", v, LOADER_EXPECT_ADDR);
+    return loader__fail(ld, node, _("%s is not an IPv4 address; expected %s"), v,
+                        LOADER_EXPECT_ADDR);
 }
 
 /* "a.b.c.d/len" or "a.b.c.d/m.m.m.m" (interface addresses, route
@@ -171,17 +174,17 @@ int loader__prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int *len) {
         char m[IPV4_TEXT_LEN];
         size_t n = (size_t)(strchr(s, '/') - s);
         return loader__fail(ld, node,
-                            "%s has %s, which is not a netmask: its 1 bits must come first; "
-                            "expected e.g. \"%.*s/255.255.255.0\" or \"%.*s/24\"",
+                            _("%s has %s, which is not a netmask: its 1 bits must come first; "
+                              "expected e.g. \"%.*s/255.255.255.0\" or \"%.*s/24\""),
                             v, ipv4_format(mask, m), (int)n, s, (int)n, s);
     }
     if (ipv4_parse(s, &a) == 0)
         return loader__fail(ld, node,
-                            "%s has no prefix length; expected \"%s/24\" or \"%s/255.255.255.0\" "
-                            "(a prefix length or a netmask after '/')",
+                            _("%s has no prefix length; expected \"%s/24\" or \"%s/255.255.255.0\" "
+                              "(a prefix length or a netmask after '/')"),
                             v, s, s);
-    return loader__fail(ld, node, "%s is not an IPv4 address with a prefix length; expected %s", v,
-                        LOADER_EXPECT_PREFIX);
+    return loader__fail(ld, node, _("%s is not an IPv4 address with a prefix length; expected %s"),
+                        v, LOADER_EXPECT_PREFIX);
 }
 
 /* A dotted netmask such as "255.255.255.0" (an interface's "netmask"): its
@@ -194,11 +197,11 @@ int loader__netmask(loader *ld, const cJSON *node, int *len) {
         return NS_ERR_INPUT;
     loader__value_text(ld, node, v, sizeof v);
     if (ipv4_parse(s, &mask) != 0)
-        return loader__fail(ld, node, "%s is not a netmask; expected %s", v, LOADER_EXPECT_MASK);
+        return loader__fail(ld, node, _("%s is not a netmask; expected %s"), v, LOADER_EXPECT_MASK);
     if ((*len = ipv4_mask_to_prefix(mask)) < 0)
         return loader__fail(ld, node,
-                            "%s is not a netmask: its 1 bits must come first; expected e.g. "
-                            "\"255.255.255.0\" (/24)",
+                            _("%s is not a netmask: its 1 bits must come first; expected e.g. "
+                              "\"255.255.255.0\" (/24)"),
                             v);
     return 0;
 }
@@ -208,7 +211,7 @@ int loader__opt_bool(loader *ld, const cJSON *obj, const char *key, bool *out) {
     if (!n)
         return 0;
     if (!cJSON_IsBool(n))
-        return loader__type_error(ld, n, "true or false");
+        return loader__type_error(ld, n, _("true or false"));
     *out = cJSON_IsTrue(n);
     return 0;
 }
@@ -220,14 +223,14 @@ int loader__choice(loader *ld, const cJSON *node, const char *const *names, size
     const char *s = NULL;
     char v[96], list[160];
     size_t k;
-    loader__list(names, n, "", " or ", list, sizeof list);
+    loader__list(names, n, "", _(" or "), list, sizeof list);
     if (loader__string(ld, node, list, &s) != 0)
         return NS_ERR_INPUT;
     for (k = 0; k < n && strcmp(s, names[k]) != 0; k++)
         ;
     if (k == n) {
         loader__value_text(ld, node, v, sizeof v);
-        return loader__fail(ld, node, "%s is not %s; expected %s", v, what, list);
+        return loader__fail(ld, node, _("%s is not %s; expected %s"), v, what, list);
     }
     *out = k;
     return 0;
@@ -273,7 +276,7 @@ int loader__entries(loader *ld, const cJSON *obj, const char *key, const char *e
         return loader__type_error(ld, node, expected);
     *n = loader__count(node);
     if (*n == 0)
-        return loader__fail(ld, node, "{} has no %s; expected %s", key, expected);
+        return loader__fail(ld, node, _("{} has no %s; expected %s"), key, expected);
     *out = node;
     return 0;
 }
@@ -288,16 +291,16 @@ int loader__range(loader *ld, const cJSON *node, ipv4_addr *lo, ipv4_addr *hi) {
     const char *dash = strchr(s, '-');
     size_t n = dash ? (size_t)(dash - s) : 0;
     if (!dash || n >= sizeof first)
-        return loader__fail(ld, node, "%s is not an address range; expected %s", v,
+        return loader__fail(ld, node, _("%s is not an address range; expected %s"), v,
                             LOADER_EXPECT_RANGE);
     memcpy(first, s, n);
     first[n] = '\0';
     if (ipv4_parse(first, lo) != 0 || ipv4_parse(dash + 1, hi) != 0)
-        return loader__fail(ld, node, "%s is not an address range; expected %s", v,
+        return loader__fail(ld, node, _("%s is not an address range; expected %s"), v,
                             LOADER_EXPECT_RANGE);
     if (*lo > *hi)
         return loader__fail(ld, node,
-                            "%s runs backwards; expected the lower address first: \"%s-%s\"", v,
+                            _("%s runs backwards; expected the lower address first: \"%s-%s\""), v,
                             dash + 1, first);
     return 0;
 }
@@ -307,8 +310,8 @@ int loader__unicast(loader *ld, const cJSON *node, ipv4_addr a) {
     char v[96];
     loader__value_text(ld, node, v, sizeof v);
     if (a == 0 || ipv4_is_multicast(a) || (a >> 28) == 0xf)
-        return loader__fail(ld, node, "%s is not a unicast address; expected %s", v,
-                            "the address of one host, e.g. \"10.0.0.53\"");
+        return loader__fail(ld, node, _("%s is not a unicast address; expected %s"), v,
+                            _("the address of one host, e.g. \"10.0.0.53\""));
     return 0;
 }
 
@@ -376,8 +379,8 @@ int loader__text(loader *ld, const cJSON *node, const char *expected, size_t max
     if (n > max) {
         char v[96];
         loader__value_text(ld, node, v, sizeof v);
-        return loader__fail(ld, node, "%s is %zu bytes long; expected at most %zu bytes (%s)", v, n,
-                            max, expected);
+        return loader__fail(ld, node, _("%s is %zu bytes long; expected at most %zu bytes (%s)"), v,
+                            n, max, expected);
     }
     if (!(*out = loader__strdup(s)))
         return loader__nomem(ld);

@@ -18,6 +18,7 @@
 #include <dirent.h>
 
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 #define MANIFEST_HEADER "netsim output manifest 1"
 #define MANIFEST_MAX    (64u << 20) /* a larger "manifest" is not ours */
@@ -210,7 +211,7 @@ static bool resolve_existing(const char *path, char out[PATH_MAX]) {
 static int make_parents(const char *path, bool make_last, ns_error *err) {
     char buf[PATH_MAX];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return ns_error_set(err, NS_ERR_IO, "%s: output path too long", path);
+        return ns_error_set(err, NS_ERR_IO, _("%s: output path too long"), path);
     for (char *p = buf + 1;; p++) {
         if (*p != '/' && *p != '\0')
             continue;
@@ -219,7 +220,7 @@ static int make_parents(const char *path, bool make_last, ns_error *err) {
         char saved = *p;
         *p = '\0';
         if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return ns_error_set(err, NS_ERR_IO, "%s: cannot create directory: %s", buf,
+            return ns_error_set(err, NS_ERR_IO, _("%s: cannot create directory: %s"), buf,
                                 strerror(errno));
         *p = saved;
         if (saved == '\0')
@@ -234,31 +235,32 @@ static int resolve_final(const char *given, char out[PATH_MAX], bool *exists, ns
     char path[PATH_MAX];
     size_t len = strlen(given);
     if (len == 0)
-        return ns_error_set(err, NS_ERR_INPUT, "--out needs a directory name, got \"\"");
+        return ns_error_set(err, NS_ERR_INPUT, _("--out needs a directory name, got \"\""));
     if (snprintf(path, sizeof path, "%s", given) >= (int)sizeof path)
-        return ns_error_set(err, NS_ERR_IO, "%s: output path too long", given);
+        return ns_error_set(err, NS_ERR_IO, _("%s: output path too long"), given);
     while (len > 1 && path[len - 1] == '/')
         path[--len] = '\0';
     struct stat sb;
     if (stat(path, &sb) == 0) {
         if (!S_ISDIR(sb.st_mode))
             return ns_error_set(err, NS_ERR_IO,
-                                "%s: exists and is not a directory; name a directory for the "
-                                "outputs (--out DIR)",
+                                _("%s: exists and is not a directory; name a directory for the "
+                                  "outputs (--out DIR)"),
                                 given);
         if (!resolve_existing(path, out))
-            return ns_error_set(err, NS_ERR_IO, "%s: cannot resolve: %s", given, strerror(errno));
+            return ns_error_set(err, NS_ERR_IO, _("%s: cannot resolve: %s"), given,
+                                strerror(errno));
         *exists = true;
         return 0;
     }
     if (errno != ENOENT)
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot create directory: %s", given,
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot create directory: %s"), given,
                             strerror(errno));
     *exists = false;
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-        return ns_error_set(err, NS_ERR_IO, "%s: no such directory", given);
+        return ns_error_set(err, NS_ERR_IO, _("%s: no such directory"), given);
     char parent[PATH_MAX];
     if (slash == path)
         snprintf(parent, sizeof parent, "/");
@@ -271,15 +273,15 @@ static int resolve_final(const char *given, char out[PATH_MAX], bool *exists, ns
         if (rc != 0)
             return rc;
         if (stat(parent, &sb) != 0 || !S_ISDIR(sb.st_mode))
-            return ns_error_set(err, NS_ERR_IO, "%s: cannot create directory: %s", given,
+            return ns_error_set(err, NS_ERR_IO, _("%s: cannot create directory: %s"), given,
                                 strerror(ENOTDIR));
     }
     char real_parent[PATH_MAX];
     if (!resolve_existing(parent, real_parent))
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot resolve: %s", parent, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot resolve: %s"), parent, strerror(errno));
     if (snprintf(out, PATH_MAX, "%s%s%s", real_parent, strcmp(real_parent, "/") ? "/" : "", base) >=
         PATH_MAX)
-        return ns_error_set(err, NS_ERR_IO, "%s: output path too long", given);
+        return ns_error_set(err, NS_ERR_IO, _("%s: output path too long"), given);
     return 0;
 }
 
@@ -289,21 +291,21 @@ static int refuse_special(const char *given, const char *final, ns_error *err) {
     char real[PATH_MAX];
     const char *what = NULL;
     if (strcmp(final, "/") == 0)
-        what = "the root directory";
+        what = _("the root directory");
     else if (resolve_existing(".", real) && strcmp(real, final) == 0)
-        what = "the current directory";
+        what = _("the current directory");
     else if (resolve_existing(getenv("HOME"), real) && strcmp(real, final) == 0)
-        what = "the home directory";
+        what = _("the home directory");
     else {
         const struct passwd *pw = getpwuid(getuid());
         if (pw && resolve_existing(pw->pw_dir, real) && strcmp(real, final) == 0)
-            what = "the home directory";
+            what = _("the home directory");
     }
     if (!what)
         return 0;
     return ns_error_set(err, NS_ERR_IO,
-                        "--out %s: refusing to write into %s; netsim needs a directory of its "
-                        "own, e.g. --out out/run1",
+                        _("--out %s: refusing to write into %s; netsim needs a directory of its "
+                          "own, e.g. --out out/run1"),
                         given, what);
 }
 
@@ -357,7 +359,7 @@ static bool is_output_name(const char *name) {
 static int check_existing(outdir *d, const char *given, ns_error *err) {
     int fd = open(d->final, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot open: %s", given, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot open: %s"), given, strerror(errno));
     bool has_manifest = read_manifest(fd, &d->old);
     path_list present = {0};
     list_tree(fd, "", &present);
@@ -378,10 +380,10 @@ static int check_existing(outdir *d, const char *given, ns_error *err) {
             ours = list_has(&d->old, dir ? 'd' : 'f', names[i]);
         if (!dir && !reg && is_output_name(names[i]))
             rc = ns_error_set(err, NS_ERR_IO,
-                              "%s/%s is a %s, not netsim's: netsim never writes through or "
-                              "replaces it; remove it or choose another --out",
+                              _("%s/%s is a %s, not netsim's: netsim never writes through or "
+                                "replaces it; remove it or choose another --out"),
                               given, names[i],
-                              S_ISLNK(sb.st_mode) ? "symbolic link" : "special file");
+                              S_ISLNK(sb.st_mode) ? _("symbolic link") : _("special file"));
         if (!ours) {
             if (foreign < 3)
                 snprintf(shown[foreign], sizeof shown[foreign], "%s", names[i]);
@@ -405,12 +407,12 @@ static int check_existing(outdir *d, const char *given, ns_error *err) {
                  foreign > 1 ? shown[1] : "", foreign > 2 ? ", " : "", foreign > 2 ? shown[2] : "");
         char more[48] = "";
         if (foreign > 3)
-            snprintf(more, sizeof more, " and %zu more", foreign - 3);
+            snprintf(more, sizeof more, _(" and %zu more"), foreign - 3);
         return ns_error_set(err, NS_ERR_IO,
-                            "%s: not empty and not written by netsim (it holds %s%s); netsim "
-                            "writes only into a new directory or one of its own runs: choose "
-                            "another --out, or add --force to write into it anyway (files netsim "
-                            "did not make are never deleted)",
+                            _("%s: not empty and not written by netsim (it holds %s%s); netsim "
+                              "writes only into a new directory or one of its own runs: choose "
+                              "another --out, or add --force to write into it anyway (files netsim "
+                              "did not make are never deleted)"),
                             given, list, more);
     }
     if (n == 0)
@@ -427,13 +429,13 @@ static int make_staging(outdir *d, const char *given, ns_error *err) {
     int plen = (int)(slash - d->final);
     if (snprintf(template, sizeof template, "%.*s/.%s.netsim-XXXXXX", plen, d->final, slash + 1) >=
         (int)sizeof template)
-        return ns_error_set(err, NS_ERR_IO, "%s: output path too long", given);
+        return ns_error_set(err, NS_ERR_IO, _("%s: output path too long"), given);
     if (!mkdtemp(template))
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot create a directory beside it: %s", given,
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot create a directory beside it: %s"), given,
                             strerror(errno));
     memcpy(d->staging, template, sizeof d->staging);
     if ((d->staging_fd = open_dir_at(AT_FDCWD, d->staging)) < 0)
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot open: %s", d->staging, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot open: %s"), d->staging, strerror(errno));
     return 0;
 }
 
@@ -476,7 +478,7 @@ const char *outdir_final(const outdir *d) {
 
 int outdir_mkdir(outdir *d, const char *name, ns_error *err) {
     if (mkdirat(d->staging_fd, name, 0777) != 0 && errno != EEXIST)
-        return ns_error_set(err, NS_ERR_IO, "%s/%s: cannot create directory: %s", d->shown, name,
+        return ns_error_set(err, NS_ERR_IO, _("%s/%s: cannot create directory: %s"), d->shown, name,
                             strerror(errno));
     return 0;
 }
@@ -493,7 +495,7 @@ static void record_failure(outdir *d, const char *name, int errnum) {
     if (d->failed || d->budget_hit)
         return;
     d->failed = true;
-    snprintf(d->failure, sizeof d->failure, "%s/%s: cannot write: %s", d->shown, name,
+    snprintf(d->failure, sizeof d->failure, _("%s/%s: cannot write: %s"), d->shown, name,
              strerror(errnum));
 }
 
@@ -580,7 +582,7 @@ FILE *outdir_fopen(outdir *d, const char *name, const char *mode, ns_error *err)
     int fd = open_below(d->staging_fd, name,
                         O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC | O_EXCL));
     if (fd < 0) {
-        ns_error_set(err, NS_ERR_IO, "%s/%s: cannot write: %s", d->shown, name, strerror(errno));
+        ns_error_set(err, NS_ERR_IO, _("%s/%s: cannot write: %s"), d->shown, name, strerror(errno));
         return NULL;
     }
     size_t len = strlen(name);
@@ -648,7 +650,8 @@ int outdir_append_label(outdir *d, const char *name, const char *text, ns_error 
         int e = fd < 0 ? errno : errnum;
         if (fd >= 0)
             close(fd);
-        return ns_error_set(err, NS_ERR_IO, "%s/%s: cannot write: %s", d->shown, name, strerror(e));
+        return ns_error_set(err, NS_ERR_IO, _("%s/%s: cannot write: %s"), d->shown, name,
+                            strerror(e));
     }
     close(fd);
     return 0;
@@ -663,7 +666,7 @@ static int write_manifest(outdir *d, const path_list *files, const char *status,
     if (!f) {
         if (fd >= 0)
             close(fd);
-        return ns_error_set(err, NS_ERR_IO, "%s/%s: cannot write: %s", d->shown, OUTDIR_MANIFEST,
+        return ns_error_set(err, NS_ERR_IO, _("%s/%s: cannot write: %s"), d->shown, OUTDIR_MANIFEST,
                             strerror(errno));
     }
     fprintf(f, "%s\n", MANIFEST_HEADER);
@@ -673,7 +676,7 @@ static int write_manifest(outdir *d, const path_list *files, const char *status,
         if (files->items[i][0] != 'o') /* netsim makes no links: none is ever listed */
             fprintf(f, "%s\n", files->items[i]);
     if (ferror(f) | (fclose(f) != 0))
-        return ns_error_set(err, NS_ERR_IO, "%s/%s: cannot write: %s", d->shown, OUTDIR_MANIFEST,
+        return ns_error_set(err, NS_ERR_IO, _("%s/%s: cannot write: %s"), d->shown, OUTDIR_MANIFEST,
                             strerror(errno));
     return 0;
 }
@@ -748,7 +751,7 @@ int outdir_commit(outdir *d, const char *status, char *note, size_t note_cap, ns
         if (renameat(AT_FDCWD, d->staging, AT_FDCWD, d->final) == 0)
             d->committed = true;
         else if (errno != ENOTEMPTY && errno != EEXIST)
-            rc = ns_error_set(err, NS_ERR_IO, "%s: cannot move the run into place: %s", d->shown,
+            rc = ns_error_set(err, NS_ERR_IO, _("%s: cannot move the run into place: %s"), d->shown,
                               strerror(errno));
         else /* another run made DIR meanwhile: replace it as a rerun would */
             rc = check_existing(d, d->shown, err);
@@ -765,8 +768,9 @@ int outdir_commit(outdir *d, const char *status, char *note, size_t note_cap, ns
             if (emptied)
                 rmdir(d->staging);
             else if (note)
-                snprintf(note, note_cap, "files that appeared in %s during the run were kept in %s",
-                         d->final, d->staging);
+                snprintf(note, note_cap,
+                         _("files that appeared in %s during the run were kept in %s"), d->final,
+                         d->staging);
         } else {
             d->mode = MODE_MERGE; /* a file system without exchange: merge instead */
         }
@@ -774,12 +778,12 @@ int outdir_commit(outdir *d, const char *status, char *note, size_t note_cap, ns
     if (rc == 0 && d->mode == MODE_MERGE) {
         int to = open(d->final, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (to < 0) {
-            rc = ns_error_set(err, NS_ERR_IO, "%s: cannot open: %s", d->shown, strerror(errno));
+            rc = ns_error_set(err, NS_ERR_IO, _("%s: cannot open: %s"), d->shown, strerror(errno));
         } else {
             size_t kept = merge_into(d, d->staging_fd, to, "");
             remove_stale(d, to, &files);
             if (renameat(d->staging_fd, OUTDIR_MANIFEST, to, OUTDIR_MANIFEST) != 0)
-                rc = ns_error_set(err, NS_ERR_IO, "%s/%s: cannot write: %s", d->final,
+                rc = ns_error_set(err, NS_ERR_IO, _("%s/%s: cannot write: %s"), d->final,
                                   OUTDIR_MANIFEST, strerror(errno));
             d->committed = rc == 0;
             close(to);
@@ -787,8 +791,8 @@ int outdir_commit(outdir *d, const char *status, char *note, size_t note_cap, ns
                 remove_tree(d->staging_fd, "", NULL), rmdir(d->staging);
             else if (note)
                 snprintf(note, note_cap,
-                         "%zu of netsim's files were not put in %s because files of yours hold "
-                         "their names; they are in %s",
+                         _("%zu of netsim's files were not put in %s because files of yours hold "
+                           "their names; they are in %s"),
                          kept, d->final, d->staging);
         }
     }

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "util/i18n.h"
+
 #define COST_BASE      (16ull << 20) /* process, engine, output buffers */
 #define COST_DEVICE    4096ull       /* a device with its stack and maps */
 #define COST_PORT      256ull        /* a port or interface */
@@ -61,12 +63,12 @@ int resources_check(const model_topology *t, uint64_t max_memory, ns_error *err)
     struct {
         const char *what;
         uint64_t bytes;
-    } parts[] = {{"netsim itself", e.base},
-                 {"devices", e.devices},
-                 {"switch and hub ports and interfaces", e.ports},
-                 {"links", e.links},
-                 {"file servers' files", e.files},
-                 {"ping records", e.apps}};
+    } parts[] = {{_("netsim itself"), e.base},
+                 {_("devices"), e.devices},
+                 {_("switch and hub ports and interfaces"), e.ports},
+                 {_("links"), e.links},
+                 {_("file servers' files"), e.files},
+                 {_("ping records"), e.apps}};
     size_t top = 0;
     for (size_t i = 1; i < sizeof parts / sizeof *parts; i++)
         if (parts[i].bytes > parts[top].bytes)
@@ -76,7 +78,7 @@ int resources_check(const model_topology *t, uint64_t max_memory, ns_error *err)
     resources_format_bytes(part, sizeof part, parts[top].bytes);
     resources_format_bytes(limit, sizeof limit, max_memory);
     return ns_error_set(err, NS_ERR_NOMEM,
-                        "%s: the run would need about %s of memory (%s: %s), more than the "
-                        "limit of %s; make the topology smaller or raise --max-memory",
+                        _("%s: the run would need about %s of memory (%s: %s), more than the "
+                          "limit of %s; make the topology smaller or raise --max-memory"),
                         t->source, total, parts[top].what, part, limit);
 }

@@ -5,6 +5,7 @@
  */
 #include "runner/run.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -191,7 +192,7 @@ static sim_status run_sliced(const run_options *o, sim *s, outdir *out, run_resu
 }
 
 static const char *signal_name(int sig) {
-    return sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGTERM ? "SIGTERM" : "a signal";
+    return sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGTERM ? "SIGTERM" : _("a signal");
 }
 
 /* Fills the result's counts, outcome and summary line after the engine
@@ -204,32 +205,33 @@ static void run_end(network *net, sim_status status, const char *budget, run_res
     result->events = sim_events_run(s);
     result->end_time = sim_now(s);
     result->frames_delivered = net->frames_delivered;
-    char how[sizeof net->stop_message] = "no events left";
+    char how[sizeof net->stop_message];
+    snprintf(how, sizeof how, "%s", _("no events left"));
     label[0] = '\0';
     if (net->stop_reason == NET_STOP_STORM) {
         result->outcome = RUN_STORM;
         snprintf(how, sizeof how, "%s", net->stop_message);
-        snprintf(label, cap, "stopped: broadcast storm");
+        snprintf(label, cap, _("stopped: broadcast storm"));
     } else if (result->outcome == RUN_INTERRUPTED) {
-        snprintf(how, sizeof how, "interrupted by %s: the outputs are partial",
+        snprintf(how, sizeof how, _("interrupted by %s: the outputs are partial"),
                  signal_name(result->signal));
-        snprintf(label, cap, "interrupted by %s", signal_name(result->signal));
+        snprintf(label, cap, _("interrupted by %s"), signal_name(result->signal));
     } else if (result->outcome == RUN_OUTPUT_LIMIT) {
         snprintf(how, sizeof how,
-                 "stopped: the outputs reached the limit of %s (--max-output); they are partial",
+                 _("stopped: the outputs reached the limit of %s (--max-output); they are partial"),
                  budget);
-        snprintf(label, cap, "stopped at the output limit of %s (--max-output)", budget);
+        snprintf(label, cap, _("stopped at the output limit of %s (--max-output)"), budget);
     } else if (status == SIM_MAX_EVENTS) {
         result->outcome = RUN_EVENT_LIMIT;
         snprintf(how, sizeof how,
-                 "stopped: the --max-events limit was reached (a runaway topology?)");
-        snprintf(label, cap, "stopped at the --max-events limit");
+                 _("stopped: the --max-events limit was reached (a runaway topology?)"));
+        snprintf(label, cap, _("stopped at the --max-events limit"));
     } else if (status == SIM_UNTIL) {
-        snprintf(how, sizeof how, "the --until time was reached");
+        snprintf(how, sizeof how, _("the --until time was reached"));
     }
     char end_time[TEXT_TIME_LEN];
     snprintf(result->summary, sizeof result->summary,
-             "run ended at %s s after %llu events, %llu frames delivered: %s",
+             _("run ended at %s s after %llu events, %llu frames delivered: %s"),
              text_format_time(result->end_time, end_time), (unsigned long long)result->events,
              (unsigned long long)result->frames_delivered, how);
     run_event(net, "end", result->summary);
@@ -238,7 +240,7 @@ static void run_end(network *net, sim_status status, const char *budget, run_res
 /* The run's first events: what it is, and the topology's description. */
 static void run_start(network *net, const model_topology *t, uint64_t seed) {
     char line[640];
-    snprintf(line, sizeof line, "topology %s: %zu devices, %zu links, seed %llu", t->name,
+    snprintf(line, sizeof line, _("topology %s: %zu devices, %zu links, seed %llu"), t->name,
              t->n_devices, t->n_links, (unsigned long long)seed);
     run_event(net, "start", line);
     if (t->description)
@@ -396,7 +398,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
     bool cut_short = result->outcome == RUN_INTERRUPTED || result->outcome == RUN_OUTPUT_LIMIT;
     if (hops && !cut_short) {
         /* The hop tables follow the step log, in trace.txt as on stdout. */
-        const char *title = "\n# hop tables: every packet's journey, hop by hop\n\n";
+        const char *title = _("\n# hop tables: every packet's journey, hop by hop\n\n");
         fputs(title, txt);
         hop_table_write_text(hops, txt, 0);
         if (out_text) {
@@ -432,13 +434,17 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
             result->outcome = RUN_INTERRUPTED;
             result->signal = *o->interrupt;
             snprintf(result->summary, sizeof result->summary,
-                     "interrupted by %s while drawing the diagrams: some pictures are missing",
+                     _("interrupted by %s while drawing the diagrams: some pictures are missing"),
                      signal_name(result->signal));
         }
     } else if (dia)
-        snprintf(result->note, sizeof result->note,
-                 "hop tables, paths.json and diagrams were not written: the run was %s",
-                 result->outcome == RUN_INTERRUPTED ? "interrupted" : "stopped at --max-output");
+        snprintf(
+            result->note, sizeof result->note, "%s",
+            result->outcome == RUN_INTERRUPTED
+                ? _("hop tables, paths.json and diagrams were not written: the run was "
+                    "interrupted")
+                : _("hop tables, paths.json and diagrams were not written: the run was stopped "
+                    "at --max-output"));
     if (view && rc == 0 && !outdir_failed(out, NULL)) {
         /* After the diagrams: the page shows the topology.svg they drew. */
         viewer_end end = {.time = result->end_time,
@@ -499,8 +505,8 @@ done:
             result->outcome = RUN_OUTPUT_LIMIT;
         char cut[400];
         snprintf(cut, sizeof cut,
-                 "\n# netsim: the outputs reached the limit of %s (--max-output): this run is "
-                 "partial and its files are cut\n",
+                 _("\n# netsim: the outputs reached the limit of %s (--max-output): this run is "
+                   "partial and its files are cut\n"),
                  budget);
         if (o->trace != TRACE_NONE)
             rc = outdir_append_label(out, "trace.txt", cut, err);
@@ -508,8 +514,8 @@ done:
             rc = outdir_append_label(out, "state.txt", cut, err);
         if (rc == 0 && was_complete) /* the limit was met while writing the tables */
             snprintf(result->summary, sizeof result->summary,
-                     "stopped: the outputs reached the limit of %s (--max-output); the run in "
-                     "%.300s is partial",
+                     _("stopped: the outputs reached the limit of %s (--max-output); the run in "
+                       "%.300s is partial"),
                      budget, result->out_dir);
     }
     if (rc == 0 && out) {

@@ -5,13 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/i18n.h"
+
 static char bound[128] = "the machine's memory";
 static uint64_t limit;
+
+/* The whole message, written when the bound is set: at the failure itself
+ * nothing is formatted or translated, which could need memory. */
+static char message[512] = "netsim: out of memory: an allocation failed (bound: the machine's "
+                           "memory); the run was abandoned and the output directory left as it "
+                           "was\n";
 static void (*fatal_hook)(void *);
 static void *fatal_ctx;
 
 void ns_alloc_set_bound(const char *text) {
     snprintf(bound, sizeof bound, "%s", text);
+    snprintf(message, sizeof message,
+             _("netsim: out of memory: an allocation failed (bound: %s); the run was abandoned "
+               "and the output directory left as it was\n"),
+             text);
 }
 
 const char *ns_alloc_bound(void) {
@@ -33,9 +45,7 @@ void ns_alloc_on_fatal(void (*hook)(void *ctx), void *ctx) {
 
 _Noreturn void ns_out_of_memory(void) {
     /* fputs needs no allocation: stderr is unbuffered. */
-    fputs("netsim: out of memory: an allocation failed (bound: ", stderr);
-    fputs(bound, stderr);
-    fputs("); the run was abandoned and the output directory left as it was\n", stderr);
+    fputs(message, stderr);
     void (*hook)(void *) = fatal_hook;
     fatal_hook = NULL; /* the hook itself may run out of memory */
     if (hook)
