@@ -292,7 +292,9 @@ void ipcalc_print(const ipcalc_result *r, FILE *out) {
     if (b->kind == IPCALC_KIND_PUBLIC)
         row(out, L_TYPE, _(ipcalc_kind_name(b->kind)), "%s", _(b->meaning));
     else
-        row(out, L_TYPE, _(ipcalc_kind_name(b->kind)), "%s/%d, %s: %s", ipv4_format(b->base, a),
+        /* TRANSLATORS: the block ("192.168.0.0" "/16"), the RFC that
+         * reserves it, what it is for. */
+        row(out, L_TYPE, _(ipcalc_kind_name(b->kind)), _("%s/%d, %s: %s"), ipv4_format(b->base, a),
             b->prefix_len, b->source, _(b->meaning));
     ipv4_format(r->network, net);
     switch (r->role) {

@@ -610,13 +610,18 @@ int diff_write(const diff_run *a, const diff_run *b, FILE *out) {
             count += r.items[i].kind == (diff_kind)kind;
         if (!count)
             continue;
-        fprintf(out, "\n%s (%zu):\n", _(kind_titles[kind]), count);
+        fputc('\n', out);
+        /* TRANSLATORS: a section's title and how many entries it has. */
+        fprintf(out, _("%s (%zu):"), _(kind_titles[kind]), count);
+        fputc('\n', out);
         for (size_t i = 0; i < r.n; i++)
             if (r.items[i].kind == (diff_kind)kind)
                 fprintf(out, "  %s\n", r.items[i].line);
     }
     if (r.n_tables)
-        fprintf(out, "\n%s (%zu):\n%s", _("final tables"), r.n_tables, r.tables.s);
+        fputc('\n', out);
+    fprintf(out, _("%s (%zu):"), _("final tables"), r.n_tables);
+    fprintf(out, "\n%s", r.tables.s);
     fputc('\n', out);
     fprintf(out, ngettext("%zu difference", "%zu differences", r.n + r.n_tables), r.n + r.n_tables);
     fputc('\n', out);
