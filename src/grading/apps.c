@@ -74,11 +74,12 @@ static bool grade_where_packet(const grade_run *r, const expect_selector *sel, b
     strbuf end = {0};
     grade_journey_of(r, id, &j);
     grade_end_text(&end, id, &j.end);
-    grade_clause_sep(msg);
+    size_t at = msg->len;
     if (reply)
         strbuf_printf(msg, _("its echo reply: %s"), end.s);
     else
         strbuf_puts(msg, end.s);
+    grade_clause_join(msg, at);
     strbuf_free(&end);
     bool delivered = j.end.known && j.end.kind == HOP_FATE_DELIVERED;
     free(j.devices);
@@ -121,14 +122,13 @@ static bool grade_ping(const grade_run *r, const expect_check *c, strbuf *msg) {
     if (first_reply)
         strbuf_printf(msg, _(" (the first at %s s)"), grade_when(first_reply, t));
     /* The error words are ping's result codes (unreachable, ...): not translated. */
-    if (first_error) {
-        grade_clause_sep(msg);
+    size_t at = msg->len;
+    if (first_error)
         strbuf_printf(msg, _("ping said %s from %s"), grade_or(first_error, "error", "error"),
                       grade_or(first_error, "from", "?"));
-    } else if (failed) {
-        grade_clause_sep(msg);
+    else if (failed)
         strbuf_printf(msg, _("ping failed: %s"), grade_or(failed, "error", "error"));
-    }
+    grade_clause_join(msg, at);
     if (!ok && c->succeeds && replies == 0) {
         expect_selector sel = {.has = EXPECT_SEL_FROM | EXPECT_SEL_ICMP | EXPECT_SEL_DST,
                                .from = c->on,
@@ -143,8 +143,9 @@ static bool grade_ping(const grade_run *r, const expect_check *c, strbuf *msg) {
                                     .dst = c->on,
                                     .nth = 1};
             if (!grade_where_packet(r, &back, true, msg) && !grade_select(r, &back)) {
-                grade_clause_sep(msg);
+                at = msg->len;
                 strbuf_printf(msg, _("no echo reply from %s was sent back"), c->to);
+                grade_clause_join(msg, at);
             }
         }
     }

@@ -231,10 +231,11 @@ static bool grade_path(grade_run *r, const expect_check *c, strbuf *msg) {
     strbuf_printf(msg, c->via ? _("expected a path via %s") : _("expected path %s"),
                   want.s ? want.s : "");
     strbuf_free(&want);
-    grade_clause_sep(msg);
+    size_t at = msg->len;
     uint32_t id = grade_select(r, &c->packet);
     if (!id) {
         grade_none_seen(msg, &c->packet);
+        grade_clause_join(msg, at);
         return false;
     }
     grade_journey j;
@@ -258,6 +259,7 @@ static bool grade_path(grade_run *r, const expect_check *c, strbuf *msg) {
     grade_end_text(&end, id, &j.end);
     /* TRANSLATORS: the devices the packet crossed, then how it ended. */
     strbuf_printf(msg, _("saw %s: %s"), seen.s ? seen.s : "", end.s);
+    grade_clause_join(msg, at);
     strbuf_free(&seen);
     strbuf_free(&end);
     free(j.devices);

@@ -29,9 +29,14 @@ void grade_why_reason(strbuf *b, const char *why, const char *reason) {
         strbuf_printf(b, _(" (%s)"), reason);
 }
 
-void grade_clause_sep(strbuf *b) {
-    /* TRANSLATORS: separates two clauses or two items of a list in a report. */
-    strbuf_puts(b, _("; "));
+void grade_clause_join(strbuf *b, size_t at) {
+    if (at == 0 || at >= b->len) /* no clause before, or none appended */
+        return;
+    strbuf out = {0};
+    /* TRANSLATORS: two clauses of a report, or two items of a list, joined. */
+    strbuf_printf(&out, _("%.*s; %s"), (int)at, b->s, b->s + at);
+    strbuf_free(b);
+    *b = out;
 }
 
 static const char *grade_icmp_name(uint8_t type) {

@@ -204,9 +204,10 @@ static void fate_words(strbuf *b, const diff_fate *f) {
 
 static void fates_words(strbuf *b, const diff_packet *p) {
     for (size_t i = 0; i < p->n_fates; i++) {
-        if (i)
-            grade_clause_sep(b);
+        size_t at = b->len;
         fate_words(b, &p->fates[i]);
+        if (i)
+            grade_clause_join(b, at);
     }
     if (p->n_fates == 0)
         strbuf_puts(b, _("no fate recorded"));

@@ -41,9 +41,13 @@ void grade_write_text(const grade_file *files, size_t n, FILE *out) {
                 fputc('\n', out);
             }
             if (!c->pass && c->hint) {
-                fprintf(out, "        %s", _("hint: "));
-                grade_indented(out, "        ", c->hint);
+                strbuf hint = {0};
+                /* TRANSLATORS: the lecturer's hint (never translated) follows. */
+                strbuf_printf(&hint, _("hint: %s"), c->hint);
+                fputs("        ", out);
+                grade_indented(out, "        ", hint.s);
                 fputc('\n', out);
+                strbuf_free(&hint);
             }
         }
     }
@@ -124,9 +128,11 @@ void grade_write_junit(const grade_file *files, size_t n, FILE *out) {
                 fputs("\">", out);
                 grade_xml(out, c->message);
                 if (c->hint) {
+                    strbuf hint = {0};
+                    strbuf_printf(&hint, _("hint: %s"), c->hint);
                     fputs("&#10;", out);
-                    grade_xml(out, _("hint: "));
-                    grade_xml(out, c->hint);
+                    grade_xml(out, hint.s);
+                    strbuf_free(&hint);
                 }
                 fputs("</failure>\n", out);
             }
