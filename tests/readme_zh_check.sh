@@ -33,7 +33,8 @@ diff -u <(commands README.md | sed '1s|./build/netsim run topologies/switch.json
     no "README.zh.md's first command does not end with --lang zh"
 
 # One row per scenario: "| `NAME.json` | ...".
-diff -u <(cd topologies && ls -- *.json | LC_ALL=C sort) \
+# shellcheck disable=SC2016 # the backquotes are the table's, not the shell's
+diff -u <(cd topologies && printf '%s\n' *.json | LC_ALL=C sort) \
     <(sed -n 's/^| `\([^`]*\.json\)` |.*/\1/p' README.zh.md | LC_ALL=C sort) >&2 ||
     no "README.zh.md's scenarios table does not have exactly one row per topologies/*.json"
 
