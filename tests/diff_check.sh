@@ -35,6 +35,14 @@ awk '/^<!-- diff example -->/ { on = 1; next }
      inside { print }' docs/diff.md >"$work/doc"
 diff -u tests/diff/two-routers.expected "$work/doc" >&2 || fail "docs/diff.md's example is not the real report"
 
+# In Chinese (--lang zh): the same report in the notes' words, the same
+# status; the packet summaries, reason codes and tables stay as they are.
+# Refresh: netsim diff --lang zh tests/diff/two-routers.json \
+#     tests/diff/two-routers-no-route.json > tests/diff/two-routers.zh.expected
+status 1 "$good" "$bad" --lang zh
+diff -u tests/diff/two-routers.zh.expected "$work/out" >&2 ||
+    fail "diff --lang zh $good $bad differs from tests/diff/two-routers.zh.expected"
+
 status 0 "$good" "$good" --seed 7
 [ "$(wc -l <"$work/out")" -eq 1 ] && grep -q '^no differences: the runs are identical' "$work/out" ||
     fail "a run against itself: expected one line saying identical"
@@ -43,6 +51,9 @@ status 0 "$good" "$good" --seed 7
 status 0 "$work/run" "$bad"
 status 0 "$work/run" "$work/run"
 status 1 "$work/run" "$good"
+# A run recorded in Chinese compares with its topology run in Chinese.
+"$netsim" run "$bad" --lang zh --quiet --no-view --out "$work/run-zh" || fail "netsim run --lang zh $bad"
+status 0 "$work/run-zh" "$bad" --lang zh
 
 status 1 "$good" tests/errors/arp-spoof-missing-claim.json
 [ "$(cat "$work/err")" = "netsim: $(cat tests/errors/arp-spoof-missing-claim.expected)" ] ||

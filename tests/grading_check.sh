@@ -56,6 +56,20 @@ expect_status 1 "the batch again" "$netsim" test $g/pass.json $g/fail.json $g/in
     --junit "$work/report.xml"
 cmp -s "$work/first.xml" "$work/report.xml" || fail "two runs wrote different JUnit reports"
 
+# In Chinese: the same status, the report in the notes' words (every check
+# kind's default line), the same CSV apart from the name and message columns.
+# Refresh: netsim test --lang zh tests/grading/{pass,fail,invalid}.json > tests/grading/expected.zh.txt
+expect_status 1 "a batch in Chinese" "$netsim" test --lang zh $g/pass.json $g/fail.json \
+    $g/invalid.json --csv "$work/report.zh.csv"
+diff -u $g/expected.zh.txt "$work/out" || fail "the Chinese text report differs from $g/expected.zh.txt"
+machine_columns() { # CSV: file,check,result,points of every record
+    python3 -c 'import csv, sys
+for row in csv.reader(open(sys.argv[1], newline="")):
+    print(",".join(row[i] for i in (0, 1, 3, 4)))' "$1"
+}
+diff -u <(machine_columns $g/expected.csv) <(machine_columns "$work/report.zh.csv") ||
+    fail "grading in Chinese gives other results than in English (CSV file,check,result,points)"
+
 expect_status 1 "a checks file" "$netsim" test $g/pass.json --expect $g/checks.json
 grep -q '^  PASS  A reaches B$' "$work/out" || fail "--expect: the named check did not pass"
 grep -q '^        no device sw2 in this topology$' "$work/out" || fail "--expect: no unknown-device failure"

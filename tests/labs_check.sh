@@ -11,9 +11,15 @@
 #     of Jenkins and Ant);
 #   - the report of wrong-prefix.json shown in labs/two-routers/README.md is the
 #     real one.
+#   - in Chinese (--lang zh) each answer exits with the same status, its report
+#     is tests/labs/two-routers/zh/ANSWER.expected, and the batch's CSV has the
+#     same files, checks, results and points as in English: grading reads
+#     facts, never the words it prints.
 # To refresh an expected output after a deliberate change (read the diff first):
 #   netsim test labs/two-routers/X.json --expect labs/two-routers/expect.json \
 #       > tests/labs/two-routers/X.expected
+#   netsim test --lang zh labs/two-routers/X.json --expect labs/two-routers/expect.json \
+#       > tests/labs/two-routers/zh/X.expected
 set -u
 
 if [ $# -ne 3 ]; then
@@ -31,38 +37,47 @@ trap 'rm -rf "$work"' EXIT
 cd "$root" || exit 2
 
 fail=0
-grade() { # grade ANSWER EXPECTED-STATUS
-    local answer=$1 want=$2 status=0
-    "$netsim" test "$lab/$answer.json" --expect "$lab/expect.json" >"$work/$answer.out" 2>&1 || status=$?
+grade() { # grade ANSWER EXPECTED-STATUS [zh]
+    local answer=$1 want=$2 lang=${3:-} status=0
+    local expected="tests/labs/two-routers/${lang:+$lang/}$answer.expected"
+    "$netsim" test ${lang:+--lang "$lang"} "$lab/$answer.json" --expect "$lab/expect.json" \
+        >"$work/$answer$lang.out" 2>&1 || status=$?
     if [ "$status" -ne "$want" ]; then
-        echo "FAIL: netsim test $lab/$answer.json exited with $status, expected $want" >&2
+        echo "FAIL: netsim test ${lang:+--lang $lang }$lab/$answer.json exited with $status, expected $want" >&2
         fail=1
     fi
-    if ! diff -u "tests/labs/two-routers/$answer.expected" "$work/$answer.out"; then
-        echo "FAIL: the grading output of $lab/$answer.json differs from tests/labs/two-routers/$answer.expected" >&2
+    if ! diff -u "$expected" "$work/$answer$lang.out"; then
+        echo "FAIL: the grading output of ${lang:+--lang $lang }$lab/$answer.json differs from $expected" >&2
         fail=1
     fi
 }
-grade solution 0
-grade wrong-gateway 1
-grade missing-return-route 1
-grade wrong-prefix 1
+for lang in "" zh; do
+    grade solution 0 $lang
+    grade wrong-gateway 1 $lang
+    grade missing-return-route 1 $lang
+    grade wrong-prefix 1 $lang
+done
 
-# The batch: the reports of all four, JUnit valid against the schema.
+# The batch: the reports of all four, JUnit valid against the schema, in
+# English and in Chinese (grades.xml, grades.csv; grades.zh.xml, ...).
 answers="$lab/solution.json $lab/wrong-gateway.json $lab/missing-return-route.json $lab/wrong-prefix.json"
-status=0
-# shellcheck disable=SC2086 # the four paths hold no spaces
-"$netsim" test $answers --expect "$lab/expect.json" --junit "$work/grades.xml" --csv "$work/grades.csv" \
-    >"$work/batch.out" 2>&1 || status=$?
-if [ "$status" -ne 1 ]; then
-    echo "FAIL: netsim test of the four answers exited with $status, expected 1" >&2
-    fail=1
-fi
-if ! xmllint --noout --schema "$schema" "$work/grades.xml" 2>"$work/xmllint.err"; then
-    cat "$work/xmllint.err" >&2
-    echo "FAIL: the JUnit report is not valid against $schema" >&2
-    fail=1
-fi
+batch() { # batch [zh]
+    local lang=${1:-} status=0 out="$work/grades${1:+.$1}"
+    # shellcheck disable=SC2086 # the four paths hold no spaces
+    "$netsim" test ${lang:+--lang "$lang"} $answers --expect "$lab/expect.json" --junit "$out.xml" \
+        --csv "$out.csv" >"$out.out" 2>&1 || status=$?
+    if [ "$status" -ne 1 ]; then
+        echo "FAIL: netsim test ${lang:+--lang $lang }of the four answers exited with $status, expected 1" >&2
+        fail=1
+    fi
+    if ! xmllint --noout --schema "$schema" "$out.xml" 2>"$work/xmllint.err"; then
+        cat "$work/xmllint.err" >&2
+        echo "FAIL: the ${lang:+$lang }JUnit report is not valid against $schema" >&2
+        fail=1
+    fi
+}
+batch
+batch zh
 # One CSV row per file and check (the header first), each answer named.
 for answer in solution wrong-gateway missing-return-route wrong-prefix; do
     if ! grep -q "^$lab/$answer.json," "$work/grades.csv"; then
@@ -73,6 +88,21 @@ done
 # (RFC 4180 ends records with CRLF)
 if [ "$(head -1 "$work/grades.csv" | tr -d '\r')" != 'file,check,name,result,points,message' ]; then
     echo "FAIL: grades.csv header is '$(head -1 "$work/grades.csv")'" >&2
+    fail=1
+fi
+# In Chinese the CSV's machine columns (file, check, result, points, and the
+# header) are the same as in English: grading reads facts, never words.
+machine_columns() { # CSV: file,check,result,points of every record
+    python3 -c 'import csv, sys
+for row in csv.reader(open(sys.argv[1], newline="")):
+    print(",".join(row[i] for i in (0, 1, 3, 4)))' "$1"
+}
+if ! diff -u <(machine_columns "$work/grades.csv") <(machine_columns "$work/grades.zh.csv"); then
+    echo "FAIL: grading in Chinese gives other results than in English (CSV columns file,check,result,points)" >&2
+    fail=1
+fi
+if ! grep -q '失败' "$work/grades.zh.out" || grep -q '^  FAIL  ' "$work/grades.zh.out"; then
+    echo "FAIL: the Chinese batch report is not in Chinese" >&2
     fail=1
 fi
 

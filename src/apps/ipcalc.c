@@ -11,9 +11,13 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* Column widths of the printed layout: "Usable hosts: " and
- * "255.255.255.255/32  ", so the third column always starts at column 35. */
-#define LABEL_WIDTH 14
+#include "util/i18n.h"
+#include "util/text.h"
+
+/* The value column's display width: "255.255.255.255/32  ". The label
+ * column is as wide as the widest label in the reader's language plus one
+ * ("Usable hosts: " in English), so the third column starts at column 35 in
+ * English and at one column in every other language. */
 #define VALUE_WIDTH 20
 
 /* The special-purpose blocks, most specific first: the first block holding an
@@ -21,27 +25,28 @@
  * holds every address. */
 static const ipcalc_block blocks[] = {
     {0x00000000u, 8, IPCALC_KIND_THIS_NETWORK, "RFC 1122",
-     "\"this network\", only a source while booting"},
-    {0x0a000000u, 8, IPCALC_KIND_PRIVATE, "RFC 1918", "not routed on the Internet"},
-    {0x64400000u, 10, IPCALC_KIND_SHARED, "RFC 6598", "shared address space of carrier-grade NAT"},
-    {0x7f000000u, 8, IPCALC_KIND_LOOPBACK, "RFC 1122", "this machine, never sent on a link"},
-    {0xa9fe0000u, 16, IPCALC_KIND_LINK_LOCAL, "RFC 3927", "self-assigned when DHCP fails"},
-    {0xac100000u, 12, IPCALC_KIND_PRIVATE, "RFC 1918", "not routed on the Internet"},
-    {0xc0000000u, 24, IPCALC_KIND_IETF_PROTOCOL, "RFC 6890", "IETF protocol assignments"},
+     N_("\"this network\", only a source while booting")},
+    {0x0a000000u, 8, IPCALC_KIND_PRIVATE, "RFC 1918", N_("not routed on the Internet")},
+    {0x64400000u, 10, IPCALC_KIND_SHARED, "RFC 6598",
+     N_("shared address space of carrier-grade NAT")},
+    {0x7f000000u, 8, IPCALC_KIND_LOOPBACK, "RFC 1122", N_("this machine, never sent on a link")},
+    {0xa9fe0000u, 16, IPCALC_KIND_LINK_LOCAL, "RFC 3927", N_("self-assigned when DHCP fails")},
+    {0xac100000u, 12, IPCALC_KIND_PRIVATE, "RFC 1918", N_("not routed on the Internet")},
+    {0xc0000000u, 24, IPCALC_KIND_IETF_PROTOCOL, "RFC 6890", N_("IETF protocol assignments")},
     {0xc0000200u, 24, IPCALC_KIND_DOCUMENTATION, "RFC 5737",
-     "TEST-NET-1, for examples in documents"},
-    {0xc0a80000u, 16, IPCALC_KIND_PRIVATE, "RFC 1918", "not routed on the Internet"},
-    {0xc6120000u, 15, IPCALC_KIND_BENCHMARKING, "RFC 2544", "for testing network equipment"},
+     N_("TEST-NET-1, for examples in documents")},
+    {0xc0a80000u, 16, IPCALC_KIND_PRIVATE, "RFC 1918", N_("not routed on the Internet")},
+    {0xc6120000u, 15, IPCALC_KIND_BENCHMARKING, "RFC 2544", N_("for testing network equipment")},
     {0xc6336400u, 24, IPCALC_KIND_DOCUMENTATION, "RFC 5737",
-     "TEST-NET-2, for examples in documents"},
+     N_("TEST-NET-2, for examples in documents")},
     {0xcb007100u, 24, IPCALC_KIND_DOCUMENTATION, "RFC 5737",
-     "TEST-NET-3, for examples in documents"},
-    {0xe0000000u, 4, IPCALC_KIND_MULTICAST, "RFC 5771", "a group of receivers (class D)"},
+     N_("TEST-NET-3, for examples in documents")},
+    {0xe0000000u, 4, IPCALC_KIND_MULTICAST, "RFC 5771", N_("a group of receivers (class D)")},
     {0xffffffffu, 32, IPCALC_KIND_LIMITED_BROADCAST, "RFC 919",
-     "every host on this link, never routed"},
-    {0xf0000000u, 4, IPCALC_KIND_RESERVED, "RFC 1112", "reserved for future use (class E)"},
+     N_("every host on this link, never routed")},
+    {0xf0000000u, 4, IPCALC_KIND_RESERVED, "RFC 1112", N_("reserved for future use (class E)")},
     {0x00000000u, 0, IPCALC_KIND_PUBLIC, "RFC 6890",
-     "routable on the Internet (in no special-purpose block, RFC 6890)"},
+     N_("routable on the Internet (in no special-purpose block, RFC 6890)")},
 };
 
 /* Per class: leading bits, first and last address, classful prefix (-1: none). */
@@ -82,29 +87,29 @@ const ipcalc_block *ipcalc_block_of(ipv4_addr a) {
 const char *ipcalc_kind_name(ipcalc_kind kind) {
     switch (kind) {
     case IPCALC_KIND_THIS_NETWORK:
-        return "this network";
+        return N_("this network");
     case IPCALC_KIND_PRIVATE:
-        return "private";
+        return N_("private");
     case IPCALC_KIND_SHARED:
-        return "shared";
+        return N_("shared");
     case IPCALC_KIND_LOOPBACK:
-        return "loopback";
+        return N_("loopback");
     case IPCALC_KIND_LINK_LOCAL:
-        return "link-local";
+        return N_("link-local");
     case IPCALC_KIND_IETF_PROTOCOL:
-        return "IETF protocol";
+        return N_("IETF protocol");
     case IPCALC_KIND_DOCUMENTATION:
-        return "documentation";
+        return N_("documentation");
     case IPCALC_KIND_BENCHMARKING:
-        return "benchmarking";
+        return N_("benchmarking");
     case IPCALC_KIND_MULTICAST:
-        return "multicast";
+        return N_("multicast");
     case IPCALC_KIND_LIMITED_BROADCAST:
-        return "limited broadcast";
+        return N_("limited broadcast");
     case IPCALC_KIND_RESERVED:
-        return "reserved";
+        return N_("reserved");
     case IPCALC_KIND_PUBLIC:
-        return "public";
+        return N_("public");
     }
     return "?";
 }
@@ -176,11 +181,54 @@ char *ipcalc_format_binary(ipv4_addr a, int split, char *buf) {
     return buf;
 }
 
-/* One output line: label and value padded to their columns, then the third
- * column. Every line has a third column, so no line ends in spaces. */
-__attribute__((format(printf, 4, 5))) static void row(FILE *out, const char *label,
+/* The labels of the first column, translated when printed. */
+typedef enum {
+    L_ADDRESS,
+    L_NETMASK,
+    L_WILDCARD,
+    L_NETWORK,
+    L_BROADCAST,
+    L_FIRST_HOST,
+    L_LAST_HOST,
+    L_PREFIX,
+    L_USABLE_HOSTS,
+    L_CLASS,
+    L_TYPE,
+    L_ROLE,
+    L_NOTE,
+    L_COUNT_,
+} ipcalc_label;
+
+static const char *const labels[L_COUNT_] = {
+    N_("Address:"),    N_("Netmask:"),   N_("Wildcard:"), N_("Network:"),      N_("Broadcast:"),
+    N_("First host:"), N_("Last host:"), N_("Prefix:"),   N_("Usable hosts:"), N_("Class:"),
+    N_("Type:"),       N_("Role:"),      N_("Note:"),
+};
+
+static size_t label_width(void) {
+    size_t w = 0;
+    for (int i = 0; i < L_COUNT_; i++) {
+        size_t n = text_width(_(labels[i]));
+        w = n > w ? n : w;
+    }
+    return w + 1;
+}
+
+/* `text` and blanks up to `width` display columns (at least one blank). */
+static void cell(FILE *out, const char *text, size_t width) {
+    size_t n = text_width(text);
+    fputs(text, out);
+    for (size_t i = n; i < width || i == n; i++)
+        fputc(' ', out);
+}
+
+/* One output line: label and value padded to their columns (by display
+ * width: a Chinese character takes two), then the third column. Every line
+ * has a third column, so no line ends in spaces. */
+__attribute__((format(printf, 4, 5))) static void row(FILE *out, ipcalc_label label,
                                                       const char *value, const char *fmt, ...) {
-    fprintf(out, "%-*s%-*s", LABEL_WIDTH, label, VALUE_WIDTH, value);
+    cell(out, _(labels[label]), label_width());
+    cell(out, value, VALUE_WIDTH);
     va_list ap;
     va_start(ap, fmt);
     vfprintf(out, fmt, ap);
@@ -189,7 +237,7 @@ __attribute__((format(printf, 4, 5))) static void row(FILE *out, const char *lab
 }
 
 /* A line with an address in dotted and binary form, split after the prefix. */
-static void row_addr(FILE *out, const char *label, ipv4_addr a, int split) {
+static void row_addr(FILE *out, ipcalc_label label, ipv4_addr a, int split) {
     char dotted[IPV4_TEXT_LEN], bits[IPCALC_BINARY_LEN];
     row(out, label, ipv4_format(a, dotted), "%s", ipcalc_format_binary(a, split, bits));
 }
@@ -198,70 +246,81 @@ void ipcalc_print(const ipcalc_result *r, FILE *out) {
     char a[IPV4_TEXT_LEN], net[IPV4_TEXT_LEN], value[VALUE_WIDTH + 8];
     char cls = classes[r->addr_class].letter;
     if (!r->has_split) {
-        row_addr(out, "Address:", r->addr, -1);
-        row(out, "Netmask:", "none", "no mask given, and class %c has no network/host split", cls);
+        row_addr(out, L_ADDRESS, r->addr, -1);
+        row(out, L_NETMASK, _("none"), _("no mask given, and class %c has no network/host split"),
+            cls);
     } else {
         int len = r->prefix_len, host_bits = 32 - len;
-        row_addr(out, "Address:", r->addr, len);
-        row_addr(out, "Netmask:", r->netmask, len);
-        row_addr(out, "Wildcard:", r->wildcard, len);
+        row_addr(out, L_ADDRESS, r->addr, len);
+        row_addr(out, L_NETMASK, r->netmask, len);
+        row_addr(out, L_WILDCARD, r->wildcard, len);
         char bits[IPCALC_BINARY_LEN];
         snprintf(value, sizeof value, "%s/%d", ipv4_format(r->network, net), len);
-        row(out, "Network:", value, "%s", ipcalc_format_binary(r->network, len, bits));
+        row(out, L_NETWORK, value, "%s", ipcalc_format_binary(r->network, len, bits));
         if (r->has_broadcast)
-            row_addr(out, "Broadcast:", r->broadcast, len);
+            row_addr(out, L_BROADCAST, r->broadcast, len);
         else if (len == 31)
-            row(out, "Broadcast:", "none", "a /31 point-to-point link has none (RFC 3021)");
+            row(out, L_BROADCAST, _("none"), "%s",
+                _("a /31 point-to-point link has none (RFC 3021)"));
         else
-            row(out, "Broadcast:", "none", "a /32 is a single address");
-        row_addr(out, "First host:", r->first_host, len);
-        row_addr(out, "Last host:", r->last_host, len);
+            row(out, L_BROADCAST, _("none"), "%s", _("a /32 is a single address"));
+        row_addr(out, L_FIRST_HOST, r->first_host, len);
+        row_addr(out, L_LAST_HOST, r->last_host, len);
         snprintf(value, sizeof value, "/%d", len);
-        row(out, "Prefix:", value, "%d network bit%s | %d host bit%s", len, len == 1 ? "" : "s",
-            host_bits, host_bits == 1 ? "" : "s");
+        /* The two counts are measures side by side, like the binary's '|'. */
+        char nbits[64], hbits[64];
+        snprintf(nbits, sizeof nbits,
+                 ngettext("%d network bit", "%d network bits", (unsigned long)len), len);
+        snprintf(hbits, sizeof hbits,
+                 ngettext("%d host bit", "%d host bits", (unsigned long)host_bits), host_bits);
+        row(out, L_PREFIX, value, "%s | %s", nbits, hbits);
         snprintf(value, sizeof value, "%llu", (unsigned long long)r->usable_hosts);
         if (len <= 30)
-            row(out, "Usable hosts:", value,
-                "2^%d - 2: the network and broadcast addresses are not hosts", host_bits);
+            row(out, L_USABLE_HOSTS, value,
+                _("2^%d - 2: the network and broadcast addresses are not hosts"), host_bits);
         else if (len == 31)
-            row(out, "Usable hosts:", value, "a point-to-point link: both are hosts (RFC 3021)");
+            row(out, L_USABLE_HOSTS, value, "%s",
+                _("a point-to-point link: both are hosts (RFC 3021)"));
         else
-            row(out, "Usable hosts:", value, "a single host");
+            row(out, L_USABLE_HOSTS, value, "%s", _("a single host"));
     }
     snprintf(value, sizeof value, "%c", cls);
-    row(out, "Class:", value, "leading bits %s (%s)", classes[r->addr_class].leading_bits,
+    /* TRANSLATORS: the class's leading bits ("110"), then its address range. */
+    row(out, L_CLASS, value, _("leading bits %s (%s)"), classes[r->addr_class].leading_bits,
         classes[r->addr_class].range);
     const ipcalc_block *b = r->block;
     if (b->kind == IPCALC_KIND_PUBLIC)
-        row(out, "Type:", ipcalc_kind_name(b->kind), "%s", b->meaning);
+        row(out, L_TYPE, _(ipcalc_kind_name(b->kind)), "%s", _(b->meaning));
     else
-        row(out, "Type:", ipcalc_kind_name(b->kind), "%s/%d, %s: %s", ipv4_format(b->base, a),
-            b->prefix_len, b->source, b->meaning);
+        /* TRANSLATORS: the block ("192.168.0.0" "/16"), the RFC that
+         * reserves it, what it is for. */
+        row(out, L_TYPE, _(ipcalc_kind_name(b->kind)), _("%s/%d, %s: %s"), ipv4_format(b->base, a),
+            b->prefix_len, b->source, _(b->meaning));
     ipv4_format(r->network, net);
     switch (r->role) {
     case IPCALC_ROLE_NONE:
         break;
     case IPCALC_ROLE_HOST:
-        row(out, "Role:", "host address", "not the network or broadcast address of %s/%d", net,
+        row(out, L_ROLE, _("host address"), _("not the network or broadcast address of %s/%d"), net,
             r->prefix_len);
         break;
     case IPCALC_ROLE_NETWORK:
-        row(out, "Role:", "network address", "names the subnet %s/%d: not usable by a host", net,
-            r->prefix_len);
-        break;
-    case IPCALC_ROLE_BROADCAST:
-        row(out, "Role:", "broadcast address", "reaches all hosts of %s/%d: not usable by a host",
+        row(out, L_ROLE, _("network address"), _("names the subnet %s/%d: not usable by a host"),
             net, r->prefix_len);
         break;
+    case IPCALC_ROLE_BROADCAST:
+        row(out, L_ROLE, _("broadcast address"),
+            _("reaches all hosts of %s/%d: not usable by a host"), net, r->prefix_len);
+        break;
     case IPCALC_ROLE_POINT_TO_POINT:
-        row(out, "Role:", "point-to-point", "one of the 2 hosts of %s/31 (RFC 3021)", net);
+        row(out, L_ROLE, _("point-to-point"), _("one of the 2 hosts of %s/31 (RFC 3021)"), net);
         break;
     case IPCALC_ROLE_SINGLE_HOST:
-        row(out, "Role:", "single host", "the only address of %s/32", net);
+        row(out, L_ROLE, _("single host"), _("the only address of %s/32"), net);
         break;
     }
     if (r->default_mask)
-        row(out, "Note:", "no mask given", "using the classful default of class %c, /%d", cls,
+        row(out, L_NOTE, _("no mask given"), _("using the classful default of class %c, /%d"), cls,
             r->prefix_len);
 }
 
@@ -275,8 +334,6 @@ __attribute__((format(printf, 2, 3))) static int usage(FILE *err, const char *fm
     fputc('\n', err);
     return -1;
 }
-
-#define EXPECT_QUAD "expected four numbers 0-255 separated by dots (no leading zeros)"
 
 /* ADDRESS/PREFIX: ipv4_parse_prefix decides; on failure the message names the
  * part that is wrong. */
@@ -294,47 +351,58 @@ static int parse_with_prefix(const char *text, const char *slash, ipv4_addr *add
         address_ok = ipv4_parse(part, &ignored) == 0;
     }
     if (!address_ok)
-        return usage(err, "bad IPv4 address \"%.*s\" in \"%s\": " EXPECT_QUAD ", e.g. 192.168.1.10",
+        return usage(err,
+                     _("bad IPv4 address \"%.*s\" in \"%s\": expected four numbers 0-255 "
+                       "separated by dots (no leading zeros), e.g. 192.168.1.10"),
                      (int)n, text, text);
     return usage(
         err,
-        "bad prefix length \"%s\" in \"%s\": expected a number 0-32 (no leading zeros), e.g. /24",
+        _("bad prefix length \"%s\" in \"%s\": expected a number 0-32 (no leading zeros), e.g. "
+          "/24"),
         slash + 1, text);
 }
 
 static int parse_args(int argc, char **argv, ipv4_addr *addr, int *prefix, FILE *err) {
     if (argc < 1)
-        return usage(err, "ip needs an IPv4 address, e.g. 192.168.1.10/24, 10.0.0.5 255.0.0.0 "
-                          "or 172.16.5.4");
+        return usage(err, "%s",
+                     _("ip needs an IPv4 address, e.g. 192.168.1.10/24, 10.0.0.5 255.0.0.0 "
+                       "or 172.16.5.4"));
     if (argc > 2)
         return usage(err,
-                     "ip takes an address and at most one netmask, got an extra argument "
-                     "\"%s\"",
+                     _("ip takes an address and at most one netmask, got an extra argument "
+                       "\"%s\""),
                      argv[2]);
     const char *text = argv[0];
     const char *slash = strchr(text, '/');
     if (slash && argc == 2)
         return usage(
             err,
-            "got both a prefix length in \"%s\" and a netmask \"%s\": expected one or the other",
+            _("got both a prefix length in \"%s\" and a netmask \"%s\": expected one or the "
+              "other"),
             text, argv[1]);
     if (slash)
         return parse_with_prefix(text, slash, addr, prefix, err);
     if (ipv4_parse(text, addr) != 0)
-        return usage(err, "bad IPv4 address \"%s\": " EXPECT_QUAD ", e.g. 192.168.1.10", text);
+        return usage(err,
+                     _("bad IPv4 address \"%s\": expected four numbers 0-255 separated by dots "
+                       "(no leading zeros), e.g. 192.168.1.10"),
+                     text);
     if (argc == 1) {
         *prefix = IPCALC_NO_PREFIX;
         return 0;
     }
     ipv4_addr mask;
     if (ipv4_parse(argv[1], &mask) != 0)
-        return usage(err, "bad netmask \"%s\": " EXPECT_QUAD ", e.g. 255.255.255.0", argv[1]);
+        return usage(err,
+                     _("bad netmask \"%s\": expected four numbers 0-255 separated by dots (no "
+                       "leading zeros), e.g. 255.255.255.0"),
+                     argv[1]);
     *prefix = ipv4_mask_to_prefix(mask);
     if (*prefix < 0) {
         char bits[IPCALC_BINARY_LEN];
         return usage(err,
-                     "bad netmask \"%s\" = %s: expected all its 1 bits before its 0 bits, "
-                     "e.g. 255.255.255.0",
+                     _("bad netmask \"%s\" = %s: expected all its 1 bits before its 0 bits, "
+                       "e.g. 255.255.255.0"),
                      argv[1], ipcalc_format_binary(mask, -1, bits));
     }
     return 0;

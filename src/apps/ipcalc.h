@@ -67,7 +67,7 @@ typedef struct ipcalc_block {
     int prefix_len;
     ipcalc_kind kind;
     const char *source;  /* "RFC 1918" */
-    const char *meaning; /* what it is for, for students */
+    const char *meaning; /* what it is for, for students (English msgid: _() it to show it) */
 } ipcalc_block;
 
 typedef struct ipcalc_result {
@@ -97,7 +97,8 @@ ipcalc_class ipcalc_class_of(ipv4_addr a);
 /* The first special-purpose block holding `a` (static storage, never NULL). */
 const ipcalc_block *ipcalc_block_of(ipv4_addr a);
 
-/* "private", "loopback", "limited broadcast", ... (static storage). */
+/* "private", "loopback", "limited broadcast", ... (static storage; English
+ * msgids, the same in every language: ipcalc_print shows _() of them). */
 const char *ipcalc_kind_name(ipcalc_kind kind);
 
 /* Writes the 32 bits of `a` into buf[IPCALC_BINARY_LEN] as four octets

@@ -12,6 +12,8 @@
 
 #include "grading/internal.h"
 #include "net/network.h"
+#include "util/i18n.h"
+#include "util/text.h"
 
 /* --- names and addresses ------------------------------------------------ */
 
@@ -49,8 +51,10 @@ static const char *grade_unknown(const grade_run *r, const char *const *names, s
 static long grade_link(const grade_run *r, const expect_link *l, strbuf *why) {
     size_t which = 0, found = model_links_joining(r->t, l->end[0], l->end[1], &which);
     if (found != 1) {
-        strbuf_printf(why, "%s link joins %s and %s in this topology",
-                      found ? "more than one" : "no", l->end[0], l->end[1]);
+        strbuf_printf(why,
+                      found ? _("more than one link joins %s and %s in this topology")
+                            : _("no link joins %s and %s in this topology"),
+                      l->end[0], l->end[1]);
         return -1;
     }
     const model_link *ml = &r->t->links[which];
@@ -64,7 +68,7 @@ static long grade_link(const grade_run *r, const expect_link *l, strbuf *why) {
                 strcmp(k->end[1 - s]->name, pb) == 0)
                 return (long)i;
     }
-    strbuf_printf(why, "no link joins %s and %s in this topology", l->end[0], l->end[1]);
+    strbuf_printf(why, _("no link joins %s and %s in this topology"), l->end[0], l->end[1]);
     return -1;
 }
 
@@ -178,54 +182,60 @@ void grade_journey_of(const grade_run *r, uint32_t id, grade_journey *j) {
 
 /* "packet #4 dropped at r1.eth1, no route to host (no_route) at 0.000052400 s" */
 void grade_end_text(strbuf *b, uint32_t id, const grade_end *e) {
-    strbuf_printf(b, "packet #%u ", id);
+    char t[TEXT_TIME_LEN];
     if (!e->known) {
-        strbuf_puts(b, "has no recorded end");
+        strbuf_printf(b, _("packet #%u has no recorded end"), id);
         return;
     }
+    const char *at = e->where ? e->where : e->device;
+    strbuf tail = {0};
     switch (e->kind) {
     case HOP_FATE_DELIVERED:
-        strbuf_printf(b, "delivered at %s", e->where ? e->where : e->device);
+        strbuf_printf(b, _("packet #%u delivered at %s at %s s"), id, at,
+                      text_format_time(e->time, t));
         break;
     case HOP_FATE_DROPPED:
-        strbuf_printf(b, "dropped at %s", e->where ? e->where : e->device);
-        if (e->why)
-            strbuf_printf(b, ", %s", e->why);
-        if (trace_reason_name(e->reason))
-            strbuf_printf(b, " (%s)", trace_reason_name(e->reason));
+        grade_why_reason(&tail, e->why, trace_reason_name(e->reason));
+        /* TRANSLATORS: a packet id, a device, ", why (reason code)", a time. */
+        strbuf_printf(b, _("packet #%u dropped at %s%s at %s s"), id, at, tail.s ? tail.s : "",
+                      text_format_time(e->time, t));
         break;
     case HOP_FATE_RECEIVED:
-        strbuf_printf(b, "received at %s, taken by nothing", e->where ? e->where : e->device);
+        strbuf_printf(b, _("packet #%u received at %s, taken by nothing at %s s"), id, at,
+                      text_format_time(e->time, t));
         break;
     case HOP_FATE_IN_FLIGHT:
-        strbuf_puts(b, "still in flight when the run ended");
-        return;
+        strbuf_printf(b, _("packet #%u still in flight when the run ended"), id);
+        break;
     }
-    strbuf_puts(b, " at ");
-    grade_time(b, e->time);
+    strbuf_free(&tail);
 }
 
 static void grade_fail_unknown(strbuf *msg, const char *name) {
-    strbuf_printf(msg, "no device %s in this topology", name);
+    strbuf_printf(msg, _("no device %s in this topology"), name);
 }
 
-/* "saw no ICMP echo request from A" */
+/* "saw no ICMP echo request from A in the run" */
 static void grade_none_seen(strbuf *msg, const expect_selector *s) {
-    strbuf_puts(msg, "saw no ");
-    grade_selector_text(msg, s);
-    strbuf_puts(msg, " in the run");
+    strbuf what = {0};
+    grade_selector_text(&what, s);
+    strbuf_printf(msg, _("saw no %s in the run"), what.s);
+    strbuf_free(&what);
 }
 
 /* --- path, header, count, drop, table ----------------------------------- */
 
 static bool grade_path(grade_run *r, const expect_check *c, strbuf *msg) {
-    strbuf_printf(msg, "expected %s ", c->via ? "a path via" : "path");
-    for (size_t i = 0; i < c->n_path; i++)
-        strbuf_printf(msg, "%s%s", i ? " " : "", c->path[i]);
-    strbuf_puts(msg, "; ");
+    strbuf want = {0};
+    grade_names(&want, (const char *const *)c->path, c->n_path);
+    strbuf_printf(msg, c->via ? _("expected a path via %s") : _("expected path %s"),
+                  want.s ? want.s : "");
+    strbuf_free(&want);
+    size_t at = msg->len;
     uint32_t id = grade_select(r, &c->packet);
     if (!id) {
         grade_none_seen(msg, &c->packet);
+        grade_clause_join(msg, at);
         return false;
     }
     grade_journey j;
@@ -244,11 +254,14 @@ static bool grade_path(grade_run *r, const expect_check *c, strbuf *msg) {
     }
     /* Delivered where the path ends, or dropped there: a path check is about
      * the journey's places; the end says the rest. */
-    strbuf_puts(msg, "saw ");
-    for (size_t i = 0; i < j.n; i++)
-        strbuf_printf(msg, "%s%s", i ? " " : "", j.devices[i]);
-    strbuf_puts(msg, ": ");
-    grade_end_text(msg, id, &j.end);
+    strbuf seen = {0}, end = {0};
+    grade_names(&seen, j.devices, j.n);
+    grade_end_text(&end, id, &j.end);
+    /* TRANSLATORS: the devices the packet crossed, then how it ended. */
+    strbuf_printf(msg, _("saw %s: %s"), seen.s ? seen.s : "", end.s);
+    grade_clause_join(msg, at);
+    strbuf_free(&seen);
+    strbuf_free(&end);
     free(j.devices);
     return ok;
 }
@@ -261,7 +274,7 @@ static void grade_header_values(strbuf *b, const expect_selector *h, const grade
         if (hop && hop->has_ip)
             strbuf_printf(b, "%sTTL %u", GRADE_SEP(), hop->ttl);
         else if (hop)
-            strbuf_printf(b, "%sno TTL (not IPv4)", GRADE_SEP());
+            strbuf_printf(b, "%s%s", GRADE_SEP(), _("no TTL (not IPv4)"));
         else
             strbuf_printf(b, "%sTTL %u", GRADE_SEP(), h->ttl);
     }
@@ -303,21 +316,22 @@ static bool grade_header_ok(const expect_selector *h, const grade_hop *hop) {
 
 static bool grade_header(grade_run *r, const expect_check *c, strbuf *msg) {
     long li = -1;
-    strbuf where = {0};
     if (c->has_link && (li = grade_link(r, &c->link, msg)) < 0)
         return false;
+    strbuf want = {0}, end = {0};
+    grade_header_values(&want, &c->header, NULL);
+    /* TRANSLATORS: header fields ("TTL 63, src 10.0.1.10"), then a place. */
     if (c->at)
-        strbuf_printf(&where, "at %s", c->at);
+        strbuf_printf(msg, _("expected %s at %s"), want.s ? want.s : "", c->at);
     else
-        strbuf_printf(&where, "on %s--%s", c->link.end[0], c->link.end[1]);
-    strbuf_puts(msg, "expected ");
-    grade_header_values(msg, &c->header, NULL);
-    strbuf_printf(msg, " %s, saw ", where.s);
-    strbuf_free(&where);
+        strbuf_printf(msg, _("expected %s on %s--%s"), want.s ? want.s : "", c->link.end[0],
+                      c->link.end[1]);
+    strbuf_free(&want);
     uint32_t id = grade_select(r, &c->packet);
     if (!id) {
-        strbuf_puts(msg, "none: ");
-        grade_none_seen(msg, &c->packet);
+        grade_none_seen(&end, &c->packet);
+        strbuf_printf(msg, _(", saw none: %s"), end.s);
+        strbuf_free(&end);
         return false;
     }
     const grade_packet *p = &r->packets[id];
@@ -328,14 +342,20 @@ static bool grade_header(grade_run *r, const expect_check *c, strbuf *msg) {
     if (!hop) {
         grade_journey j;
         grade_journey_of(r, id, &j);
-        strbuf_puts(msg, "none: ");
-        grade_end_text(msg, id, &j.end);
+        grade_end_text(&end, id, &j.end);
+        strbuf_printf(msg, _(", saw none: %s"), end.s);
+        strbuf_free(&end);
         free(j.devices);
         return false;
     }
-    grade_header_values(msg, &c->header, hop);
-    strbuf_printf(msg, ": packet #%u hop %u (%s to %s) at ", id, hop->number, hop->tx, hop->rx);
-    grade_time(msg, hop->time);
+    strbuf seen = {0};
+    char t[TEXT_TIME_LEN];
+    grade_header_values(&seen, &c->header, hop);
+    /* TRANSLATORS: header fields, packet id, hop number, sending and
+     * receiving device, time. */
+    strbuf_printf(msg, _(", saw %s: packet #%u hop %u (%s to %s) at %s s"), seen.s ? seen.s : "",
+                  id, hop->number, hop->tx, hop->rx, text_format_time(hop->time, t));
+    strbuf_free(&seen);
     return grade_header_ok(&c->header, hop);
 }
 
@@ -365,36 +385,44 @@ static bool grade_count(grade_run *r, const expect_check *c, strbuf *msg) {
     }
     bool ok = c->has_equals ? n == c->equals
                             : (!c->has_min || n >= c->min) && (!c->has_max || n <= c->max);
-    strbuf_puts(msg, "expected ");
-    if (c->has_equals)
-        strbuf_printf(msg, "%llu", (unsigned long long)c->equals);
-    else if (c->has_min && c->has_max)
-        strbuf_printf(msg, "%llu to %llu", (unsigned long long)c->min, (unsigned long long)c->max);
-    else if (c->has_min)
-        strbuf_printf(msg, "at least %llu", (unsigned long long)c->min);
-    else
-        strbuf_printf(msg, "at most %llu", (unsigned long long)c->max);
     uint64_t shown = c->has_equals ? c->equals : c->has_max ? c->max : c->min;
-    strbuf_printf(msg, " frame%s, saw %llu", shown == 1 ? "" : "s", (unsigned long long)n);
+    strbuf range = {0}, ids_text = {0};
+    grade_count_range(&range, c);
+    /* TRANSLATORS: "1", "1 to 4", "at least 2" or "at most 5", then how many
+     * frames were seen. */
+    strbuf_printf(msg,
+                  ngettext("expected %s frame, saw %llu", "expected %s frames, saw %llu",
+                           (unsigned long)shown),
+                  range.s, (unsigned long long)n);
+    strbuf_free(&range);
     for (size_t i = 0; i < n_ids; i++)
-        strbuf_printf(msg, "%s#%u", i ? ", " : " (packets ", ids[i]);
+        strbuf_printf(&ids_text, "%s#%u", i ? ", " : "", ids[i]);
+    if (n_ids == 4)
+        strbuf_puts(&ids_text, ", ...");
     if (n_ids)
-        strbuf_puts(msg, n_ids == 4 ? ", ...)" : ")");
+        strbuf_printf(msg, _(" (packets %s)"), ids_text.s);
+    strbuf_free(&ids_text);
     if (c->has_by) {
-        strbuf_puts(msg, " by ");
-        grade_time(msg, c->by_ns);
+        char t[TEXT_TIME_LEN];
+        strbuf_printf(msg, _(" by %s s"), text_format_time(c->by_ns, t));
     }
     return ok;
 }
 
 static void grade_drop_text(strbuf *b, const grade_drop *d) {
+    strbuf where = {0}, tail = {0};
+    char t[TEXT_TIME_LEN];
+    strbuf_printf(&where, "%s%s%s", d->device, d->port ? "." : "", d->port ? d->port : "");
+    grade_why_reason(&tail, d->why, trace_reason_name(d->reason));
     if (d->packet)
-        strbuf_printf(b, "packet #%u ", d->packet);
-    strbuf_printf(b, "dropped at %s%s%s", d->device, d->port ? "." : "", d->port ? d->port : "");
-    if (d->why)
-        strbuf_printf(b, ", %s", d->why);
-    strbuf_printf(b, " (%s) at ", trace_reason_name(d->reason));
-    grade_time(b, d->time);
+        strbuf_printf(b, _("packet #%u dropped at %s%s at %s s"), d->packet, where.s,
+                      tail.s ? tail.s : "", text_format_time(d->time, t));
+    else
+        /* TRANSLATORS: a device, ", why (reason code)", a time. */
+        strbuf_printf(b, _("dropped at %s%s at %s s"), where.s, tail.s ? tail.s : "",
+                      text_format_time(d->time, t));
+    strbuf_free(&where);
+    strbuf_free(&tail);
 }
 
 static bool grade_drop_check(grade_run *r, const expect_check *c, strbuf *msg) {
@@ -416,19 +444,23 @@ static bool grade_drop_check(grade_run *r, const expect_check *c, strbuf *msg) {
     }
     const char *reason = trace_reason_name((trace_reason)c->reason);
     bool ok = c->has_count ? n == c->count : n >= 1;
+    /* TRANSLATORS: a device, a reason code (no_route, ...), how many were seen. */
     if (c->has_count)
-        strbuf_printf(msg, "expected %u drop%s at %s for %s", c->count, c->count == 1 ? "" : "s",
-                      c->on, reason);
+        strbuf_printf(msg,
+                      ngettext("expected %u drop at %s for %s, saw %llu",
+                               "expected %u drops at %s for %s, saw %llu", c->count),
+                      c->count, c->on, reason, (unsigned long long)n);
     else
-        strbuf_printf(msg, "expected a drop at %s for %s", c->on, reason);
-    strbuf_printf(msg, ", saw %llu", (unsigned long long)n);
-    if (first) {
-        strbuf_puts(msg, ": the first, ");
-        grade_drop_text(msg, first);
-    } else if (other) {
-        strbuf_puts(msg, "; another drop there: ");
-        grade_drop_text(msg, other);
-    }
+        strbuf_printf(msg, _("expected a drop at %s for %s, saw %llu"), c->on, reason,
+                      (unsigned long long)n);
+    strbuf text = {0};
+    if (first || other)
+        grade_drop_text(&text, first ? first : other);
+    if (first)
+        strbuf_printf(msg, _(": the first, %s"), text.s);
+    else if (other)
+        strbuf_printf(msg, _("; another drop there: %s"), text.s);
+    strbuf_free(&text);
     return ok;
 }
 
@@ -454,36 +486,38 @@ static bool grade_table_check(grade_run *r, size_t check, const expect_check *c,
     grade_probe_now(r, check); /* at the end, unless a probe took it already */
     const grade_table *g = &r->tables[check];
     if (!g->exists) {
-        strbuf_printf(msg, "%s has no %s table", c->on, table);
+        strbuf_printf(msg, _("%s has no %s table"), c->on, table);
         return false;
     }
     bool ok = !c->has_rows || g->n_rows == c->rows;
-    strbuf_printf(msg, "%s's %s table at ", c->on, table);
-    grade_time(msg, g->time);
-    strbuf_puts(msg, ":");
+    char t[TEXT_TIME_LEN];
+    /* TRANSLATORS: a device, a table (route, arp, mac, ...), a time. */
+    strbuf_printf(msg, _("%s's %s table at %s s:"), c->on, table, text_format_time(g->time, t));
     if (c->has_rows && g->n_rows != c->rows)
-        strbuf_printf(msg, " expected %u rows, saw %zu;", c->rows, g->n_rows);
+        strbuf_printf(msg, _(" expected %u rows, saw %zu;"), c->rows, g->n_rows);
     for (size_t i = 0; i < c->n_has; i++) {
         bool found = false;
         for (size_t k = 0; k < g->n_rows && !found; k++)
             found = grade_row_matches(g, k, &c->has[i]);
         if (!found) {
-            strbuf_puts(msg, " expected a row with ");
-            grade_row_text(msg, c->has[i].names, c->has[i].values, c->has[i].n);
-            strbuf_puts(msg, ", saw none;");
+            strbuf row = {0};
+            grade_row_text(&row, c->has[i].names, c->has[i].values, c->has[i].n);
+            strbuf_printf(msg, _(" expected a row with %s, saw none;"), row.s ? row.s : "");
+            strbuf_free(&row);
             ok = false;
         }
     }
     for (size_t i = 0; i < c->n_lacks; i++)
         for (size_t k = 0; k < g->n_rows; k++)
             if (grade_row_matches(g, k, &c->lacks[i])) {
-                strbuf_puts(msg, " expected no row with ");
-                grade_row_text(msg, c->lacks[i].names, c->lacks[i].values, c->lacks[i].n);
-                strbuf_puts(msg, ", saw one;");
+                strbuf row = {0};
+                grade_row_text(&row, c->lacks[i].names, c->lacks[i].values, c->lacks[i].n);
+                strbuf_printf(msg, _(" expected no row with %s, saw one;"), row.s ? row.s : "");
+                strbuf_free(&row);
                 ok = false;
                 break;
             }
-    strbuf_printf(msg, " %zu row%s", g->n_rows, g->n_rows == 1 ? "" : "s");
+    strbuf_printf(msg, ngettext(" %zu row", " %zu rows", g->n_rows), g->n_rows);
     for (size_t k = 0; k < g->n_rows && k < 4; k++) {
         strbuf_puts(msg, k ? "; " : ": ");
         grade_row_text(msg, g->names[k], g->values[k], g->n_fields[k]);

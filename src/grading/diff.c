@@ -23,7 +23,9 @@
 #include <string.h>
 
 #include "grading/diff_internal.h"
+#include "grading/internal.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 #include "util/text.h"
@@ -38,8 +40,8 @@ typedef enum {
 } diff_kind;
 
 static const char *const kind_titles[DIFF_KIND_COUNT_] = {
-    "packets only in A", "packets only in B", "different paths",
-    "different headers", "different fates",
+    N_("packets only in A"), N_("packets only in B"), N_("different paths"),
+    N_("different headers"), N_("different fates"),
 };
 
 typedef struct difference {
@@ -154,53 +156,61 @@ static void short_summary(strbuf *b, const char *summary) {
 }
 
 static void packet_name(strbuf *b, const diff_packet *pa, const diff_packet *pb) {
+    strbuf sum = {0};
+    short_summary(&sum, (pa ? pa : pb)->summary);
+    const char *what = sum.s ? sum.s : "";
+    /* TRANSLATORS: the last %s is the packet's summary as tcpdump prints it. */
     if (pa && pb && pa->id == pb->id)
-        strbuf_printf(b, "packet #%u", pa->id);
+        strbuf_printf(b, _("packet #%u (%s)"), pa->id, what);
     else if (pa && pb)
-        strbuf_printf(b, "packet #%u in A, #%u in B", pa->id, pb->id);
+        strbuf_printf(b, _("packet #%u in A, #%u in B (%s)"), pa->id, pb->id, what);
+    else if (pa)
+        strbuf_printf(b, _("packet #%u of A (%s)"), pa->id, what);
     else
-        strbuf_printf(b, "packet #%u of %s", pa ? pa->id : pb->id, pa ? "A" : "B");
-    strbuf_puts(b, " (");
-    short_summary(b, (pa ? pa : pb)->summary);
-    strbuf_puts(b, ")");
+        strbuf_printf(b, _("packet #%u of B (%s)"), pb->id, what);
+    strbuf_free(&sum);
 }
 
 static void hop_words(strbuf *b, const diff_hop *h) {
-    const char *verb = h->prev == UINT32_MAX                    ? "sent"
-                       : strncmp(h->change, "repeated", 8) == 0 ? "repeated"
-                                                                : "forwarded";
-    strbuf_printf(b, "%s by %s to %s", verb, h->from_dev, h->to_dev);
+    if (h->prev == UINT32_MAX)
+        strbuf_printf(b, _("sent by %s to %s"), h->from_dev, h->to_dev);
+    else if (h->repeated)
+        strbuf_printf(b, _("repeated by %s to %s"), h->from_dev, h->to_dev);
+    else
+        strbuf_printf(b, _("forwarded by %s to %s"), h->from_dev, h->to_dev);
 }
 
 static void fate_words(strbuf *b, const diff_fate *f) {
+    const char *at = f->at ? f->at : "?";
+    strbuf tail = {0};
     switch (f->kind) {
     case HOP_FATE_DELIVERED:
-        strbuf_printf(b, "delivered to %s", f->at ? f->at : "?");
+        strbuf_printf(b, _("delivered to %s"), at);
         break;
     case HOP_FATE_DROPPED:
-        strbuf_printf(b, "dropped at %s", f->at ? f->at : "?");
-        if (f->why)
-            strbuf_printf(b, ", %s", f->why);
-        if (f->reason)
-            strbuf_printf(b, " (%s)", f->reason);
+        grade_why_reason(&tail, f->why, f->reason);
+        /* TRANSLATORS: a device, then ", why (reason code)". */
+        strbuf_printf(b, _("dropped at %s%s"), at, tail.s ? tail.s : "");
         break;
     case HOP_FATE_RECEIVED:
-        strbuf_printf(b, "received by %s (no delivery or drop traced)", f->at ? f->at : "?");
+        strbuf_printf(b, _("received by %s (no delivery or drop traced)"), at);
         break;
     case HOP_FATE_IN_FLIGHT:
-        strbuf_puts(b, "still in flight at the end of the run");
+        strbuf_puts(b, _("still in flight at the end of the run"));
         break;
     }
+    strbuf_free(&tail);
 }
 
 static void fates_words(strbuf *b, const diff_packet *p) {
     for (size_t i = 0; i < p->n_fates; i++) {
-        if (i)
-            strbuf_puts(b, "; ");
+        size_t at = b->len;
         fate_words(b, &p->fates[i]);
+        if (i)
+            grade_clause_join(b, at);
     }
     if (p->n_fates == 0)
-        strbuf_puts(b, "no fate recorded");
+        strbuf_puts(b, _("no fate recorded"));
 }
 
 /* What the run did at hop index k: that hop, or how the journey ended. */
@@ -241,30 +251,36 @@ static void add(report *r, diff_kind kind, uint64_t t, strbuf *line, strbuf *fir
     r->items[r->n++] = (difference){kind, t, strbuf_take(line), strbuf_take(first)};
 }
 
-static void first_prefix(strbuf *b, uint64_t t, const diff_packet *pa, const diff_packet *pb) {
+/* The first-divergence line: when, which packet, what A and B did there. */
+static void first_words(strbuf *b, uint64_t t, const diff_packet *pa, const diff_packet *pb,
+                        const strbuf *in_a, const strbuf *in_b) {
     char when[TEXT_TIME_LEN];
-    strbuf_printf(b, "first difference at %s s: ", text_format_time(t, when));
-    packet_name(b, pa, pb);
+    strbuf name = {0};
+    packet_name(&name, pa, pb);
+    /* TRANSLATORS: a time, the packet, what run A did, what run B did. */
+    strbuf_printf(b, _("first difference at %s s: %s A: %s; B: %s"), text_format_time(t, when),
+                  name.s, in_a->s ? in_a->s : "", in_b->s ? in_b->s : "");
+    strbuf_free(&name);
 }
 
 static void only_in(report *r, const diff_packet *p, bool in_a) {
-    strbuf line = {0}, first = {0};
+    strbuf line = {0}, first = {0}, sum = {0}, fates = {0}, did = {0}, none = {0};
     char when[TEXT_TIME_LEN];
-    strbuf_printf(&line, "#%u at %s s: ", p->id, text_format_time(p->hops[0].t, when));
-    short_summary(&line, p->summary);
-    strbuf_printf(&line, ", sent by %s, ", p->hops[0].from_dev);
-    fates_words(&line, p);
-    first_prefix(&first, p->hops[0].t, in_a ? p : NULL, in_a ? NULL : p);
-    strbuf_puts(&first, " A: ");
-    if (in_a)
-        hop_words(&first, &p->hops[0]);
-    else
-        strbuf_puts(&first, "no such packet");
-    strbuf_puts(&first, "; B: ");
-    if (in_a)
-        strbuf_puts(&first, "no such packet");
-    else
-        hop_words(&first, &p->hops[0]);
+    short_summary(&sum, p->summary);
+    fates_words(&fates, p);
+    /* TRANSLATORS: packet id, time, its summary (tcpdump's words), the
+     * device that sent it, how its journey ended. */
+    strbuf_printf(&line, _("#%u at %s s: %s, sent by %s, %s"), p->id,
+                  text_format_time(p->hops[0].t, when), sum.s ? sum.s : "", p->hops[0].from_dev,
+                  fates.s);
+    hop_words(&did, &p->hops[0]);
+    strbuf_puts(&none, _("no such packet"));
+    first_words(&first, p->hops[0].t, in_a ? p : NULL, in_a ? NULL : p, in_a ? &did : &none,
+                in_a ? &none : &did);
+    strbuf_free(&sum);
+    strbuf_free(&fates);
+    strbuf_free(&did);
+    strbuf_free(&none);
     add(r, in_a ? DIFF_ONLY_A : DIFF_ONLY_B, p->hops[0].t, &line, &first);
 }
 
@@ -280,18 +296,21 @@ static void compare_paths(report *r, const diff_packet *pa, const diff_packet *p
     *k_out = k;
     if (k == pa->n_hops && k == pb->n_hops)
         return;
-    strbuf line = {0}, first = {0};
-    packet_name(&line, pa, pb);
-    strbuf_puts(&line, ": A: ");
-    device_list(&line, pa);
-    strbuf_puts(&line, "; B: ");
-    device_list(&line, pb);
+    strbuf line = {0}, first = {0}, name = {0}, la = {0}, lb = {0};
+    packet_name(&name, pa, pb);
+    device_list(&la, pa);
+    device_list(&lb, pb);
+    /* TRANSLATORS: the packet, the devices it crossed in run A, in run B. */
+    strbuf_printf(&line, _("%s: A: %s; B: %s"), name.s, la.s, lb.s);
     uint64_t t = min_t(step_time(pa, k), step_time(pb, k));
-    first_prefix(&first, t, pa, pb);
-    strbuf_puts(&first, " A: ");
-    step_words(&first, pa, k);
-    strbuf_puts(&first, "; B: ");
-    step_words(&first, pb, k);
+    strbuf_clear(&la);
+    strbuf_clear(&lb);
+    step_words(&la, pa, k);
+    step_words(&lb, pb, k);
+    first_words(&first, t, pa, pb, &la, &lb);
+    strbuf_free(&name);
+    strbuf_free(&la);
+    strbuf_free(&lb);
     add(r, DIFF_PATH, t, &line, &first);
 }
 
@@ -339,20 +358,26 @@ static void compare_headers(report *r, const diff_packet *pa, const diff_packet 
         unsigned before = x->prev < k ? masks[x->prev] : 0;
         if (!masks[k] || masks[k] == before)
             continue;
-        strbuf wa = {0}, wb = {0}, line = {0}, first = {0};
+        strbuf wa = {0}, wb = {0}, line = {0}, first = {0}, name = {0}, da = {0}, db = {0};
         header_words(&wa, x, masks[k]);
         header_words(&wb, y, masks[k]);
-        packet_name(&line, pa, pb);
-        strbuf_printf(&line, ", hop %u %s > %s: A: %s; B: %s", x->number, x->from, x->to, wa.s,
-                      wb.s);
+        packet_name(&name, pa, pb);
+        /* TRANSLATORS: the packet, the hop's number, its two ends, the
+         * differing fields in run A, in run B. */
+        strbuf_printf(&line, _("%s, hop %u %s > %s: A: %s; B: %s"), name.s, x->number, x->from,
+                      x->to, wa.s, wb.s);
         uint64_t t = min_t(x->t, y->t);
-        first_prefix(&first, t, pa, pb);
-        strbuf_puts(&first, " A: ");
-        hop_words(&first, x);
-        strbuf_printf(&first, " with %s; B: with %s", wa.s, wb.s);
+        hop_words(&da, x);
+        /* TRANSLATORS: what a run did at a hop, then the differing fields. */
+        strbuf_printf(&da, _(" with %s"), wa.s);
+        strbuf_printf(&db, _("with %s"), wb.s);
+        first_words(&first, t, pa, pb, &da, &db);
         add(r, DIFF_HEADER, t, &line, &first);
         strbuf_free(&wa);
         strbuf_free(&wb);
+        strbuf_free(&name);
+        strbuf_free(&da);
+        strbuf_free(&db);
     }
     free(masks);
 }
@@ -375,17 +400,15 @@ static void compare_fates(report *r, const diff_packet *pa, const diff_packet *p
         t = min_t(t, pb->fates[k].t);
     if (t == UINT64_MAX)
         t = min_t(end_time(pa), end_time(pb));
-    strbuf line = {0}, first = {0};
-    packet_name(&line, pa, pb);
-    strbuf_puts(&line, ": A: ");
-    fates_words(&line, pa);
-    strbuf_puts(&line, "; B: ");
-    fates_words(&line, pb);
-    first_prefix(&first, t, pa, pb);
-    strbuf_puts(&first, " A: ");
-    fates_words(&first, pa);
-    strbuf_puts(&first, "; B: ");
-    fates_words(&first, pb);
+    strbuf line = {0}, first = {0}, name = {0}, fa = {0}, fb = {0};
+    packet_name(&name, pa, pb);
+    fates_words(&fa, pa);
+    fates_words(&fb, pb);
+    strbuf_printf(&line, _("%s: A: %s; B: %s"), name.s, fa.s, fb.s);
+    first_words(&first, t, pa, pb, &fa, &fb);
+    strbuf_free(&name);
+    strbuf_free(&fa);
+    strbuf_free(&fb);
     add(r, DIFF_FATE, t, &line, &first);
 }
 
@@ -456,10 +479,15 @@ static void unmatched_lines(report *r, const diff_section *x, const diff_section
         match_lines(x, y, matched);
     for (size_t i = 0; i < x->n_lines; i++) {
         size_t len = strlen(x->lines[i]);
-        /* A bare heading ("arp cache:") only says the table has rows: they are listed. */
-        bool bare_heading = len && x->lines[i][len - 1] == ':';
+        /* A bare heading ("arp cache:") only says the table has rows: they are
+         * listed. (A translated heading may end in a full-width colon.) */
+        bool bare_heading = (len && x->lines[i][len - 1] == ':') ||
+                            (len >= 3 && strcmp(x->lines[i] + len - 3, "\xEF\xBC\x9A") == 0);
         if (!matched[i] && !bare_heading) {
-            strbuf_printf(&r->tables, "  %s: only in %s: %s\n", x->title, which, x->lines[i]);
+            strbuf_puts(&r->tables, "  ");
+            /* TRANSLATORS: a device ("router r1"), the run (A or B), a table row. */
+            strbuf_printf(&r->tables, _("%s: only in %s: %s"), x->title, which, x->lines[i]);
+            strbuf_puts(&r->tables, "\n");
             r->n_tables++;
         }
     }
@@ -483,7 +511,7 @@ static void compare_tables(report *r, const diff_run *a, const diff_run *b) {
          * end times when both say only that, else the whole lines. */
         const char *ta = strstr(ha, "run (t="), *tb = strstr(hb, "run (t=");
         if (ta && tb && ta - ha == tb - hb && strncmp(ha, hb, (size_t)(ta - ha)) == 0)
-            strbuf_printf(&r->tables, "  end of the run: A: %.*s; B: %.*s\n",
+            strbuf_printf(&r->tables, _("  end of the run: A: %.*s; B: %.*s\n"),
                           (int)strcspn(ta + 5, ")"), ta + 5, (int)strcspn(tb + 5, ")"), tb + 5);
         else
             strbuf_printf(&r->tables, "  state.txt: A: %s; B: %s\n", ha + strspn(ha, "# "),
@@ -494,7 +522,7 @@ static void compare_tables(report *r, const diff_run *a, const diff_run *b) {
     for (size_t i = 0; i < a->n_sections; i++) {
         int k = strmap_get(in_b, a->sections[i].title);
         if (k < 0) {
-            strbuf_printf(&r->tables, "  %s: only in A\n", a->sections[i].title);
+            strbuf_printf(&r->tables, _("  %s: only in A\n"), a->sections[i].title);
             r->n_tables++;
             continue;
         }
@@ -503,7 +531,7 @@ static void compare_tables(report *r, const diff_run *a, const diff_run *b) {
     }
     for (size_t i = 0; i < b->n_sections; i++)
         if (strmap_get(in_a, b->sections[i].title) < 0) {
-            strbuf_printf(&r->tables, "  %s: only in B\n", b->sections[i].title);
+            strbuf_printf(&r->tables, _("  %s: only in B\n"), b->sections[i].title);
             r->n_tables++;
         }
     strmap_free(in_a);
@@ -543,7 +571,7 @@ static void first_line(const report *r, strbuf *b) {
     } else if (r->n_tables) {
         /* Same packets everywhere: the tables' first difference. */
         const char *t = r->tables.s + 2;
-        strbuf_printf(b, "first difference in the final tables: %.*s", (int)strcspn(t, "\n"), t);
+        strbuf_printf(b, _("first difference in the final tables: %.*s"), (int)strcspn(t, "\n"), t);
     }
 }
 
@@ -564,9 +592,12 @@ int diff_write(const diff_run *a, const diff_run *b, FILE *out) {
     report_build(&r, a, b);
     if (!r.n && !r.n_tables) {
         fprintf(out,
-                "no differences: the runs are identical (%zu packet%s with the same paths, "
-                "headers and fates, and the same final tables)\n",
-                a->n_packets, a->n_packets == 1 ? "" : "s");
+                ngettext("no differences: the runs are identical (%zu packet with the same "
+                         "paths, headers and fates, and the same final tables)\n",
+                         "no differences: the runs are identical (%zu packets with the same "
+                         "paths, headers and fates, and the same final tables)\n",
+                         a->n_packets),
+                a->n_packets);
         report_free(&r);
         return 0;
     }
@@ -580,14 +611,21 @@ int diff_write(const diff_run *a, const diff_run *b, FILE *out) {
             count += r.items[i].kind == (diff_kind)kind;
         if (!count)
             continue;
-        fprintf(out, "\n%s (%zu):\n", kind_titles[kind], count);
+        fputc('\n', out);
+        /* TRANSLATORS: a section's title and how many entries it has. */
+        fprintf(out, _("%s (%zu):"), _(kind_titles[kind]), count);
+        fputc('\n', out);
         for (size_t i = 0; i < r.n; i++)
             if (r.items[i].kind == (diff_kind)kind)
                 fprintf(out, "  %s\n", r.items[i].line);
     }
     if (r.n_tables)
-        fprintf(out, "\nfinal tables (%zu):\n%s", r.n_tables, r.tables.s);
-    fprintf(out, "\n%zu difference%s\n", r.n + r.n_tables, r.n + r.n_tables == 1 ? "" : "s");
+        fputc('\n', out);
+    fprintf(out, _("%s (%zu):"), _("final tables"), r.n_tables);
+    fprintf(out, "\n%s", r.tables.s);
+    fputc('\n', out);
+    fprintf(out, ngettext("%zu difference", "%zu differences", r.n + r.n_tables), r.n + r.n_tables);
+    fputc('\n', out);
     report_free(&r);
     return 1;
 }

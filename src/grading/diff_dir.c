@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "grading/diff_internal.h"
+#include "util/i18n.h"
 #include "util/strbuf.h"
 
 /* Reads DIR/name, a regular file inside dir (O_NOFOLLOW: a symbolic link is
@@ -24,17 +25,17 @@ static int read_inside(int dir, const char *dir_path, const char *name, char **t
     struct stat st;
     if (fd < 0 && errno == ELOOP)
         return ns_error_set(err, NS_ERR_IO,
-                            "%s/%s is a symbolic link; netsim diff reads only regular files "
-                            "inside an output directory",
+                            _("%s/%s is a symbolic link; netsim diff reads only regular files "
+                              "inside an output directory"),
                             dir_path, name);
     if (fd < 0)
         return ns_error_set(err, NS_ERR_IO,
-                            "cannot read %s/%s: %s (is it an output directory of "
-                            "netsim run?)",
+                            _("cannot read %s/%s: %s (is it an output directory of "
+                              "netsim run?)"),
                             dir_path, name, strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return ns_error_set(err, NS_ERR_IO, "%s/%s is not a regular file", dir_path, name);
+        return ns_error_set(err, NS_ERR_IO, _("%s/%s is not a regular file"), dir_path, name);
     }
     strbuf b = {0};
     char buf[65536];
@@ -45,7 +46,7 @@ static int read_inside(int dir, const char *dir_path, const char *name, char **t
     close(fd);
     if (n < 0) {
         strbuf_free(&b);
-        return ns_error_set(err, NS_ERR_IO, "cannot read %s/%s: %s", dir_path, name,
+        return ns_error_set(err, NS_ERR_IO, _("cannot read %s/%s: %s"), dir_path, name,
                             strerror(saved));
     }
     *len = b.len;
@@ -56,7 +57,7 @@ static int read_inside(int dir, const char *dir_path, const char *name, char **t
 int diff_dir_read(const char *path, char **paths, size_t *paths_len, char **state, ns_error *err) {
     int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
-        return ns_error_set(err, NS_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, _("cannot open %s: %s"), path, strerror(errno));
     size_t state_len = 0;
     *paths = *state = NULL;
     int rc = read_inside(dir, path, "paths.json", paths, paths_len, err);

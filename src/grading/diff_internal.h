@@ -6,6 +6,7 @@
 #ifndef NETSIM_GRADING_DIFF_INTERNAL_H
 #define NETSIM_GRADING_DIFF_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,8 +23,8 @@ typedef struct diff_hop {
     char src[16], dst[16]; /* IPv4 addresses, or the ARP addresses; "" when none */
     int has_ports;
     uint16_t sport, dport;
-    int ttl; /* -1: not IPv4 */
-    char *change;
+    int ttl;       /* -1: not IPv4 */
+    bool repeated; /* a hub repeated it (hop_change, not the change cell's words) */
 } diff_hop;
 
 typedef struct diff_fate {

@@ -65,7 +65,10 @@ static void convert_hop(const visit_ctx *c, const hop_view *v, diff_hop *h) {
     h->sport = v->sport;
     h->dport = v->dport;
     h->ttl = v->addr == HOP_ADDR_IPV4 ? v->ttl : -1;
-    h->change = ns_xstrdup(v->change_text ? v->change_text : "");
+    /* paths.json carries the change cell's words, not its rule (reader/paths
+     * gives FORWARDED): there the English words still say "repeated". */
+    h->repeated = v->change == HOP_CHANGE_REPEATED ||
+                  (v->change_text && strncmp(v->change_text, "repeated", 8) == 0);
 }
 
 static void convert_fate(const hop_fate_view *v, diff_fate *f) {
@@ -338,7 +341,6 @@ void diff_run_free(diff_run *r) {
         for (size_t k = 0; k < p->n_hops; k++) {
             diff_hop *h = &p->hops[k];
             free(h->link), free(h->from), free(h->to), free(h->from_dev), free(h->to_dev);
-            free(h->change);
         }
         for (size_t k = 0; k < p->n_fates; k++)
             free(p->fates[k].at), free(p->fates[k].reason), free(p->fates[k].why);

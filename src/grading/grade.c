@@ -11,6 +11,7 @@
 #include "grading/internal.h"
 #include "runner/run.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 static void grade_before(void *ctx, const model_topology *t, struct network *net,
                          struct hop_table *hops) {
@@ -60,7 +61,9 @@ int grade_topology(const char *path, const grade_options *o, grade_file *out) {
     if (rc != 0) {
         out->checks = ns_xcalloc(1, sizeof *out->checks);
         out->n_checks = 1;
-        out->checks[0] = (grade_check){.name = ns_xstrdup("loads"),
+        /* TRANSLATORS: the line of the one check a topology that cannot be
+         * loaded gets ("FAIL  loads"); its kind in JUnit and CSV stays "loads". */
+        out->checks[0] = (grade_check){.name = ns_xstrdup(_("loads")),
                                        .kind = ns_xstrdup("loads"),
                                        .message = ns_xstrdup(err.message),
                                        .points = 1};

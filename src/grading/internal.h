@@ -132,8 +132,15 @@ void grade_end_text(strbuf *b, uint32_t id, const grade_end *e);
 /* grading/apps.c: ping, connect, download, http, dhcp, dns (app result facts). */
 bool grade_app_check(grade_run *r, const expect_check *c, strbuf *msg);
 
-/* grading/describe.c: shared text. */
+/* grading/describe.c: shared text. grade_why_reason: what follows "dropped
+ * at X": ", why (reason)" with either part optional (NULL); grade_clause_join:
+ * b[0..at) and the clause appended after it joined as "A; B" in the reader's
+ * language (nothing to join when at is 0 or nothing was appended). */
 void grade_time(strbuf *b, uint64_t ns);
+void grade_why_reason(strbuf *b, const char *why, const char *reason);
+void grade_clause_join(strbuf *b, size_t at);
+void grade_count_range(strbuf *b, const expect_check *c);        /* "3", "at least 2", ... */
+void grade_names(strbuf *b, const char *const *names, size_t n); /* "A sw1 r1" */
 void grade_selector_text(strbuf *b, const expect_selector *s);
 void grade_default_name(strbuf *b, const expect_check *c);
 char *grade_strdup(const char *s);

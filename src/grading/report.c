@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "grading/internal.h"
+#include "util/i18n.h"
 
 /* Writes `text` with every line after the first indented by `indent`. */
 static void grade_indented(FILE *out, const char *indent, const char *text) {
@@ -29,7 +30,9 @@ void grade_write_text(const grade_file *files, size_t n, FILE *out) {
         fprintf(out, "%s%s\n", f ? "\n" : "", files[f].path);
         for (size_t i = 0; i < files[f].n_checks; i++) {
             const grade_check *c = &files[f].checks[i];
-            fprintf(out, "  %s  ", c->pass ? "PASS" : "FAIL");
+            /* TRANSLATORS: 4 columns wide (two Chinese characters), so the
+             * check's line starts where the indented details do. */
+            fprintf(out, "  %s  ", c->pass ? _("PASS") : _("FAIL"));
             grade_indented(out, "        ", c->name);
             fputc('\n', out);
             if (!c->pass && c->message && *c->message) {
@@ -38,17 +41,25 @@ void grade_write_text(const grade_file *files, size_t n, FILE *out) {
                 fputc('\n', out);
             }
             if (!c->pass && c->hint) {
-                fputs("        hint: ", out);
-                grade_indented(out, "        ", c->hint);
+                strbuf hint = {0};
+                /* TRANSLATORS: the lecturer's hint (never translated) follows. */
+                strbuf_printf(&hint, _("hint: %s"), c->hint);
+                fputs("        ", out);
+                grade_indented(out, "        ", hint.s);
                 fputc('\n', out);
+                strbuf_free(&hint);
             }
         }
     }
     size_t passed, failed;
     uint64_t score, possible;
     grade_totals(files, n, &passed, &failed, &score, &possible);
-    fprintf(out, "\nscore: %llu of %llu points\n%zu passed, %zu failed\n",
-            (unsigned long long)score, (unsigned long long)possible, passed, failed);
+    fputc('\n', out);
+    fprintf(out, _("score: %llu of %llu points"), (unsigned long long)score,
+            (unsigned long long)possible);
+    fputc('\n', out);
+    fprintf(out, _("%zu passed, %zu failed"), passed, failed);
+    fputc('\n', out);
 }
 
 /* XML 1.0 text or attribute value: markup escaped, characters XML forbids
@@ -117,8 +128,11 @@ void grade_write_junit(const grade_file *files, size_t n, FILE *out) {
                 fputs("\">", out);
                 grade_xml(out, c->message);
                 if (c->hint) {
-                    fputs("&#10;hint: ", out);
-                    grade_xml(out, c->hint);
+                    strbuf hint = {0};
+                    strbuf_printf(&hint, _("hint: %s"), c->hint);
+                    fputs("&#10;", out);
+                    grade_xml(out, hint.s);
+                    strbuf_free(&hint);
                 }
                 fputs("</failure>\n", out);
             }
@@ -167,28 +181,28 @@ int grade_write_report(const char *path, void (*write)(const grade_file *, size_
                        const grade_file *files, size_t n, ns_error *err) {
     struct stat st;
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return ns_error_set(err, NS_ERR_IO, "%s: not written: %s", path,
-                            S_ISLNK(st.st_mode) ? "it is a symbolic link (netsim never writes "
-                                                  "through one)"
-                                                : "it exists and is not a regular file");
+        return ns_error_set(err, NS_ERR_IO, _("%s: not written: %s"), path,
+                            S_ISLNK(st.st_mode) ? _("it is a symbolic link (netsim never writes "
+                                                    "through one)")
+                                                : _("it exists and is not a regular file"));
     size_t len = strlen(path);
     char *tmp = malloc(len + sizeof ".tmp-XXXXXX");
     if (!tmp)
-        return ns_error_set(err, NS_ERR_NOMEM, "%s: out of memory", path);
+        return ns_error_set(err, NS_ERR_NOMEM, _("%s: out of memory"), path);
     memcpy(tmp, path, len);
     memcpy(tmp + len, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
     int fd = mkstemp(tmp);
     if (fd < 0) {
         int e = errno;
         free(tmp);
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot write: %s", path, strerror(e));
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot write: %s"), path, strerror(e));
     }
     FILE *f = fdopen(fd, "w");
     if (!f) {
         close(fd);
         unlink(tmp);
         free(tmp);
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot write: %s"), path, strerror(errno));
     }
     /* mkstemp makes the file 0600; a report is for others to read (umask applies). */
     mode_t mask = umask(0);
@@ -203,7 +217,7 @@ int grade_write_report(const char *path, void (*write)(const grade_file *, size_
     if (rc) {
         unlink(tmp);
         free(tmp);
-        return ns_error_set(err, NS_ERR_IO, "%s: cannot write: %s", path, strerror(rc));
+        return ns_error_set(err, NS_ERR_IO, _("%s: cannot write: %s"), path, strerror(rc));
     }
     free(tmp);
     return 0;
