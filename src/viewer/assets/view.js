@@ -768,17 +768,17 @@
     p.appendChild(el('h3', {}, T('%s at step %s (t = %s s)', d.name, state.step, (EV[state.step] || {}).time)));
     if (at.last) p.appendChild(el('div', { 'class': 'note', id: 'last-change' }, T('last change: step %s, %s %s', at.last.step, at.last.table, at.last.key || '') + ' \u2014 ' + (at.last.why || '')));
     renderInterfaces(p, d, at.tables.address, at.last);
-    var T = at.tables, hl = at.last;
-    if (d.type === 'switch') renderMac(p, d, T.mac || [], hl);
+    var tbl = at.tables, hl = at.last;
+    if (d.type === 'switch') renderMac(p, d, tbl.mac || [], hl);
     else if (d.type !== 'hub') {
-      renderArp(p, d, T.arp || [], hl);
-      renderRoutes(p, T.route || [], hl);
-      if ((T.nat || []).length || d.type === 'nat') renderNat(p, T.nat || [], hl);
-      renderNetstat(p, T.tcp || [], T.udp || [], hl);
+      renderArp(p, d, tbl.arp || [], hl);
+      renderRoutes(p, tbl.route || [], hl);
+      if ((tbl.nat || []).length || d.type === 'nat') renderNat(p, tbl.nat || [], hl);
+      renderNetstat(p, tbl.tcp || [], tbl.udp || [], hl);
     }
-    Object.keys(T).forEach(function (k) {
-      if (['address', 'arp', 'route', 'mac', 'nat', 'tcp', 'udp'].indexOf(k) >= 0 || !T[k].length) return;
-      generic(p, d, k, T[k], hl);
+    Object.keys(tbl).forEach(function (k) {
+      if (['address', 'arp', 'route', 'mac', 'nat', 'tcp', 'udp'].indexOf(k) >= 0 || !tbl[k].length) return;
+      generic(p, d, k, tbl[k], hl);
     });
   }
   function table(p, name, caption, cmdClass, cmd, dev, head, rows, hlKey) {
