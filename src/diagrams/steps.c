@@ -71,8 +71,9 @@ void dg_write_steps(writer *w) {
             continue;
         step_caption_lines(d, &d->frames[i], ++k, n, lines);
         for (int j = 0; j < CAPTION_LINES; j++)
-            if (text_width(lines[j]) > widest) /* columns: a Chinese character is two */
-                widest = text_width(lines[j]);
+            if (strlen(lines[j]) >
+                widest) /* bytes, as before; 3 of a Chinese character cover its 2 columns */
+                widest = strlen(lines[j]);
     }
     double cap_w = (double)widest * CAPTION_CHAR_W + 24.0;
     dot_link_style *styles = ns_xcalloc(d->t->n_links, sizeof *styles);
