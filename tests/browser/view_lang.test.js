@@ -13,24 +13,7 @@ const os = require('os');
 const path = require('path');
 const { pathToFileURL } = require('url');
 
-const SKIP = 77;
-let puppeteer;
-try {
-  puppeteer = require('puppeteer-core');
-} catch (err) {
-  console.log('SKIP: puppeteer-core is not installed; run: npm ci --prefix tests/browser');
-  process.exit(SKIP);
-}
-const [netsim, topoDir, artDir] = process.argv.slice(2).map((p) => p && path.resolve(p));
-if (!netsim || !topoDir || !artDir) {
-  console.error('usage: node view_lang.test.js NETSIM TOPOLOGIES_DIR ARTIFACTS_DIR');
-  process.exit(2);
-}
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!fs.existsSync(CHROMIUM)) {
-  console.log('SKIP: no Chromium at ' + CHROMIUM + ' (apt-get install chromium, or set CHROMIUM)');
-  process.exit(SKIP);
-}
+const { puppeteer, netsim, topoDir, artDir, CHROMIUM } = require('./setup')('view_lang.test.js');
 
 let failures = 0, passes = 0;
 function check(cond, what) {
