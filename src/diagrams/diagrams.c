@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 /* --- output files --- */
 
@@ -88,41 +89,51 @@ static void note_sizes(const writer *w, char *note, size_t note_cap) {
     char text[512];
     if (w->topo_size > DIAGRAMS_DRAW_LIGHT) {
         snprintf(text, sizeof text,
-                 "topology.svg not drawn: the network has %zu devices, interfaces and links "
-                 "(more than %d); topology.dot is written",
+                 _("topology.svg not drawn: the network has %zu devices, interfaces and links "
+                   "(more than %d); topology.dot is written"),
                  w->topo_size, DIAGRAMS_DRAW_LIGHT);
         dg_note_add(note, note_cap, text);
     } else if (w->topo_size > DIAGRAMS_DRAW_FULL && w->have_dot) {
         snprintf(text, sizeof text,
-                 "topology.svg is drawn by sfdp without subnet boxes%s: the network has %zu "
-                 "devices, interfaces and links (more than %d)",
-                 d->o.png ? " (and no topology.png)" : "", w->topo_size, DIAGRAMS_DRAW_FULL);
+                 d->o.png ? _("topology.svg is drawn by sfdp without subnet boxes (and no "
+                              "topology.png): the network has %zu devices, interfaces and links "
+                              "(more than %d)")
+                          : _("topology.svg is drawn by sfdp without subnet boxes: the network "
+                              "has %zu devices, interfaces and links (more than %d)"),
+                 w->topo_size, DIAGRAMS_DRAW_FULL);
         dg_note_add(note, note_cap, text);
     }
     if (d->o.steps && d->t->n_devices > DIAGRAMS_SLIDE_DEVICES) {
         snprintf(text, sizeof text,
-                 "--steps: step slides are drawn for topologies of at most %d devices (this one "
-                 "has %zu)",
+                 _("--steps: step slides are drawn for topologies of at most %d devices (this "
+                   "one has %zu)"),
                  DIAGRAMS_SLIDE_DEVICES, d->t->n_devices);
         dg_note_add(note, note_cap, text);
     } else if (d->o.steps && !dg_slides_drawn(w)) {
         snprintf(text, sizeof text,
-                 "--steps: step slides are drawn for topologies of at most %d devices, "
-                 "interfaces and links (this one has %zu)",
+                 _("--steps: step slides are drawn for topologies of at most %d devices, "
+                   "interfaces and links (this one has %zu)"),
                  DIAGRAMS_DRAW_FULL, w->topo_size);
         dg_note_add(note, note_cap, text);
     }
     if (w->paths_skipped) {
         snprintf(text, sizeof text,
-                 "%zu path diagram%s not drawn: the packet went through more than %d devices",
-                 w->paths_skipped, w->paths_skipped == 1 ? "" : "s", DIAGRAMS_SLIDE_DEVICES);
+                 ngettext("%zu path diagram not drawn: the packet went through more than %d "
+                          "devices",
+                          "%zu path diagrams not drawn: the packet went through more than %d "
+                          "devices",
+                          w->paths_skipped),
+                 w->paths_skipped, DIAGRAMS_SLIDE_DEVICES);
         dg_note_add(note, note_cap, text);
     }
     if (w->paths_too_big) {
         snprintf(text, sizeof text,
-                 "%zu path diagram%s not drawn: the devices the packet went through have more "
-                 "than %d devices, interfaces and links together",
-                 w->paths_too_big, w->paths_too_big == 1 ? "" : "s", DIAGRAMS_DRAW_FULL);
+                 ngettext("%zu path diagram not drawn: the devices the packet went through have "
+                          "more than %d devices, interfaces and links together",
+                          "%zu path diagrams not drawn: the devices the packet went through have "
+                          "more than %d devices, interfaces and links together",
+                          w->paths_too_big),
+                 w->paths_too_big, DIAGRAMS_DRAW_FULL);
         dg_note_add(note, note_cap, text);
     }
 }
@@ -150,8 +161,8 @@ int diagrams_write(diagrams *d, const hop_table *hops, const char *dir, ns_error
         note_sizes(&w, note, note_cap);
     if (w.rc == 0 && !dot) {
         dg_note_add(note, note_cap,
-                    "Graphviz's dot is not on PATH: wrote the .dot diagrams only (install "
-                    "graphviz to get .svg)");
+                    _("Graphviz's dot is not on PATH: wrote the .dot diagrams only (install "
+                      "graphviz to get .svg)"));
     } else if (w.rc == 0) {
         dg_render(&w, dot, note, note_cap);
     }

@@ -15,6 +15,7 @@
  */
 #include "diagrams/dot.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "util/text.h"
 
 #include <stdint.h>
@@ -82,6 +83,55 @@ const char *dot_device_attrs(device_type type) {
         return "shape=cylinder, style=\"filled\", fillcolor=\"#fee2e2\", color=\"#b91c1c\"";
     }
     return "shape=box";
+}
+
+const char *dot_device_type_label(device_type type) {
+    switch (type) {
+    case DEVICE_HOST:
+        return _("host");
+    case DEVICE_SWITCH:
+        return _("switch");
+    case DEVICE_HUB:
+        return _("hub");
+    case DEVICE_ROUTER:
+        return _("router");
+    }
+    return device_type_name(type);
+}
+
+const char *dot_device_kind_label(const model_device *dev) {
+    if (dev->type == DEVICE_ROUTER && dev->nat.enabled)
+        return _("NAT router");
+    return dot_device_type_label(dev->type);
+}
+
+/* Graphviz finds a font for each character through fontconfig; the names
+ * below are the first it tries. English outputs of ASCII names keep
+ * Helvetica alone, byte for byte as before. Chinese text gets Noto Sans CJK
+ * SC named after it: fontconfig's own fallback would find a CJK font too
+ * when one is installed, but may pick the Japanese one (Noto Sans CJK JP),
+ * whose Han characters take the Japanese forms. */
+#define FONT     "Helvetica"
+#define FONT_CJK "Helvetica,Noto Sans CJK SC"
+
+static bool has_non_ascii(const char *s) {
+    for (; s && *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return true;
+    return false;
+}
+
+const char *dot_font(const model_topology *t) {
+    if (i18n_current() != I18N_EN || has_non_ascii(t->name))
+        return FONT_CJK;
+    for (size_t i = 0; i < t->n_devices; i++) {
+        if (has_non_ascii(t->devices[i].name))
+            return FONT_CJK;
+        for (size_t k = 0; k < t->devices[i].n_ifaces; k++)
+            if (has_non_ascii(t->devices[i].ifaces[k].name))
+                return FONT_CJK;
+    }
+    return FONT;
 }
 
 const char *dot_device_fill(device_type type) {
@@ -324,7 +374,6 @@ char *dot_edge_id(char *out, size_t cap, const model_link *l) {
     return out;
 }
 
-#define FONT       "Helvetica"
 #define EDGE_COLOR "#5b6770"
 #define DIM_COLOR  "#b4bcc5"
 #define NOTE_COLOR "#555555"
@@ -345,8 +394,12 @@ static void put_iface_row(FILE *out, const model_device *dev, size_t k) {
     if (f->has_ip)
         fprintf(out, " %s/%d", ipv4_format(f->ip, ip), f->prefix_len);
     if (dev->type == DEVICE_ROUTER && dev->nat.enabled &&
-        (k == dev->nat.inside_iface || k == dev->nat.outside_iface))
-        fputs(k == dev->nat.inside_iface ? " (inside)" : " (outside)", out);
+        (k == dev->nat.inside_iface || k == dev->nat.outside_iface)) {
+        fputc(' ', out);
+        /* TRANSLATORS: a NAT router's interface toward the inside (private) network,
+           or toward the outside (the Internet). */
+        dot_put_html(out, k == dev->nat.inside_iface ? _("(inside)") : _("(outside)"));
+    }
     fprintf(out, "<BR ALIGN=\"LEFT\"/>%s</FONT></TD></TR>", mac_format(f->mac, mac));
 }
 
@@ -359,18 +412,19 @@ static void put_device(FILE *out, const dot_topology *d, size_t i, const char *i
             "CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD><B>",
             indent, id, id, dot_device_attrs(dev->type));
     dot_put_html(out, dev->name);
-    bool nat = dev->type == DEVICE_ROUTER && dev->nat.enabled;
-    fprintf(out, "</B> <FONT POINT-SIZE=\"8\" COLOR=\"" NOTE_COLOR "\">%s</FONT></TD></TR>",
-            nat ? "NAT router" : device_type_name(dev->type));
+    fputs("</B> <FONT POINT-SIZE=\"8\" COLOR=\"" NOTE_COLOR "\">", out);
+    dot_put_html(out, dot_device_kind_label(dev));
+    fputs("</FONT></TD></TR>", out);
     for (size_t k = 0; k < dev->n_ifaces; k++)
         if (!is_l2(dev->type) || d->connected[i][k])
             put_iface_row(out, dev, k);
     if (dev->type == DEVICE_HOST && dev->has_gateway) {
-        char gw[IPV4_TEXT_LEN];
-        fprintf(out,
-                "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"8\" COLOR=\"" NOTE_COLOR
-                "\">gateway %s</FONT></TD></TR>",
-                ipv4_format(dev->gateway, gw));
+        char gw[IPV4_TEXT_LEN], text[IPV4_TEXT_LEN + 64];
+        /* TRANSLATORS: a host's default gateway under its interfaces in a diagram. */
+        snprintf(text, sizeof text, _("gateway %s"), ipv4_format(dev->gateway, gw));
+        fputs("<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"8\" COLOR=\"" NOTE_COLOR "\">", out);
+        dot_put_html(out, text);
+        fputs("</FONT></TD></TR>", out);
     }
     fputs("</TABLE>>];\n", out);
 }
@@ -501,22 +555,26 @@ static void put_grids(FILE *out, const dot_topology *d, const dot_view *v) {
 void dot_write_topology(FILE *out, const dot_topology *d, const dot_view *v) {
     const model_topology *t = d->t;
     bool light = v && v->light;
+    const char *font = dot_font(t);
     if (light)
-        fputs("graph topology {\n"
-              "  graph [layout=sfdp, overlap=prism, splines=false, outputorder=edgesfirst, "
-              "fontname=\"" FONT "\", fontsize=11, pad=0.2",
-              out);
+        fprintf(out,
+                "graph topology {\n"
+                "  graph [layout=sfdp, overlap=prism, splines=false, outputorder=edgesfirst, "
+                "fontname=\"%s\", fontsize=11, pad=0.2",
+                font);
     else
-        fputs("graph topology {\n"
-              "  graph [rankdir=LR, fontname=\"" FONT "\", fontsize=11, nodesep=0.3, "
-              "ranksep=0.45, pad=0.2, newrank=true",
-              out);
+        fprintf(out,
+                "graph topology {\n"
+                "  graph [rankdir=LR, fontname=\"%s\", fontsize=11, nodesep=0.3, "
+                "ranksep=0.45, pad=0.2, newrank=true",
+                font);
     if (v && v->label)
         fprintf(out, ", labelloc=%s, label=<%s>", v->label_at_bottom ? "b" : "t", v->label);
-    fputs("];\n"
-          "  node [fontname=\"" FONT "\", fontsize=11, margin=\"0.08,0.04\", penwidth=1.2];\n"
-          "  edge [fontname=\"" FONT "\", fontsize=9, color=\"" EDGE_COLOR "\", penwidth=1.6];\n",
-          out);
+    fprintf(out,
+            "];\n"
+            "  node [fontname=\"%s\", fontsize=11, margin=\"0.08,0.04\", penwidth=1.2];\n"
+            "  edge [fontname=\"%s\", fontsize=9, color=\"" EDGE_COLOR "\", penwidth=1.6];\n",
+            font, font);
     bool *done = ns_xcalloc(d->n_clusters, sizeof *done);
     for (size_t i = 0; i < t->n_devices; i++) {
         if (!shown(v, i))

@@ -53,6 +53,17 @@ char *dot_edge_id(char *buf, size_t cap, const model_link *l);
  * `shape=cylinder, style="filled", fillcolor="#fee2e2", color="#b91c1c"`. */
 const char *dot_device_attrs(device_type type);
 
+/* A device's type as a diagram names it, in the run's language: "host",
+ * "switch", "hub", "router"; dot_device_kind_label says "NAT router" for a
+ * router doing NAT. */
+const char *dot_device_type_label(device_type type);
+const char *dot_device_kind_label(const model_device *dev);
+
+/* The fontname list of a diagram of `t`: "Helvetica", or, when the language
+ * is Chinese or a name in `t` is not ASCII, Helvetica then Noto Sans CJK SC
+ * (see dot.c; docs/diagrams.md, "Chinese"). */
+const char *dot_font(const model_topology *t);
+
 /* The fill colour of a device kind ("#fee2e2"), for legends. */
 const char *dot_device_fill(device_type type);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "wire/tcp.h"
 
 /* Geometry, in points (neato -n2 takes positions in points). */
@@ -34,7 +35,7 @@
 
 /* Width of a column head, in points. */
 static double head_width(const model_device *dev) {
-    size_t n = strlen(dev->name), k = strlen(device_type_name(dev->type));
+    size_t n = strlen(dev->name), k = text_width(dot_device_type_label(dev->type));
     double w = (double)n * HEAD_CHAR_W, wk = (double)k * 5.0;
     return (w > wk ? w : wk) + 24.0;
 }
@@ -221,32 +222,46 @@ static void put_ladder(const diagrams *d, FILE *out, const uint32_t *rows, size_
     double x0 = LADDER_LEFT + (n_cols ? head_width(&t->devices[dev_of[0]]) / 2.0 : 0.0);
     double bottom = -LADDER_TOP - (double)(n ? n - 1 : 0) * LADDER_ROW - 18.0;
 
-    fputs("digraph ladder {\n"
-          "  graph [splines=line, outputorder=edgesfirst, pad=0.2, fontname=\"Helvetica\"",
-          out);
+    const char *font = dot_font(t);
+    fprintf(out,
+            "digraph ladder {\n"
+            "  graph [splines=line, outputorder=edgesfirst, pad=0.2, fontname=\"%s\"",
+            font);
     if (title_html)
         fprintf(out, ", labelloc=t, label=<%s>", title_html);
-    fputs("];\n"
-          "  node [fontname=\"Helvetica\", fontsize=11];\n"
-          "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.7];\n",
-          out);
+    fprintf(out,
+            "];\n"
+            "  node [fontname=\"%s\", fontsize=11];\n"
+            "  edge [fontname=\"%s\", fontsize=9, arrowsize=0.7];\n",
+            font, font);
     for (size_t c = 0; c < n_cols; c++) {
         const model_device *dev = &t->devices[dev_of[c]];
         double x = x0 + (double)c * gap;
         fprintf(out, "  h%zu [pos=\"%.1f,0\", %s, margin=\"0.08,0.03\", label=<<B>", c, x,
                 dot_device_attrs(dev->type));
         dot_put_html(out, dev->name);
-        fprintf(out, "</B><BR/><FONT POINT-SIZE=\"8\" COLOR=\"#555555\">%s</FONT>>];\n",
-                device_type_name(dev->type));
+        fputs("</B><BR/><FONT POINT-SIZE=\"8\" COLOR=\"#555555\">", out);
+        dot_put_html(out, dot_device_type_label(dev->type));
+        fputs("</FONT>>];\n", out);
         fprintf(out,
                 "  e%zu [pos=\"%.1f,%.1f\", shape=point, width=0.01, style=invis];\n"
                 "  h%zu -> e%zu [arrowhead=none, style=dashed, color=\"#9ca3af\"];\n",
                 c, x, bottom, c, c);
     }
+    /* TRANSLATORS: the heading of a ladder diagram's time column, in seconds. */
+    const char *time_head = _("time (s)");
     fprintf(out,
             "  time [pos=\"%.1f,0\", shape=plaintext, fontsize=8, fontcolor=\"#6b7280\", "
-            "label=\"time (s)\"];\n",
+            "label=",
             LADDER_TIME_X);
+    if (i18n_current() == I18N_EN) {
+        fprintf(out, "\"%s\"", time_head); /* as it always was */
+    } else {
+        fputc('<', out); /* other languages: escaped as any text, ASCII only */
+        dot_put_html(out, time_head);
+        fputc('>', out);
+    }
+    fputs("];\n", out);
     uint64_t last_time = UINT64_MAX;
     for (size_t r = 0; r < n; r++) {
         const arrow *a = &arrows[r];
@@ -313,13 +328,20 @@ void dg_write_ladders(writer *w) {
     strbuf_clear(title);
     strbuf_puts(title, "<FONT POINT-SIZE=\"13\"><B>");
     dg_put_html(title, d->t->name);
-    strbuf_puts(title,
-                "</B></FONT><BR/><FONT POINT-SIZE=\"9\">one arrow per packet, sender to receiver, "
-                "time going down (dashed: broadcast)");
+    strbuf_puts(title, "</B></FONT><BR/><FONT POINT-SIZE=\"9\">");
+    char text[256];
     if (d->more_packets)
-        strbuf_printf(title, "; only the first %zu packets", n);
-    else if (n == 0)
-        strbuf_puts(title, "; no packet was sent");
+        snprintf(text, sizeof text,
+                 _("one arrow per packet, sender to receiver, time going down (dashed: "
+                   "broadcast); only the first %zu packets"),
+                 n);
+    else
+        snprintf(text, sizeof text, "%s",
+                 n == 0 ? _("one arrow per packet, sender to receiver, time going down (dashed: "
+                            "broadcast); no packet was sent")
+                        : _("one arrow per packet, sender to receiver, time going down (dashed: "
+                            "broadcast)"));
+    dg_put_html(title, text);
     strbuf_puts(title, "</FONT>");
     write_ladder_file(w, "ladder.dot", rows, n, title->s);
     for (size_t fl = 0; fl < d->n_flows && w->rc == 0; fl++) {
@@ -334,11 +356,17 @@ void dg_write_ladders(writer *w) {
         strbuf_clear(title);
         strbuf_printf(title,
                       "<FONT POINT-SIZE=\"13\"><B>%s &#8596; %s</B></FONT><BR/><FONT "
-                      "POINT-SIZE=\"9\">the packets between these two addresses, end to end, "
-                      "time going down",
+                      "POINT-SIZE=\"9\">",
                       lo, hi);
         if (d->flows[fl].n_packets >= DIAGRAMS_LADDER_FRAMES)
-            strbuf_printf(title, " (the first %d)", DIAGRAMS_LADDER_FRAMES);
+            snprintf(text, sizeof text,
+                     _("the packets between these two addresses, end to end, time going down "
+                       "(the first %d)"),
+                     DIAGRAMS_LADDER_FRAMES);
+        else
+            snprintf(text, sizeof text, "%s",
+                     _("the packets between these two addresses, end to end, time going down"));
+        dg_put_html(title, text);
         strbuf_puts(title, "</FONT>");
         write_ladder_file(w, name, rows, n, title->s);
     }

@@ -19,6 +19,7 @@
 
 #include "diagrams/graphviz.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 #define PNG_DPI "144"
 
@@ -81,22 +82,30 @@ static void note_not_drawn(const writer *w, char *note, size_t cap, const tally 
                            const char *why) {
     if (t->n == 0)
         return;
-    char text[700], nor[128] = "";
+    char text[900], stem[512];
     const char *first = rel_name(w, t->first->out);
     const char *ext = strrchr(first, '.');
-    int stem = (int)(ext ? (size_t)(ext - first) : strlen(first));
-    if (t->n == 1) {
-        if (t->skipped)
-            snprintf(nor, sizeof nor, " (nor %.*s.png)", stem, first);
-        snprintf(text, sizeof text, "%s not drawn%s: %s; %.*s.dot is written", first, nor, why,
-                 stem, first);
-    } else {
-        if (t->skipped)
-            snprintf(nor, sizeof nor, " (nor %zu .png of them)", t->skipped);
+    snprintf(stem, sizeof stem, "%.*s", (int)(ext ? (size_t)(ext - first) : strlen(first)), first);
+    if (t->n == 1 && t->skipped)
+        /* TRANSLATORS: a picture (topology.svg) not drawn, nor its PNG, and why. */
+        snprintf(text, sizeof text, _("%s not drawn (nor %s.png): %s; %s.dot is written"), first,
+                 stem, why, stem);
+    else if (t->n == 1)
+        snprintf(text, sizeof text, _("%s not drawn: %s; %s.dot is written"), first, why, stem);
+    else if (t->skipped)
         snprintf(text, sizeof text,
-                 "%s and %zu more picture%s not drawn%s: %s; their .dot files are written", first,
-                 t->n - 1, t->n == 2 ? "" : "s", nor, why);
-    }
+                 ngettext("%s and %zu more picture not drawn (nor %zu .png of them): %s; their "
+                          ".dot files are written",
+                          "%s and %zu more pictures not drawn (nor %zu .png of them): %s; their "
+                          ".dot files are written",
+                          t->n - 1),
+                 first, t->n - 1, t->skipped, why);
+    else
+        snprintf(text, sizeof text,
+                 ngettext("%s and %zu more picture not drawn: %s; their .dot files are written",
+                          "%s and %zu more pictures not drawn: %s; their .dot files are written",
+                          t->n - 1),
+                 first, t->n - 1, why);
     dg_note_add(note, cap, text);
 }
 
@@ -134,8 +143,11 @@ static void report_jobs(writer *w, const graphviz_job *jobs, size_t n, const gra
                 tally_add(&failed, j);
             } else if (w->rc == 0) {
                 int st = j->status;
-                w->rc = ns_error_set(w->err, NS_ERR_IO, "Graphviz's dot failed (%s %d) on %s: %s",
-                                     WIFEXITED(st) ? "exit status" : "signal",
+                w->rc = ns_error_set(w->err, NS_ERR_IO,
+                                     WIFEXITED(st) ? _("Graphviz's dot failed (exit status %d) on "
+                                                       "%s: %s")
+                                                   : _("Graphviz's dot failed (signal %d) on %s: "
+                                                       "%s"),
                                      WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), j->in,
                                      j->message[0] ? j->message : "no message");
             }
@@ -160,29 +172,28 @@ static void report_jobs(writer *w, const graphviz_job *jobs, size_t n, const gra
     if (w->rc != 0)
         return;
     char why[700], size[32];
-    snprintf(why, sizeof why, "Graphviz took more than %" PRIu32 " s", lim->timeout_s);
+    snprintf(why, sizeof why, _("Graphviz took more than %lu s"), (unsigned long)lim->timeout_s);
     note_not_drawn(w, note, note_cap, &timeout, why);
     format_memory(lim->memory, size, sizeof size);
-    snprintf(why, sizeof why, "Graphviz needed more than %s of memory", size);
+    snprintf(why, sizeof why, _("Graphviz needed more than %s of memory"), size);
     note_not_drawn(w, note, note_cap, &memory, why);
     if (crashed.n) {
-        snprintf(why, sizeof why, "Graphviz crashed (signal %d; its memory bound is %s)",
+        snprintf(why, sizeof why, _("Graphviz crashed (signal %d; its memory bound is %s)"),
                  WTERMSIG(crashed.first->status), size);
         note_not_drawn(w, note, note_cap, &crashed, why);
     }
-    snprintf(why, sizeof why,
-             "Graphviz's time for this run ran out (%" PRIu32 " s for all diagrams)",
-             lim->budget_s);
+    snprintf(why, sizeof why, _("Graphviz's time for this run ran out (%lu s for all diagrams)"),
+             (unsigned long)lim->budget_s);
     note_not_drawn(w, note, note_cap, &budget, why);
-    note_not_drawn(w, note, note_cap, &stopped, "netsim was interrupted");
+    note_not_drawn(w, note, note_cap, &stopped, _("netsim was interrupted"));
     if (failed.n) {
         char detail[600];
         describe_failure(failed.first, detail, sizeof detail);
-        snprintf(why, sizeof why, "Graphviz failed (%s)", detail);
+        snprintf(why, sizeof why, _("Graphviz failed (%s)"), detail);
         note_not_drawn(w, note, note_cap, &failed, why);
     }
     if (warned) {
-        snprintf(why, sizeof why, "Graphviz warned while drawing %s: %s", warned->in,
+        snprintf(why, sizeof why, _("Graphviz warned while drawing %s: %s"), warned->in,
                  warned->message);
         dg_note_add(note, note_cap, why);
     }

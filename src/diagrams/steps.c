@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 #define CAPTION_MAX    110 /* characters of a step caption line */
 #define CAPTION_CHAR_W 7.0 /* a 12 pt character */
@@ -29,15 +30,18 @@ static void step_caption_lines(const diagrams *d, const frame_rec *f, size_t k, 
     const model_endpoint *to = f->side == 0 ? &l->b : &l->a;
     char time[TEXT_TIME_LEN];
     text_format_time(f->time, time);
-    snprintf(lines[0], CAPTION_MAX + 8, "step %zu of %zu   t = %s s   packet #%" PRIu32, k, n, time,
-             f->packet);
+    /* TRANSLATORS: a step slide's caption: step k of n, the time, the packet's number. */
+    snprintf(lines[0], CAPTION_MAX + 8, _("step %zu of %zu   t = %s s   packet #%lu"), k, n, time,
+             (unsigned long)f->packet);
     snprintf(lines[1], CAPTION_MAX + 8, "%.50s.%s \xe2\x86\x92 %.50s.%s",
              dg_dev_name(d, from->device), dg_iface_name(d, from), dg_dev_name(d, to->device),
              dg_iface_name(d, to));
     char src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
-    snprintf(lines[2], CAPTION_MAX + 8, "Ethernet %s \xe2\x86\x92 %s%s",
-             mac_format(f->eth_src, src), mac_format(f->eth_dst, dst),
-             f->broadcast ? " (broadcast)" : "");
+    /* TRANSLATORS: a step slide's caption: the frame's source and destination MACs. */
+    snprintf(lines[2], CAPTION_MAX + 8,
+             f->broadcast ? _("Ethernet %s \xe2\x86\x92 %s (broadcast)")
+                          : _("Ethernet %s \xe2\x86\x92 %s"),
+             mac_format(f->eth_src, src), mac_format(f->eth_dst, dst));
     const char *s = dg_text(d, f->summary);
     if (strlen(s) > CAPTION_MAX)
         snprintf(lines[3], CAPTION_MAX + 8, "%.*s...", CAPTION_MAX - 3, s);
@@ -67,7 +71,8 @@ void dg_write_steps(writer *w) {
             continue;
         step_caption_lines(d, &d->frames[i], ++k, n, lines);
         for (int j = 0; j < CAPTION_LINES; j++)
-            if (strlen(lines[j]) > widest)
+            if (strlen(lines[j]) >
+                widest) /* bytes, as before; 3 of a Chinese character cover its 2 columns */
                 widest = strlen(lines[j]);
     }
     double cap_w = (double)widest * CAPTION_CHAR_W + 24.0;
@@ -132,15 +137,16 @@ void dg_write_steps(writer *w) {
             char note[256];
             if (!render)
                 snprintf(note, sizeof note,
-                         "The topology is too large for step slides (more than %d devices, or "
-                         "more than %d devices, interfaces and links).",
+                         _("The topology is too large for step slides (more than %d devices, or "
+                           "more than %d devices, interfaces and links)."),
                          DIAGRAMS_SLIDE_DEVICES, DIAGRAMS_DRAW_FULL);
             else
-                snprintf(note, sizeof note,
-                         "Graphviz's dot was not installed when this run was made, so the "
-                         "pictures are missing: install graphviz and run netsim again.");
+                snprintf(note, sizeof note, "%s",
+                         _("Graphviz's dot was not installed when this run was made, so the "
+                           "pictures are missing: install graphviz and run netsim again."));
             strbuf title = {0};
-            strbuf_printf(&title, "%s: step by step", d->t->name);
+            /* TRANSLATORS: the step page's title; %s is the topology's name. */
+            strbuf_printf(&title, _("%s: step by step"), d->t->name);
             bool noted = !render || !w->have_dot;
             if (steps_html_write(out, title.s, page, k, noted ? note : NULL) != 0 && w->rc == 0)
                 w->rc = ns_error_set(w->err, NS_ERR_IO, "%s: write failed", path);

@@ -6,13 +6,15 @@
  * referenced by relative file names, nothing fetched from the network) and
  * pure ASCII: text in HTML goes through html_text (entities), text in the
  * script through js_string (\uXXXX escapes, "<" included, so no string
- * can close the script element). Output depends only on the arguments.
+ * can close the script element). Output depends only on the arguments and
+ * the language (util/i18n.h): the page's words and <html lang>.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diagrams/diagrams.h"
+#include "util/i18n.h"
 #include "util/text.h"
 
 /* Writes `s` as HTML text: & < > " ' as entities, control characters as
@@ -67,9 +69,11 @@ static void js_string(FILE *out, const char *s) {
     putc('"', out);
 }
 
-static const char page_head[] =
-    "<!DOCTYPE html>\n"
-    "<html lang=\"en\">\n"
+static const char page_head[] = "<!DOCTYPE html>\n"
+                                "<html lang=\"";
+
+static const char page_meta[] =
+    "\">\n"
     "<head>\n"
     "<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -98,24 +102,36 @@ static const char page_style[] =
     "<body>\n"
     "<header><h1>";
 
-static const char page_header[] =
-    "</h1>\n"
-    "<button id=\"first\" title=\"first step (Home)\">&#8676;</button>\n"
-    "<button id=\"prev\" title=\"previous step (left arrow)\">&#8592; prev</button>\n"
-    "<span id=\"counter\"></span>\n"
-    "<button id=\"next\" title=\"next step (right arrow)\">next &#8594;</button>\n"
-    "<button id=\"last\" title=\"last step (End)\">&#8677;</button>\n"
-    "<span class=\"hint\">arrow keys: step; #N in the address: step N</span></header>\n"
-    "<main>\n";
+/* The header after the title: HTML as it is, each followed by its text in the
+ * run's language (html_text), the last with none. */
+static const struct {
+    const char *html, *text;
+} page_header[] = {
+    {"</h1>\n<button id=\"first\" title=\"", N_("first step (Home)")},
+    {"\">&#8676;</button>\n<button id=\"prev\" title=\"", N_("previous step (left arrow)")},
+    /* TRANSLATORS: the step page's button going to the previous step. */
+    {"\">&#8592; ", N_("prev")},
+    {"</button>\n<span id=\"counter\"></span>\n<button id=\"next\" title=\"",
+     N_("next step (right arrow)")},
+    /* TRANSLATORS: the step page's button going to the next step. */
+    {"\">", N_("next")},
+    {" &#8594;</button>\n<button id=\"last\" title=\"", N_("last step (End)")},
+    {"\">&#8677;</button>\n<span class=\"hint\">",
+     N_("arrow keys: step; #N in the address: step N")},
+    {"</span></header>\n<main>\n", NULL},
+};
+
+/* The script's start, up to the words shown when there is no step. */
+static const char page_script_head[] = "var current = -1;\n"
+                                       "var picture = document.getElementById(\"picture\");\n"
+                                       "var caption = document.getElementById(\"caption\");\n"
+                                       "var line = document.getElementById(\"line\");\n"
+                                       "var counter = document.getElementById(\"counter\");\n"
+                                       "function show(i) {\n"
+                                       "  if (steps.length === 0) { counter.textContent = ";
 
 static const char page_script[] =
-    "var current = -1;\n"
-    "var picture = document.getElementById(\"picture\");\n"
-    "var caption = document.getElementById(\"caption\");\n"
-    "var line = document.getElementById(\"line\");\n"
-    "var counter = document.getElementById(\"counter\");\n"
-    "function show(i) {\n"
-    "  if (steps.length === 0) { counter.textContent = \"no steps\"; return; }\n"
+    "; return; }\n"
     "  i = Math.max(0, Math.min(steps.length - 1, i));\n"
     "  current = i;\n"
     "  var s = steps[i];\n"
@@ -183,10 +199,16 @@ static const char page_script[] =
 int steps_html_write(FILE *out, const char *title, const steps_page_step *steps, size_t n,
                      const char *note) {
     fputs(page_head, out);
+    fputs(i18n_html_lang(), out);
+    fputs(page_meta, out);
     html_text(out, title);
     fputs(page_style, out);
     html_text(out, title);
-    fputs(page_header, out);
+    for (size_t i = 0; i < sizeof page_header / sizeof *page_header; i++) {
+        fputs(page_header[i].html, out);
+        if (page_header[i].text)
+            html_text(out, _(page_header[i].text));
+    }
     if (note) {
         fputs("<p class=\"note\">", out);
         html_text(out, note);
@@ -221,6 +243,9 @@ int steps_html_write(FILE *out, const char *title, const steps_page_step *steps,
         fputs(i + 1 < n ? "},\n" : "}\n", out);
     }
     fputs("];\n", out);
+    fputs(page_script_head, out);
+    /* TRANSLATORS: the step page's counter when the run had no frame. */
+    js_string(out, _("no steps"));
     fputs(page_script, out);
     fputs("</script>\n"
           "</body>\n"

@@ -19,9 +19,11 @@
 #include "stack/ip_stack.h"
 #include "util/alloc.h"
 #include "util/crc32.h"
+#include "util/i18n.h"
 #include "viewer/assets.h"
 #include "viewer/internal.h"
 #include "viewer/json_guard.h"
+#include "viewer/page_text.h"
 
 /* --- recording --- */
 
@@ -211,7 +213,8 @@ static const char *svg_element(const char *svg) {
     return svg ? strstr(svg, "<svg") : NULL;
 }
 
-/* Writes the template with its @@NAME@@ markers filled. */
+/* Writes the template with its @@NAME@@ markers filled: @@T:text@@ is the
+ * text in the run's language, @@TEXT@@ the script's dictionary (page_text.h). */
 static void write_page(const viewer *v, FILE *out, const viewer_end *end, const char *svg) {
     const char *tpl = (const char *)viewer_asset_view_html;
     const char *p = tpl, *stop = tpl + viewer_asset_view_html_len;
@@ -231,6 +234,12 @@ static void write_page(const viewer *v, FILE *out, const viewer_end *end, const 
         else if (name_len == 3 && memcmp(m + 2, "SVG", 3) == 0) {
             if (svg)
                 fputs(svg, out);
+        } else if (name_len == 4 && memcmp(m + 2, "LANG", 4) == 0) {
+            fputs(i18n_html_lang(), out);
+        } else if (name_len > 2 && memcmp(m + 2, "T:", 2) == 0) {
+            page_text_put(out, m + 4, name_len - 2);
+        } else if (name_len == 4 && memcmp(m + 2, "TEXT", 4) == 0) {
+            page_text_put_dictionary(out);
         } else if (name_len == 4 && memcmp(m + 2, "DATA", 4) == 0) {
             FILE *guarded = json_guard_open(out);
             viewer_write_data(v, guarded, end, svg);

@@ -246,7 +246,9 @@ def assemble(data, assets):
     for line in read("view.html").splitlines(keepends=True):
         key = line.strip()
         out.append(parts[key] + "\n" if key in parts else line)
-    return "".join(out)
+    # The page in English: the words of @@T:...@@ as they are, no dictionary.
+    page = re.sub(r"@@T:(.*?)@@", lambda m: m.group(1), "".join(out), flags=re.S)
+    return page.replace("@@LANG@@", "en").replace("@@TEXT@@", "")
 
 
 def scale(data, count):

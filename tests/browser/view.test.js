@@ -14,28 +14,10 @@ const os = require('os');
 const path = require('path');
 const { pathToFileURL } = require('url');
 
-const SKIP = 77;   // ctest's SKIP_RETURN_CODE for this test
-let puppeteer;
-try {
-  puppeteer = require('puppeteer-core');
-} catch (err) {
-  console.log('SKIP: puppeteer-core is not installed; run: npm ci --prefix tests/browser');
-  process.exit(SKIP);
-}
-
-const [netsim, topoDir, artDir] = process.argv.slice(2).map((p) => p && path.resolve(p));
-if (!netsim || !topoDir || !artDir) {
-  console.error('usage: node view.test.js NETSIM TOPOLOGIES_DIR ARTIFACTS_DIR');
-  process.exit(2);
-}
+const { puppeteer, netsim, topoDir, artDir, CHROMIUM } = require('./setup')('view.test.js');
 const ASSETS = path.resolve(__dirname, '../../src/viewer/assets');
 const SAMPLE = path.join(__dirname, 'make_sample.py');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
-if (!fs.existsSync(CHROMIUM)) {
-  console.log('SKIP: no Chromium at ' + CHROMIUM + ' (apt-get install chromium, or set CHROMIUM)');
-  process.exit(SKIP);
-}
 // Budgets for an idle machine; NETSIM_VIEW_SLOWDOWN multiplies them on a loaded one
 // (the load average is printed with the timings).
 const SLOWDOWN = parseFloat(process.env.NETSIM_VIEW_SLOWDOWN || '1');

@@ -13,6 +13,25 @@
   var SVGNS = 'http://www.w3.org/2000/svg';
   var BASE_INTERVAL_MS = 700;
 
+  /* The page's words in the run's language: netsim writes the dictionary {msgid:
+     translation} beside the data when the language is not English (docs/viewer.md,
+     "Language"); every msgid is in src/viewer/page_text.c. T('%s of %s', a, b) fills
+     each %s in order, or %1$s, %2$s... where a translation reorders them. */
+  var TEXT = (function () {
+    var s = document.getElementById('netsim-view-text');
+    return s ? JSON.parse(s.textContent) : {};
+  })();
+  function T(msgid) {
+    var s = Object.prototype.hasOwnProperty.call(TEXT, msgid) ? TEXT[msgid] : msgid;
+    var args = arguments, next = 0;
+    if (args.length < 2) return s;
+    return s.replace(/%(?:(\d+)\$)?s/g, function (m, k) { return String(args[k ? +k : ++next]); });
+  }
+  // A device type or a run's end status, as the page shows it ("switch", "complete").
+  var WORDS = { host: T('host'), 'switch': T('switch'), hub: T('hub'), router: T('router'), nat: T('nat'),
+                complete: T('complete'), interrupted: T('interrupted'), stopped: T('stopped') };
+  function word(w) { return Object.prototype.hasOwnProperty.call(WORDS, w) ? WORDS[w] : w; }
+
   var state = { step: 0, playing: false, speed: 1, device: null, tab: 'inspector',
                 present: false, view: [], ladderA: null, ladderB: null, ladderAbs: false };
 
@@ -115,7 +134,7 @@
       var p = pos[d.dot_id], e = sel('g', { 'class': 'node' });
       e.appendChild(sel('title', {}, d.dot_id));
       e.appendChild(sel('polygon', { points: [p[0] - 70, p[1] - 22, p[0] + 70, p[1] - 22, p[0] + 70, p[1] + 22, p[0] - 70, p[1] + 22].join(' '), fill: '#dbeafe', stroke: '#1d4ed8' }));
-      e.appendChild(sel('text', { x: p[0], y: p[1] - 6, 'text-anchor': 'middle', 'font-weight': 'bold' }, d.name + ' (' + d.type + ')'));
+      e.appendChild(sel('text', { x: p[0], y: p[1] - 6, 'text-anchor': 'middle', 'font-weight': 'bold' }, d.name + ' (' + word(d.type) + ')'));
       var ip = (d.ifaces || []).filter(function (f) { return f.ip; }).map(function (f) { return f.ip; }).join(' ');
       e.appendChild(sel('text', { x: p[0], y: p[1] + 12, 'text-anchor': 'middle', 'font-size': 9 }, ip));
       g.appendChild(e);
@@ -255,24 +274,31 @@
   var CALLOUT_KINDS = { learn: 1, arp: 1, translate: 1, forward: 1, drop: 1, collide: 1, backoff: 1,
                         state: 1, table: 1, filter: 1, flood: 1, repeat: 1, deliver: 1 };
   // The rule a NAT box applied (the typed fact "translation" of trace.jsonl).
-  var NAT_RULES = { snat: 'source NAT', reply: 'reply', port_forward: 'port forward',
-                    icmp_error: 'ICMP error back' };
+  function natText(rule, detail) {
+    switch (rule) {
+      case 'snat': return T('NAT source NAT: %s', detail);
+      case 'reply': return T('NAT reply: %s', detail);
+      case 'port_forward': return T('NAT port forward: %s', detail);
+      case 'icmp_error': return T('NAT ICMP error back: %s', detail);
+      default: return T('NAT: %s', detail);
+    }
+  }
   function calloutText(e) {
     if (!CALLOUT_KINDS[e.kind] || !e.device) return null;
     switch (e.kind) {
-      case 'learn': return 'MAC learned: ' + (e.detail || e.key + ' on ' + e.new);
-      case 'arp': return 'ARP ' + (e.old === undefined ? 'entry added: ' : 'entry: ') + (e.detail || e.key);
-      case 'translate': return 'NAT' + (NAT_RULES[e.translation] ? ' ' + NAT_RULES[e.translation] : '') + ': ' + (e.detail || '');
+      case 'learn': return T('MAC learned: %s', e.detail || T('%s on %s', e.key, e.new));
+      case 'arp': return e.old === undefined ? T('ARP entry added: %s', e.detail || e.key) : T('ARP entry: %s', e.detail || e.key);
+      case 'translate': return natText(e.translation, e.detail || '');
       case 'forward':
-        if (e.ttl_old !== undefined) return 'TTL ' + e.ttl_old + ' \u2192 ' + e.ttl_new + ', forward ' + (e.detail || '');
-        return 'forward ' + (e.detail || '');
-      case 'drop': return '\u2716 dropped: ' + (e.why || e.reason || '');
-      case 'collide': return e.port ? 'collision: ' + (e.detail || 'jam') : '\u26A1 COLLISION: ' + (e.detail || e.why || '');
-      case 'backoff': return 'backoff: ' + (e.detail || '');
-      case 'filter': return 'firewall: ' + (e.why || '') + (e.detail ? ' (' + e.detail + ')' : '');
-      case 'flood': return 'flood ' + (e.detail || '');
-      case 'repeat': return 'repeat ' + (e.detail || '');
-      case 'deliver': return 'delivered: ' + (e.why || '');
+        if (e.ttl_old !== undefined) return T('TTL %s \u2192 %s, forward %s', e.ttl_old, e.ttl_new, e.detail || '');
+        return T('forward %s', e.detail || '');
+      case 'drop': return '\u2716 ' + T('dropped: %s', e.why || e.reason || '');
+      case 'collide': return e.port ? T('collision: %s', e.detail || T('jam')) : '\u26A1 ' + T('COLLISION: %s', e.detail || e.why || '');
+      case 'backoff': return T('backoff: %s', e.detail || '');
+      case 'filter': return e.detail ? T('firewall: %s (%s)', e.why || '', e.detail) : T('firewall: %s', e.why || '');
+      case 'flood': return T('flood %s', e.detail || '');
+      case 'repeat': return T('repeat %s', e.detail || '');
+      case 'deliver': return T('delivered: %s', e.why || '');
       default: return (e.why || e.kind) + (e.detail ? ': ' + e.detail : '');
     }
   }
@@ -299,13 +325,13 @@
   /* A "show" event: its table's name and size (the rows are in the inspector);
    * a result with no line of its own: the result. */
   function textOf(e) {
-    if (e.kind === 'show') return e.show + ' table, ' + (e.rows || []).length + ' rows';
+    if (e.kind === 'show') return T('%s table, %s rows', e.show, (e.rows || []).length);
     if (e.kind === 'app' && e.detail === undefined && e.result) return resultText(e.result);
     return e.summary || e.detail || '';
   }
   function captionOf(e) {
     var text = textOf(e);
-    return 'step ' + state.step + ' \u00b7 ' + e.time + ' s \u00b7 ' + (e.device || '') + ' ' + e.kind +
+    return T('step %s \u00b7 %s s \u00b7 %s %s', state.step, e.time, e.device || '', e.kind) +
       (text ? ' \u00b7 ' + text : '');
   }
   /* The rows of a shown table, one column per field name in first-seen order. */
@@ -354,7 +380,7 @@
     var f = currentFilter();
     state.view = [];
     for (var i = 0; i < N; i++) if (!filterActive(f) || matches(EV[i], f)) state.view.push(i);
-    $('f-count').textContent = state.view.length + ' of ' + N + ' events';
+    $('f-count').textContent = T('%s of %s events', state.view.length, N);
     $('ev-spacer').style.height = (state.view.length * rowHeight()) + 'px';
     renderRows(true);
   }
@@ -418,7 +444,8 @@
   function setupFilters() {
     var protos = {}, devs = {};
     EV.forEach(function (e) { if (e.proto) protos[e.proto] = 1; if (e.device) devs[e.device] = 1; });
-    Object.keys(protos).sort().concat(['(internal)']).forEach(function (p) { $('f-proto').appendChild(el('option', { value: p }, p)); });
+    Object.keys(protos).sort().forEach(function (p) { $('f-proto').appendChild(el('option', { value: p }, p)); });
+    $('f-proto').appendChild(el('option', { value: '(internal)' }, T('(internal)')));
     (DATA.devices || []).forEach(function (d) { if (devs[d.name]) $('f-device').appendChild(el('option', { value: d.name }, d.name)); });
     ['f-proto', 'f-device'].forEach(function (id) { $(id).addEventListener('change', filterChanged); });
     ['f-packet', 'f-search'].forEach(function (id) { $(id).addEventListener('input', filterChanged); });
@@ -553,7 +580,7 @@
   function render(noHash) {
     $('slider').value = state.step;
     var e = EV[state.step] || {};
-    $('position').textContent = 'step ' + state.step + ' / ' + (N - 1) + '  \u00b7  t = ' + (e.time || '') + ' s';
+    $('position').textContent = T('step %s / %s  \u00b7  t = %s s', state.step, N - 1, e.time || '');
     var t = [performance.now()];
     renderRows(true);
     t.push(performance.now());
@@ -600,19 +627,20 @@
     var p = $('panel-inspector'), i = state.step, e = EV[i];
     p.textContent = '';
     if (!e) return;
-    p.appendChild(el('h3', {}, 'Step ' + i + ': ' + (e.device || '') + ' ' + e.kind + (e.packet !== undefined ? ', packet #' + e.packet : '')));
+    p.appendChild(el('h3', {}, e.packet !== undefined ? T('Step %s: %s %s, packet #%s', i, e.device || '', e.kind, e.packet)
+                                                       : T('Step %s: %s %s', i, e.device || '', e.kind)));
     if (e.summary) p.appendChild(el('div', { 'class': 'mono' }, e.summary));
     var why = reasonOf(e);
-    if (why) p.appendChild(el('div', { 'class': 'note' }, 'why: ' + why));
-    if (e.result) p.appendChild(el('div', { 'class': 'mono' }, 'result: ' + resultText(e.result)));
-    if (e.retransmission) p.appendChild(el('div', { 'class': 'note' }, 'retransmission: this TCP segment was sent before'));
+    if (why) p.appendChild(el('div', { 'class': 'note' }, T('why: %s', why)));
+    if (e.result) p.appendChild(el('div', { 'class': 'mono' }, T('result: %s', resultText(e.result))));
+    if (e.retransmission) p.appendChild(el('div', { 'class': 'note' }, T('retransmission: this TCP segment was sent before')));
     if (e.kind === 'show') {
       p.appendChild(el('div', { 'class': 'mono' }, textOf(e)));
       p.appendChild(showTable(e));
       return;
     }
     var fr = frameOf(i);
-    if (!fr) { p.appendChild(el('p', { 'class': 'note' }, 'This event carries no frame.')); return; }
+    if (!fr) { p.appendChild(el('p', { 'class': 'note' }, T('This event carries no frame.'))); return; }
     var bytes = hexBytes(fr), prev = previousHopFrame(i), diff = {};
     if (prev) {
       var pb = hexBytes(prev.frame);
@@ -621,7 +649,7 @@
     var changedNames = [], fieldRows = [];
     (fr.layers || []).forEach(function (layer) {
       var d = el('details', { 'class': 'layer', open: '' });
-      var sum = el('summary', {}, layer.name + '  (' + layer.len + ' bytes at ' + layer.off + ')');
+      var sum = el('summary', {}, layer.name + '  ' + T('(%s bytes at %s)', layer.len, layer.off));
       d.appendChild(sum);
       var t = el('table', { 'class': 'fields' }), layerChanged = false;
       (layer.fields || []).forEach(function (f) {
@@ -642,8 +670,8 @@
       p.appendChild(d);
     });
     if (prev) {
-      var msg = changedNames.length ? 'Changed since the previous hop (step ' + prev.step + '): ' + changedNames.join(', ')
-                                    : 'Unchanged since the previous hop (step ' + prev.step + ').';
+      var msg = changedNames.length ? T('Changed since the previous hop (step %s): %s', prev.step, changedNames.join(', '))
+                                    : T('Unchanged since the previous hop (step %s).', prev.step);
       p.insertBefore(el('div', { 'class': 'changed-note', id: 'changed-note' }, msg), p.querySelector('details'));
     }
     p.appendChild(hexDump(bytes, diff, fieldRows));
@@ -726,31 +754,31 @@
     var p = $('panel-device');
     p.textContent = '';
     var pick = el('select', { id: 'device-pick' });
-    pick.appendChild(el('option', { value: '' }, 'choose a device\u2026'));
+    pick.appendChild(el('option', { value: '' }, T('choose a device') + '\u2026'));
     (DATA.devices || []).forEach(function (d) {
-      var o = el('option', { value: d.name }, d.name + ' (' + d.type + ')');
+      var o = el('option', { value: d.name }, d.name + ' (' + word(d.type) + ')');
       if (d.name === state.device) o.selected = true;
       pick.appendChild(o);
     });
     pick.onchange = function () { if (pick.value) showDevice(pick.value); };
     p.appendChild(pick);
     var d = devByName[state.device];
-    if (!d) { p.appendChild(el('p', { 'class': 'note' }, 'Click a device in the topology to see its tables at this step.')); return; }
+    if (!d) { p.appendChild(el('p', { 'class': 'note' }, T('Click a device in the topology to see its tables at this step.'))); return; }
     var at = tablesAt(d.name, state.step);
-    p.appendChild(el('h3', {}, d.name + ' at step ' + state.step + ' (t = ' + (EV[state.step] || {}).time + ' s)'));
-    if (at.last) p.appendChild(el('div', { 'class': 'note', id: 'last-change' }, 'last change: step ' + at.last.step + ', ' + at.last.table + ' ' + (at.last.key || '') + ' \u2014 ' + (at.last.why || '')));
+    p.appendChild(el('h3', {}, T('%s at step %s (t = %s s)', d.name, state.step, (EV[state.step] || {}).time)));
+    if (at.last) p.appendChild(el('div', { 'class': 'note', id: 'last-change' }, T('last change: step %s, %s %s', at.last.step, at.last.table, at.last.key || '') + ' \u2014 ' + (at.last.why || '')));
     renderInterfaces(p, d, at.tables.address, at.last);
-    var T = at.tables, hl = at.last;
-    if (d.type === 'switch') renderMac(p, d, T.mac || [], hl);
+    var tbl = at.tables, hl = at.last;
+    if (d.type === 'switch') renderMac(p, d, tbl.mac || [], hl);
     else if (d.type !== 'hub') {
-      renderArp(p, d, T.arp || [], hl);
-      renderRoutes(p, T.route || [], hl);
-      if ((T.nat || []).length || d.type === 'nat') renderNat(p, T.nat || [], hl);
-      renderNetstat(p, T.tcp || [], T.udp || [], hl);
+      renderArp(p, d, tbl.arp || [], hl);
+      renderRoutes(p, tbl.route || [], hl);
+      if ((tbl.nat || []).length || d.type === 'nat') renderNat(p, tbl.nat || [], hl);
+      renderNetstat(p, tbl.tcp || [], tbl.udp || [], hl);
     }
-    Object.keys(T).forEach(function (k) {
-      if (['address', 'arp', 'route', 'mac', 'nat', 'tcp', 'udp'].indexOf(k) >= 0 || !T[k].length) return;
-      generic(p, d, k, T[k], hl);
+    Object.keys(tbl).forEach(function (k) {
+      if (['address', 'arp', 'route', 'mac', 'nat', 'tcp', 'udp'].indexOf(k) >= 0 || !tbl[k].length) return;
+      generic(p, d, k, tbl[k], hl);
     });
   }
   function table(p, name, caption, cmdClass, cmd, dev, head, rows, hlKey) {
@@ -765,7 +793,7 @@
       r.cells.forEach(function (c) { row.appendChild(el('td', {}, c)); });
       t.appendChild(row);
     });
-    if (!rows.length) { var e = el('tr'); e.appendChild(el('td', { colspan: head.length }, '(empty)')); t.appendChild(e); }
+    if (!rows.length) { var e = el('tr'); e.appendChild(el('td', { colspan: head.length }, T('(empty)'))); t.appendChild(e); }
     p.appendChild(t);
     return t;
   }
@@ -779,7 +807,7 @@
       var a = addressRows ? addr[f.name] || '' : f.ip ? f.ip + '/' + f.prefix : '';
       return { key: f.name, cells: [f.name, a, f.mac || ''] };
     });
-    table(p, 'address', null, '', 'ip -brief address', d.name, ['Interface', 'Address', 'MAC'], rows, hlFor(hl, 'address'));
+    table(p, 'address', null, '', 'ip -brief address', d.name, [T('Interface'), T('Address'), 'MAC'], rows, hlFor(hl, 'address'));
   }
   function winMac(m) { return /^[0-9a-f:]{17}$/i.test(m) ? m.replace(/:/g, '-') : m; }
   function renderArp(p, d, rows, hl) {
@@ -812,14 +840,14 @@
   }
   function renderRoutes(p, rows, hl) {
     var out = rows.map(function (r) { return { key: r.key, cells: [r.key + ' ' + r.value] }; });
-    table(p, 'route', null, '', 'ip route', '', ['Route'], out, hlFor(hl, 'route'));
+    table(p, 'route', null, '', 'ip route', '', [T('Route')], out, hlFor(hl, 'route'));
   }
   function renderNat(p, rows, hl) {
     var out = rows.map(function (r) {
       var m = /^(\S+) (.*)$/.exec(r.key) || [null, '', r.key];
       return { key: r.key, cells: [m[1], m[2] + ' -> ' + r.value] };
     });
-    table(p, 'nat', null, '', 'conntrack -L  (inside -> outside)', '', ['Proto', 'Inside -> Outside'], out, hlFor(hl, 'nat'));
+    table(p, 'nat', null, '', 'conntrack -L  (inside -> outside)', '', [T('Proto'), T('Inside -> Outside')], out, hlFor(hl, 'nat'));
   }
   function renderNetstat(p, tcp, udp, hl) {
     var out = tcp.map(function (r) {
@@ -831,7 +859,7 @@
   }
   function generic(p, d, name, rows, hl) {
     var out = rows.map(function (r) { return { key: r.key, cells: [r.key, r.value === undefined ? '' : String(r.value)] }; });
-    table(p, name, name + ' table', '', 'show ' + name, d.name, ['Key', 'Value'], out, hlFor(hl, name));
+    table(p, name, T('%s table', name), '', 'show ' + name, d.name, [T('Key'), T('Value')], out, hlFor(hl, name));
   }
 
   /* ---------- ladder: one arrow per end-to-end packet ---------- */
@@ -922,10 +950,10 @@
     ctl.appendChild(picker('ladder-a', state.ladderA, function (v) { state.ladderA = v; }));
     ctl.appendChild(document.createTextNode('\u2194'));
     ctl.appendChild(picker('ladder-b', state.ladderB, function (v) { state.ladderB = v; }));
-    var fromPkt = el('button', { id: 'ladder-from-packet' }, "this packet's conversation");
+    var fromPkt = el('button', { id: 'ladder-from-packet' }, T("this packet's conversation"));
     fromPkt.onclick = function () { var d = defaultEnds(); state.ladderA = d[0]; state.ladderB = d[1]; renderLadder(); };
     ctl.appendChild(fromPkt);
-    var abs = el('label', {}, ' absolute seq/ack');
+    var abs = el('label', {}, ' ' + T('absolute seq/ack'));
     var cb = el('input', { type: 'checkbox', id: 'ladder-abs' });
     cb.checked = state.ladderAbs;
     cb.onchange = function () { state.ladderAbs = cb.checked; renderLadder(); };
@@ -934,7 +962,7 @@
     p.appendChild(ctl);
     var A = state.ladderA, B = state.ladderB;
     var arrows = CONV.filter(function (c) { return (c.src === A && c.dst === B) || (c.src === B && c.dst === A); });
-    if (!A || !B || !arrows.length) { p.appendChild(el('p', { 'class': 'note' }, 'No end-to-end packets between these two devices.')); return; }
+    if (!A || !B || !arrows.length) { p.appendChild(el('p', { 'class': 'note' }, T('No end-to-end packets between these two devices.'))); return; }
     var isn = {};   // initial sequence number of each direction of each connection: its SYN's seq
     arrows.forEach(function (c) {
       var t = EV[c.send].proto === 'tcp' ? tcpOf(c.send) : null;
@@ -962,7 +990,7 @@
       // the label sits above the arrow's start, so it never crosses the line
       g.appendChild(sel('line', { x1: x1, y1: y - rowH * 0.15, x2: x2, y2: y + rowH * 0.35, 'marker-end': c.lost ? '' : 'url(#ah)' }));
       var label = ladderLabel(c, isn);
-      if (c.dropped) label += '  \u2716 dropped at ' + c.dropped.device + (c.dropped.reason ? ' (' + c.dropped.reason + ')' : '');
+      if (c.dropped) label += '  \u2716 ' + (c.dropped.reason ? T('dropped at %s (%s)', c.dropped.device, c.dropped.reason) : T('dropped at %s', c.dropped.device));
       g.appendChild(sel('text', { x: (xA + xB) / 2, y: y - rowH * 0.15 - 4, 'text-anchor': 'middle', 'class': 'label' }, label));
       g.appendChild(sel('text', { x: 4, y: y + 4, 'font-size': 9 * big, fill: '#5b6770' }, EV[c.send].time.replace(/0+$/, '').replace(/\.$/, '.0')));
       g.addEventListener('click', function () { pause(); go(c.send); });
@@ -977,13 +1005,13 @@
     p.appendChild(el('h3', {}, DATA.topology || ''));
     p.appendChild(el('p', {}, DATA.description || ''));
     var end = DATA.end || {};
-    p.appendChild(el('p', { 'class': 'note' }, N + ' events, seed ' + DATA.seed + ', ends at ' + (end.time || '?') + ' s (' + (end.status || '') + ')'));
+    p.appendChild(el('p', { 'class': 'note' }, T('%s events, seed %s, ends at %s s (%s)', N, DATA.seed, end.time || '?', word(end.status || ''))));
   }
 
   /* ---------- start ---------- */
   function init() {
     $('title').textContent = 'netsim \u00b7 ' + (DATA.topology || '');
-    document.title = 'netsim viewer \u2014 ' + (DATA.topology || '');
+    document.title = T('netsim viewer') + ' \u2014 ' + (DATA.topology || '');
     setupTopology();
     setupFilters();
     setupControls();
