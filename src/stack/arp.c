@@ -464,7 +464,7 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
     int rc = arp_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &ap);
     if (rc != WIRE_OK) {
         char why[160];
-        snprintf(why, sizeof why, _("bad ARP packet (%s)"), wire_strerror(rc));
+        snprintf(why, sizeof why, _("bad ARP packet (%s)"), _(wire_strerror(rc)));
         net_trace_drop(net, st->node, p, f, stack_wire_reason(rc), why);
         frame_free(f);
         return;
