@@ -7,8 +7,8 @@
 
 #include "devices/devices.h"
 #include "util/alloc.h"
-#include "wire/ethernet.h"
 #include "util/i18n.h"
+#include "wire/ethernet.h"
 
 typedef struct app_slot {
     void *app;

@@ -48,7 +48,8 @@ static void learn(learning_switch *sw, port *in, mac_addr src, sim_time now) {
     if (!created && now - e->last_seen >= sw->aging)
         created = true; /* aged out: as if a sweep had removed it */
     if (created) {
-        /* TRANSLATORS: a switch learned that MAC address %1$s is reachable through its port %2$s. */
+        /* TRANSLATORS: a switch learned that MAC address %1$s is reachable through its port %2$s.
+         */
         snprintf(detail, sizeof detail, _("%s is on %s"), mac_format(src, m), in->name);
         trace_table(sw, in, TRACE_LEARN, src, NULL, in->name, _("new source MAC"), detail);
     } else if (e->port != in->index) {
@@ -89,8 +90,8 @@ static void flood(learning_switch *sw, port *in, frame *f, const char *why) {
             continue;
         n_out++;
         if (used < sizeof out - 16)
-            used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "",
-                                     p->name);
+            used +=
+                (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "", p->name);
         else if (used < sizeof out - 1)
             used += (size_t)snprintf(out + used, sizeof out - used, "...");
     }

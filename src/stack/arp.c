@@ -29,11 +29,11 @@
 
 #include "stack/internal.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "wire/arp.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/wire.h"
-#include "util/i18n.h"
 
 /* Value texts of table changes: "02:00:00:00:00:02 REACHABLE", "incomplete". */
 #define ARP_VALUE_LEN (MAC_TEXT_LEN + 12)
@@ -441,8 +441,8 @@ static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp
                      (unsigned long long)(reachable / SIM_S),
                      (unsigned long long)(reachable % SIM_S / SIM_MS));
         /* The notes' ARP attack shows here: a known address suddenly moves. */
-        trace_arp(st, iface, e->ip, old_value, entry_value(e, new), moved ? _("entry changed") : how,
-                  detail);
+        trace_arp(st, iface, e->ip, old_value, entry_value(e, new),
+                  moved ? _("entry changed") : how, detail);
     }
     frame **pending = e->pending;
     uint32_t n = e->n_pending;

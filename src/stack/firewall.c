@@ -3,11 +3,11 @@
 
 #include <string.h>
 
+#include "util/i18n.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/udp.h"
 #include "wire/wire.h"
-#include "util/i18n.h"
 
 static bool in_prefix(ipv4_addr a, ipv4_addr net, int len) {
     return len == 0 || ipv4_same_subnet(a, net, len);

@@ -7,12 +7,12 @@
 
 #include "stack/internal.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/udp.h"
 #include "wire/wire.h"
-#include "util/i18n.h"
 
 static void drop(ip_stack *st, uint32_t iface, frame *f, trace_reason reason, const char *why) {
     const port *p = iface < st->n_ifaces ? st->ifaces[iface].port : &ip_loopback_port;
@@ -86,7 +86,8 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *ip)
             drop(st, iface, f, TRACE_REASON_NO_SOCKET, _("echo reply nobody is waiting for"));
             return;
         }
-        net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, _("echo reply for ping"), NULL);
+        net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, _("echo reply for ping"),
+                  NULL);
         l->fn(l->ctx, &n);
         frame_free(f);
         return;

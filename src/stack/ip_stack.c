@@ -12,11 +12,11 @@
 #include "stack/nat.h"
 #include "stack/tcp.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/wire.h"
-#include "util/i18n.h"
 
 /* Loopback delivery takes this long: a Linux lo round trip is tens of µs. */
 #define LOOPBACK_DELAY (10 * SIM_US)
@@ -307,7 +307,8 @@ static int output(ip_stack *st, frame *f, const ip_send_route *sr) {
         eth_header eh = {.dst = MAC_ZERO, .src = MAC_ZERO, .ethertype = ETHERTYPE_IPV4};
         eth_emit(&eh, f->data);
         net_trace(net, TRACE_SEND, st->node, &ip_loopback_port, f,
-                  _("loopback: the destination is this host, the packet never reaches a wire"), NULL);
+                  _("loopback: the destination is this host, the packet never reaches a wire"),
+                  NULL);
         sim_schedule(net->sim, LOOPBACK_DELAY, loopback_arrive, st, f, frame_drop);
         return 0;
     }

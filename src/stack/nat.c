@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "stack/internal.h"
+#include "util/i18n.h"
 #include "util/u64map.h"
 #include "wire/checksum.h"
 #include "wire/ethernet.h"
@@ -19,7 +20,6 @@
 #include "wire/tcp.h"
 #include "wire/udp.h"
 #include "wire/wire.h"
-#include "util/i18n.h"
 
 #define PORT_LOW  1024 /* ports allocated when the inside port is taken */
 #define PORT_HIGH 65535
@@ -391,8 +391,8 @@ bool nat_outbound(nat *n, frame *f) {
     else {
         /* Anything else (an ICMP error from inside, another protocol) leaves
          * with the outside address only. */
-        trace_translate(n, f, TRACE_TRANSLATION_SNAT, N_("source NAT: address only"), protocol, src, 0,
-                        outside_ip(n), 0, src, 0, true);
+        trace_translate(n, f, TRACE_TRANSLATION_SNAT, N_("source NAT: address only"), protocol, src,
+                        0, outside_ip(n), 0, src, 0, true);
         ipv4_set_src(ip, outside_ip(n));
         fix_checksums(ip);
         return true;
@@ -450,8 +450,9 @@ static nat_inbound_result inbound_error(nat *n, frame *f, uint8_t *ip, uint8_t *
         return NAT_IN_LOCAL;
     mapping *m = u64map_get(n->by_inside, *key);
     trace_translate(n, f, TRACE_TRANSLATION_ICMP_ERROR,
-                    N_("ICMP error translated back to the inside (RFC 5508)"), protocol, outside_ip(n),
-                    l4port, m->inside_ip, m->inside_port, m->inside_ip, m->inside_port, false);
+                    N_("ICMP error translated back to the inside (RFC 5508)"), protocol,
+                    outside_ip(n), l4port, m->inside_ip, m->inside_port, m->inside_ip,
+                    m->inside_port, false);
     /* The quoted transport checksum covers the quoted addresses and l4port:
      * adjust it incrementally, as the whole datagram is not quoted. */
     int inner_sum_at = checksum_offset(protocol);
@@ -539,8 +540,8 @@ void nat_forget(nat *n) {
     free(keys);
     if (k) {
         trace_change c = {.table = TRACE_TABLE_NAT}; /* no key: the whole table */
-        net_trace_change(n->st->node->net, TRACE_TABLE, n->st->node, NULL, NULL, &c, _("powered off"),
-                         _("NAT mappings forgotten"));
+        net_trace_change(n->st->node->net, TRACE_TABLE, n->st->node, NULL, NULL, &c,
+                         _("powered off"), _("NAT mappings forgotten"));
     }
 }
 

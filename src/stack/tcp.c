@@ -66,11 +66,11 @@
 
 #include "stack/internal.h"
 #include "stack/nat.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
 #include "wire/wire.h"
-#include "util/i18n.h"
 
 #define TCP_MSS_ETHERNET   1460 /* 1500 - 20 (IPv4) - 20 (TCP) */
 #define TCP_MSS_DEFAULT    536  /* 3.7.1: when the peer sends no MSS option */
@@ -1324,8 +1324,8 @@ static void on_persist(sim *s, void *a, void *b) {
     c->probes++;
     snprintf(detail, sizeof detail, _("%s seq=%lu len=0, probe %u"), addrs,
              (unsigned long)(c->snd_una - 1), c->probes);
-    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, _("zero-window probe (persist timer)"),
-              detail);
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL,
+              _("zero-window probe (persist timer)"), detail);
     /* An old sequence number: the receiver answers with its window (3.10.7.4). */
     conn_send(c, c->snd_una - 1, TCP_ACK, 0);
     conn_update_timers(c);
@@ -1375,8 +1375,8 @@ static void on_keepalive(sim *s, void *a, void *b) {
     c->ka_sent++;
     snprintf(detail, sizeof detail, _("%s seq=%lu len=0, probe %u of %u"), addrs,
              (unsigned long)(c->snd_una - 1), c->ka_sent, c->ka_max);
-    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, _("keepalive probe (keepalive timer)"),
-              detail);
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL,
+              _("keepalive probe (keepalive timer)"), detail);
     /* An old sequence number: the peer, if alive, answers with an ACK. */
     conn_send(c, c->snd_una - 1, TCP_ACK, 0);
     keepalive_start(c, c->ka_interval);
@@ -1537,7 +1537,8 @@ void tcp_abort(tcp_conn *c) {
         conn_finish(c, TCP_END_RESET, true, _("abort: RST sent"));
         break;
     default: /* SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: no RST (3.10.5) */
-        conn_finish(c, c->state == TCP_TIME_WAIT ? TCP_END_NORMAL : TCP_END_RESET, true, _("abort"));
+        conn_finish(c, c->state == TCP_TIME_WAIT ? TCP_END_NORMAL : TCP_END_RESET, true,
+                    _("abort"));
         break;
     }
     conn_release(c);
@@ -1620,7 +1621,8 @@ static void seg_drop(ip_stack *st, const tcp_seg *s, trace_reason reason, const 
 static void input_closed(ip_stack *st, const tcp_seg *s) {
     char why[192];
     if (s->h.flags & TCP_RST) {
-        snprintf(why, sizeof why, _("RST for no connection on TCP port %u: ignored"), s->h.dst_port);
+        snprintf(why, sizeof why, _("RST for no connection on TCP port %u: ignored"),
+                 s->h.dst_port);
         seg_drop(st, s, TRACE_REASON_NO_SOCKET, why);
         return;
     }
@@ -1698,9 +1700,11 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
     }
     if (h->flags & TCP_RST) {
         if (h->flags & TCP_ACK)
-            conn_finish(c, TCP_END_REFUSED, true, _("RST in answer to our SYN: connection refused"));
+            conn_finish(c, TCP_END_REFUSED, true,
+                        _("RST in answer to our SYN: connection refused"));
         else
-            seg_drop(st, s, TRACE_REASON_TCP_RST_IGNORED, _("RST without ACK in SYN-SENT: ignored"));
+            seg_drop(st, s, TRACE_REASON_TCP_RST_IGNORED,
+                     _("RST without ACK in SYN-SENT: ignored"));
         return;
     }
     if (!(h->flags & TCP_SYN)) {
@@ -1951,7 +1955,8 @@ static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, u
         snprintf(why, sizeof why, _("%zu bytes for port %u"), total, c->local_port);
         if (held)
             snprintf(detail, sizeof detail,
-                     _("the hole is filled: %lu bytes had arrived out of order"), (unsigned long)held);
+                     _("the hole is filled: %lu bytes had arrived out of order"),
+                     (unsigned long)held);
         c->st->tcp->accepting = NULL; /* this delivery is its fate */
         net_trace(conn_net(c), TRACE_DELIVER, c->st->node, s->p, s->f, why, held ? detail : NULL);
     }

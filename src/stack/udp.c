@@ -24,12 +24,12 @@
 
 #include "stack/internal.h"
 #include "stack/nat.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/udp.h"
 #include "wire/wire.h"
-#include "util/i18n.h"
 
 /* The most data one datagram can carry here: the IPv4 total length is 16
  * bits, and a frame (Ethernet header included) must fit a frame's 16-bit
