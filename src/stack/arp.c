@@ -431,10 +431,12 @@ static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp
         if (moved)
             k += snprintf(detail + k, sizeof detail - (size_t)k, _(" (was %s)"), old_mac);
         if (fresh)
-            k += snprintf(detail + k, sizeof detail - (size_t)k, ", %s", arp_state_name(to));
+            /* TRANSLATORS: the entry's new state (REACHABLE...), appended to "IP is-at MAC". */
+            k += snprintf(detail + k, sizeof detail - (size_t)k, _(", %s"), arp_state_name(to));
         else if (from != to)
-            k += snprintf(detail + k, sizeof detail - (size_t)k, ", %s -> %s", arp_state_name(from),
-                          arp_state_name(to));
+            /* TRANSLATORS: the entry's old and new states, appended to "IP is-at MAC". */
+            k += snprintf(detail + k, sizeof detail - (size_t)k, _(", %s -> %s"),
+                          arp_state_name(from), arp_state_name(to));
         if (to == ARP_REACHABLE)
             /* TRANSLATORS: how long the entry stays REACHABLE, appended to "IP is-at MAC". */
             snprintf(detail + k, sizeof detail - (size_t)k, _(" for %llu.%03llu s"),
