@@ -47,7 +47,9 @@ static void learn(learning_switch *sw, port *in, mac_addr src, sim_time now) {
     char detail[96], m[MAC_TEXT_LEN];
     if (!created && now - e->last_seen >= sw->aging)
         created = true; /* aged out: as if a sweep had removed it */
-    if (created) {
+    if (!net_tracing(sw->base.net)) {
+        /* nobody reads the texts */
+    } else if (created) {
         /* TRANSLATORS: a switch learned that MAC address %1$s is reachable through its port %2$s.
          */
         snprintf(detail, sizeof detail, _("%s is on %s"), mac_format(src, m), in->name);

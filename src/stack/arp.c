@@ -399,7 +399,8 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
  * state `to` (REACHABLE for a unicast reply, STALE otherwise). A STALE
  * update with the MAC already held changes nothing; a new MAC is taken
  * whatever the state (Linux waits locktime, 1 s, after an update first).
- * `fresh`: the entry was created just now. Sends whatever waited. */
+ * `fresh`: the entry was created just now. Sends whatever waited. `how` is
+ * a msgid (N_), translated only when someone listens. */
 static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp_state to,
                    const char *how, bool fresh) {
     bool had_mac = e->state != ARP_INCOMPLETE;
@@ -444,7 +445,7 @@ static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp
                      (unsigned long long)(reachable % SIM_S / SIM_MS));
         /* The notes' ARP attack shows here: a known address suddenly moves. */
         trace_arp(st, iface, e->ip, old_value, entry_value(e, new),
-                  moved ? _("entry changed") : how, detail);
+                  moved ? _("entry changed") : _(how), detail);
     }
     frame **pending = e->pending;
     uint32_t n = e->n_pending;
@@ -472,10 +473,11 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         return;
     }
     bool for_us = ifc->has_ip && ap.target_ip == ifc->ip;
-    if (for_us && ap.op == ARP_OP_REQUEST)
-        net_trace(net, TRACE_DELIVER, st->node, p, f, _("ARP request for this host"), NULL);
-    else if (for_us)
-        net_trace(net, TRACE_DELIVER, st->node, p, f, _("ARP reply for this host"), NULL);
+    if (for_us && net_tracing(net)) /* every ARP packet: no text when nobody reads it */
+        net_trace(net, TRACE_DELIVER, st->node, p, f,
+                  ap.op == ARP_OP_REQUEST ? _("ARP request for this host")
+                                          : _("ARP reply for this host"),
+                  NULL);
     /* Only a reply sent to our own MAC confirms the sender; a request, or a
      * reply in a broadcast, makes the entry STALE (Linux's arp_process). */
     mac_addr eth_dst;
@@ -500,8 +502,8 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         }
     } else if (e) {
         update(st, e, ap.sender_mac, iface, to,
-               ap.op == ARP_OP_REPLY ? _("learned from the ARP reply")
-                                     : _("updated from the sender of an ARP packet"),
+               ap.op == ARP_OP_REPLY ? N_("learned from the ARP reply")
+                                     : N_("updated from the sender of an ARP packet"),
                false);
         merged = true;
     }
@@ -530,12 +532,13 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         /* neigh_event_ns: a request's sender is cached STALE, unconfirmed. */
         e = entry_new(st, ap.sender_ip, iface);
         update(st, e, ap.sender_mac, iface, ARP_STALE,
-               _("learned from the request's sender (RFC 826)"), true);
+               N_("learned from the request's sender (RFC 826)"), true);
     }
     if (ap.op == ARP_OP_REQUEST) {
         frame *reply =
             arp_frame(st, iface, ARP_OP_REPLY, ap.sender_mac, ap.sender_mac, ap.sender_ip);
-        send_frame(st, iface, reply, ap.sender_mac, _("answering the ARP request"));
+        send_frame(st, iface, reply, ap.sender_mac,
+                   net_tracing(net) ? _("answering the ARP request") : NULL);
     }
     frame_free(f);
 }

@@ -221,8 +221,10 @@ void udp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h) {
                               ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
         return;
     }
-    snprintf(why, sizeof why, _("datagram for UDP port %u"), uh.dst_port);
-    net_trace(st->node->net, TRACE_DELIVER, st->node, udp_port_of(st, iface), f, why, NULL);
+    if (net_tracing(st->node->net)) { /* every datagram: no text when nobody reads it */
+        snprintf(why, sizeof why, _("datagram for UDP port %u"), uh.dst_port);
+        net_trace(st->node->net, TRACE_DELIVER, st->node, udp_port_of(st, iface), f, why, NULL);
+    }
     /* The callback may close the socket: `s` is not used after it. */
     s->rx_iface = iface;
     s->rx_dst = ih.dst;
