@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "apps/app.h"
+#include "util/i18n.h"
 
 struct arp_spoof {
     ip_stack *st;
@@ -20,12 +21,12 @@ static void tick(sim *s, void *ctx, void *unused) {
     ipv4_format(a->cfg.victim, victim);
     if (a->sent == 0) {
         if (a->cfg.gratuitous)
-            app_say(a->st, "arpspoof: telling everyone that %s is at my MAC", claimed);
+            app_say(a->st, _("arpspoof: telling everyone that %s is at my MAC"), claimed);
         else
-            app_say(a->st, "arpspoof: telling %s that %s is at my MAC", victim, claimed);
+            app_say(a->st, _("arpspoof: telling %s that %s is at my MAC"), victim, claimed);
     }
     if (ip_stack_arp_claim(a->st, a->cfg.impersonate, a->cfg.victim, a->cfg.gratuitous) != 0) {
-        app_say(a->st, "arpspoof: %s is on none of my subnets", victim);
+        app_say(a->st, _("arpspoof: %s is on none of my subnets"), victim);
         return;
     }
     if (++a->sent < a->cfg.count)

@@ -14,6 +14,7 @@
 
 #include "apps/app.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 #include "wire/dhcp.h"
 #include "wire/wire.h"
 
@@ -73,13 +74,13 @@ static void dhcp_client_send(dhcp_client *c) {
     };
     if (c->state == DHCP_CLIENT_SELECTING) {
         m.message_type = DHCP_DISCOVER;
-        app_say(c->st, "DHCPDISCOVER on %s to 255.255.255.255 port 67 interval %u",
+        app_say(c->st, _("DHCPDISCOVER on %s to 255.255.255.255 port 67 interval %u"),
                 dhcp_client_ifname(c), interval);
     } else {
         m.message_type = DHCP_REQUEST;
         m.requested_ip = c->offered;
         m.server_id = c->server;
-        app_say(c->st, "DHCPREQUEST for %s on %s to 255.255.255.255 port 67",
+        app_say(c->st, _("DHCPREQUEST for %s on %s to 255.255.255.255 port 67"),
                 ipv4_format(c->offered, a), dhcp_client_ifname(c));
     }
     uint8_t buf[DHCP_BOOTP_LEN + 64];
@@ -100,7 +101,7 @@ static trace_rows *dhcp_client_failed(const dhcp_client *c, const char *error) {
 static void dhcp_client_give_up(dhcp_client *c) {
     bool selecting = c->state == DHCP_CLIENT_SELECTING;
     app_say_result(c->st, dhcp_client_failed(c, selecting ? "no_offer" : "no_ack"),
-                   selecting ? "No DHCPOFFERS received." : "No DHCPACK received.");
+                   selecting ? _("No DHCPOFFERS received.") : _("No DHCPACK received."));
     c->state = DHCP_CLIENT_FAILED;
     netconf_settle(c->nc);
 }
@@ -135,16 +136,16 @@ static int dhcp_client_prefix(ipv4_addr ip, ipv4_addr mask) {
 /* The lease as a table change (table "dhcp", key the interface): the client
  * had none before (it neither renews nor rebinds). */
 static void dhcp_client_trace_lease(dhcp_client *c, const dhcp_message *m) {
-    char a[IPV4_TEXT_LEN], s[IPV4_TEXT_LEN], value[48], detail[128];
+    char a[IPV4_TEXT_LEN], s[IPV4_TEXT_LEN], value[48], detail[192];
     sim_time until = sim_now(dhcp_client_sim(c)) + (sim_time)m->lease_time * SIM_S;
     snprintf(value, sizeof value, "%s until %llu.%09llu", ipv4_format(m->yiaddr, a),
              (unsigned long long)(until / SIM_S), (unsigned long long)(until % SIM_S));
-    snprintf(detail, sizeof detail, "lease on %s: %s from %s", dhcp_client_ifname(c), value,
+    snprintf(detail, sizeof detail, _("lease on %s: %s from %s"), dhcp_client_ifname(c), value,
              ipv4_format(c->server, s));
     trace_change change = {
         .table = TRACE_TABLE_DHCP, .key = dhcp_client_ifname(c), .new_value = value};
     net_trace_change(c->st->node->net, TRACE_TABLE, c->st->node, c->st->ifaces[c->iface].port, NULL,
-                     &change, "DHCPACK: lease bound", detail);
+                     &change, _("DHCPACK: lease bound"), detail);
 }
 
 static void dhcp_client_bind(dhcp_client *c, const dhcp_message *m) {
@@ -167,7 +168,7 @@ static void dhcp_client_bind(dhcp_client *c, const dhcp_message *m) {
         trace_rows_add(r, "dns", "%s", ipv4_format(m->dns_servers[0], a));
     trace_rows_add(r, "lease", "%lu", (unsigned long)m->lease_time);
     trace_rows_add(r, "interface", "%s", dhcp_client_ifname(c));
-    app_say_result(c->st, r, "bound to %s -- lease %lu seconds.", ipv4_format(m->yiaddr, a),
+    app_say_result(c->st, r, _("bound to %s -- lease %lu seconds."), ipv4_format(m->yiaddr, a),
                    (unsigned long)m->lease_time);
     netconf_settle(c->nc);
 }
@@ -184,7 +185,8 @@ static void dhcp_client_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uin
         return; /* another client's exchange, heard by broadcast */
     ipv4_addr server = m.server_id ? m.server_id : src;
     if (c->state == DHCP_CLIENT_SELECTING && m.message_type == DHCP_OFFER && m.yiaddr) {
-        app_say(c->st, "DHCPOFFER of %s from %s", ipv4_format(m.yiaddr, a), ipv4_format(server, b));
+        app_say(c->st, _("DHCPOFFER of %s from %s"), ipv4_format(m.yiaddr, a),
+                ipv4_format(server, b));
         sim_cancel(dhcp_client_sim(c), c->timer);
         c->timer = 0;
         c->offered = m.yiaddr;
@@ -194,11 +196,11 @@ static void dhcp_client_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uin
         dhcp_client_send(c);
     } else if (c->state == DHCP_CLIENT_REQUESTING && server == c->server) {
         if (m.message_type == DHCP_ACK && m.yiaddr == c->offered) {
-            app_say(c->st, "DHCPACK of %s from %s", ipv4_format(m.yiaddr, a),
+            app_say(c->st, _("DHCPACK of %s from %s"), ipv4_format(m.yiaddr, a),
                     ipv4_format(server, b));
             dhcp_client_bind(c, &m);
         } else if (m.message_type == DHCP_NAK) {
-            app_say(c->st, "DHCPNAK from %s", ipv4_format(server, b));
+            app_say(c->st, _("DHCPNAK from %s"), ipv4_format(server, b));
             sim_cancel(dhcp_client_sim(c), c->timer);
             c->timer = 0;
             if (++c->naks >= DHCP_CLIENT_TRIES)
@@ -215,7 +217,7 @@ static void dhcp_client_start(sim *s, void *a, void *b) {
     c->started = sim_now(s);
     if (udp_bind(c->st, DHCP_CLIENT_PORT, dhcp_client_on_datagram, c, &c->sock) != 0) {
         app_say_result(c->st, dhcp_client_failed(c, ip_stack_errname(IP_ERR_ADDRINUSE)),
-                       "dhclient: bind UDP port 68: Address already in use");
+                       _("dhclient: bind UDP port 68: Address already in use"));
         c->state = DHCP_CLIENT_FAILED;
         netconf_settle(c->nc);
         return;

@@ -14,6 +14,7 @@
 
 #include "apps/app.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 #include "util/u64map.h"
 #include "wire/dhcp.h"
 #include "wire/wire.h"
@@ -171,7 +172,7 @@ static void lease_trace_change(dhcp_server *srv, mac_addr mac, const lease_snaps
         (!after.exists || (after.b.ip == before->b.ip && after.b.leased == before->b.leased &&
                            after.b.until == before->b.until)))
         return;
-    char key[MAC_TEXT_LEN], old_value[48], new_value[48], detail[160];
+    char key[MAC_TEXT_LEN], old_value[48], new_value[48], detail[224];
     mac_format(mac, key);
     trace_change c = {
         .table = TRACE_TABLE_DHCP,
@@ -180,9 +181,9 @@ static void lease_trace_change(dhcp_server *srv, mac_addr mac, const lease_snaps
         .new_value = after.exists ? lease_text(&after.b, new_value, sizeof new_value) : NULL,
     };
     if (c.new_value)
-        snprintf(detail, sizeof detail, "lease of %s: %s", key, c.new_value);
+        snprintf(detail, sizeof detail, _("lease of %s: %s"), key, c.new_value);
     else
-        snprintf(detail, sizeof detail, "lease of %s removed (was %s)", key, c.old_value);
+        snprintf(detail, sizeof detail, _("lease of %s removed (was %s)"), key, c.old_value);
     net_trace_change(srv->st->node->net, TRACE_TABLE, srv->st->node,
                      srv->st->ifaces[srv->cfg->iface].port, NULL, &c, why, detail);
 }
@@ -228,7 +229,7 @@ static void dhcp_server_on_request(dhcp_server *srv, const dhcp_message *m, cons
     if (m->server_id && m->server_id != dhcp_server_addr(srv)) {
         /* RFC 2131 4.3.2: the client chose another server's offer. */
         dhcp_pool_release(srv->pool, m->chaddr);
-        lease_trace_change(srv, m->chaddr, &before, "the client chose another server's offer");
+        lease_trace_change(srv, m->chaddr, &before, _("the client chose another server's offer"));
         return;
     }
     ipv4_addr ip = m->requested_ip ? m->requested_ip : m->ciaddr;
@@ -239,11 +240,11 @@ static void dhcp_server_on_request(dhcp_server *srv, const dhcp_message *m, cons
     if (ip && dhcp_pool_request(srv->pool, m->chaddr, ip)) {
         dhcp_binding *b = u64map_get(srv->pool->by_mac, mac_to_u64(m->chaddr));
         b->until = sim_now(srv->st->node->net->sim) + (sim_time)srv->cfg->lease_s * SIM_S;
-        lease_trace_change(srv, m->chaddr, &before, "DHCPREQUEST granted: address leased");
+        lease_trace_change(srv, m->chaddr, &before, _("DHCPREQUEST granted: address leased"));
         app_say(srv->st, "DHCPACK(%s) %s %s", ifn, a, mac);
         dhcp_server_reply(srv, m, DHCP_ACK, ip);
     } else {
-        app_say(srv->st, "DHCPNAK(%s) %s %s address not available", ifn, a, mac);
+        app_say(srv->st, _("DHCPNAK(%s) %s %s address not available"), ifn, a, mac);
         dhcp_server_reply(srv, m, DHCP_NAK, 0);
     }
 }
@@ -261,7 +262,7 @@ static void dhcp_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uin
     uint32_t in = udp_rx_iface(s);
     const char *ifn = in < srv->st->n_ifaces ? srv->st->ifaces[in].port->name : "lo";
     if (in != srv->cfg->iface) {
-        app_say(srv->st, "no address range available for DHCP request via %s", ifn);
+        app_say(srv->st, _("no address range available for DHCP request via %s"), ifn);
         return;
     }
     ifn = dhcp_server_ifname(srv);
@@ -270,9 +271,10 @@ static void dhcp_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uin
         app_say(srv->st, "DHCPDISCOVER(%s) %s", ifn, mac);
         lease_snapshot before = lease_snapshot_of(srv, m.chaddr);
         ipv4_addr ip = dhcp_pool_offer(srv->pool, m.chaddr, m.requested_ip);
-        lease_trace_change(srv, m.chaddr, &before, "DHCPDISCOVER: address reserved for an offer");
+        lease_trace_change(srv, m.chaddr, &before,
+                           _("DHCPDISCOVER: address reserved for an offer"));
         if (!ip) {
-            app_say(srv->st, "DHCPDISCOVER(%s) %s no address available", ifn, mac);
+            app_say(srv->st, _("DHCPDISCOVER(%s) %s no address available"), ifn, mac);
             return;
         }
         app_say(srv->st, "DHCPOFFER(%s) %s %s", ifn, ipv4_format(ip, a), mac);
@@ -286,7 +288,7 @@ static void dhcp_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uin
         app_say(srv->st, "DHCPRELEASE(%s) %s %s", ifn, ipv4_format(m.ciaddr, a), mac);
         lease_snapshot before = lease_snapshot_of(srv, m.chaddr);
         dhcp_pool_release(srv->pool, m.chaddr);
-        lease_trace_change(srv, m.chaddr, &before, "DHCPRELEASE: address freed");
+        lease_trace_change(srv, m.chaddr, &before, _("DHCPRELEASE: address freed"));
         return;
     }
     default: {
@@ -296,7 +298,7 @@ static void dhcp_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uin
         for (char *c = name; *c; c++)
             if (*c >= 'a' && *c <= 'z')
                 *c = (char)(*c - 'a' + 'A');
-        app_say(srv->st, "DHCP%s(%s) %s ignored (not supported here)", name, ifn, mac);
+        app_say(srv->st, _("DHCP%s(%s) %s ignored (not supported here)"), name, ifn, mac);
         return;
     }
     }
@@ -307,7 +309,7 @@ static void dhcp_server_start(sim *s, void *a, void *b) {
     (void)b;
     dhcp_server *srv = a;
     if (udp_bind(srv->st, DHCP_SERVER_PORT, dhcp_server_on_datagram, srv, &srv->sock) != 0)
-        app_say(srv->st, "dhcp server: bind UDP port 67: Address already in use");
+        app_say(srv->st, _("dhcp server: bind UDP port 67: Address already in use"));
 }
 
 dhcp_server *dhcp_server_new(ip_stack *st, const model_dhcp_server *cfg, sim_time at) {

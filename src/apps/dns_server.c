@@ -17,6 +17,7 @@
 
 #include "apps/app.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 #include "util/text.h"
 #include "wire/wire.h"
 
@@ -97,7 +98,7 @@ static void dns_server_log_query(dns_server *srv, const dns_question *qq, ipv4_a
         snprintf(type_buf, sizeof type_buf, "type=%u", qq->type);
         type = type_buf;
     }
-    app_say(srv->st, "query[%s] %s from %s", type, qq->name, ipv4_format(src, a));
+    app_say(srv->st, _("query[%s] %s from %s"), type, qq->name, ipv4_format(src, a));
 }
 
 static void dns_forward_free(dns_forward *fw) {
@@ -136,11 +137,11 @@ static void dns_forward_on_answer(void *ctx, udp_socket *s, ipv4_addr src, uint1
         return;
     ipv4_addr addr = 0;
     if (m.rcode != DNS_RCODE_NOERROR)
-        app_say(srv->st, "reply %s is %s", fw->name, dns_rcode_name(m.rcode));
+        app_say(srv->st, _("reply %s is %s"), fw->name, dns_rcode_name(m.rcode));
     else if (dns_find_a(&m, &addr))
-        app_say(srv->st, "reply %s is %s", fw->name, ipv4_format(addr, a));
+        app_say(srv->st, _("reply %s is %s"), fw->name, ipv4_format(addr, a));
     else
-        app_say(srv->st, "reply %s is NODATA", fw->name);
+        app_say(srv->st, _("reply %s is NODATA"), fw->name);
     uint8_t buf[512]; /* RFC 1035 4.2.1: UDP messages are at most 512 bytes */
     if (len <= sizeof buf && srv->sock) {
         memcpy(buf, data, len);
@@ -175,7 +176,7 @@ static void dns_server_forward(dns_server *srv, const dns_message *q, ipv4_addr 
     fw->id = (uint16_t)rng_below(sim_rng(srv->st->node->net->sim), 65536);
     memcpy(buf, data, len);
     wire_put16(buf, fw->id);
-    app_say(srv->st, "forwarded %s to %s", fw->name, ipv4_format(srv->zone->upstream, a));
+    app_say(srv->st, _("forwarded %s to %s"), fw->name, ipv4_format(srv->zone->upstream, a));
     fw->timer = sim_schedule(srv->st->node->net->sim, DNS_FORWARD_TIMEOUT, dns_forward_on_timeout,
                              fw, NULL, NULL);
     if (udp_sendto(fw->sock, srv->zone->upstream, DNS_PORT, buf, len) != 0)
@@ -200,11 +201,11 @@ static void dns_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint
         const dns_question *qq = &q.questions[0];
         dns_server_log_query(srv, qq, src);
         if (resp.rcode == DNS_RCODE_NOERROR && resp.ancount)
-            app_say(srv->st, "config %s is %s", qq->name, ipv4_format(resp.answers[0].a, a));
+            app_say(srv->st, _("config %s is %s"), qq->name, ipv4_format(resp.answers[0].a, a));
         else if (resp.rcode == DNS_RCODE_NOERROR)
-            app_say(srv->st, "config %s is NODATA", qq->name);
+            app_say(srv->st, _("config %s is NODATA"), qq->name);
         else
-            app_say(srv->st, "config %s is %s", qq->name, dns_rcode_name(resp.rcode));
+            app_say(srv->st, _("config %s is %s"), qq->name, dns_rcode_name(resp.rcode));
     }
     uint8_t buf[512]; /* RFC 1035 4.2.1: UDP messages are at most 512 bytes */
     int n = dns_emit(&resp, buf, sizeof buf);
@@ -217,7 +218,7 @@ static void dns_server_start(sim *s, void *a, void *b) {
     (void)b;
     dns_server *srv = a;
     if (udp_bind(srv->st, DNS_PORT, dns_server_on_datagram, srv, &srv->sock) != 0)
-        app_say(srv->st, "dns server: bind UDP port 53: Address already in use");
+        app_say(srv->st, _("dns server: bind UDP port 53: Address already in use"));
 }
 
 dns_server *dns_server_new(ip_stack *st, const model_dns_server *zone, sim_time at) {

@@ -18,6 +18,7 @@
 #include "apps/tcp_service.h"
 #include "engine/rng.h"
 #include "util/crc32.h"
+#include "util/i18n.h"
 
 /* The downloader turns TCP keepalive on as curl does (SO_KEEPALIVE with
  * TCP_KEEPIDLE and TCP_KEEPINTVL 60 s, curl's defaults), with Linux's
@@ -82,7 +83,7 @@ static void file_server_send(tcp_session *s, const file_content *f) {
     trace_rows_add(r, "bytes", "%zu", f->size);
     trace_rows_add(r, "crc32", "%08lx", (unsigned long)crc);
     file_server_to(r, s);
-    app_say_result(s->svc->st, r, "sending %s: %zu bytes, crc32 %08lx", f->name, f->size,
+    app_say_result(s->svc->st, r, _("sending %s: %zu bytes, crc32 %08lx"), f->name, f->size,
                    (unsigned long)crc);
     if (f->size)
         tcp_send(s->conn, data, f->size); /* copied into the send buffer */
@@ -105,13 +106,13 @@ static void file_server_received(tcp_session *s, const uint8_t *data, size_t len
         return; /* the notes' server reads the name once */
     fs->answered = true;
     app_text(data, len, text, sizeof text);
-    app_say(s->svc->st, "%s wants to download: %s", s->peer_text, text);
+    app_say(s->svc->st, _("%s wants to download: %s"), s->peer_text, text);
     const file_content *f = file_server_find(srv, data, len);
     if (!f) {
         trace_rows *r = app_result("file_server", "not_found");
         trace_rows_add(r, "file", "%s", text);
         file_server_to(r, s);
-        app_say_result(s->svc->st, r, "cannot open %s: No such file or directory", text);
+        app_say_result(s->svc->st, r, _("cannot open %s: No such file or directory"), text);
     } else {
         file_server_send(s, f);
     }
@@ -120,7 +121,7 @@ static void file_server_received(tcp_session *s, const uint8_t *data, size_t len
 
 static void file_server_closed(tcp_session *s, tcp_end why) {
     if (why != TCP_END_NORMAL)
-        app_say(s->svc->st, "connection with %s: %s", s->peer_text,
+        app_say(s->svc->st, _("connection with %s: %s"), s->peer_text,
                 tcp_service_end_text(why, true));
 }
 
@@ -201,7 +202,7 @@ static void file_download_connected(void *ctx, tcp_conn *conn) {
     file_download *d = ctx;
     d->connected = true;
     d->started = sim_now(d->st->node->net->sim);
-    app_say(d->st, "connected to %s, asking for %s", d->server, d->cfg->file);
+    app_say(d->st, _("connected to %s, asking for %s"), d->server, d->cfg->file);
     tcp_send(conn, (const uint8_t *)d->cfg->file, strlen(d->cfg->file));
 }
 
@@ -223,9 +224,10 @@ static void file_download_peer_closed(void *ctx, tcp_conn *conn) {
     trace_rows_add(r, "crc32", "%08lx", (unsigned long)d->crc);
     trace_rows_add(r, "time_ms", "%llu", (unsigned long long)(took / SIM_MS));
     if (d->received == 0)
-        app_say_result(d->st, r, "the downloaded file is empty");
+        app_say_result(d->st, r, _("the downloaded file is empty"));
     else
-        app_say_result(d->st, r, "download finished: %s, %zu bytes in %llu.%03llu s, crc32 %08lx",
+        app_say_result(d->st, r,
+                       _("download finished: %s, %zu bytes in %llu.%03llu s, crc32 %08lx"),
                        d->cfg->file, d->received, (unsigned long long)(took / SIM_S),
                        (unsigned long long)(took % SIM_S / SIM_MS), (unsigned long)d->crc);
     tcp_close(conn);
@@ -247,7 +249,7 @@ static void file_download_closed(void *ctx, tcp_conn *conn, tcp_end why) {
                        tcp_service_end_text(why, false));
     if (d->connected && !d->finished)
         app_say_result(d->st, file_download_failed(d, error),
-                       "download failed: %s, %zu bytes received before the connection was lost",
+                       _("download failed: %s, %zu bytes received before the connection was lost"),
                        d->cfg->file, d->received);
 }
 

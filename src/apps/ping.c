@@ -11,6 +11,7 @@
 
 #include "apps/app.h"
 #include "apps/launch.h"
+#include "util/i18n.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
@@ -53,12 +54,13 @@ static void finish(ping *p) {
         return;
     p->finished = true;
     sim_cancel(p->st->node->net->sim, p->timeout_ev);
-    char dst[IPV4_TEXT_LEN], errs[32] = "";
+    char dst[IPV4_TEXT_LEN], errs[64] = "";
     sim_time elapsed = sim_now(p->st->node->net->sim) - p->start;
     app_say(p->st, "%s", ""); /* the blank line before the statistics */
-    app_say(p->st, "--- %s ping statistics ---", ping_dest(p, dst));
+    app_say(p->st, _("--- %s ping statistics ---"), ping_dest(p, dst));
     if (p->errors)
-        snprintf(errs, sizeof errs, ", +%u errors", p->errors);
+        /* TRANSLATORS: inserted after "%u received" in the statistics line. */
+        snprintf(errs, sizeof errs, _(", +%u errors"), p->errors);
     double loss = p->sent ? (double)(p->sent - p->received) * 100.0 / p->sent : 0.0;
     trace_rows *r = app_result("ping", "statistics");
     trace_rows_add(r, "to", "%s", ipv4_format(p->cfg.to, dst));
@@ -68,7 +70,9 @@ static void finish(ping *p) {
     trace_rows_add(r, "received", "%u", p->received);
     trace_rows_add(r, "errors", "%u", p->errors);
     trace_rows_add(r, "duplicates", "%u", p->dups);
-    app_say_result(p->st, r, "%u packets transmitted, %u received%s, %g%% packet loss, time %llums",
+    /* TRANSLATORS: as iputils' ping prints it; %3$s is ", +N errors" or empty. */
+    app_say_result(p->st, r,
+                   _("%u packets transmitted, %u received%s, %g%% packet loss, time %llums"),
                    p->sent, p->received, errs, loss, (unsigned long long)(elapsed / SIM_MS));
     if (p->received) {
         uint64_t avg = p->rtt_sum / p->received;
@@ -110,8 +114,8 @@ static void on_notice(void *ctx, const icmp_notice *n) {
         trace_rows_add(r, "bytes", "%u", n->data_len);
         trace_rows_add(r, "time_ms", "%s", rtt_text);
         trace_rows_add(r, "duplicate", "%s", dup ? "yes" : "no");
-        app_say_result(p->st, r, "%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s", n->data_len,
-                       from, n->seq, n->ttl, rtt_text, dup ? " (DUP!)" : "");
+        app_say_result(p->st, r, _("%u bytes from %s: icmp_seq=%u ttl=%u time=%s ms%s"),
+                       n->data_len, from, n->seq, n->ttl, rtt_text, dup ? _(" (DUP!)") : "");
         if (dup) {
             p->dups++;
             return;
@@ -126,19 +130,19 @@ static void on_notice(void *ctx, const icmp_notice *n) {
         p->received++;
     } else {
         /* The line's text, and the result's error and code ("net"...). */
-        const char *what = "Destination Unreachable", *code = NULL;
+        const char *what = N_("Destination Unreachable"), *code = NULL;
         if (n->type == ICMP_TIME_EXCEEDED)
-            what = "Time to live exceeded";
+            what = N_("Time to live exceeded");
         else if (n->code == ICMP_UNREACH_NET)
-            what = "Destination Net Unreachable", code = "net";
+            what = N_("Destination Net Unreachable"), code = "net";
         else if (n->code == ICMP_UNREACH_HOST)
-            what = "Destination Host Unreachable", code = "host";
+            what = N_("Destination Host Unreachable"), code = "host";
         else if (n->code == ICMP_UNREACH_PORT)
-            what = "Destination Port Unreachable", code = "port";
+            what = N_("Destination Port Unreachable"), code = "port";
         else if (n->code == ICMP_UNREACH_PROTOCOL)
-            what = "Destination Protocol Unreachable", code = "protocol";
+            what = N_("Destination Protocol Unreachable"), code = "protocol";
         else if (n->code == ICMP_UNREACH_FILTERED)
-            what = "Packet filtered", code = "filtered";
+            what = N_("Packet filtered"), code = "filtered";
         trace_rows *r = app_result("ping", "error");
         trace_rows_add(r, "from", "%s", from);
         trace_rows_add(r, "seq", "%u", n->seq);
@@ -149,7 +153,7 @@ static void on_notice(void *ctx, const icmp_notice *n) {
         else if (!ttl)
             trace_rows_add(r, "code", "%u", n->code);
         trace_rows_add(r, "duplicate", "%s", dup ? "yes" : "no");
-        app_say_result(p->st, r, "From %s icmp_seq=%u %s", from, n->seq, what);
+        app_say_result(p->st, r, _("From %s icmp_seq=%u %s"), from, n->seq, _(what));
         if (dup)
             return;
         p->errors++;
@@ -197,7 +201,7 @@ static void send_next(sim *s, void *a, void *b) {
     } else if (rc < 0) {
         trace_rows *r = app_result("ping", "failed");
         trace_rows_add(r, "error", "%s", ip_stack_errname(IP_ERR_NETUNREACH));
-        app_say_result(p->st, r, "ping: connect: Network is unreachable");
+        app_say_result(p->st, r, _("ping: connect: Network is unreachable"));
         p->finished = true;
         return;
     }
@@ -215,9 +219,10 @@ static void start(void *ctx, ipv4_addr to) {
     if (p->id_taken) {
         trace_rows *r = app_result("ping", "failed");
         trace_rows_add(r, "error", "identifier_in_use");
-        app_say_result(p->st, r,
-                       "ping: identifier %u (0x%04x) is already used by another ping on this host",
-                       p->id, p->id);
+        app_say_result(
+            p->st, r,
+            _("ping: identifier %u (0x%04x) is already used by another ping on this host"), p->id,
+            p->id);
         p->finished = true;
         return;
     }
@@ -225,7 +230,7 @@ static void start(void *ctx, ipv4_addr to) {
         p->finished = true;
         return;
     }
-    app_say(p->st, "PING %s (%s) %u(%u) bytes of data.", ping_dest(p, dst),
+    app_say(p->st, _("PING %s (%s) %u(%u) bytes of data."), ping_dest(p, dst),
             ipv4_format(p->cfg.to, addr), p->cfg.size,
             p->cfg.size + ICMP_HEADER_LEN + IPV4_HEADER_LEN);
     p->start = sim_now(s);

@@ -14,6 +14,7 @@
 
 #include "apps/app.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 #include "util/text.h"
 #include "wire/dns.h"
 #include "wire/icmp.h"
@@ -39,15 +40,15 @@ struct resolver {
 const char *resolve_strerror(resolve_status s) {
     switch (s) {
     case RESOLVE_OK:
-        return "Success";
+        return _("Success");
     case RESOLVE_NONAME:
-        return "Name or service not known";
+        return _("Name or service not known");
     case RESOLVE_NODATA:
-        return "No address associated with hostname";
+        return _("No address associated with hostname");
     case RESOLVE_AGAIN:
-        return "Temporary failure in name resolution";
+        return _("Temporary failure in name resolution");
     }
-    return "Unknown error";
+    return _("Unknown error");
 }
 
 const char *resolve_errname(resolve_status s) {

@@ -18,6 +18,7 @@
 #include "apps/app.h"
 #include "apps/launch.h"
 #include "apps/tcp_service.h"
+#include "util/i18n.h"
 
 struct tcp_client {
     ip_stack *st;
@@ -92,7 +93,7 @@ static bool tcp_client_connect(tcp_client *c) {
     trace_rows *r = tcp_client_result(c, "failed");
     trace_rows_add(r, "error", "%s", ip_stack_errname(rc));
     if (rc == IP_ERR_ADDRINUSE)
-        app_say_result(c->st, r, "tcp_client: bind TCP port %u: %s", c->cfg->local_port,
+        app_say_result(c->st, r, _("tcp_client: bind TCP port %u: %s"), c->cfg->local_port,
                        ip_stack_strerror(rc));
     else
         app_say_result(c->st, r, "connect: %s", ip_stack_strerror(rc));
@@ -114,11 +115,11 @@ static void tcp_client_run(tcp_client *c) {
         switch (st.kind) {
         case TCP_STEP_SEND:
             if (!c->conn || c->closing) {
-                app_say(c->st, "send: the connection is closed; skipping to the next connect");
+                app_say(c->st, _("send: the connection is closed; skipping to the next connect"));
                 tcp_client_skip(c);
                 break;
             }
-            app_say(c->st, "request: %s",
+            app_say(c->st, _("request: %s"),
                     app_text((const uint8_t *)st.data, st.len, text, sizeof text));
             c->waiting = true;
             tcp_send(c->conn, (const uint8_t *)st.data, st.len);
@@ -143,7 +144,7 @@ static void tcp_client_connected(void *ctx, tcp_conn *conn) {
     c->connected = true;
     trace_rows *r = tcp_client_result(c, "connected");
     trace_rows_add(r, "local_port", "%u", tcp_local_port(conn));
-    app_say_result(c->st, r, "connected to %s from port %u", c->server, tcp_local_port(conn));
+    app_say_result(c->st, r, _("connected to %s from port %u"), c->server, tcp_local_port(conn));
     tcp_client_run(c);
 }
 
@@ -152,7 +153,7 @@ static void tcp_client_received(void *ctx, tcp_conn *conn, const uint8_t *data, 
     char text[APP_TEXT_CAP];
     trace_rows *r = app_result("tcp_client", "received");
     trace_rows_add(r, "bytes", "%zu", len);
-    app_say_result(c->st, r, "response from the server: %s",
+    app_say_result(c->st, r, _("response from the server: %s"),
                    app_text(data, len, text, sizeof text));
     if (conn == c->conn && c->waiting && !c->closing) {
         c->waiting = false;
@@ -165,7 +166,8 @@ static void tcp_client_peer_closed(void *ctx, tcp_conn *conn) {
     if (conn != c->conn)
         return; /* an earlier connection we closed: its FIN answers ours */
     if (!c->closing)
-        app_say_result(c->st, tcp_client_result(c, "closed"), "the server closed the connection");
+        app_say_result(c->st, tcp_client_result(c, "closed"),
+                       _("the server closed the connection"));
     tcp_client_close(c);
     /* With steps, a send that waits for an answer goes on (and finds the
      * connection closed); the notes' loop simply ends. */

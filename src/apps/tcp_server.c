@@ -9,6 +9,7 @@
 
 #include "apps/app.h"
 #include "apps/tcp_service.h"
+#include "util/i18n.h"
 
 struct tcp_server {
     tcp_service svc;
@@ -34,17 +35,17 @@ static void server_session_cancel(tcp_session *s) {
 }
 
 static void tcp_server_accepted(tcp_session *s) {
-    app_say(s->svc->st, "accepted a connection from %s", s->peer_text);
+    app_say(s->svc->st, _("accepted a connection from %s"), s->peer_text);
 }
 
 static void tcp_server_received(tcp_session *s, const uint8_t *data, size_t len) {
     const tcp_server *srv = s->svc->app;
     char text[APP_TEXT_CAP];
-    app_say(s->svc->st, "request from %s: %s", s->peer_text,
+    app_say(s->svc->st, _("request from %s: %s"), s->peer_text,
             app_text(data, len, text, sizeof text));
     const uint8_t *reply = srv->cfg->reply ? (const uint8_t *)srv->cfg->reply : data;
     size_t reply_len = srv->cfg->reply ? srv->cfg->reply_len : len;
-    app_say(s->svc->st, "response to %s: %s", s->peer_text,
+    app_say(s->svc->st, _("response to %s: %s"), s->peer_text,
             app_text(reply, reply_len, text, sizeof text));
     tcp_send(s->conn, reply, reply_len);
 }
@@ -60,7 +61,7 @@ static void tcp_server_close_now(sim *sm, void *a, void *b) {
 
 static void tcp_server_peer_closed(tcp_session *s) {
     const tcp_server *srv = s->svc->app;
-    app_say(s->svc->st, "%s closed the connection: closing ours", s->peer_text);
+    app_say(s->svc->st, _("%s closed the connection: closing ours"), s->peer_text);
     if (srv->cfg->close_after_ns == 0) {
         tcp_close(s->conn);
         return;
@@ -72,7 +73,7 @@ static void tcp_server_peer_closed(tcp_session *s) {
 static void tcp_server_closed(tcp_session *s, tcp_end why) {
     server_session_cancel(s);
     if (why != TCP_END_NORMAL)
-        app_say(s->svc->st, "connection with %s: %s", s->peer_text,
+        app_say(s->svc->st, _("connection with %s: %s"), s->peer_text,
                 tcp_service_end_text(why, true));
 }
 

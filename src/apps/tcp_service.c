@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "apps/app.h"
+#include "util/i18n.h"
 
 static void session_received(void *ctx, tcp_conn *c, const uint8_t *data, size_t len) {
     (void)c;
@@ -96,7 +97,7 @@ static void service_listen(sim *sm, void *a, void *b) {
     (void)b;
     tcp_service *svc = a;
     if (tcp_listen(svc->st, svc->port, &service_handler, svc, &svc->listener) != 0)
-        app_say(svc->st, "%s: bind TCP port %u: Address already in use", svc->tool, svc->port);
+        app_say(svc->st, _("%s: bind TCP port %u: Address already in use"), svc->tool, svc->port);
 }
 
 void tcp_service_start_at(tcp_service *svc, ip_stack *st, const char *tool, uint16_t port_number,
@@ -124,15 +125,15 @@ void tcp_service_cleanup(tcp_service *svc) {
 const char *tcp_service_end_text(tcp_end why, bool established) {
     switch (why) {
     case TCP_END_NORMAL:
-        return "Success";
+        return _("Success");
     case TCP_END_RESET:
-        return established ? "Connection reset by peer" : "Connection refused";
+        return established ? _("Connection reset by peer") : _("Connection refused");
     case TCP_END_REFUSED:
-        return "Connection refused";
+        return _("Connection refused");
     case TCP_END_TIMEOUT:
-        return "Connection timed out";
+        return _("Connection timed out");
     }
-    return "Unknown error";
+    return _("Unknown error");
 }
 
 const char *tcp_service_end_name(tcp_end why, bool established) {

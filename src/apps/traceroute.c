@@ -12,6 +12,7 @@
 #include "apps/app.h"
 #include "apps/launch.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/udp.h"
@@ -178,7 +179,7 @@ static void start(void *ctx, ipv4_addr to) {
         return;
     }
     ipv4_format(t->cfg.to, dst);
-    app_say(t->st, "traceroute to %s (%s), %u hops max, %u byte packets",
+    app_say(t->st, _("traceroute to %s (%s), %u hops max, %u byte packets"),
             t->cfg.to_name ? t->cfg.to_name : dst, dst, t->cfg.max_hops,
             IPV4_HEADER_LEN + UDP_HEADER_LEN + PROBE_DATA);
     t->ttl = 1;

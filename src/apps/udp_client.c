@@ -11,6 +11,7 @@
 #include "apps/app.h"
 #include "apps/launch.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 #include "util/units.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -52,8 +53,8 @@ static void udp_client_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint
     trace_rows_add(r, "from", "%s", ipv4_format(src, a));
     trace_rows_add(r, "port", "%u", src_port);
     trace_rows_add(r, "bytes", "%zu", len);
-    app_say_result(c->st, r, "received: %s", app_text(data, len, text, sizeof text));
-    app_say(c->st, "from %s", ipv4_format_endpoint(src, src_port, from));
+    app_say_result(c->st, r, _("received: %s"), app_text(data, len, text, sizeof text));
+    app_say(c->st, _("from %s"), ipv4_format_endpoint(src, src_port, from));
     udp_client_done(c);
 }
 
@@ -68,11 +69,11 @@ static void udp_client_on_icmp(void *ctx, const icmp_notice *n) {
     trace_rows *r = udp_client_failed(refused ? "connection_refused" : "host_unreachable");
     trace_rows_add(r, "from", "%s", ipv4_format(n->from, from));
     if (refused)
-        app_say_result(c->st, r, "recvfrom: Connection refused (ICMP port unreachable from %s)",
+        app_say_result(c->st, r, _("recvfrom: Connection refused (ICMP port unreachable from %s)"),
                        from);
     else
-        app_say_result(c->st, r,
-                       "recvfrom: No route to host (ICMP destination unreachable from %s)", from);
+        app_say_result(
+            c->st, r, _("recvfrom: No route to host (ICMP destination unreachable from %s)"), from);
     udp_client_done(c);
 }
 
@@ -83,7 +84,7 @@ static void udp_client_on_timeout(sim *s, void *a, void *b) {
     char dst[24], t[32];
     c->timer = 0;
     app_say_result(c->st, udp_client_failed("timed_out"),
-                   "no reply from %s within %s (recvfrom timed out)",
+                   _("no reply from %s within %s (recvfrom timed out)"),
                    ipv4_format_endpoint(c->to, c->cfg->port, dst),
                    units_format_duration(c->cfg->timeout_ns, t, sizeof t));
     udp_client_done(c);
@@ -99,7 +100,7 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
          * never binds and sendto()'s implicit bind fails (EAGAIN). */
         trace_rows *r = udp_client_failed(ip_stack_errname(rc));
         if (c->cfg->local_port)
-            app_say_result(c->st, r, "udp_send: bind UDP port %u: %s", c->cfg->local_port,
+            app_say_result(c->st, r, _("udp_send: bind UDP port %u: %s"), c->cfg->local_port,
                            ip_stack_strerror(rc));
         else
             app_say_result(c->st, r, "sendto: %s", ip_stack_strerror(rc));
@@ -110,7 +111,7 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
     ip_stack_listen_icmp(c->st, IPPROTO_UDP_NUM, local, udp_client_on_icmp, c);
     if (ip_stack_connect(c->st, to) != 0) { /* traced: no route */
         app_say_result(c->st, udp_client_failed(ip_stack_errname(IP_ERR_NETUNREACH)),
-                       "sendto: Network is unreachable");
+                       _("sendto: Network is unreachable"));
         udp_client_done(c);
         return;
     }
@@ -127,7 +128,7 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
     trace_rows_add(r, "port", "%u", c->cfg->port);
     trace_rows_add(r, "local_port", "%u", local);
     trace_rows_add(r, "bytes", "%zu", c->cfg->data_len);
-    app_say_result(c->st, r, "sent %zu bytes to %s from port %u: %s", c->cfg->data_len,
+    app_say_result(c->st, r, _("sent %zu bytes to %s from port %u: %s"), c->cfg->data_len,
                    ipv4_format_endpoint(to, c->cfg->port, dst), local,
                    app_text((const uint8_t *)c->cfg->data, c->cfg->data_len, text, sizeof text));
     if (c->cfg->timeout_ns == 0) {

@@ -8,6 +8,7 @@
 
 #include "apps/app.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 
 struct udp_server {
     ip_stack *st;
@@ -20,8 +21,8 @@ static void udp_server_on_datagram(void *ctx, udp_socket *s, ipv4_addr src, uint
                                    const uint8_t *data, size_t len) {
     udp_server *srv = ctx;
     char text[APP_TEXT_CAP], from[24];
-    app_say(srv->st, "received: %s", app_text(data, len, text, sizeof text));
-    app_say(srv->st, "from %s", ipv4_format_endpoint(src, src_port, from));
+    app_say(srv->st, _("received: %s"), app_text(data, len, text, sizeof text));
+    app_say(srv->st, _("from %s"), ipv4_format_endpoint(src, src_port, from));
     if (srv->cfg->reply)
         udp_sendto(s, src, src_port, (const uint8_t *)srv->cfg->reply, srv->cfg->reply_len);
     else
@@ -37,7 +38,7 @@ static void udp_server_start(sim *s, void *a, void *b) {
     (void)b;
     udp_server *srv = a;
     if (udp_bind(srv->st, srv->cfg->port, udp_server_on_datagram, srv, &srv->sock) != 0)
-        app_say(srv->st, "udp_server: bind UDP port %u: Address already in use", srv->cfg->port);
+        app_say(srv->st, _("udp_server: bind UDP port %u: Address already in use"), srv->cfg->port);
 }
 
 udp_server *udp_server_new(ip_stack *st, const model_udp_server *cfg, sim_time at) {

@@ -12,6 +12,7 @@
 #include "apps/http.h"
 #include "apps/launch.h"
 #include "apps/tcp_service.h"
+#include "util/i18n.h"
 
 /* ---- the server ---------------------------------------------------------- */
 
@@ -144,14 +145,14 @@ static void http_get_connected(void *ctx, tcp_conn *conn) {
     http_get *g = ctx;
     char req[4096];
     g->connected = true;
-    app_say(g->st, "Connecting to %s... connected.", g->where);
+    app_say(g->st, _("Connecting to %s... connected."), g->where);
     int n = snprintf(req, sizeof req,
                      "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: netsim\r\nAccept: */*\r\n"
                      "Connection: close\r\n\r\n",
                      g->cfg->path, g->cfg->host_text);
     if (n > 0 && (size_t)n < sizeof req)
         tcp_send(conn, (const uint8_t *)req, (size_t)n);
-    app_say(g->st, "HTTP request sent, awaiting response...");
+    app_say(g->st, _("HTTP request sent, awaiting response..."));
 }
 
 static void http_get_received(void *ctx, tcp_conn *conn, const uint8_t *data, size_t len) {
@@ -189,11 +190,11 @@ static trace_rows *http_get_failed(const http_get *g, const char *error) {
 static void http_get_report(http_get *g) {
     http_response r;
     if (g->len == 0) {
-        app_say_result(g->st, http_get_failed(g, "no_data"), "No data received.");
+        app_say_result(g->st, http_get_failed(g, "no_data"), _("No data received."));
         return;
     }
     if (http_parse_response(g->buf, g->len, &r) != HTTP_PARSE_OK) {
-        app_say_result(g->st, http_get_failed(g, "malformed_response"), "Malformed status line");
+        app_say_result(g->st, http_get_failed(g, "malformed_response"), _("Malformed status line"));
         return;
     }
     size_t body = g->len - r.head_len;
@@ -204,19 +205,19 @@ static void http_get_report(http_get *g) {
         trace_rows_add(res, "length", "%zu", r.content_length);
     app_say_result(g->st, res, "%s %d %s", r.version, r.status, r.reason);
     if (r.status >= 400) {
-        app_say(g->st, "ERROR %d: %s.", r.status, r.reason);
+        app_say(g->st, _("ERROR %d: %s."), r.status, r.reason);
         return;
     }
     const char *type = r.content_type[0] ? r.content_type : "text/plain";
     if (r.has_length)
-        app_say(g->st, "Length: %zu [%s]", r.content_length, type);
+        app_say(g->st, _("Length: %zu [%s]"), r.content_length, type);
     else
-        app_say(g->st, "Length: unspecified [%s]", type);
+        app_say(g->st, _("Length: unspecified [%s]"), type);
     if (r.has_length && body != r.content_length)
-        app_say(g->st, "%zu bytes of body received, but Content-Length said %zu (truncated)", body,
-                r.content_length);
+        app_say(g->st, _("%zu bytes of body received, but Content-Length said %zu (truncated)"),
+                body, r.content_length);
     else
-        app_say(g->st, "%zu bytes of body received [%zu/%zu]", body, body,
+        app_say(g->st, _("%zu bytes of body received [%zu/%zu]"), body, body,
                 r.has_length ? r.content_length : body);
 }
 
@@ -234,10 +235,10 @@ static void http_get_closed(void *ctx, tcp_conn *conn, tcp_end why) {
         return;
     trace_rows *r = http_get_failed(g, tcp_service_end_name(why, g->connected));
     if (!g->connected)
-        app_say_result(g->st, r, "Connecting to %s... failed: %s.", g->where,
+        app_say_result(g->st, r, _("Connecting to %s... failed: %s."), g->where,
                        tcp_service_end_text(why, false));
     else
-        app_say_result(g->st, r, "Read error (%s).", tcp_service_end_text(why, true));
+        app_say_result(g->st, r, _("Read error (%s)."), tcp_service_end_text(why, true));
 }
 
 static const tcp_handler http_get_handler = {
@@ -253,7 +254,7 @@ static void http_get_start(void *ctx, ipv4_addr to) {
     const char *host = g->cfg->host_text;
     ipv4_format(to, a);
     if (g->cfg->host.name) {
-        app_say(g->st, "Resolving %s (%s)... %s", host, host, a);
+        app_say(g->st, _("Resolving %s (%s)... %s"), host, host, a);
         snprintf(g->where, sizeof g->where, "%s (%s)|%s|:%u", host, host, a, g->cfg->port);
     } else {
         snprintf(g->where, sizeof g->where, "%s:%u", a, g->cfg->port);
@@ -262,7 +263,7 @@ static void http_get_start(void *ctx, ipv4_addr to) {
     if (rc != 0) {
         g->conn = NULL;
         app_say_result(g->st, http_get_failed(g, ip_stack_errname(rc)),
-                       "Connecting to %s... failed: %s.", g->where, ip_stack_strerror(rc));
+                       _("Connecting to %s... failed: %s."), g->where, ip_stack_strerror(rc));
     }
 }
 

@@ -7,10 +7,11 @@
 
 #include "devices/devices.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 static void receive(node *n, port *in, frame *f) {
     /* Unreachable: a hub's ports belong to its segment, which never calls this. */
-    net_trace_drop(n->net, n, in, f, TRACE_REASON_NOT_IN_SEGMENT, "hub port outside a segment");
+    net_trace_drop(n->net, n, in, f, TRACE_REASON_NOT_IN_SEGMENT, _("hub port outside a segment"));
     frame_free(f);
 }
 

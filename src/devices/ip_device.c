@@ -7,6 +7,7 @@
 
 #include "devices/devices.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 
 typedef struct app_slot {
@@ -32,10 +33,10 @@ static void receive(node *n, port *in, frame *f) {
     }
     if (mac_is_multicast(dst))
         net_trace_drop(n->net, n, in, f, TRACE_REASON_MULTICAST_NOT_JOINED,
-                       "multicast group not joined");
+                       _("multicast group not joined"));
     else
         net_trace_drop(n->net, n, in, f, TRACE_REASON_MAC_NOT_OURS,
-                       "destination MAC is not this NIC's");
+                       _("destination MAC is not this NIC's"));
     frame_free(f);
 }
 

@@ -11,6 +11,7 @@
 
 #include "devices/devices.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "util/u64map.h"
 #include "wire/ethernet.h"
 
@@ -46,14 +47,18 @@ static void learn(learning_switch *sw, port *in, mac_addr src, sim_time now) {
     char detail[96], m[MAC_TEXT_LEN];
     if (!created && now - e->last_seen >= sw->aging)
         created = true; /* aged out: as if a sweep had removed it */
-    if (created) {
-        snprintf(detail, sizeof detail, "%s is on %s", mac_format(src, m), in->name);
-        trace_table(sw, in, TRACE_LEARN, src, NULL, in->name, "new source MAC", detail);
+    if (!net_tracing(sw->base.net)) {
+        /* nobody reads the texts */
+    } else if (created) {
+        /* TRANSLATORS: a switch learned that MAC address %1$s is reachable through its port %2$s.
+         */
+        snprintf(detail, sizeof detail, _("%s is on %s"), mac_format(src, m), in->name);
+        trace_table(sw, in, TRACE_LEARN, src, NULL, in->name, _("new source MAC"), detail);
     } else if (e->port != in->index) {
-        snprintf(detail, sizeof detail, "%s moved from %s to %s", mac_format(src, m),
+        snprintf(detail, sizeof detail, _("%s moved from %s to %s"), mac_format(src, m),
                  sw->base.ports[e->port].name, in->name);
         trace_table(sw, in, TRACE_LEARN, src, sw->base.ports[e->port].name, in->name,
-                    "source MAC seen on another port", detail);
+                    _("source MAC seen on another port"), detail);
     }
     e->port = in->index;
     e->last_seen = now;
@@ -66,10 +71,10 @@ static int lookup(learning_switch *sw, mac_addr dst, sim_time now) {
         return -1;
     if (now - e->last_seen >= sw->aging) {
         char detail[96], m[MAC_TEXT_LEN];
-        snprintf(detail, sizeof detail, "%s (was on %s) aged out", mac_format(dst, m),
+        snprintf(detail, sizeof detail, _("%s (was on %s) aged out"), mac_format(dst, m),
                  sw->base.ports[e->port].name);
         trace_table(sw, NULL, TRACE_TABLE, dst, sw->base.ports[e->port].name, NULL,
-                    "not seen within the aging time", detail);
+                    _("not seen within the aging time"), detail);
         u64map_remove(sw->table, mac_to_u64(dst));
         return -1;
     }
@@ -87,13 +92,18 @@ static void flood(learning_switch *sw, port *in, frame *f, const char *why) {
             continue;
         n_out++;
         if (used < sizeof out - 16)
-            used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "to ",
-                                     p->name);
+            used +=
+                (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "", p->name);
         else if (used < sizeof out - 1)
             used += (size_t)snprintf(out + used, sizeof out - used, "...");
     }
-    if (net_tracing(sw->base.net))
-        net_trace(sw->base.net, TRACE_FLOOD, &sw->base, in, f, why, n_out ? out : "no other port");
+    if (net_tracing(sw->base.net)) {
+        /* TRANSLATORS: the ports a frame is flooded out of ("p2, p3"). */
+        char to[300];
+        snprintf(to, sizeof to, _("to %s"), out);
+        net_trace(sw->base.net, TRACE_FLOOD, &sw->base, in, f, _(why),
+                  n_out ? to : _("no other port"));
+    }
     port *last = NULL;
     for (uint32_t i = 0; i < sw->base.n_ports; i++) {
         port *p = &sw->base.ports[i];
@@ -113,7 +123,7 @@ static void receive(node *n, port *in, frame *f) {
     learning_switch *sw = (learning_switch *)n;
     if (net_check_loop(n->net, n, f)) {
         net_trace_drop(n->net, n, in, f, TRACE_REASON_STORM_STOPPED,
-                       "switching loop: the run is stopping (broadcast storm)");
+                       _("switching loop: the run is stopping (broadcast storm)"));
         frame_free(f);
         return;
     }
@@ -123,28 +133,30 @@ static void receive(node *n, port *in, frame *f) {
     memcpy(src.b, f->data + ETH_OFF_SRC, sizeof src.b);
     learn(sw, in, src, now);
     if (mac_is_broadcast(dst)) {
-        flood(sw, in, f, "broadcast destination");
+        flood(sw, in, f, N_("broadcast destination"));
         return;
     }
     if (mac_is_multicast(dst)) {
-        flood(sw, in, f, "multicast destination");
+        flood(sw, in, f, N_("multicast destination"));
         return;
     }
     int out = lookup(sw, dst, now);
     if (out < 0) {
-        flood(sw, in, f, "destination MAC unknown");
+        flood(sw, in, f, N_("destination MAC unknown"));
         return;
     }
     port *p = &n->ports[out];
     if (p == in) {
-        net_trace(n->net, TRACE_FILTER, n, in, f, "destination is on the ingress port", NULL);
+        if (net_tracing(n->net))
+            net_trace(n->net, TRACE_FILTER, n, in, f, _("destination is on the ingress port"),
+                      NULL);
         frame_free(f);
         return;
     }
     if (net_tracing(n->net)) {
-        char detail[32];
-        snprintf(detail, sizeof detail, "to %s", p->name);
-        net_trace(n->net, TRACE_FORWARD, n, in, f, "destination MAC in the table", detail);
+        char detail[64];
+        snprintf(detail, sizeof detail, _("to %s"), p->name);
+        net_trace(n->net, TRACE_FORWARD, n, in, f, _("destination MAC in the table"), detail);
     }
     port_send(p, f);
 }
@@ -235,7 +247,8 @@ static void power_off(node *n) {
     learning_switch *sw = (learning_switch *)n;
     u64map_clear(sw->table);
     trace_change c = {.table = TRACE_TABLE_MAC}; /* no key: the whole table */
-    net_trace_change(n->net, TRACE_TABLE, n, NULL, NULL, &c, "powered off", "MAC table cleared");
+    net_trace_change(n->net, TRACE_TABLE, n, NULL, NULL, &c, _("powered off"),
+                     _("MAC table cleared"));
 }
 
 static const node_ops switch_ops = {

@@ -6,6 +6,7 @@
  */
 #include "net/hub_segment.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +188,7 @@ static void repeat_through_hubs(hub_segment *seg, port *sender, const frame *f) 
             if (hp == ingress[k] || !hp->link)
                 continue;
             if (tracing && used < sizeof out - 16)
-                used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "to ",
+                used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", used ? ", " : "",
                                          hp->name);
             port *next = port_peer(hp);
             bool seen = false;
@@ -198,8 +199,12 @@ static void repeat_through_hubs(hub_segment *seg, port *sender, const frame *f) 
                 ingress[n_order++] = next;
             }
         }
-        net_trace(net, TRACE_REPEAT, hub, ingress[k], f,
-                  "a hub repeats every frame out of every other port", out);
+        if (tracing) {
+            char to[300];
+            snprintf(to, sizeof to, _("to %s"), out);
+            net_trace(net, TRACE_REPEAT, hub, ingress[k], f,
+                      _("a hub repeats every frame out of every other port"), to);
+        }
         for (uint32_t p = 0; p < hub->n_ports; p++) {
             const port *hp = &hub->ports[p];
             if (hp != ingress[k] && hp->link)
@@ -220,7 +225,7 @@ static void on_deliver(sim *s, void *a, void *b) {
     for (uint32_t h = 0; h < seg->n_hubs; h++)
         if (seg->hubs[h]->off) {
             net_trace_drop(net, seg->hubs[h], NULL, f, TRACE_REASON_DEVICE_OFF,
-                           "the hub is powered off: nothing is repeated");
+                           _("the hub is powered off: nothing is repeated"));
             frame_free(f);
             free(x);
             return;
@@ -240,8 +245,8 @@ static void on_deliver(sim *s, void *a, void *b) {
                                                      : TRACE_REASON_NONE;
         if (reason != TRACE_REASON_NONE) {
             net_trace_drop(net, st->port->owner, st->port, copy, reason,
-                           reason == TRACE_REASON_LINK_DOWN ? "lost: the link is down"
-                                                            : "the device is powered off");
+                           reason == TRACE_REASON_LINK_DOWN ? _("lost: the link is down")
+                                                            : _("the device is powered off"));
             frame_free(copy);
             continue;
         }
@@ -270,11 +275,11 @@ static void on_collision_detected(sim *s, void *a, void *b) {
     char detail[128];
     st->attempts++;
     net_trace(net, TRACE_COLLIDE, st->port->owner, st->port, st->current,
-              "another station transmitted at the same time", "sending 32-bit jam");
+              _("another station transmitted at the same time"), _("sending 32-bit jam"));
     sim_time resume = x->end;
     if (st->attempts >= ATTEMPT_LIMIT) {
         net_trace_drop(net, st->port->owner, st->port, st->current, TRACE_REASON_COLLISION_LIMIT,
-                       "excessive collisions (16 attempts)");
+                       _("excessive collisions (16 attempts)"));
         frame_free(st->current);
         st->current = NULL;
         st->attempts = 0;
@@ -282,11 +287,11 @@ static void on_collision_detected(sim *s, void *a, void *b) {
         uint32_t exponent = st->attempts < BACKOFF_LIMIT ? st->attempts : BACKOFF_LIMIT;
         uint64_t slots = rng_below(sim_rng(s), (uint64_t)1 << exponent);
         sim_time wait = slots * bit_time(seg, SLOT_BITS);
-        snprintf(detail, sizeof detail, "attempt %u: waiting %llu of %llu slot times (%llu ns)",
+        snprintf(detail, sizeof detail, _("attempt %u: waiting %llu of %llu slot times (%llu ns)"),
                  st->attempts + 1, (unsigned long long)slots,
                  (unsigned long long)((uint64_t)1 << exponent), (unsigned long long)wait);
         net_trace(net, TRACE_BACKOFF, st->port->owner, st->port, st->current,
-                  "binary exponential backoff", detail);
+                  _("binary exponential backoff"), detail);
         resume += wait;
     }
     schedule_retry(seg, st, resume);
@@ -309,8 +314,8 @@ static void collide(hub_segment *seg, transmission **group, uint32_t n) {
              * can do this (a "late collision"). */
             net_trace_drop(seg->net, t->st->port->owner, t->st->port, t->f,
                            TRACE_REASON_LATE_COLLISION,
-                           "late collision: corrupted after its sender had finished (segment too "
-                           "long for the slot time)");
+                           _("late collision: corrupted after its sender had finished (segment "
+                             "too long for the slot time)"));
             sim_schedule_at(s, t->end + seg->prop, on_expire, seg, t, NULL);
             continue;
         }
@@ -325,17 +330,18 @@ static void collide(hub_segment *seg, transmission **group, uint32_t n) {
         sim_schedule_at(s, detect, on_collision_detected, seg, t, NULL);
     }
     for (uint32_t h = 0; h < seg->n_hubs; h++) {
-        char detail[160];
+        char who[160], detail[240];
         size_t used = 0;
-        for (uint32_t i = 0; i < n && used < sizeof detail - 40; i++) {
+        who[0] = '\0';
+        for (uint32_t i = 0; i < n && used < sizeof who - 40; i++) {
             const port *p = group[i]->st->port;
-            used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s.%s",
-                                     i ? " and " : "", p->owner->name, p->name);
+            /* TRANSLATORS: joins the ports that collided ("A.eth0 and B.eth0"). */
+            used += (size_t)snprintf(who + used, sizeof who - used, "%s%s.%s", i ? _(" and ") : "",
+                                     p->owner->name, p->name);
         }
-        if (used < sizeof detail)
-            snprintf(detail + used, sizeof detail - used, " transmitted at once");
+        snprintf(detail, sizeof detail, _("%s transmitted at once"), who);
         net_trace(seg->net, TRACE_COLLIDE, seg->hubs[h], NULL, NULL,
-                  "signals overlapped on the shared medium", detail);
+                  _("signals overlapped on the shared medium"), detail);
     }
 }
 
@@ -360,7 +366,7 @@ static void station_try(hub_segment *seg, station *st) {
     }
     if (busy_until) {
         net_trace(net, TRACE_BACKOFF, st->port->owner, st->port, st->current,
-                  "carrier sensed: medium busy", "deferring until it is idle");
+                  _("carrier sensed: medium busy"), _("deferring until it is idle"));
         schedule_retry(seg, st, busy_until + bit_time(seg, GAP_BITS));
         return;
     }
@@ -395,8 +401,8 @@ void hub_segment_send(hub_segment *seg, port *p, frame *f) {
     station *st = station_of(seg, p);
     link_tx *q = st->queue;
     if (!link_tx_push(q, f)) {
-        char why[64];
-        snprintf(why, sizeof why, "transmit queue full (%u frames)", q->cap);
+        char why[128];
+        snprintf(why, sizeof why, _("transmit queue full (%u frames)"), q->cap);
         net_trace_drop(seg->net, p->owner, p, f, TRACE_REASON_QUEUE_FULL, why);
         frame_free(f);
         return;

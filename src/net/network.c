@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "net/hub_segment.h"
+#include "util/i18n.h"
 
 network *network_new(sim *s, trace_bus *trace) {
     network *net = calloc(1, sizeof *net);
@@ -144,10 +145,10 @@ int network_build_segments(network *net, char *message, size_t cap) {
         uint32_t rx = find_root(parent, x->id), ry = find_root(parent, y->id);
         if (rx == ry) {
             snprintf(message, cap,
-                     "links[%u]: \"%s\" closes a loop of hubs (%s and %s are already "
-                     "connected): a hub repeats every frame out of every other port, so every "
-                     "frame would circle the loop forever (a broadcast storm); expected hubs "
-                     "wired as a tree",
+                     _("links[%u]: \"%s\" closes a loop of hubs (%s and %s are already "
+                       "connected): a hub repeats every frame out of every other port, so every "
+                       "frame would circle the loop forever (a broadcast storm); expected hubs "
+                       "wired as a tree"),
                      l->index, l->name, x->name, y->name);
             rc = -1;
         }
@@ -304,18 +305,19 @@ static void p2p_arrive(sim *s, void *a, void *b) {
     network *net = to->owner->net;
     if (to->link->down || f->link_epoch != to->link->epoch) {
         net_trace_drop(net, to->owner, to, f, TRACE_REASON_LINK_DOWN,
-                       "lost: the link went down while it was on it");
+                       _("lost: the link went down while it was on it"));
         frame_free(f);
         return;
     }
     if (to->owner->off) {
-        net_trace_drop(net, to->owner, to, f, TRACE_REASON_DEVICE_OFF, "the device is powered off");
+        net_trace_drop(net, to->owner, to, f, TRACE_REASON_DEVICE_OFF,
+                       _("the device is powered off"));
         frame_free(f);
         return;
     }
     if (to->link->loss > 0 && rng_unit(sim_rng(net->sim)) < to->link->loss) {
-        char why[64];
-        snprintf(why, sizeof why, "lost in transit (link loss probability %g)", to->link->loss);
+        char why[128];
+        snprintf(why, sizeof why, _("lost in transit (link loss probability %g)"), to->link->loss);
         net_trace_drop(net, to->owner, to, f, TRACE_REASON_LINK_LOSS, why);
         frame_free(f);
         return;
@@ -391,9 +393,9 @@ void port_send(port *p, frame *f) {
                           : p->link->down ? TRACE_REASON_LINK_DOWN
                                           : TRACE_REASON_NONE;
     if (reason != TRACE_REASON_NONE) {
-        const char *refused = reason == TRACE_REASON_PORT_UNCONNECTED ? "port not connected"
-                              : reason == TRACE_REASON_DEVICE_OFF     ? "the device is powered off"
-                                                                      : "the link is down";
+        const char *refused = reason == TRACE_REASON_PORT_UNCONNECTED ? _("port not connected")
+                              : reason == TRACE_REASON_DEVICE_OFF ? _("the device is powered off")
+                                                                  : _("the link is down");
         net_trace_drop(net, p->owner, p, f, reason, refused);
         frame_free(f);
         return;
@@ -404,8 +406,8 @@ void port_send(port *p, frame *f) {
     }
     link_tx *tx = &p->link->tx[p->side];
     if (!link_tx_push(tx, f)) {
-        char why[64];
-        snprintf(why, sizeof why, "transmit queue full (%u frames)", tx->cap);
+        char why[128];
+        snprintf(why, sizeof why, _("transmit queue full (%u frames)"), tx->cap);
         net_trace_drop(net, p->owner, p, f, TRACE_REASON_QUEUE_FULL, why);
         frame_free(f);
         return;
@@ -420,8 +422,8 @@ void network_set_link(network *net, link *l, bool up) {
         return;
     l->down = !up;
     char detail[300];
-    snprintf(detail, sizeof detail, "link %s is %s", l->name, up ? "up again" : "down");
-    net_trace(net, TRACE_RUN, NULL, NULL, NULL, up ? "link up" : "link down", detail);
+    snprintf(detail, sizeof detail, up ? _("link %s is up again") : _("link %s is down"), l->name);
+    net_trace(net, TRACE_RUN, NULL, NULL, NULL, up ? _("link up") : _("link down"), detail);
     if (up)
         return;
     l->epoch++;
@@ -430,7 +432,7 @@ void network_set_link(network *net, link *l, bool up) {
         frame *f;
         while ((f = link_tx_pop(tx))) {
             net_trace_drop(net, l->end[side]->owner, l->end[side], f, TRACE_REASON_LINK_DOWN,
-                           "the link went down: queued frame lost");
+                           _("the link went down: queued frame lost"));
             frame_free(f);
         }
     }
@@ -441,9 +443,9 @@ void network_set_power(network *net, node *n, bool on) {
         return;
     n->off = !on;
     char detail[300];
-    snprintf(detail, sizeof detail, "%s is powered %s", n->name,
-             on ? "on: its tables start empty" : "off");
-    net_trace(net, TRACE_RUN, n, NULL, NULL, on ? "device on" : "device off", detail);
+    snprintf(detail, sizeof detail,
+             on ? _("%s is powered on: its tables start empty") : _("%s is powered off"), n->name);
+    net_trace(net, TRACE_RUN, n, NULL, NULL, on ? _("device on") : _("device off"), detail);
     if (!on && n->ops->power_off)
         n->ops->power_off(n);
 }
@@ -481,11 +483,11 @@ bool net_check_loop(network *net, const node *sw, frame *f) {
                 (size_t)snprintf(where + used, sizeof where - used, "%s%s", used ? ", " : "", name);
     }
     snprintf(net->stop_message, sizeof net->stop_message,
-             "broadcast storm suspected: %u frames came back to a switch they had already "
-             "crossed (packet #%u last went through %s); the switches form a loop",
+             _("broadcast storm suspected: %u frames came back to a switch they had already "
+               "crossed (packet #%u last went through %s); the switches form a loop"),
              net->storm_count, f->packet_id, where);
     net->stop_reason = NET_STOP_STORM;
-    net_trace(net, TRACE_RUN, NULL, NULL, f, "switching loop", net->stop_message);
+    net_trace(net, TRACE_RUN, NULL, NULL, f, _("switching loop"), net->stop_message);
     sim_stop(net->sim);
     return true;
 }

@@ -29,6 +29,7 @@
 
 #include "stack/internal.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "wire/arp.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
@@ -196,18 +197,18 @@ static void disarm(ip_stack *st, arp_entry *e) {
  * INCOMPLETE, unicast to the cached MAC while PROBE (Linux's arp_solicit;
  * the target MAC field stays zero either way). */
 static void send_request(ip_stack *st, arp_entry *e) {
-    char why[80] = "", text[IPV4_TEXT_LEN];
+    char why[192] = "", text[IPV4_TEXT_LEN];
     e->probes++;
     bool unicast = e->state == ARP_PROBE;
     if (!net_tracing(st->node->net))
         ; /* nobody reads the why */
     else if (unicast)
-        snprintf(why, sizeof why, "checking the cached MAC: unicast request %u of %u", e->probes,
+        snprintf(why, sizeof why, _("checking the cached MAC: unicast request %u of %u"), e->probes,
                  st->arp_retries);
     else if (e->probes == 1)
-        snprintf(why, sizeof why, "ARP cache has no entry for %s", ipv4_format(e->ip, text));
+        snprintf(why, sizeof why, _("ARP cache has no entry for %s"), ipv4_format(e->ip, text));
     else
-        snprintf(why, sizeof why, "no reply yet: request %u of %u", e->probes, st->arp_retries);
+        snprintf(why, sizeof why, _("no reply yet: request %u of %u"), e->probes, st->arp_retries);
     mac_addr dst = unicast ? e->mac : MAC_BROADCAST;
     frame *f = arp_frame(st, e->iface, ARP_OP_REQUEST, dst, MAC_ZERO, e->ip);
     send_frame(st, e->iface, f, dst, why);
@@ -219,17 +220,17 @@ static void send_request(ip_stack *st, arp_entry *e) {
 static void fail_entry(ip_stack *st, ipv4_addr ip) {
     arp_entry e = *entry_get(st, ip);
     u64map_remove(st->arp, ip);
-    char why[96], detail[96], text[IPV4_TEXT_LEN], old[ARP_VALUE_LEN];
+    char why[192], detail[192], text[IPV4_TEXT_LEN], old[ARP_VALUE_LEN];
     ipv4_format(ip, text);
     if (e.state == ARP_PROBE) {
-        snprintf(detail, sizeof detail, "%s PROBE -> FAILED: entry removed", text);
-        snprintf(why, sizeof why, "no reply to %u unicast requests", e.probes);
+        snprintf(detail, sizeof detail, _("%s PROBE -> FAILED: entry removed"), text);
+        snprintf(why, sizeof why, _("no reply to %u unicast requests"), e.probes);
         trace_arp(st, e.iface, ip, entry_value(&e, old), NULL, why, detail);
     } else {
-        snprintf(detail, sizeof detail, "removed incomplete entry for %s", text);
-        trace_arp(st, e.iface, ip, "incomplete", NULL, "resolution failed", detail);
+        snprintf(detail, sizeof detail, _("removed incomplete entry for %s"), text);
+        trace_arp(st, e.iface, ip, "incomplete", NULL, _("resolution failed"), detail);
     }
-    snprintf(why, sizeof why, "ARP: no reply from %s after %u requests", text, e.probes);
+    snprintf(why, sizeof why, _("ARP: no reply from %s after %u requests"), text, e.probes);
     for (uint32_t i = 0; i < e.n_pending; i++) {
         /* A waiting packet is on its way out: its header was not parsed on
          * the way in (it may be our own), so it is parsed for the error here. */
@@ -260,19 +261,19 @@ static void on_timer(sim *s, void *a, void *b) {
             arm(st, e, e->confirmed + reachable); /* confirmed since: still reachable */
         } else if (now <= e->used + ARP_DELAY_FIRST_PROBE) {
             change_state(st, e, ARP_DELAY,
-                         "reachable time expired, used in the last 5 s: waiting 5 s for "
-                         "confirmation");
+                         _("reachable time expired, used in the last 5 s: waiting 5 s for "
+                           "confirmation"));
             arm(st, e, now + ARP_DELAY_FIRST_PROBE);
         } else {
-            change_state(st, e, ARP_STALE, "reachable time expired");
+            change_state(st, e, ARP_STALE, _("reachable time expired"));
         }
         return;
     case ARP_DELAY:
         if (now <= e->confirmed + ARP_DELAY_FIRST_PROBE) {
-            change_state(st, e, ARP_REACHABLE, "confirmed by TCP progress");
+            change_state(st, e, ARP_REACHABLE, _("confirmed by TCP progress"));
             arm(st, e, e->confirmed + reachable);
         } else {
-            change_state(st, e, ARP_PROBE, "no confirmation: probing with unicast ARP");
+            change_state(st, e, ARP_PROBE, _("no confirmation: probing with unicast ARP"));
             e->probes = 0;
             send_request(st, e);
         }
@@ -324,10 +325,10 @@ static void collect_garbage(ip_stack *st) {
     qsort(keys, k, sizeof *keys, by_key);
     for (size_t i = 0; i < k; i++) {
         e = entry_get(st, (ipv4_addr)keys[i]);
-        char old[ARP_VALUE_LEN], detail[64], text[IPV4_TEXT_LEN];
-        snprintf(detail, sizeof detail, "stale entry for %s removed", ipv4_format(e->ip, text));
+        char old[ARP_VALUE_LEN], detail[128], text[IPV4_TEXT_LEN];
+        snprintf(detail, sizeof detail, _("stale entry for %s removed"), ipv4_format(e->ip, text));
         trace_arp(st, e->iface, e->ip, entry_value(e, old), NULL,
-                  "garbage collection: unused for 60 s", detail);
+                  _("garbage collection: unused for 60 s"), detail);
         u64map_remove(st->arp, keys[i]);
     }
     free(keys);
@@ -353,7 +354,7 @@ static arp_entry *entry_new(ip_stack *st, ipv4_addr ip, uint32_t iface) {
  * the time of use. */
 static void send_via(ip_stack *st, arp_entry *e, frame *f, const char *why) {
     if (e->state == ARP_STALE) {
-        change_state(st, e, ARP_DELAY, "used while STALE: waiting 5 s for confirmation");
+        change_state(st, e, ARP_DELAY, _("used while STALE: waiting 5 s for confirmation"));
         arm(st, e, now_of(st) + ARP_DELAY_FIRST_PROBE);
     }
     if (e->state != ARP_REACHABLE && e->state != ARP_PERMANENT)
@@ -367,7 +368,7 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
     if (ipv4_is_limited_broadcast(next_hop) ||
         (ifc->has_ip && ifc->prefix_len < 31 &&
          next_hop == (ifc->ip | ~ipv4_netmask(ifc->prefix_len)))) {
-        send_frame(st, iface, f, MAC_BROADCAST, "IP broadcast goes to the broadcast MAC");
+        send_frame(st, iface, f, MAC_BROADCAST, _("IP broadcast goes to the broadcast MAC"));
         return;
     }
     arp_entry *e = entry_get(st, next_hop);
@@ -375,27 +376,27 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         send_via(st, e, f, NULL);
         return;
     }
-    char detail[96], text[IPV4_TEXT_LEN];
+    char detail[192], text[IPV4_TEXT_LEN];
     bool tracing = net_tracing(net);
     if (tracing)
         ipv4_format(next_hop, text);
     if (!e) {
         e = entry_new(st, next_hop, iface);
         if (tracing) {
-            snprintf(detail, sizeof detail, "new incomplete entry for %s", text);
-            trace_arp(st, iface, next_hop, NULL, "incomplete", "next hop MAC unknown", detail);
+            snprintf(detail, sizeof detail, _("new incomplete entry for %s"), text);
+            trace_arp(st, iface, next_hop, NULL, "incomplete", _("next hop MAC unknown"), detail);
         }
     }
     if (st->arp_queue == 0) {
         net_trace_drop(net, st->node, ifc->port, f, TRACE_REASON_ARP_QUEUE_FULL,
-                       "ARP queue length is 0: nothing may wait for resolution");
+                       _("ARP queue length is 0: nothing may wait for resolution"));
         frame_free(f);
     } else {
         if (e->n_pending >= st->arp_queue) {
             /* Like Linux's unres_qlen: the oldest waiting packet makes room. */
             frame *oldest = e->pending[0];
             net_trace_drop(net, st->node, ifc->port, oldest, TRACE_REASON_ARP_QUEUE_FULL,
-                           "ARP queue full: oldest waiting packet dropped");
+                           _("ARP queue full: oldest waiting packet dropped"));
             frame_free(oldest);
             memmove(e->pending, e->pending + 1, (e->n_pending - 1) * sizeof *e->pending);
             e->n_pending--;
@@ -406,10 +407,10 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
         e->pending = grown;
         e->pending[e->n_pending++] = f;
         if (tracing) {
-            snprintf(detail, sizeof detail, "packet #%u waits for the MAC of %s", f->packet_id,
+            snprintf(detail, sizeof detail, _("packet #%u waits for the MAC of %s"), f->packet_id,
                      text);
-            trace_arp(st, iface, next_hop, "incomplete", "incomplete", "queued until ARP resolves",
-                      detail);
+            trace_arp(st, iface, next_hop, "incomplete", "incomplete",
+                      _("queued until ARP resolves"), detail);
         }
     }
     if (e->probes == 0)
@@ -422,14 +423,15 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
  * state `to` (REACHABLE for a unicast reply, STALE otherwise). A STALE
  * update with the MAC already held changes nothing; a new MAC is taken
  * whatever the state (Linux waits locktime, 1 s, after an update first).
- * `fresh`: the entry was created just now. Sends whatever waited. */
+ * `fresh`: the entry was created just now. Sends whatever waited. `how` is
+ * a msgid (N_), translated only when someone listens. */
 static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp_state to,
                    const char *how, bool fresh) {
     bool had_mac = e->state != ARP_INCOMPLETE;
     bool moved = had_mac && !mac_equal(e->mac, mac);
     if (had_mac && !moved && to == ARP_STALE)
         return; /* nothing new: neigh_update keeps the state */
-    char detail[160], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], old_mac[MAC_TEXT_LEN];
+    char detail[256], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], old_mac[MAC_TEXT_LEN];
     char old[ARP_VALUE_LEN], new[ARP_VALUE_LEN];
     const char *old_value = fresh ? NULL : entry_value(e, old);
     arp_state from = e->state;
@@ -449,22 +451,27 @@ static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp
     }
     /* A reply re-confirming a REACHABLE entry changes nothing to show. */
     if (net_tracing(st->node->net) && (fresh || moved || from != to)) {
-        int k = snprintf(detail, sizeof detail, "%s is-at %s", ipv4_format(e->ip, text),
+        /* TRANSLATORS: an ARP cache entry: IP address %1$s has MAC address %2$s. The
+         * clauses after it (" (was ...)", ", STATE", " for N s") are appended in order. */
+        int k = snprintf(detail, sizeof detail, _("%s is-at %s"), ipv4_format(e->ip, text),
                          mac_format(mac, m));
         if (moved)
-            k += snprintf(detail + k, sizeof detail - (size_t)k, " (was %s)", old_mac);
+            k += snprintf(detail + k, sizeof detail - (size_t)k, _(" (was %s)"), old_mac);
         if (fresh)
-            k += snprintf(detail + k, sizeof detail - (size_t)k, ", %s", arp_state_name(to));
+            /* TRANSLATORS: the entry's new state (REACHABLE...), appended to "IP is-at MAC". */
+            k += snprintf(detail + k, sizeof detail - (size_t)k, _(", %s"), arp_state_name(to));
         else if (from != to)
-            k += snprintf(detail + k, sizeof detail - (size_t)k, ", %s -> %s", arp_state_name(from),
-                          arp_state_name(to));
+            /* TRANSLATORS: the entry's old and new states, appended to "IP is-at MAC". */
+            k += snprintf(detail + k, sizeof detail - (size_t)k, _(", %s -> %s"),
+                          arp_state_name(from), arp_state_name(to));
         if (to == ARP_REACHABLE)
-            snprintf(detail + k, sizeof detail - (size_t)k, " for %llu.%03llu s",
+            /* TRANSLATORS: how long the entry stays REACHABLE, appended to "IP is-at MAC". */
+            snprintf(detail + k, sizeof detail - (size_t)k, _(" for %llu.%03llu s"),
                      (unsigned long long)(reachable / SIM_S),
                      (unsigned long long)(reachable % SIM_S / SIM_MS));
         /* The notes' ARP attack shows here: a known address suddenly moves. */
-        trace_arp(st, iface, e->ip, old_value, entry_value(e, new), moved ? "entry changed" : how,
-                  detail);
+        trace_arp(st, iface, e->ip, old_value, entry_value(e, new),
+                  moved ? _("entry changed") : _(how), detail);
     }
     frame **pending = e->pending;
     uint32_t n = e->n_pending;
@@ -474,7 +481,7 @@ static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp
     /* Each queued packet is a use of the entry (a STALE one moves to DELAY).
      * Sending cannot add or remove entries, so `e` stays valid. */
     for (uint32_t i = 0; i < n; i++)
-        send_via(st, e, pending[i], "ARP resolved: sending the queued packet");
+        send_via(st, e, pending[i], _("ARP resolved: sending the queued packet"));
     free(pending);
 }
 
@@ -485,17 +492,18 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
     arp_packet ap;
     int rc = arp_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &ap);
     if (rc != WIRE_OK) {
-        char why[64];
-        snprintf(why, sizeof why, "bad ARP packet (%s)", wire_strerror(rc));
+        char why[160];
+        snprintf(why, sizeof why, _("bad ARP packet (%s)"), _(wire_strerror(rc)));
         net_trace_drop(net, st->node, p, f, stack_wire_reason(rc), why);
         frame_free(f);
         return;
     }
     bool for_us = ifc->has_ip && ap.target_ip == ifc->ip;
-    if (for_us && ap.op == ARP_OP_REQUEST)
-        net_trace(net, TRACE_DELIVER, st->node, p, f, "ARP request for this host", NULL);
-    else if (for_us)
-        net_trace(net, TRACE_DELIVER, st->node, p, f, "ARP reply for this host", NULL);
+    if (for_us && net_tracing(net)) /* every ARP packet: no text when nobody reads it */
+        net_trace(net, TRACE_DELIVER, st->node, p, f,
+                  ap.op == ARP_OP_REQUEST ? _("ARP request for this host")
+                                          : _("ARP reply for this host"),
+                  NULL);
     /* Only a reply sent to our own MAC confirms the sender; a request, or a
      * reply in a broadcast, makes the entry STALE (Linux's arp_process). */
     mac_addr eth_dst;
@@ -510,27 +518,31 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         /* A static entry is never overwritten: the defence against spoofing. */
         merged = true;
         if (!mac_equal(e->mac, ap.sender_mac)) {
-            char detail[128], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], kept[MAC_TEXT_LEN];
+            char detail[256], text[IPV4_TEXT_LEN], m[MAC_TEXT_LEN], kept[MAC_TEXT_LEN];
             char value[ARP_VALUE_LEN];
-            snprintf(detail, sizeof detail, "claim %s is-at %s ignored: static entry says %s",
+            snprintf(detail, sizeof detail, _("claim %s is-at %s ignored: static entry says %s"),
                      ipv4_format(ap.sender_ip, text), mac_format(ap.sender_mac, m),
                      mac_format(e->mac, kept));
             entry_value(e, value);
-            trace_arp(st, iface, ap.sender_ip, value, value, "static entry kept", detail);
+            trace_arp(st, iface, ap.sender_ip, value, value, _("static entry kept"), detail);
         }
     } else if (e) {
         update(st, e, ap.sender_mac, iface, to,
-               ap.op == ARP_OP_REPLY ? "learned from the ARP reply"
-                                     : "updated from the sender of an ARP packet",
+               ap.op == ARP_OP_REPLY ? N_("learned from the ARP reply")
+                                     : N_("updated from the sender of an ARP packet"),
                false);
         merged = true;
     }
     if (!for_us) {
         if (net_tracing(net)) {
-            char why[96], text[IPV4_TEXT_LEN];
-            snprintf(why, sizeof why, "ARP %s for %s, not this host%s",
-                     ap.op == ARP_OP_REQUEST ? "request" : "reply", ipv4_format(ap.target_ip, text),
-                     merged ? "" : " (nothing learned)");
+            char why[192], text[IPV4_TEXT_LEN];
+            snprintf(why, sizeof why,
+                     ap.op == ARP_OP_REQUEST
+                         ? (merged ? _("ARP request for %s, not this host")
+                                   : _("ARP request for %s, not this host (nothing learned)"))
+                         : (merged ? _("ARP reply for %s, not this host")
+                                   : _("ARP reply for %s, not this host (nothing learned)")),
+                     ipv4_format(ap.target_ip, text));
             net_trace_drop(net, st->node, p, f, TRACE_REASON_ARP_NOT_OURS, why);
         }
         frame_free(f);
@@ -538,7 +550,7 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
     }
     if (ap.op == ARP_OP_REPLY && !merged) {
         net_trace_drop(net, st->node, p, f, TRACE_REASON_UNSOLICITED_ARP,
-                       "unsolicited ARP reply ignored");
+                       _("unsolicited ARP reply ignored"));
         frame_free(f);
         return;
     }
@@ -546,12 +558,13 @@ void arp_receive(ip_stack *st, uint32_t iface, frame *f) {
         /* neigh_event_ns: a request's sender is cached STALE, unconfirmed. */
         e = entry_new(st, ap.sender_ip, iface);
         update(st, e, ap.sender_mac, iface, ARP_STALE,
-               "learned from the request's sender (RFC 826)", true);
+               N_("learned from the request's sender (RFC 826)"), true);
     }
     if (ap.op == ARP_OP_REQUEST) {
         frame *reply =
             arp_frame(st, iface, ARP_OP_REPLY, ap.sender_mac, ap.sender_mac, ap.sender_ip);
-        send_frame(st, iface, reply, ap.sender_mac, "answering the ARP request");
+        send_frame(st, iface, reply, ap.sender_mac,
+                   net_tracing(net) ? _("answering the ARP request") : NULL);
     }
     frame_free(f);
 }
@@ -598,9 +611,11 @@ int ip_stack_arp_claim(ip_stack *st, ipv4_addr claimed, ipv4_addr victim, bool g
                      .target_ip = gratuitous ? claimed : victim};
     arp_emit(&ap, f->data + ETH_HEADER_LEN);
     f->packet_id = network_new_packet_id(st->node->net);
-    char why[96], text[IPV4_TEXT_LEN];
-    snprintf(why, sizeof why, "forged ARP reply: claims %s is here%s", ipv4_format(claimed, text),
-             gratuitous ? " (gratuitous, to everyone)" : "");
+    char why[192], text[IPV4_TEXT_LEN];
+    snprintf(why, sizeof why,
+             gratuitous ? _("forged ARP reply: claims %s is here (gratuitous, to everyone)")
+                        : _("forged ARP reply: claims %s is here"),
+             ipv4_format(claimed, text));
     send_frame(st, (uint32_t)iface, f, eth_dst, why);
     return 0;
 }
@@ -620,7 +635,7 @@ void arp_forget(ip_stack *st) {
         disarm(st, e);
         for (uint32_t j = 0; j < e->n_pending; j++) {
             net_trace_drop(st->node->net, st->node, st->ifaces[e->iface].port, e->pending[j],
-                           TRACE_REASON_DEVICE_OFF, "powered off while waiting for ARP");
+                           TRACE_REASON_DEVICE_OFF, _("powered off while waiting for ARP"));
             frame_free(e->pending[j]);
         }
         free(e->pending);
@@ -629,8 +644,8 @@ void arp_forget(ip_stack *st) {
     free(keys);
     if (k) {
         trace_change c = {.table = TRACE_TABLE_ARP}; /* no key: the whole table */
-        net_trace_change(st->node->net, TRACE_ARP, st->node, NULL, NULL, &c, "powered off",
-                         "ARP cache cleared");
+        net_trace_change(st->node->net, TRACE_ARP, st->node, NULL, NULL, &c, _("powered off"),
+                         _("ARP cache cleared"));
     }
 }
 

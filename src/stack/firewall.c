@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "util/i18n.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 #include "wire/udp.h"
@@ -92,12 +93,14 @@ static void describe_rule(const model_fw_rule *r, char *buf, size_t cap) {
 
 void firewall_describe(const firewall *fw, int index, char *buf, size_t cap) {
     if (index < 0) {
-        snprintf(buf, cap, "firewall default policy: %s", action_name(fw->policy));
+        /* TRANSLATORS: %s is the policy keyword as the topology writes it (allow, deny, reject). */
+        snprintf(buf, cap, _("firewall default policy: %s"), action_name(fw->policy));
         return;
     }
     char rule[160];
     describe_rule(&fw->rules[index], rule, sizeof rule);
-    snprintf(buf, cap, "firewall rule %d: %s", index + 1, rule);
+    /* TRANSLATORS: %2$s is the rule in the topology's syntax ("deny tcp dport 80 in"). */
+    snprintf(buf, cap, _("firewall rule %d: %s"), index + 1, rule);
 }
 
 void firewall_write_state(const firewall *fw, FILE *out) {

@@ -7,6 +7,7 @@
 
 #include "stack/internal.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -42,8 +43,8 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *ip)
     icmp_header ih;
     int rc = icmp_parse(msg, len, &ih);
     if (rc != WIRE_OK) {
-        char why[64];
-        snprintf(why, sizeof why, "bad ICMP message (%s)", wire_strerror(rc));
+        char why[160];
+        snprintf(why, sizeof why, _("bad ICMP message (%s)"), _(wire_strerror(rc)));
         drop(st, iface, f, stack_wire_reason(rc), why);
         return;
     }
@@ -59,7 +60,7 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *ip)
                      .packet_id = f->packet_id};
     if (ih.type == ICMP_ECHO_REQUEST) {
         net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f,
-                  "echo request for this host: replying", NULL);
+                  _("echo request for this host: replying"), NULL);
         /* The reply carries the request's identifier, sequence and data back. */
         uint8_t *reply = malloc(len);
         if (!reply)
@@ -82,10 +83,11 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *ip)
     if (ih.type == ICMP_ECHO_REPLY) {
         const icmp_listener *l = find_listener(st, IPPROTO_ICMP_NUM, ih.id);
         if (!l) {
-            drop(st, iface, f, TRACE_REASON_NO_SOCKET, "echo reply nobody is waiting for");
+            drop(st, iface, f, TRACE_REASON_NO_SOCKET, _("echo reply nobody is waiting for"));
             return;
         }
-        net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, "echo reply for ping", NULL);
+        net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f, _("echo reply for ping"),
+                  NULL);
         l->fn(l->ctx, &n);
         frame_free(f);
         return;
@@ -111,18 +113,18 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *ip)
         }
         if (l) {
             net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f,
-                      n.about == IPPROTO_UDP_NUM ? "ICMP error about our UDP datagram"
-                                                 : "ICMP error about our echo request",
+                      n.about == IPPROTO_UDP_NUM ? _("ICMP error about our UDP datagram")
+                                                 : _("ICMP error about our echo request"),
                       NULL);
             l->fn(l->ctx, &n);
             frame_free(f);
             return;
         }
         drop(st, iface, f, TRACE_REASON_NO_SOCKET,
-             "ICMP error about a packet no application waits for");
+             _("ICMP error about a packet no application waits for"));
         return;
     }
-    drop(st, iface, f, TRACE_REASON_ICMP_UNHANDLED, "ICMP type not handled");
+    drop(st, iface, f, TRACE_REASON_ICMP_UNHANDLED, _("ICMP type not handled"));
 }
 
 void icmp_send_error(ip_stack *st, const frame *f, const ipv4_header *ip, uint8_t type,

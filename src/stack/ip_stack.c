@@ -12,6 +12,7 @@
 #include "stack/nat.h"
 #include "stack/tcp.h"
 #include "stack/udp.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -25,19 +26,19 @@ port ip_loopback_port = {.name = "lo"};
 const char *ip_stack_strerror(int err) {
     switch ((ip_err)err) {
     case IP_ERR_NETUNREACH:
-        return "Network is unreachable";
+        return _("Network is unreachable");
     case IP_ERR_PERM:
-        return "Operation not permitted";
+        return _("Operation not permitted");
     case IP_ERR_ADDRINUSE:
-        return "Address already in use";
+        return _("Address already in use");
     case IP_ERR_ADDRNOTAVAIL:
-        return "Cannot assign requested address";
+        return _("Cannot assign requested address");
     case IP_ERR_AGAIN:
-        return "Resource temporarily unavailable";
+        return _("Resource temporarily unavailable");
     case IP_ERR_MSGSIZE:
-        return "Message too long";
+        return _("Message too long");
     }
-    return err == 0 ? "Success" : "Unknown error";
+    return err == 0 ? _("Success") : _("Unknown error");
 }
 
 const char *ip_stack_errname(int err) {
@@ -273,8 +274,8 @@ static bool is_local(const ip_stack *st, ipv4_addr a) {
 int ip_stack_connect(ip_stack *st, ipv4_addr dst) {
     if (is_local(st, dst) || ip_stack_lookup(st, dst))
         return 0;
-    char why[96], text[IPV4_TEXT_LEN];
-    snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
+    char why[192], text[IPV4_TEXT_LEN];
+    snprintf(why, sizeof why, _("no route to %s (no matching route and no default gateway)"),
              ipv4_format(dst, text));
     net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_NO_ROUTE, why);
     return IP_ERR_NETUNREACH;
@@ -338,7 +339,7 @@ static bool filter(ip_stack *st, uint8_t chain, int iface, const port *p, frame 
     fw_action verdict = firewall_check(&st->fw, chain, iface, ip, len, &rule);
     if (verdict == FW_ALLOW)
         return true;
-    char why[200];
+    char why[320];
     firewall_describe(&st->fw, rule, why, sizeof why);
     trace_reason reason = rule < 0 ? TRACE_REASON_FIREWALL_POLICY : TRACE_REASON_FIREWALL_RULE;
     if (verdict == FW_REJECT && h) {
@@ -362,7 +363,7 @@ static void loopback_arrive(sim *s, void *a, void *b) {
     ipv4_header h;
     int rc = ipv4_header_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &h);
     if (rc != WIRE_OK) {
-        drop(st, &ip_loopback_port, f, stack_wire_reason(rc), "bad IPv4 header");
+        drop(st, &ip_loopback_port, f, stack_wire_reason(rc), _("bad IPv4 header"));
         return;
     }
     ip_stack_deliver_local(st, UINT32_MAX, f, &h);
@@ -382,14 +383,15 @@ static int output(ip_stack *st, frame *f, const ip_send_route *sr) {
         eth_header eh = {.dst = MAC_ZERO, .src = MAC_ZERO, .ethertype = ETHERTYPE_IPV4};
         eth_emit(&eh, f->data);
         net_trace(net, TRACE_SEND, st->node, &ip_loopback_port, f,
-                  "loopback: the destination is this host, the packet never reaches a wire", NULL);
+                  _("loopback: the destination is this host, the packet never reaches a wire"),
+                  NULL);
         sim_schedule(net->sim, LOOPBACK_DELAY, loopback_arrive, st, f, frame_drop);
         return 0;
     }
     const ip_route *r = sr->route;
     if (!r) {
-        char why[96], text[IPV4_TEXT_LEN];
-        snprintf(why, sizeof why, "no route to %s (no matching route and no default gateway)",
+        char why[192], text[IPV4_TEXT_LEN];
+        snprintf(why, sizeof why, _("no route to %s (no matching route and no default gateway)"),
                  ipv4_format(dst, text));
         net_trace_drop(net, st->node, NULL, f, TRACE_REASON_NO_ROUTE, why);
         frame_free(f);
@@ -499,9 +501,10 @@ void ip_stack_configure(ip_stack *st, uint32_t iface, ipv4_addr ip, int prefix_l
     if (gateway)
         add_route(st, (ip_route){.has_via = true, .via = gateway, .iface = iface});
     sort_routes(st);
-    char detail[128], a[IPV4_TEXT_LEN], g[IPV4_TEXT_LEN];
+    char detail[192], a[IPV4_TEXT_LEN], g[IPV4_TEXT_LEN];
     if (gateway)
-        snprintf(detail, sizeof detail, "%s %s/%d, default via %s", ifc->port->name,
+        /* TRANSLATORS: interface, address/prefix, then the default gateway. */
+        snprintf(detail, sizeof detail, _("%s %s/%d, default via %s"), ifc->port->name,
                  ipv4_format(ip, a), prefix_len, ipv4_format(gateway, g));
     else
         snprintf(detail, sizeof detail, "%s %s/%d", ifc->port->name, ipv4_format(ip, a),
@@ -514,7 +517,7 @@ void ip_stack_configure(ip_stack *st, uint32_t iface, ipv4_addr ip, int prefix_l
         snprintf(route, sizeof route, "default via %s dev %s", ipv4_format(gateway, g),
                  ifc->port->name);
     trace_event ev = net_event(st->node->net, TRACE_TABLE, st->node, ifc->port, NULL,
-                               "address configured", detail);
+                               _("address configured"), detail);
     ev.change = (trace_change){.table = TRACE_TABLE_ADDRESS,
                                .key = ifc->port->name,
                                .old_value = had_ip ? old_value : NULL,
@@ -564,8 +567,8 @@ void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f, const ipv4_h
         return;
     }
     /* RFC 1122 section 3.2.2.1: an unknown protocol gets protocol unreachable. */
-    char why[64];
-    snprintf(why, sizeof why, "no handler for IP protocol %u", h->protocol);
+    char why[128];
+    snprintf(why, sizeof why, _("no handler for IP protocol %u"), h->protocol);
     stack_drop_and_report(st, p, f, h, TRACE_REASON_PROTOCOL_UNREACHABLE, why,
                           ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PROTOCOL);
 }
@@ -574,7 +577,7 @@ void ip_stack_deliver_local(ip_stack *st, uint32_t iface, frame *f, const ipv4_h
 static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
     network *net = st->node->net;
     const port *p = st->ifaces[in].port;
-    char why[128], text[IPV4_TEXT_LEN], detail[64];
+    char why[256], text[IPV4_TEXT_LEN], detail[64];
     mac_addr eth_dst;
     memcpy(eth_dst.b, f->data, 6);
     if (mac_is_multicast(eth_dst)) {
@@ -583,20 +586,23 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
          * which this stack does not route. Linux's ip_forward drops it
          * silently (pkt_type != PACKET_HOST); no ICMP error either. */
         snprintf(why, sizeof why,
-                 "unicast IP packet for %s arrived in a link-layer %s: not forwarded "
-                 "(RFC 1812 5.3.4)",
-                 ipv4_format(h->dst, text), mac_is_broadcast(eth_dst) ? "broadcast" : "multicast");
+                 mac_is_broadcast(eth_dst)
+                     ? _("unicast IP packet for %s arrived in a link-layer broadcast: not "
+                         "forwarded (RFC 1812 5.3.4)")
+                     : _("unicast IP packet for %s arrived in a link-layer multicast: not "
+                         "forwarded (RFC 1812 5.3.4)"),
+                 ipv4_format(h->dst, text));
         drop(st, p, f, TRACE_REASON_LINK_BROADCAST_NOT_FORWARDED, why);
         return;
     }
     if (h->ttl <= 1) {
-        stack_drop_and_report(st, p, f, h, TRACE_REASON_TTL_EXPIRED, "TTL expired in transit",
+        stack_drop_and_report(st, p, f, h, TRACE_REASON_TTL_EXPIRED, _("TTL expired in transit"),
                               ICMP_TIME_EXCEEDED, ICMP_TIME_EXCEEDED_TTL);
         return;
     }
     const ip_route *r = ip_stack_lookup(st, h->dst);
     if (!r) {
-        snprintf(why, sizeof why, "no route to %s", ipv4_format(h->dst, text));
+        snprintf(why, sizeof why, _("no route to %s"), ipv4_format(h->dst, text));
         stack_drop_and_report(st, p, f, h, TRACE_REASON_NO_ROUTE, why, ICMP_DEST_UNREACHABLE,
                               ICMP_UNREACH_NET);
         return;
@@ -607,10 +613,10 @@ static void forward(ip_stack *st, uint32_t in, frame *f, const ipv4_header *h) {
     port *out = st->ifaces[r->iface].port;
     if (net_tracing(net)) {
         if (r->has_via)
-            snprintf(why, sizeof why, "routed out of %s to next hop %s", out->name,
+            snprintf(why, sizeof why, _("routed out of %s to next hop %s"), out->name,
                      ipv4_format(next_hop, text));
         else
-            snprintf(why, sizeof why, "routed out of %s, destination on that subnet", out->name);
+            snprintf(why, sizeof why, _("routed out of %s, destination on that subnet"), out->name);
         snprintf(detail, sizeof detail, "TTL %u -> %u", h->ttl, h->ttl - 1);
         char route[96];
         route_format(st, r, route, sizeof route);
@@ -646,8 +652,8 @@ static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
     ipv4_header h;
     int rc = ipv4_header_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &h);
     if (rc != WIRE_OK) {
-        char why[64];
-        snprintf(why, sizeof why, "bad IPv4 header (%s)", wire_strerror(rc));
+        char why[160];
+        snprintf(why, sizeof why, _("bad IPv4 header (%s)"), _(wire_strerror(rc)));
         drop(st, p, f, stack_wire_reason(rc), why);
         return;
     }
@@ -674,8 +680,8 @@ static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
         forward(st, iface, f, &h);
         return;
     }
-    char why[96], text[IPV4_TEXT_LEN];
-    snprintf(why, sizeof why, "IP destination %s is not this host and it does not forward",
+    char why[192], text[IPV4_TEXT_LEN];
+    snprintf(why, sizeof why, _("IP destination %s is not this host and it does not forward"),
              ipv4_format(h.dst, text));
     drop(st, p, f, TRACE_REASON_IP_NOT_OURS, why);
 }
@@ -683,7 +689,7 @@ static void ipv4_receive(ip_stack *st, uint32_t iface, frame *f) {
 void ip_stack_receive(ip_stack *st, port *in, frame *f) {
     eth_header eh;
     if (eth_parse(f->data, f->len, &eh) != WIRE_OK) {
-        drop(st, in, f, TRACE_REASON_TRUNCATED, "runt frame");
+        drop(st, in, f, TRACE_REASON_TRUNCATED, _("runt frame"));
         return;
     }
     if (eh.ethertype == ETHERTYPE_ARP) {
@@ -691,8 +697,8 @@ void ip_stack_receive(ip_stack *st, port *in, frame *f) {
     } else if (eh.ethertype == ETHERTYPE_IPV4) {
         ipv4_receive(st, in->index, f);
     } else {
-        char why[64];
-        snprintf(why, sizeof why, "unknown EtherType 0x%04x", eh.ethertype);
+        char why[128];
+        snprintf(why, sizeof why, _("unknown EtherType 0x%04x"), eh.ethertype);
         drop(st, in, f, TRACE_REASON_UNKNOWN_ETHERTYPE, why);
     }
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "stack/internal.h"
+#include "util/i18n.h"
 #include "util/u64map.h"
 #include "wire/checksum.h"
 #include "wire/ethernet.h"
@@ -118,7 +119,8 @@ static const char *mapping_key(uint8_t protocol, ipv4_addr ip, uint16_t l4port, 
     return buf;
 }
 
-/* A mapping created (`added`) or removed: its outside endpoint is the value. */
+/* A mapping created (`added`) or removed: its outside endpoint is the value.
+ * `why` is a msgid (N_), translated here. */
 static void trace_table(nat *n, const char *why, const mapping *m, bool added) {
     char detail[128], key[64], outside[40];
     describe_mapping(n, m, detail, sizeof detail);
@@ -132,7 +134,7 @@ static void trace_table(nat *n, const char *why, const mapping *m, bool added) {
     else
         c.old_value = outside;
     net_trace_change(n->st->node->net, TRACE_TABLE, n->st->node,
-                     n->st->ifaces[n->cfg->outside_iface].port, NULL, &c, why, detail);
+                     n->st->ifaces[n->cfg->outside_iface].port, NULL, &c, _(why), detail);
 }
 
 static void remove_mapping(nat *n, uint64_t key) {
@@ -154,7 +156,7 @@ static void on_timer(sim *s, void *a, void *b) {
         m->timer = sim_schedule_at(s, deadline, on_timer, n, b, NULL);
         return;
     }
-    trace_table(n, "NAT mapping expired (idle longer than its timeout)", m, false);
+    trace_table(n, N_("NAT mapping expired (idle longer than its timeout)"), m, false);
     remove_mapping(n, key);
 }
 
@@ -325,7 +327,7 @@ static bool is_icmp_error(uint8_t type) {
 
 /* A rewrite of from -> to by rule `rule` under the mapping whose inside
  * endpoint is (key_ip, key_port); `address_only`: no port or identifier was
- * rewritten. */
+ * rewritten. `why` is a msgid (N_), translated only when someone listens. */
 static void trace_translate(nat *n, const frame *f, trace_translation rule, const char *why,
                             uint8_t protocol, ipv4_addr from_ip, uint16_t from_port,
                             ipv4_addr to_ip, uint16_t to_port, ipv4_addr key_ip, uint16_t key_port,
@@ -351,7 +353,7 @@ static void trace_translate(nat *n, const frame *f, trace_translation rule, cons
     }
     c.key = key;
     network *net = n->st->node->net;
-    trace_event ev = net_event(net, TRACE_TRANSLATE, n->st->node, NULL, f, why, detail);
+    trace_event ev = net_event(net, TRACE_TRANSLATE, n->st->node, NULL, f, _(why), detail);
     ev.change = c;
     ev.translation = rule;
     trace_emit(net->trace, &ev);
@@ -389,8 +391,8 @@ bool nat_outbound(nat *n, frame *f) {
     else {
         /* Anything else (an ICMP error from inside, another protocol) leaves
          * with the outside address only. */
-        trace_translate(n, f, TRACE_TRANSLATION_SNAT, "source NAT: address only", protocol, src, 0,
-                        outside_ip(n), 0, src, 0, true);
+        trace_translate(n, f, TRACE_TRANSLATION_SNAT, N_("source NAT: address only"), protocol, src,
+                        0, outside_ip(n), 0, src, 0, true);
         ipv4_set_src(ip, outside_ip(n));
         fix_checksums(ip);
         return true;
@@ -401,11 +403,11 @@ bool nat_outbound(nat *n, frame *f) {
     if (!m) {
         uint16_t outside_port;
         if (!choose_port(n, protocol, l4port, &outside_port)) {
-            drop(n, f, TRACE_REASON_NAT_NO_PORT, "NAT: no free outside port");
+            drop(n, f, TRACE_REASON_NAT_NO_PORT, _("NAT: no free outside port"));
             return false;
         }
         m = add_mapping(n, protocol, src, l4port, outside_port, MAPPING_DYNAMIC);
-        trace_table(n, "new NAT mapping", m, true);
+        trace_table(n, N_("new NAT mapping"), m, true);
     }
     m->seen_out = true;
     note_remote(m, true, ipv4_get_dst(ip),
@@ -417,11 +419,11 @@ bool nat_outbound(nat *n, frame *f) {
      * direction), not a new source NAT. */
     if (m->kind == MAPPING_FORWARD)
         trace_translate(n, f, TRACE_TRANSLATION_REPLY,
-                        "reply from the port-forwarded server translated back to the outside",
+                        N_("reply from the port-forwarded server translated back to the outside"),
                         protocol, src, l4port, outside_ip(n), m->outside_port, src, l4port, false);
     else
         trace_translate(n, f, TRACE_TRANSLATION_SNAT,
-                        "source NAT: inside address and port rewritten", protocol, src, l4port,
+                        N_("source NAT: inside address and port rewritten"), protocol, src, l4port,
                         outside_ip(n), m->outside_port, src, l4port, false);
     ipv4_set_src(ip, outside_ip(n));
     wire_put16(l4 + port_at, m->outside_port);
@@ -448,8 +450,9 @@ static nat_inbound_result inbound_error(nat *n, frame *f, uint8_t *ip, uint8_t *
         return NAT_IN_LOCAL;
     mapping *m = u64map_get(n->by_inside, *key);
     trace_translate(n, f, TRACE_TRANSLATION_ICMP_ERROR,
-                    "ICMP error translated back to the inside (RFC 5508)", protocol, outside_ip(n),
-                    l4port, m->inside_ip, m->inside_port, m->inside_ip, m->inside_port, false);
+                    N_("ICMP error translated back to the inside (RFC 5508)"), protocol,
+                    outside_ip(n), l4port, m->inside_ip, m->inside_port, m->inside_ip,
+                    m->inside_port, false);
     /* The quoted transport checksum covers the quoted addresses and l4port:
      * adjust it incrementally, as the whole datagram is not quoted. */
     int inner_sum_at = checksum_offset(protocol);
@@ -491,9 +494,9 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
     if (!key) {
         if (protocol == IPPROTO_ICMP_NUM || port_is_local(n, protocol, l4port))
             return NAT_IN_LOCAL; /* for the box itself: no translation (Linux INPUT) */
-        char why[128];
+        char why[256];
         snprintf(why, sizeof why,
-                 "NAT: unsolicited inbound %s to port %u (no mapping, no port forward)",
+                 _("NAT: unsolicited inbound %s to port %u (no mapping, no port forward)"),
                  proto_name(protocol), l4port);
         drop(n, f, TRACE_REASON_NAT_NO_MAPPING, why);
         return NAT_IN_DROPPED;
@@ -509,8 +512,8 @@ nat_inbound_result nat_inbound(nat *n, frame *f) {
      * only a port forward rewrites traffic the outside starts. */
     bool forward = m->kind == MAPPING_FORWARD;
     trace_translate(n, f, forward ? TRACE_TRANSLATION_PORT_FORWARD : TRACE_TRANSLATION_REPLY,
-                    forward ? "destination NAT: port forward to the inside"
-                            : "destination NAT: reply translated back to the inside",
+                    forward ? N_("destination NAT: port forward to the inside")
+                            : N_("destination NAT: reply translated back to the inside"),
                     protocol, outside_ip(n), l4port, m->inside_ip, m->inside_port, m->inside_ip,
                     m->inside_port, false);
     ipv4_set_dst(ip, m->inside_ip);
@@ -537,8 +540,8 @@ void nat_forget(nat *n) {
     free(keys);
     if (k) {
         trace_change c = {.table = TRACE_TABLE_NAT}; /* no key: the whole table */
-        net_trace_change(n->st->node->net, TRACE_TABLE, n->st->node, NULL, NULL, &c, "powered off",
-                         "NAT mappings forgotten");
+        net_trace_change(n->st->node->net, TRACE_TABLE, n->st->node, NULL, NULL, &c,
+                         _("powered off"), _("NAT mappings forgotten"));
     }
 }
 

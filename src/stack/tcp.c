@@ -66,6 +66,7 @@
 
 #include "stack/internal.h"
 #include "stack/nat.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
@@ -384,7 +385,7 @@ static const char *seg_kind(const tcp_seg *s) {
         return "RST";
     if (flags & TCP_FIN)
         return "FIN";
-    return s->len ? "segment" : "ACK";
+    return s->len ? N_("segment") : "ACK";
 }
 
 /* A segment is either dropped (seg_drop), or its data handed to the
@@ -402,10 +403,12 @@ static void seg_trace_accepted(ip_stack *st, tcp_state state, const char *why) {
     t->accepting = NULL;
     if (!net_tracing(st->node->net))
         return;
-    char addrs[64], text[64];
+    char addrs[64], text[128];
     conn_addr_text(s->conn, addrs, sizeof addrs);
     if (!why) {
-        snprintf(text, sizeof text, "%s accepted: %s", seg_kind(s), tcp_state_name(state));
+        /* TRANSLATORS: "SYN accepted: LISTEN"; %1$s is a segment's kind (SYN, ACK, FIN, RST,
+         * SYN-ACK or the translation of "segment"), %2$s the state it leads to. */
+        snprintf(text, sizeof text, _("%s accepted: %s"), _(seg_kind(s)), tcp_state_name(state));
         why = text;
     }
     trace_change change = {.table = TRACE_TABLE_TCP,
@@ -689,7 +692,7 @@ static void on_delack(sim *s, void *a, void *b) {
     char addrs[64], detail[128];
     conn_addr_text(c, addrs, sizeof addrs);
     snprintf(detail, sizeof detail, "%s ack=%lu", addrs, (unsigned long)c->rcv_nxt);
-    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, "delayed ACK (timer)", detail);
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, _("delayed ACK (timer)"), detail);
     conn_send_ack(c);
 }
 
@@ -969,9 +972,9 @@ static uint32_t data_end(const tcp_conn *c) {
  * again, with its packet id, on the port it leaves by). */
 static void trace_retransmission(tcp_conn *c, const char *why, uint8_t flags, uint32_t seq,
                                  uint32_t len) {
-    char addrs[64], detail[192], f[TCP_FLAGS_TEXT_LEN];
+    char addrs[64], detail[256], f[TCP_FLAGS_TEXT_LEN];
     conn_addr_text(c, addrs, sizeof addrs);
-    snprintf(detail, sizeof detail, "%s [%s] seq=%lu len=%lu, timeouts %u, RTO %llu ms", addrs,
+    snprintf(detail, sizeof detail, _("%s [%s] seq=%lu len=%lu, timeouts %u, RTO %llu ms"), addrs,
              tcp_flags_text(flags, f), (unsigned long)seq, (unsigned long)len, c->retries,
              (unsigned long long)(c->rto / SIM_MS));
     seg_trace_accepted_now(c->st);
@@ -988,9 +991,9 @@ static void trace_retransmission(tcp_conn *c, const char *why, uint8_t flags, ui
 static void conn_fin_sent(tcp_conn *c) {
     c->fin_sent = true;
     if (c->state == TCP_ESTABLISHED)
-        conn_set_state(c, TCP_FIN_WAIT_1, "close: FIN sent after the queued data");
+        conn_set_state(c, TCP_FIN_WAIT_1, _("close: FIN sent after the queued data"));
     else if (c->state == TCP_CLOSE_WAIT)
-        conn_set_state(c, TCP_LAST_ACK, "close: FIN sent after the queued data");
+        conn_set_state(c, TCP_LAST_ACK, _("close: FIN sent after the queued data"));
 }
 
 /* --- the SACK scoreboard (RFC 6675) --- */
@@ -1149,7 +1152,7 @@ static bool conn_send_new(tcp_conn *c, uint32_t usable) {
     bool again = seq_lt(seq, c->snd_max);
     if (again) {
         c->rtt_timing = false; /* Karn */
-        trace_retransmission(c, "retransmission (timeout)", flags, seq, n);
+        trace_retransmission(c, _("retransmission (timeout)"), flags, seq, n);
     } else {
         rtt_start(c, seg_end);
     }
@@ -1176,7 +1179,7 @@ static void sack_recovery_send(tcp_conn *c) {
         bool hole = sb_hole_from(c, from, &left, &right);
         if (hole && sb_is_lost(c, left)) { /* (1) */
             uint32_t n = min_u32(c->mss, right - left);
-            conn_resend(c, left, n, "retransmission (SACK recovery, RFC 6675)");
+            conn_resend(c, left, n, _("retransmission (SACK recovery, RFC 6675)"));
             c->high_rxt = left + n;
             continue;
         }
@@ -1186,7 +1189,7 @@ static void sack_recovery_send(tcp_conn *c) {
             continue;
         if (hole && c->n_sacked && seq_lt(left, c->sacked[c->n_sacked - 1].left)) { /* (3) */
             uint32_t n = min_u32(c->mss, right - left);
-            conn_resend(c, left, n, "retransmission (SACK recovery, RFC 6675)");
+            conn_resend(c, left, n, _("retransmission (SACK recovery, RFC 6675)"));
             c->high_rxt = left + n;
             continue;
         }
@@ -1272,11 +1275,11 @@ static void on_rto(sim *s, void *a, void *b) {
                      : c->state == TCP_SYN_RECEIVED ? TCP_SYNACK_RETRIES
                                                     : TCP_RETRIES;
     if (c->retries >= limit) {
-        char why[96];
+        char why[192];
         if (c->state == TCP_SYN_SENT)
-            snprintf(why, sizeof why, "no answer to the SYN after %u retransmissions", limit);
+            snprintf(why, sizeof why, _("no answer to the SYN after %u retransmissions"), limit);
         else
-            snprintf(why, sizeof why, "no ACK after %u retransmissions: giving up", limit);
+            snprintf(why, sizeof why, _("no ACK after %u retransmissions: giving up"), limit);
         /* A passive connection nobody accepted yet goes quietly. */
         bool known = !(c->state == TCP_SYN_RECEIVED && c->passive);
         conn_finish(c, TCP_END_TIMEOUT, known, why);
@@ -1290,7 +1293,7 @@ static void on_rto(sim *s, void *a, void *b) {
     if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED) {
         uint8_t flags = c->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK;
         c->handshake_retransmitted = true;
-        trace_retransmission(c, "retransmission (timeout)", flags, c->iss, 0);
+        trace_retransmission(c, _("retransmission (timeout)"), flags, c->iss, 0);
         conn_send_segment(c, c->iss, flags, 0, true);
         rto_start(c);
         conn_release(c);
@@ -1319,10 +1322,10 @@ static void on_persist(sim *s, void *a, void *b) {
     char addrs[64], detail[160];
     conn_addr_text(c, addrs, sizeof addrs);
     c->probes++;
-    snprintf(detail, sizeof detail, "%s seq=%lu len=0, probe %u", addrs,
+    snprintf(detail, sizeof detail, _("%s seq=%lu len=0, probe %u"), addrs,
              (unsigned long)(c->snd_una - 1), c->probes);
-    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, "zero-window probe (persist timer)",
-              detail);
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL,
+              _("zero-window probe (persist timer)"), detail);
     /* An old sequence number: the receiver answers with its window (3.10.7.4). */
     conn_send(c, c->snd_una - 1, TCP_ACK, 0);
     conn_update_timers(c);
@@ -1333,7 +1336,7 @@ static void on_time_wait(sim *s, void *a, void *b) {
     (void)b;
     tcp_conn *c = a;
     c->time_wait_ev = 0;
-    conn_finish(c, TCP_END_NORMAL, true, "2*MSL (60 s) elapsed in TIME-WAIT");
+    conn_finish(c, TCP_END_NORMAL, true, _("2*MSL (60 s) elapsed in TIME-WAIT"));
 }
 
 /* RFC 1122 4.2.3.6 as Linux's tcp_keepalive_timer does it: while data is
@@ -1360,9 +1363,9 @@ static void on_keepalive(sim *s, void *a, void *b) {
     char addrs[64], detail[160];
     conn_addr_text(c, addrs, sizeof addrs);
     if (c->ka_sent >= c->ka_max) {
-        char why[128];
+        char why[256];
         snprintf(why, sizeof why,
-                 "no answer to %u keepalive probes: giving up (RST sent, ETIMEDOUT)", c->ka_max);
+                 _("no answer to %u keepalive probes: giving up (RST sent, ETIMEDOUT)"), c->ka_max);
         conn_hold(c);
         conn_send(c, c->snd_nxt, TCP_RST | TCP_ACK, 0);
         conn_finish(c, TCP_END_TIMEOUT, true, why);
@@ -1370,10 +1373,10 @@ static void on_keepalive(sim *s, void *a, void *b) {
         return;
     }
     c->ka_sent++;
-    snprintf(detail, sizeof detail, "%s seq=%lu len=0, probe %u of %u", addrs,
+    snprintf(detail, sizeof detail, _("%s seq=%lu len=0, probe %u of %u"), addrs,
              (unsigned long)(c->snd_una - 1), c->ka_sent, c->ka_max);
-    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL, "keepalive probe (keepalive timer)",
-              detail);
+    net_trace(conn_net(c), TRACE_SEND, c->st->node, NULL, NULL,
+              _("keepalive probe (keepalive timer)"), detail);
     /* An old sequence number: the peer, if alive, answers with an ACK. */
     conn_send(c, c->snd_una - 1, TCP_ACK, 0);
     keepalive_start(c, c->ka_interval);
@@ -1412,7 +1415,7 @@ int tcp_listen(ip_stack *st, uint16_t local_port, const tcp_handler *h, void *ct
     tcp_conn *c = conn_new(st, h, ctx);
     c->local_port = local_port;
     c->is_listener = true;
-    conn_set_state(c, TCP_LISTEN, "passive open (listen)");
+    conn_set_state(c, TCP_LISTEN, _("passive open (listen)"));
     table_add(c);
     *out = c;
     return 0;
@@ -1429,7 +1432,7 @@ int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t 
      * route, then an ephemeral port (__inet_hash_connect: EADDRNOTAVAIL). */
     if (local_port && table_port_used(st, local_port)) {
         net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_PORT_IN_USE,
-                       "local TCP port already in use (EADDRINUSE)");
+                       _("local TCP port already in use (EADDRINUSE)"));
         return IP_ERR_ADDRINUSE;
     }
     int rc = ip_stack_connect(st, dst);
@@ -1439,7 +1442,7 @@ int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t 
         local_port = tcp_pick_ephemeral(st);
     if (local_port == 0) {
         net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_NO_EPHEMERAL_PORT,
-                       "no free ephemeral TCP port (EADDRNOTAVAIL)");
+                       _("no free ephemeral TCP port (EADDRNOTAVAIL)"));
         return IP_ERR_ADDRNOTAVAIL;
     }
     tcp_conn *c = conn_new(st, h, ctx);
@@ -1452,7 +1455,7 @@ int tcp_connect_from(ip_stack *st, uint16_t local_port, ipv4_addr dst, uint16_t 
     c->rcv_wscale = TCP_WSCALE;
     conn_choose_iss(c);
     table_add(c);
-    conn_set_state(c, TCP_SYN_SENT, "active open (connect): SYN sent");
+    conn_set_state(c, TCP_SYN_SENT, _("active open (connect): SYN sent"));
     rtt_start(c, c->iss + 1);
     conn_send(c, c->iss, TCP_SYN, 0);
     rto_start(c);
@@ -1497,7 +1500,7 @@ void tcp_close(tcp_conn *c) {
     conn_hold(c);
     switch (c->state) {
     case TCP_LISTEN:
-        listener_close(c, TCP_END_NORMAL, "listener closed");
+        listener_close(c, TCP_END_NORMAL, _("listener closed"));
         break;
     case TCP_SYN_SENT:
         /* 3.10.4 deletes a SYN-SENT connection at once; here, as for
@@ -1522,7 +1525,7 @@ void tcp_abort(tcp_conn *c) {
     conn_hold(c);
     switch (c->state) {
     case TCP_LISTEN:
-        listener_close(c, TCP_END_RESET, "listener aborted");
+        listener_close(c, TCP_END_RESET, _("listener aborted"));
         break;
     case TCP_SYN_RECEIVED:
     case TCP_ESTABLISHED:
@@ -1531,10 +1534,11 @@ void tcp_abort(tcp_conn *c) {
     case TCP_CLOSE_WAIT:
         /* 3.10.5: <SEQ=SND.NXT><CTL=RST>. */
         conn_send(c, c->snd_nxt, TCP_RST, 0);
-        conn_finish(c, TCP_END_RESET, true, "abort: RST sent");
+        conn_finish(c, TCP_END_RESET, true, _("abort: RST sent"));
         break;
     default: /* SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: no RST (3.10.5) */
-        conn_finish(c, c->state == TCP_TIME_WAIT ? TCP_END_NORMAL : TCP_END_RESET, true, "abort");
+        conn_finish(c, c->state == TCP_TIME_WAIT ? TCP_END_NORMAL : TCP_END_RESET, true,
+                    _("abort"));
         break;
     }
     conn_release(c);
@@ -1560,7 +1564,7 @@ static void listener_close(tcp_conn *l, tcp_end end, const char *why) {
     qsort(orphans, k, sizeof *orphans, conn_order); /* table order depends on its size */
     for (size_t i = 0; i < k; i++) {
         conn_send(orphans[i], orphans[i]->snd_nxt, TCP_RST, 0);
-        conn_finish(orphans[i], TCP_END_RESET, false, "its listener closed: RST sent");
+        conn_finish(orphans[i], TCP_END_RESET, false, _("its listener closed: RST sent"));
     }
     free(orphans);
     conn_finish(l, end, true, why);
@@ -1615,13 +1619,14 @@ static void seg_drop(ip_stack *st, const tcp_seg *s, trace_reason reason, const 
 
 /* 3.10.7.1: nothing here for this segment. */
 static void input_closed(ip_stack *st, const tcp_seg *s) {
-    char why[96];
+    char why[192];
     if (s->h.flags & TCP_RST) {
-        snprintf(why, sizeof why, "RST for no connection on TCP port %u: ignored", s->h.dst_port);
+        snprintf(why, sizeof why, _("RST for no connection on TCP port %u: ignored"),
+                 s->h.dst_port);
         seg_drop(st, s, TRACE_REASON_NO_SOCKET, why);
         return;
     }
-    snprintf(why, sizeof why, "no listener on TCP port %u: answered with RST", s->h.dst_port);
+    snprintf(why, sizeof why, _("no listener on TCP port %u: answered with RST"), s->h.dst_port);
     seg_drop(st, s, TRACE_REASON_NO_SOCKET, why);
     tcp_send_reset_for(st, &s->h, s->src, s->dst, seg_space(s));
 }
@@ -1630,17 +1635,17 @@ static void input_closed(ip_stack *st, const tcp_seg *s) {
 static void input_listen(tcp_conn *l, const tcp_seg *s) {
     ip_stack *st = l->st;
     if (s->h.flags & TCP_RST) {
-        seg_drop(st, s, TRACE_REASON_TCP_RST_IGNORED, "RST to a listening port: ignored");
+        seg_drop(st, s, TRACE_REASON_TCP_RST_IGNORED, _("RST to a listening port: ignored"));
         return;
     }
     if (s->h.flags & TCP_ACK) {
         seg_drop(st, s, TRACE_REASON_TCP_UNACCEPTABLE_ACK,
-                 "ACK to a listening port for no connection: answered with RST");
+                 _("ACK to a listening port for no connection: answered with RST"));
         tcp_send_reset_for(st, &s->h, s->src, s->dst, seg_space(s));
         return;
     }
     if (!(s->h.flags & TCP_SYN)) {
-        seg_drop(st, s, TRACE_REASON_TCP_NO_SYN, "segment without SYN to a listening port");
+        seg_drop(st, s, TRACE_REASON_TCP_NO_SYN, _("segment without SYN to a listening port"));
         return;
     }
     /* Data on a SYN is not taken (Linux without Fast Open): the peer sends it
@@ -1658,7 +1663,7 @@ static void input_listen(tcp_conn *l, const tcp_seg *s) {
     conn_negotiate(c, &s->h);
     c->state = TCP_LISTEN; /* as the RFC's diagram draws it: LISTEN -> SYN-RECEIVED */
     table_add(c);
-    conn_set_state(c, TCP_SYN_RECEIVED, "SYN received on a listening port: SYN-ACK sent");
+    conn_set_state(c, TCP_SYN_RECEIVED, _("SYN received on a listening port: SYN-ACK sent"));
     rtt_start(c, c->iss + 1);
     conn_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
     rto_start(c);
@@ -1684,10 +1689,10 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
         if (seq_leq(h->ack, c->iss) || seq_gt(h->ack, c->snd_max)) {
             if (h->flags & TCP_RST) {
                 seg_drop(st, s, TRACE_REASON_TCP_UNACCEPTABLE_ACK,
-                         "RST with an ACK for something we never sent: ignored");
+                         _("RST with an ACK for something we never sent: ignored"));
             } else {
                 seg_drop(st, s, TRACE_REASON_TCP_UNACCEPTABLE_ACK,
-                         "ACK for something we never sent: answered with RST");
+                         _("ACK for something we never sent: answered with RST"));
                 tcp_send_reset_for(st, h, s->src, s->dst, seg_space(s));
             }
             return;
@@ -1695,13 +1700,15 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
     }
     if (h->flags & TCP_RST) {
         if (h->flags & TCP_ACK)
-            conn_finish(c, TCP_END_REFUSED, true, "RST in answer to our SYN: connection refused");
+            conn_finish(c, TCP_END_REFUSED, true,
+                        _("RST in answer to our SYN: connection refused"));
         else
-            seg_drop(st, s, TRACE_REASON_TCP_RST_IGNORED, "RST without ACK in SYN-SENT: ignored");
+            seg_drop(st, s, TRACE_REASON_TCP_RST_IGNORED,
+                     _("RST without ACK in SYN-SENT: ignored"));
         return;
     }
     if (!(h->flags & TCP_SYN)) {
-        seg_drop(st, s, TRACE_REASON_TCP_NO_SYN, "segment without SYN in SYN-SENT");
+        seg_drop(st, s, TRACE_REASON_TCP_NO_SYN, _("segment without SYN in SYN-SENT"));
         return;
     }
     c->irs = h->seq;
@@ -1714,7 +1721,7 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
         c->snd_una = h->ack;
         c->snd_wl2 = h->ack;
         rtt_on_ack(c, h, h->ack);
-        conn_established(c, "SYN-ACK received: ACK sent (three-way handshake complete)");
+        conn_established(c, _("SYN-ACK received: ACK sent (three-way handshake complete)"));
         conn_send_ack(c);
         if (c->h && c->h->connected)
             c->h->connected(c->ctx, c);
@@ -1726,7 +1733,7 @@ static void input_syn_sent(tcp_conn *c, const tcp_seg *s) {
     c->snd_wl2 = c->iss;
     c->rtt_timing = false; /* the SYN-ACK resends our SYN */
     conn_set_state(c, TCP_SYN_RECEIVED,
-                   "SYN received in SYN-SENT (simultaneous open): SYN-ACK sent");
+                   _("SYN received in SYN-SENT (simultaneous open): SYN-ACK sent"));
     conn_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
 }
 
@@ -1757,20 +1764,20 @@ static void conn_fin_arrived(tcp_conn *c) {
     switch (c->state) {
     case TCP_SYN_RECEIVED:
     case TCP_ESTABLISHED:
-        conn_set_state(c, TCP_CLOSE_WAIT, "FIN received: ACK owed");
+        conn_set_state(c, TCP_CLOSE_WAIT, _("FIN received: ACK owed"));
         c->pingpong = TCP_PINGPONG;
         break;
     case TCP_FIN_WAIT_1:
         c->ack_now = true;
         if (c->fin_acked)
-            conn_enter_time_wait(c, "FIN received, ours acknowledged: ACK sent");
+            conn_enter_time_wait(c, _("FIN received, ours acknowledged: ACK sent"));
         else
             conn_set_state(c, TCP_CLOSING,
-                           "FIN received before the ACK of ours (simultaneous close): ACK sent");
+                           _("FIN received before the ACK of ours (simultaneous close): ACK sent"));
         break;
     case TCP_FIN_WAIT_2:
         c->ack_now = true;
-        conn_enter_time_wait(c, "FIN received: ACK sent");
+        conn_enter_time_wait(c, _("FIN received: ACK sent"));
         break;
     default:
         break;
@@ -1944,11 +1951,12 @@ static bool conn_take_data(tcp_conn *c, const tcp_seg *s, const uint8_t *data, u
     if (had_ooo && !c->ooo)
         c->ack_now = true;
     if (total) {
-        char why[64], detail[96];
-        snprintf(why, sizeof why, "%zu bytes for port %u", total, c->local_port);
+        char why[128], detail[192];
+        snprintf(why, sizeof why, _("%zu bytes for port %u"), total, c->local_port);
         if (held)
             snprintf(detail, sizeof detail,
-                     "the hole is filled: %lu bytes had arrived out of order", (unsigned long)held);
+                     _("the hole is filled: %lu bytes had arrived out of order"),
+                     (unsigned long)held);
         c->st->tcp->accepting = NULL; /* this delivery is its fate */
         net_trace(conn_net(c), TRACE_DELIVER, c->st->node, s->p, s->f, why, held ? detail : NULL);
     }
@@ -1963,7 +1971,7 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
     const tcp_header *h = &s->h;
     uint32_t ack = h->ack;
     if (seq_gt(ack, c->snd_max)) {
-        seg_drop(c->st, s, TRACE_REASON_TCP_ACK_UNSENT, "ACK for data not yet sent: ACK sent");
+        seg_drop(c->st, s, TRACE_REASON_TCP_ACK_UNSENT, _("ACK for data not yet sent: ACK sent"));
         conn_send_ack(c);
         return false;
     }
@@ -2009,7 +2017,7 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
                 /* RFC 6675: a partial ACK only moves the scoreboard; the
                  * transmission loop (conn_output) finds what to send. */
             } else {
-                conn_retransmit_first(c, "retransmission (partial ACK in fast recovery)");
+                conn_retransmit_first(c, _("retransmission (partial ACK in fast recovery)"));
                 c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
                 c->cwnd += c->mss;
             }
@@ -2059,8 +2067,8 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
             c->in_recovery = true;
             c->high_rxt = c->snd_una;
             conn_retransmit_first(c, c->dupacks >= TCP_DUPACK_THRESH
-                                         ? "fast retransmit (3 duplicate ACKs)"
-                                         : "fast retransmit (SACKed data shows a loss)");
+                                         ? _("fast retransmit (3 duplicate ACKs)")
+                                         : _("fast retransmit (SACKed data shows a loss)"));
         }
         return true;
     }
@@ -2072,7 +2080,7 @@ static bool conn_process_ack(tcp_conn *c, const tcp_seg *s) {
             c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
             c->recover = c->snd_max;
             c->in_recovery = true;
-            conn_retransmit_first(c, "fast retransmit (3 duplicate ACKs)");
+            conn_retransmit_first(c, _("fast retransmit (3 duplicate ACKs)"));
             c->cwnd = c->ssthresh + TCP_DUPACK_THRESH * (uint32_t)c->mss;
         } else if (c->dupacks > TCP_DUPACK_THRESH && c->in_recovery && c->cwnd < TCP_CWND_MAX) {
             c->cwnd += c->mss; /* RFC 5681 3.2 step 5: inflate */
@@ -2089,7 +2097,7 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
      * tcp_check_req resends it). */
     if (c->state == TCP_SYN_RECEIVED && (h->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
         h->seq == c->irs) {
-        seg_drop(st, s, TRACE_REASON_TCP_OLD_SEQUENCE, "SYN again: SYN-ACK sent again");
+        seg_drop(st, s, TRACE_REASON_TCP_OLD_SEQUENCE, _("SYN again: SYN-ACK sent again"));
         c->rtt_timing = false; /* Karn: which SYN-ACK will the ACK answer? */
         c->handshake_retransmitted = true;
         conn_send(c, c->iss, TCP_SYN | TCP_ACK, 0);
@@ -2108,7 +2116,7 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         if (c->state == TCP_TIME_WAIT && (h->flags & TCP_FIN) && h->seq + space == c->rcv_nxt) {
             /* The peer did not hear our last ACK (eighth check, TIME-WAIT). */
             seg_drop(st, s, TRACE_REASON_TCP_OLD_SEQUENCE,
-                     "FIN again in TIME-WAIT: ACK sent again, 2*MSL restarted");
+                     _("FIN again in TIME-WAIT: ACK sent again, 2*MSL restarted"));
             conn_send_ack(c);
             timer_cancel(c, &c->time_wait_ev);
             c->time_wait_ev =
@@ -2117,16 +2125,16 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         }
         if (h->flags & TCP_RST) {
             seg_drop(st, s, TRACE_REASON_TCP_OUT_OF_WINDOW,
-                     "RST outside the receive window: ignored");
+                     _("RST outside the receive window: ignored"));
             return;
         }
         if (seq_leq(h->seq + space, c->rcv_nxt))
             seg_drop(st, s, TRACE_REASON_TCP_OLD_SEQUENCE,
-                     space ? "duplicate segment (already received): ACK sent again"
-                           : "old sequence number (a window probe?): ACK sent with the window");
+                     space ? _("duplicate segment (already received): ACK sent again")
+                           : _("old sequence number (a window probe?): ACK sent with the window"));
         else
             seg_drop(st, s, TRACE_REASON_TCP_OUT_OF_WINDOW,
-                     "segment outside the receive window: ACK sent");
+                     _("segment outside the receive window: ACK sent"));
         conn_send_ack(c);
         return;
     }
@@ -2134,24 +2142,24 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
     if (h->flags & TCP_RST) {
         if (h->seq != c->rcv_nxt) {
             seg_drop(st, s, TRACE_REASON_TCP_RST_CHALLENGE,
-                     "RST not at the expected sequence number: challenge ACK (RFC 5961)");
+                     _("RST not at the expected sequence number: challenge ACK (RFC 5961)"));
             conn_send_ack(c);
             return;
         }
         if (c->state == TCP_SYN_RECEIVED && c->passive)
-            conn_finish(c, TCP_END_RESET, false, "RST received: the handshake is abandoned");
+            conn_finish(c, TCP_END_RESET, false, _("RST received: the handshake is abandoned"));
         else if (c->state == TCP_SYN_RECEIVED)
-            conn_finish(c, TCP_END_REFUSED, true, "RST received: connection refused");
+            conn_finish(c, TCP_END_REFUSED, true, _("RST received: connection refused"));
         else if (c->state == TCP_TIME_WAIT)
-            conn_finish(c, TCP_END_NORMAL, true, "RST received in TIME-WAIT");
+            conn_finish(c, TCP_END_NORMAL, true, _("RST received in TIME-WAIT"));
         else
-            conn_finish(c, TCP_END_RESET, true, "RST received: connection reset by peer");
+            conn_finish(c, TCP_END_RESET, true, _("RST received: connection reset by peer"));
         return;
     }
     /* Fourth: SYN in a synchronized state (RFC 5961 4.2: challenge ACK). */
     if (h->flags & TCP_SYN) {
         seg_drop(st, s, TRACE_REASON_TCP_SYN_CHALLENGE,
-                 "SYN on a synchronized connection: challenge ACK (RFC 5961)");
+                 _("SYN on a synchronized connection: challenge ACK (RFC 5961)"));
         conn_send_ack(c);
         return;
     }
@@ -2162,13 +2170,13 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         c->ts_recent = h->opt.ts_val;
     /* Fifth: ACK. */
     if (!(h->flags & TCP_ACK)) {
-        seg_drop(st, s, TRACE_REASON_TCP_NO_ACK, "segment without ACK");
+        seg_drop(st, s, TRACE_REASON_TCP_NO_ACK, _("segment without ACK"));
         return;
     }
     if (c->state == TCP_SYN_RECEIVED) {
         if (!(seq_lt(c->snd_una, h->ack) && seq_leq(h->ack, c->snd_max))) {
             seg_drop(st, s, TRACE_REASON_TCP_UNACCEPTABLE_ACK,
-                     "ACK does not acknowledge our SYN: answered with RST");
+                     _("ACK does not acknowledge our SYN: answered with RST"));
             tcp_send_reset_for(st, h, s->src, s->dst, space);
             return;
         }
@@ -2177,7 +2185,7 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         c->snd_wl1 = h->seq;
         c->snd_wl2 = h->ack;
         rtt_on_ack(c, h, h->ack);
-        conn_established(c, "ACK of our SYN received (three-way handshake complete)");
+        conn_established(c, _("ACK of our SYN received (three-way handshake complete)"));
         tcp_conn *l = c->listener;
         c->listener = NULL;
         if (c->passive && c->h && c->h->accepted)
@@ -2190,11 +2198,11 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         if (!conn_process_ack(c, s))
             return;
         if (c->state == TCP_FIN_WAIT_1 && c->fin_acked)
-            conn_set_state(c, TCP_FIN_WAIT_2, "ACK of our FIN received");
+            conn_set_state(c, TCP_FIN_WAIT_2, _("ACK of our FIN received"));
         else if (c->state == TCP_CLOSING && c->fin_acked)
-            conn_enter_time_wait(c, "ACK of our FIN received");
+            conn_enter_time_wait(c, _("ACK of our FIN received"));
         else if (c->state == TCP_LAST_ACK && c->fin_acked) {
-            conn_finish(c, TCP_END_NORMAL, true, "ACK of our FIN received");
+            conn_finish(c, TCP_END_NORMAL, true, _("ACK of our FIN received"));
             return;
         }
     }
@@ -2219,7 +2227,7 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
     bool receiving =
         c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 || c->state == TCP_FIN_WAIT_2;
     if ((len > 0 || fin) && !receiving && !c->fin_received) {
-        seg_drop(st, s, TRACE_REASON_TCP_NO_DATA_STATE, "data in a state that takes none");
+        seg_drop(st, s, TRACE_REASON_TCP_NO_DATA_STATE, _("data in a state that takes none"));
         return;
     }
     uint8_t *joined = NULL;
@@ -2249,8 +2257,8 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
             /* Ahead of a hole: keep it, and say at once what we miss
              * (RFC 5681 4.2: an immediate duplicate ACK, with SACK blocks
              * when agreed, RFC 2018). */
-            char why[80];
-            snprintf(why, sizeof why, "%lu bytes held out of order (bytes before them missing)",
+            char why[192];
+            snprintf(why, sizeof why, _("%lu bytes held out of order (bytes before them missing)"),
                      (unsigned long)len);
             seg_trace_accepted(st, c->state, why);
             ooo_insert(c, seq, data, len, fin);
@@ -2293,13 +2301,13 @@ static void conn_input(tcp_conn *c, tcp_seg *s) {
 
 void tcp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h) {
     tcp_seg s = {.f = f, .p = tcp_port_of(st, iface)};
-    char why[64];
+    char why[160];
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
     const ipv4_header ih = *h;
     size_t seg_len = (size_t)ih.total_len - ih.header_len;
     int rc = tcp_parse(ip + ih.header_len, seg_len, ih.src, ih.dst, &s.h);
     if (rc != WIRE_OK) {
-        snprintf(why, sizeof why, "bad TCP segment (%s)", wire_strerror(rc));
+        snprintf(why, sizeof why, _("bad TCP segment (%s)"), _(wire_strerror(rc)));
         seg_drop(st, &s, stack_wire_reason(rc), why);
         frame_free(f);
         return;
@@ -2310,7 +2318,7 @@ void tcp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h) {
     s.len = (uint32_t)(seg_len - s.h.header_len);
     /* RFC 1122 4.2.3.10 / RFC 9293 3.9.1: TCP is unicast only. */
     if (!ipv4_is_loopback(ih.dst) && ip_stack_iface_of_addr(st, ih.dst) < 0) {
-        seg_drop(st, &s, TRACE_REASON_TCP_NOT_UNICAST, "TCP segment to a broadcast address");
+        seg_drop(st, &s, TRACE_REASON_TCP_NOT_UNICAST, _("TCP segment to a broadcast address"));
         frame_free(f);
         return;
     }
@@ -2476,7 +2484,7 @@ void tcp_power_off(ip_stack *st) {
     for (size_t i = 0; i < n; i++)
         conn_hold(all[i]);
     for (size_t i = 0; i < n; i++)
-        conn_finish(all[i], TCP_END_RESET, true, "powered off");
+        conn_finish(all[i], TCP_END_RESET, true, _("powered off"));
     for (size_t i = 0; i < n; i++)
         conn_release(all[i]);
     free(all);

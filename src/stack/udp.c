@@ -24,6 +24,7 @@
 
 #include "stack/internal.h"
 #include "stack/nat.h"
+#include "util/i18n.h"
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
@@ -96,7 +97,7 @@ int udp_bind(ip_stack *st, uint16_t local_port, udp_receive_fn fn, void *ctx, ud
         local_port = udp_pick_ephemeral(st);
         if (local_port == 0) {
             net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_NO_EPHEMERAL_PORT,
-                           "no free ephemeral UDP port (EAGAIN)");
+                           _("no free ephemeral UDP port (EAGAIN)"));
             return IP_ERR_AGAIN;
         }
     } else if (udp_socket_find(st, local_port)) {
@@ -132,8 +133,8 @@ static uint8_t *udp_build(udp_socket *s, ipv4_addr src, ipv4_addr dst, uint16_t 
                           const uint8_t *data, size_t len) {
     ip_stack *st = s->st;
     if (len > UDP_MAX_DATA) {
-        char why[96];
-        snprintf(why, sizeof why, "UDP datagram of %zu bytes is too long (at most %d: EMSGSIZE)",
+        char why[192];
+        snprintf(why, sizeof why, _("UDP datagram of %zu bytes is too long (at most %d: EMSGSIZE)"),
                  len, UDP_MAX_DATA);
         net_trace_drop(st->node->net, st->node, NULL, NULL, TRACE_REASON_MESSAGE_TOO_LONG, why);
         return NULL;
@@ -201,27 +202,29 @@ static void udp_drop(ip_stack *st, uint32_t iface, frame *f, trace_reason reason
 }
 
 void udp_input(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *h) {
-    char why[64];
+    char why[128];
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
     const ipv4_header ih = *h;
     udp_header uh;
     int rc =
         udp_parse(ip + ih.header_len, (size_t)ih.total_len - ih.header_len, ih.src, ih.dst, &uh);
     if (rc != WIRE_OK) {
-        snprintf(why, sizeof why, "bad UDP datagram (%s)", wire_strerror(rc));
+        snprintf(why, sizeof why, _("bad UDP datagram (%s)"), _(wire_strerror(rc)));
         udp_drop(st, iface, f, stack_wire_reason(rc), why);
         return;
     }
     udp_socket *s = udp_socket_find(st, uh.dst_port);
     if (!s) {
-        snprintf(why, sizeof why, "no socket on UDP port %u", uh.dst_port);
+        snprintf(why, sizeof why, _("no socket on UDP port %u"), uh.dst_port);
         /* RFC 1122 4.1.3.1: port unreachable, traced after the drop it follows. */
         stack_drop_and_report(st, udp_port_of(st, iface), f, h, TRACE_REASON_NO_SOCKET, why,
                               ICMP_DEST_UNREACHABLE, ICMP_UNREACH_PORT);
         return;
     }
-    snprintf(why, sizeof why, "datagram for UDP port %u", uh.dst_port);
-    net_trace(st->node->net, TRACE_DELIVER, st->node, udp_port_of(st, iface), f, why, NULL);
+    if (net_tracing(st->node->net)) { /* every datagram: no text when nobody reads it */
+        snprintf(why, sizeof why, _("datagram for UDP port %u"), uh.dst_port);
+        net_trace(st->node->net, TRACE_DELIVER, st->node, udp_port_of(st, iface), f, why, NULL);
+    }
     /* The callback may close the socket: `s` is not used after it. */
     s->rx_iface = iface;
     s->rx_dst = ih.dst;

@@ -1,6 +1,7 @@
 /* filter: criteria parsed from --filter, matched against trace events. */
 #include "trace/filter.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 #include "wire/dhcp.h"
 #include "wire/dns.h"
 #include "wire/ethernet.h"
@@ -63,8 +64,8 @@ int trace_filter_add(trace_filter *f, const char *spec, char *msg, size_t cap) {
             kind = k;
     if (kind < 0) {
         snprintf(msg, cap,
-                 "--filter \"%s\": expected device=NAME, proto=PROTOCOL or packet=ID "
-                 "(several values separated by commas)",
+                 _("--filter \"%s\": expected device=NAME, proto=PROTOCOL or packet=ID "
+                   "(several values separated by commas)"),
                  spec);
         return -1;
     }
@@ -75,7 +76,7 @@ int trace_filter_add(trace_filter *f, const char *spec, char *msg, size_t cap) {
         char value[128];
         snprintf(value, sizeof value, "%.*s", (int)(len < 100 ? len : 100), p);
         if (len == 0) {
-            snprintf(msg, cap, "--filter \"%s\": an empty value; expected %s=VALUE", spec,
+            snprintf(msg, cap, _("--filter \"%s\": an empty value; expected %s=VALUE"), spec,
                      kind_names[kind]);
             return -1;
         }
@@ -85,8 +86,8 @@ int trace_filter_add(trace_filter *f, const char *spec, char *msg, size_t cap) {
                 i++;
             if (i == N_PROTOCOLS) {
                 snprintf(msg, cap,
-                         "--filter \"%s\": \"%s\" is not a protocol; expected arp, icmp, udp, "
-                         "tcp, dhcp or dns",
+                         _("--filter \"%s\": \"%s\" is not a protocol; expected arp, icmp, "
+                           "udp, tcp, dhcp or dns"),
                          spec, value);
                 return -1;
             }
@@ -97,8 +98,8 @@ int trace_filter_add(trace_filter *f, const char *spec, char *msg, size_t cap) {
             if (errno || *stop || id == 0 || id > UINT32_MAX || value[0] == '-' ||
                 value[0] == '+') {
                 snprintf(msg, cap,
-                         "--filter \"%s\": \"%s\" is not a packet number; expected a number "
-                         "such as 3 (the #3 of the trace)",
+                         _("--filter \"%s\": \"%s\" is not a packet number; expected a "
+                           "number such as 3 (the #3 of the trace)"),
                          spec, value);
                 return -1;
             }
