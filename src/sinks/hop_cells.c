@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sinks/hop_internal.h"
+#include "util/i18n.h"
 
 void hop_format_endpoint(ipv4_addr a, bool has_port, uint16_t port, char *buf, size_t cap) {
     char text[IPV4_ENDPOINT_TEXT_LEN];
@@ -59,7 +60,7 @@ hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
     hop_change kind;
     strbuf_clear(b);
     if (!p) {
-        strbuf_fmt(b, "sent by %s", d);
+        strbuf_fmt(b, _("sent by %s"), d);
         return HOP_CHANGE_SENT;
     }
     bool both_ip = h->net == HOP_NET_IPV4 && p->net == HOP_NET_IPV4;
@@ -76,29 +77,36 @@ hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
                             src_changed ? p->sport : p->dport, was, sizeof was);
         hop_format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
                             src_changed ? h->sport : h->dport, now, sizeof now);
-        strbuf_fmt(b, "%s rewritten by %s: %s -> %s", ports ? "IP and port" : "IP", d, was, now);
+        /* TRANSLATORS: the hop table's change cell at a NAT box: device, old
+         * and new address (ip:port). */
+        strbuf_fmt(b, ports ? _("IP and port rewritten by %s: %s -> %s")
+                            : _("IP rewritten by %s: %s -> %s"),
+                   d, was, now);
         kind = HOP_CHANGE_IP;
     } else if (addresses_changed(h, p)) {
         char was[NET_TEXT_LEN], now[NET_TEXT_LEN];
         hop__format_net(p, was);
         hop__format_net(h, now);
-        strbuf_fmt(b, "%s rewritten by %s: %s becomes %s", both_ip ? "IP" : "addresses", d, was,
-                   now);
+        strbuf_fmt(b, both_ip ? _("IP rewritten by %s: %s becomes %s")
+                              : _("addresses rewritten by %s: %s becomes %s"),
+                   d, was, now);
         kind = both_ip ? HOP_CHANGE_IP : HOP_CHANGE_ADDRESSES;
     } else if (mac_changed) {
-        strbuf_fmt(b, "MAC rewritten by %s%s", d, both_ip ? ", IP unchanged" : "");
+        /* TRANSLATORS: a router's hop: new MAC addresses, the same IP ones. */
+        strbuf_fmt(b, both_ip ? _("MAC rewritten by %s, IP unchanged") : _("MAC rewritten by %s"), d);
         kind = HOP_CHANGE_MAC;
     } else if (t->devices[hop__from_dev(t, h)].is_hub) {
-        strbuf_fmt(b, "repeated by %s", d);
+        strbuf_fmt(b, _("repeated by %s"), d);
         kind = HOP_CHANGE_REPEATED;
     } else if (ttl_changed) {
-        strbuf_fmt(b, "forwarded by %s, MAC and IP unchanged", d);
+        strbuf_fmt(b, _("forwarded by %s, MAC and IP unchanged"), d);
         kind = HOP_CHANGE_FORWARDED;
     } else {
-        strbuf_fmt(b, "forwarded by %s, unchanged", d);
+        strbuf_fmt(b, _("forwarded by %s, unchanged"), d);
         kind = HOP_CHANGE_FORWARDED;
     }
     if (ttl_changed)
-        strbuf_fmt(b, ", TTL %u -> %u", (unsigned)p->ttl, (unsigned)h->ttl);
+        /* TRANSLATORS: appended to the change cell when the TTL went down. */
+        strbuf_fmt(b, _(", TTL %u -> %u"), (unsigned)p->ttl, (unsigned)h->ttl);
     return kind;
 }

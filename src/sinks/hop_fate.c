@@ -16,6 +16,7 @@
 #include "sinks/hop_internal.h"
 #include "sinks/trace_jsonl.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 /* --- collection --- */
 
@@ -117,21 +118,24 @@ static bool fate_arrived(const packet_rec *p) {
 static void format_fate(strbuf *b, const packet_rec *p, const fate_rec *f) {
     strbuf_clear(b);
     if (!f && fate_arrived(p)) {
-        strbuf_fmt(b, "received by %s (no delivery or drop traced)", p->rx_where);
+        strbuf_fmt(b, _("received by %s (no delivery or drop traced)"), p->rx_where);
         return;
     }
     if (!f) {
-        strbuf_puts(b, "still in flight at the end of the run");
+        strbuf_puts(b, _("still in flight at the end of the run"));
         return;
     }
-    strbuf_fmt(b, "%s %s", f->dropped ? "dropped by" : "delivered to", f->where);
+    /* TRANSLATORS: the hop table's last row: where the packet ended, and why. */
     if (f->why)
-        strbuf_fmt(b, ": %s", f->why);
+        strbuf_fmt(b, f->dropped ? _("dropped by %s: %s") : _("delivered to %s: %s"), f->where,
+                   f->why);
+    else
+        strbuf_fmt(b, f->dropped ? _("dropped by %s") : _("delivered to %s"), f->where);
     const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
     if (code)
         strbuf_fmt(b, " (%s)", code);
     if (f->trigger)
-        strbuf_fmt(b, " -> packet #%u: %s", (unsigned)f->trigger,
+        strbuf_fmt(b, _(" -> packet #%u: %s"), (unsigned)f->trigger,
                    f->trigger_summary ? f->trigger_summary : "?");
 }
 
@@ -152,7 +156,8 @@ void hop__fate_write_text(resolver *r, const packet_rec *p, size_t hop_width, si
         text_line l = {.out = out};
         char buf[TEXT_TIME_LEN];
         uint64_t ns;
-        hop__cell(&l, "end", hop_width);
+        /* TRANSLATORS: the hop column of a hop table's last row. */
+        hop__cell(&l, _("end"), hop_width);
         hop__cell(&l, fate_time(p, f, &ns) ? text_format_time(ns, buf) : "-", time_width);
         format_fate(&r->text, p, f);
         text_line_put(&l, r->text.s);

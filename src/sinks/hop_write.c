@@ -11,6 +11,7 @@
 #include "sinks/hop_internal.h"
 #include "sinks/trace_jsonl.h"
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 void hop__cell(text_line *l, const char *text, size_t width) {
     text_line_field(l, text, width + COLUMN_GAP);
@@ -48,8 +49,11 @@ typedef struct widths {
     size_t hop, time, link, from, eth, net, ttl;
 } widths;
 
-static const char *const header[] = {"hop",           "time",         "link", "from",
-                                     "eth src > dst", "ip src > dst", "ttl",  "change"};
+/* TRANSLATORS: the hop table's column headings (hops.txt and the run's
+ * output): hop number, time, link, transmitting port, Ethernet addresses,
+ * IP addresses, TTL, what changed at this hop. */
+static const char *const header[] = {N_("hop"),           N_("time"),         N_("link"), N_("from"),
+                                     N_("eth src > dst"), N_("ip src > dst"), N_("ttl"),  N_("change")};
 
 /* The "from" cell: the transmitting end's "device.port". */
 static void format_port(strbuf *b, const hop_link *l, int side) {
@@ -64,8 +68,10 @@ static const char *link_name(const hop_link *l) {
 }
 
 static widths table_widths(resolver *r) {
-    widths w = {strlen(header[0]), strlen(header[1]), strlen(header[2]), strlen(header[3]),
-                strlen(header[4]), strlen(header[5]), strlen(header[6])};
+    /* The hop column also holds the last row's "end". */
+    widths w = {max_size(text_width(_(header[0])), text_width(_("end"))), text_width(_(header[1])), text_width(_(header[2])),
+                text_width(_(header[3])), text_width(_(header[4])), text_width(_(header[5])),
+                text_width(_(header[6]))};
     for (uint32_t row = 0; row < r->n; row++) {
         const hop_rec *p;
         const hop_rec *h = hop__row_hop(r, row, &p);
@@ -89,17 +95,15 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
     hop__resolve(r, p);
     widths w = table_widths(r);
     text_line l = {.out = out};
-    char id[24];
-    snprintf(id, sizeof id, "packet #%" PRIu32 ":", p->id);
-    text_line_put(&l, id);
-    text_line_put(&l, " ");
-    text_line_put(&l, p->summary);
+    strbuf_clear(&r->text);
+    strbuf_fmt(&r->text, _("packet #%u: %s"), (unsigned)p->id, p->summary ? p->summary : "");
+    text_line_put(&l, r->text.s);
     text_line_end(&l);
 
     const size_t cols[] = {w.hop, w.time, w.link, w.from, w.eth, w.net, w.ttl};
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-        hop__cell(&l, header[c], cols[c]);
-    text_line_put(&l, header[7]);
+        hop__cell(&l, _(header[c]), cols[c]);
+    text_line_put(&l, _(header[7]));
     text_line_end(&l);
 
     for (uint32_t row = 0; row < r->n; row++) {
@@ -137,7 +141,7 @@ void hop_table_write_text(const hop_table *t, FILE *out, uint32_t only_packet) {
         if (p)
             write_text_packet(&r, p, out);
         else
-            fprintf(out, "packet #%" PRIu32 ": not seen on any link\n", only_packet);
+            fprintf(out, _("packet #%u: not seen on any link\n"), (unsigned)only_packet);
     } else {
         uint32_t *by_id = packets_by_id(t);
         for (size_t i = 0; i < t->n_packets; i++) {

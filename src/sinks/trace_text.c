@@ -20,18 +20,66 @@
 #include <string.h>
 
 #include "sinks/show_text.h"
+#include "util/i18n.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "wire/addr.h"
 
 #define TIME_WIDTH   11 /* "0.000000000": seconds below 10 keep every column aligned */
-#define ACTION_WIDTH 8  /* the longest kind name ("receive") plus one space */
+#define ACTION_WIDTH 8  /* at least the longest English action ("receive") plus one space */
 #define PACKET_WIDTH 6  /* "#12345" */
+
+/* The action column's words, a person's view of trace_kind_name (which
+ * stays the same in every language: trace.jsonl's "kind"). */
+static const char *const action_words[] = {
+    /* TRANSLATORS: the text trace's action column (trace.txt): one short word
+     * each, what a device did with a frame at that step. */
+    [TRACE_SEND] = N_("send"),
+    [TRACE_RECEIVE] = N_("receive"),
+    /* TRANSLATORS: a hub repeating a frame out of its other ports. */
+    [TRACE_REPEAT] = N_("repeat"),
+    [TRACE_COLLIDE] = N_("collide"),
+    [TRACE_BACKOFF] = N_("backoff"),
+    /* TRANSLATORS: a switch learning a source MAC address. */
+    [TRACE_LEARN] = N_("learn"),
+    [TRACE_FLOOD] = N_("flood"),
+    /* TRANSLATORS: a switch discarding a frame whose destination is on the port it came in. */
+    [TRACE_FILTER] = N_("filter"),
+    [TRACE_FORWARD] = N_("forward"),
+    [TRACE_DELIVER] = N_("deliver"),
+    [TRACE_DROP] = N_("drop"),
+    [TRACE_ARP] = N_("arp"),
+    /* TRANSLATORS: a routing, MAC or ARP table changing. */
+    [TRACE_TABLE] = N_("table"),
+    /* TRANSLATORS: a TCP connection changing state. */
+    [TRACE_STATE] = N_("state"),
+    /* TRANSLATORS: the NAT box rewriting an address and port. */
+    [TRACE_TRANSLATE] = N_("translate"),
+    [TRACE_APP] = N_("app"),
+    [TRACE_WIRE] = N_("wire"),
+    [TRACE_RUN] = N_("run"),
+    [TRACE_SHOW] = N_("show"),
+};
+
+#define ACTION_COUNT (sizeof action_words / sizeof action_words[0])
 
 struct text_sink {
     FILE *out;
     int where_width;
+    size_t action_width;                   /* the widest word below plus one */
+    const char *action[ACTION_COUNT];      /* action_words in the run's language */
+    const char *run_tag[3];                /* "start", "end", "description" translated */
     strbuf show; /* a shown table's lines, reused */
+};
+
+/* The run's own events carry these tags as their why (trace.jsonl keeps
+ * them); the text trace shows them in the run's language. */
+static const char *const run_tags[] = {
+    /* TRANSLATORS: trace.txt's tags of the run's first lines and last line:
+     * "* run: topology ... (start)", "(description)", "(end)". */
+    N_("start"),
+    N_("end"),
+    N_("description"),
 };
 
 /* `gap` spaces, then `text`; nothing at all when `text` is NULL. */
@@ -51,12 +99,21 @@ static void put_why(text_line *l, size_t gap, const char *why) {
     text_line_put(l, ")");
 }
 
-static void emit_run(text_line *l, const trace_event *ev) {
-    text_line_put(l, "* run");
+static const char *action_word(const text_sink *s, trace_kind k) {
+    return (size_t)k < ACTION_COUNT && s->action[k] ? s->action[k] : trace_kind_name(k);
+}
+
+static void emit_run(const text_sink *s, text_line *l, const trace_event *ev) {
+    text_line_put(l, "* ");
+    text_line_put(l, action_word(s, TRACE_RUN));
     if (ev->detail)
         text_line_put(l, ":");
     put_part(l, 1, ev->detail);
-    put_why(l, 1, ev->why);
+    const char *why = ev->why;
+    for (size_t i = 0; why && i < sizeof run_tags / sizeof run_tags[0]; i++)
+        if (strcmp(why, run_tags[i]) == 0)
+            why = s->run_tag[i];
+    put_why(l, 1, why);
 }
 
 static void emit_app(text_line *l, const trace_event *ev, size_t where_width) {
@@ -80,7 +137,8 @@ static void put_frame(text_line *l, const trace_event *ev) {
     text_line_put(l, trace_event_summary(ev));
 }
 
-static void emit_step(text_line *l, const trace_event *ev, size_t where_width) {
+static void emit_step(const text_sink *s, text_line *l, const trace_event *ev,
+                      size_t where_width) {
     size_t start = text_line_at(l);
     text_line_put(l, ev->device ? ev->device : "-");
     if (ev->port) {
@@ -90,7 +148,7 @@ static void emit_step(text_line *l, const trace_event *ev, size_t where_width) {
     text_line_pad_to(l, start + where_width);
     text_line_space(l, 2);
 
-    text_line_field(l, trace_kind_name(ev->kind), ACTION_WIDTH);
+    text_line_field(l, action_word(s, ev->kind), s->action_width);
     text_line_space(l, 1);
     char packet[1 + TEXT_U64_LEN] = "";
     if (ev->packet_id) {
@@ -153,11 +211,11 @@ static void text_emit(void *self, const trace_event *ev) {
 
     size_t where_width = s->where_width > 0 ? (size_t)s->where_width : 0;
     if (ev->kind == TRACE_RUN)
-        emit_run(&l, ev);
+        emit_run(s, &l, ev);
     else if (ev->kind == TRACE_APP)
         emit_app(&l, ev, where_width);
     else
-        emit_step(&l, ev, where_width);
+        emit_step(s, &l, ev, where_width);
     text_line_end(&l);
 }
 
@@ -167,6 +225,18 @@ text_sink *text_sink_new(FILE *out, int where_width) {
         return NULL;
     s->out = out;
     s->where_width = where_width;
+    /* Translated once here, not per line. A translation's column fits its
+     * widest word by display width (a Chinese character is two columns); the
+     * English column stays ACTION_WIDTH, which "translate" overruns by one. */
+    s->action_width = ACTION_WIDTH;
+    for (size_t k = 0; k < ACTION_COUNT; k++) {
+        s->action[k] = action_words[k] ? _(action_words[k]) : NULL;
+        if (s->action[k] && s->action[k] != action_words[k] &&
+            text_width(s->action[k]) + 1 > s->action_width)
+            s->action_width = text_width(s->action[k]) + 1;
+    }
+    for (size_t i = 0; i < sizeof run_tags / sizeof run_tags[0]; i++)
+        s->run_tag[i] = _(run_tags[i]);
     return s;
 }
 

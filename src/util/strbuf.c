@@ -61,9 +61,65 @@ void strbuf_printf(strbuf *b, const char *fmt, ...) {
     b->len += (size_t)n;
 }
 
+/* strbuf_fmt's positional form ("%2$s ... %1$s", as a translation may
+ * reorder a sentence): the conversions' types by position, the arguments
+ * taken in order, then the text written. */
+#define FMT_MAX_ARGS 9
+
+static void fmt_positional(strbuf *b, const char *fmt, va_list ap) {
+    char type[FMT_MAX_ARGS] = {0};
+    unsigned n = 0;
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%' || *++p == '%')
+            continue;
+        if (*p < '1' || *p > '9' || p[1] != '$' || (p[2] != 's' && p[2] != 'u'))
+            abort(); /* all conversions positional, %N$s or %N$u only */
+        unsigned i = (unsigned)(*p - '1');
+        type[i] = p[2];
+        n = i + 1 > n ? i + 1 : n;
+        p += 2;
+    }
+    union {
+        const char *s;
+        unsigned u;
+    } arg[FMT_MAX_ARGS];
+    for (unsigned i = 0; i < n; i++) {
+        if (type[i] == 's')
+            arg[i].s = va_arg(ap, const char *);
+        else if (type[i] == 'u')
+            arg[i].u = va_arg(ap, unsigned);
+        else
+            abort(); /* a position no conversion names */
+    }
+    const char *run = fmt;
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%')
+            continue;
+        strbuf_put(b, run, (size_t)(p - run));
+        if (*++p == '%') {
+            strbuf_putc(b, '%');
+        } else {
+            unsigned i = (unsigned)(*p - '1');
+            p += 2;
+            if (*p == 's')
+                strbuf_puts(b, arg[i].s);
+            else
+                strbuf_put_u64(b, arg[i].u);
+        }
+        run = p + 1;
+    }
+    strbuf_puts(b, run);
+}
+
 void strbuf_fmt(strbuf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
+    const char *pct = strchr(fmt, '%');
+    if (pct && pct[1] >= '1' && pct[1] <= '9' && pct[2] == '$') {
+        fmt_positional(b, fmt, ap);
+        va_end(ap);
+        return;
+    }
     const char *run = fmt;
     for (const char *p = fmt; *p; p++) {
         if (*p != '%')

@@ -57,7 +57,8 @@ __attribute__((format(printf, 2, 3))) void strbuf_printf(strbuf *b, const char *
 
 /* Appends `fmt` with only %s (a string), %u (an unsigned int) and %% filled
  * in, by hand: for per-event texts, where vsnprintf was most of the cost
- * (issue 16), while the sentence stays one format string. Any other
+ * (issue 16), while the sentence stays one format string. A translation may
+ * number them instead (%2$s, %1$u: all or none, as in printf). Any other
  * conversion is a programming error (aborts). */
 void strbuf_fmt(strbuf *b, const char *fmt, ...);
 

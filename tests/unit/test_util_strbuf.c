@@ -76,6 +76,20 @@ static void test_take(void **state) {
     strbuf_free(NULL);
 }
 
+/* A translation reorders the arguments: %2$s before %1$s, the same bytes
+ * as printf gives. */
+static void test_fmt_positional(void **state) {
+    (void)state;
+    strbuf b = {0};
+    strbuf_fmt(&b, "%2$s 改写了 %1$s：%3$s -> %4$s (%5$u%%)", "IP", "nat1", "10.0.0.2:1234",
+               "203.0.113.1:40000", 7u);
+    assert_string_equal(b.s, "nat1 改写了 IP：10.0.0.2:1234 -> 203.0.113.1:40000 (7%)");
+    strbuf_clear(&b);
+    strbuf_fmt(&b, "%1$s/%1$s %2$u", "a", 0u);
+    assert_string_equal(b.s, "a/a 0");
+    strbuf_free(&b);
+}
+
 static void test_fmt_and_numbers(void **state) {
     (void)state;
     strbuf b = {0};
@@ -111,6 +125,7 @@ int main(void) {
         cmocka_unit_test(test_clear_and_embedded_nul),
         cmocka_unit_test(test_take),
         cmocka_unit_test(test_fmt_and_numbers),
+        cmocka_unit_test(test_fmt_positional),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
