@@ -19,6 +19,7 @@
 #endif
 
 static i18n_lang current = I18N_EN;
+bool i18n_translating;
 static char catalogue_dir[4096];
 
 int i18n_parse(const char *text) {
@@ -97,6 +98,7 @@ int i18n_init(const char *flag, const char *argv0) {
     if (chosen < 0)
         return -1;
     current = (i18n_lang)chosen;
+    i18n_translating = false;
     /* Numbers, sorting and character classes stay C's, so machine formats do
      * not move with the locale; only messages (and, for them, UTF-8) change. */
     setlocale(LC_ALL, "C");
@@ -118,6 +120,7 @@ int i18n_init(const char *flag, const char *argv0) {
     bindtextdomain(I18N_DOMAIN, catalogue_dir);
     bind_textdomain_codeset(I18N_DOMAIN, "UTF-8");
     textdomain(I18N_DOMAIN);
+    i18n_translating = true;
     return 0;
 }
 

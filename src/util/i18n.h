@@ -16,8 +16,18 @@
 #define NETSIM_UTIL_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
 
-#define _(msgid)  gettext(msgid)
+/* True once i18n_init has loaded a catalogue; in English a message is its
+ * msgid, so _() skips gettext's look-up altogether (1.6% of a traced run's
+ * instructions went to it). */
+extern bool i18n_translating;
+
+__attribute__((format_arg(1))) static inline char *i18n_gettext(const char *msgid) {
+    return i18n_translating ? gettext(msgid) : (char *)msgid;
+}
+
+#define _(msgid)  i18n_gettext(msgid)
 #define N_(msgid) (msgid)
 
 typedef enum {
