@@ -241,8 +241,9 @@ int loader__parse(loader *ld) {
     size_t line, col;
     off = end && end >= ld->text ? (size_t)(end - ld->text) : 0;
     json_pos_line_col(ld->text, ld->len, off, &line, &col);
-    return ns_error_set(ld->err, NS_ERR_INPUT, _("%s:%zu:%zu: invalid JSON: rejected by the parser"),
-                        ld->source, line, col);
+    return ns_error_set(ld->err, NS_ERR_INPUT,
+                        _("%s:%zu:%zu: invalid JSON: rejected by the parser"), ld->source, line,
+                        col);
 }
 
 /* Loads `text`. With `owned` (the buffer holding text), the text is freed as

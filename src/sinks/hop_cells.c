@@ -77,23 +77,25 @@ hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
                             src_changed ? p->sport : p->dport, was, sizeof was);
         hop_format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
                             src_changed ? h->sport : h->dport, now, sizeof now);
-        /* TRANSLATORS: the hop table's change cell at a NAT box: device, old
-         * and new address (ip:port). */
-        strbuf_fmt(b, ports ? _("IP and port rewritten by %s: %s -> %s")
-                            : _("IP rewritten by %s: %s -> %s"),
-                   d, was, now);
+        const char *fmt =
+            /* TRANSLATORS: the hop table's change cell at a NAT box: device,
+             * old and new address (ip:port). */
+            ports ? _("IP and port rewritten by %s: %s -> %s") : _("IP rewritten by %s: %s -> %s");
+        strbuf_fmt(b, fmt, d, was, now);
         kind = HOP_CHANGE_IP;
     } else if (addresses_changed(h, p)) {
         char was[NET_TEXT_LEN], now[NET_TEXT_LEN];
         hop__format_net(p, was);
         hop__format_net(h, now);
-        strbuf_fmt(b, both_ip ? _("IP rewritten by %s: %s becomes %s")
-                              : _("addresses rewritten by %s: %s becomes %s"),
+        strbuf_fmt(b,
+                   both_ip ? _("IP rewritten by %s: %s becomes %s")
+                           : _("addresses rewritten by %s: %s becomes %s"),
                    d, was, now);
         kind = both_ip ? HOP_CHANGE_IP : HOP_CHANGE_ADDRESSES;
     } else if (mac_changed) {
         /* TRANSLATORS: a router's hop: new MAC addresses, the same IP ones. */
-        strbuf_fmt(b, both_ip ? _("MAC rewritten by %s, IP unchanged") : _("MAC rewritten by %s"), d);
+        strbuf_fmt(b, both_ip ? _("MAC rewritten by %s, IP unchanged") : _("MAC rewritten by %s"),
+                   d);
         kind = HOP_CHANGE_MAC;
     } else if (t->devices[hop__from_dev(t, h)].is_hub) {
         strbuf_fmt(b, _("repeated by %s"), d);

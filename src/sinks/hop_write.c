@@ -52,8 +52,9 @@ typedef struct widths {
 /* TRANSLATORS: the hop table's column headings (hops.txt and the run's
  * output): hop number, time, link, transmitting port, Ethernet addresses,
  * IP addresses, TTL, what changed at this hop. */
-static const char *const header[] = {N_("hop"),           N_("time"),         N_("link"), N_("from"),
-                                     N_("eth src > dst"), N_("ip src > dst"), N_("ttl"),  N_("change")};
+static const char *const header[] = {N_("hop"),  N_("time"),          N_("link"),
+                                     N_("from"), N_("eth src > dst"), N_("ip src > dst"),
+                                     N_("ttl"),  N_("change")};
 
 /* The "from" cell: the transmitting end's "device.port". */
 static void format_port(strbuf *b, const hop_link *l, int side) {
@@ -69,8 +70,12 @@ static const char *link_name(const hop_link *l) {
 
 static widths table_widths(resolver *r) {
     /* The hop column also holds the last row's "end". */
-    widths w = {max_size(text_width(_(header[0])), text_width(_("end"))), text_width(_(header[1])), text_width(_(header[2])),
-                text_width(_(header[3])), text_width(_(header[4])), text_width(_(header[5])),
+    widths w = {max_size(text_width(_(header[0])), text_width(_("end"))),
+                text_width(_(header[1])),
+                text_width(_(header[2])),
+                text_width(_(header[3])),
+                text_width(_(header[4])),
+                text_width(_(header[5])),
                 text_width(_(header[6]))};
     for (uint32_t row = 0; row < r->n; row++) {
         const hop_rec *p;

@@ -66,10 +66,10 @@ static const char *const action_words[] = {
 struct text_sink {
     FILE *out;
     int where_width;
-    size_t action_width;                   /* the widest word below plus one */
-    const char *action[ACTION_COUNT];      /* action_words in the run's language */
-    const char *run_tag[3];                /* "start", "end", "description" translated */
-    strbuf show; /* a shown table's lines, reused */
+    size_t action_width;              /* the widest word below plus one */
+    const char *action[ACTION_COUNT]; /* action_words in the run's language */
+    const char *run_tag[3];           /* "start", "end", "description" translated */
+    strbuf show;                      /* a shown table's lines, reused */
 };
 
 /* The run's own events carry these tags as their why (trace.jsonl keeps
@@ -137,8 +137,7 @@ static void put_frame(text_line *l, const trace_event *ev) {
     text_line_put(l, trace_event_summary(ev));
 }
 
-static void emit_step(const text_sink *s, text_line *l, const trace_event *ev,
-                      size_t where_width) {
+static void emit_step(const text_sink *s, text_line *l, const trace_event *ev, size_t where_width) {
     size_t start = text_line_at(l);
     text_line_put(l, ev->device ? ev->device : "-");
     if (ev->port) {
