@@ -114,6 +114,7 @@ static hop_table *hop_table_for(const network *net, char **capture_names, hop_li
     for (uint32_t i = 0; i < net->n_links; i++) {
         const link *l = net->links[i];
         (*links)[i].name = capture_names[i];
+        (*links)[i].label = l->name;
         for (int side = 0; side < 2; side++) {
             (*links)[i].device[side] = l->end[side]->owner->name;
             (*links)[i].port[side] = l->end[side]->name;

@@ -27,9 +27,10 @@
 /* Link i of the network (the `link` index of TRACE_WIRE events): its name as
  * in the captures ("A.eth0--sw1.p1") and its two ends. All strings borrowed. */
 typedef struct hop_link {
-    const char *name;
+    const char *name; /* as in the capture file names (paths.json's "link") */
     const char *device[2];
     const char *port[2];
+    const char *label; /* as the topology names it (the text table); NULL: name */
 } hop_link;
 
 /* A device and its kind (name borrowed). is_hub picks "repeated by" over

@@ -68,6 +68,12 @@ static const char *link_name(const hop_link *l) {
     return l->name ? l->name : "?";
 }
 
+/* The text table's link cell: the topology's own name (电脑A.eth0--交换机.p1),
+ * not the capture file's, whose other characters are '_'. */
+static const char *link_label(const hop_link *l) {
+    return l->label ? l->label : link_name(l);
+}
+
 static widths table_widths(resolver *r) {
     /* The hop column also holds the last row's "end". */
     widths w = {max_size(text_width(_(header[0])), text_width(_("end"))),
@@ -84,7 +90,7 @@ static widths table_widths(resolver *r) {
         char buf[NET_TEXT_LEN];
         w.hop = max_size(w.hop, text_put_u64(buf, r->number[r->rows[row].idx]));
         w.time = max_size(w.time, strlen(text_format_time(h->time, buf)));
-        w.link = max_size(w.link, text_width(link_name(l)));
+        w.link = max_size(w.link, text_width(link_label(l)));
         format_port(&r->text, l, h->side);
         w.from = max_size(w.from, text_width(r->text.s));
         w.eth = max_size(w.eth, 2 * (MAC_TEXT_LEN - 1) + 3);
@@ -118,7 +124,7 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
         char buf[NET_TEXT_LEN], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
         hop__cell(&l, text_format_u64(r->number[r->rows[row].idx], buf), w.hop);
         hop__cell(&l, text_format_time(h->time, buf), w.time);
-        hop__cell(&l, link_name(link), w.link);
+        hop__cell(&l, link_label(link), w.link);
         format_port(&r->text, link, h->side);
         hop__cell(&l, r->text.s, w.from);
         mac_format(h->eth_src, src);

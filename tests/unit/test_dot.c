@@ -362,9 +362,10 @@ static void build_arp_request(uint8_t *buf, uint64_t sender_mac, const char *sen
 
 /* The recorder test's links: wire events carry their ends as facts, as
  * net_trace_wire sets them; a port that is no end of the link gets none. */
-static const hop_link recorder_links[] = {{"A.eth0--sw1.p1", {"A <1>", "sw1"}, {"eth0", "p1"}},
-                                          {"sw1.p2--r1.eth0", {"sw1", "r1"}, {"p2", "eth0"}},
-                                          {"r1.eth1--r2.eth0", {"r1", "r2"}, {"eth1", "eth0"}}};
+static const hop_link recorder_links[] = {
+    {"A.eth0--sw1.p1", {"A <1>", "sw1"}, {"eth0", "p1"}, NULL},
+    {"sw1.p2--r1.eth0", {"sw1", "r1"}, {"p2", "eth0"}, NULL},
+    {"r1.eth1--r2.eth0", {"r1", "r2"}, {"eth1", "eth0"}, NULL}};
 
 static trace_wire_ends wire_ends(trace_kind kind, int link, const char *device, const char *port) {
     trace_wire_ends w = {0};

@@ -156,11 +156,11 @@ static void assert_no_trailing_blanks(const char *text) {
 /* --- the routed network: A, C -- sw1 -- r1 -- sw2 -- B --- */
 
 static const hop_link routed_links[] = {
-    {"A.eth0--sw1.p1", {"A", "sw1"}, {"eth0", "p1"}},
-    {"sw1.p2--r1.eth0", {"sw1", "r1"}, {"p2", "eth0"}},
-    {"r1.eth1--sw2.p1", {"r1", "sw2"}, {"eth1", "p1"}},
-    {"sw2.p2--B.eth0", {"sw2", "B"}, {"p2", "eth0"}},
-    {"sw1.p3--C.eth0", {"sw1", "C"}, {"p3", "eth0"}},
+    {"A.eth0--sw1.p1", {"A", "sw1"}, {"eth0", "p1"}, NULL},
+    {"sw1.p2--r1.eth0", {"sw1", "r1"}, {"p2", "eth0"}, NULL},
+    {"r1.eth1--sw2.p1", {"r1", "sw2"}, {"eth1", "p1"}, NULL},
+    {"sw2.p2--B.eth0", {"sw2", "B"}, {"p2", "eth0"}, NULL},
+    {"sw1.p3--C.eth0", {"sw1", "C"}, {"p3", "eth0"}, NULL},
 };
 
 static const hop_device routed_devices[] = {
@@ -368,9 +368,9 @@ static void test_routed_json(void **state) {
 static void test_hub_segment(void **state) {
     (void)state;
     static const hop_link links[] = {
-        {"H1.eth0--hub1.p1", {"H1", "hub1"}, {"eth0", "p1"}},
-        {"H2.eth0--hub1.p2", {"H2", "hub1"}, {"eth0", "p2"}},
-        {"H3.eth0--hub1.p3", {"H3", "hub1"}, {"eth0", "p3"}},
+        {"H1.eth0--hub1.p1", {"H1", "hub1"}, {"eth0", "p1"}, NULL},
+        {"H2.eth0--hub1.p2", {"H2", "hub1"}, {"eth0", "p2"}, NULL},
+        {"H3.eth0--hub1.p3", {"H3", "hub1"}, {"eth0", "p3"}, NULL},
     };
     static const hop_device devices[] = {{"H1", 0, 0}, {"H2", 0, 0}, {"H3", 0, 0}, {"hub1", 1, 0}};
     hop_table *t = hop_table_new(links, 3, devices, 4);
@@ -419,8 +419,8 @@ static void test_hub_segment(void **state) {
 
 static hop_table *nat_run(void) {
     static const hop_link links[] = {
-        {"P.eth0--nat1.lan", {"P", "nat1"}, {"eth0", "lan"}},
-        {"nat1.wan--S.eth0", {"nat1", "S"}, {"wan", "eth0"}},
+        {"P.eth0--nat1.lan", {"P", "nat1"}, {"eth0", "lan"}, NULL},
+        {"nat1.wan--S.eth0", {"nat1", "S"}, {"wan", "eth0"}, NULL},
     };
     hop_table *t = hop_table_new(links, 2, NULL, 0);
     g_links = links;
@@ -485,11 +485,53 @@ static void test_ip_rewrite(void **state) {
 /* Two same-instant hops, each the other's candidate predecessor: the cycle is
  * cut, every hop still gets a number, and names with control characters or
  * JSON specials stay on one line and parse back. */
+/* A link named in Chinese: the text table shows the topology's name, its
+ * column padded by display width (two columns a character), while
+ * paths.json keeps the capture file's name. */
+static void test_wide_link_label(void **state) {
+    (void)state;
+    static const hop_link links[] = {
+        {"______A.eth0--_________.p1",
+         {"电脑A", "交换机"},
+         {"eth0", "p1"},
+         "电脑A.eth0--交换机.p1"},
+    };
+    static const hop_device devices[] = {{"电脑A", 0, 0}, {"交换机", 0, 1}};
+    hop_table *t = hop_table_new(links, 1, devices, 2);
+    g_links = links;
+    g_n_links = 1;
+    assert_non_null(t);
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t f[ETH_MIN_FRAME_LEN];
+    build_arp(f, MAC_BC, ARP_OP_REQUEST, MAC_A, "10.0.0.1", 0, "10.0.0.2");
+    wire(bus, 9, 0, "电脑A", "eth0", 5, f, sizeof f);
+    trace_bus_free(bus);
+
+    char *text = text_of(t, 0);
+    assert_string_equal(text, "packet #5: ARP who-has 10.0.0.2 tell 10.0.0.1\n"
+                              "hop  time         link                   from        eth src > dst  "
+                              "                        ip src > dst         ttl  change\n"
+                              "1    0.000000009  电脑A.eth0--交换机.p1  电脑A.eth0  "
+                              "02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  10.0.0.1 > 10.0.0.2  -    "
+                              "sent by 电脑A\n"
+                              "end  -            still in flight at the end of the run\n");
+    free(text);
+    text = json_of(t);
+    cJSON *doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    const cJSON *hops = item(cJSON_GetArrayItem(item(doc, "packets"), 0), "hops");
+    assert_str(cJSON_GetArrayItem(hops, 0), "link", "______A.eth0--_________.p1");
+    cJSON_Delete(doc);
+    free(text);
+    hop_table_free(t);
+}
+
 static void test_cycle_and_names(void **state) {
     (void)state;
     static const hop_link links[] = {
-        {"X.p--Y\"q", {"X", "Y\"q"}, {"p\tq", "p"}},
-        {"Y\"q.r--X.r", {"Y\"q", "X"}, {"r", "r"}},
+        {"X.p--Y\"q", {"X", "Y\"q"}, {"p\tq", "p"}, NULL},
+        {"Y\"q.r--X.r", {"Y\"q", "X"}, {"r", "r"}, NULL},
     };
     static const hop_device devices[] = {{"X", 0, 1}, {"Y\"q", 0, 1}, {"X", 1, 0}};
     hop_table *t = hop_table_new(links, 2, devices, 3);
@@ -637,10 +679,11 @@ static void test_visit_fates(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_routed_text), cmocka_unit_test(test_only_packet),
-        cmocka_unit_test(test_routed_json), cmocka_unit_test(test_hub_segment),
-        cmocka_unit_test(test_ip_rewrite),  cmocka_unit_test(test_cycle_and_names),
-        cmocka_unit_test(test_empty),       cmocka_unit_test(test_visit_fates),
+        cmocka_unit_test(test_routed_text),     cmocka_unit_test(test_only_packet),
+        cmocka_unit_test(test_routed_json),     cmocka_unit_test(test_hub_segment),
+        cmocka_unit_test(test_ip_rewrite),      cmocka_unit_test(test_cycle_and_names),
+        cmocka_unit_test(test_wide_link_label), cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_visit_fates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
