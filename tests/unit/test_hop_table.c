@@ -485,48 +485,6 @@ static void test_ip_rewrite(void **state) {
 /* Two same-instant hops, each the other's candidate predecessor: the cycle is
  * cut, every hop still gets a number, and names with control characters or
  * JSON specials stay on one line and parse back. */
-/* A link named in Chinese: the text table shows the topology's name, its
- * column padded by display width (two columns a character), while
- * paths.json keeps the capture file's name. */
-static void test_wide_link_label(void **state) {
-    (void)state;
-    static const hop_link links[] = {
-        {"______A.eth0--_________.p1",
-         {"电脑A", "交换机"},
-         {"eth0", "p1"},
-         "电脑A.eth0--交换机.p1"},
-    };
-    static const hop_device devices[] = {{"电脑A", 0, 0}, {"交换机", 0, 1}};
-    hop_table *t = hop_table_new(links, 1, devices, 2);
-    g_links = links;
-    g_n_links = 1;
-    assert_non_null(t);
-    trace_bus *bus = trace_bus_new();
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
-    uint8_t f[ETH_MIN_FRAME_LEN];
-    build_arp(f, MAC_BC, ARP_OP_REQUEST, MAC_A, "10.0.0.1", 0, "10.0.0.2");
-    wire(bus, 9, 0, "电脑A", "eth0", 5, f, sizeof f);
-    trace_bus_free(bus);
-
-    char *text = text_of(t, 0);
-    assert_string_equal(text, "packet #5: ARP who-has 10.0.0.2 tell 10.0.0.1\n"
-                              "hop  time         link                   from        eth src > dst  "
-                              "                        ip src > dst         ttl  change\n"
-                              "1    0.000000009  电脑A.eth0--交换机.p1  电脑A.eth0  "
-                              "02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  10.0.0.1 > 10.0.0.2  -    "
-                              "sent by 电脑A\n"
-                              "end  -            still in flight at the end of the run\n");
-    free(text);
-    text = json_of(t);
-    cJSON *doc = cJSON_Parse(text);
-    assert_non_null(doc);
-    const cJSON *hops = item(cJSON_GetArrayItem(item(doc, "packets"), 0), "hops");
-    assert_str(cJSON_GetArrayItem(hops, 0), "link", "______A.eth0--_________.p1");
-    cJSON_Delete(doc);
-    free(text);
-    hop_table_free(t);
-}
-
 static void test_cycle_and_names(void **state) {
     (void)state;
     static const hop_link links[] = {
@@ -565,6 +523,48 @@ static void test_cycle_and_names(void **state) {
     assert_num(cJSON_GetArrayItem(hops, 1), "prev", 0);
     assert_str(cJSON_GetArrayItem(hops, 1), "from", "Y\"q.r");
     assert_str(cJSON_GetArrayItem(hops, 1), "change", "forwarded by Y\"q, unchanged");
+    cJSON_Delete(doc);
+    free(text);
+    hop_table_free(t);
+}
+
+/* A link named in Chinese: the text table shows the topology's name, its
+ * column padded by display width (two columns a character), while
+ * paths.json keeps the capture file's name. */
+static void test_wide_link_label(void **state) {
+    (void)state;
+    static const hop_link links[] = {
+        {"______A.eth0--_________.p1",
+         {"电脑A", "交换机"},
+         {"eth0", "p1"},
+         "电脑A.eth0--交换机.p1"},
+    };
+    static const hop_device devices[] = {{"电脑A", 0, 0}, {"交换机", 0, 1}};
+    hop_table *t = hop_table_new(links, 1, devices, 2);
+    g_links = links;
+    g_n_links = 1;
+    assert_non_null(t);
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t f[ETH_MIN_FRAME_LEN];
+    build_arp(f, MAC_BC, ARP_OP_REQUEST, MAC_A, "10.0.0.1", 0, "10.0.0.2");
+    wire(bus, 9, 0, "电脑A", "eth0", 5, f, sizeof f);
+    trace_bus_free(bus);
+
+    char *text = text_of(t, 0);
+    assert_string_equal(text, "packet #5: ARP who-has 10.0.0.2 tell 10.0.0.1\n"
+                              "hop  time         link                   from        eth src > dst  "
+                              "                        ip src > dst         ttl  change\n"
+                              "1    0.000000009  电脑A.eth0--交换机.p1  电脑A.eth0  "
+                              "02:00:00:01:00:01 > ff:ff:ff:ff:ff:ff  10.0.0.1 > 10.0.0.2  -    "
+                              "sent by 电脑A\n"
+                              "end  -            still in flight at the end of the run\n");
+    free(text);
+    text = json_of(t);
+    cJSON *doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    const cJSON *hops = item(cJSON_GetArrayItem(item(doc, "packets"), 0), "hops");
+    assert_str(cJSON_GetArrayItem(hops, 0), "link", "______A.eth0--_________.p1");
     cJSON_Delete(doc);
     free(text);
     hop_table_free(t);
