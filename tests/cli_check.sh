@@ -36,7 +36,7 @@ expect 2 'netsim: check needs exactly one topology FILE' check
 expect 4 'netsim: tests/missing.json: cannot read: No such file or directory' check tests/missing.json
 expect 0 '' --version
 expect 0 '' check topologies/switch.json
-expect 3 "netsim: run ended at 0.000014440 s after 4 events, 1 frames delivered: stopped: the --max-events limit was reached (a runaway topology?)" \
+expect 3 "netsim: run ended at 0.000015440 s after 4 events, 3 frames delivered: stopped: the --max-events limit was reached (a runaway topology?)" \
     run topologies/switch.json --quiet --max-events 4 --out "$work/limit"
 expect 0 '' run topologies/switch.json --quiet --until 500ms --out "$work/until"
 if ! grep -q 'the --until time was reached' "$work/until/trace.txt"; then

@@ -63,7 +63,7 @@ for expected in tests/i18n/errors-zh/*.expected; do
 done
 
 # 2. The runner's and the command line's own messages.
-first_line 3 "netsim: 运行在 0.000014440 s 结束，共 4 个事件，送达 1 帧：已停止：达到了 --max-events 的限制（拓扑失控了？）" \
+first_line 3 "netsim: 运行在 0.000015440 s 结束，共 4 个事件，送达 3 帧：已停止：达到了 --max-events 的限制（拓扑失控了？）" \
     LC_ALL=C -- run topologies/switch.json --quiet --max-events 4 --out "$work/limit" --lang zh
 first_line 2 'netsim: --seed 需要一个非负整数，得到的是 "-1"' LANG=zh_CN.UTF-8 -- run topologies/switch.json --seed -1
 grep -q '^用法：netsim run FILE' "$work/err" || fail "the usage after a Chinese usage error is not in Chinese"

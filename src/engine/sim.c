@@ -96,6 +96,13 @@ struct sim {
     bool top_spent; /* heap[0] is the running event's key, to be replaced or popped */
     rng rng;
     uint64_t seed; /* what the generator was seeded with */
+    /* The last place in the order the loop has reached: every key up to it
+     * has run (marks are compared with it). */
+    sim_time reached_time;
+    uint32_t reached_seq;
+    uint32_t epoch; /* renumberings so far */
+    void (*renumber_hook)(void *ctx);
+    void *renumber_ctx;
 };
 
 /* Whether x runs before y: (time, tag) compared as one 128-bit number, which
@@ -254,6 +261,12 @@ static int sim__key_order(const void *x, const void *y) {
  * (a sorted array is a valid heap) and their records with them. O(n log n),
  * once every SIM_SEQ_LIMIT schedules. */
 static void sim__renumber(sim *s) {
+    if (s->renumber_hook) {
+        void (*hook)(void *) = s->renumber_hook;
+        s->renumber_hook = NULL; /* its schedules must not renumber again */
+        hook(s->renumber_ctx);
+        s->renumber_hook = hook;
+    }
     sim__rebuild(s);
     qsort(s->heap, s->heap_len, sizeof *s->heap, sim__key_order);
     if (s->heap_len + 1 >= SIM_SEQ_LIMIT)
@@ -265,6 +278,8 @@ static void sim__renumber(sim *s) {
         s->heap[i].tag = (uint64_t)seq << 32 | slot;
     }
     s->next_seq = s->heap_len + 1;
+    s->reached_seq = 0; /* every pending key now has a seq above it */
+    s->epoch++;
 }
 
 /* A free record slot (its seq still 0). */
@@ -336,6 +351,24 @@ sim_time sim_now(const sim *s) {
     return s->now;
 }
 
+/* A renumbering happens before a seq is taken, never between taking it and
+ * scheduling with it: sim_schedule_at takes one and schedules at once, and a
+ * mark taken before a renumbering is scheduled by the hook or not at all. */
+static sim_event_id sim__schedule_seq(sim *s, sim_time at, uint32_t seq, sim_handler fn, void *a,
+                                      void *b, sim_dropper drop) {
+    uint32_t slot = sim__alloc_slot(s);
+    sim_record *rec = &s->slots[slot];
+    rec->fn = fn;
+    rec->a = a;
+    rec->b = b;
+    rec->drop = drop;
+    rec->background = 0;
+    rec->seq = seq;
+    s->live++;
+    sim__push(s, (sim_key){at, (uint64_t)seq << 32 | slot});
+    return (sim_event_id)rec->gen << 32 | (slot + 1);
+}
+
 sim_event_id sim_schedule(sim *s, sim_time delay, sim_handler fn, void *a, void *b,
                           sim_dropper drop) {
     /* Saturate rather than wrap: a delay past the end of time means "never". */
@@ -350,18 +383,32 @@ sim_event_id sim_schedule_at(sim *s, sim_time at, sim_handler fn, void *a, void 
         at = s->now;
     if (s->next_seq == SIM_SEQ_LIMIT)
         sim__renumber(s);
-    uint32_t seq = (uint32_t)s->next_seq++;
-    uint32_t slot = sim__alloc_slot(s);
-    sim_record *rec = &s->slots[slot];
-    rec->fn = fn;
-    rec->a = a;
-    rec->b = b;
-    rec->drop = drop;
-    rec->background = 0;
-    rec->seq = seq;
-    s->live++;
-    sim__push(s, (sim_key){at, (uint64_t)seq << 32 | slot});
-    return (sim_event_id)rec->gen << 32 | (slot + 1);
+    return sim__schedule_seq(s, at, (uint32_t)s->next_seq++, fn, a, b, drop);
+}
+
+sim_mark sim_mark_at(sim *s, sim_time at) {
+    if (at < s->now)
+        at = s->now;
+    if (s->next_seq == SIM_SEQ_LIMIT)
+        sim__renumber(s);
+    return (sim_mark){at, (uint32_t)s->next_seq++, s->epoch};
+}
+
+bool sim_mark_passed(const sim *s, sim_mark m) {
+    if (m.seq == 0 || m.epoch != s->epoch)
+        return true;
+    return m.time < s->reached_time || (m.time == s->reached_time && m.seq <= s->reached_seq);
+}
+
+sim_event_id sim_schedule_mark(sim *s, sim_mark m, sim_handler fn, void *a, void *b,
+                               sim_dropper drop) {
+    assert(fn && !sim_mark_passed(s, m));
+    return sim__schedule_seq(s, m.time, m.seq, fn, a, b, drop);
+}
+
+void sim_on_renumber(sim *s, void (*hook)(void *ctx), void *ctx) {
+    s->renumber_hook = hook;
+    s->renumber_ctx = ctx;
 }
 
 sim_event_id sim_schedule_background_at(sim *s, sim_time at, sim_handler fn, void *a, void *b) {
@@ -413,6 +460,9 @@ sim_status sim_run(sim *s, sim_time until, uint64_t max_events) {
         if (top.time > until) {
             if (until > s->now)
                 s->now = until;
+            /* Everything at `until` has run, marks included. */
+            s->reached_time = s->now;
+            s->reached_seq = UINT32_MAX;
             status = SIM_UNTIL;
             break;
         }
@@ -423,6 +473,8 @@ sim_status sim_run(sim *s, sim_time until, uint64_t max_events) {
         sim_record r = sim__free_slot(s, sim__slot_of(top));
         s->top_spent = true;
         s->now = top.time;
+        s->reached_time = top.time;
+        s->reached_seq = sim__seq_of(top);
         s->events_run++;
         ran++;
         r.fn(s, r.a, r.b);

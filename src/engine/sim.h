@@ -68,6 +68,36 @@ sim_event_id sim_schedule_at(sim *s, sim_time at, sim_handler fn, void *a, void 
  * that is otherwise over. No dropper: the event must own nothing. */
 sim_event_id sim_schedule_background_at(sim *s, sim_time at, sim_handler fn, void *a, void *b);
 
+/* A place in the run's order that no event holds yet: the key (time, seq) an
+ * event scheduled now would get, taken without scheduling it. A holder that
+ * usually finds it has nothing to do at that moment (a transmitter whose queue
+ * is empty when its frame has left) keeps a mark instead of an event, asks
+ * whether the run has gone past it, and turns it into the event it stands for
+ * only when there is work, with the same place in the order, so the run is the
+ * same as if the event had been there all along. */
+typedef struct sim_mark {
+    sim_time time;
+    uint32_t seq;
+    uint32_t epoch; /* marks from before a renumbering of seqs count as passed */
+} sim_mark;
+
+/* Takes a mark at `at` (earlier than now is treated as now), as sim_schedule_at
+ * would take its place. */
+sim_mark sim_mark_at(sim *s, sim_time at);
+
+/* Whether an event at `m` would have run by now. A zero mark has passed. */
+bool sim_mark_passed(const sim *s, sim_mark m);
+
+/* Schedules `fn(s, a, b)` at the mark's place; the mark must not have passed
+ * and must be used at most once. */
+sim_event_id sim_schedule_mark(sim *s, sim_mark m, sim_handler fn, void *a, void *b,
+                               sim_dropper drop);
+
+/* Called before seqs are renumbered (once every 4 billion schedules): the
+ * holder must schedule (sim_schedule_mark) every mark it keeps that has not
+ * passed; after it, older marks count as passed. One hook per engine. */
+void sim_on_renumber(sim *s, void (*hook)(void *ctx), void *ctx);
+
 /* Cancels a pending event: it will not run, and its dropper (if any) is called now.
  * Returns true if the event was pending, false if it already ran, was cancelled, or
  * `id` is 0. */

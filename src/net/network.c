@@ -13,6 +13,8 @@
 #include "net/hub_segment.h"
 #include "util/i18n.h"
 
+static void p2p_materialize(void *ctx);
+
 network *network_new(sim *s, trace_bus *trace) {
     network *net = calloc(1, sizeof *net);
     if (!net)
@@ -20,12 +22,14 @@ network *network_new(sim *s, trace_bus *trace) {
     net->sim = s;
     net->trace = trace;
     net->storm_limit = 16;
+    sim_on_renumber(s, p2p_materialize, net);
     return net;
 }
 
 void network_free(network *net) {
     if (!net)
         return;
+    sim_on_renumber(net->sim, NULL, NULL);
     for (uint32_t i = 0; i < net->n_segments; i++)
         hub_segment_free(net->segments[i]);
     free(net->segments);
@@ -363,27 +367,53 @@ void net_trace_show(network *net, const node *n, trace_rows *rows) {
     trace_emit(net->trace, &ev);
 }
 
-/* The transmitter finished serializing: start the next queued frame. */
+/* The transmitter finished serializing and a frame waits: start it. */
 static void p2p_tx_done(sim *s, void *a, void *b) {
     (void)s;
     port *from = a;
     (void)b;
     link *l = from->link;
-    l->tx[from->side].busy = false;
+    l->tx[from->side].done_pending = false;
     p2p_start(from->owner->net, l, from->side);
 }
 
+/* Starts the next waiting frame if the transmitter is free, or makes sure the
+ * event that frees it is scheduled. */
 static void p2p_start(network *net, link *l, int side) {
     link_tx *tx = &l->tx[side];
-    if (tx->busy || tx->count == 0)
+    if (tx->count == 0 || tx->done_pending)
         return;
+    if (!sim_mark_passed(net->sim, tx->free_at)) {
+        tx->done_pending = true;
+        sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
+        return;
+    }
     frame *f = link_tx_pop(tx);
-    tx->busy = true;
     sim_time serialize = wire_time(f->len, l->bandwidth_bps);
     f->link_epoch = l->epoch;
     net_wire_crossed(net, l, l->end[side], f);
-    sim_schedule(net->sim, serialize, p2p_tx_done, l->end[side], NULL, NULL);
+    tx->free_at = sim_mark_at(net->sim, sim_now(net->sim) + serialize);
     sim_schedule(net->sim, serialize + l->delay, p2p_arrive, l->end[1 - side], f, frame_drop);
+    if (tx->count > 0) {
+        tx->done_pending = true;
+        sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
+    }
+}
+
+/* Seqs are about to be renumbered: every transmitter still busy gets the event
+ * that frees it, so that its place in the order is renumbered with the rest. */
+static void p2p_materialize(void *ctx) {
+    network *net = ctx;
+    for (uint32_t i = 0; i < net->n_links; i++) {
+        link *l = net->links[i];
+        for (int side = 0; side < 2; side++) {
+            link_tx *tx = &l->tx[side];
+            if (!tx->done_pending && !sim_mark_passed(net->sim, tx->free_at)) {
+                tx->done_pending = true;
+                sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
+            }
+        }
+    }
 }
 
 void port_send(port *p, frame *f) {

@@ -46,7 +46,12 @@ typedef struct hub_segment hub_segment;
 typedef struct link_tx {
     frame **queue;                    /* ring buffer of waiting frames, grown on demand up to cap */
     uint32_t head, count, cap, slots; /* slots: allocated entries of queue */
-    bool busy;                        /* a frame is being serialized */
+    /* Where in the run's order the frame being serialized has left: until
+     * then the transmitter is busy. An event is scheduled there only when a
+     * frame waits (done_pending); most frames find the queue empty when the
+     * one before them is gone, and then no event is needed. */
+    sim_mark free_at;
+    bool done_pending;
 } link_tx;
 
 /* Appends to the queue (consumes f on success). Returns false when it holds
