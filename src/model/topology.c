@@ -136,8 +136,11 @@ static void model_device_clear(model_device *dev) {
     free(dev->routes);
     free(dev->fw_rules);
     free(dev->static_arp);
-    free(dev->nat.forwards);
-    free(dev->nat.pins);
+    if (dev->nat) {
+        free(dev->nat->forwards);
+        free(dev->nat->pins);
+        free(dev->nat);
+    }
     free(dev->dhcp_server);
     if (dev->dns_server) {
         for (size_t i = 0; dev->dns_server->records && i < dev->dns_server->n_records; i++)

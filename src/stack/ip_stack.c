@@ -202,8 +202,8 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
         arp_add_static(st, d->static_arp[i].ip, d->static_arp[i].mac,
                        iface >= 0 ? (uint32_t)iface : 0);
     }
-    if (d->nat.enabled)
-        st->nat = nat_new(st, &d->nat);
+    if (d->nat)
+        st->nat = nat_new(st, d->nat);
     st->has_firewall = d->has_firewall;
     st->fw = (firewall){.policy = d->fw_default, .rules = d->fw_rules, .n_rules = d->n_fw_rules};
     if (d->has_gateway) {
