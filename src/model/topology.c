@@ -130,7 +130,7 @@ void model_action_clear(model_action *a) {
 }
 
 static void model_device_clear(model_device *dev) {
-    for (size_t i = 0; dev->ifaces && i < dev->n_ifaces; i++)
+    for (size_t i = 0; dev->ifaces && !dev->iface_names_inline && i < dev->n_ifaces; i++)
         free(dev->ifaces[i].name);
     free(dev->ifaces);
     free(dev->routes);

@@ -136,6 +136,7 @@ typedef struct model_device {
     bool has_firewall;
     bool dhcp; /* hosts: the first interface asks DHCP */
     bool has_dns;
+    bool iface_names_inline; /* the ifaces' names live in their block: not freed one by one */
 } model_device;
 
 typedef struct model_endpoint {
