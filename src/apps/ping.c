@@ -17,18 +17,20 @@
 
 #define DNS_NAME_LEN 256 /* a host name as text, 253 characters and NUL */
 
+/* One per ping of the script: 8-byte fields first, then the narrow ones (200
+ * bytes, not 224). */
 struct ping {
     ip_stack *st;
     model_ping cfg;
-    uint16_t id;
-    uint32_t sent, received, errors, dups;
     sim_time start, *sent_at; /* sent_at[seq-1]: send time, for the RTT */
     uint8_t *answered;        /* per sequence number: a reply or error came back */
     uint64_t rtt_sum, rtt_sum2, rtt_min, rtt_max; /* in µs, as iputils counts */
     sim_event_id timeout_ev;
+    launch launcher;
+    uint32_t sent, received, errors, dups;
+    uint16_t id;
     bool finished;
     bool id_taken; /* the configured identifier belongs to another ping here */
-    launch launcher;
 };
 
 /* What ping calls the destination: its name as given, or its address. */

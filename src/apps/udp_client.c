@@ -16,13 +16,15 @@
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
+/* One per udp_send of the script: `to` and `done` share the last word (104
+ * bytes, not 112). */
 struct udp_client {
     ip_stack *st;
     const model_udp_send *cfg;
     launch launcher;
     udp_socket *sock;
-    ipv4_addr to;
     sim_event_id timer;
+    ipv4_addr to;
     bool done;
 };
 

@@ -15,11 +15,17 @@ typedef struct app_slot {
     void (*free_app)(void *);
 } app_slot;
 
+/* The programs a device runs, with their count in the same block, so an
+ * ip_device is 240 bytes (a 256-byte allocation; 288 before). */
+typedef struct app_list {
+    uint32_t n;
+    app_slot slots[];
+} app_list;
+
 typedef struct ip_device {
     node base; /* first: a node* is an ip_device* */
     ip_stack stack;
-    app_slot *apps;
-    uint32_t n_apps;
+    app_list *apps; /* NULL until the first program */
 } ip_device;
 
 static void receive(node *n, port *in, frame *f) {
@@ -52,8 +58,8 @@ static bool show(const node *n, trace_show_table t, trace_rows *rows) {
 
 static void destroy(node *n) {
     ip_device *d = (ip_device *)n;
-    for (uint32_t i = 0; i < d->n_apps; i++)
-        d->apps[i].free_app(d->apps[i].app);
+    for (uint32_t i = 0; d->apps && i < d->apps->n; i++)
+        d->apps->slots[i].free_app(d->apps->slots[i].app);
     free(d->apps);
     ip_stack_destroy(&d->stack);
     free(d);
@@ -90,9 +96,11 @@ ip_stack *ip_device_stack(node *n) {
 
 void ip_device_add_app(node *n, void *app, void (*free_app)(void *)) {
     ip_device *d = (ip_device *)n;
-    app_slot *grown = realloc(d->apps, (d->n_apps + 1) * sizeof *grown);
+    uint32_t k = d->apps ? d->apps->n : 0;
+    app_list *grown = realloc(d->apps, sizeof *grown + (k + 1) * sizeof grown->slots[0]);
     if (!grown)
         ns_out_of_memory();
+    grown->slots[k] = (app_slot){app, free_app};
+    grown->n = k + 1;
     d->apps = grown;
-    d->apps[d->n_apps++] = (app_slot){app, free_app};
 }

@@ -100,7 +100,7 @@ const char *dot_device_type_label(device_type type) {
 }
 
 const char *dot_device_kind_label(const model_device *dev) {
-    if (dev->type == DEVICE_ROUTER && dev->nat.enabled)
+    if (dev->type == DEVICE_ROUTER && dev->nat)
         return _("NAT router");
     return dot_device_type_label(dev->type);
 }
@@ -393,12 +393,12 @@ static void put_iface_row(FILE *out, const model_device *dev, size_t k) {
     dot_put_html(out, f->name);
     if (f->has_ip)
         fprintf(out, " %s/%d", ipv4_format(f->ip, ip), f->prefix_len);
-    if (dev->type == DEVICE_ROUTER && dev->nat.enabled &&
-        (k == dev->nat.inside_iface || k == dev->nat.outside_iface)) {
+    if (dev->type == DEVICE_ROUTER && dev->nat &&
+        (k == dev->nat->inside_iface || k == dev->nat->outside_iface)) {
         fputc(' ', out);
         /* TRANSLATORS: a NAT router's interface toward the inside (private) network,
            or toward the outside (the Internet). */
-        dot_put_html(out, k == dev->nat.inside_iface ? _("(inside)") : _("(outside)"));
+        dot_put_html(out, k == dev->nat->inside_iface ? _("(inside)") : _("(outside)"));
     }
     fprintf(out, "<BR ALIGN=\"LEFT\"/>%s</FONT></TD></TR>", mac_format(f->mac, mac));
 }

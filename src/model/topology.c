@@ -130,14 +130,17 @@ void model_action_clear(model_action *a) {
 }
 
 static void model_device_clear(model_device *dev) {
-    for (size_t i = 0; dev->ifaces && i < dev->n_ifaces; i++)
+    for (size_t i = 0; dev->ifaces && !dev->iface_names_inline && i < dev->n_ifaces; i++)
         free(dev->ifaces[i].name);
     free(dev->ifaces);
     free(dev->routes);
     free(dev->fw_rules);
     free(dev->static_arp);
-    free(dev->nat.forwards);
-    free(dev->nat.pins);
+    if (dev->nat) {
+        free(dev->nat->forwards);
+        free(dev->nat->pins);
+        free(dev->nat);
+    }
     free(dev->dhcp_server);
     if (dev->dns_server) {
         for (size_t i = 0; dev->dns_server->records && i < dev->dns_server->n_records; i++)

@@ -103,36 +103,40 @@ typedef struct model_dns_server {
     ipv4_addr upstream; /* to this server, UDP port 53 */
 } model_dns_server;
 
+/* One per device, kept for the whole run (names, diagrams and the viewer
+ * borrow from it): pointers and 64-bit fields first, then the narrow ones, so
+ * no padding; a NAT box's settings live out of line. */
 typedef struct model_device {
     char *name;
-    device_type type;
     model_iface *ifaces; /* hosts/routers: their interfaces; hubs/switches: their ports */
     size_t n_ifaces;
-    bool has_gateway;
-    ipv4_addr gateway; /* hosts: the default gateway */
     model_route *routes;
     size_t n_routes;
-    uint8_t ttl;             /* default 64 (Linux net.ipv4.ip_default_ttl) */
     uint64_t mac_aging_ns;   /* switches: default 300 s (IEEE 802.1D) */
     uint64_t arp_timeout_ns; /* hosts/routers: life of a resolved ARP entry, default 60 s */
     uint64_t arp_retry_ns;   /* interval between ARP requests, default 1 s */
-    uint32_t arp_retries;    /* requests sent before giving up, default 3 */
-    uint32_t arp_queue;      /* packets held per unresolved address, default 3 */
-    bool forwarding;         /* routers always; a host with "forwarding": true too */
-    bool has_firewall;
-    fw_action fw_default;    /* the policy when no rule matches, default allow */
+    uint64_t dhcp_at_ns;     /* when the DHCP client starts, default 0 */
     model_fw_rule *fw_rules; /* first match wins */
     size_t n_fw_rules;
     model_static_arp *static_arp; /* permanent ARP entries ("arp": {ip: mac}) */
     size_t n_static_arp;
-    model_nat nat;                       /* a NAT box's translation (nat.enabled) */
-    uint16_t ephemeral_lo, ephemeral_hi; /* default 32768-60999 (Linux ip_local_port_range) */
-    bool dhcp;                           /* hosts: the first interface asks DHCP */
-    uint64_t dhcp_at_ns;                 /* when the DHCP client starts, default 0 */
-    bool has_dns;
-    ipv4_addr dns;                  /* the resolver ("dns"); DHCP may supply one */
+    model_nat *nat;                 /* a NAT box's translation; NULL: not a NAT box */
     model_dhcp_server *dhcp_server; /* NULL: none */
     model_dns_server *dns_server;   /* NULL: none */
+    device_type type;
+    ipv4_addr gateway;                   /* hosts: the default gateway */
+    ipv4_addr dns;                       /* the resolver ("dns"); DHCP may supply one */
+    uint32_t arp_retries;                /* requests sent before giving up, default 3 */
+    uint32_t arp_queue;                  /* packets held per unresolved address, default 3 */
+    fw_action fw_default;                /* the policy when no rule matches, default allow */
+    uint16_t ephemeral_lo, ephemeral_hi; /* default 32768-60999 (Linux ip_local_port_range) */
+    uint8_t ttl;                         /* default 64 (Linux net.ipv4.ip_default_ttl) */
+    bool has_gateway;
+    bool forwarding; /* routers always; a host with "forwarding": true too */
+    bool has_firewall;
+    bool dhcp; /* hosts: the first interface asks DHCP */
+    bool has_dns;
+    bool iface_names_inline; /* the ifaces' names live in their block: not freed one by one */
 } model_device;
 
 typedef struct model_endpoint {
@@ -179,16 +183,18 @@ typedef struct model_target {
     char *name; /* NULL for an address */
 } model_target;
 
+/* The programs' settings share model_action's union: no member is larger
+ * than 48 bytes (fields ordered to leave no padding), so an action is 72. */
 typedef struct model_ping {
-    ipv4_addr to;
     char *to_name;        /* the host name to resolve first, or NULL (then `to` is set) */
-    uint32_t count;       /* default 1 */
     uint64_t interval_ns; /* default 1 s */
-    uint32_t size;        /* ICMP data bytes, default 56 (as ping -s) */
     uint64_t timeout_ns;  /* how long to wait for the last reply, default 10 s */
-    uint8_t ttl;          /* 0: the device's default */
-    bool has_id;          /* the identifier was given ("id"); else random, as iputils */
-    uint16_t id;          /* the ICMP identifier when has_id */
+    ipv4_addr to;
+    uint32_t count; /* default 1 */
+    uint32_t size;  /* ICMP data bytes, default 56 (as ping -s) */
+    uint8_t ttl;    /* 0: the device's default */
+    bool has_id;    /* the identifier was given ("id"); else random, as iputils */
+    uint16_t id;    /* the ICMP identifier when has_id */
 } model_ping;
 
 typedef struct model_traceroute {
@@ -260,9 +266,9 @@ typedef struct model_tcp_client {
     uint16_t port;
     uint16_t local_port; /* 0: an ephemeral port */
     char **messages;
-    size_t n_messages;
     model_tcp_step *steps;
-    size_t n_steps;
+    uint32_t n_messages;
+    uint32_t n_steps;
 } model_tcp_client;
 
 typedef enum {

@@ -209,13 +209,17 @@ static bool loader__iface_name_ok(const char *s) {
     return true;
 }
 
-/* Allocates devices[dev].ifaces (n of them, zeroed). */
-static int loader__alloc_ifaces(loader *ld, size_t dev, size_t n) {
+/* Allocates devices[dev].ifaces (n of them, zeroed). With `names` > 0 the
+ * block has that many bytes more after them for the interfaces' names
+ * (iface_names_inline): a port's "p7" then costs 3 bytes, not a 32-byte
+ * allocation of its own. */
+static int loader__alloc_ifaces(loader *ld, size_t dev, size_t n, size_t names) {
     model_device *d = &ld->t->devices[dev];
-    d->ifaces = n ? calloc(n, sizeof *d->ifaces) : NULL;
+    d->ifaces = n ? calloc(1, n * sizeof *d->ifaces + names) : NULL;
     if (n && !d->ifaces)
         return loader__nomem(ld);
     d->n_ifaces = n;
+    d->iface_names_inline = n && names;
     return 0;
 }
 
@@ -238,10 +242,9 @@ int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
         if (d->type == DEVICE_ROUTER)
             return loader__missing(ld, obj, "interfaces",
                                    "\"interfaces\": {\"eth0\": {\"ip\": \"10.0.0.1/24\"}, ...}");
-        if (loader__alloc_ifaces(ld, dev, 1) != 0)
+        if (loader__alloc_ifaces(ld, dev, 1, sizeof "eth0") != 0)
             return NS_ERR_NOMEM;
-        if (!(d->ifaces[0].name = loader__strdup("eth0")))
-            return loader__nomem(ld);
+        d->ifaces[0].name = memcpy(d->ifaces + 1, "eth0", sizeof "eth0");
         if (loader__iface_mac(ld, dev, 0, mac) != 0)
             return NS_ERR_INPUT;
         if (mask && !ip)
@@ -257,7 +260,7 @@ int loader__ifaces(loader *ld, size_t dev, const cJSON *obj) {
     if (n > LOADER_MAX_IFACES)
         return loader__fail(ld, ifs, _("{...} has %zu interfaces; expected at most %d"), n,
                             LOADER_MAX_IFACES);
-    if (loader__alloc_ifaces(ld, dev, n) != 0)
+    if (loader__alloc_ifaces(ld, dev, n, 0) != 0)
         return NS_ERR_NOMEM;
     size_t i = 0;
     for (const cJSON *f = ifs->child; f; f = f->next, i++) {
@@ -339,14 +342,16 @@ int loader__route_iface(loader *ld, size_t dev, const cJSON *node, long *out) {
 
 /* Names and default MACs for ports p1..pN of a switch or hub. */
 int loader__make_ports(loader *ld, size_t dev, size_t n) {
-    if (loader__alloc_ifaces(ld, dev, n) != 0)
+    size_t names = 0;
+    for (size_t i = 1; i <= n; i++)
+        names += (size_t)snprintf(NULL, 0, "p%zu", i) + 1;
+    if (loader__alloc_ifaces(ld, dev, n, names) != 0)
         return NS_ERR_NOMEM;
     model_device *d = &ld->t->devices[dev];
+    char *at = (char *)(d->ifaces + n);
     for (size_t i = 0; i < n; i++) {
-        char name[24];
-        snprintf(name, sizeof name, "p%zu", i + 1);
-        if (!(d->ifaces[i].name = loader__strdup(name)))
-            return loader__nomem(ld);
+        d->ifaces[i].name = at;
+        at += sprintf(at, "p%zu", i + 1) + 1;
         if (loader__iface_mac(ld, dev, i, NULL) != 0)
             return NS_ERR_INPUT;
     }

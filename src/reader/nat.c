@@ -57,7 +57,9 @@ static int loader__nat_protocol(loader *ld, const cJSON *obj, uint8_t *out) {
 /* "inside", "outside", "pin", "forward", "timeouts" of a NAT box. */
 int loader__nat(loader *ld, size_t dev, const cJSON *obj) {
     model_device *d = &ld->t->devices[dev];
-    model_nat *nat = &d->nat;
+    model_nat *nat = d->nat = calloc(1, sizeof *nat);
+    if (!nat)
+        return loader__nomem(ld);
     nat->enabled = true;
     nat->udp_timeout_ns = NAT_DEFAULT_UDP_TIMEOUT_NS;
     nat->tcp_established_ns = NAT_DEFAULT_TCP_ESTABLISHED_NS;

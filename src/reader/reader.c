@@ -179,8 +179,15 @@ static int loader__top(loader *ld) {
             return loader__nomem(ld);
     }
     int rc;
-    if ((rc = loader__devices(ld, root)) != 0 || (rc = loader__links(ld, root)) != 0 ||
-        (rc = loader__script(ld, root)) != 0 || (rc = loader__expect(ld, root)) != 0)
+    if ((rc = loader__devices(ld, root)) != 0 || (rc = loader__links(ld, root)) != 0)
+        return rc;
+    /* Only interfaces look addresses up, and ports (links make a switch's
+     * ports) MACs: their tables go before the script is read, where a large
+     * load peaks. */
+    u64map_free(ld->macs);
+    u64map_free(ld->ips);
+    ld->macs = ld->ips = NULL;
+    if ((rc = loader__script(ld, root)) != 0 || (rc = loader__expect(ld, root)) != 0)
         return rc;
     return 0;
 }

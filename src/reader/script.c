@@ -82,7 +82,7 @@ static size_t loader__show_tables_of(const model_device *d, trace_show_table *ou
         out[n++] = TRACE_SHOW_ROUTE;
         out[n++] = TRACE_SHOW_ARP;
         out[n++] = TRACE_SHOW_NEIGH;
-        if (d->nat.enabled)
+        if (d->nat)
             out[n++] = TRACE_SHOW_NAT;
         out[n++] = TRACE_SHOW_SOCKETS;
     } else if (d->type == DEVICE_SWITCH) {
@@ -123,8 +123,7 @@ static int loader__show_table(loader *ld, const cJSON *item, const model_device 
         owned |= (int)mine[k] == found;
     if (!owned)
         return loader__fail(ld, item, _("%s: %s is a %s, which has no %s table; expected %s"), v,
-                            d->name, d->nat.enabled ? _("NAT box") : device_type_name(d->type), s,
-                            list);
+                            d->name, d->nat ? _("NAT box") : device_type_name(d->type), s, list);
     for (size_t k = 0; k < sh->n_tables; k++)
         if (sh->tables[k] == (uint8_t)found)
             return loader__fail(ld, item, _("%s is listed twice; expected each table once"), v);

@@ -205,8 +205,8 @@ static int loader__dhcp_server(loader *ld, size_t dev, const cJSON *obj) {
     const model_iface *f = &d->ifaces[i];
     ipv4_addr mask = ipv4_netmask(f->prefix_len);
     ipv4_format(f->ip & mask, net);
-    if (d->nat.enabled && (uint32_t)i == d->nat.outside_iface) {
-        const model_iface *in = &d->ifaces[d->nat.inside_iface];
+    if (d->nat && (uint32_t)i == d->nat->outside_iface) {
+        const model_iface *in = &d->ifaces[d->nat->inside_iface];
         char in_net[IPV4_TEXT_LEN];
         ipv4_format(in->ip & ipv4_netmask(in->prefix_len), in_net);
         return loader__fail(ld, pool,

@@ -203,12 +203,13 @@ static void send_request(ip_stack *st, arp_entry *e) {
     if (!net_tracing(st->node->net))
         ; /* nobody reads the why */
     else if (unicast)
-        snprintf(why, sizeof why, _("checking the cached MAC: unicast request %u of %u"), e->probes,
-                 st->arp_retries);
+        snprintf(why, sizeof why, _("checking the cached MAC: unicast request %u of %u"),
+                 (unsigned)e->probes, st->arp_retries);
     else if (e->probes == 1)
         snprintf(why, sizeof why, _("ARP cache has no entry for %s"), ipv4_format(e->ip, text));
     else
-        snprintf(why, sizeof why, _("no reply yet: request %u of %u"), e->probes, st->arp_retries);
+        snprintf(why, sizeof why, _("no reply yet: request %u of %u"), (unsigned)e->probes,
+                 st->arp_retries);
     mac_addr dst = unicast ? e->mac : MAC_BROADCAST;
     frame *f = arp_frame(st, e->iface, ARP_OP_REQUEST, dst, MAC_ZERO, e->ip);
     send_frame(st, e->iface, f, dst, why);
@@ -224,17 +225,18 @@ static void fail_entry(ip_stack *st, ipv4_addr ip) {
     ipv4_format(ip, text);
     if (e.state == ARP_PROBE) {
         snprintf(detail, sizeof detail, _("%s PROBE -> FAILED: entry removed"), text);
-        snprintf(why, sizeof why, _("no reply to %u unicast requests"), e.probes);
+        snprintf(why, sizeof why, _("no reply to %u unicast requests"), (unsigned)e.probes);
         trace_arp(st, e.iface, ip, entry_value(&e, old), NULL, why, detail);
     } else {
         snprintf(detail, sizeof detail, _("removed incomplete entry for %s"), text);
         trace_arp(st, e.iface, ip, "incomplete", NULL, _("resolution failed"), detail);
     }
-    snprintf(why, sizeof why, _("ARP: no reply from %s after %u requests"), text, e.probes);
-    for (uint32_t i = 0; i < e.n_pending; i++) {
+    snprintf(why, sizeof why, _("ARP: no reply from %s after %u requests"), text,
+             (unsigned)e.probes);
+    for (uint32_t i = 0; i < arp_pending_count(&e); i++) {
         /* A waiting packet is on its way out: its header was not parsed on
          * the way in (it may be our own), so it is parsed for the error here. */
-        frame *f = e.pending[i];
+        frame *f = e.pending->frames[i];
         ipv4_header h;
         bool valid =
             ipv4_header_parse(f->data + ETH_HEADER_LEN, f->len - ETH_HEADER_LEN, &h) == WIRE_OK;
@@ -255,7 +257,7 @@ static void on_timer(sim *s, void *a, void *b) {
         return;
     e->timer_ev = 0;
     sim_time now = now_of(st), reachable = reachable_time(st);
-    switch (e->state) {
+    switch ((arp_state)e->state) {
     case ARP_REACHABLE:
         if (now < e->confirmed + reachable) {
             arm(st, e, e->confirmed + reachable); /* confirmed since: still reachable */
@@ -392,20 +394,22 @@ void arp_resolve_and_send(ip_stack *st, uint32_t iface, ipv4_addr next_hop, fram
                        _("ARP queue length is 0: nothing may wait for resolution"));
         frame_free(f);
     } else {
-        if (e->n_pending >= st->arp_queue) {
+        uint32_t n = arp_pending_count(e);
+        if (n >= st->arp_queue) {
             /* Like Linux's unres_qlen: the oldest waiting packet makes room. */
-            frame *oldest = e->pending[0];
-            net_trace_drop(net, st->node, ifc->port, oldest, TRACE_REASON_ARP_QUEUE_FULL,
+            frame **q = e->pending->frames;
+            net_trace_drop(net, st->node, ifc->port, q[0], TRACE_REASON_ARP_QUEUE_FULL,
                            _("ARP queue full: oldest waiting packet dropped"));
-            frame_free(oldest);
-            memmove(e->pending, e->pending + 1, (e->n_pending - 1) * sizeof *e->pending);
-            e->n_pending--;
+            frame_free(q[0]);
+            memmove(q, q + 1, (n - 1) * sizeof *q);
+            n--;
         }
-        frame **grown = realloc(e->pending, (e->n_pending + 1) * sizeof *grown);
+        arp_pending *grown = realloc(e->pending, sizeof *grown + (n + 1) * sizeof grown->frames[0]);
         if (!grown)
             ns_out_of_memory();
+        grown->frames[n] = f;
+        grown->n = n + 1;
         e->pending = grown;
-        e->pending[e->n_pending++] = f;
         if (tracing) {
             snprintf(detail, sizeof detail, _("packet #%u waits for the MAC of %s"), f->packet_id,
                      text);
@@ -473,15 +477,14 @@ static void update(ip_stack *st, arp_entry *e, mac_addr mac, uint32_t iface, arp
         trace_arp(st, iface, e->ip, old_value, entry_value(e, new),
                   moved ? _("entry changed") : _(how), detail);
     }
-    frame **pending = e->pending;
-    uint32_t n = e->n_pending;
+    arp_pending *pending = e->pending;
+    uint32_t n = arp_pending_count(e);
     e->pending = NULL;
-    e->n_pending = 0;
     e->probes = 0;
     /* Each queued packet is a use of the entry (a STALE one moves to DELAY).
      * Sending cannot add or remove entries, so `e` stays valid. */
     for (uint32_t i = 0; i < n; i++)
-        send_via(st, e, pending[i], _("ARP resolved: sending the queued packet"));
+        send_via(st, e, pending->frames[i], _("ARP resolved: sending the queued packet"));
     free(pending);
 }
 
@@ -633,10 +636,11 @@ void arp_forget(ip_stack *st) {
     for (size_t i = 0; i < k; i++) {
         e = u64map_get(st->arp, keys[i]);
         disarm(st, e);
-        for (uint32_t j = 0; j < e->n_pending; j++) {
-            net_trace_drop(st->node->net, st->node, st->ifaces[e->iface].port, e->pending[j],
-                           TRACE_REASON_DEVICE_OFF, _("powered off while waiting for ARP"));
-            frame_free(e->pending[j]);
+        for (uint32_t j = 0; j < arp_pending_count(e); j++) {
+            net_trace_drop(st->node->net, st->node, st->ifaces[e->iface].port,
+                           e->pending->frames[j], TRACE_REASON_DEVICE_OFF,
+                           _("powered off while waiting for ARP"));
+            frame_free(e->pending->frames[j]);
         }
         free(e->pending);
         u64map_remove(st->arp, keys[i]);
@@ -655,8 +659,8 @@ void arp_destroy(ip_stack *st) {
     arp_entry *e;
     while ((e = u64map_next(st->arp, &cursor, &key))) {
         disarm(st, e);
-        for (uint32_t i = 0; i < e->n_pending; i++)
-            frame_free(e->pending[i]);
+        for (uint32_t i = 0; i < arp_pending_count(e); i++)
+            frame_free(e->pending->frames[i]);
         free(e->pending);
     }
     u64map_free(st->arp);

@@ -25,18 +25,33 @@ typedef enum {
     ARP_PERMANENT,  /* configured ("arp" in the topology): never expires, never overwritten */
 } arp_state;
 
+/* Frames ready but for the destination MAC, oldest first (at most the
+ * stack's arp_queue). Kept out of the entry: most entries never hold any. */
+typedef struct arp_pending {
+    uint32_t n;
+    frame *frames[];
+} arp_pending;
+
+/* An ARP cache entry: a value of u64map st->arp, so its size is paid for every
+ * slot of every cache (a router's holds an entry per neighbour). Fields are
+ * ordered and narrowed to fit 48 bytes: `state` holds an arp_state, `probes`
+ * is at most arp_retries (the reader allows up to 100). */
 typedef struct arp_entry {
-    ipv4_addr ip;
-    mac_addr mac;
-    uint32_t iface;
-    arp_state state;
     sim_time confirmed;    /* last confirmation: a unicast ARP reply, or TCP progress */
     sim_time used;         /* creation, then each use while not REACHABLE (Linux's) */
-    uint32_t probes;       /* requests sent in this INCOMPLETE or PROBE period */
     sim_event_id timer_ev; /* the entry's one timer (INCOMPLETE, REACHABLE, DELAY, PROBE) */
-    frame **pending;       /* frames ready but for the destination MAC */
-    uint32_t n_pending;
+    arp_pending *pending;  /* NULL: no frame waits */
+    ipv4_addr ip;
+    uint32_t iface;
+    mac_addr mac;
+    uint8_t state;  /* an arp_state */
+    uint8_t probes; /* requests sent in this INCOMPLETE or PROBE period */
 } arp_entry;
+
+/* How many frames wait in e's queue. */
+static inline uint32_t arp_pending_count(const arp_entry *e) {
+    return e->pending ? e->pending->n : 0;
+}
 
 /* "INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE" or "PERMANENT". */
 const char *arp_state_name(arp_state s);

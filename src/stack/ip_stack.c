@@ -202,10 +202,13 @@ void ip_stack_init(ip_stack *st, node *n, const model_device *d, bool forwarding
         arp_add_static(st, d->static_arp[i].ip, d->static_arp[i].mac,
                        iface >= 0 ? (uint32_t)iface : 0);
     }
-    if (d->nat.enabled)
-        st->nat = nat_new(st, &d->nat);
-    st->has_firewall = d->has_firewall;
-    st->fw = (firewall){.policy = d->fw_default, .rules = d->fw_rules, .n_rules = d->n_fw_rules};
+    if (d->nat)
+        st->nat = nat_new(st, d->nat);
+    if (d->has_firewall) {
+        st->fw = ns_xmalloc(sizeof *st->fw);
+        *st->fw =
+            (firewall){.policy = d->fw_default, .rules = d->fw_rules, .n_rules = d->n_fw_rules};
+    }
     if (d->has_gateway) {
         int iface = ip_stack_iface_on_link(st, d->gateway);
         if (iface >= 0)
@@ -230,6 +233,7 @@ void ip_stack_destroy(ip_stack *st) {
     free(st->routes);
     index_free(st->index);
     free(st->listeners);
+    free(st->fw);
 }
 
 int ip_stack_iface_of_addr(const ip_stack *st, ipv4_addr a) {
@@ -331,16 +335,16 @@ bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listene
  * incoming packet, and freed. */
 static bool filter(ip_stack *st, uint8_t chain, int iface, const port *p, frame *f,
                    const ipv4_header *h) {
-    if (!st->has_firewall)
+    if (!st->fw)
         return true;
     int rule;
     const uint8_t *ip = f->data + ETH_HEADER_LEN;
     size_t len = h ? h->total_len : ipv4_get_total_len(ip);
-    fw_action verdict = firewall_check(&st->fw, chain, iface, ip, len, &rule);
+    fw_action verdict = firewall_check(st->fw, chain, iface, ip, len, &rule);
     if (verdict == FW_ALLOW)
         return true;
     char why[320];
-    firewall_describe(&st->fw, rule, why, sizeof why);
+    firewall_describe(st->fw, rule, why, sizeof why);
     trace_reason reason = rule < 0 ? TRACE_REASON_FIREWALL_POLICY : TRACE_REASON_FIREWALL_RULE;
     if (verdict == FW_REJECT && h) {
         stack_drop_and_report(st, p, f, h, reason, why, ICMP_DEST_UNREACHABLE,
@@ -865,8 +869,8 @@ void ip_stack_write_state(const ip_stack *st, FILE *out) {
                     r->connected ? " (connected)" : "");
     }
     arp_write_state(st, out);
-    if (st->has_firewall)
-        firewall_write_state(&st->fw, out);
+    if (st->fw)
+        firewall_write_state(st->fw, out);
     if (st->nat)
         nat_write_state(st->nat, out);
     udp_write_state(st, out);

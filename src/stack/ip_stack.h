@@ -94,16 +94,13 @@ typedef struct icmp_listener {
     void *ctx;
 } icmp_listener;
 
+/* Embedded in every host and router: 8-byte fields first, then the narrow
+ * ones, so no padding; the rarely used firewall is out of line. */
 typedef struct ip_stack {
     node *node; /* the device this stack runs on (borrowed) */
     ip_iface *ifaces;
-    uint32_t n_ifaces;
-    ip_route *routes; /* most specific first, then by metric, then in order given */
-    uint32_t n_routes;
-    struct ip_index *index; /* hashed look-ups for many interfaces or routes, else NULL */
-    bool forwarding;
-    uint8_t ttl;
-    uint16_t next_ip_id;
+    ip_route *routes;            /* most specific first, then by metric, then in order given */
+    struct ip_index *index;      /* hashed look-ups for many interfaces or routes, else NULL */
     u64map *arp;                 /* ipv4_addr -> arp entry */
     sim_time arp_gc_floor;       /* no STALE entry is collectable before this (arp.c) */
     sim_time arp_base_reachable; /* the topology's arp_timeout (base_reachable_time) */
@@ -111,14 +108,18 @@ typedef struct ip_stack {
     sim_time arp_reachable_at;   /* when it was drawn */
     rng arp_rng;                 /* the stack's own stream (never sim_rng: see arp.c) */
     sim_time arp_retry;
-    uint32_t arp_retries, arp_queue;
     icmp_listener *listeners;
-    uint32_t n_listeners;
-    bool has_firewall;
-    firewall fw;
+    firewall *fw;          /* NULL: no firewall */
     struct nat *nat;       /* a NAT box's translator, or NULL */
     struct udp_table *udp; /* sockets, owned by stack/udp.c (NULL until first use) */
     struct tcp_table *tcp; /* connections, owned by stack/tcp.c (NULL until first use) */
+    uint32_t n_ifaces;
+    uint32_t n_routes;
+    uint32_t arp_retries, arp_queue;
+    uint32_t n_listeners;
+    uint16_t next_ip_id;
+    bool forwarding;
+    uint8_t ttl;
 } ip_stack;
 
 /* Sets up the stack of `n` from the model: interfaces (n's ports must exist),

@@ -26,17 +26,23 @@
  * hold, and it doubles from there. */
 #define U64MAP_MIN_BITS 1
 
+/* 40 bytes: every host has a few maps (ARP cache, sockets), so the fields are
+ * as narrow as the tables they describe (capacity at most 2^31 slots). */
 struct u64map {
     unsigned char *slots; /* capacity entries of `stride` bytes */
-    size_t capacity;      /* a power of two */
-    size_t mask;          /* capacity - 1 */
-    unsigned shift;       /* 64 - log2(capacity): a hash's top bits index the table */
-    size_t stride;        /* sizeof(uint64_t) + value_size rounded up to 8 */
-    size_t value_size;
-    size_t size; /* entries in the table plus the side slot */
+    void *zero_value;     /* the value of key 0, stride - 8 bytes (at least 1) */
+    size_t size;          /* entries in the table plus the side slot */
+    uint32_t capacity;    /* a power of two */
+    uint32_t mask;        /* capacity - 1 */
+    uint32_t stride;      /* sizeof(uint64_t) + value_size rounded up to 8 */
+    uint8_t shift;        /* 64 - log2(capacity): a hash's top bits index the table */
     bool has_zero;
-    void *zero_value; /* the value of key 0, value_size bytes (at least 1) */
 };
+
+/* The bytes of a value slot: the value size rounded up to 8. */
+static inline size_t u64map__value_bytes(const u64map *m) {
+    return m->stride - sizeof(uint64_t);
+}
 
 /* The home slot of a key: Fibonacci hashing (Knuth 6.4; Linux's hash_64).
  * Multiplying by 2^64/phi carries every key bit into the top bits, which index
@@ -81,8 +87,11 @@ u64map *u64map_new(size_t value_size) {
     u64map *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    m->value_size = value_size;
-    m->stride = sizeof(uint64_t) + ((value_size + 7) & ~(size_t)7);
+    if (value_size > UINT32_MAX - 2 * sizeof(uint64_t)) {
+        free(m);
+        return NULL;
+    }
+    m->stride = (uint32_t)(sizeof(uint64_t) + ((value_size + 7) & ~(size_t)7));
     /* capacity 0, slots and zero_value NULL: allocated on first use */
     return m;
 }
@@ -121,13 +130,13 @@ void *u64map_get(const u64map *m, uint64_t key) {
 static void u64map__grow(u64map *m) {
     size_t old_capacity = m->capacity;
     unsigned char *old = m->slots;
-    if (old_capacity > SIZE_MAX / 2 / m->stride)
+    if (old_capacity > SIZE_MAX / 2 / m->stride || old_capacity > UINT32_MAX / 2)
         u64map__oom();
     if (old_capacity == 0) { /* the first table */
-        m->capacity = (size_t)1 << U64MAP_MIN_BITS;
+        m->capacity = (uint32_t)1 << U64MAP_MIN_BITS;
         m->shift = 64 - U64MAP_MIN_BITS;
     } else {
-        m->capacity = old_capacity * 2;
+        m->capacity = (uint32_t)old_capacity * 2;
         m->shift--;
     }
     m->mask = m->capacity - 1;
@@ -147,12 +156,13 @@ void *u64map_put(u64map *m, uint64_t key, bool *created) {
     if (key == 0) {
         if (created)
             *created = !m->has_zero;
-        if (!m->zero_value && !(m->zero_value = malloc(m->value_size ? m->value_size : 1)))
+        size_t bytes = u64map__value_bytes(m);
+        if (!m->zero_value && !(m->zero_value = malloc(bytes ? bytes : 1)))
             u64map__oom();
         if (!m->has_zero) {
             m->has_zero = true;
             m->size++;
-            memset(m->zero_value, 0, m->value_size);
+            memset(m->zero_value, 0, bytes);
         }
         return m->zero_value;
     }
@@ -165,7 +175,7 @@ void *u64map_put(u64map *m, uint64_t key, bool *created) {
         return slot + sizeof(uint64_t);
     }
     /* Keep the load at or below 0.7 counting this entry: (size + 1) / cap <= 7 / 10. */
-    if ((m->size + 1) * 10 > m->capacity * 7) {
+    if ((m->size + 1) * 10 > (size_t)m->capacity * 7) {
         u64map__grow(m);
         slot = u64map__slot(m, u64map__find(m, key));
     }
@@ -220,7 +230,7 @@ size_t u64map_size(const u64map *m) {
 
 void u64map_clear(u64map *m) {
     if (m->slots)
-        memset(m->slots, 0, m->capacity * m->stride);
+        memset(m->slots, 0, (size_t)m->capacity * m->stride);
     m->has_zero = false;
     m->size = 0;
 }

@@ -21,7 +21,7 @@ static void json_key(FILE *out, const char *key) {
 }
 
 static const char *device_kind(const model_device *d) {
-    if (d->type == DEVICE_ROUTER && d->nat.enabled)
+    if (d->type == DEVICE_ROUTER && d->nat)
         return "nat";
     return device_type_name(d->type);
 }

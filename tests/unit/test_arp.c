@@ -181,7 +181,7 @@ static void test_ping_waits_for_arp(void **state) {
     assert_int_equal(a->state, ARP_REACHABLE);
     assert_memory_equal(a->mac.b, MAC_H2.b, 6);
     assert_int_equal(a->confirmed, 2 * FAKE_HOP_60);
-    assert_int_equal(a->n_pending, 0);
+    assert_int_equal(arp_pending_count(a), 0);
 
     /* The RTT counts the wait for ARP: 15440 + 2 * 10760 ns = 36.96 µs. */
     assert_non_null(cap_find_detail(&fx->cap, TRACE_APP, "H1",

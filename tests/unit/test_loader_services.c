@@ -133,7 +133,8 @@ static void test_nat_box_services(void **state) {
         " \"dns_server\": {\"upstream\": \"119.29.29.29\"}, \"dns\": \"119.29.29.29\"}}}",
         "home.json");
     const model_device *d = &t->devices[0];
-    assert_true(d->nat.enabled);
+    assert_non_null(d->nat);
+    assert_true(d->nat->enabled);
     assert_true(d->forwarding);
     assert_int_equal(d->dhcp_server->iface, 1);
     assert_ip(d->dhcp_server->router, "192.168.1.1");

@@ -27,6 +27,7 @@ typedef struct box {
     model_iface ifaces[2];
     model_nat_pin pin;
     model_nat_forward forward;
+    model_nat nat_cfg;
     model_device dev;
     node *nat;
     fake_node *in, *out;
@@ -40,7 +41,8 @@ static void box_build(fake_net *fx, box *b) {
     b->forward = (model_nat_forward){
         .protocol = IPPROTO_UDP_NUM, .outside_port = 8080, .inside_ip = IP_IN, .inside_port = 80};
     b->dev = fake_device("nat1", DEVICE_ROUTER, b->ifaces, 2);
-    b->dev.nat = (model_nat){.enabled = true,
+    b->dev.nat = &b->nat_cfg;
+    b->nat_cfg = (model_nat){.enabled = true,
                              .inside_iface = 0,
                              .outside_iface = 1,
                              .pins = &b->pin,
