@@ -373,7 +373,7 @@ static void p2p_tx_done(sim *s, void *a, void *b) {
     port *from = a;
     (void)b;
     link *l = from->link;
-    l->tx[from->side].done_pending = false;
+    l->tx_done_pending[from->side] = false;
     p2p_start(from->owner->net, l, from->side);
 }
 
@@ -381,10 +381,10 @@ static void p2p_tx_done(sim *s, void *a, void *b) {
  * event that frees it is scheduled. */
 static void p2p_start(network *net, link *l, int side) {
     link_tx *tx = &l->tx[side];
-    if (tx->count == 0 || tx->done_pending)
+    if (tx->count == 0 || l->tx_done_pending[side])
         return;
     if (!sim_mark_passed(net->sim, tx->free_at)) {
-        tx->done_pending = true;
+        l->tx_done_pending[side] = true;
         sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
         return;
     }
@@ -395,7 +395,7 @@ static void p2p_start(network *net, link *l, int side) {
     tx->free_at = sim_mark_at(net->sim, sim_now(net->sim) + serialize);
     sim_schedule(net->sim, serialize + l->delay, p2p_arrive, l->end[1 - side], f, frame_drop);
     if (tx->count > 0) {
-        tx->done_pending = true;
+        l->tx_done_pending[side] = true;
         sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
     }
 }
@@ -408,8 +408,8 @@ static void p2p_materialize(void *ctx) {
         link *l = net->links[i];
         for (int side = 0; side < 2; side++) {
             link_tx *tx = &l->tx[side];
-            if (!tx->done_pending && !sim_mark_passed(net->sim, tx->free_at)) {
-                tx->done_pending = true;
+            if (!l->tx_done_pending[side] && !sim_mark_passed(net->sim, tx->free_at)) {
+                l->tx_done_pending[side] = true;
                 sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
             }
         }

@@ -48,10 +48,9 @@ typedef struct link_tx {
     uint32_t head, count, cap, slots; /* slots: allocated entries of queue */
     /* Where in the run's order the frame being serialized has left: until
      * then the transmitter is busy. An event is scheduled there only when a
-     * frame waits (done_pending); most frames find the queue empty when the
+     * frame waits (link.tx_done_pending); most frames find the queue empty when the
      * one before them is gone, and then no event is needed. */
     sim_mark free_at;
-    bool done_pending;
 } link_tx;
 
 /* Appends to the queue (consumes f on success). Returns false when it holds
@@ -63,7 +62,6 @@ bool link_tx_push(link_tx *tx, frame *f);
 frame *link_tx_pop(link_tx *tx);
 
 struct link {
-    uint32_t index;
     char *name;     /* "A.eth0--sw1.p1", for messages and captures */
     port *end[2];   /* the two ports */
     link_tx tx[2];  /* tx[i]: frames sent by end[i] */
@@ -71,18 +69,21 @@ struct link {
     uint64_t bandwidth_bps;
     double loss;          /* probability that a frame is lost in transit (seeded draw) */
     hub_segment *segment; /* non-NULL: this link belongs to a hub's collision domain */
-    bool down;            /* cut by a "link_down" action */
-    uint32_t epoch;       /* counts the times it went down: frames in flight from an
-                             earlier epoch were lost with the link */
+    uint32_t index;
+    uint32_t epoch;          /* counts the times it went down: frames in flight from an
+                                earlier epoch were lost with the link */
+    bool down;               /* cut by a "link_down" action */
+    bool tx_done_pending[2]; /* p2p_tx_done is scheduled for tx[i] (here, not in
+                                link_tx, where it would cost 8 bytes of padding) */
 };
 
 struct port {
     node *owner;
-    uint32_t index;   /* within the owner */
     const char *name; /* borrowed from the model */
+    link *link;       /* NULL while unconnected */
+    uint32_t index;   /* within the owner */
+    int side;         /* which end of the link this port is */
     mac_addr mac;
-    link *link; /* NULL while unconnected */
-    int side;   /* which end of the link this port is */
     /* What `ifconfig` counts: frames (and their captured bytes, no FCS) this
      * port received from its medium and transmitted onto it. */
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
