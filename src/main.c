@@ -367,6 +367,9 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
     if (!o.topology_path)
         return usage_error("%s", _("run needs a topology FILE"));
     prefer_huge_pages(o.topology_path);
+#ifndef NETSIM_ASAN
+    o.exit_after = true;
+#endif
     limit_memory(o.max_memory);
     catch_signals();
     run_result result;

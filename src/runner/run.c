@@ -532,7 +532,8 @@ done:
     ns_alloc_on_fatal(NULL, NULL);
     outdir_free(out);
     result->output_seconds = wall_seconds() - t0;
-    run_free(captures, net, s, bus, t);
+    if (!o->exit_after || net->n_nodes < RUN_LEAVE_TO_EXIT)
+        run_free(captures, net, s, bus, t);
     return rc;
 }
 
