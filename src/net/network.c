@@ -377,6 +377,15 @@ static void p2p_tx_done(sim *s, void *a, void *b) {
     p2p_start(from->owner->net, l, from->side);
 }
 
+/* Schedules p2p_tx_done at the moment tx[side]'s frame has left, unless it is
+ * scheduled already or that moment has passed. */
+static void p2p_done_at_mark(network *net, link *l, int side) {
+    if (l->tx_done_pending[side] || sim_mark_passed(net->sim, l->tx[side].free_at))
+        return;
+    l->tx_done_pending[side] = true;
+    sim_schedule_mark(net->sim, l->tx[side].free_at, p2p_tx_done, l->end[side], NULL, NULL);
+}
+
 /* Starts the next waiting frame if the transmitter is free, or makes sure the
  * event that frees it is scheduled. */
 static void p2p_start(network *net, link *l, int side) {
@@ -384,8 +393,7 @@ static void p2p_start(network *net, link *l, int side) {
     if (tx->count == 0 || l->tx_done_pending[side])
         return;
     if (!sim_mark_passed(net->sim, tx->free_at)) {
-        l->tx_done_pending[side] = true;
-        sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
+        p2p_done_at_mark(net, l, side);
         return;
     }
     frame *f = link_tx_pop(tx);
@@ -394,26 +402,17 @@ static void p2p_start(network *net, link *l, int side) {
     net_wire_crossed(net, l, l->end[side], f);
     tx->free_at = sim_mark_at(net->sim, sim_now(net->sim) + serialize);
     sim_schedule(net->sim, serialize + l->delay, p2p_arrive, l->end[1 - side], f, frame_drop);
-    if (tx->count > 0) {
-        l->tx_done_pending[side] = true;
-        sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
-    }
+    if (tx->count > 0)
+        p2p_done_at_mark(net, l, side);
 }
 
 /* Seqs are about to be renumbered: every transmitter still busy gets the event
  * that frees it, so that its place in the order is renumbered with the rest. */
 static void p2p_materialize(void *ctx) {
     network *net = ctx;
-    for (uint32_t i = 0; i < net->n_links; i++) {
-        link *l = net->links[i];
-        for (int side = 0; side < 2; side++) {
-            link_tx *tx = &l->tx[side];
-            if (!l->tx_done_pending[side] && !sim_mark_passed(net->sim, tx->free_at)) {
-                l->tx_done_pending[side] = true;
-                sim_schedule_mark(net->sim, tx->free_at, p2p_tx_done, l->end[side], NULL, NULL);
-            }
-        }
-    }
+    for (uint32_t i = 0; i < net->n_links; i++)
+        for (int side = 0; side < 2; side++)
+            p2p_done_at_mark(net, net->links[i], side);
 }
 
 void port_send(port *p, frame *f) {
