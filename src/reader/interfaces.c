@@ -347,6 +347,8 @@ int loader__make_ports(loader *ld, size_t dev, size_t n) {
         names += (size_t)snprintf(NULL, 0, "p%zu", i) + 1;
     if (loader__alloc_ifaces(ld, dev, n, names) != 0)
         return NS_ERR_NOMEM;
+    if (n == 0)
+        return 0; /* no block to put names after */
     model_device *d = &ld->t->devices[dev];
     char *at = (char *)(d->ifaces + n);
     for (size_t i = 0; i < n; i++) {
