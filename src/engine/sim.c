@@ -351,9 +351,8 @@ sim_time sim_now(const sim *s) {
     return s->now;
 }
 
-/* A renumbering happens before a seq is taken, never between taking it and
- * scheduling with it: sim_schedule_at takes one and schedules at once, and a
- * mark taken before a renumbering is scheduled by the hook or not at all. */
+/* Schedules with a seq already taken (by sim_schedule_at just now, or by a
+ * mark). Marks taken before a renumbering were scheduled by its hook. */
 static sim_event_id sim__schedule_seq(sim *s, sim_time at, uint32_t seq, sim_handler fn, void *a,
                                       void *b, sim_dropper drop) {
     uint32_t slot = sim__alloc_slot(s);
@@ -460,9 +459,10 @@ sim_status sim_run(sim *s, sim_time until, uint64_t max_events) {
         if (top.time > until) {
             if (until > s->now)
                 s->now = until;
-            /* Everything at `until` has run, marks included. */
+            /* Every key taken so far up to `until` has run, marks included;
+             * one taken from now on at `until` itself has not. */
             s->reached_time = s->now;
-            s->reached_seq = UINT32_MAX;
+            s->reached_seq = (uint32_t)(s->next_seq - 1);
             status = SIM_UNTIL;
             break;
         }

@@ -315,6 +315,11 @@ static void test_mark_passed(void **state) {
     sim_schedule(s, 20, on_nothing_ok, NULL, NULL, NULL);
     assert_int_equal(sim_run(s, 10, 0), SIM_UNTIL);
     assert_true(sim_mark_passed(s, later)); /* everything at 10 has run */
+    sim_mark again = sim_mark_at(s, 10);    /* taken after the stop: still ahead */
+    assert_false(sim_mark_passed(s, again));
+    sim_schedule_mark(s, again, on_nothing_ok, NULL, NULL, NULL);
+    assert_int_equal(sim_run(s, 10, 0), SIM_UNTIL);
+    assert_true(sim_mark_passed(s, again));
     sim_free(s);
 }
 
