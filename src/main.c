@@ -34,7 +34,6 @@ enum {
     EXIT_SIGNAL = 128, /* + the signal's number: interrupted (SIGINT 130, SIGTERM 143) */
 };
 
-#define DEFAULT_MAX_EVENTS 100000000ull
 #define DEFAULT_MAX_OUTPUT (1ull << 30) /* 1 GiB of output files */
 #define DEFAULT_MAX_MEMORY (2ull << 30) /* 2 GiB of memory */
 
@@ -88,7 +87,8 @@ static const char *const help_sections[] = {
        "                     topology and seed give byte-identical outputs\n"
        "  --until TIME       stop at this simulated time, e.g. 500ms, 2s (default: when no\n"
        "                     events remain)\n"
-       "  --max-events N     stop after N events (default 100000000; 0: no limit)\n"
+       "  --max-events N     stop after N events (default 100000000, or 250 a device\n"
+       "                     when that is more; 0: no limit)\n"
        "  --max-output SIZE  stop when the output files reach SIZE, e.g. 200M, 4G\n"
        "                     (default 1G; 0: no limit); the run is then labelled partial\n"
        "  --max-memory SIZE  refuse a topology whose memory estimate exceeds SIZE, and\n"
@@ -277,7 +277,7 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
     bool stats = false;
     run_options o = {.seed = 1,
                      .until = SIM_FOREVER,
-                     .max_events = DEFAULT_MAX_EVENTS,
+                     .max_events = RESOURCES_EVENTS_DEFAULT,
                      .max_output = DEFAULT_MAX_OUTPUT,
                      .max_memory = DEFAULT_MAX_MEMORY,
                      .filter = filter,
@@ -440,7 +440,7 @@ static int command_check(int argc, char **argv) {
 static int command_test(int argc, char **argv) {
     const char *expect_path = NULL, *junit = NULL, *csv = NULL;
     grade_options o = {
-        .seed = 1, .max_events = DEFAULT_MAX_EVENTS, .max_memory = DEFAULT_MAX_MEMORY};
+        .seed = 1, .max_events = RESOURCES_EVENTS_DEFAULT, .max_memory = DEFAULT_MAX_MEMORY};
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     size_t n = 0;
     if (!paths)
@@ -520,7 +520,7 @@ static int command_test(int argc, char **argv) {
 static int command_diff(int argc, char **argv) {
     const char *paths[2] = {NULL, NULL};
     diff_load_options o = {
-        .seed = 1, .max_events = DEFAULT_MAX_EVENTS, .max_memory = DEFAULT_MAX_MEMORY};
+        .seed = 1, .max_events = RESOURCES_EVENTS_DEFAULT, .max_memory = DEFAULT_MAX_MEMORY};
     size_t n = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--seed") == 0) {

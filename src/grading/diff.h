@@ -21,7 +21,7 @@ typedef struct diff_run diff_run;
 
 typedef struct diff_load_options {
     uint64_t seed;       /* topologies: the run's seed (default 1) */
-    uint64_t max_events; /* topologies: 0 for no limit */
+    uint64_t max_events; /* topologies: as run_options.max_events */
     uint64_t max_memory; /* topologies: 0 for no limit */
 } diff_load_options;
 

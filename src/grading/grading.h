@@ -39,7 +39,7 @@ typedef struct grade_file {
 typedef struct grade_options {
     uint64_t seed;             /* default 1 */
     const model_expect *tests; /* borrowed: a checks file's checks, or NULL: the inline ones */
-    uint64_t max_events;       /* 0: no limit */
+    uint64_t max_events;       /* as run_options.max_events */
     uint64_t max_memory;       /* 0: no limit */
 } grade_options;
 

@@ -32,6 +32,17 @@ void resources_estimate_of(const model_topology *t, resources_estimate *e);
  * with a message naming the estimate, its largest part and --max-memory. */
 int resources_check(const model_topology *t, uint64_t max_memory, ns_error *err);
 
+/* --max-events when none was given: resources_max_events then picks the
+ * bound from the topology. */
+#define RESOURCES_EVENTS_DEFAULT UINT64_MAX
+
+/* The event bound of a run of `t`: `asked`, or for RESOURCES_EVENTS_DEFAULT
+ * 100,000,000 or 250 events a device, whichever is more. A bound that grows
+ * with the topology lets a large network run (a campus of 1,000,000 hosts
+ * takes 121 events a host) while a small runaway one still stops within
+ * seconds. 0 stays 0: no limit. */
+uint64_t resources_max_events(const model_topology *t, uint64_t asked);
+
 /* "2 GiB", "340 MiB", "12 KiB": a byte count as people read it. */
 void resources_format_bytes(char *buf, size_t cap, uint64_t bytes);
 

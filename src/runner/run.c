@@ -164,9 +164,11 @@ static double wall_seconds(void) {
 #define RUN_SLICE 4096u
 
 /* Runs the simulation in slices, stopping early for a signal, a write error or
- * the output budget. Returns the engine's status for the run as a whole. */
-static sim_status run_sliced(const run_options *o, sim *s, outdir *out, run_result *result) {
-    uint64_t left = o->max_events;
+ * the output budget, and after `max_events` (0: no limit). Returns the
+ * engine's status for the run as a whole. */
+static sim_status run_sliced(const run_options *o, uint64_t max_events, sim *s, outdir *out,
+                             run_result *result) {
+    uint64_t left = max_events;
     for (;;) {
         uint64_t slice = left == 0 || left > RUN_SLICE ? RUN_SLICE : left;
         sim_status status = sim_run(s, o->until, slice);
@@ -184,7 +186,7 @@ static sim_status run_sliced(const run_options *o, sim *s, outdir *out, run_resu
         }
         if (status != SIM_MAX_EVENTS)
             return status;
-        if (o->max_events != 0) {
+        if (max_events != 0) {
             left -= slice;
             if (left == 0)
                 return SIM_MAX_EVENTS;
@@ -382,7 +384,7 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
 
     t0 = wall_seconds();
     result->outcome = RUN_COMPLETE;
-    sim_status status = run_sliced(o, s, out, result);
+    sim_status status = run_sliced(o, resources_max_events(t, o->max_events), s, out, result);
     result->run_seconds = wall_seconds() - t0;
     t0 = wall_seconds();
     if (outdir_failed(out, err)) {
@@ -566,9 +568,10 @@ int run_in_memory(const run_memory_options *m, run_result *result, ns_error *err
         if (m->before_run)
             m->before_run(m->ctx, t, net, hops);
         run_start(net, t, m->seed);
-        run_options ro = {.until = m->until, .max_events = m->max_events};
+        run_options ro = {.until = m->until};
         result->outcome = RUN_COMPLETE;
-        sim_status status = run_sliced(&ro, s, NULL, result);
+        sim_status status =
+            run_sliced(&ro, resources_max_events(t, m->max_events), s, NULL, result);
         char label[320];
         run_end(net, status, "", result, label, sizeof label);
         if (m->after_run)

@@ -37,7 +37,7 @@ typedef struct run_options {
     const char *out_dir; /* NULL: out/<topology name> */
     uint64_t seed;       /* default 1 */
     sim_time until;      /* SIM_FOREVER: until no events remain */
-    uint64_t max_events; /* 0: no limit */
+    uint64_t max_events; /* 0: no limit; RESOURCES_EVENTS_DEFAULT: by the topology */
     stdout_format format;
     bool quiet;                 /* nothing on stdout */
     trace_level trace;          /* default TRACE_FULL */
@@ -103,7 +103,7 @@ typedef struct run_memory_options {
     const char *topology_path;
     uint64_t seed;           /* default 1 */
     sim_time until;          /* SIM_FOREVER: until no events remain */
-    uint64_t max_events;     /* 0: no limit */
+    uint64_t max_events;     /* as run_options.max_events */
     uint64_t max_memory;     /* 0: no limit */
     const trace_sink *sinks; /* borrowed: subscribed after the hop table, in order */
     size_t n_sinks;
