@@ -118,6 +118,19 @@ in_env LANG=zh_CN.UTF-8 -- --help | cmp -s - "$work/help.zh" || fail "LANG=zh_CN
 in_env LC_ALL=C -- --help >"$work/help.en"
 python3 tests/i18n_help_check.py "$work/help.en" "$work/help.zh" || fail "the Chinese --help is not aligned"
 
+# 6. A path diagram in Chinese: its caption, legend and table heads are
+# translated (Graphviz's HTML labels hold them as character references).
+in_env LC_ALL=C PATH="$work" -- run topologies/switch.json --lang zh --quiet --out "$work/paths" ||
+    fail "netsim run --lang zh failed"
+dot_zh=$(python3 -c 'import html, sys; print(html.unescape(open(sys.argv[1]).read()))' \
+    "$work/paths/paths/1.dot")
+for text in "数据包 #1:" "■ 发出" "■ 原样转发" "✓ 已交付" ">发生了什么<" ">MAC 源 → 目的<" ">链路<"; do
+    grep -qF -- "$text" <<<"$dot_zh" || fail "paths/1.dot in Chinese lacks \"$text\""
+done
+for text in "packet #" "what happened" "delivered" "forwarded unchanged"; do
+    grep -qF -- "$text" <<<"$dot_zh" && fail "paths/1.dot in Chinese still says \"$text\""
+done
+
 if [ "$failures" -ne 0 ]; then
     echo "i18n_cli_check: $failures failure(s)" >&2
     exit 1

@@ -11,10 +11,13 @@
 #include "diagrams/internal.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/i18n.h"
 
 static const char *change_color(hop_change c) {
     switch (c) {
@@ -34,20 +37,21 @@ static const char *change_color(hop_change c) {
     return "#6b7280";
 }
 
+/* The legend under a path diagram (N_: translated where it is drawn). */
 static const char *change_legend(hop_change c) {
     switch (c) {
     case HOP_CHANGE_SENT:
-        return "sent";
+        return N_("sent");
     case HOP_CHANGE_FORWARDED:
-        return "forwarded unchanged";
+        return N_("forwarded unchanged");
     case HOP_CHANGE_REPEATED:
-        return "repeated by a hub";
+        return N_("repeated by a hub");
     case HOP_CHANGE_MAC:
-        return "MAC rewritten (router)";
+        return N_("MAC rewritten (router)");
     case HOP_CHANGE_ADDRESSES:
-        return "addresses rewritten";
+        return N_("addresses rewritten");
     case HOP_CHANGE_IP:
-        return "IP rewritten (NAT)";
+        return N_("IP rewritten (NAT)");
     }
     return "";
 }
@@ -75,17 +79,27 @@ static int change_weight(hop_change c) {
 static const char *change_mark(hop_change c) {
     switch (c) {
     case HOP_CHANGE_MAC:
-        return "MAC rewritten";
+        return N_("MAC rewritten");
     case HOP_CHANGE_ADDRESSES:
-        return "addresses rewritten";
+        return N_("addresses rewritten");
     case HOP_CHANGE_IP:
-        return "IP rewritten";
+        return N_("IP rewritten");
     case HOP_CHANGE_SENT:
     case HOP_CHANGE_FORWARDED:
     case HOP_CHANGE_REPEATED:
         break;
     }
     return NULL;
+}
+
+/* printf into the HTML label `b`, escaped: for translated texts with values. */
+__attribute__((format(printf, 2, 3))) static void put_htmlf(strbuf *b, const char *fmt, ...) {
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    dg_put_html(b, text);
 }
 
 static void put_badge(strbuf *b, const hop_view *h) {
@@ -164,7 +178,9 @@ static void put_fate_detail(strbuf *b, const hop_fate_view *f, const char *lead,
     if (f->trigger) {
         char label[512];
         dg_short_label(f->trigger_summary ? f->trigger_summary : "?", label, sizeof label);
-        strbuf_printf(b, "%s&#8594; packet #%" PRIu32 ": ", sep, f->trigger);
+        strbuf_printf(b, "%s&#8594; ", sep);
+        put_htmlf(b, _("packet #%u"), (unsigned)f->trigger);
+        strbuf_puts(b, ": ");
         dg_put_html(b, label);
     }
 }
@@ -186,15 +202,21 @@ static void put_fate_rows(strbuf *b, const diagrams *d, const hop_fate_view *fat
                       c, dropped ? "&#10005;" : "&#10003;");
         dg_put_html(b, f->where);
         strbuf_printf(b, "</TD><TD COLSPAN=\"4\" ALIGN=\"LEFT\"><FONT COLOR=\"%s\">%s", c,
-                      dropped ? "<B>dropped</B>" : "delivered");
+                      dropped ? "<B>" : "");
+        dg_put_html(b, dropped ? _("dropped") : _("delivered"));
+        strbuf_puts(b, dropped ? "</B>" : "");
         put_fate_detail(b, f, ": ", " ");
         strbuf_puts(b, "</FONT></TD></TR>");
     }
-    if (n > DG_FATE_MARKS)
-        strbuf_printf(b,
-                      "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %zu"
-                      " more deliveries or drops (all in paths.json)</TD></TR>",
-                      n - DG_FATE_MARKS);
+    if (n > DG_FATE_MARKS) {
+        strbuf_puts(b, "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">");
+        put_htmlf(b,
+                  ngettext("... and %zu more delivery or drop (all in paths.json)",
+                           "... and %zu more deliveries or drops (all in paths.json)",
+                           n - DG_FATE_MARKS),
+                  n - DG_FATE_MARKS);
+        strbuf_puts(b, "</TD></TR>");
+    }
 }
 
 /* The marks beside the devices (DOT statements for dot_view.extra): a red
@@ -218,15 +240,14 @@ static void put_fate_marks(strbuf *x, const diagrams *d, const hop_fate_view *fa
                           "  fate%" PRIu32 " [id=\"fate%" PRIu32 "\", shape=octagon, "
                           "style=filled, fillcolor=\"" DROP_FILL "\", color=\"" DROP_COLOR
                           "\", fontcolor=\"" DROP_COLOR "\", fontsize=10, margin=\"0.04,0.02\", "
-                          "label=<<B>&#10005; dropped by ",
+                          "label=<<B>&#10005; ",
                           k, k);
         else
             strbuf_printf(x,
                           "  fate%" PRIu32 " [id=\"fate%" PRIu32 "\", shape=plaintext, "
-                          "fontcolor=\"" DELIVER_COLOR "\", fontsize=9, label=<&#10003; "
-                          "delivered to ",
+                          "fontcolor=\"" DELIVER_COLOR "\", fontsize=9, label=<&#10003; ",
                           k, k);
-        dg_put_html(x, f->where);
+        put_htmlf(x, dropped ? _("dropped by %s") : _("delivered to %s"), f->where);
         strbuf_puts(x, dropped ? "</B>" : "");
         put_fate_detail(x, f, "<BR/>", "<BR/>");
         strbuf_printf(x, ">];\n  n%d -- fate%" PRIu32 " [color=\"%s\", style=%s, penwidth=1.2];\n",
@@ -239,6 +260,17 @@ static void put_fate_marks(strbuf *x, const diagrams *d, const hop_fate_view *fa
 
 #define PATH_TABLE_ROWS 40 /* hop table rows under a path diagram */
 
+/* The heads of the hop table under a path diagram (N_: translated where
+ * drawn). */
+static const char *const hop_heads[] = {
+    N_("hop"),
+    N_("link"),
+    N_("what happened"),
+    N_("MAC src \xe2\x86\x92 dst"),
+    N_("IP src \xe2\x86\x92 dst"),
+    N_("TTL"),
+};
+
 /* The caption under the picture: the packet, a legend of the colours
  * used, its hop table and its fates. */
 static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, const char *summary,
@@ -247,15 +279,19 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
     strbuf_clear(cap);
     strbuf_puts(cap, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">"
                      "<TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"12\">");
-    strbuf_printf(cap, "<B>packet #%" PRIu32 ":</B> ", packet_id);
+    strbuf_puts(cap, "<B>");
+    put_htmlf(cap, _("packet #%u"), (unsigned)packet_id);
+    strbuf_puts(cap, ":</B> ");
     dg_put_html(cap, summary);
     strbuf_puts(cap, "</FONT></TD></TR><TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"9\">");
     bool first = true;
     for (int c = 0; c <= HOP_CHANGE_IP; c++) {
         if (!present[c])
             continue;
-        strbuf_printf(cap, "%s<FONT COLOR=\"%s\">&#9632; %s</FONT>", first ? "" : "&#160;&#160;",
-                      change_color((hop_change)c), change_legend((hop_change)c));
+        strbuf_printf(cap, "%s<FONT COLOR=\"%s\">&#9632; ", first ? "" : "&#160;&#160;",
+                      change_color((hop_change)c));
+        dg_put_html(cap, _(change_legend((hop_change)c)));
+        strbuf_puts(cap, "</FONT>");
         first = false;
     }
     bool dropped = false, delivered = false;
@@ -266,23 +302,37 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
         dropped |= fates[i].kind == HOP_FATE_DROPPED;
         delivered |= fates[i].kind == HOP_FATE_DELIVERED;
     }
-    if (dropped)
-        strbuf_printf(cap, "%s<FONT COLOR=\"" DROP_COLOR "\">&#10005; dropped</FONT>",
+    if (dropped) {
+        strbuf_printf(cap, "%s<FONT COLOR=\"" DROP_COLOR "\">&#10005; ",
                       first ? "" : "&#160;&#160;");
-    if (delivered)
-        strbuf_printf(cap, "%s<FONT COLOR=\"" DELIVER_COLOR "\">&#10003; delivered</FONT>",
+        dg_put_html(cap, _("dropped"));
+        strbuf_puts(cap, "</FONT>");
+    }
+    if (delivered) {
+        strbuf_printf(cap, "%s<FONT COLOR=\"" DELIVER_COLOR "\">&#10003; ",
                       first && !dropped ? "" : "&#160;&#160;");
-    strbuf_puts(cap, "</FONT></TD></TR><TR><TD><FONT POINT-SIZE=\"9\"><B>hop</B></FONT></TD>"
-                     "<TD ALIGN=\"LEFT\"><B>link</B></TD><TD ALIGN=\"LEFT\"><B>what happened</B>"
-                     "</TD><TD ALIGN=\"LEFT\"><B>MAC src &#8594; dst</B></TD><TD ALIGN=\"LEFT\">"
-                     "<B>IP src &#8594; dst</B></TD><TD><B>TTL</B></TD></TR>");
+        dg_put_html(cap, _("delivered"));
+        strbuf_puts(cap, "</FONT>");
+    }
+    strbuf_puts(cap, "</FONT></TD></TR><TR>");
+    for (size_t i = 0; i < sizeof hop_heads / sizeof hop_heads[0]; i++) {
+        bool narrow = i == 0 || i + 1 == sizeof hop_heads / sizeof hop_heads[0];
+        strbuf_puts(cap, narrow ? "<TD>" : "<TD ALIGN=\"LEFT\">");
+        strbuf_puts(cap, i == 0 ? "<FONT POINT-SIZE=\"9\"><B>" : "<B>");
+        dg_put_html(cap, _(hop_heads[i]));
+        strbuf_puts(cap, i == 0 ? "</B></FONT></TD>" : "</B></TD>");
+    }
+    strbuf_puts(cap, "</TR>");
     for (size_t r = 0; r < n_rows && r < PATH_TABLE_ROWS; r++)
         put_hop_row(cap, d, &rows[r]);
-    if (n_rows > PATH_TABLE_ROWS)
-        strbuf_printf(cap,
-                      "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">... and %zu more hops (all in "
-                      "paths.json)</TD></TR>",
-                      n_rows - PATH_TABLE_ROWS);
+    if (n_rows > PATH_TABLE_ROWS) {
+        strbuf_puts(cap, "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">");
+        put_htmlf(cap,
+                  ngettext("... and %zu more hop (all in paths.json)",
+                           "... and %zu more hops (all in paths.json)", n_rows - PATH_TABLE_ROWS),
+                  n_rows - PATH_TABLE_ROWS);
+        strbuf_puts(cap, "</TD></TR>");
+    }
     put_fate_rows(cap, d, fates, n_fates);
     strbuf_puts(cap, "</TABLE>");
 }
@@ -334,9 +384,11 @@ static void path_visit(void *ctx, uint32_t packet_id, const char *summary, const
         }
         if (lb->len < 2000) { /* a link crossed over and over (a storm) keeps a few badges */
             put_badge(lb, h);
-            if (change_mark(h->change))
-                strbuf_printf(lb, "<TD><FONT COLOR=\"%s\"><B>%s</B></FONT></TD>",
-                              change_color(h->change), change_mark(h->change));
+            if (change_mark(h->change)) {
+                strbuf_printf(lb, "<TD><FONT COLOR=\"%s\"><B>", change_color(h->change));
+                dg_put_html(lb, _(change_mark(h->change)));
+                strbuf_puts(lb, "</B></FONT></TD>");
+            }
         }
         present[h->change] = true;
     }

@@ -69,6 +69,7 @@ struct text_sink {
     size_t action_width;              /* the widest word below plus one */
     const char *action[ACTION_COUNT]; /* action_words in the run's language */
     const char *run_tag[3];           /* "start", "end", "description" translated */
+    const char *run_colon;            /* after "* run", in the run's language */
     strbuf show;                      /* a shown table's lines, reused */
 };
 
@@ -106,9 +107,10 @@ static const char *action_word(const text_sink *s, trace_kind k) {
 static void emit_run(const text_sink *s, text_line *l, const trace_event *ev) {
     text_line_put(l, "* ");
     text_line_put(l, action_word(s, TRACE_RUN));
-    if (ev->detail)
-        text_line_put(l, ":");
-    put_part(l, 1, ev->detail);
+    if (ev->detail) {
+        text_line_put(l, s->run_colon);
+        text_line_put(l, ev->detail);
+    }
     const char *why = ev->why;
     for (size_t i = 0; why && i < sizeof run_tags / sizeof run_tags[0]; i++)
         if (strcmp(why, run_tags[i]) == 0)
@@ -236,6 +238,10 @@ text_sink *text_sink_new(FILE *out, int where_width) {
     }
     for (size_t i = 0; i < sizeof run_tags / sizeof run_tags[0]; i++)
         s->run_tag[i] = _(run_tags[i]);
+    /* TRANSLATORS: between "* run" and the text of trace.txt's run lines
+     * ("* run: topology two-subnets: 5 devices ..."); a full-width colon
+     * wants no space after it. */
+    s->run_colon = _(": ");
     return s;
 }
 
