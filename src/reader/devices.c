@@ -162,14 +162,11 @@ static const loader__device_kind loader__device_kinds[] = {
 
 #define LOADER_N_KINDS (sizeof loader__device_kinds / sizeof loader__device_kinds[0])
 
-static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
-    if (!cJSON_IsObject(obj))
-        return loader__type_error(ld, obj, _("a device object such as {\"type\": \"host\"}"));
-    const cJSON *type = loader__member(obj, "type");
-    const char *names[LOADER_N_KINDS];
+/* The error for a device whose "type" is missing, not a string or not a
+ * type netsim knows (the list of types is written only then). */
+static int loader__bad_type(loader *ld, const cJSON *obj, const cJSON *type,
+                            const char *const *names) {
     char list[256], v[96], expected[300];
-    for (size_t k = 0; k < LOADER_N_KINDS; k++)
-        names[k] = loader__device_kinds[k].name;
     loader__list(names, LOADER_N_KINDS, "", _(" or "), list, sizeof list);
     if (!type) {
         snprintf(expected, sizeof expected, "\"type\": %s", list);
@@ -179,17 +176,25 @@ static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
     snprintf(expected, sizeof expected, _("a device type: %s"), list);
     if (loader__string(ld, type, expected, &s) != 0)
         return NS_ERR_INPUT;
+    loader__value_text(ld, type, v, sizeof v);
+    const char *sug = loader__suggest(s, names, LOADER_N_KINDS);
+    if (sug)
+        return loader__fail(ld, type, _("%s is not a device type; did you mean \"%s\"?"), v, sug);
+    return loader__fail(ld, type, _("%s is not a device type; expected %s"), v, list);
+}
+
+static int loader__device(loader *ld, size_t dev, const cJSON *obj) {
+    if (!cJSON_IsObject(obj))
+        return loader__type_error(ld, obj, _("a device object such as {\"type\": \"host\"}"));
+    const cJSON *type = loader__member(obj, "type");
+    const char *names[LOADER_N_KINDS];
+    for (size_t k = 0; k < LOADER_N_KINDS; k++)
+        names[k] = loader__device_kinds[k].name;
     size_t k = 0;
-    while (k < LOADER_N_KINDS && strcmp(s, names[k]) != 0)
+    while (cJSON_IsString(type) && k < LOADER_N_KINDS && strcmp(type->valuestring, names[k]) != 0)
         k++;
-    if (k == LOADER_N_KINDS) {
-        loader__value_text(ld, type, v, sizeof v);
-        const char *sug = loader__suggest(s, names, LOADER_N_KINDS);
-        if (sug)
-            return loader__fail(ld, type, _("%s is not a device type; did you mean \"%s\"?"), v,
-                                sug);
-        return loader__fail(ld, type, _("%s is not a device type; expected %s"), v, list);
-    }
+    if (!cJSON_IsString(type) || k == LOADER_N_KINDS)
+        return loader__bad_type(ld, obj, type, names);
     const loader__device_kind *kind = &loader__device_kinds[k];
     ld->t->devices[dev].type = kind->type;
     if (loader__check_keys(ld, obj, kind->keys, kind->n_keys, kind->hints) != 0)
