@@ -15,7 +15,7 @@
 # Usage: diagrams_bounds_check.sh NETSIM REPO_ROOT
 set -euo pipefail
 netsim=$1 root=$2
-work=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
 pids=$work/fake-dot.pids
 cleanup() {
     # Should a fake dot have survived (the test then fails), end it here.
@@ -25,11 +25,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
 
 if ! command -v dot >/dev/null; then
     echo "FAIL: Graphviz's dot is not installed (apt-get install graphviz)" >&2
@@ -175,8 +170,4 @@ NETSIM_DOT_MEMORY=48 run memory 60 "$root/topologies/two-subnets.json"
 grep -qE "netsim: note: topology.svg (and [0-9]+ more pictures )?not drawn: Graphviz (needed more than 48 MiB of memory|crashed \(signal [0-9]+; its memory bound is 48 MiB\))" \
     "$work/memory.stderr" || fail "memory: not the expected note: $(cat "$work/memory.stderr")"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)" >&2
-    exit 1
-fi
-echo "ok: Graphviz is bounded: size limits, timeout, budget, memory"
+finish diagrams_bounds_check "Graphviz is bounded: size limits, timeout, budget, memory"

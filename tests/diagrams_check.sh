@@ -20,13 +20,7 @@ netsim=$1 root=$2
 # per picture (20 s) and per run (300 s) are raised; the bounds have their
 # own test (diagrams_bounds_check.sh).
 export NETSIM_DOT_TIMEOUT=300 NETSIM_DOT_BUDGET=3600
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 if ! command -v dot >/dev/null; then
     echo "FAIL: Graphviz's dot is not installed (apt-get install graphviz)" >&2
@@ -180,8 +174,4 @@ if find "$work/nodot" -name '*.svg' | grep -q .; then
     fail "without dot on PATH there are SVG files"
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)" >&2
-    exit 1
-fi
-echo "ok: diagrams of $checked topologies"
+finish diagrams_check "diagrams of $checked topologies"

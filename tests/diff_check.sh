@@ -7,14 +7,8 @@
 # Usage: diff_check.sh NETSIM REPO_ROOT
 set -uo pipefail
 netsim=$1 root=$2
+. "$(dirname "$0")/lib.sh"
 cd "$root"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
 
 # status STATUS ARGS...: runs netsim diff ARGS, output in $work/out, $work/err.
 status() {
@@ -72,4 +66,4 @@ ln -s "$work/run/paths.json" "$work/linked/paths.json"
 status 4 "$good" "$work/linked"
 grep -q 'paths.json is a symbolic link' "$work/err" || fail "a symbolic link inside the directory: $(cat "$work/err")"
 
-[ "$failures" -eq 0 ] && echo "diff: all checks passed" || exit 1
+finish diff_check

@@ -13,13 +13,7 @@ xgettext=$1 root=$2
 bin=$(dirname "$(command -v "$xgettext")")
 msgcat=$bin/msgcat msgcmp=$bin/msgcmp msgfmt=$bin/msgfmt
 msgmerge=$bin/msgmerge msgattrib=$bin/msgattrib
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 # The messages of a .pot or .po as sorted text, without locations or comments.
 messages() {
@@ -84,8 +78,4 @@ if [ $? -ne 0 ] || echo "$formats" | grep -q fuzzy; then
     "$msgattrib" --only-fuzzy --no-wrap "$work/flagged.po" | grep -A1 '^msgid "..*"$' >&2
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "i18n_check: $failures failure(s)" >&2
-    exit 1
-fi
-echo "i18n_check: ok ($stats)"
+finish i18n_check "ok ($stats)"

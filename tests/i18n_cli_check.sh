@@ -9,14 +9,8 @@
 set -uo pipefail
 netsim=$1 root=$2 build=$3
 case "$netsim" in /*) ;; *) netsim="$PWD/$netsim" ;; esac
+. "$(dirname "$0")/lib.sh"
 cd "$root"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
 
 # in_env VAR=VALUE... -- ARGS...: netsim with only the given locale variables.
 in_env() {
@@ -131,8 +125,4 @@ for text in "packet #" "what happened" "delivered" "forwarded unchanged"; do
     grep -qF -- "$text" <<<"$dot_zh" && fail "paths/1.dot in Chinese still says \"$text\""
 done
 
-if [ "$failures" -ne 0 ]; then
-    echo "i18n_cli_check: $failures failure(s)" >&2
-    exit 1
-fi
-echo "i18n_cli_check: ok"
+finish i18n_cli_check

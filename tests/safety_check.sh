@@ -15,16 +15,9 @@ case "$netsim" in
 /*) ;;
 *) netsim="$PWD/$netsim" ;;
 esac
-work=$(mktemp -d) || exit 2
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" || exit 2
 topo=$root/topologies
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
 
 # expect STATUS "MESSAGE" CMD...: exit status and first line of stderr, exactly.
 expect() {
@@ -188,8 +181,4 @@ if [ "$sanitized" != sanitized ]; then
     no_staging_left "out of memory"
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "safety_check: $failures failure(s)" >&2
-    exit 1
-fi
-echo "safety_check: all checks passed"
+finish safety_check

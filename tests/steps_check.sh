@@ -10,13 +10,7 @@
 # Usage: steps_check.sh NETSIM REPO_ROOT
 set -euo pipefail
 netsim=$1 root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 browser=
 for candidate in chromium chromium-browser google-chrome; do
@@ -73,8 +67,4 @@ grep -qF "packet #2 · sw-1.core \\ back\\N \\n.p2 → Ünïcødé 日本 'r' //
     "$work/hostile.html" ||
     fail "hostile-names: the step caption does not show the names exactly: $(grep 'id="caption"' "$work/hostile.html")"
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures failure(s)" >&2
-    exit 1
-fi
-echo "ok: steps/index.html in $browser"
+finish steps_check "steps/index.html in $browser"

@@ -30,15 +30,9 @@ if [ $# -ne 2 ]; then
 fi
 netsim=$1 root=$2
 command -v tshark >/dev/null || { echo "tshark is not installed (apt-get install tshark)" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 export HOME=$work # tshark wants a writable profile directory
-failures=0 checks=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+checks=0
 
 ts() { # tshark, quiet about running as root
     tshark "$@" 2>/dev/null
@@ -220,5 +214,4 @@ if run udp-echo; then
         "192.168.1.20	192.168.1.30	9090"
 fi
 
-echo "$checks transport checks"
-[ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
+finish transport_check "$checks transport checks"

@@ -10,13 +10,7 @@
 # Usage: view_check.sh NETSIM REPO_ROOT
 set -euo pipefail
 netsim=$1 root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 # check_page DIR TOPOLOGY: the format checks, in Python (json, struct).
 check_page() {
@@ -149,8 +143,4 @@ d = json.loads(re.search(r'id="netsim-view-data">(.*?)</script>', page, re.S).gr
 sys.exit(0 if d["end"]["status"] == "stopped" else 1)
 EOF
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures view check(s) failed" >&2
-    exit 1
-fi
-echo "view.html checks passed"
+finish view_check
