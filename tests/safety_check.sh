@@ -164,9 +164,9 @@ cmp -s unlimited/trace.txt run/trace.txt || fail "--max-output 0 changed the run
 awk 'BEGIN { printf "{\"devices\": {\"A\": {\"type\": \"host\"}";
              for (i = 0; i < 20; i++) printf ", \"sw%d\": {\"type\": \"switch\", \"ports\": 65535}", i;
              print "}}" }' > greedy.json
-expect 5 "netsim: greedy.json: the run would need about 177 MiB of memory (switch and hub ports and interfaces: 160 MiB), more than the limit of 128 MiB; make the topology smaller or raise --max-memory" \
+expect 5 "netsim: greedy.json: the run would need about 257 MiB of memory (switch and hub ports and interfaces: 240 MiB), more than the limit of 128 MiB; make the topology smaller or raise --max-memory" \
     "$netsim" check greedy.json --max-memory 128M
-expect 5 "netsim: greedy.json: the run would need about 177 MiB of memory (switch and hub ports and interfaces: 160 MiB), more than the limit of 128 MiB; make the topology smaller or raise --max-memory" \
+expect 5 "netsim: greedy.json: the run would need about 257 MiB of memory (switch and hub ports and interfaces: 240 MiB), more than the limit of 128 MiB; make the topology smaller or raise --max-memory" \
     "$netsim" run greedy.json --quiet --out greedy --max-memory 128M
 [ -e greedy ] && fail "a refused run created its directory"
 

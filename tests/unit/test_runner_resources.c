@@ -29,11 +29,11 @@ static void test_estimate_parts(void **state) {
     resources_estimate_of(&t, &e);
     assert_int_equal(e.base, 16u << 20);
     assert_int_equal(e.devices, 3 * 1536);
-    assert_int_equal(e.ports, 6 * 128);
+    assert_int_equal(e.ports, 6 * 192);
     assert_int_equal(e.links, 2 * 1280);
     assert_int_equal(e.files, 0);
     assert_int_equal(e.apps, 10 * 16);
-    assert_int_equal(e.total, (16u << 20) + 3 * 1536 + 6 * 128 + 2 * 1280 + 160);
+    assert_int_equal(e.total, (16u << 20) + 3 * 1536 + 6 * 192 + 2 * 1280 + 160);
 }
 
 static void test_check_names_largest_part(void **state) {
@@ -42,10 +42,10 @@ static void test_check_names_largest_part(void **state) {
     model_topology t = {.source = "big.json", .devices = devices, .n_devices = 1};
     ns_error err = {0};
     assert_int_equal(resources_check(&t, 0, &err), 0);          /* 0: no limit */
-    assert_int_equal(resources_check(&t, 1ull << 30, &err), 0); /* 24 MiB fits in 1 GiB */
+    assert_int_equal(resources_check(&t, 1ull << 30, &err), 0); /* 28 MiB fits in 1 GiB */
     assert_int_equal(resources_check(&t, 20u << 20, &err), NS_ERR_NOMEM);
     assert_string_equal(err.message,
-                        "big.json: the run would need about 25 MiB of memory (netsim itself: 16 "
+                        "big.json: the run would need about 29 MiB of memory (netsim itself: 16 "
                         "MiB), more than the limit of 20 MiB; make the topology smaller or raise "
                         "--max-memory");
 }
