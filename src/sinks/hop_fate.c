@@ -24,6 +24,8 @@ static bool name_equal(const char *a, const char *b) {
     return a && b && strcmp(a, b) == 0;
 }
 
+_Static_assert(TRACE_REASON_COUNT_ <= UINT16_MAX + 1, "fate_rec keeps a reason in 16 bits");
+
 /* Records a delivery or drop of a packet that crossed a link. */
 static void fate_add(hop_table *t, const trace_event *ev) {
     const uint32_t *slot = u64map_get(t->by_id, ev->packet_id);
@@ -35,21 +37,17 @@ static void fate_add(hop_table *t, const trace_event *ev) {
     *f = (fate_rec){.time = ev->time,
                     .next = NO_HOP,
                     .dropped = ev->kind == TRACE_DROP,
-                    .reason = ev->reason,
-                    .where = hop__where(t, ev),
-                    .device = hop__intern(t, ev->device),
-                    .port = hop__intern(t, ev->port),
-                    .why = hop__intern(t, ev->why)};
+                    .reason = (uint16_t)ev->reason,
+                    .place = hop__place(t, ev),
+                    .why = hop__text_id(t, ev->why)};
     packet_rec *p = &t->packets[*slot];
     if (p->fate_last == NO_HOP)
         p->fate_first = fi;
     else
         t->fates[p->fate_last].next = fi;
     p->fate_last = fi;
-    if (f->dropped) {
+    if (f->dropped)
         t->pending = fi;
-        t->pending_dev = f->device;
-    }
 }
 
 /* Notes where a packet was last received: a packet that arrived but was
@@ -59,9 +57,7 @@ static void receive_note(hop_table *t, const trace_event *ev) {
     if (!slot)
         return;
     packet_rec *p = &t->packets[*slot];
-    p->rx_where = hop__where(t, ev);
-    p->rx_device = hop__intern(t, ev->device);
-    p->rx_port = hop__intern(t, ev->port);
+    p->rx_place = hop__place(t, ev);
     p->rx_time = ev->time;
 }
 
@@ -75,11 +71,11 @@ static void fate_watch(hop_table *t, const trace_event *ev) {
         t->pending = NO_HOP;
         return;
     }
-    if (ev->kind != TRACE_SEND || !name_equal(ev->device, t->pending_dev))
+    if (ev->kind != TRACE_SEND || !name_equal(ev->device, t->places[f->place].device))
         return;
     if (ev->packet_id > t->max_id && ev->frame) {
         f->trigger = ev->packet_id;
-        f->trigger_summary = ns_xstrdup(trace_event_summary(ev));
+        f->trigger_summary = hop__text_id(t, trace_event_summary(ev));
     }
     t->pending = NO_HOP;
 }
@@ -100,8 +96,6 @@ bool hop__fate_emit(hop_table *t, const trace_event *ev) {
 }
 
 void hop__fate_free(hop_table *t) {
-    for (size_t i = 0; i < t->n_fates; i++)
-        free(t->fates[i].trigger_summary);
     free(t->fates);
 }
 
@@ -110,33 +104,35 @@ void hop__fate_free(hop_table *t) {
 /* Whether a packet without a delivery or drop was received after its last
  * hop started (so it arrived somewhere) rather than still on a link. */
 static bool fate_arrived(const packet_rec *p) {
-    return p->rx_where && p->rx_time > p->last_wire;
+    return p->rx_place != NO_HOP && p->rx_time > p->last_wire;
 }
 
 /* The fate cell: "delivered to B.eth0: why", "dropped by r2.eth0: why
  * (reason) -> packet #N: summary"; `f` NULL: no delivery or drop traced. */
-static void format_fate(strbuf *b, const packet_rec *p, const fate_rec *f) {
+static void format_fate(const hop_table *t, strbuf *b, const packet_rec *p, const fate_rec *f) {
     strbuf_clear(b);
     if (!f && fate_arrived(p)) {
-        strbuf_fmt(b, _("received by %s (no delivery or drop traced)"), p->rx_where);
+        strbuf_fmt(b, _("received by %s (no delivery or drop traced)"),
+                   t->places[p->rx_place].where);
         return;
     }
     if (!f) {
         strbuf_puts(b, _("still in flight at the end of the run"));
         return;
     }
+    const char *where = t->places[f->place].where, *why = hop__text(t, f->why);
     /* TRANSLATORS: the hop table's last row: where the packet ended, and why. */
-    if (f->why)
-        strbuf_fmt(b, f->dropped ? _("dropped by %s: %s") : _("delivered to %s: %s"), f->where,
-                   f->why);
+    if (why)
+        strbuf_fmt(b, f->dropped ? _("dropped by %s: %s") : _("delivered to %s: %s"), where, why);
     else
-        strbuf_fmt(b, f->dropped ? _("dropped by %s") : _("delivered to %s"), f->where);
-    const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
+        strbuf_fmt(b, f->dropped ? _("dropped by %s") : _("delivered to %s"), where);
+    const char *code = f->dropped ? trace_reason_name((trace_reason)f->reason) : NULL;
     if (code)
         strbuf_fmt(b, " (%s)", code);
-    if (f->trigger)
-        strbuf_fmt(b, _(" -> packet #%u: %s"), (unsigned)f->trigger,
-                   f->trigger_summary ? f->trigger_summary : "?");
+    if (f->trigger) {
+        const char *summary = hop__text(t, f->trigger_summary);
+        strbuf_fmt(b, _(" -> packet #%u: %s"), (unsigned)f->trigger, summary ? summary : "?");
+    }
 }
 
 /* When the journey ended: the fate's time, else the last receive's, else none. */
@@ -159,7 +155,7 @@ void hop__fate_write_text(resolver *r, const packet_rec *p, size_t hop_width, si
         /* TRANSLATORS: the hop column of a hop table's last row. */
         hop__cell(&l, _("end"), hop_width);
         hop__cell(&l, fate_time(p, f, &ns) ? text_format_time(ns, buf) : "-", time_width);
-        format_fate(&r->text, p, f);
+        format_fate(r->t, &r->text, p, f);
         text_line_put(&l, r->text.s);
         text_line_end(&l);
         fi = f ? f->next : NO_HOP;
@@ -179,10 +175,10 @@ void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out) {
         if (fate_time(p, f, &ns)) {
             hop__json_time(out, ns);
             strbuf_puts(out, ", \"at\": ");
-            json_put_string(out, f ? f->where : p->rx_where);
+            json_put_string(out, r->t->places[f ? f->place : p->rx_place].where);
         }
         if (f) {
-            const char *code = f->dropped ? trace_reason_name(f->reason) : NULL;
+            const char *code = f->dropped ? trace_reason_name((trace_reason)f->reason) : NULL;
             if (code) {
                 strbuf_puts(out, ", \"reason\": \"");
                 strbuf_puts(out, code);
@@ -190,7 +186,7 @@ void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out) {
             }
             if (f->why) {
                 strbuf_puts(out, ", \"why\": ");
-                json_put_string(out, f->why);
+                json_put_string(out, hop__text(r->t, f->why));
             }
             if (f->trigger) {
                 strbuf_puts(out, ", \"triggered\": ");
@@ -198,7 +194,7 @@ void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out) {
             }
         }
         strbuf_puts(out, ", \"text\": ");
-        format_fate(&r->text, p, f);
+        format_fate(r->t, &r->text, p, f);
         json_put_string(out, r->text.s);
         strbuf_putc(out, '}');
         fi = f ? f->next : NO_HOP;
@@ -214,22 +210,25 @@ size_t hop__fate_views(const hop_table *t, const packet_rec *p, hop_fate_view **
         const fate_rec *f = fi == NO_HOP ? NULL : &t->fates[fi];
         *views = hop__grow(*views, cap, n, sizeof **views, 8);
         hop_fate_view *v = &(*views)[n++];
+        const hop_place *at = f                 ? &t->places[f->place]
+                              : fate_arrived(p) ? &t->places[p->rx_place]
+                                                : NULL;
         if (f)
             *v = (hop_fate_view){.kind = f->dropped ? HOP_FATE_DROPPED : HOP_FATE_DELIVERED,
                                  .time = f->time,
-                                 .device = f->device,
-                                 .port = f->port,
-                                 .where = f->where,
-                                 .why = f->why,
-                                 .reason = f->reason,
+                                 .device = at->device,
+                                 .port = at->port,
+                                 .where = at->where,
+                                 .why = hop__text(t, f->why),
+                                 .reason = (trace_reason)f->reason,
                                  .trigger = f->trigger,
-                                 .trigger_summary = f->trigger_summary};
+                                 .trigger_summary = hop__text(t, f->trigger_summary)};
         else if (fate_arrived(p))
             *v = (hop_fate_view){.kind = HOP_FATE_RECEIVED,
                                  .time = p->rx_time,
-                                 .device = p->rx_device,
-                                 .port = p->rx_port,
-                                 .where = p->rx_where};
+                                 .device = at->device,
+                                 .port = at->port,
+                                 .where = at->where};
         else
             *v = (hop_fate_view){.kind = HOP_FATE_IN_FLIGHT};
         fi = f ? f->next : NO_HOP;

@@ -48,30 +48,37 @@ typedef struct hop_rec {
     uint16_t sport, dport;
 } hop_rec;
 
+/* A place a packet ended or was received at: "device.port" or "device" as
+ * the tables show it, and its parts (port NULL when the event named none).
+ * Texts are the table's, one copy each. */
+typedef struct hop_place {
+    const char *where;
+    const char *device, *port;
+} hop_place;
+
 /* What became of a packet at one place: a TRACE_DELIVER or TRACE_DROP event
- * (a flooded broadcast may have several). Texts are copies. */
+ * (a flooded broadcast may have several; 32 bytes, as a flood to a thousand
+ * ports keeps a thousand). Texts are ids (hop__text). */
 typedef struct fate_rec {
     uint64_t time;
-    uint32_t next;    /* the packet's next fate, or NO_HOP */
-    uint32_t trigger; /* drops: the packet id the dropping device sent next, or 0 */
+    uint32_t next;            /* the packet's next fate, or NO_HOP */
+    uint32_t trigger;         /* drops: the packet id the dropping device sent next, or 0 */
+    uint32_t place;           /* index into places */
+    uint32_t why;             /* the event's prose (hop__text), 0 for none */
+    uint32_t trigger_summary; /* frame_describe of the triggered packet (hop__text), or 0 */
+    uint16_t reason;          /* trace_reason */
     bool dropped;
-    trace_reason reason;
-    const char *where;         /* "device.port" or "device"; interned (hop__intern) */
-    const char *device, *port; /* its parts (port NULL when the event named none); interned */
-    const char *why;           /* the event's prose, or NULL; interned */
-    char *trigger_summary;     /* frame_describe of the triggered packet; owned */
 } fate_rec;
 
 typedef struct packet_rec {
     uint32_t id;
     uint32_t first, last; /* hop chain in arrival order */
     uint32_t n_hops;
-    uint32_t fate_first, fate_last;  /* fate chain in arrival order */
-    uint64_t last_wire;              /* the latest hop's time */
-    uint64_t rx_time;                /* the latest TRACE_RECEIVE's time */
-    const char *rx_where;            /* and where ("device.port"); interned, NULL if none */
-    const char *rx_device, *rx_port; /* its parts; interned */
-    char *summary;                   /* frame_describe of the first frame seen; owned */
+    uint32_t fate_first, fate_last; /* fate chain in arrival order */
+    uint64_t last_wire;             /* the latest hop's time */
+    uint64_t rx_time;               /* the latest TRACE_RECEIVE's time */
+    uint32_t rx_place;              /* and where (index into places), or NO_HOP */
+    char *summary;                  /* frame_describe of the first frame seen; owned */
 } packet_rec;
 
 struct hop_table {
@@ -88,15 +95,17 @@ struct hop_table {
     u64map *by_id; /* packet id -> uint32_t index into packets */
     fate_rec *fates;
     size_t n_fates, cap_fates;
-    uint32_t max_id;         /* the highest packet id any event carried so far */
-    uint32_t pending;        /* the latest drop, waiting for the send it triggers, or NO_HOP */
-    const char *pending_dev; /* that drop's device; interned */
+    uint32_t max_id;  /* the highest packet id any event carried so far */
+    uint32_t pending; /* the latest drop, waiting for the send it triggers, or NO_HOP */
     /* Every text a fate or receive keeps, once: a flood's thousand drops
      * share one "why", and keeping a text costs a lookup, not a malloc. */
     strmap *text_index; /* text -> index into texts */
     char **texts;       /* owned */
     size_t n_texts, cap_texts;
-    strbuf scratch; /* hop__where's text before it is interned */
+    strmap *place_index; /* "device\nport" -> index into places */
+    hop_place *places;
+    size_t n_places, cap_places;
+    strbuf scratch; /* a place's key and text before they are kept */
 };
 
 /* --- hop_table.c --- */
@@ -109,12 +118,16 @@ void *hop__grow(void *items, size_t *cap, size_t n, size_t size, size_t first);
 /* The packet with id `id`, or NULL if it never crossed a link. */
 const packet_rec *hop__packet_find(const hop_table *t, uint32_t id);
 
-/* `s` kept by the table for its lifetime: one copy per distinct text. NULL
- * gives NULL. */
-const char *hop__intern(hop_table *t, const char *s);
+/* `s` kept by the table for its lifetime, one copy per distinct text: its
+ * id for hop__text, 0 for NULL. */
+uint32_t hop__text_id(hop_table *t, const char *s);
 
-/* "device.port", or "device" without a port ("?" for no device); interned. */
-const char *hop__where(hop_table *t, const trace_event *ev);
+/* The text of an id hop__text_id gave; NULL for 0. */
+const char *hop__text(const hop_table *t, uint32_t id);
+
+/* The place of an event's device and port ("?" for no device), kept once:
+ * its index into t->places. */
+uint32_t hop__place(hop_table *t, const trace_event *ev);
 
 /* --- hop_fate.c: the end of each journey --- */
 

@@ -78,6 +78,8 @@ void hop_table_free(hop_table *t) {
         free(t->texts[i]);
     free(t->texts);
     strmap_free(t->text_index);
+    strmap_free(t->place_index);
+    free(t->places);
     strbuf_free(&t->scratch);
     free(t->packets);
     free(t->hops);
@@ -99,31 +101,56 @@ void *hop__grow(void *items, size_t *cap, size_t n, size_t size, size_t first) {
     return ns_xrealloc(items, grown * size);
 }
 
-const char *hop__intern(hop_table *t, const char *s) {
+uint32_t hop__text_id(hop_table *t, const char *s) {
     if (!s)
-        return NULL;
+        return 0;
     if (!t->text_index && !(t->text_index = strmap_new()))
         ns_out_of_memory();
     int i = strmap_get(t->text_index, s);
     if (i >= 0)
-        return t->texts[i];
+        return (uint32_t)i + 1;
     if (t->n_texts >= INT32_MAX)
         ns_out_of_memory();
     t->texts = hop__grow(t->texts, &t->cap_texts, t->n_texts, sizeof *t->texts, 64);
     char *copy = ns_xstrdup(s);
     t->texts[t->n_texts] = copy;
     strmap_put(t->text_index, copy, (int)t->n_texts++);
-    return copy;
+    return (uint32_t)t->n_texts;
 }
 
-const char *hop__where(hop_table *t, const trace_event *ev) {
+const char *hop__text(const hop_table *t, uint32_t id) {
+    return id ? t->texts[id - 1] : NULL;
+}
+
+uint32_t hop__place(hop_table *t, const trace_event *ev) {
+    /* The key keeps device and port apart ("a.b" + "c" is not "a" + "b.c"):
+     * names hold no control characters. */
+    const char *device = ev->device ? ev->device : "?";
     strbuf_clear(&t->scratch);
-    strbuf_puts(&t->scratch, ev->device ? ev->device : "?");
+    strbuf_puts(&t->scratch, device);
+    strbuf_putc(&t->scratch, '\n');
+    if (ev->port)
+        strbuf_puts(&t->scratch, ev->port);
+    if (!t->place_index && !(t->place_index = strmap_new()))
+        ns_out_of_memory();
+    int i = strmap_get(t->place_index, t->scratch.s);
+    if (i >= 0)
+        return (uint32_t)i;
+    if (t->n_places >= INT32_MAX)
+        ns_out_of_memory();
+    t->places = hop__grow(t->places, &t->cap_places, t->n_places, sizeof *t->places, 64);
+    hop_place *pl = &t->places[t->n_places];
+    strmap_put(t->place_index, hop__text(t, hop__text_id(t, t->scratch.s)), (int)t->n_places);
+    pl->device = hop__text(t, hop__text_id(t, ev->device));
+    pl->port = hop__text(t, hop__text_id(t, ev->port));
+    strbuf_clear(&t->scratch);
+    strbuf_puts(&t->scratch, device);
     if (ev->port) {
         strbuf_putc(&t->scratch, '.');
         strbuf_puts(&t->scratch, ev->port);
     }
-    return hop__intern(t, t->scratch.s);
+    pl->where = hop__text(t, hop__text_id(t, t->scratch.s));
+    return (uint32_t)t->n_places++;
 }
 
 /* --- collection --- */
@@ -136,7 +163,7 @@ static uint32_t packet_new(hop_table *t, const trace_event *ev) {
     p->n_hops = 0;
     p->fate_first = p->fate_last = NO_HOP;
     p->last_wire = p->rx_time = 0;
-    p->rx_where = p->rx_device = p->rx_port = NULL;
+    p->rx_place = NO_HOP;
     p->summary = ns_xstrdup(trace_event_summary(ev));
     return (uint32_t)t->n_packets++;
 }
