@@ -102,7 +102,7 @@ struct hop_table {
     strmap *text_index; /* text -> index into texts */
     char **texts;       /* owned */
     size_t n_texts, cap_texts;
-    strmap *place_index; /* "device\nport" -> index into places */
+    strmap *place_index; /* hop__place's key -> index into places */
     hop_place *places;
     size_t n_places, cap_places;
     strbuf scratch; /* a place's key and text before they are kept */

@@ -123,14 +123,16 @@ const char *hop__text(const hop_table *t, uint32_t id) {
 }
 
 uint32_t hop__place(hop_table *t, const trace_event *ev) {
-    /* The key keeps device and port apart ("a.b" + "c" is not "a" + "b.c"):
-     * names hold no control characters. */
+    /* The key keeps device and port apart ("a.b" + "c" is not "a" + "b.c")
+     * and no device from a device named "?": names hold no control
+     * characters. */
     const char *device = ev->device ? ev->device : "?";
     strbuf_clear(&t->scratch);
-    strbuf_puts(&t->scratch, device);
-    strbuf_putc(&t->scratch, '\n');
-    if (ev->port)
+    strbuf_puts(&t->scratch, ev->device ? ev->device : "\x01");
+    if (ev->port) {
+        strbuf_putc(&t->scratch, '\n');
         strbuf_puts(&t->scratch, ev->port);
+    }
     if (!t->place_index && !(t->place_index = strmap_new()))
         ns_out_of_memory();
     int i = strmap_get(t->place_index, t->scratch.s);

@@ -593,6 +593,7 @@ typedef struct seen_fates {
     size_t n_packets;
     hop_fate_kind kind[4];
     char where[4][32];
+    char device[4][16];
     char port[4][16];
     trace_reason reason[4];
     uint32_t trigger[4];
@@ -611,6 +612,7 @@ static void keep_fates(void *ctx, uint32_t packet_id, const char *summary, const
     s->kind[i] = f->kind;
     s->time[i] = f->time;
     snprintf(s->where[i], sizeof s->where[i], "%s", f->where ? f->where : "-");
+    snprintf(s->device[i], sizeof s->device[i], "%s", f->device ? f->device : "-");
     snprintf(s->port[i], sizeof s->port[i], "%s", f->port ? f->port : "-");
     s->reason[i] = f->reason;
     s->trigger[i] = f->trigger;
@@ -677,13 +679,52 @@ static void test_visit_fates(void **state) {
     hop_table_free(t);
 }
 
+/* Places are kept once each, by device and port: "a.b" + "c" and "a" +
+ * "b.c" show the same "a.b.c" but are two places; a device named "?" is
+ * not an event without a device (shown as "?" too). */
+static void test_places_apart(void **state) {
+    (void)state;
+    hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
+    g_links = routed_links;
+    g_n_links = 5;
+    trace_bus *bus = trace_bus_new();
+    assert_non_null(bus);
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t e1[ICMP_LEN];
+    build_echo(e1, MAC_A, MAC_R1_0, "10.0.1.10", "10.0.2.20", 64);
+    for (uint32_t id = 1; id <= 4; id++)
+        wire(bus, 10 * id, 0, "A", "eth0", id, e1, sizeof e1);
+    trace_event ev[] = {
+        {.time = 100, .kind = TRACE_DELIVER, .device = "a.b", .port = "c", .packet_id = 1},
+        {.time = 101, .kind = TRACE_DELIVER, .device = "a", .port = "b.c", .packet_id = 2},
+        {.time = 102, .kind = TRACE_DELIVER, .device = "?", .packet_id = 3},
+        {.time = 103, .kind = TRACE_DELIVER, .packet_id = 4},
+    };
+    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
+        ev[i].link = -1;
+        trace_emit(bus, &ev[i]);
+    }
+    trace_bus_free(bus);
+    seen_fates s = {0};
+    hop_table_visit(t, 0, keep_fates, &s);
+    assert_int_equal(s.n_packets, 4);
+    static const char *const want[4][3] = {
+        {"a.b.c", "a.b", "c"}, {"a.b.c", "a", "b.c"}, {"?", "?", "-"}, {"?", "-", "-"}};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(s.where[i], want[i][0]);
+        assert_string_equal(s.device[i], want[i][1]);
+        assert_string_equal(s.port[i], want[i][2]);
+    }
+    hop_table_free(t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_routed_text),     cmocka_unit_test(test_only_packet),
         cmocka_unit_test(test_routed_json),     cmocka_unit_test(test_hub_segment),
         cmocka_unit_test(test_ip_rewrite),      cmocka_unit_test(test_cycle_and_names),
         cmocka_unit_test(test_wide_link_label), cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_visit_fates),
+        cmocka_unit_test(test_visit_fates),     cmocka_unit_test(test_places_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
