@@ -16,6 +16,7 @@ gen=$build/bench/gen_topology
 netsim=$build/netsim
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+mkdir "$work/bin" # an empty PATH directory for netsim: no Graphviz
 command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
 
 extra=() # more netsim options for every row
@@ -23,10 +24,15 @@ row() { # row SCENARIO SIZE HOSTS TRACE GEN-ARGS...
     local scenario=$1 size=$2 hosts=$3 trace=$4
     shift 4
     "$gen" "$@" >"$work/t.json"
-    /usr/bin/time -f '%e %M' -o "$work/time" \
-        "$netsim" run "$work/t.json" --quiet --trace "$trace" --stats --out "$work/out" "${extra[@]}" \
+    local budget=() # a full trace is measured whole, not cut at --max-output's 1 GiB
+    [ "$trace" = full ] && budget=(--max-output 0)
+    # Graphviz off PATH: /usr/bin/time reports the largest of netsim and its
+    # children, and dot drawing a diagram can be larger than netsim itself.
+    PATH="$work/bin" /usr/bin/time -f '%e %M' -o "$work/time" \
+        "$netsim" run "$work/t.json" --quiet --trace "$trace" --stats --out "$work/out" "${extra[@]}" "${budget[@]}" \
         2>"$work/stats" || true
-    read -r wall rss_kb <"$work/time"
+    # the last line: time writes "Command exited with non-zero status N" first
+    read -r wall rss_kb < <(tail -n 1 "$work/time")
     local stats
     stats=$(grep 'stats:' "$work/stats")
     local load build_s run events rate frames
