@@ -620,21 +620,36 @@ static void keep_fates(void *ctx, uint32_t packet_id, const char *summary, const
              f->trigger_summary ? f->trigger_summary : "-");
 }
 
-/* Delivered, dropped (triggering a new packet at the same instant),
- * received without a delivery, still in flight: one of each. */
-static void test_visit_fates(void **state) {
-    (void)state;
+/* Packets 1 to 4 cross A's link, then `ev[n]` (no link) happen; returns the
+ * fates hop_table_visit gives, and frees the table. */
+static seen_fates fates_after(trace_event *ev, size_t n) {
     hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
     g_links = routed_links;
     g_n_links = 5;
     trace_bus *bus = trace_bus_new();
     assert_non_null(bus);
     trace_bus_subscribe(bus, hop_table_as_sink(t));
-    uint8_t e1[ICMP_LEN], e2[ICMP_LEN];
+    uint8_t e1[ICMP_LEN];
     build_echo(e1, MAC_A, MAC_R1_0, "10.0.1.10", "10.0.2.20", 64);
-    build_echo(e2, MAC_R1_0, MAC_A, "10.0.1.1", "10.0.1.10", 64);
     for (uint32_t id = 1; id <= 4; id++)
         wire(bus, 10 * id, 0, "A", "eth0", id, e1, sizeof e1);
+    for (size_t i = 0; i < n; i++) {
+        ev[i].link = -1;
+        trace_emit(bus, &ev[i]);
+    }
+    trace_bus_free(bus);
+    seen_fates s = {0};
+    hop_table_visit(t, 0, keep_fates, &s);
+    hop_table_free(t);
+    return s;
+}
+
+/* Delivered, dropped (triggering a new packet at the same instant),
+ * received without a delivery, still in flight: one of each. */
+static void test_visit_fates(void **state) {
+    (void)state;
+    uint8_t e2[ICMP_LEN];
+    build_echo(e2, MAC_R1_0, MAC_A, "10.0.1.1", "10.0.1.10", 64);
     trace_event ev[] = {
         {.time = 100, .kind = TRACE_DELIVER, .device = "sw1", .port = "p1", .packet_id = 1},
         {.time = 200,
@@ -653,14 +668,7 @@ static void test_visit_fates(void **state) {
          .packet_id = 5},
         {.time = 300, .kind = TRACE_RECEIVE, .device = "sw1", .port = "p1", .packet_id = 3},
     };
-    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
-        ev[i].link = -1;
-        trace_emit(bus, &ev[i]);
-    }
-    trace_bus_free(bus);
-
-    seen_fates s = {0};
-    hop_table_visit(t, 0, keep_fates, &s);
+    seen_fates s = fates_after(ev, sizeof ev / sizeof ev[0]);
     assert_int_equal(s.n_packets, 4);
     assert_int_equal(s.kind[0], HOP_FATE_DELIVERED);
     assert_string_equal(s.where[0], "sw1.p1");
@@ -676,7 +684,6 @@ static void test_visit_fates(void **state) {
     assert_int_equal(s.trigger[2], 0);
     assert_int_equal(s.kind[3], HOP_FATE_IN_FLIGHT);
     assert_string_equal(s.where[3], "-");
-    hop_table_free(t);
 }
 
 /* Places are kept once each, by device and port: "a.b" + "c" and "a" +
@@ -684,29 +691,13 @@ static void test_visit_fates(void **state) {
  * not an event without a device (shown as "?" too). */
 static void test_places_apart(void **state) {
     (void)state;
-    hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
-    g_links = routed_links;
-    g_n_links = 5;
-    trace_bus *bus = trace_bus_new();
-    assert_non_null(bus);
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
-    uint8_t e1[ICMP_LEN];
-    build_echo(e1, MAC_A, MAC_R1_0, "10.0.1.10", "10.0.2.20", 64);
-    for (uint32_t id = 1; id <= 4; id++)
-        wire(bus, 10 * id, 0, "A", "eth0", id, e1, sizeof e1);
     trace_event ev[] = {
         {.time = 100, .kind = TRACE_DELIVER, .device = "a.b", .port = "c", .packet_id = 1},
         {.time = 101, .kind = TRACE_DELIVER, .device = "a", .port = "b.c", .packet_id = 2},
         {.time = 102, .kind = TRACE_DELIVER, .device = "?", .packet_id = 3},
         {.time = 103, .kind = TRACE_DELIVER, .packet_id = 4},
     };
-    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
-        ev[i].link = -1;
-        trace_emit(bus, &ev[i]);
-    }
-    trace_bus_free(bus);
-    seen_fates s = {0};
-    hop_table_visit(t, 0, keep_fates, &s);
+    seen_fates s = fates_after(ev, sizeof ev / sizeof ev[0]);
     assert_int_equal(s.n_packets, 4);
     static const char *const want[4][3] = {
         {"a.b.c", "a.b", "c"}, {"a.b.c", "a", "b.c"}, {"?", "?", "-"}, {"?", "-", "-"}};
@@ -715,7 +706,6 @@ static void test_places_apart(void **state) {
         assert_string_equal(s.device[i], want[i][1]);
         assert_string_equal(s.port[i], want[i][2]);
     }
-    hop_table_free(t);
 }
 
 int main(void) {
