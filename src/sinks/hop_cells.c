@@ -22,7 +22,7 @@ void hop_format_endpoint(ipv4_addr a, bool has_port, uint16_t port, char *buf, s
     buf[n] = '\0';
 }
 
-void hop__format_net(const hop_rec *h, char buf[NET_TEXT_LEN]) {
+void hop__format_net(const hop_header *h, char buf[NET_TEXT_LEN]) {
     if (h->net == HOP_NET_NONE) {
         memcpy(buf, "-", 2);
         return;
@@ -40,14 +40,14 @@ void hop__format_net(const hop_rec *h, char buf[NET_TEXT_LEN]) {
     memcpy(p, dst, strlen(dst) + 1);
 }
 
-void hop__format_ttl(const hop_rec *h, char buf[TTL_TEXT_LEN]) {
+void hop__format_ttl(const hop_header *h, char buf[TTL_TEXT_LEN]) {
     if (h->net == HOP_NET_IPV4)
         buf[text_put_u64(buf, h->ttl)] = '\0'; /* at most 3 digits */
     else
         memcpy(buf, "-", 2);
 }
 
-static bool addresses_changed(const hop_rec *h, const hop_rec *p) {
+static bool addresses_changed(const hop_header *h, const hop_header *p) {
     if (h->net != p->net || h->src != p->src || h->dst != p->dst || h->has_ports != p->has_ports)
         return true;
     return h->has_ports && (h->sport != p->sport || h->dport != p->dport);
@@ -63,30 +63,32 @@ hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
         strbuf_fmt(b, _("sent by %s"), d);
         return HOP_CHANGE_SENT;
     }
-    bool both_ip = h->net == HOP_NET_IPV4 && p->net == HOP_NET_IPV4;
-    bool mac_changed = !mac_equal(h->eth_src, p->eth_src) || !mac_equal(h->eth_dst, p->eth_dst);
-    bool ttl_changed = both_ip && h->ttl != p->ttl;
-    bool src_changed = h->src != p->src || (h->has_ports && h->sport != p->sport);
-    bool dst_changed = h->dst != p->dst || (h->has_ports && h->dport != p->dport);
-    if (addresses_changed(h, p) && both_ip && h->has_ports == p->has_ports &&
+    const hop_header *hh = hop__hdr(t, h), *ph = hop__hdr(t, p);
+    bool both_ip = hh->net == HOP_NET_IPV4 && ph->net == HOP_NET_IPV4;
+    bool mac_changed = !mac_equal(hh->eth_src, ph->eth_src) || !mac_equal(hh->eth_dst, ph->eth_dst);
+    bool ttl_changed = both_ip && hh->ttl != ph->ttl;
+    bool src_changed = hh->src != ph->src || (hh->has_ports && hh->sport != ph->sport);
+    bool dst_changed = hh->dst != ph->dst || (hh->has_ports && hh->dport != ph->dport);
+    if (addresses_changed(hh, ph) && both_ip && hh->has_ports == ph->has_ports &&
         src_changed != dst_changed) {
         /* A NAT box rewrites one end: name just that end, before and after. */
         char was[ENDPOINT_LEN], now[ENDPOINT_LEN];
-        bool ports = h->has_ports && (src_changed ? h->sport != p->sport : h->dport != p->dport);
-        hop_format_endpoint(src_changed ? p->src : p->dst, h->has_ports,
-                            src_changed ? p->sport : p->dport, was, sizeof was);
-        hop_format_endpoint(src_changed ? h->src : h->dst, h->has_ports,
-                            src_changed ? h->sport : h->dport, now, sizeof now);
+        bool ports =
+            hh->has_ports && (src_changed ? hh->sport != ph->sport : hh->dport != ph->dport);
+        hop_format_endpoint(src_changed ? ph->src : ph->dst, hh->has_ports,
+                            src_changed ? ph->sport : ph->dport, was, sizeof was);
+        hop_format_endpoint(src_changed ? hh->src : hh->dst, hh->has_ports,
+                            src_changed ? hh->sport : hh->dport, now, sizeof now);
         const char *fmt =
             /* TRANSLATORS: the hop table's change cell at a NAT box: device,
              * old and new address (ip:port). */
             ports ? _("IP and port rewritten by %s: %s -> %s") : _("IP rewritten by %s: %s -> %s");
         strbuf_fmt(b, fmt, d, was, now);
         kind = HOP_CHANGE_IP;
-    } else if (addresses_changed(h, p)) {
+    } else if (addresses_changed(hh, ph)) {
         char was[NET_TEXT_LEN], now[NET_TEXT_LEN];
-        hop__format_net(p, was);
-        hop__format_net(h, now);
+        hop__format_net(ph, was);
+        hop__format_net(hh, now);
         strbuf_fmt(b,
                    both_ip ? _("IP rewritten by %s: %s becomes %s")
                            : _("addresses rewritten by %s: %s becomes %s"),
@@ -109,6 +111,6 @@ hop_change hop__format_change(resolver *r, const hop_rec *h, const hop_rec *p) {
     }
     if (ttl_changed)
         /* TRANSLATORS: appended to the change cell when the TTL went down. */
-        strbuf_fmt(b, _(", TTL %u -> %u"), (unsigned)p->ttl, (unsigned)h->ttl);
+        strbuf_fmt(b, _(", TTL %u -> %u"), (unsigned)ph->ttl, (unsigned)hh->ttl);
     return kind;
 }

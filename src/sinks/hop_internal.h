@@ -34,18 +34,26 @@ enum {
     HOP_NET_ARP,  /* src, dst: the ARP sender and target protocol addresses */
 };
 
-/* One frame crossing one link, decoded (48 bytes). */
+/* A hop's decoded header fields. Every copy of a flooded frame has the same,
+ * so each distinct one is kept once (hop__header) and compared as bytes: no
+ * padding, and unused fields zero. */
+typedef struct hop_header {
+    mac_addr eth_src, eth_dst;
+    uint8_t net; /* HOP_NET_* */
+    uint8_t ttl;
+    uint8_t has_ports; /* UDP or TCP: sport and dport are valid */
+    uint8_t unused;
+    ipv4_addr src, dst;
+    uint16_t sport, dport;
+} hop_header;
+
+/* One frame crossing one link (24 bytes). */
 typedef struct hop_rec {
     uint64_t time;
     uint32_t link;
-    uint32_t next; /* the packet's next hop in arrival order, or NO_HOP */
-    mac_addr eth_src, eth_dst;
-    uint8_t side; /* which end of the link transmitted: 0 or 1 */
-    uint8_t net;  /* HOP_NET_* */
-    uint8_t ttl;
-    uint8_t has_ports; /* UDP or TCP: sport and dport are valid */
-    ipv4_addr src, dst;
-    uint16_t sport, dport;
+    uint32_t next;   /* the packet's next hop in arrival order, or NO_HOP */
+    uint32_t header; /* index into the table's headers */
+    uint8_t side;    /* which end of the link transmitted: 0 or 1 */
 } hop_rec;
 
 /* A place a packet ended or was received at: "device.port" or "device" as
@@ -90,6 +98,9 @@ struct hop_table {
     strmap *dev_index;
     hop_rec *hops;
     size_t n_hops, cap_hops;
+    hop_header *headers;
+    size_t n_headers, cap_headers;
+    u64map *header_index; /* a header's bytes folded (then + 1, + 2 ...) -> index */
     packet_rec *packets;
     size_t n_packets, cap_packets;
     u64map *by_id; /* packet id -> uint32_t index into packets */
@@ -114,6 +125,11 @@ struct hop_table {
  * needed so that element `n` fits (capacity doubling from `first`); exits via
  * ns_out_of_memory. */
 void *hop__grow(void *items, size_t *cap, size_t n, size_t size, size_t first);
+
+/* The header fields of hop `h`. */
+static inline const hop_header *hop__hdr(const hop_table *t, const hop_rec *h) {
+    return &t->headers[h->header];
+}
 
 /* The packet with id `id`, or NULL if it never crossed a link. */
 const packet_rec *hop__packet_find(const hop_table *t, uint32_t id);
@@ -185,10 +201,10 @@ int32_t hop__from_dev(const hop_table *t, const hop_rec *h);
 
 /* The "ip src > dst" cell: IPv4 (or ARP sender > target) addresses, "-"
  * when the frame carries neither. */
-void hop__format_net(const hop_rec *h, char buf[NET_TEXT_LEN]);
+void hop__format_net(const hop_header *h, char buf[NET_TEXT_LEN]);
 
 /* The TTL cell: the number for IPv4, else "-". */
-void hop__format_ttl(const hop_rec *h, char buf[TTL_TEXT_LEN]);
+void hop__format_ttl(const hop_header *h, char buf[TTL_TEXT_LEN]);
 
 /* The change cell (rules in docs/hop-table.md), into r->text; returns the
  * rule that applied. `p` is the predecessor, NULL for a root. */

@@ -45,7 +45,8 @@ hop_table *hop_table_new(const hop_link *links, size_t n_links, const hop_device
     t->devices = malloc((cap_devices ? cap_devices : 1) * sizeof *t->devices);
     t->dev_index = strmap_new();
     t->by_id = u64map_new(sizeof(uint32_t));
-    if (!t->links || !t->link_dev || !t->devices || !t->dev_index || !t->by_id)
+    t->header_index = u64map_new(sizeof(uint32_t));
+    if (!t->links || !t->link_dev || !t->devices || !t->dev_index || !t->by_id || !t->header_index)
         goto err;
     if (n_links)
         memcpy(t->links, links, n_links * sizeof *links);
@@ -83,6 +84,8 @@ void hop_table_free(hop_table *t) {
     strbuf_free(&t->scratch);
     free(t->packets);
     free(t->hops);
+    free(t->headers);
+    u64map_free(t->header_index);
     u64map_free(t->by_id);
     strmap_free(t->dev_index);
     free(t->devices);
@@ -170,6 +173,27 @@ static uint32_t packet_new(hop_table *t, const trace_event *ev) {
     return (uint32_t)t->n_packets++;
 }
 
+/* The index of header `hd` among the kept ones, kept now if it is new. */
+static uint32_t header_id(hop_table *t, const hop_header *hd) {
+    uint64_t key = (uint64_t)hd->src << 32 ^ hd->dst;
+    for (int i = 0; i < 6; i++)
+        key = key * 31 + hd->eth_src.b[i] * 7 + hd->eth_dst.b[i];
+    key ^= (uint64_t)hd->sport << 48 ^ (uint64_t)hd->dport << 32 ^ (uint64_t)hd->ttl << 8 ^ hd->net;
+    for (;; key++) { /* equal keys, different headers: the next key */
+        bool created = false;
+        uint32_t *slot = u64map_put(t->header_index, key, &created);
+        if (!created) {
+            if (memcmp(&t->headers[*slot], hd, sizeof *hd) == 0)
+                return *slot;
+            continue;
+        }
+        t->headers = hop__grow(t->headers, &t->cap_headers, t->n_headers, sizeof *t->headers, 64);
+        t->headers[t->n_headers] = *hd;
+        *slot = (uint32_t)t->n_headers;
+        return (uint32_t)t->n_headers++;
+    }
+}
+
 static hop_rec *hop_append(hop_table *t) {
     t->hops = hop__grow(t->hops, &t->cap_hops, t->n_hops, sizeof *t->hops, 256);
     hop_rec *h = &t->hops[t->n_hops++];
@@ -198,23 +222,26 @@ static void hop_table_emit(void *self, const trace_event *ev) {
     h->link = (uint32_t)ev->link;
     h->next = NO_HOP;
     h->side = (uint8_t)side;
-    h->eth_src = fi->eth_src;
-    h->eth_dst = fi->eth_dst;
+    hop_header hd;
+    memset(&hd, 0, sizeof hd); /* headers are compared as bytes */
+    hd.eth_src = fi->eth_src;
+    hd.eth_dst = fi->eth_dst;
     if (fi->has_ip) {
-        h->net = HOP_NET_IPV4;
-        h->src = fi->ip_src;
-        h->dst = fi->ip_dst;
-        h->ttl = fi->ttl;
-        h->has_ports = (uint8_t)(fi->has_ports != 0);
-        h->sport = fi->src_port;
-        h->dport = fi->dst_port;
+        hd.net = HOP_NET_IPV4;
+        hd.src = fi->ip_src;
+        hd.dst = fi->ip_dst;
+        hd.ttl = fi->ttl;
+        hd.has_ports = (uint8_t)(fi->has_ports != 0);
+        hd.sport = fi->src_port;
+        hd.dport = fi->dst_port;
     } else if (fi->has_arp) {
-        h->net = HOP_NET_ARP;
-        h->src = fi->arp_sender_ip;
-        h->dst = fi->arp_target_ip;
+        hd.net = HOP_NET_ARP;
+        hd.src = fi->arp_sender_ip;
+        hd.dst = fi->arp_target_ip;
     } else {
-        h->net = HOP_NET_NONE;
+        hd.net = HOP_NET_NONE;
     }
+    h->header = header_id(t, &hd);
     if (p->last == NO_HOP)
         p->first = hi;
     else

@@ -86,6 +86,7 @@ static widths table_widths(resolver *r) {
     for (uint32_t row = 0; row < r->n; row++) {
         const hop_rec *p;
         const hop_rec *h = hop__row_hop(r, row, &p);
+        const hop_header *hd = hop__hdr(r->t, h);
         const hop_link *l = &r->t->links[h->link];
         char buf[NET_TEXT_LEN];
         w.hop = max_size(w.hop, text_put_u64(buf, r->number[r->rows[row].idx]));
@@ -94,9 +95,9 @@ static widths table_widths(resolver *r) {
         format_port(&r->text, l, h->side);
         w.from = max_size(w.from, text_width(r->text.s));
         w.eth = max_size(w.eth, 2 * (MAC_TEXT_LEN - 1) + 3);
-        hop__format_net(h, buf);
+        hop__format_net(hd, buf);
         w.net = max_size(w.net, strlen(buf));
-        hop__format_ttl(h, buf);
+        hop__format_ttl(hd, buf);
         w.ttl = max_size(w.ttl, strlen(buf));
     }
     return w;
@@ -120,6 +121,7 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
     for (uint32_t row = 0; row < r->n; row++) {
         const hop_rec *pred;
         const hop_rec *h = hop__row_hop(r, row, &pred);
+        const hop_header *hd = hop__hdr(r->t, h);
         const hop_link *link = &r->t->links[h->link];
         char buf[NET_TEXT_LEN], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
         hop__cell(&l, text_format_u64(r->number[r->rows[row].idx], buf), w.hop);
@@ -127,15 +129,15 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
         hop__cell(&l, link_label(link), w.link);
         format_port(&r->text, link, h->side);
         hop__cell(&l, r->text.s, w.from);
-        mac_format(h->eth_src, src);
-        mac_format(h->eth_dst, dst);
+        mac_format(hd->eth_src, src);
+        mac_format(hd->eth_dst, dst);
         memcpy(buf, src, MAC_TEXT_LEN - 1);
         memcpy(buf + MAC_TEXT_LEN - 1, " > ", 3);
         memcpy(buf + MAC_TEXT_LEN + 2, dst, MAC_TEXT_LEN);
         hop__cell(&l, buf, w.eth);
-        hop__format_net(h, buf);
+        hop__format_net(hd, buf);
         hop__cell(&l, buf, w.net);
-        hop__format_ttl(h, buf);
+        hop__format_ttl(hd, buf);
         hop__cell(&l, buf, w.ttl);
         hop__format_change(r, h, pred);
         text_line_put(&l, r->text.s);
@@ -191,6 +193,7 @@ static void json_uint(strbuf *out, const char *key, uint64_t value) {
 static void json_hop(resolver *r, uint32_t row, strbuf *out) {
     const hop_rec *pred;
     const hop_rec *h = hop__row_hop(r, row, &pred);
+    const hop_header *hd = hop__hdr(r->t, h);
     uint32_t pos = r->rows[row].idx;
     const hop_link *l = &r->t->links[h->link];
     char src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
@@ -205,20 +208,20 @@ static void json_hop(resolver *r, uint32_t row, strbuf *out) {
     json_port(out, &r->text, l, h->side);
     strbuf_puts(out, ", \"to\": ");
     json_port(out, &r->text, l, 1 - h->side);
-    json_plain(out, "eth_src", mac_format(h->eth_src, src));
-    json_plain(out, "eth_dst", mac_format(h->eth_dst, dst));
-    if (h->net != HOP_NET_NONE) {
-        ipv4_format(h->src, src);
-        ipv4_format(h->dst, dst);
-        bool ip = h->net == HOP_NET_IPV4;
+    json_plain(out, "eth_src", mac_format(hd->eth_src, src));
+    json_plain(out, "eth_dst", mac_format(hd->eth_dst, dst));
+    if (hd->net != HOP_NET_NONE) {
+        ipv4_format(hd->src, src);
+        ipv4_format(hd->dst, dst);
+        bool ip = hd->net == HOP_NET_IPV4;
         json_plain(out, ip ? "ip_src" : "arp_sender_ip", src);
         json_plain(out, ip ? "ip_dst" : "arp_target_ip", dst);
-        if (h->has_ports) {
-            json_uint(out, "src_port", h->sport);
-            json_uint(out, "dst_port", h->dport);
+        if (hd->has_ports) {
+            json_uint(out, "src_port", hd->sport);
+            json_uint(out, "dst_port", hd->dport);
         }
         if (ip)
-            json_uint(out, "ttl", h->ttl);
+            json_uint(out, "ttl", hd->ttl);
     }
     strbuf_puts(out, ", \"change\": ");
     hop__format_change(r, h, pred);
@@ -287,6 +290,7 @@ void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor v
         for (uint32_t row = 0; row < r.n; row++) {
             const hop_rec *pred;
             const hop_rec *h = hop__row_hop(&r, row, &pred);
+            const hop_header *hd = hop__hdr(r.t, h);
             uint32_t pos = r.rows[row].idx;
             char net[NET_TEXT_LEN];
             hop_view *v = &rows[row];
@@ -295,20 +299,20 @@ void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor v
                             .time = h->time,
                             .link = h->link,
                             .from_side = h->side,
-                            .eth_src = h->eth_src,
-                            .eth_dst = h->eth_dst,
-                            .addr = h->net == HOP_NET_IPV4  ? HOP_ADDR_IPV4
-                                    : h->net == HOP_NET_ARP ? HOP_ADDR_ARP
-                                                            : HOP_ADDR_NONE,
-                            .src = h->src,
-                            .dst = h->dst,
-                            .has_ports = h->has_ports,
-                            .sport = h->sport,
-                            .dport = h->dport,
-                            .ttl = h->ttl};
+                            .eth_src = hd->eth_src,
+                            .eth_dst = hd->eth_dst,
+                            .addr = hd->net == HOP_NET_IPV4  ? HOP_ADDR_IPV4
+                                    : hd->net == HOP_NET_ARP ? HOP_ADDR_ARP
+                                                             : HOP_ADDR_NONE,
+                            .src = hd->src,
+                            .dst = hd->dst,
+                            .has_ports = hd->has_ports,
+                            .sport = hd->sport,
+                            .dport = hd->dport,
+                            .ttl = hd->ttl};
             v->change = hop__format_change(&r, h, pred);
             /* Texts go into one buffer that may move: offsets now, pointers after. */
-            hop__format_net(h, net);
+            hop__format_net(hd, net);
             net_at[row] = texts.len;
             strbuf_printf(&texts, "%s%c", net, '\0');
             change_at[row] = texts.len;

@@ -27,6 +27,7 @@
 #include "wire/ethernet.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
+#include "wire/udp.h"
 
 #define MAC_A    0x020000010001ull
 #define MAC_B    0x020000030001ull
@@ -570,6 +571,54 @@ static void test_wide_link_label(void **state) {
     hop_table_free(t);
 }
 
+/* Hops keep each distinct header once: an ICMP echo and a UDP datagram
+ * from port 0 to port 0 with the same MACs, addresses and TTL differ only in
+ * having ports, and must stay two headers (the UDP hop shows its ports). */
+static void test_headers_kept_apart(void **state) {
+    (void)state;
+    hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
+    g_links = routed_links;
+    g_n_links = 5;
+    trace_bus *bus = trace_bus_new();
+    assert_non_null(bus);
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    enum { UDP_LEN = ETH_HEADER_LEN + IPV4_HEADER_LEN + UDP_HEADER_LEN + 4 };
+    uint8_t echo[ICMP_LEN], udp[UDP_LEN] = {0};
+    build_echo(echo, MAC_A, MAC_R1_0, "10.0.1.10", "10.0.2.20", 64);
+    put_eth(udp, MAC_A, MAC_R1_0, ETHERTYPE_IPV4);
+    ipv4_header h = {.header_len = IPV4_HEADER_LEN,
+                     .total_len = UDP_LEN - ETH_HEADER_LEN,
+                     .id = 0x1234,
+                     .ttl = 64,
+                     .protocol = IPPROTO_UDP_NUM,
+                     .src = ip("10.0.1.10"),
+                     .dst = ip("10.0.2.20")};
+    ipv4_emit(&h, udp + ETH_HEADER_LEN);
+    udp_header u = {.src_port = 0, .dst_port = 0, .length = UDP_HEADER_LEN + 4};
+    udp_emit(&u, udp + ETH_HEADER_LEN + IPV4_HEADER_LEN, UDP_HEADER_LEN + 4, h.src, h.dst);
+    wire(bus, 10, 0, "A", "eth0", 1, echo, sizeof echo);
+    wire(bus, 20, 0, "A", "eth0", 2, udp, sizeof udp);
+    wire(bus, 30, 0, "A", "eth0", 3, echo, sizeof echo);
+    trace_bus_free(bus);
+    char *json = json_of(t);
+    cJSON *doc = cJSON_Parse(json);
+    assert_non_null(doc);
+    const cJSON *packets = item(doc, "packets");
+    assert_int_equal(cJSON_GetArraySize(packets), 3);
+    for (int i = 0; i < 3; i++) {
+        const cJSON *hop = cJSON_GetArrayItem(item(cJSON_GetArrayItem(packets, i), "hops"), 0);
+        assert_str(hop, "ip_src", "10.0.1.10");
+        assert_num(hop, "ttl", 64);
+        bool ports = cJSON_GetObjectItemCaseSensitive(hop, "src_port") != NULL;
+        assert_int_equal(ports, i == 1);
+        if (ports)
+            assert_num(hop, "dst_port", 0);
+    }
+    cJSON_Delete(doc);
+    free(json);
+    hop_table_free(t);
+}
+
 static void test_empty(void **state) {
     (void)state;
     hop_table *t = hop_table_new(NULL, 0, NULL, 0);
@@ -710,11 +759,12 @@ static void test_places_apart(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_routed_text),     cmocka_unit_test(test_only_packet),
-        cmocka_unit_test(test_routed_json),     cmocka_unit_test(test_hub_segment),
-        cmocka_unit_test(test_ip_rewrite),      cmocka_unit_test(test_cycle_and_names),
-        cmocka_unit_test(test_wide_link_label), cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_visit_fates),     cmocka_unit_test(test_places_apart),
+        cmocka_unit_test(test_routed_text),        cmocka_unit_test(test_only_packet),
+        cmocka_unit_test(test_routed_json),        cmocka_unit_test(test_hub_segment),
+        cmocka_unit_test(test_ip_rewrite),         cmocka_unit_test(test_cycle_and_names),
+        cmocka_unit_test(test_wide_link_label),    cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_visit_fates),        cmocka_unit_test(test_places_apart),
+        cmocka_unit_test(test_headers_kept_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
