@@ -168,16 +168,23 @@ static const hop_device routed_devices[] = {
     {"A", 0, 0}, {"sw1", 0, 1}, {"r1", 0, 0}, {"sw2", 0, 1}, {"B", 0, 0}, {"C", 0, 0},
 };
 
+/* A table of the routed network in *t, and a bus that feeds it. */
+static trace_bus *routed_bus(hop_table **t) {
+    *t = hop_table_new(routed_links, 5, routed_devices, 6);
+    assert_non_null(*t);
+    g_links = routed_links;
+    g_n_links = 5;
+    trace_bus *bus = trace_bus_new();
+    assert_non_null(bus);
+    trace_bus_subscribe(bus, hop_table_as_sink(*t));
+    return bus;
+}
+
 /* Packet 2: A's ARP who-has for its gateway, flooded by sw1 (to p3 first);
  * packet 3: r1's unicast reply; packet 1: the echo request A -> B, routed. */
 static hop_table *routed_run(void) {
-    hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
-    g_links = routed_links;
-    g_n_links = 5;
-    assert_non_null(t);
-    trace_bus *bus = trace_bus_new();
-    assert_non_null(bus);
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = routed_bus(&t);
 
     uint8_t req[ETH_MIN_FRAME_LEN], rep[ETH_MIN_FRAME_LEN];
     build_arp(req, MAC_BC, ARP_OP_REQUEST, MAC_A, "10.0.1.10", 0, "10.0.1.1");
@@ -576,12 +583,8 @@ static void test_wide_link_label(void **state) {
  * having ports, and must stay two headers (the UDP hop shows its ports). */
 static void test_headers_kept_apart(void **state) {
     (void)state;
-    hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
-    g_links = routed_links;
-    g_n_links = 5;
-    trace_bus *bus = trace_bus_new();
-    assert_non_null(bus);
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = routed_bus(&t);
     enum { UDP_LEN = ETH_HEADER_LEN + IPV4_HEADER_LEN + UDP_HEADER_LEN + 4 };
     uint8_t echo[ICMP_LEN], udp[UDP_LEN] = {0};
     build_echo(echo, MAC_A, MAC_R1_0, "10.0.1.10", "10.0.2.20", 64);
@@ -672,12 +675,8 @@ static void keep_fates(void *ctx, uint32_t packet_id, const char *summary, const
 /* Packets 1 to 4 cross A's link, then `ev[n]` (no link) happen; returns the
  * fates hop_table_visit gives, and frees the table. */
 static seen_fates fates_after(trace_event *ev, size_t n) {
-    hop_table *t = hop_table_new(routed_links, 5, routed_devices, 6);
-    g_links = routed_links;
-    g_n_links = 5;
-    trace_bus *bus = trace_bus_new();
-    assert_non_null(bus);
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = routed_bus(&t);
     uint8_t e1[ICMP_LEN];
     build_echo(e1, MAC_A, MAC_R1_0, "10.0.1.10", "10.0.2.20", 64);
     for (uint32_t id = 1; id <= 4; id++)
