@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "reader/internal.h"
+#include "util/text.h"
 
 #define LOADER_IFACE_MAP_MIN 8 /* devices with more interfaces get a name map */
 #define LOADER_EXPECT_MAC    _("six hex pairs separated by ':', e.g. \"02:00:00:00:00:01\"")
@@ -342,9 +343,10 @@ int loader__route_iface(loader *ld, size_t dev, const cJSON *node, long *out) {
 
 /* Names and default MACs for ports p1..pN of a switch or hub. */
 int loader__make_ports(loader *ld, size_t dev, size_t n) {
-    size_t names = 0;
+    char digits[24];
+    size_t names = 0; /* "p", the number, NUL */
     for (size_t i = 1; i <= n; i++)
-        names += (size_t)snprintf(NULL, 0, "p%zu", i) + 1;
+        names += text_put_u64(digits, i) + 2;
     if (loader__alloc_ifaces(ld, dev, n, names) != 0)
         return NS_ERR_NOMEM;
     if (n == 0)
@@ -353,7 +355,10 @@ int loader__make_ports(loader *ld, size_t dev, size_t n) {
     char *at = (char *)(d->ifaces + n);
     for (size_t i = 0; i < n; i++) {
         d->ifaces[i].name = at;
-        at += sprintf(at, "p%zu", i + 1) + 1;
+        *at = 'p';
+        size_t digits_len = text_put_u64(at + 1, i + 1); /* writes only the digits */
+        at[1 + digits_len] = '\0';
+        at += digits_len + 2;
         if (loader__iface_mac(ld, dev, i, NULL) != 0)
             return NS_ERR_INPUT;
     }
