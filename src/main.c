@@ -597,8 +597,12 @@ int main(int argc, char **argv) {
     if (argc < 2)
         return usage_error("%s", _("no command given"));
     const char *command = argv[1];
-    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
-        strcmp(command, "help") == 0) {
+    /* "netsim run --help" asks for the same help as "netsim --help" (a
+     * student types it first), not for an "unknown option" error. */
+    bool help = strcmp(command, "help") == 0;
+    for (int i = 1; i < argc && !help; i++)
+        help = strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0;
+    if (help) {
         fputs(_(usage_text), stdout);
         for (size_t i = 0; i < sizeof help_sections / sizeof help_sections[0]; i++) {
             fputc('\n', stdout);

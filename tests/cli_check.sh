@@ -88,5 +88,13 @@ done
 for status in 0 1 2 3 4; do
     grep -q "^  $status  " "$work/help" || { echo "FAIL: --help does not explain exit status $status" >&2; failures=$((failures + 1)); }
 done
+# --help or -h after a command (even after other arguments) is the same help, exit 0.
+for args in "run --help" "run topologies/switch.json -h" "check --help" "ip -h" "help"; do
+    # shellcheck disable=SC2086 # the words are separate arguments
+    if ! "$netsim" $args >"$work/help2" 2>&1 || ! cmp -s "$work/help" "$work/help2"; then
+        echo "FAIL: netsim $args does not print --help's text with exit 0" >&2
+        failures=$((failures + 1))
+    fi
+done
 
 [ "$failures" -eq 0 ] && echo "cli: all checks passed" || exit 1
