@@ -15,6 +15,7 @@
 
 #include "sinks/hop_internal.h"
 #include "sinks/trace_jsonl.h"
+#include "sinks/trace_text.h"
 #include "util/alloc.h"
 #include "util/i18n.h"
 
@@ -144,22 +145,83 @@ static bool fate_time(const packet_rec *p, const fate_rec *f, uint64_t *ns) {
     return f || fate_arrived(p);
 }
 
+/* Whether fate `f` repeats fate `g` at another place: the same kind,
+ * instant, why and reason at a port of the same name, triggering nothing. */
+static bool same_fate(const hop_table *t, const fate_rec *g, const fate_rec *f) {
+    const hop_place *gp = &t->places[g->place], *fp = &t->places[f->place];
+    return f->dropped == g->dropped && f->time == g->time && f->why == g->why &&
+           f->reason == g->reason && !f->trigger && !g->trigger && gp->port && fp->port &&
+           strcmp(gp->port, fp->port) == 0;
+}
+
+static void fate_row(resolver *r, const packet_rec *p, const fate_rec *f, size_t hop_width,
+                     size_t time_width, text_line *l) {
+    char buf[TEXT_TIME_LEN];
+    uint64_t ns;
+    /* TRANSLATORS: the hop column of a hop table's last row. */
+    hop__cell(l, _("end"), hop_width);
+    hop__cell(l, fate_time(p, f, &ns) ? text_format_time(ns, buf) : "-", time_width);
+    format_fate(r->t, &r->text, p, f);
+    text_line_put(l, r->text.s);
+    text_line_end(l);
+}
+
+/* The `n` fates from index `fi` on repeat the one printed before them: each
+ * printed when there are few (TRACE_TEXT_FOLD_MIN), else one line naming
+ * their places. */
+static void fate_repeats(resolver *r, const packet_rec *p, uint32_t fi, size_t n, size_t hop_width,
+                         size_t time_width, text_line *l) {
+    const fate_rec *f = &r->t->fates[fi];
+    if (n < TRACE_TEXT_FOLD_MIN) {
+        for (size_t i = 0; i < n; i++, f = &r->t->fates[f->next])
+            fate_row(r, p, f, hop_width, time_width, l);
+        return;
+    }
+    char buf[TEXT_TIME_LEN];
+    hop__cell(l, _("end"), hop_width);
+    hop__cell(l, text_format_time(f->time, buf), time_width);
+    strbuf_clear(&r->text);
+    strbuf_fmt(&r->text,
+               /* TRANSLATORS: a hop table's folded last rows: the packet ended
+                * as in the row above (delivered or dropped, for the same
+                * reason) at N more places, listed after the colon. */
+               f->dropped ? ngettext("dropped the same way at %u more place: ",
+                                     "dropped the same way at %u more places: ", n)
+                          : ngettext("delivered the same way at %u more place: ",
+                                     "delivered the same way at %u more places: ", n),
+               (unsigned)n);
+    text_line_put(l, r->text.s);
+    for (size_t i = 0; i < n; i++) {
+        text_line_put(l, i == 0 ? "" : ", ");
+        text_line_put(l, r->t->places[f->place].where);
+        if (f->next != NO_HOP)
+            f = &r->t->fates[f->next];
+    }
+    text_line_end(l);
+}
+
 void hop__fate_write_text(resolver *r, const packet_rec *p, size_t hop_width, size_t time_width,
                           FILE *out) {
+    text_line l = {.out = out};
     uint32_t fi = p->fate_first;
-    do {
-        const fate_rec *f = fi == NO_HOP ? NULL : &r->t->fates[fi];
-        text_line l = {.out = out};
-        char buf[TEXT_TIME_LEN];
-        uint64_t ns;
-        /* TRANSLATORS: the hop column of a hop table's last row. */
-        hop__cell(&l, _("end"), hop_width);
-        hop__cell(&l, fate_time(p, f, &ns) ? text_format_time(ns, buf) : "-", time_width);
-        format_fate(r->t, &r->text, p, f);
-        text_line_put(&l, r->text.s);
-        text_line_end(&l);
-        fi = f ? f->next : NO_HOP;
-    } while (fi != NO_HOP);
+    if (fi == NO_HOP) {
+        fate_row(r, p, NULL, hop_width, time_width, &l);
+        return;
+    }
+    /* A fate is printed, then the fates that repeat it are held and folded. */
+    while (fi != NO_HOP) {
+        const fate_rec *head = &r->t->fates[fi];
+        fate_row(r, p, head, hop_width, time_width, &l);
+        uint32_t first = head->next, next = first;
+        size_t n = 0;
+        while (next != NO_HOP && same_fate(r->t, head, &r->t->fates[next])) {
+            next = r->t->fates[next].next;
+            n++;
+        }
+        if (n > 0)
+            fate_repeats(r, p, first, n, hop_width, time_width, &l);
+        fi = next;
+    }
 }
 
 void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out) {

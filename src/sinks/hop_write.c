@@ -10,6 +10,7 @@
 
 #include "sinks/hop_internal.h"
 #include "sinks/trace_jsonl.h"
+#include "sinks/trace_text.h"
 #include "util/alloc.h"
 #include "util/i18n.h"
 
@@ -103,6 +104,78 @@ static widths table_widths(resolver *r) {
     return w;
 }
 
+/* One hop row of the text table. Leaves the change cell in r->text. */
+static void write_hop_row(resolver *r, uint32_t row, const widths *w, text_line *l) {
+    const hop_rec *pred;
+    const hop_rec *h = hop__row_hop(r, row, &pred);
+    const hop_header *hd = hop__hdr(r->t, h);
+    const hop_link *link = &r->t->links[h->link];
+    char buf[NET_TEXT_LEN], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
+    hop__cell(l, text_format_u64(r->number[r->rows[row].idx], buf), w->hop);
+    hop__cell(l, text_format_time(h->time, buf), w->time);
+    hop__cell(l, link_label(link), w->link);
+    format_port(&r->text, link, h->side);
+    hop__cell(l, r->text.s, w->from);
+    mac_format(hd->eth_src, src);
+    mac_format(hd->eth_dst, dst);
+    memcpy(buf, src, MAC_TEXT_LEN - 1);
+    memcpy(buf + MAC_TEXT_LEN - 1, " > ", 3);
+    memcpy(buf + MAC_TEXT_LEN + 2, dst, MAC_TEXT_LEN);
+    hop__cell(l, buf, w->eth);
+    hop__format_net(hd, buf);
+    hop__cell(l, buf, w->net);
+    hop__format_ttl(hd, buf);
+    hop__cell(l, buf, w->ttl);
+    hop__format_change(r, h, pred);
+    text_line_put(l, r->text.s);
+    text_line_end(l);
+}
+
+/* Whether row `row` repeats row `head` on another link: the same hop number,
+ * instant, header, transmitting device and change (a flood's copies).
+ * `head_change` is the head's change cell. */
+static bool same_hop(resolver *r, uint32_t head, uint32_t row, const char *head_change) {
+    const hop_rec *hp, *rp;
+    const hop_rec *h = hop__row_hop(r, head, &hp), *x = hop__row_hop(r, row, &rp);
+    const hop_link *hl = &r->t->links[h->link], *xl = &r->t->links[x->link];
+    if (r->number[r->rows[head].idx] != r->number[r->rows[row].idx] || h->time != x->time ||
+        h->header != x->header || !hl->device[h->side] || !xl->device[x->side] ||
+        strcmp(hl->device[h->side], xl->device[x->side]) != 0)
+        return false;
+    hop__format_change(r, x, rp);
+    return strcmp(r->text.s, head_change) == 0;
+}
+
+/* Rows [from, to) repeat the row printed just before them: each printed when
+ * there are few (TRACE_TEXT_FOLD_MIN), else one line naming their links. */
+static void write_hop_repeats(resolver *r, uint32_t from, uint32_t to, const widths *w,
+                              text_line *l) {
+    if (to - from < TRACE_TEXT_FOLD_MIN) {
+        for (uint32_t row = from; row < to; row++)
+            write_hop_row(r, row, w, l);
+        return;
+    }
+    const hop_rec *pred;
+    const hop_rec *h = hop__row_hop(r, from, &pred);
+    char buf[TEXT_TIME_LEN];
+    hop__cell(l, text_format_u64(r->number[r->rows[from].idx], buf), w->hop);
+    hop__cell(l, text_format_time(h->time, buf), w->time);
+    strbuf_clear(&r->text);
+    /* TRANSLATORS: a hop table's folded row: N more copies of the row
+     * above, on other links (a flood); the links follow. */
+    strbuf_fmt(&r->text,
+               ngettext("the same as above on %u more link: ",
+                        "the same as above on %u more links: ", to - from),
+               (unsigned)(to - from));
+    text_line_put(l, r->text.s);
+    for (uint32_t row = from; row < to; row++) {
+        h = hop__row_hop(r, row, &pred);
+        text_line_put(l, row == from ? "" : ", ");
+        text_line_put(l, link_label(&r->t->links[h->link]));
+    }
+    text_line_end(l);
+}
+
 static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
     hop__resolve(r, p);
     widths w = table_widths(r);
@@ -118,31 +191,22 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
     text_line_put(&l, _(header[7]));
     text_line_end(&l);
 
+    /* A row is printed, then the rows that repeat it are held and folded. */
+    strbuf head_change = {0};
+    uint32_t head = 0;
     for (uint32_t row = 0; row < r->n; row++) {
-        const hop_rec *pred;
-        const hop_rec *h = hop__row_hop(r, row, &pred);
-        const hop_header *hd = hop__hdr(r->t, h);
-        const hop_link *link = &r->t->links[h->link];
-        char buf[NET_TEXT_LEN], src[MAC_TEXT_LEN], dst[MAC_TEXT_LEN];
-        hop__cell(&l, text_format_u64(r->number[r->rows[row].idx], buf), w.hop);
-        hop__cell(&l, text_format_time(h->time, buf), w.time);
-        hop__cell(&l, link_label(link), w.link);
-        format_port(&r->text, link, h->side);
-        hop__cell(&l, r->text.s, w.from);
-        mac_format(hd->eth_src, src);
-        mac_format(hd->eth_dst, dst);
-        memcpy(buf, src, MAC_TEXT_LEN - 1);
-        memcpy(buf + MAC_TEXT_LEN - 1, " > ", 3);
-        memcpy(buf + MAC_TEXT_LEN + 2, dst, MAC_TEXT_LEN);
-        hop__cell(&l, buf, w.eth);
-        hop__format_net(hd, buf);
-        hop__cell(&l, buf, w.net);
-        hop__format_ttl(hd, buf);
-        hop__cell(&l, buf, w.ttl);
-        hop__format_change(r, h, pred);
-        text_line_put(&l, r->text.s);
-        text_line_end(&l);
+        if (row > 0 && same_hop(r, head, row, head_change.s))
+            continue;
+        if (row > 0)
+            write_hop_repeats(r, head + 1, row, &w, &l);
+        write_hop_row(r, row, &w, &l);
+        strbuf_clear(&head_change);
+        strbuf_puts(&head_change, r->text.s);
+        head = row;
     }
+    if (r->n > 0)
+        write_hop_repeats(r, head + 1, r->n, &w, &l);
+    strbuf_free(&head_change);
     hop__fate_write_text(r, p, w.hop, w.time, out);
 }
 

@@ -7,8 +7,16 @@
  * A "show" (TRACE_SHOW) is the exception to one line per event: its table
  * in the tool's layout (show_text), one "|" line each, as a program's output.
  *
- * Invariants: exactly one line per other event (control characters inside
- * names and texts are written as spaces, so a stray '\n' cannot split a line);
+ * Folding: the steps one device takes at one instant (a "visit": receive,
+ * then drop) are often repeated word for word by many devices, as when a
+ * broadcast reaches every host of a LAN. When at least TRACE_TEXT_FOLD_MIN devices in a
+ * row repeat the visit just printed, they become one "same" line naming them
+ * all: a LAN of 1,000 hosts shows each ARP broadcast in a few lines, not
+ * 2,000 (issue 16). trace.jsonl keeps every event.
+ *
+ * Invariants: exactly one line per other event, but for folded visits
+ * (control characters inside names and texts are written as spaces, so a
+ * stray '\n' cannot split a line);
  * no line ends in a space (padding is only written once something follows it);
  * output goes through the caller's stdio buffer and is never flushed here, so a
  * trace of millions of lines costs no system call per line.
@@ -20,6 +28,7 @@
 #include <string.h>
 
 #include "sinks/show_text.h"
+#include "util/alloc.h"
 #include "util/i18n.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -63,6 +72,25 @@ static const char *const action_words[] = {
 
 #define ACTION_COUNT (sizeof action_words / sizeof action_words[0])
 
+/* One step's line inside a visit's `lines`, as byte offsets: the device name
+ * starts at `where`, ".port" (if any) at `port`, the action column at `rest`;
+ * `end` is one past its '\n'. */
+typedef struct step_line {
+    size_t line, where, port, where_end, rest, end;
+} step_line;
+
+/* The steps of one device at one instant, rendered and held until the next
+ * visit shows whether it repeats them. */
+typedef struct visit {
+    bool open;
+    uint64_t time;
+    uint32_t packet_id; /* the first step's packet, for the "same" line */
+    strbuf device;      /* the event's device name, as given */
+    strbuf lines;
+    step_line *steps;
+    size_t n_steps, cap_steps;
+} visit;
+
 struct text_sink {
     FILE *out;
     int where_width;
@@ -70,7 +98,14 @@ struct text_sink {
     const char *action[ACTION_COUNT]; /* action_words in the run's language */
     const char *run_tag[3];           /* "start", "end", "description" translated */
     const char *run_colon;            /* after "* run", in the run's language */
+    const char *same;                 /* the action word of a folded line */
     strbuf show;                      /* a shown table's lines, reused */
+    strbuf scratch;                   /* put_head_bytes' copy, reused */
+    /* Folding: `head` is the last visit printed; `repeats` names the devices
+     * that repeated it since (NUL-separated), not printed yet. */
+    visit a, b, *head, *cur;
+    strbuf repeats;
+    size_t n_repeats;
 };
 
 /* The run's own events carry these tags as their why (trace.jsonl keeps
@@ -139,35 +174,196 @@ static void put_frame(text_line *l, const trace_event *ev) {
     text_line_put(l, trace_event_summary(ev));
 }
 
-static void emit_step(const text_sink *s, text_line *l, const trace_event *ev, size_t where_width) {
-    size_t start = text_line_at(l);
-    text_line_put(l, ev->device ? ev->device : "-");
+/* The step `ev` appended to visit `v` as one line: time, where, action,
+ * packet, frame, why, detail. */
+static void emit_step(const text_sink *s, visit *v, const trace_event *ev) {
+    size_t where_width = s->where_width > 0 ? (size_t)s->where_width : 0;
+    text_line l = {.to = &v->lines};
+    step_line sl = {.line = v->lines.len};
+    char stamp[TEXT_TIME_LEN];
+    text_line_field(&l, text_format_time(ev->time, stamp), TIME_WIDTH);
+    text_line_space(&l, 2);
+    size_t start = text_line_at(&l);
+    sl.where = v->lines.len + l.pending;
+    text_line_put(&l, ev->device ? ev->device : "-");
+    sl.port = v->lines.len;
     if (ev->port) {
-        text_line_put(l, ".");
-        text_line_put(l, ev->port);
+        text_line_put(&l, ".");
+        text_line_put(&l, ev->port);
     }
-    text_line_pad_to(l, start + where_width);
-    text_line_space(l, 2);
+    sl.where_end = v->lines.len;
+    text_line_pad_to(&l, start + where_width);
+    text_line_space(&l, 2);
+    sl.rest = v->lines.len + l.pending;
 
-    text_line_field(l, action_word(s, ev->kind), s->action_width);
-    text_line_space(l, 1);
+    text_line_field(&l, action_word(s, ev->kind), s->action_width);
+    text_line_space(&l, 1);
     char packet[1 + TEXT_U64_LEN] = "";
     if (ev->packet_id) {
         packet[0] = '#';
         text_format_u64(ev->packet_id, packet + 1);
     }
-    text_line_field(l, packet, PACKET_WIDTH);
-    text_line_space(l, 1);
+    text_line_field(&l, packet, PACKET_WIDTH);
+    text_line_space(&l, 1);
 
     if (ev->frame) {
-        put_frame(l, ev);
-        put_why(l, 2, ev->why);
-        put_part(l, 2, ev->detail);
+        put_frame(&l, ev);
+        put_why(&l, 2, ev->why);
+        put_part(&l, 2, ev->detail);
     } else {
         /* No frame: the detail ("learned ... on p1") takes the frame's place. */
-        put_part(l, 0, ev->detail);
-        put_why(l, ev->detail ? 2 : 0, ev->why);
+        put_part(&l, 0, ev->detail);
+        put_why(&l, ev->detail ? 2 : 0, ev->why);
     }
+    text_line_end(&l);
+    sl.end = v->lines.len;
+    if (v->n_steps == v->cap_steps) {
+        v->cap_steps = v->cap_steps ? 2 * v->cap_steps : 8;
+        v->steps = ns_xrealloc(v->steps, v->cap_steps * sizeof *v->steps);
+    }
+    v->steps[v->n_steps++] = sl;
+}
+
+/* Whether `b` repeats `a`'s steps at another device: same instant, same
+ * ports, and every line the same from the action column on. */
+static bool same_steps(const visit *a, const visit *b) {
+    if (a->time != b->time || a->n_steps != b->n_steps)
+        return false;
+    for (size_t i = 0; i < a->n_steps; i++) {
+        const step_line *x = &a->steps[i], *y = &b->steps[i];
+        size_t port = x->where_end - x->port, rest = x->end - x->rest;
+        if (port != y->where_end - y->port || rest != y->end - y->rest ||
+            memcmp(a->lines.s + x->port, b->lines.s + y->port, port) != 0 ||
+            memcmp(a->lines.s + x->rest, b->lines.s + y->rest, rest) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* Appends bytes [from, to) of the head's lines through `l`, so owed spaces
+ * come before them as before any text (the bytes are already printable). */
+static void put_head_bytes(text_sink *s, text_line *l, size_t from, size_t to) {
+    strbuf_clear(&s->scratch);
+    strbuf_put(&s->scratch, s->head->lines.s + from, to - from);
+    text_line_put(l, s->scratch.s);
+}
+
+/* "time  device.port  " as the head's step `sl` would have it at `device`. */
+static void put_where(text_sink *s, text_line *l, const step_line *sl, const char *device) {
+    size_t where_width = s->where_width > 0 ? (size_t)s->where_width : 0;
+    char stamp[TEXT_TIME_LEN];
+    text_line_field(l, text_format_time(s->head->time, stamp), TIME_WIDTH);
+    text_line_space(l, 2);
+    size_t start = text_line_at(l);
+    text_line_put(l, device);
+    put_head_bytes(s, l, sl->port, sl->where_end);
+    text_line_pad_to(l, start + where_width);
+    text_line_space(l, 2);
+}
+
+/* The repeats of the head: each printed in full when there are few, else
+ * one line: "TIME  FIRST  same  #ID  as HEAD above (N steps each) at M
+ * ports: FIRST, SECOND, ...". */
+static void flush_repeats(text_sink *s) {
+    if (s->n_repeats == 0)
+        return;
+    const visit *h = s->head;
+    strbuf out = {0};
+    text_line l = {.to = &out};
+    if (s->n_repeats < TRACE_TEXT_FOLD_MIN) {
+        for (const char *d = s->repeats.s; d < s->repeats.s + s->repeats.len; d += strlen(d) + 1)
+            for (size_t i = 0; i < h->n_steps; i++) {
+                const step_line *sl = &h->steps[i];
+                put_where(s, &l, sl, d);
+                put_head_bytes(s, &l, sl->rest, sl->end - 1); /* without its '\n' */
+                text_line_end(&l);
+            }
+    } else {
+        put_where(s, &l, &h->steps[0], s->repeats.s);
+        text_line_field(&l, s->same, s->action_width);
+        text_line_space(&l, 1);
+        char packet[1 + TEXT_U64_LEN] = "";
+        if (h->packet_id) {
+            packet[0] = '#';
+            text_format_u64(h->packet_id, packet + 1);
+        }
+        text_line_field(&l, packet, PACKET_WIDTH);
+        text_line_space(&l, 1);
+        /* The head's own where, as printed. */
+        const step_line *first = &h->steps[0];
+        strbuf head_where = {0};
+        strbuf_put(&head_where, h->lines.s + first->where, first->where_end - first->where);
+        strbuf what = {0};
+        /* TRANSLATORS: trace.txt's folded line: many devices did exactly
+         * what the device named by %s (a "device.port") did just above.
+         * The next two strings follow it, each with its own separators:
+         * "as h2.eth0 above (2 steps each) at 998 ports: h3.eth0, ...". */
+        strbuf_printf(&what, _("as %s above"), head_where.s);
+        strbuf_printf(&what, ngettext(" (%zu step each)", " (%zu steps each)", h->n_steps),
+                      h->n_steps);
+        strbuf_printf(&what, ngettext(" at %zu port: ", " at %zu ports: ", s->n_repeats),
+                      s->n_repeats);
+        text_line_put(&l, what.s);
+        const char *sep = "";
+        for (const char *d = s->repeats.s; d < s->repeats.s + s->repeats.len; d += strlen(d) + 1) {
+            text_line_put(&l, sep);
+            text_line_put(&l, d);
+            put_head_bytes(s, &l, first->port, first->where_end);
+            sep = ", ";
+        }
+        text_line_end(&l);
+        strbuf_free(&what);
+        strbuf_free(&head_where);
+    }
+    strbuf_write(&out, s->out);
+    strbuf_free(&out);
+    strbuf_clear(&s->repeats);
+    s->n_repeats = 0;
+}
+
+/* Ends the visit in progress: a repeat of the head is held back; anything
+ * else ends the head's repeats and is printed, becoming the new head. */
+static void close_visit(text_sink *s) {
+    visit *v = s->cur;
+    if (!v->open)
+        return;
+    v->open = false;
+    if (s->head->n_steps > 0 && same_steps(s->head, v)) {
+        strbuf_put(&s->repeats, v->device.s, v->device.len + 1);
+        s->n_repeats++;
+        return;
+    }
+    flush_repeats(s);
+    strbuf_write(&v->lines, s->out);
+    s->cur = s->head;
+    s->head = v;
+}
+
+/* Prints everything held: the visit in progress and the head's repeats.
+ * Afterwards nothing can fold into what was printed. */
+static void flush_visits(text_sink *s) {
+    close_visit(s);
+    flush_repeats(s);
+    s->head->n_steps = 0;
+}
+
+/* Starts a visit for `ev` unless it continues the one in progress. */
+static void add_step(text_sink *s, const trace_event *ev) {
+    visit *v = s->cur;
+    const char *device = ev->device ? ev->device : "-";
+    if (v->open && (v->time != ev->time || strcmp(v->device.s, device) != 0))
+        close_visit(s);
+    v = s->cur;
+    if (!v->open) {
+        v->open = true;
+        v->time = ev->time;
+        v->packet_id = ev->packet_id;
+        strbuf_clear(&v->device);
+        strbuf_puts(&v->device, device);
+        strbuf_clear(&v->lines);
+        v->n_steps = 0;
+    }
+    emit_step(s, v, ev);
 }
 
 /* A shown table: each of its lines as "time  device  | line". */
@@ -197,11 +393,16 @@ static void text_emit(void *self, const trace_event *ev) {
     text_sink *s = self;
     if (ev->kind == TRACE_WIRE)
         return; /* captures only; the send/receive lines already show the frame */
-    size_t show_width = s->where_width > 0 ? (size_t)s->where_width : 0;
+    size_t where_width = s->where_width > 0 ? (size_t)s->where_width : 0;
     if (ev->kind == TRACE_APP && !ev->detail && ev->result)
         return; /* a program's result with no line of its own: nothing to print */
-    if (ev->kind == TRACE_SHOW && ev->show) {
-        emit_show(s, ev, show_width);
+    if (ev->kind != TRACE_RUN && ev->kind != TRACE_APP && !(ev->kind == TRACE_SHOW && ev->show)) {
+        add_step(s, ev);
+        return;
+    }
+    flush_visits(s);
+    if (ev->kind == TRACE_SHOW) {
+        emit_show(s, ev, where_width);
         return;
     }
 
@@ -210,13 +411,10 @@ static void text_emit(void *self, const trace_event *ev) {
     text_line_field(&l, text_format_time(ev->time, stamp), TIME_WIDTH);
     text_line_space(&l, 2);
 
-    size_t where_width = s->where_width > 0 ? (size_t)s->where_width : 0;
     if (ev->kind == TRACE_RUN)
         emit_run(s, &l, ev);
-    else if (ev->kind == TRACE_APP)
-        emit_app(&l, ev, where_width);
     else
-        emit_step(s, &l, ev, where_width);
+        emit_app(&l, ev, where_width);
     text_line_end(&l);
 }
 
@@ -242,6 +440,13 @@ text_sink *text_sink_new(FILE *out, int where_width) {
      * ("* run: topology two-subnets: 5 devices ..."); a full-width colon
      * wants no space after it. */
     s->run_colon = _(": ");
+    /* TRANSLATORS: trace.txt's action column of a folded line: many devices
+     * did the same steps as the one above (one short word). */
+    s->same = _("same");
+    if (text_width(s->same) + 1 > s->action_width)
+        s->action_width = text_width(s->same) + 1;
+    s->head = &s->a;
+    s->cur = &s->b;
     return s;
 }
 
@@ -249,8 +454,20 @@ trace_sink text_sink_as_sink(text_sink *s) {
     return (trace_sink){.emit = text_emit, .self = s};
 }
 
+static void visit_free(visit *v) {
+    strbuf_free(&v->device);
+    strbuf_free(&v->lines);
+    free(v->steps);
+}
+
 void text_sink_free(text_sink *s) {
-    if (s)
-        strbuf_free(&s->show);
+    if (!s)
+        return;
+    flush_visits(s);
+    strbuf_free(&s->show);
+    strbuf_free(&s->repeats);
+    strbuf_free(&s->scratch);
+    visit_free(&s->a);
+    visit_free(&s->b);
     free(s);
 }

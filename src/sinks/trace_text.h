@@ -18,6 +18,12 @@
 
 #include "trace/trace.h"
 
+/* The text views fold repeats: when at least this many devices in a row
+ * repeat the steps just printed (a broadcast reaching every host), or a
+ * hop table's rows or fates repeat the one above on other links, they
+ * become one line naming them all; fewer are printed as they are. */
+#define TRACE_TEXT_FOLD_MIN 8
+
 typedef struct text_sink text_sink;
 
 /* A sink writing to `out` (borrowed; the caller closes it). `where_width` is the

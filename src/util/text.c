@@ -8,6 +8,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "util/strbuf.h"
+
 size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp) {
     if (len == 0)
         return 0;
@@ -131,6 +133,10 @@ static int is_blank(unsigned char c) {
 
 /* Appends n bytes to the line, writing the buffer out when it is full. */
 static void line_append(text_line *l, const char *s, size_t n) {
+    if (l->to) {
+        strbuf_put(l->to, s, n);
+        return;
+    }
     while (n > 0) {
         if (l->len == sizeof l->buf) {
             fwrite(l->buf, 1, l->len, l->out);
@@ -191,7 +197,8 @@ void text_line_field(text_line *l, const char *text, size_t width) {
 
 void text_line_end(text_line *l) {
     line_append(l, "\n", 1);
-    fwrite(l->buf, 1, l->len, l->out);
+    if (!l->to)
+        fwrite(l->buf, 1, l->len, l->out);
     l->len = 0;
     l->col = 0;
     l->pending = 0;

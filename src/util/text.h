@@ -74,10 +74,13 @@ char *text_format_time(uint64_t ns, char buf[TEXT_TIME_LEN]);
  */
 #define TEXT_LINE_BUF 1024
 
+struct strbuf;
+
 typedef struct text_line {
-    FILE *out;      /* borrowed */
-    size_t col;     /* display columns written so far */
-    size_t pending; /* spaces owed before the next visible character */
+    FILE *out;         /* borrowed */
+    struct strbuf *to; /* when set, the line goes here instead of `out` (borrowed) */
+    size_t col;        /* display columns written so far */
+    size_t pending;    /* spaces owed before the next visible character */
     /* The line so far, handed to `out` in one fwrite at text_line_end (or
      * when full): stdio costs a call, not a byte (issue 16). */
     size_t len;

@@ -423,6 +423,98 @@ static void test_hub_segment(void **state) {
     hop_table_free(t);
 }
 
+/* --- a flood's copies folded in the text table --- */
+
+/* A hub of `stations` hosts H1..: H1's echo request, packet 7, is repeated to
+ * every other host at one instant, and each drops it (MAC not its own).
+ * Returns the text table (caller frees). */
+static char *hub_flood_text(size_t stations) {
+    static char names[3][12][24];
+    static hop_link links[12];
+    static hop_device devices[13];
+    assert_true(stations <= 12);
+    for (size_t i = 0; i < stations; i++) {
+        snprintf(names[0][i], sizeof names[0][i], "H%zu", i + 1);
+        snprintf(names[1][i], sizeof names[1][i], "p%zu", i + 1);
+        snprintf(names[2][i], sizeof names[2][i], "H%zu.eth0--hub1.p%zu", i + 1, i + 1);
+        links[i] = (hop_link){names[2][i], {names[0][i], "hub1"}, {"eth0", names[1][i]}, NULL};
+        devices[i] = (hop_device){names[0][i], 0, 0};
+    }
+    devices[stations] = (hop_device){"hub1", 1, 0};
+    hop_table *t = hop_table_new(links, stations, devices, stations + 1);
+    assert_non_null(t);
+    g_links = links;
+    g_n_links = stations;
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t f[ICMP_LEN];
+    build_echo(f, 0x020000000001ull, 0x020000000099ull, "192.168.1.10", "192.168.1.99", 64);
+    wire(bus, 1000, 0, "H1", "eth0", 7, f, sizeof f);
+    for (size_t i = 1; i < stations; i++)
+        wire(bus, 1000, (int)i, "hub1", names[1][i], 7, f, sizeof f);
+    for (size_t i = 1; i < stations; i++) {
+        trace_event drop = {.time = 2000,
+                            .kind = TRACE_DROP,
+                            .device = names[0][i],
+                            .port = "eth0",
+                            .link = -1,
+                            .packet_id = 7,
+                            .reason = TRACE_REASON_MAC_NOT_OURS,
+                            .why = "not my MAC"};
+        trace_emit(bus, &drop);
+    }
+    trace_bus_free(bus);
+    char *text = text_of(t, 0);
+    hop_table_free(t);
+    return text;
+}
+
+/* The table's first rows; L and F pad the link and from columns, which
+ * fit the widest link of the hub (H10's with ten stations). */
+#define FLOOD_HEAD(L, F)                                                                           \
+    "packet #7: ICMP echo request 192.168.1.10 > 192.168.1.99 id=0x1c2b seq=1 ttl=64\n"            \
+    "hop  time         link              " L "from     " F                                         \
+    "eth src > dst                          "                                                      \
+    "ip src > dst                 ttl  change\n"                                                   \
+    "1    0.000001000  H1.eth0--hub1.p1  " L "H1.eth0  " F                                         \
+    "02:00:00:00:00:01 > 02:00:00:00:00:99  "                                                      \
+    "192.168.1.10 > 192.168.1.99  64   sent by H1\n"                                               \
+    "2    0.000001000  H2.eth0--hub1.p2  " L "hub1.p2  " F                                         \
+    "02:00:00:00:00:01 > 02:00:00:00:00:99  "                                                      \
+    "192.168.1.10 > 192.168.1.99  64   repeated by hub1\n"
+#define FLOOD_ROW(k)                                                                               \
+    "2    0.000001000  H" #k ".eth0--hub1.p" #k "  hub1.p" #k "  02:00:00:00:00:01 > "             \
+    "02:00:00:00:00:99  192.168.1.10 > 192.168.1.99  64   repeated by hub1\n"
+#define FLOOD_DROP(k) "end  0.000002000  dropped by H" #k ".eth0: not my MAC (mac_not_ours)\n"
+
+/* Ten stations: the hub's eight repeats after the first are one row, and so
+ * are the eight drops after the first. */
+static void test_flood_folded(void **state) {
+    (void)state;
+    char *text = hub_flood_text(10);
+    assert_string_equal(
+        text,
+        FLOOD_HEAD("  ", " ") "2    0.000001000  the same as above on 8 more links: "
+                              "H3.eth0--hub1.p3, H4.eth0--hub1.p4, H5.eth0--hub1.p5, "
+                              "H6.eth0--hub1.p6, H7.eth0--hub1.p7, H8.eth0--hub1.p8, "
+                              "H9.eth0--hub1.p9, H10.eth0--hub1.p10\n" FLOOD_DROP(
+                                  2) "end  0.000002000  dropped the same way at 8 more places: "
+                                     "H3.eth0, H4.eth0, H5.eth0, H6.eth0, H7.eth0, H8.eth0, "
+                                     "H9.eth0, H10.eth0\n");
+    free(text);
+}
+
+/* Nine stations: seven repeats are shown row by row. */
+static void test_small_flood_in_full(void **state) {
+    (void)state;
+    char *text = hub_flood_text(9);
+    assert_string_equal(text, FLOOD_HEAD("", "") FLOOD_ROW(3) FLOOD_ROW(4) FLOOD_ROW(5) FLOOD_ROW(6)
+                                  FLOOD_ROW(7) FLOOD_ROW(8) FLOOD_ROW(9) FLOOD_DROP(2) FLOOD_DROP(3)
+                                      FLOOD_DROP(4) FLOOD_DROP(5) FLOOD_DROP(6) FLOOD_DROP(7)
+                                          FLOOD_DROP(8) FLOOD_DROP(9));
+    free(text);
+}
+
 /* --- an IP rewrite (the NAT box), devices known only from the links --- */
 
 static hop_table *nat_run(void) {
@@ -758,12 +850,13 @@ static void test_places_apart(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_routed_text),        cmocka_unit_test(test_only_packet),
-        cmocka_unit_test(test_routed_json),        cmocka_unit_test(test_hub_segment),
-        cmocka_unit_test(test_ip_rewrite),         cmocka_unit_test(test_cycle_and_names),
-        cmocka_unit_test(test_wide_link_label),    cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_visit_fates),        cmocka_unit_test(test_places_apart),
-        cmocka_unit_test(test_headers_kept_apart),
+        cmocka_unit_test(test_routed_text),         cmocka_unit_test(test_only_packet),
+        cmocka_unit_test(test_routed_json),         cmocka_unit_test(test_hub_segment),
+        cmocka_unit_test(test_ip_rewrite),          cmocka_unit_test(test_cycle_and_names),
+        cmocka_unit_test(test_wide_link_label),     cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_visit_fates),         cmocka_unit_test(test_places_apart),
+        cmocka_unit_test(test_headers_kept_apart),  cmocka_unit_test(test_flood_folded),
+        cmocka_unit_test(test_small_flood_in_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -190,6 +190,85 @@ static void test_one_line_no_trailing_blanks(void **state) {
                 "0.000000000  sw1     table\n");
 }
 
+/* A broadcast reaching hosts h2.. at one instant: each receives it and drops
+ * it (two steps); host i's port is `ports[i]` when given, else eth0. */
+static size_t flood_visits(trace_event *evs, size_t hosts, const char *const *ports) {
+    static char names[32][8];
+    size_t n = 0;
+    for (size_t i = 0; i < hosts; i++) {
+        snprintf(names[i], sizeof names[i], "h%zu", i + 2);
+        const char *port = ports && ports[i] ? ports[i] : "eth0";
+        evs[n] = with_frame(event(15440, TRACE_RECEIVE, names[i], port), arp_request,
+                            sizeof arp_request);
+        evs[n++].packet_id = 2;
+        evs[n] =
+            with_frame(event(15440, TRACE_DROP, names[i], port), arp_request, sizeof arp_request);
+        evs[n].packet_id = 2;
+        evs[n++].why = "not this host";
+    }
+    return n;
+}
+
+#define RECEIVED(host)                                                                             \
+    "0.000015440  " host "  receive  #2     02:00:00:00:01:01 > ff:ff:ff:ff:ff:ff  "               \
+    "ARP who-has 10.0.0.2 tell 10.0.0.1\n"
+#define DROPPED(host)                                                                              \
+    "0.000015440  " host "  drop     #2     02:00:00:00:01:01 > ff:ff:ff:ff:ff:ff  "               \
+    "ARP who-has 10.0.0.2 tell 10.0.0.1  (not this host)\n"
+
+/* Eight hosts repeating the first one's steps become one line naming them. */
+static void test_fold_repeats(void **state) {
+    (void)state;
+    trace_event evs[64];
+    size_t n = flood_visits(evs, 9, NULL);
+    evs[n] = event(15440, TRACE_TABLE, "sw1", NULL); /* another device: ends the group */
+    evs[n++].detail = "x";
+    expect_text(evs, n, 8,
+                RECEIVED("h2.eth0 ")
+                    DROPPED("h2.eth0 ") "0.000015440  h3.eth0   same     #2     as h2.eth0 above "
+                                        "(2 steps each) at 8 "
+                                        "ports: h3.eth0, h4.eth0, h5.eth0, h6.eth0, h7.eth0, "
+                                        "h8.eth0, h9.eth0, h10.eth0\n"
+                                        "0.000015440  sw1       table           x\n");
+    /* The end of the trace ends the group too. */
+    expect_text(evs, n - 1, 8,
+                RECEIVED("h2.eth0 ")
+                    DROPPED("h2.eth0 ") "0.000015440  h3.eth0   same     #2     as h2.eth0 above "
+                                        "(2 steps each) at 8 "
+                                        "ports: h3.eth0, h4.eth0, h5.eth0, h6.eth0, h7.eth0, "
+                                        "h8.eth0, h9.eth0, h10.eth0\n");
+}
+
+/* Seven repeats are printed as they are: a small LAN's trace shows every host. */
+static void test_few_repeats_in_full(void **state) {
+    (void)state;
+    trace_event evs[64];
+    size_t n = flood_visits(evs, 8, NULL);
+    expect_text(evs, n, 7,
+                RECEIVED("h2.eth0") DROPPED("h2.eth0") RECEIVED("h3.eth0") DROPPED("h3.eth0")
+                    RECEIVED("h4.eth0") DROPPED("h4.eth0") RECEIVED("h5.eth0") DROPPED("h5.eth0")
+                        RECEIVED("h6.eth0") DROPPED("h6.eth0") RECEIVED("h7.eth0")
+                            DROPPED("h7.eth0") RECEIVED("h8.eth0") DROPPED("h8.eth0")
+                                RECEIVED("h9.eth0") DROPPED("h9.eth0"));
+}
+
+/* Only the same steps at a port of the same name fold: h4 on eth1 ends the
+ * group started by h2 (h3 is printed in full) and starts its own. */
+static void test_fold_needs_same_port(void **state) {
+    (void)state;
+    trace_event evs[64];
+    const char *ports[12] = {[2] = "eth1"};
+    size_t n = flood_visits(evs, 12, ports);
+    expect_text(evs, n, 8,
+                RECEIVED("h2.eth0 ") DROPPED("h2.eth0 ") RECEIVED("h3.eth0 ") DROPPED("h3.eth0 ")
+                    RECEIVED("h4.eth1 ") DROPPED("h4.eth1 ") RECEIVED("h5.eth0 ")
+                        DROPPED("h5.eth0 ") "0.000015440  h6.eth0   same     #2     as h5.eth0 "
+                                            "above (2 steps each) at 8 "
+                                            "ports: h6.eth0, h7.eth0, h8.eth0, h9.eth0, h10.eth0, "
+                                            "h11.eth0, h12.eth0, "
+                                            "h13.eth0\n");
+}
+
 static void test_free_null(void **state) {
     (void)state;
     text_sink_free(NULL);
@@ -202,6 +281,9 @@ int main(void) {
         cmocka_unit_test(test_app_run_and_wire),
         cmocka_unit_test(test_where_column),
         cmocka_unit_test(test_one_line_no_trailing_blanks),
+        cmocka_unit_test(test_fold_repeats),
+        cmocka_unit_test(test_few_repeats_in_full),
+        cmocka_unit_test(test_fold_needs_same_port),
         cmocka_unit_test(test_free_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
