@@ -173,8 +173,11 @@ static void fate_repeats(resolver *r, const packet_rec *p, uint32_t fi, size_t n
                          size_t time_width, text_line *l) {
     const fate_rec *f = &r->t->fates[fi];
     if (n < TRACE_TEXT_FOLD_MIN) {
-        for (size_t i = 0; i < n; i++, f = &r->t->fates[f->next])
+        for (size_t i = 0; i < n; i++) {
             fate_row(r, p, f, hop_width, time_width, l);
+            if (f->next != NO_HOP)
+                f = &r->t->fates[f->next];
+        }
         return;
     }
     char buf[TEXT_TIME_LEN];
