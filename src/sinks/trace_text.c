@@ -174,6 +174,19 @@ static void put_frame(text_line *l, const trace_event *ev) {
     text_line_put(l, trace_event_summary(ev));
 }
 
+/* The action and packet columns: "receive  #2     " (no "#" for packet 0). */
+static void put_action(const text_sink *s, text_line *l, const char *action, uint32_t packet_id) {
+    text_line_field(l, action, s->action_width);
+    text_line_space(l, 1);
+    char packet[1 + TEXT_U64_LEN] = "";
+    if (packet_id) {
+        packet[0] = '#';
+        text_format_u64(packet_id, packet + 1);
+    }
+    text_line_field(l, packet, PACKET_WIDTH);
+    text_line_space(l, 1);
+}
+
 /* The step `ev` appended to visit `v` as one line: time, where, action,
  * packet, frame, why, detail. */
 static void emit_step(const text_sink *s, visit *v, const trace_event *ev) {
@@ -196,15 +209,7 @@ static void emit_step(const text_sink *s, visit *v, const trace_event *ev) {
     text_line_space(&l, 2);
     sl.rest = v->lines.len + l.pending;
 
-    text_line_field(&l, action_word(s, ev->kind), s->action_width);
-    text_line_space(&l, 1);
-    char packet[1 + TEXT_U64_LEN] = "";
-    if (ev->packet_id) {
-        packet[0] = '#';
-        text_format_u64(ev->packet_id, packet + 1);
-    }
-    text_line_field(&l, packet, PACKET_WIDTH);
-    text_line_space(&l, 1);
+    put_action(s, &l, action_word(s, ev->kind), ev->packet_id);
 
     if (ev->frame) {
         put_frame(&l, ev);
@@ -280,15 +285,7 @@ static void flush_repeats(text_sink *s) {
             }
     } else {
         put_where(s, &l, &h->steps[0], s->repeats.s);
-        text_line_field(&l, s->same, s->action_width);
-        text_line_space(&l, 1);
-        char packet[1 + TEXT_U64_LEN] = "";
-        if (h->packet_id) {
-            packet[0] = '#';
-            text_format_u64(h->packet_id, packet + 1);
-        }
-        text_line_field(&l, packet, PACKET_WIDTH);
-        text_line_space(&l, 1);
+        put_action(s, &l, s->same, h->packet_id);
         /* The head's own where, as printed. */
         const step_line *first = &h->steps[0];
         strbuf head_where = {0};
