@@ -320,6 +320,8 @@ static int command_run_with(int argc, char **argv, trace_filter *filter) {
             if (parse_count(value, &o.max_events) != 0)
                 return usage_error(_("--max-events needs a non-negative integer, got \"%s\""),
                                    value ? value : "");
+            if (o.max_events == RESOURCES_EVENTS_DEFAULT)
+                o.max_events = 0; /* a bound no run can reach, not "the default" */
             i++;
         } else if (strcmp(arg, "--packet") == 0) {
             uint64_t id = 0;
