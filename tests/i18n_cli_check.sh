@@ -118,7 +118,7 @@ in_env LC_ALL=C PATH="$work" -- run topologies/switch.json --lang zh --quiet --o
     fail "netsim run --lang zh failed"
 dot_zh=$(python3 -c 'import html, sys; print(html.unescape(open(sys.argv[1]).read()))' \
     "$work/paths/paths/1.dot")
-for text in "数据包 #1:" "■ 发出" "■ 原样转发" "✓ 已交付" ">发生了什么<" ">MAC 源 → 目的<" ">链路<"; do
+for text in "数据包 #1：</B>" "■ 发出" "■ 原样转发" "✓ 已交付" ">发生了什么<" ">MAC 源 → 目的<" ">链路<"; do
     grep -qF -- "$text" <<<"$dot_zh" || fail "paths/1.dot in Chinese lacks \"$text\""
 done
 for text in "packet #" "what happened" "delivered" "forwarded unchanged"; do

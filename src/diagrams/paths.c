@@ -281,7 +281,13 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
                      "<TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"12\">");
     strbuf_puts(cap, "<B>");
     put_htmlf(cap, _("packet #%u"), (unsigned)packet_id);
-    strbuf_puts(cap, ":</B> ");
+    /* The language's colon in bold, the space after it (if any) not:
+     * "packet #1:</B> ...", "数据包 #1：</B>...". */
+    const char *colon = _(": ");
+    size_t bold = strcspn(colon, " ");
+    strbuf_put(cap, colon, bold);
+    strbuf_puts(cap, "</B>");
+    strbuf_puts(cap, colon + bold);
     dg_put_html(cap, summary);
     strbuf_puts(cap, "</FONT></TD></TR><TR><TD COLSPAN=\"6\"><FONT POINT-SIZE=\"9\">");
     bool first = true;
