@@ -429,7 +429,7 @@ static void test_hub_segment(void **state) {
  * every other host at one instant, and each drops it (MAC not its own).
  * Returns the text table (caller frees). */
 static char *hub_flood_text(size_t stations) {
-    static char names[3][12][24];
+    static char names[3][12][64]; /* room for any size_t: -Wformat-truncation */
     static hop_link links[12];
     static hop_device devices[13];
     assert_true(stations <= 12);
