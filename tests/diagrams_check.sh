@@ -134,6 +134,14 @@ has_text no-route paths/1.dot '(no_route)'
 has_text firewall-icmp paths/1.dot '(firewall_rule)'
 has_text two-subnets paths/1.dot '<FONT COLOR="#15803d">delivered: echo request for this host: replying'
 has_text two-subnets paths/1.svg '>✓ delivered to B.eth0</text>'
+# A flood's copies and the drops they meet fold, as in trace.txt: one row,
+# one mark (tied to the first host only), and pc20's delivery is marked too.
+has_text computer-lab paths/2.dot 'the same as above on 19 more links: </FONT><BR ALIGN="LEFT"/>sw1.p3 &#8594; pc2.eth0, sw1.p4 &#8594; pc3.eth0'
+has_text computer-lab paths/2.dot 'dropped the same way at 18 more places: </FONT><BR ALIGN="LEFT"/>pc2.eth0, pc3.eth0'
+has_text computer-lab paths/2.dot '<B>&#10005; dropped by pc1.eth0<BR/>and at 18 more places</B>'
+has_text computer-lab paths/2.dot '&#10003; delivered to pc20.eth0'
+[ "$(grep -c -- '-- fate' "$work/computer-lab/paths/2.dot")" = 2 ] ||
+    fail "computer-lab: paths/2.dot should tie two marks (the folded drops, the delivery) to one device each"
 if grep -qF 'dropped' "$work/two-subnets/paths/1.dot"; then
     fail "two-subnets: paths/1.dot marks a drop, but its packet was delivered"
 fi

@@ -7,6 +7,8 @@
  *
  * The whole topology is shown when it is small (diagrams.h), else only the
  * devices the packet went through, and no picture when those are too many.
+ * A flood's copies and the drops they meet fold as in trace.txt
+ * (TRACE_TEXT_FOLD_MIN): one table row each, and one mark for the drops.
  */
 #include "diagrams/internal.h"
 
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sinks/trace_text.h"
 #include "util/alloc.h"
 #include "util/i18n.h"
 
@@ -111,19 +114,29 @@ static void put_badge(strbuf *b, const hop_view *h) {
 /* One row of the hop table under a path diagram: number, link, what
  * happened, MAC src -> dst, IP src -> dst, TTL; the rewritten cell is drawn
  * in the hop's colour. */
+/* The end of link `h->link` that transmitted hop `h`, or the other one. */
+static const model_endpoint *hop_end(const diagrams *d, const hop_view *h, bool sender) {
+    const model_link *l = &d->t->links[h->link];
+    return (h->from_side == 0) == sender ? &l->a : &l->b;
+}
+
+/* "sw1.p2 &#8594; pc1.eth0": the ports hop `h` went from and to. */
+static void put_hop_link(strbuf *b, const diagrams *d, const hop_view *h) {
+    const model_endpoint *from = hop_end(d, h, true), *to = hop_end(d, h, false);
+    dg_put_html(b, dg_dev_name(d, from->device));
+    strbuf_printf(b, ".%s &#8594; ", dg_iface_name(d, from));
+    dg_put_html(b, dg_dev_name(d, to->device));
+    strbuf_printf(b, ".%s", dg_iface_name(d, to));
+}
+
 static void put_hop_row(strbuf *b, const diagrams *d, const hop_view *h) {
     const char *c = change_color(h->change);
-    const model_link *l = &d->t->links[h->link];
-    const model_endpoint *from = h->from_side == 0 ? &l->a : &l->b;
-    const model_endpoint *to = h->from_side == 0 ? &l->b : &l->a;
     char src[32], dst[32];
     strbuf_puts(b, "<TR>");
     put_badge(b, h);
     strbuf_puts(b, "<TD ALIGN=\"LEFT\">");
-    dg_put_html(b, dg_dev_name(d, from->device));
-    strbuf_printf(b, ".%s &#8594; ", dg_iface_name(d, from));
-    dg_put_html(b, dg_dev_name(d, to->device));
-    strbuf_printf(b, ".%s</TD><TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">", dg_iface_name(d, to), c);
+    put_hop_link(b, d, h);
+    strbuf_printf(b, "</TD><TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">", c);
     dg_put_html(b, h->change_text);
     bool mac_mark = h->change == HOP_CHANGE_MAC;
     bool ip_mark = h->change == HOP_CHANGE_IP || h->change == HOP_CHANGE_ADDRESSES;
@@ -148,6 +161,55 @@ static void put_hop_row(strbuf *b, const diagrams *d, const hop_view *h) {
     strbuf_puts(b, "</TR>");
 }
 
+/* Whether row `b` repeats row `a` on another link (a flood's copies): the
+ * same hop number, instant, transmitting device, headers and change. */
+static bool rows_alike(const diagrams *d, const hop_view *a, const hop_view *b) {
+    return a->number == b->number && a->time == b->time &&
+           hop_end(d, a, true)->device == hop_end(d, b, true)->device &&
+           mac_equal(a->eth_src, b->eth_src) && mac_equal(a->eth_dst, b->eth_dst) &&
+           a->addr == b->addr && a->src == b->src && a->dst == b->dst &&
+           a->has_ports == b->has_ports && a->sport == b->sport && a->dport == b->dport &&
+           a->ttl == b->ttl && a->change == b->change &&
+           strcmp(a->change_text, b->change_text) == 0;
+}
+
+/* How many rows after rows[0] repeat it, when they are enough to fold
+ * (TRACE_TEXT_FOLD_MIN); else 0. */
+static size_t rows_folded(const diagrams *d, const hop_view *rows, size_t n_rows) {
+    size_t k = 1;
+    while (k < n_rows && rows_alike(d, &rows[0], &rows[k]))
+        k++;
+    return k - 1 >= TRACE_TEXT_FOLD_MIN ? k - 1 : 0;
+}
+
+#define FOLD_PER_LINE 4 /* names per line of a folded row */
+
+/* ", " between the names of a folded row, a left-aligned line break after
+ * every FOLD_PER_LINE of them. */
+static void put_fold_sep(strbuf *b, size_t i) {
+    if (i > 0)
+        strbuf_puts(b, i % FOLD_PER_LINE == 0 ? ",<BR ALIGN=\"LEFT\"/>" : ", ");
+}
+
+/* One row for the `n` rows from `rows` on, which repeat the row above
+ * them: "the same as above on 19 more links: sw1.p3 &#8594; pc2.eth0, ...". */
+static void put_hop_fold(strbuf *b, const diagrams *d, const hop_view *rows, size_t n) {
+    strbuf_puts(b, "<TR>");
+    put_badge(b, &rows[0]);
+    strbuf_printf(b, "<TD COLSPAN=\"5\" ALIGN=\"LEFT\"><FONT COLOR=\"%s\">",
+                  change_color(rows[0].change));
+    put_htmlf(
+        b,
+        ngettext("the same as above on %u more link: ", "the same as above on %u more links: ", n),
+        (unsigned)n);
+    strbuf_puts(b, "</FONT><BR ALIGN=\"LEFT\"/>");
+    for (size_t i = 0; i < n; i++) {
+        put_fold_sep(b, i);
+        put_hop_link(b, d, &rows[i]);
+    }
+    strbuf_puts(b, "<BR ALIGN=\"LEFT\"/></TD></TR>");
+}
+
 /* --- fates: where the packet was delivered or died --- */
 
 #define DROP_COLOR    "#b91c1c"
@@ -160,6 +222,26 @@ static int fate_device(const diagrams *d, const hop_fate_view *f) {
     if (f->kind != HOP_FATE_DELIVERED && f->kind != HOP_FATE_DROPPED)
         return -1;
     return f->device ? strmap_get(d->dev_index, f->device) : -1;
+}
+
+static bool text_equal(const char *a, const char *b) {
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Where the group of marked fates starting at fates[i] ends: after the
+ * fates that repeat it at other devices (the same kind, instant, why and
+ * reason at a port of the same name, triggering nothing), when they are
+ * enough to fold (TRACE_TEXT_FOLD_MIN); else at i + 1. */
+static size_t fate_group_end(const diagrams *d, const hop_fate_view *fates, size_t n_fates,
+                             size_t i) {
+    const hop_fate_view *a = &fates[i];
+    size_t k = i + 1;
+    while (k < n_fates && fate_device(d, &fates[k]) >= 0 && fates[k].kind == a->kind &&
+           fates[k].time == a->time && fates[k].reason == a->reason && !fates[k].trigger &&
+           !a->trigger && a->port && text_equal(fates[k].port, a->port) &&
+           text_equal(fates[k].why, a->why))
+        k++;
+    return k - i - 1 >= TRACE_TEXT_FOLD_MIN ? k : i + 1;
 }
 
 /* What the fate says beyond its place: "TTL expired in transit
@@ -186,14 +268,21 @@ static void put_fate_detail(strbuf *b, const hop_fate_view *f, const char *lead,
 }
 
 /* The rows after the hops: one per delivery or drop ("&#10005; r2.eth0
- * dropped: ..."), in the order they happened, the first DG_FATE_MARKS. */
+ * dropped: ..."), in the order they happened, and one for the fates that
+ * repeat it when they fold; the first DG_FATE_MARKS groups. */
 static void put_fate_rows(strbuf *b, const diagrams *d, const hop_fate_view *fates,
                           size_t n_fates) {
-    size_t n = 0;
-    for (size_t i = 0; i < n_fates; i++) {
+    size_t groups = 0, hidden = 0;
+    for (size_t i = 0, end; i < n_fates; i = end) {
+        end = i + 1;
         const hop_fate_view *f = &fates[i];
-        if (fate_device(d, f) < 0 || n++ >= DG_FATE_MARKS)
+        if (fate_device(d, f) < 0)
             continue;
+        end = fate_group_end(d, fates, n_fates, i);
+        if (groups++ >= DG_FATE_MARKS) {
+            hidden += end - i;
+            continue;
+        }
         bool dropped = f->kind == HOP_FATE_DROPPED;
         const char *c = dropped ? DROP_COLOR : DELIVER_COLOR;
         strbuf_printf(b,
@@ -207,32 +296,58 @@ static void put_fate_rows(strbuf *b, const diagrams *d, const hop_fate_view *fat
         strbuf_puts(b, dropped ? "</B>" : "");
         put_fate_detail(b, f, ": ", " ");
         strbuf_puts(b, "</FONT></TD></TR>");
+        if (end - i > 1) {
+            strbuf_printf(b,
+                          "<TR><TD BGCOLOR=\"%s\"><FONT COLOR=\"white\"><B>%s</B></FONT></TD>"
+                          "<TD COLSPAN=\"5\" ALIGN=\"LEFT\"><FONT COLOR=\"%s\">",
+                          c, dropped ? "&#10005;" : "&#10003;", c);
+            /* The same sentence as the hop table's folded fates. */
+            put_htmlf(b,
+                      dropped ? ngettext("dropped the same way at %u more place: ",
+                                         "dropped the same way at %u more places: ", end - i - 1)
+                              : ngettext("delivered the same way at %u more place: ",
+                                         "delivered the same way at %u more places: ", end - i - 1),
+                      (unsigned)(end - i - 1));
+            strbuf_puts(b, "</FONT><BR ALIGN=\"LEFT\"/>");
+            for (size_t k = i + 1; k < end; k++) {
+                put_fold_sep(b, k - i - 1);
+                dg_put_html(b, fates[k].where);
+            }
+            strbuf_puts(b, "<BR ALIGN=\"LEFT\"/></TD></TR>");
+        }
     }
-    if (n > DG_FATE_MARKS) {
+    if (hidden > 0) {
         strbuf_puts(b, "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">");
         put_htmlf(b,
                   ngettext("... and %zu more delivery or drop (all in paths.json)",
-                           "... and %zu more deliveries or drops (all in paths.json)",
-                           n - DG_FATE_MARKS),
-                  n - DG_FATE_MARKS);
+                           "... and %zu more deliveries or drops (all in paths.json)", hidden),
+                  hidden);
         strbuf_puts(b, "</TD></TR>");
     }
 }
 
 /* The marks beside the devices (DOT statements for dot_view.extra): a red
  * octagon where the packet was dropped, a light note where it was
- * delivered, each tied to its device by a short edge. `show` as in
- * dot_view (NULL: all devices are drawn). */
+ * delivered, each tied to its device by a short edge; fates that fold share
+ * one mark ("dropped by pc1.eth0 and at 18 more places"), tied to the first
+ * of them drawn. `show` as in dot_view (NULL: all devices are drawn). */
 static void put_fate_marks(strbuf *x, const diagrams *d, const hop_fate_view *fates, size_t n_fates,
                            const bool *show) {
     uint32_t k = 0;
-    for (size_t i = 0; i < n_fates && k < DG_FATE_MARKS; i++) {
+    for (size_t i = 0, end; i < n_fates && k < DG_FATE_MARKS; i = end) {
+        end = i + 1;
         const hop_fate_view *f = &fates[i];
-        int dev = fate_device(d, f);
-        if (dev < 0)
+        if (fate_device(d, f) < 0)
             continue;
+        end = fate_group_end(d, fates, n_fates, i);
         k++;
-        if (show && !show[dev])
+        /* The mark is tied by one edge to the first of its devices drawn:
+         * an edge to each of a flood's hosts would cross the whole picture,
+         * and the caption lists them all. */
+        size_t first = i;
+        while (first < end && show && !show[fate_device(d, &fates[first])])
+            first++;
+        if (first == end)
             continue;
         bool dropped = f->kind == HOP_FATE_DROPPED;
         if (dropped)
@@ -248,10 +363,19 @@ static void put_fate_marks(strbuf *x, const diagrams *d, const hop_fate_view *fa
                           "fontcolor=\"" DELIVER_COLOR "\", fontsize=9, label=<&#10003; ",
                           k, k);
         put_htmlf(x, dropped ? _("dropped by %s") : _("delivered to %s"), f->where);
+        if (end - i > 1) {
+            strbuf_puts(x, "<BR/>");
+            /* TRANSLATORS: a path diagram's mark for a drop (or a
+             * delivery) that N more devices repeated, under "dropped by
+             * pc1.eth0". */
+            put_htmlf(x, ngettext("and at %zu more place", "and at %zu more places", end - i - 1),
+                      end - i - 1);
+        }
         strbuf_puts(x, dropped ? "</B>" : "");
         put_fate_detail(x, f, "<BR/>", "<BR/>");
-        strbuf_printf(x, ">];\n  n%d -- fate%" PRIu32 " [color=\"%s\", style=%s, penwidth=1.2];\n",
-                      dev + 1, k, dropped ? DROP_COLOR : DELIVER_COLOR,
+        strbuf_puts(x, ">];\n");
+        strbuf_printf(x, "  n%d -- fate%" PRIu32 " [color=\"%s\", style=%s, penwidth=1.2];\n",
+                      fate_device(d, &fates[first]) + 1, k, dropped ? DROP_COLOR : DELIVER_COLOR,
                       dropped ? "dashed" : "dotted");
     }
 }
@@ -301,9 +425,11 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
         first = false;
     }
     bool dropped = false, delivered = false;
-    for (size_t i = 0, n = 0; i < n_fates && n < DG_FATE_MARKS; i++) {
+    for (size_t i = 0, n = 0, end; i < n_fates && n < DG_FATE_MARKS; i = end) {
+        end = i + 1;
         if (fate_device(d, &fates[i]) < 0)
             continue;
+        end = fate_group_end(d, fates, n_fates, i);
         n++;
         dropped |= fates[i].kind == HOP_FATE_DROPPED;
         delivered |= fates[i].kind == HOP_FATE_DELIVERED;
@@ -329,14 +455,24 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
         strbuf_puts(cap, i == 0 ? "</B></FONT></TD>" : "</B></TD>");
     }
     strbuf_puts(cap, "</TR>");
-    for (size_t r = 0; r < n_rows && r < PATH_TABLE_ROWS; r++)
+    /* A row, then the rows that repeat it folded into one: PATH_TABLE_ROWS
+     * table rows at most. */
+    size_t r = 0;
+    for (size_t shown = 0; r < n_rows && shown < PATH_TABLE_ROWS; shown++) {
         put_hop_row(cap, d, &rows[r]);
-    if (n_rows > PATH_TABLE_ROWS) {
+        size_t folded = rows_folded(d, &rows[r], n_rows - r);
+        if (folded > 0 && ++shown < PATH_TABLE_ROWS) {
+            put_hop_fold(cap, d, &rows[r + 1], folded);
+            r += folded;
+        }
+        r++;
+    }
+    if (r < n_rows) {
         strbuf_puts(cap, "<TR><TD COLSPAN=\"6\" ALIGN=\"LEFT\">");
         put_htmlf(cap,
                   ngettext("... and %zu more hop (all in paths.json)",
-                           "... and %zu more hops (all in paths.json)", n_rows - PATH_TABLE_ROWS),
-                  n_rows - PATH_TABLE_ROWS);
+                           "... and %zu more hops (all in paths.json)", n_rows - r),
+                  n_rows - r);
         strbuf_puts(cap, "</TD></TR>");
     }
     put_fate_rows(cap, d, fates, n_fates);
