@@ -7,8 +7,9 @@
  *
  * The whole topology is shown when it is small (diagrams.h), else only the
  * devices the packet went through, and no picture when those are too many.
- * A flood's copies and the drops they meet fold as in trace.txt
- * (TRACE_TEXT_FOLD_MIN): one table row each, and one mark for the drops.
+ * A flood's copies and the drops they meet fold where the hop table says
+ * the text folds them (hop_view.folds, hop_fate_view.folds): one table row
+ * each, and one mark for the drops.
  */
 #include "diagrams/internal.h"
 
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sinks/trace_text.h"
 #include "util/alloc.h"
 #include "util/i18n.h"
 
@@ -161,27 +161,6 @@ static void put_hop_row(strbuf *b, const diagrams *d, const hop_view *h) {
     strbuf_puts(b, "</TR>");
 }
 
-/* Whether row `b` repeats row `a` on another link (a flood's copies): the
- * same hop number, instant, transmitting device, headers and change. */
-static bool rows_alike(const diagrams *d, const hop_view *a, const hop_view *b) {
-    return a->number == b->number && a->time == b->time &&
-           hop_end(d, a, true)->device == hop_end(d, b, true)->device &&
-           mac_equal(a->eth_src, b->eth_src) && mac_equal(a->eth_dst, b->eth_dst) &&
-           a->addr == b->addr && a->src == b->src && a->dst == b->dst &&
-           a->has_ports == b->has_ports && a->sport == b->sport && a->dport == b->dport &&
-           a->ttl == b->ttl && a->change == b->change &&
-           strcmp(a->change_text, b->change_text) == 0;
-}
-
-/* How many rows after rows[0] repeat it, when they are enough to fold
- * (TRACE_TEXT_FOLD_MIN); else 0. */
-static size_t rows_folded(const diagrams *d, const hop_view *rows, size_t n_rows) {
-    size_t k = 1;
-    while (k < n_rows && rows_alike(d, &rows[0], &rows[k]))
-        k++;
-    return k - 1 >= TRACE_TEXT_FOLD_MIN ? k - 1 : 0;
-}
-
 #define FOLD_PER_LINE 4 /* names per line of a folded row */
 
 /* ", " between the names of a folded row, a left-aligned line break after
@@ -224,26 +203,6 @@ static int fate_device(const diagrams *d, const hop_fate_view *f) {
     return f->device ? strmap_get(d->dev_index, f->device) : -1;
 }
 
-static bool text_equal(const char *a, const char *b) {
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* Where the group of marked fates starting at fates[i] ends: after the
- * fates that repeat it at other devices (the same kind, instant, why and
- * reason at a port of the same name, triggering nothing), when they are
- * enough to fold (TRACE_TEXT_FOLD_MIN); else at i + 1. */
-static size_t fate_group_end(const diagrams *d, const hop_fate_view *fates, size_t n_fates,
-                             size_t i) {
-    const hop_fate_view *a = &fates[i];
-    size_t k = i + 1;
-    while (k < n_fates && fate_device(d, &fates[k]) >= 0 && fates[k].kind == a->kind &&
-           fates[k].time == a->time && fates[k].reason == a->reason && !fates[k].trigger &&
-           !a->trigger && a->port && text_equal(fates[k].port, a->port) &&
-           text_equal(fates[k].why, a->why))
-        k++;
-    return k - i - 1 >= TRACE_TEXT_FOLD_MIN ? k : i + 1;
-}
-
 /* What the fate says beyond its place: "TTL expired in transit
  * (ttl_expired)" (the prose, then the reason code of a drop), then for a
  * drop that made its device send a packet, `sep` and "&#8594; packet #6:
@@ -278,7 +237,7 @@ static void put_fate_rows(strbuf *b, const diagrams *d, const hop_fate_view *fat
         const hop_fate_view *f = &fates[i];
         if (fate_device(d, f) < 0)
             continue;
-        end = fate_group_end(d, fates, n_fates, i);
+        end = i + 1 + f->folds;
         if (groups++ >= DG_FATE_MARKS) {
             hidden += end - i;
             continue;
@@ -339,7 +298,7 @@ static void put_fate_marks(strbuf *x, const diagrams *d, const hop_fate_view *fa
         const hop_fate_view *f = &fates[i];
         if (fate_device(d, f) < 0)
             continue;
-        end = fate_group_end(d, fates, n_fates, i);
+        end = i + 1 + f->folds;
         k++;
         /* The mark is tied by one edge to the first of its devices drawn:
          * an edge to each of a flood's hosts would cross the whole picture,
@@ -429,7 +388,7 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
         end = i + 1;
         if (fate_device(d, &fates[i]) < 0)
             continue;
-        end = fate_group_end(d, fates, n_fates, i);
+        end = i + 1 + fates[i].folds;
         n++;
         dropped |= fates[i].kind == HOP_FATE_DROPPED;
         delivered |= fates[i].kind == HOP_FATE_DELIVERED;
@@ -460,7 +419,7 @@ static void put_caption(strbuf *cap, const diagrams *d, uint32_t packet_id, cons
     size_t r = 0;
     for (size_t shown = 0; r < n_rows && shown < PATH_TABLE_ROWS; shown++) {
         put_hop_row(cap, d, &rows[r]);
-        size_t folded = rows_folded(d, &rows[r], n_rows - r);
+        size_t folded = rows[r].folds;
         if (folded > 0 && ++shown < PATH_TABLE_ROWS) {
             put_hop_fold(cap, d, &rows[r + 1], folded);
             r += folded;

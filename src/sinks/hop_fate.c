@@ -154,6 +154,18 @@ static bool same_fate(const hop_table *t, const fate_rec *g, const fate_rec *f) 
            strcmp(gp->port, fp->port) == 0;
 }
 
+/* How many fates after index `fi` repeat it (same_fate), counted while
+ * they do. The text folds them, and the visitor's fates say so
+ * (hop_fate_view.folds). */
+static uint32_t fates_repeating(const hop_table *t, uint32_t fi) {
+    const fate_rec *head = &t->fates[fi];
+    uint32_t n = 0;
+    for (uint32_t next = head->next; next != NO_HOP && same_fate(t, head, &t->fates[next]);
+         next = t->fates[next].next)
+        n++;
+    return n;
+}
+
 static void fate_row(resolver *r, const packet_rec *p, const fate_rec *f, size_t hop_width,
                      size_t time_width, text_line *l) {
     char buf[TEXT_TIME_LEN];
@@ -211,19 +223,16 @@ void hop__fate_write_text(resolver *r, const packet_rec *p, size_t hop_width, si
         fate_row(r, p, NULL, hop_width, time_width, &l);
         return;
     }
-    /* A fate is printed, then the fates that repeat it are held and folded. */
+    /* A fate is printed, then the fates that repeat it, folded when many. */
     while (fi != NO_HOP) {
         const fate_rec *head = &r->t->fates[fi];
         fate_row(r, p, head, hop_width, time_width, &l);
-        uint32_t first = head->next, next = first;
-        size_t n = 0;
-        while (next != NO_HOP && same_fate(r->t, head, &r->t->fates[next])) {
-            next = r->t->fates[next].next;
-            n++;
-        }
+        uint32_t n = fates_repeating(r->t, fi);
+        fi = head->next;
         if (n > 0)
-            fate_repeats(r, p, first, n, hop_width, time_width, &l);
-        fi = next;
+            fate_repeats(r, p, fi, n, hop_width, time_width, &l);
+        for (uint32_t i = 0; i < n; i++)
+            fi = r->t->fates[fi].next;
     }
 }
 
@@ -270,7 +279,7 @@ void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out) {
 size_t hop__fate_views(const hop_table *t, const packet_rec *p, hop_fate_view **views,
                        size_t *cap) {
     size_t n = 0;
-    uint32_t fi = p->fate_first;
+    uint32_t fi = p->fate_first, repeats_left = 0;
     do {
         const fate_rec *f = fi == NO_HOP ? NULL : &t->fates[fi];
         *views = hop__grow(*views, cap, n, sizeof **views, 8);
@@ -296,6 +305,12 @@ size_t hop__fate_views(const hop_table *t, const packet_rec *p, hop_fate_view **
                                  .where = at->where};
         else
             *v = (hop_fate_view){.kind = HOP_FATE_IN_FLIGHT};
+        if (f && repeats_left > 0) {
+            repeats_left--;
+        } else if (f) {
+            repeats_left = fates_repeating(t, fi);
+            v->folds = repeats_left >= TRACE_TEXT_FOLD_MIN ? repeats_left : 0;
+        }
         fi = f ? f->next : NO_HOP;
     } while (fi != NO_HOP);
     return n;

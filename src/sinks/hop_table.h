@@ -110,6 +110,10 @@ typedef struct hop_view {
     hop_change change;       /* the rule behind change_text */
     const char *net_text;    /* the "ip src > dst" cell ("-" when none) */
     const char *change_text; /* the change cell */
+    /* How many rows after this one repeat it on other links (a flood's
+     * copies), when the text tables fold them (TRACE_TEXT_FOLD_MIN or
+     * more); else 0. */
+    uint32_t folds;
 } hop_view;
 
 /* How a packet's journey ended at one place (docs/hop-table.md, "fate"). */
@@ -133,6 +137,9 @@ typedef struct hop_fate_view {
     trace_reason reason;         /* drops: the rule's code */
     uint32_t trigger;            /* drops: the packet the dropping device sent next, or 0 */
     const char *trigger_summary; /* frame_describe of that packet, or NULL */
+    /* How many fates after this one repeat it at other places, when the
+     * text tables fold them (TRACE_TEXT_FOLD_MIN or more); else 0. */
+    uint32_t folds;
 } hop_fate_view;
 
 /* Called once per packet with its rows in the text table's order and its

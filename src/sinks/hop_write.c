@@ -146,6 +146,16 @@ static bool same_hop(resolver *r, uint32_t head, uint32_t row, const char *head_
     return strcmp(r->text.s, head_change) == 0;
 }
 
+/* How many rows after `head` repeat it (same_hop), counted while they do.
+ * The text folds them, and the visitor's rows say so (hop_view.folds).
+ * `head_change` is the head's change cell; r->text is overwritten. */
+static uint32_t repeats_after(resolver *r, uint32_t head, const char *head_change) {
+    uint32_t k = head + 1;
+    while (k < r->n && same_hop(r, head, k, head_change))
+        k++;
+    return k - head - 1;
+}
+
 /* Rows [from, to) repeat the row printed just before them: each printed when
  * there are few (TRACE_TEXT_FOLD_MIN), else one line naming their links. */
 static void write_hop_repeats(resolver *r, uint32_t from, uint32_t to, const widths *w,
@@ -191,21 +201,16 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
     text_line_put(&l, _(header[7]));
     text_line_end(&l);
 
-    /* A row is printed, then the rows that repeat it are held and folded. */
+    /* A row is printed, then the rows that repeat it, folded when many. */
     strbuf head_change = {0};
-    uint32_t head = 0;
-    for (uint32_t row = 0; row < r->n; row++) {
-        if (row > 0 && same_hop(r, head, row, head_change.s))
-            continue;
-        if (row > 0)
-            write_hop_repeats(r, head + 1, row, &w, &l);
+    for (uint32_t row = 0; row < r->n;) {
         write_hop_row(r, row, &w, &l);
         strbuf_clear(&head_change);
         strbuf_puts(&head_change, r->text.s);
-        head = row;
+        uint32_t n = repeats_after(r, row, head_change.s);
+        write_hop_repeats(r, row + 1, row + 1 + n, &w, &l);
+        row += 1 + n;
     }
-    if (r->n > 0)
-        write_hop_repeats(r, head + 1, r->n, &w, &l);
     strbuf_free(&head_change);
     hop__fate_write_text(r, p, w.hop, w.time, out);
 }
@@ -385,6 +390,11 @@ void hop_table_visit(const hop_table *t, size_t max_packets, hop_table_visitor v
         for (uint32_t row = 0; row < r.n; row++) {
             rows[row].net_text = texts.s + net_at[row];
             rows[row].change_text = texts.s + change_at[row];
+        }
+        for (uint32_t row = 0; row < r.n;) {
+            uint32_t n = repeats_after(&r, row, rows[row].change_text);
+            rows[row].folds = n >= TRACE_TEXT_FOLD_MIN ? n : 0;
+            row += 1 + n;
         }
         size_t n_fates = hop__fate_views(t, p, &fates, &cap_fates);
         visit(ctx, p->id, p->summary, rows, r.n, fates, n_fates);

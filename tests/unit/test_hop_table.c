@@ -425,6 +425,23 @@ static void test_hub_segment(void **state) {
 
 /* --- a flood's copies folded in the text table --- */
 
+/* What the visitor says folds in the flood below: each row's and fate's
+ * `folds`, as a string of counts ("0 0 8 0 ..."). */
+static char g_folds[256];
+
+static void keep_folds(void *ctx, uint32_t packet_id, const char *summary, const hop_view *rows,
+                       size_t n_rows, const hop_fate_view *fates, size_t n_fates) {
+    char *out = ctx;
+    (void)packet_id, (void)summary;
+    size_t len = 0;
+    len += (size_t)snprintf(out + len, 256 - len, "rows");
+    for (size_t i = 0; i < n_rows; i++)
+        len += (size_t)snprintf(out + len, 256 - len, " %u", (unsigned)rows[i].folds);
+    len += (size_t)snprintf(out + len, 256 - len, "; fates");
+    for (size_t i = 0; i < n_fates; i++)
+        len += (size_t)snprintf(out + len, 256 - len, " %u", (unsigned)fates[i].folds);
+}
+
 /* A hub of `stations` hosts H1..: H1's echo request, packet 7, is repeated to
  * every other host at one instant, and each drops it (MAC not its own).
  * Returns the text table (caller frees). */
@@ -465,6 +482,7 @@ static char *hub_flood_text(size_t stations) {
     }
     trace_bus_free(bus);
     char *text = text_of(t, 0);
+    hop_table_visit(t, 0, keep_folds, &g_folds);
     hop_table_free(t);
     return text;
 }
@@ -502,6 +520,9 @@ static void test_flood_folded(void **state) {
                                      "H3.eth0, H4.eth0, H5.eth0, H6.eth0, H7.eth0, H8.eth0, "
                                      "H9.eth0, H10.eth0\n");
     free(text);
+    /* The diagrams are told the same: the second row and the first fate
+     * head eight repeats each. */
+    assert_string_equal(g_folds, "rows 0 8 0 0 0 0 0 0 0 0; fates 8 0 0 0 0 0 0 0 0");
 }
 
 /* Nine stations: seven repeats are shown row by row. */
@@ -513,6 +534,7 @@ static void test_small_flood_in_full(void **state) {
                                       FLOOD_DROP(4) FLOOD_DROP(5) FLOOD_DROP(6) FLOOD_DROP(7)
                                           FLOOD_DROP(8) FLOOD_DROP(9));
     free(text);
+    assert_string_equal(g_folds, "rows 0 0 0 0 0 0 0 0 0; fates 0 0 0 0 0 0 0 0");
 }
 
 /* --- an IP rewrite (the NAT box), devices known only from the links --- */
