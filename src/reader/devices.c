@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "devices/devices.h"
+#include "model/costs.h"
 #include "reader/internal.h"
+#include "util/alloc.h"
 
 #define LOADER_MAX_DEVICES 0xffffffu /* the device number fills 3 bytes of a default MAC */
 #define LOADER_MAX_PORTS   4194304   /* switch and hub ports in all: about 1 GiB */
@@ -219,22 +221,47 @@ static bool loader__device_name_ok(const char *s) {
     return true;
 }
 
+/* The most switch and hub ports the topology may have: LOADER_MAX_PORTS, or
+ * fewer when --max-memory cannot hold that many at MODEL_COST_PORT each
+ * (beside netsim itself). One switch's worth is always let through: a bound
+ * too small for netsim itself is the estimate's to name. */
+static size_t loader__ports_most(bool *by_memory) {
+    uint64_t limit = ns_alloc_limit();
+    uint64_t fit = limit > MODEL_COST_BASE ? (limit - MODEL_COST_BASE) / MODEL_COST_PORT : 0;
+    if (fit < LOADER_MAX_IFACES)
+        fit = LOADER_MAX_IFACES;
+    *by_memory = limit && fit < LOADER_MAX_PORTS;
+    return *by_memory ? (size_t)fit : LOADER_MAX_PORTS;
+}
+
 /* One number ("ports": 65535) makes many ports: all switches' and hubs' ports
- * together are bounded before any is made. Values that are not whole numbers
- * in range are left to each device's own check. */
+ * together are bounded before any is made, so that a small file cannot spend
+ * seconds making ports the memory estimate refuses afterwards. Values that
+ * are not whole numbers in range are left to each device's own check. */
 static int loader__port_budget(loader *ld, const cJSON *devices) {
-    size_t total = 0;
+    bool by_memory;
+    size_t total = 0, most = loader__ports_most(&by_memory);
     for (const cJSON *c = devices->child; c; c = c->next) {
         const cJSON *ports = cJSON_IsObject(c) ? loader__member(c, "ports") : NULL;
         if (!ports || !cJSON_IsNumber(ports) || ports->valuedouble < 1 ||
             ports->valuedouble > LOADER_MAX_IFACES)
             continue;
         total += (size_t)ports->valuedouble;
-        if (total > LOADER_MAX_PORTS)
+        if (total <= most)
+            continue;
+        if (!by_memory)
             return loader__fail(ld, ports,
                                 _("%d ports bring the topology's switch and hub ports to %zu; "
                                   "expected at most %u in all (each port costs memory)"),
                                 (int)ports->valuedouble, total, LOADER_MAX_PORTS);
+        int rc = loader__fail(ld, ports,
+                              _("%d ports bring the topology's switch and hub ports to %zu, "
+                                "more than %s holds at about %llu bytes a port; expected at most "
+                                "%zu in all or a larger --max-memory"),
+                              (int)ports->valuedouble, total, ns_alloc_bound(),
+                              (unsigned long long)MODEL_COST_PORT, most);
+        ld->code = NS_ERR_NOMEM; /* exit status 5, as for the memory estimate */
+        return rc;
     }
     return 0;
 }

@@ -1,19 +1,14 @@
-/* resources: the memory estimate of a topology (runner/resources.h). The
- * per-item costs are peak RSS measured with /usr/bin/time on generated
- * topologies (docs/performance.md, "The memory estimate"), rounded up: a
- * host with its interface, its switch port, its link and its traffic takes
- * 2.3 KiB at run time, the estimate 3.1 KiB. */
+/* resources: the memory estimate of a topology (runner/resources.h), the sum
+ * of model/costs.h's per-item costs: a host with its interface, its switch
+ * port, its link and its traffic takes 2.3 KiB at run time, the estimate
+ * 3.1 KiB. */
 #include "runner/resources.h"
 
 #include <stdio.h>
 
+#include "model/costs.h"
 #include "util/i18n.h"
 
-#define COST_BASE      (16ull << 20) /* process, engine, output buffers */
-#define COST_DEVICE    1536ull       /* a device with its stack and maps (measured 740) */
-#define COST_PORT      192ull        /* a port (measured 103) or interface (176 on a router) */
-#define COST_LINK      1280ull       /* a link, its queues, the traffic it carries */
-#define COST_PING_SLOT 16ull         /* ping: send time and answered flag per request */
 #define FILE_COPIES    3ull          /* the server's copy, TCP's send buffer, the receiver's */
 #define EVENTS_LEAST   100000000ull  /* the default event bound of a small topology */
 #define EVENTS_DEVICE  250ull        /* ... and of a large one, per device */
@@ -27,19 +22,19 @@ static uint64_t mul_sat(uint64_t a, uint64_t b) {
 }
 
 void resources_estimate_of(const model_topology *t, resources_estimate *e) {
-    *e = (resources_estimate){.base = COST_BASE};
+    *e = (resources_estimate){.base = MODEL_COST_BASE};
     for (size_t i = 0; i < t->n_devices; i++) {
-        e->devices = add_sat(e->devices, COST_DEVICE);
-        e->ports = add_sat(e->ports, mul_sat(t->devices[i].n_ifaces, COST_PORT));
+        e->devices = add_sat(e->devices, MODEL_COST_DEVICE);
+        e->ports = add_sat(e->ports, mul_sat(t->devices[i].n_ifaces, MODEL_COST_PORT));
     }
-    e->links = mul_sat(t->n_links, COST_LINK);
+    e->links = mul_sat(t->n_links, MODEL_COST_LINK);
     for (size_t i = 0; i < t->n_actions; i++) {
         const model_action *a = &t->actions[i];
         if (a->kind == ACTION_FILE_SERVER)
             for (size_t f = 0; f < a->u.file_server.n_files; f++)
                 e->files = add_sat(e->files, mul_sat(a->u.file_server.files[f].size, FILE_COPIES));
         else if (a->kind == ACTION_PING)
-            e->apps = add_sat(e->apps, mul_sat(a->u.ping.count, COST_PING_SLOT));
+            e->apps = add_sat(e->apps, mul_sat(a->u.ping.count, MODEL_COST_PING_SLOT));
     }
     uint64_t parts[] = {e->base, e->devices, e->ports, e->links, e->files, e->apps};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)

@@ -14,6 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The --max-memory the loader and run harnesses work under, as
+ * `netsim --max-memory 256M` would: it bounds what one input can make (a
+ * switch's 65,535 ports) before anything is made, so that no input takes
+ * seconds under AddressSanitizer only to be refused. */
+#define FUZZ_MAX_MEMORY (256ull << 20)
+
 /* Runs one input. Returns 0; a violated property aborts. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,8 @@
  *     unique, addresses unique, routes to network addresses, actions sorted
  *     by time, ping/traceroute/arp_spoof run by hosts or routers, defaults
  *     applied).
- * The model is freed with model_free on every success.
+ * The loader works under FUZZ_MAX_MEMORY, as with `--max-memory 256M`. The
+ * model is freed with model_free on every success.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "fuzz.h"
 #include "model/topology.h"
 #include "reader/reader.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "wire/addr.h"
 
@@ -233,6 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     model_topology *t = &untouched;
     ns_error err;
     memset(&err, 0, sizeof err);
+    ns_alloc_set_limit(FUZZ_MAX_MEMORY);
     int rc = loader_load_string((const char *)data, size, FUZZ_SOURCE, &t, &err);
     if (rc == 0) {
         FUZZ_CHECK(t != NULL && t != &untouched, "success gives a model");

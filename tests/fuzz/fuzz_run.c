@@ -30,12 +30,12 @@
 #include "fuzz.h"
 #include "runner/run.h"
 #include "trace/trace.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "wire/ethernet.h"
 
 #define FUZZ_MAX_EVENTS 20000
 #define FUZZ_MAX_OUTPUT (1u << 20)     /* 1 MiB of counted outputs */
-#define FUZZ_MAX_MEMORY (256ull << 20) /* the estimate's bound */
 #define FUZZ_LABELS     4096u          /* the partial-run labels beyond the budget */
 
 /* A trace sink that checks what every event promises: time never goes
@@ -75,6 +75,7 @@ static void set_up(void) {
     snprintf(input_path, sizeof input_path, "%s/input.json", work);
     snprintf(out_path, sizeof out_path, "%s/out", work);
     setenv("PATH", "/nonexistent", 1); /* no Graphviz: .dot files only */
+    ns_alloc_set_limit(FUZZ_MAX_MEMORY); /* as main does for --max-memory */
 }
 
 static uint64_t file_size(const char *dir, const char *name) {

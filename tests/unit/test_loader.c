@@ -476,6 +476,37 @@ static void test_bom_and_exact_buffer(void **state) {
     free(buf);
 }
 
+/* Ports are bounded by what --max-memory holds at 192 bytes each (beside
+ * 16 MiB for netsim itself) before any is made: 64 MiB holds 262,144, so the
+ * fifth switch of 65,535 ports is refused with exit status 5; with no bound
+ * the same five load. */
+static void test_ports_within_memory(void **state) {
+    (void)state;
+    char text[512] = "{\"devices\": {";
+    for (int i = 0; i < 5; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text),
+                 "%s\"sw%d\": {\"type\": \"switch\", \"ports\": 65535}", i ? ", " : "", i);
+    strcat(text, "}}");
+    model_topology *t = NULL;
+    ns_error err = {0};
+    ns_alloc_set_bound("--max-memory 64 MiB");
+    ns_alloc_set_limit((uint64_t)64 << 20);
+    assert_int_equal(loader_load_string(text, strlen(text), "ports.json", &t, &err),
+                     NS_ERR_NOMEM);
+    assert_string_equal(err.message,
+                        "ports.json:1:221: devices.sw4.ports: 65535 ports bring the topology's "
+                        "switch and hub ports to 327675, more than --max-memory 64 MiB holds at "
+                        "about 192 bytes a port; expected at most 262144 in all or a larger "
+                        "--max-memory");
+    assert_null(t);
+    ns_alloc_set_limit(0);
+    ns_alloc_set_bound("the machine's memory");
+    assert_int_equal(loader_load_string(text, strlen(text), "ports.json", &t, &err), 0);
+    assert_int_equal(t->n_devices, 5);
+    assert_int_equal(t->devices[4].n_ifaces, 65535);
+    model_free(t);
+}
+
 static void test_file_errors(void **state) {
     (void)state;
     model_topology *t = NULL;
@@ -664,7 +695,7 @@ int main(void) {
         cmocka_unit_test(test_port_assignment),   cmocka_unit_test(test_endpoint_names),
         cmocka_unit_test(test_action_order),      cmocka_unit_test(test_error_messages),
         cmocka_unit_test(test_nesting_limit),     cmocka_unit_test(test_bom_and_exact_buffer),
-        cmocka_unit_test(test_file_errors),       cmocka_unit_test(test_many_hosts),
+        cmocka_unit_test(test_file_errors),       cmocka_unit_test(test_ports_within_memory),       cmocka_unit_test(test_many_hosts),
         cmocka_unit_test(test_model_basics),      cmocka_unit_test(test_netmask_forms),
         cmocka_unit_test(test_steps_and_ping_id),
     };
