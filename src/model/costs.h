@@ -10,8 +10,8 @@
 
 #define MODEL_COST_BASE      (16ull << 20) /* process, engine, output buffers */
 #define MODEL_COST_DEVICE    1536ull       /* a device with its stack and maps (measured 740) */
-#define MODEL_COST_PORT      192ull        /* a port (measured 103) or interface (176 on a router) */
-#define MODEL_COST_LINK      1280ull       /* a link, its queues, the traffic it carries */
-#define MODEL_COST_PING_SLOT 16ull         /* ping: send time and answered flag per request */
+#define MODEL_COST_PORT      192ull  /* a port (measured 103) or interface (176 on a router) */
+#define MODEL_COST_LINK      1280ull /* a link, its queues, the traffic it carries */
+#define MODEL_COST_PING_SLOT 16ull   /* ping: send time and answered flag per request */
 
 #endif

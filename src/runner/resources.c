@@ -9,9 +9,9 @@
 #include "model/costs.h"
 #include "util/i18n.h"
 
-#define FILE_COPIES    3ull          /* the server's copy, TCP's send buffer, the receiver's */
-#define EVENTS_LEAST   100000000ull  /* the default event bound of a small topology */
-#define EVENTS_DEVICE  250ull        /* ... and of a large one, per device */
+#define FILE_COPIES   3ull         /* the server's copy, TCP's send buffer, the receiver's */
+#define EVENTS_LEAST  100000000ull /* the default event bound of a small topology */
+#define EVENTS_DEVICE 250ull       /* ... and of a large one, per device */
 
 static uint64_t add_sat(uint64_t a, uint64_t b) {
     return a + b < a ? UINT64_MAX : a + b;

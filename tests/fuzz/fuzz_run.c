@@ -35,8 +35,8 @@
 #include "wire/ethernet.h"
 
 #define FUZZ_MAX_EVENTS 20000
-#define FUZZ_MAX_OUTPUT (1u << 20)     /* 1 MiB of counted outputs */
-#define FUZZ_LABELS     4096u          /* the partial-run labels beyond the budget */
+#define FUZZ_MAX_OUTPUT (1u << 20) /* 1 MiB of counted outputs */
+#define FUZZ_LABELS     4096u      /* the partial-run labels beyond the budget */
 
 /* A trace sink that checks what every event promises: time never goes
  * backwards, and a frame has at least an Ethernet header. */
@@ -74,7 +74,7 @@ static void set_up(void) {
     atexit(clean_up);
     snprintf(input_path, sizeof input_path, "%s/input.json", work);
     snprintf(out_path, sizeof out_path, "%s/out", work);
-    setenv("PATH", "/nonexistent", 1); /* no Graphviz: .dot files only */
+    setenv("PATH", "/nonexistent", 1);   /* no Graphviz: .dot files only */
     ns_alloc_set_limit(FUZZ_MAX_MEMORY); /* as main does for --max-memory */
 }
 

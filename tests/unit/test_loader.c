@@ -491,8 +491,7 @@ static void test_ports_within_memory(void **state) {
     ns_error err = {0};
     ns_alloc_set_bound("--max-memory 64 MiB");
     ns_alloc_set_limit((uint64_t)64 << 20);
-    assert_int_equal(loader_load_string(text, strlen(text), "ports.json", &t, &err),
-                     NS_ERR_NOMEM);
+    assert_int_equal(loader_load_string(text, strlen(text), "ports.json", &t, &err), NS_ERR_NOMEM);
     assert_string_equal(err.message,
                         "ports.json:1:221: devices.sw4.ports: 65535 ports bring the topology's "
                         "switch and hub ports to 327675, more than --max-memory 64 MiB holds at "
@@ -691,13 +690,13 @@ static void test_model_basics(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_full_example),
-        cmocka_unit_test(test_port_assignment),   cmocka_unit_test(test_endpoint_names),
-        cmocka_unit_test(test_action_order),      cmocka_unit_test(test_error_messages),
-        cmocka_unit_test(test_nesting_limit),     cmocka_unit_test(test_bom_and_exact_buffer),
-        cmocka_unit_test(test_file_errors),       cmocka_unit_test(test_ports_within_memory),       cmocka_unit_test(test_many_hosts),
-        cmocka_unit_test(test_model_basics),      cmocka_unit_test(test_netmask_forms),
-        cmocka_unit_test(test_steps_and_ping_id),
+        cmocka_unit_test(test_defaults),        cmocka_unit_test(test_full_example),
+        cmocka_unit_test(test_port_assignment), cmocka_unit_test(test_endpoint_names),
+        cmocka_unit_test(test_action_order),    cmocka_unit_test(test_error_messages),
+        cmocka_unit_test(test_nesting_limit),   cmocka_unit_test(test_bom_and_exact_buffer),
+        cmocka_unit_test(test_file_errors),     cmocka_unit_test(test_ports_within_memory),
+        cmocka_unit_test(test_many_hosts),      cmocka_unit_test(test_model_basics),
+        cmocka_unit_test(test_netmask_forms),   cmocka_unit_test(test_steps_and_ping_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
