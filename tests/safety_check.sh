@@ -160,14 +160,19 @@ grep -q "^status stopped$" budget/.netsim-manifest || fail "--max-output: manife
 "$netsim" run "$topo/switch.json" --quiet --out unlimited --max-output 0 || fail "--max-output 0"
 cmp -s unlimited/trace.txt run/trace.txt || fail "--max-output 0 changed the run"
 
-# 10. The memory estimate refuses a small file asking for too much.
+# 10. A small file asking for too much is refused before anything is made:
+#     ports by the reader, at 192 bytes each, as soon as they pass what
+#     --max-memory holds; the rest by the memory estimate.
 awk 'BEGIN { printf "{\"devices\": {\"A\": {\"type\": \"host\"}";
              for (i = 0; i < 20; i++) printf ", \"sw%d\": {\"type\": \"switch\", \"ports\": 65535}", i;
              print "}}" }' > greedy.json
-expect 5 "netsim: greedy.json: the run would need about 257 MiB of memory (switch and hub ports and interfaces: 240 MiB), more than the limit of 128 MiB; make the topology smaller or raise --max-memory" \
-    "$netsim" check greedy.json --max-memory 128M
-expect 5 "netsim: greedy.json: the run would need about 257 MiB of memory (switch and hub ports and interfaces: 240 MiB), more than the limit of 128 MiB; make the topology smaller or raise --max-memory" \
-    "$netsim" run greedy.json --quiet --out greedy --max-memory 128M
+greedy="netsim: greedy.json:1:459: devices.sw9.ports: 65535 ports bring the topology's switch and hub ports to 655350, more than --max-memory 128 MiB holds at about 192 bytes a port; expected at most 611669 in all or a larger --max-memory"
+expect 5 "$greedy" "$netsim" check greedy.json --max-memory 128M
+expect 5 "$greedy" "$netsim" run greedy.json --quiet --out greedy --max-memory 128M
+[ -e greedy ] && fail "a refused run created its directory"
+awk 'BEGIN { print "{\"devices\": {\"A\": {\"type\": \"host\"}, \"sw\": {\"type\": \"switch\", \"ports\": 65535}}}" }' > one-switch.json
+expect 5 "netsim: one-switch.json: the run would need about 29 MiB of memory (netsim itself: 16 MiB), more than the limit of 24 MiB; make the topology smaller or raise --max-memory" \
+    "$netsim" run one-switch.json --quiet --out greedy --max-memory 24M
 [ -e greedy ] && fail "a refused run created its directory"
 
 # 11. At run time, memory beyond --max-memory ends the run with a message and

@@ -5,13 +5,13 @@
 #include "apps/ping.h"
 #include "util/alloc.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apps/app.h"
 #include "apps/launch.h"
 #include "util/i18n.h"
+#include "util/isqrt.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
@@ -79,7 +79,7 @@ static void finish(ping *p) {
     if (p->received) {
         uint64_t avg = p->rtt_sum / p->received;
         uint64_t mean2 = p->rtt_sum2 / p->received;
-        uint64_t mdev = mean2 > avg * avg ? (uint64_t)sqrt((double)(mean2 - avg * avg)) : 0;
+        uint64_t mdev = mean2 > avg * avg ? isqrt_floor(mean2 - avg * avg) : 0;
         app_say(p->st, "rtt min/avg/max/mdev = %llu.%03llu/%llu.%03llu/%llu.%03llu/%llu.%03llu ms",
                 (unsigned long long)(p->rtt_min / 1000), (unsigned long long)(p->rtt_min % 1000),
                 (unsigned long long)(avg / 1000), (unsigned long long)(avg % 1000),

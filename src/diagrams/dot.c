@@ -16,6 +16,7 @@
 #include "diagrams/dot.h"
 #include "util/alloc.h"
 #include "util/i18n.h"
+#include "util/isqrt.h"
 #include "util/text.h"
 
 #include <stdint.h>
@@ -496,10 +497,8 @@ static void put_link(FILE *out, const dot_topology *d, const dot_view *v, size_t
 #define GRID_MIN 4
 
 static size_t isqrt_ceil(size_t n) {
-    size_t r = 1;
-    while (r * r < n)
-        r++;
-    return r;
+    size_t r = (size_t)isqrt_floor(n);
+    return r * r < n || r == 0 ? r + 1 : r;
 }
 
 static void put_grids(FILE *out, const dot_topology *d, const dot_view *v) {
