@@ -75,7 +75,10 @@ static const char *link_label(const hop_link *l) {
     return l->label ? l->label : link_name(l);
 }
 
-static widths table_widths(resolver *r) {
+/* The widths count only the rows printed: not those a fold stands for
+ * (`repeats`: per head row, the rows after it that repeat it; see
+ * count_repeats), whose links are listed after the time instead. */
+static widths table_widths(resolver *r, const uint32_t *repeats) {
     /* The hop column also holds the last row's "end". */
     widths w = {max_size(text_width(_(header[0])), text_width(_("end"))),
                 text_width(_(header[1])),
@@ -84,7 +87,10 @@ static widths table_widths(resolver *r) {
                 text_width(_(header[4])),
                 text_width(_(header[5])),
                 text_width(_(header[6]))};
-    for (uint32_t row = 0; row < r->n; row++) {
+    for (uint32_t row = 0, next = 0; row < r->n; row++) {
+        if (row < next)
+            continue; /* folded */
+        next = row + 1 + (repeats[row] >= TRACE_TEXT_FOLD_MIN ? repeats[row] : 0);
         const hop_rec *p;
         const hop_rec *h = hop__row_hop(r, row, &p);
         const hop_header *hd = hop__hdr(r->t, h);
@@ -156,6 +162,24 @@ static uint32_t repeats_after(resolver *r, uint32_t head, const char *head_chang
     return k - head - 1;
 }
 
+/* repeats[row] for every head row: how many rows after it repeat it
+ * (repeats_after); the rows it covers are skipped, their entries left 0. */
+static void count_repeats(resolver *r, uint32_t *repeats) {
+    strbuf head_change = {0};
+    for (uint32_t row = 0; row < r->n;) {
+        const hop_rec *pred;
+        const hop_rec *h = hop__row_hop(r, row, &pred);
+        hop__format_change(r, h, pred);
+        strbuf_clear(&head_change);
+        strbuf_puts(&head_change, r->text.s);
+        uint32_t n = repeats_after(r, row, head_change.s);
+        memset(repeats + row, 0, (1 + (size_t)n) * sizeof *repeats);
+        repeats[row] = n;
+        row += 1 + n;
+    }
+    strbuf_free(&head_change);
+}
+
 /* Rows [from, to) repeat the row printed just before them: each printed when
  * there are few (TRACE_TEXT_FOLD_MIN), else one line naming their links. */
 static void write_hop_repeats(resolver *r, uint32_t from, uint32_t to, const widths *w,
@@ -188,7 +212,9 @@ static void write_hop_repeats(resolver *r, uint32_t from, uint32_t to, const wid
 
 static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
     hop__resolve(r, p);
-    widths w = table_widths(r);
+    uint32_t *repeats = ns_xmalloc((r->n ? r->n : 1) * sizeof *repeats);
+    count_repeats(r, repeats);
+    widths w = table_widths(r, repeats);
     text_line l = {.out = out};
     strbuf_clear(&r->text);
     strbuf_fmt(&r->text, _("packet #%u: %s"), (unsigned)p->id, p->summary ? p->summary : "");
@@ -202,16 +228,11 @@ static void write_text_packet(resolver *r, const packet_rec *p, FILE *out) {
     text_line_end(&l);
 
     /* A row is printed, then the rows that repeat it, folded when many. */
-    strbuf head_change = {0};
-    for (uint32_t row = 0; row < r->n;) {
+    for (uint32_t row = 0; row < r->n; row += 1 + repeats[row]) {
         write_hop_row(r, row, &w, &l);
-        strbuf_clear(&head_change);
-        strbuf_puts(&head_change, r->text.s);
-        uint32_t n = repeats_after(r, row, head_change.s);
-        write_hop_repeats(r, row + 1, row + 1 + n, &w, &l);
-        row += 1 + n;
+        write_hop_repeats(r, row + 1, row + 1 + repeats[row], &w, &l);
     }
-    strbuf_free(&head_change);
+    free(repeats);
     hop__fate_write_text(r, p, w.hop, w.time, out);
 }
 
