@@ -3,10 +3,8 @@
 # --help names every option docs/cli.md documents. Usage: cli_check.sh NETSIM REPO_ROOT
 set -uo pipefail
 netsim=$1 root=$2
-cd "$root"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
+. "$(dirname "$0")/lib.sh"
+cd "$root" || exit 2
 
 # expect STATUS "FIRST STDERR LINE" ARGS...
 expect() {
@@ -17,9 +15,8 @@ expect() {
     local line
     line=$(head -n 1 "$work/err")
     if [ "$got" -ne "$status" ] || [ "$line" != "$message" ]; then
-        echo "FAIL: netsim $*: expected status $status and \"$message\"," >&2
+        fail "netsim $*: expected status $status and \"$message\","
         echo "      got status $got and \"$line\"" >&2
-        failures=$((failures + 1))
     fi
 }
 
@@ -40,8 +37,7 @@ expect 3 "netsim: run ended at 0.000015440 s after 4 events, 3 frames delivered:
     run topologies/switch.json --quiet --max-events 4 --out "$work/limit"
 expect 0 '' run topologies/switch.json --quiet --until 500ms --out "$work/until"
 if ! grep -q 'the --until time was reached' "$work/until/trace.txt"; then
-    echo "FAIL: --until 500ms did not end the run at 500 ms" >&2
-    failures=$((failures + 1))
+    fail "--until 500ms did not end the run at 500 ms"
 fi
 
 expect 2 'netsim: --packet needs a packet number such as 3, got "0"' run topologies/switch.json --packet 0
@@ -49,8 +45,7 @@ expect 2 'netsim: --packet 999: no such packet crossed a link in this run' \
     run topologies/switch.json --packet 999 --out "$work/packet"
 "$netsim" run topologies/two-subnets.json --packet 1 --out "$work/p1" >"$work/p1.out"
 if ! grep -q 'MAC rewritten by r1, IP unchanged, TTL 64 -> 63' "$work/p1.out" || grep -q ' send ' "$work/p1.out"; then
-    echo "FAIL: --packet 1 should print only the hop table of packet 1" >&2
-    failures=$((failures + 1))
+    fail "--packet 1 should print only the hop table of packet 1"
 fi
 expect 2 'netsim: bad IPv4 address "10.0.0.256": expected four numbers 0-255 separated by dots (no leading zeros), e.g. 192.168.1.10' ip 10.0.0.256
 
@@ -58,43 +53,38 @@ expect 2 'netsim: --filter "proto=xml": "xml" is not a protocol; expected arp, i
     run topologies/switch.json --filter proto=xml
 "$netsim" run topologies/two-subnets.json --quiet --filter proto=arp --filter device=r1 --out "$work/filtered"
 if grep -v ' \* run' "$work/filtered/trace.txt" | sed '/^$/,$d' | grep -v -e '^[0-9.]*  r1' | grep -q .; then
-    echo "FAIL: --filter device=r1 left lines of other devices in trace.txt" >&2
-    failures=$((failures + 1))
+    fail "--filter device=r1 left lines of other devices in trace.txt"
 fi
 if grep '^[0-9.]*  r1' "$work/filtered/trace.txt" | grep -q 'ICMP'; then
-    echo "FAIL: --filter proto=arp left ICMP lines in trace.txt" >&2
-    failures=$((failures + 1))
+    fail "--filter proto=arp left ICMP lines in trace.txt"
 fi
 
 "$netsim" run topologies/two-subnets.json --quiet --filter proto=icmp --out "$work/fdiag"
 if grep -q 'ARP' "$work/fdiag/ladder.dot" || ! grep -q 'ICMP' "$work/fdiag/ladder.dot"; then
-    echo "FAIL: --filter proto=icmp should leave only ICMP frames in ladder.dot" >&2
-    failures=$((failures + 1))
+    fail "--filter proto=icmp should leave only ICMP frames in ladder.dot"
 fi
 
 # A failed load writes nothing.
 expect 1 'netsim: tests/errors/hub-loop.json: links[2]: "hub2.p2--hub1.p3" closes a loop of hubs (hub2 and hub1 are already connected): a hub repeats every frame out of every other port, so every frame would circle the loop forever (a broadcast storm); expected hubs wired as a tree' \
     run tests/errors/hub-loop.json --out "$work/nothing"
 if [ -e "$work/nothing" ]; then
-    echo "FAIL: a topology that failed to load left $work/nothing behind" >&2
-    failures=$((failures + 1))
+    fail "a topology that failed to load left $work/nothing behind"
 fi
 
 # --help documents every option and exit status of docs/cli.md.
 "$netsim" --help >"$work/help"
 for word in --out --seed --until --max-events --format --trace --packet --quiet check run ip --version; do
-    grep -q -- "$word" "$work/help" || { echo "FAIL: --help does not mention $word" >&2; failures=$((failures + 1)); }
+    grep -q -- "$word" "$work/help" || fail "--help does not mention $word"
 done
 for status in 0 1 2 3 4; do
-    grep -q "^  $status  " "$work/help" || { echo "FAIL: --help does not explain exit status $status" >&2; failures=$((failures + 1)); }
+    grep -q "^  $status  " "$work/help" || fail "--help does not explain exit status $status"
 done
 # --help or -h after a command (even after other arguments) is the same help, exit 0.
 for args in "run --help" "run topologies/switch.json -h" "check --help" "ip -h" "help"; do
     # shellcheck disable=SC2086 # the words are separate arguments
     if ! "$netsim" $args >"$work/help2" 2>&1 || ! cmp -s "$work/help" "$work/help2"; then
-        echo "FAIL: netsim $args does not print --help's text with exit 0" >&2
-        failures=$((failures + 1))
+        fail "netsim $args does not print --help's text with exit 0"
     fi
 done
 
-[ "$failures" -eq 0 ] && echo "cli: all checks passed" || exit 1
+finish cli_check "all checks passed"

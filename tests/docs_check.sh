@@ -13,10 +13,9 @@
 # Usage: docs_check.sh NETSIM REPO_ROOT
 set -euo pipefail
 netsim=$1 root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$root"
-failures=0 blocks=0
+blocks=0
 
 for doc in README.md docs/*.md; do
     # Split the document into numbered blocks: block.N.json / block.N.excerpt (+ .target).
@@ -42,9 +41,8 @@ for doc in README.md docs/*.md; do
         head -c 1 "$block" | grep -q '{' && grep -q '"devices"' "$block" || continue
         blocks=$((blocks + 1))
         if ! "$netsim" check "$block" 2>"$work/err"; then
-            echo "FAIL: $doc: a JSON example does not pass netsim check:" >&2
+            fail "$doc: a JSON example does not pass netsim check:"
             sed "s#$block#<example>#" "$work/err" >&2
-            failures=$((failures + 1))
         fi
     done
     # A block that starts with "$ netsim ARGS" shows that command's exact output.
@@ -60,9 +58,8 @@ for doc in README.md docs/*.md; do
         tail -n +2 "$block" >"$work/want"
         "$netsim" "${args[@]}" >"$work/got" 2>&1 || true
         if ! diff -u "$work/want" "$work/got" >"$work/diff"; then
-            echo "FAIL: $doc: the output shown for \"$first\" is not what netsim prints:" >&2
+            fail "$doc: the output shown for \"$first\" is not what netsim prints:"
             cat "$work/diff" >&2
-            failures=$((failures + 1))
         fi
     done
     for block in "$work"/block.*.excerpt; do
@@ -79,11 +76,9 @@ for doc in README.md docs/*.md; do
                   i < n && $0 == want[i + 1] { i++ }
                   END { if (i < n) { print "missing: " want[i + 1]; exit 1 } }' \
             "$block" "$out/$file" >"$work/why"; then
-            echo "FAIL: $doc: an excerpt of $topology/$file is not in the real output:" >&2
+            fail "$doc: an excerpt of $topology/$file is not in the real output:"
             cat "$work/why" >&2
-            failures=$((failures + 1))
         fi
     done
 done
-echo "$blocks documentation examples checked"
-[ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
+finish docs_check "$blocks documentation examples checked"

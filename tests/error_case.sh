@@ -26,21 +26,15 @@ case "$netsim" in
 esac
 root=$(cd "$errors_dir/../.." && pwd) || exit 2
 
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
-printf 'netsim: %s\n' "$(cat "$expected_file")" > "$tmp/expected"
-(cd "$root" && "$netsim" check "tests/errors/$case_name.json" > "$tmp/stdout" 2> "$tmp/stderr")
+printf 'netsim: %s\n' "$(cat "$expected_file")" > "$work/expected"
+(cd "$root" && "$netsim" check "tests/errors/$case_name.json" > "$work/stdout" 2> "$work/stderr")
 status=$?
 
-ok=1
-if [ "$status" -ne 1 ]; then
-    echo "error_case $case_name: exit status $status, expected 1" >&2
-    ok=0
+[ "$status" -eq 1 ] || fail "$case_name: exit status $status, expected 1"
+if ! cmp -s "$work/expected" "$work/stderr"; then
+    fail "$case_name: stderr differs from $expected_file:"
+    diff "$work/expected" "$work/stderr" >&2
 fi
-if ! cmp -s "$tmp/expected" "$tmp/stderr"; then
-    echo "error_case $case_name: stderr differs from $expected_file:" >&2
-    diff "$tmp/expected" "$tmp/stderr" >&2
-    ok=0
-fi
-[ "$ok" -eq 1 ]
+finish "error_case $case_name"

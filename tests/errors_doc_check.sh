@@ -34,8 +34,7 @@ if [ ! -f "$doc" ]; then
     exit 2
 fi
 
-work=$(mktemp -d) || exit 2
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 mkdir -p "$work/items" "$work/run"
 ln -s "$root/topologies" "$work/run/topologies"
 ln -s "$root/tests" "$work/run/tests"
@@ -88,12 +87,6 @@ awk -v dir="$work/items" '
     }
 ' "$doc"
 form=$?
-
-failures=0
-fail() {
-    echo "errors_doc_check: $*" >&2
-    failures=$((failures + 1))
-}
 [ "$form" -eq 0 ] || fail "docs/errors.md is not in the expected form (see above)"
 
 declare -A documented=()
@@ -148,8 +141,4 @@ for expected in "$errors"/*.expected; do
     [ -n "${documented[$name]:-}" ] || fail "tests/errors/$name is not in docs/errors.md"
 done
 
-if [ "$failures" -ne 0 ]; then
-    echo "errors_doc_check: $failures problem(s)" >&2
-    exit 1
-fi
-echo "errors_doc_check: $items examples checked, every tests/errors case documented"
+finish errors_doc_check "$items examples checked, every tests/errors case documented"

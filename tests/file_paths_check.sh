@@ -19,10 +19,8 @@ case "$netsim" in
 *) netsim="$PWD/$netsim" ;;
 esac
 
-work=$(mktemp -d) || exit 2
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$work" || exit 2
-failures=0
 
 # topology FILE FILES-JSON: a two-host topology whose B serves FILES-JSON.
 topology() {
@@ -45,9 +43,8 @@ expect() {
     timeout 10 "$netsim" check "$3" > /dev/null 2> err
     local got=$?
     if [ "$got" -ne "$1" ] || [ "$(cat err)" != "$2" ]; then
-        echo "FAIL: netsim check $3: expected status $1 and \"$2\"," >&2
+        fail "netsim check $3: expected status $1 and \"$2\","
         echo "      got status $got and \"$(cat err)\"" >&2
-        failures=$((failures + 1))
     fi
 }
 
@@ -80,8 +77,4 @@ ln -s images/a.txt ok/link.txt
 : > ok/empty
 expect 0 '' ok/t.json
 
-if [ "$failures" -ne 0 ]; then
-    echo "file_paths_check: $failures failure(s)" >&2
-    exit 1
-fi
-echo "file_paths_check: all cases pass"
+finish file_paths_check "all cases pass"

@@ -20,14 +20,8 @@ case "$netsim" in
 /*) ;;
 *) netsim="$PWD/$netsim" ;;
 esac
+. "$(dirname "$0")/lib.sh"
 cd "$root" || exit 2
-work=$(mktemp -d) || exit 2
-trap 'rm -rf "$work"' EXIT
-failed=0
-fail() {
-    echo "grading_check: $*" >&2
-    failed=1
-}
 
 expect_status() { # WANT DESCRIPTION COMMAND...
     local want=$1 what=$2
@@ -84,4 +78,4 @@ grep -q 'symbolic link' "$work/err" || fail "no message about the symbolic link:
 expect_status 2 "no file" "$netsim" test
 expect_status 2 "an unknown option" "$netsim" test $g/pass.json --bogus
 expect_status 2 "--junit without a file" "$netsim" test $g/pass.json --junit
-exit $failed
+finish grading_check

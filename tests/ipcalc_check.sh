@@ -11,10 +11,8 @@
 #   bash tests/ipcalc_check.sh build/netsim . --refresh
 set -u
 netsim=$1 root=$2
+. "$(dirname "$0")/lib.sh"
 cd "$root" || exit 2
-work=$(mktemp -d) || exit 2
-trap 'rm -rf "$work"' EXIT
-fail=0
 
 cases=("192.168.1.10/24" "10.0.0.1" "10.1.2.3/31" "10.1.2.3/32" "224.0.0.1" "192.168.1.0 255.255.255.0"
     "192.168.1.255/24" "8.8.8.8/16" "169.254.1.1/16" "10.0.0.256" "10.0.0.1 255.0.255.0")
@@ -29,13 +27,12 @@ if [ "${3:-}" = --refresh ]; then
     cp "$work/zh.out" tests/ipcalc/zh.expected
 fi
 if ! diff -u tests/ipcalc/zh.expected "$work/zh.out"; then
-    echo "FAIL: netsim ip --lang zh differs from tests/ipcalc/zh.expected" >&2
-    fail=1
+    fail "netsim ip --lang zh differs from tests/ipcalc/zh.expected"
 fi
 
 # The columns: each line's label, then its value from one display column,
 # then the third column from another (East Asian Wide and Fullwidth: 2).
-python3 - "$work/zh.out" <<'PY' || fail=1
+python3 - "$work/zh.out" >"$work/columns" 2>&1 <<'PY' || fail "$(cat "$work/columns")"
 import sys, unicodedata
 def width(s):
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
@@ -51,10 +48,9 @@ for line in open(sys.argv[1], encoding="utf-8"):
     third = value + rest.index(" ") + len(rest[rest.index(" "):]) - len(rest[rest.index(" "):].lstrip(" "))
     starts.add((width(line[:value]), width(line[:third])))
 if len(starts) != 1:
-    print("FAIL: netsim ip --lang zh: the columns start at different display columns: %s"
-          % sorted(starts), file=sys.stderr)
+    print("netsim ip --lang zh: the columns start at different display columns: %s"
+          % sorted(starts))
     sys.exit(1)
 PY
 
-[ "$fail" -eq 0 ] && echo "ok: netsim ip in Chinese"
-exit "$fail"
+finish ipcalc_check "netsim ip in Chinese"

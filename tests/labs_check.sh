@@ -32,23 +32,19 @@ case "$netsim" in
 *) netsim="$PWD/$netsim" ;;
 esac
 lab=labs/two-routers
-work=$(mktemp -d) || exit 2
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 cd "$root" || exit 2
 
-fail=0
 grade() { # grade ANSWER EXPECTED-STATUS [zh]
     local answer=$1 want=$2 lang=${3:-} status=0
     local expected="tests/labs/two-routers/${lang:+$lang/}$answer.expected"
     "$netsim" test ${lang:+--lang "$lang"} "$lab/$answer.json" --expect "$lab/expect.json" \
         >"$work/$answer$lang.out" 2>&1 || status=$?
     if [ "$status" -ne "$want" ]; then
-        echo "FAIL: netsim test ${lang:+--lang $lang }$lab/$answer.json exited with $status, expected $want" >&2
-        fail=1
+        fail "netsim test ${lang:+--lang $lang }$lab/$answer.json exited with $status, expected $want"
     fi
     if ! diff -u "$expected" "$work/$answer$lang.out"; then
-        echo "FAIL: the grading output of ${lang:+--lang $lang }$lab/$answer.json differs from $expected" >&2
-        fail=1
+        fail "the grading output of ${lang:+--lang $lang }$lab/$answer.json differs from $expected"
     fi
 }
 for lang in "" zh; do
@@ -67,13 +63,11 @@ batch() { # batch [zh]
     "$netsim" test ${lang:+--lang "$lang"} $answers --expect "$lab/expect.json" --junit "$out.xml" \
         --csv "$out.csv" >"$out.out" 2>&1 || status=$?
     if [ "$status" -ne 1 ]; then
-        echo "FAIL: netsim test ${lang:+--lang $lang }of the four answers exited with $status, expected 1" >&2
-        fail=1
+        fail "netsim test ${lang:+--lang $lang }of the four answers exited with $status, expected 1"
     fi
     if ! xmllint --noout --schema "$schema" "$out.xml" 2>"$work/xmllint.err"; then
         cat "$work/xmllint.err" >&2
-        echo "FAIL: the ${lang:+$lang }JUnit report is not valid against $schema" >&2
-        fail=1
+        fail "the ${lang:+$lang }JUnit report is not valid against $schema"
     fi
 }
 batch
@@ -81,14 +75,12 @@ batch zh
 # One CSV row per file and check (the header first), each answer named.
 for answer in solution wrong-gateway missing-return-route wrong-prefix; do
     if ! grep -q "^$lab/$answer.json," "$work/grades.csv"; then
-        echo "FAIL: grades.csv has no row for $lab/$answer.json" >&2
-        fail=1
+        fail "grades.csv has no row for $lab/$answer.json"
     fi
 done
 # (RFC 4180 ends records with CRLF)
 if [ "$(head -1 "$work/grades.csv" | tr -d '\r')" != 'file,check,name,result,points,message' ]; then
-    echo "FAIL: grades.csv header is '$(head -1 "$work/grades.csv")'" >&2
-    fail=1
+    fail "grades.csv header is '$(head -1 "$work/grades.csv")'"
 fi
 # In Chinese the CSV's machine columns (file, check, result, points, and the
 # header) are the same as in English: grading reads facts, never words.
@@ -98,21 +90,17 @@ for row in csv.reader(open(sys.argv[1], newline="")):
     print(",".join(row[i] for i in (0, 1, 3, 4)))' "$1"
 }
 if ! diff -u <(machine_columns "$work/grades.csv") <(machine_columns "$work/grades.zh.csv"); then
-    echo "FAIL: grading in Chinese gives other results than in English (CSV columns file,check,result,points)" >&2
-    fail=1
+    fail "grading in Chinese gives other results than in English (CSV columns file,check,result,points)"
 fi
 if ! grep -q '失败' "$work/grades.zh.out" || grep -q '^  FAIL  ' "$work/grades.zh.out"; then
-    echo "FAIL: the Chinese batch report is not in Chinese" >&2
-    fail=1
+    fail "the Chinese batch report is not in Chinese"
 fi
 
 # The assignment text shows wrong-prefix's report: it must be the real one.
 awk '/^\$ netsim test labs\/two-routers\/wrong-prefix.json /{on=1; next} on && /^```/{exit} on' \
     "$lab/README.md" >"$work/readme-example"
 if ! diff -u "tests/labs/two-routers/wrong-prefix.expected" "$work/readme-example"; then
-    echo "FAIL: $lab/README.md shows another report for wrong-prefix.json than netsim test prints" >&2
-    fail=1
+    fail "$lab/README.md shows another report for wrong-prefix.json than netsim test prints"
 fi
 
-[ "$fail" -eq 0 ] && echo "ok: $lab graded as expected"
-exit "$fail"
+finish labs_check "$lab graded as expected"

@@ -14,9 +14,7 @@
 #  - long-names: names at their limits still make a capture file name.
 set -uo pipefail
 netsim=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
+. "$(dirname "$0")/lib.sh"
 
 # expect NAME: runs $work/NAME.json and compares A's program output with
 # $work/NAME.expected.
@@ -25,16 +23,14 @@ expect() {
     "$netsim" run "$work/$name.json" --quiet --out "$work/$name.d" 2>"$work/$name.err"
     grep -E '^[0-9.]+  A +\| ' "$work/$name.d/trace.txt" >"$work/$name.got"
     if ! diff -u "$work/$name.expected" "$work/$name.got" >&2; then
-        echo "FAIL: $name: A's output differs (- expected, + got)" >&2
-        failures=$((failures + 1))
+        fail "$name: A's output differs (- expected, + got)"
     fi
 }
 
 # expect_drop NAME "TRACE LINE": the trace holds this line.
 expect_drop() {
     if ! grep -qxF "$2" "$work/$1.d/trace.txt"; then
-        echo "FAIL: $1: no trace line \"$2\"" >&2
-        failures=$((failures + 1))
+        fail "$1: no trace line \"$2\""
     fi
 }
 
@@ -131,12 +127,7 @@ JSON
 if ! "$netsim" check "$work/long-names.json" ||
     ! "$netsim" run "$work/long-names.json" --quiet --out "$work/long-names.d" ||
     [ "$(ls "$work/long-names.d/pcap" | wc -l)" -ne 1 ]; then
-    echo "FAIL: names at their limits (64-byte devices, 32-byte interfaces) do not run" >&2
-    failures=$((failures + 1))
+    fail "names at their limits (64-byte devices, 32-byte interfaces) do not run"
 fi
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures check(s) of programs' messages failed" >&2
-    exit 1
-fi
-echo "ok: programs' messages"
+finish linux_messages_check "programs' messages"

@@ -7,10 +7,9 @@
 set -euo pipefail
 netsim=$1 topologies=$2
 command -v tshark >/dev/null || { echo "tshark is not installed (apt-get install tshark)" >&2; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 export HOME=$work # tshark wants a writable profile directory
-failures=0 checked=0
+checked=0
 
 for topology in "$topologies"/*.json; do
     name=$(basename "$topology" .json)
@@ -19,8 +18,7 @@ for topology in "$topologies"/*.json; do
     # No Graphviz on its PATH: pictures are not what this test checks, and they cost most of the time.
     PATH=/nonexistent "$netsim" run "$topology" --quiet --out "$out" || status=$?
     if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
-        echo "FAIL: $name: netsim exited with $status" >&2
-        failures=$((failures + 1))
+        fail "$name: netsim exited with $status"
         continue
     fi
     # Frames per link according to the trace (wire events name their link).
@@ -37,9 +35,8 @@ for topology in "$topologies"/*.json; do
             -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE \
             -T fields -e frame.interface_id -e _ws.expert.group -e _ws.malformed \
             -e _ws.expert.message >"$work/$name.fields" 2>"$work/tshark.err"; then
-        echo "FAIL: $name: tshark could not read the captures:" >&2
+        fail "$name: tshark could not read the captures:"
         cat "$work/tshark.err" >&2
-        failures=$((failures + 1))
         continue
     fi
     # Frames per link, and every frame tshark calls malformed or whose expert
@@ -55,17 +52,14 @@ for topology in "$topologies"/*.json; do
     ' "$work/$name.fields")
     touch "$work/$name.actual"
     if [ -n "$bad" ]; then
-        echo "FAIL: $name: tshark reports:" >&2
+        fail "$name: tshark reports:"
         echo "$bad" | head -5 >&2
-        failures=$((failures + 1))
     fi
     checked=$((checked + $(wc -l <"$work/$name.fields")))
     sort -k2 "$work/$name.actual" -o "$work/$name.actual"
     sort -k2 "$work/$name.expected" -o "$work/$name.expected"
     if ! diff -u "$work/$name.expected" "$work/$name.actual" >&2; then
-        echo "FAIL: $name: frames per link differ between trace.jsonl and the captures" >&2
-        failures=$((failures + 1))
+        fail "$name: frames per link differ between trace.jsonl and the captures"
     fi
 done
-echo "$checked frames decoded by tshark"
-[ "$failures" -eq 0 ] || { echo "$failures failures" >&2; exit 1; }
+finish pcap_check "$checked frames decoded by tshark"

@@ -13,25 +13,22 @@
 set -euo pipefail
 netsim=$1 topology=$2 expected=$3
 shift 3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 status=0
 PATH=/nonexistent "$netsim" run "$topology" "$@" --quiet --out "$work/a" 2>"$work/stderr" || status=$?
 # 3 is a run stopped on purpose (a storm scenario); anything else is a failure.
 if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
     cat "$work/stderr" >&2
-    echo "FAIL: netsim exited with $status" >&2
-    exit 1
+    fail "netsim exited with $status"
+    finish scenario # no trace to compare: stop here
 fi
 if ! diff -u "$expected" "$work/a/trace.txt"; then
-    echo "FAIL: trace of $topology differs from $expected" >&2
-    exit 1
+    fail "trace of $topology differs from $expected"
 fi
 PATH=/nonexistent "$netsim" run "$topology" "$@" --quiet --out "$work/b" 2>/dev/null || true
 if ! diff -r "$work/a" "$work/b" >/dev/null; then
-    echo "FAIL: two runs of $topology with the same seed differ:" >&2
+    fail "two runs of $topology with the same seed differ:"
     diff -r "$work/a" "$work/b" >&2 || true
-    exit 1
 fi
-echo "ok: $topology"
+finish scenario "$topology"

@@ -4,9 +4,7 @@
 # Topologies are generated here. Usage: storm_check.sh NETSIM
 set -uo pipefail
 netsim=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
+. "$(dirname "$0")/lib.sh"
 
 # gen chain|ring N: hosts A and B, switches s1..sN in a row (a ring closes
 # sN back to s1; B then hangs off s2), A pings B once.
@@ -34,9 +32,8 @@ expect() {
     got=$?
     line=$(tail -n 1 "$work/$name.err")
     if [ "$got" -ne "$status" ] || [ "$line" != "$message" ]; then
-        echo "FAIL: $name: expected status $status and \"$message\"," >&2
+        fail "$name: expected status $status and \"$message\","
         echo "      got status $got and \"$line\"" >&2
-        failures=$((failures + 1))
     fi
 }
 
@@ -46,15 +43,10 @@ gen ring 1000 >"$work/ring-1000.json"
 
 expect chain-1000 0 ''
 if ! grep -q '1 packets transmitted, 1 received' "$work/chain-1000.out"; then
-    echo "FAIL: chain-1000: the ping across 1,000 switches did not come back:" >&2
+    fail "chain-1000: the ping across 1,000 switches did not come back:"
     cat "$work/chain-1000.out" >&2
-    failures=$((failures + 1))
 fi
 expect ring-3 3 'netsim: run ended at 0.000084920 s after 46 events, 42 frames delivered: broadcast storm suspected: 16 frames came back to a switch they had already crossed (packet #2 last went through s2, s1, s3); the switches form a loop'
 expect ring-1000 3 'netsim: run ended at 0.007781760 s after 2035 events, 2033 frames delivered: broadcast storm suspected: 16 frames came back to a switch they had already crossed (packet #2 last went through s1, s1000, s999, s998, s997, s996, s995, s994); the switches form a loop'
 
-if [ "$failures" -ne 0 ]; then
-    echo "$failures storm check(s) failed" >&2
-    exit 1
-fi
-echo "ok: storm detection"
+finish storm_check "storm detection"

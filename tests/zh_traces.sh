@@ -9,12 +9,10 @@
 set -uo pipefail
 netsim=$1 out=$2
 shift 2
+. "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -gt 0 ] || set -- "$here"/topologies/*.json
 mkdir -p "$out"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-missing=0
 for topology in "$@"; do
     name=$(basename "$topology" .json)
     PATH=/nonexistent "$netsim" run "$topology" --lang zh --quiet --out "$work/$name" \
@@ -22,8 +20,7 @@ for topology in "$@"; do
     status=$?
     if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
         cat "$work/$name.err" >&2
-        echo "FAIL: $name: netsim exited with $status" >&2
-        missing=1
+        fail "$name: netsim exited with $status"
         continue
     fi
     cp "$work/$name/trace.txt" "$out/$name.trace"
@@ -32,8 +29,7 @@ for topology in "$@"; do
     if LC_ALL=C.UTF-8 grep -nP '^[0-9.]+  (?!\* run)(?!\S+ +\| ).*\((?![^()]*\p{Han})[^()]*\)(  [^()]*)?$' \
         "$out/$name.trace" >"$work/$name.english"; then
         sed "s|^|$name.trace:|" "$work/$name.english" >&2
-        missing=1
+        fail "$name: $(wc -l <"$work/$name.english") step(s) explained in English (above)"
     fi
 done
-[ "$missing" -eq 0 ] && echo "ok: Chinese traces in $out"
-exit "$missing"
+finish zh_traces "Chinese traces in $out"
