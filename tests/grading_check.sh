@@ -4,7 +4,8 @@
 # `netsim test` (docs/grading.md): the text report of a passing, a failing and
 # an invalid topology is exactly tests/grading/expected.txt (the batch goes on
 # past the invalid one); exit statuses 0, 1, 2 and 4; a checks file given with
-# --expect replaces the inline checks and an unknown device fails its check;
+# --expect replaces the inline checks (not even read: a broken one is no
+# failure) and an unknown device fails its check;
 # the JUnit report validates against Jenkins' junit-10.xsd (xmllint) and the
 # CSV report is exactly tests/grading/expected.csv; reports are byte-identical
 # across runs and never written through a symbolic link.
@@ -68,6 +69,22 @@ expect_status 1 "a checks file" "$netsim" test $g/pass.json --expect $g/checks.j
 grep -q '^  PASS  A reaches B$' "$work/out" || fail "--expect: the named check did not pass"
 grep -q '^        no device sw2 in this topology$' "$work/out" || fail "--expect: no unknown-device failure"
 grep -q 'ping' "$work/out" && grep -q 'A pings B' "$work/out" && fail "--expect: inline checks were evaluated"
+
+# With --expect, the student's own "expect" is not read: a mistake in it (a
+# check naming a device that does not exist) does not fail a working network.
+python3 - "$g/pass.json" "$work" <<'PY'
+import json, sys
+topology = json.load(open(sys.argv[1]))
+json.dump({"expect": topology["expect"]}, open(sys.argv[2] + "/own-checks.json", "w"))
+topology["expect"].append({"check": "ping", "on": "A", "to": "Z", "replies": 1})
+json.dump(topology, open(sys.argv[2] + "/student.json", "w"))
+PY
+expect_status 1 "a student's own broken check, no --expect" "$netsim" test "$work/student.json"
+grep -q '^  FAIL  loads$' "$work/out" || fail "a broken inline check did not fail the load"
+expect_status 0 "a student's own broken check, --expect" "$netsim" test "$work/student.json" \
+    --expect "$work/own-checks.json"
+[ "$(tail -n 1 "$work/out")" = "6 passed, 0 failed" ] ||
+    fail "--expect: the student's own broken check counted: $(cat "$work/out")"
 
 echo keep >"$work/target"
 ln -s "$work/target" "$work/link.xml"

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "model/topology.h"
+#include "reader/reader.h"
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/strmap.h"
@@ -76,7 +77,8 @@ typedef struct loader {
     size_t len;
     cJSON *root;
     ns_error *err;
-    int code; /* the NS_ERR_* of the first error reported */
+    unsigned flags; /* LOADER_* of reader.h */
+    int code;       /* the NS_ERR_* of the first error reported */
     model_topology *t;
     loader__dev *devs; /* t->n_devices entries */
     strmap *names;     /* device name -> index; keys are the model's names */

@@ -187,7 +187,9 @@ static int loader__top(loader *ld) {
     u64map_free(ld->macs);
     u64map_free(ld->ips);
     ld->macs = ld->ips = NULL;
-    if ((rc = loader__script(ld, root)) != 0 || (rc = loader__expect(ld, root)) != 0)
+    if ((rc = loader__script(ld, root)) != 0)
+        return rc;
+    if (!(ld->flags & LOADER_NO_EXPECT) && (rc = loader__expect(ld, root)) != 0)
         return rc;
     return 0;
 }
@@ -258,8 +260,8 @@ int loader__parse(loader *ld) {
  * after that, so a failure then is to be loaded again with the text kept
  * (loader_load_file). Until then positions read as 1:1. */
 static int loader__load(const char *text, size_t len, const char *source, char **owned,
-                        model_topology **out, ns_error *err) {
-    loader ld = {.source = source, .text = text, .len = len, .err = err};
+                        unsigned flags, model_topology **out, ns_error *err) {
+    loader ld = {.source = source, .text = text, .len = len, .flags = flags, .err = err};
     int rc;
     if ((rc = loader__parse(&ld)) != 0)
         return rc;
@@ -297,7 +299,7 @@ fail:
 
 int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
                        ns_error *err) {
-    return loader__load(text, len, source ? source : "(string)", NULL, out, err);
+    return loader__load(text, len, source ? source : "(string)", NULL, 0, out, err);
 }
 
 /* "FILE: larger than N bytes, ..." when `size` bytes of topology would not
@@ -373,6 +375,10 @@ done:
 }
 
 int loader_load_file(const char *path, model_topology **out, ns_error *err) {
+    return loader_load_file_with(path, 0, out, err);
+}
+
+int loader_load_file_with(const char *path, unsigned flags, model_topology **out, ns_error *err) {
     char *buf = NULL;
     size_t len = 0;
     bool regular = false;
@@ -381,9 +387,9 @@ int loader_load_file(const char *path, model_topology **out, ns_error *err) {
      * and the model, not the text too); if the load fails after that, the file
      * is read and loaded again, text kept, for the error's line:column. */
     if (rc == 0)
-        rc = loader__load(buf, len, path, regular ? &buf : NULL, out, err);
+        rc = loader__load(buf, len, path, regular ? &buf : NULL, flags, out, err);
     if (rc != 0 && regular && !buf && (rc = loader__read(path, &buf, &len, &regular, err)) == 0)
-        rc = loader__load(buf, len, path, NULL, out, err);
+        rc = loader__load(buf, len, path, NULL, flags, out, err);
     free(buf);
     return rc;
 }

@@ -17,6 +17,15 @@
  * negative NS_ERR_* code with err filled in and *out untouched. */
 int loader_load_file(const char *path, model_topology **out, ns_error *err);
 
+/* LOADER_NO_EXPECT: the topology's own "expect" list is left unread (only
+ * its key is allowed), for `netsim test --expect CHECKS`, which grades with
+ * CHECKS instead: a mistake in a student's own checks must not fail the load
+ * of a network that works. */
+#define LOADER_NO_EXPECT 1u
+
+/* loader_load_file with LOADER_* flags (0: none). */
+int loader_load_file_with(const char *path, unsigned flags, model_topology **out, ns_error *err);
+
 /* Same from memory; `source` names the input in messages. */
 int loader_load_string(const char *text, size_t len, const char *source, model_topology **out,
                        ns_error *err);

@@ -305,7 +305,8 @@ int loader__check_duplicates(loader *ld, const cJSON *node) {
         }
         if (first)
             rc = loader__duplicate(ld, first, c);
-        else
+        else if (!(node == ld->root && (ld->flags & LOADER_NO_EXPECT) &&
+                   strcmp(c->string, "expect") == 0))
             rc = loader__check_duplicates(ld, c);
     }
     strmap_free(seen);

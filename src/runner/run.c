@@ -541,7 +541,8 @@ done:
 
 int run_in_memory(const run_memory_options *m, run_result *result, ns_error *err) {
     model_topology *t = NULL;
-    int rc = loader_load_file(m->topology_path, &t, err);
+    int rc =
+        loader_load_file_with(m->topology_path, m->skip_own_expect ? LOADER_NO_EXPECT : 0, &t, err);
     if (rc != 0)
         return rc;
     memset(result, 0, sizeof *result);

@@ -105,6 +105,7 @@ typedef struct run_memory_options {
     sim_time until;          /* SIM_FOREVER: until no events remain */
     uint64_t max_events;     /* as run_options.max_events */
     uint64_t max_memory;     /* 0: no limit */
+    bool skip_own_expect;    /* the topology's "expect" left unread (LOADER_NO_EXPECT) */
     const trace_sink *sinks; /* borrowed: subscribed after the hop table, in order */
     size_t n_sinks;
     /* Called after building, before the first event (schedule probes on the
