@@ -174,6 +174,12 @@ static void catch_signals(void) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* `netsim run ... | head` or quitting less closes stdout early: the run
+     * goes on and its files are written; only what stdout would show is
+     * lost (writes to it then fail with EPIPE instead of killing netsim). */
+    struct sigaction ignore = {.sa_handler = SIG_IGN};
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, NULL);
 }
 
 #if defined(__SANITIZE_ADDRESS__)
