@@ -46,7 +46,8 @@
  *    segment from the peer, and nothing in flight, a probe (an already
  *    acknowledged sequence number, no data) every `interval`; after `probes`
  *    unanswered ones, RST and ETIMEDOUT, as Linux's tcp_keepalive_timer;
- *  - TIME-WAIT lasts 2*MSL = 60 s (Linux's TCP_TIMEWAIT_LEN);
+ *  - TIME-WAIT lasts 60 s, Linux's fixed TCP_TIMEWAIT_LEN (RFC 9293 asks for
+ *    2*MSL, which its 2-minute MSL would make 4 minutes);
  *  - a segment for no connection is answered with RST (3.10.7.1).
  *
  * Invariants: a connection is in the stack's table (by its four-tuple, or by
@@ -82,7 +83,7 @@
 #define TCP_RETRIES        15             /* Linux tcp_retries2 */
 #define TCP_SYN_RETRIES    6              /* Linux tcp_syn_retries */
 #define TCP_SYNACK_RETRIES 5              /* Linux tcp_synack_retries */
-#define TCP_TIME_WAIT_LEN  (60 * SIM_S)   /* 2*MSL, Linux TCP_TIMEWAIT_LEN */
+#define TCP_TIME_WAIT_LEN  (60 * SIM_S)   /* Linux TCP_TIMEWAIT_LEN (RFC 9293: 2*MSL) */
 #define TCP_INIT_CWND      10             /* segments, RFC 6928 */
 #define TCP_DUPACK_THRESH  3              /* RFC 5681 3.2 */
 #define TCP_CWND_MAX       (1u << 30)     /* keeps cwnd arithmetic far from overflow */
@@ -1336,7 +1337,9 @@ static void on_time_wait(sim *s, void *a, void *b) {
     (void)b;
     tcp_conn *c = a;
     c->time_wait_ev = 0;
-    conn_finish(c, TCP_END_NORMAL, true, _("2*MSL (60 s) elapsed in TIME-WAIT"));
+    conn_finish(
+        c, TCP_END_NORMAL, true,
+        _("60 s in TIME-WAIT elapsed: Linux's fixed TCP_TIMEWAIT_LEN; RFC 9293 says 2*MSL"));
 }
 
 /* RFC 1122 4.2.3.6 as Linux's tcp_keepalive_timer does it: while data is
@@ -2116,7 +2119,7 @@ static void input_synchronized(tcp_conn *c, tcp_seg *s) {
         if (c->state == TCP_TIME_WAIT && (h->flags & TCP_FIN) && h->seq + space == c->rcv_nxt) {
             /* The peer did not hear our last ACK (eighth check, TIME-WAIT). */
             seg_drop(st, s, TRACE_REASON_TCP_OLD_SEQUENCE,
-                     _("FIN again in TIME-WAIT: ACK sent again, 2*MSL restarted"));
+                     _("FIN again in TIME-WAIT: ACK sent again, its 60 s restarted"));
             conn_send_ack(c);
             timer_cancel(c, &c->time_wait_ev);
             c->time_wait_ev =
