@@ -71,6 +71,15 @@ if [ -e "$work/nothing" ]; then
     fail "a topology that failed to load left $work/nothing behind"
 fi
 
+# Counts of one are singular: a full one-port switch, a one-link run.
+printf '%s' '{"devices": {"A": {"type": "host", "ip": "10.0.0.1/24"}, "B": {"type": "host", "ip": "10.0.0.2/24"}, "sw": {"type": "switch", "ports": 1}}, "links": [["A", "sw"], ["B", "sw"]]}' >"$work/one-port.json"
+expect 1 "netsim: $work/one-port.json:1:170: links[1][1]: \"sw\" has no free port: the 1 port of sw is connected; expected at most 1 link to it, or \"ports\": 2" \
+    check "$work/one-port.json"
+printf '%s' '{"devices": {"A": {"type": "host", "ip": "10.0.0.1/24"}, "sw": {"type": "switch"}}, "links": [["A", "sw"]]}' >"$work/one-link.json"
+"$netsim" run "$work/one-link.json" --quiet --out "$work/one-link"
+head -n 1 "$work/one-link/trace.txt" | grep -q ': 2 devices, 1 link, seed 1 (start)$' ||
+    fail "the start line of a one-link run: $(head -n 1 "$work/one-link/trace.txt")"
+
 # --help documents every option and exit status of docs/cli.md.
 "$netsim" --help >"$work/help"
 for word in --out --seed --until --max-events --format --trace --packet --quiet check run ip --version; do

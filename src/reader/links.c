@@ -281,8 +281,11 @@ static int loader__resolve_bare(loader *ld, loader__end *e) {
     loader__value_text(ld, e->node, v, sizeof v);
     return loader__fail(
         ld, e->node,
-        _("%s has no free port: all %zu ports of %s are connected; expected at most "
-          "%zu links to it, or \"ports\": %zu"),
+        ngettext("%s has no free port: the %zu port of %s is connected; expected at most "
+                 "%zu link to it, or \"ports\": %zu",
+                 "%s has no free port: all %zu ports of %s are connected; expected at most "
+                 "%zu links to it, or \"ports\": %zu",
+                 d->n_ifaces),
         v, d->n_ifaces, d->name, d->n_ifaces, x->mentions);
 }
 

@@ -242,9 +242,14 @@ static void run_end(network *net, sim_status status, const char *budget, run_res
 
 /* The run's first events: what it is, and the topology's description. */
 static void run_start(network *net, const model_topology *t, uint64_t seed) {
-    char line[640];
-    snprintf(line, sizeof line, _("topology %s: %zu devices, %zu links, seed %llu"), t->name,
-             t->n_devices, t->n_links, (unsigned long long)seed);
+    char line[640], devices[48], links[48];
+    snprintf(devices, sizeof devices, ngettext("%zu device", "%zu devices", t->n_devices),
+             t->n_devices);
+    snprintf(links, sizeof links, ngettext("%zu link", "%zu links", t->n_links), t->n_links);
+    /* TRANSLATORS: the run's first line: the topology's name, "N devices",
+     * "N links" and the seed. */
+    snprintf(line, sizeof line, _("topology %s: %s, %s, seed %llu"), t->name, devices, links,
+             (unsigned long long)seed);
     run_event(net, "start", line);
     if (t->description)
         run_event(net, "description", t->description);
