@@ -71,6 +71,11 @@ if [ -e "$work/nothing" ]; then
     fail "a topology that failed to load left $work/nothing behind"
 fi
 
+# --filter names a device the topology lacks: refused before anything is written.
+expect 1 'netsim: --filter device=printer: topologies/two-subnets.json has no device printer; expected one of its devices, e.g. "A"' \
+    run topologies/two-subnets.json --filter device=printer --out "$work/no-printer"
+[ -e "$work/no-printer" ] && fail "--filter device=printer: the refused run wrote $work/no-printer"
+
 # Counts of one are singular: a full one-port switch, a one-link run.
 printf '%s' '{"devices": {"A": {"type": "host", "ip": "10.0.0.1/24"}, "B": {"type": "host", "ip": "10.0.0.2/24"}, "sw": {"type": "switch", "ports": 1}}, "links": [["A", "sw"], ["B", "sw"]]}' >"$work/one-port.json"
 expect 1 "netsim: $work/one-port.json:1:170: links[1][1]: \"sw\" has no free port: the 1 port of sw is connected; expected at most 1 link to it, or \"ports\": 2" \

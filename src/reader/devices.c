@@ -179,7 +179,7 @@ static int loader__bad_type(loader *ld, const cJSON *obj, const cJSON *type,
     if (loader__string(ld, type, expected, &s) != 0)
         return NS_ERR_INPUT;
     loader__value_text(ld, type, v, sizeof v);
-    const char *sug = loader__suggest(s, names, LOADER_N_KINDS);
+    const char *sug = suggest_closest(s, names, LOADER_N_KINDS);
     if (sug)
         return loader__fail(ld, type, _("%s is not a device type; did you mean \"%s\"?"), v, sug);
     return loader__fail(ld, type, _("%s is not a device type; expected %s"), v, list);

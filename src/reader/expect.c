@@ -478,7 +478,7 @@ static int loader__expect_drop(loader *ld, const cJSON *obj, expect_check *c) {
             c->reason = (int)k;
     if (!c->reason) {
         loader__value_text(ld, r, v, sizeof v);
-        const char *sug = loader__suggest(s, names, TRACE_REASON_COUNT_ - 1);
+        const char *sug = suggest_closest(s, names, TRACE_REASON_COUNT_ - 1);
         if (sug)
             return loader__fail(ld, r, _("%s is not a drop reason; did you mean \"%s\"?"), v, sug);
         return loader__fail(ld, r,
@@ -626,7 +626,7 @@ static int loader__expect_check(loader *ld, const cJSON *obj, expect_check *c) {
         k++;
     if (k == EXPECT_KINDS_) {
         loader__value_text(ld, kind, v, sizeof v);
-        const char *sug = loader__suggest(s, kinds, EXPECT_KINDS_);
+        const char *sug = suggest_closest(s, kinds, EXPECT_KINDS_);
         if (sug)
             return loader__fail(ld, kind, _("%s is not a check; did you mean \"%s\"?"), v, sug);
         loader__list(kinds, EXPECT_KINDS_, "", _(" or "), list, sizeof list);

@@ -332,7 +332,7 @@ int loader__route_iface(loader *ld, size_t dev, const cJSON *node, long *out) {
         names[k] = d->ifaces[k].name;
     char v[96], list[512];
     loader__value_text(ld, node, v, sizeof v);
-    const char *sug = loader__suggest(s, names, d->n_ifaces);
+    const char *sug = suggest_closest(s, names, d->n_ifaces);
     loader__list(names, d->n_ifaces, "", _(" or "), list, sizeof list);
     free(names);
     if (sug)

@@ -24,6 +24,7 @@
 #include "util/error.h"
 #include "util/i18n.h"
 #include "util/strmap.h"
+#include "util/suggest.h"
 #include "util/u64map.h"
 #include "wire/addr.h"
 
@@ -130,10 +131,7 @@ int loader__check_keys(loader *ld, const cJSON *obj, const char *const *keys, si
                        const loader__hint *hints);
 int loader__check_duplicates(loader *ld, const cJSON *node);
 
-/* reader/suggest.c: did you mean (ASCII case ignored), lists of choices. */
-unsigned char loader__fold(unsigned char c);
-bool loader__close(const char *word, const char *cand, size_t *dist);
-const char *loader__suggest(const char *word, const char *const *cands, size_t n);
+/* reader/suggest.c: lists of choices (did you mean: util/suggest.h). */
 void loader__list(const char *const *cands, size_t n, const char *prefix, const char *last,
                   char *buf, size_t cap);
 

@@ -52,12 +52,12 @@ int loader__unknown_device(loader *ld, const cJSON *value, const char *s, bool d
     size_t best_d = SIZE_MAX, dist;
     for (size_t i = 0; i < t->n_devices; i++) {
         const char *name = t->devices[i].name;
-        if (loader__close(s, name, &dist) && dist < best_d) {
+        if (suggest_close(s, name, &dist) && dist < best_d) {
             best = name;
             best_d = dist;
             best_dotted = false;
         }
-        if (prefix && loader__close(prefix, name, &dist) && dist < best_d) {
+        if (prefix && suggest_close(prefix, name, &dist) && dist < best_d) {
             best = name;
             best_d = dist;
             best_dotted = true;
@@ -255,7 +255,7 @@ static int loader__resolve_named(loader *ld, loader__end *e) {
         names[k] = d->ifaces[k].name;
     char list[600], prefix[300], sug[300];
     snprintf(prefix, sizeof prefix, "%s.", d->name);
-    const char *best = loader__suggest(e->ifname, names, d->n_ifaces);
+    const char *best = suggest_closest(e->ifname, names, d->n_ifaces);
     loader__list(names, d->n_ifaces, prefix, _(" or "), list, sizeof list);
     free(names);
     if (best) {

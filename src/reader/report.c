@@ -249,7 +249,7 @@ int loader__check_keys(loader *ld, const cJSON *obj, const char *const *keys, si
         for (const loader__hint *h = hints; h && h->key; h++)
             if (strcmp(h->key, c->string) == 0)
                 return loader__fail_key(ld, c, _("unknown key %s %s"), q, _(h->text));
-        const char *s = loader__suggest(c->string, keys, n);
+        const char *s = suggest_closest(c->string, keys, n);
         if (s)
             return loader__fail_key(ld, c, _("unknown key %s; did you mean \"%s\"?"), q, s);
         char list[512];

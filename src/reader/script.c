@@ -112,7 +112,7 @@ static int loader__show_table(loader *ld, const cJSON *item, const model_device 
         if (strcmp(s, all[k]) == 0)
             found = (int)k;
     if (found < 0) {
-        const char *sug = loader__suggest(s, all, TRACE_SHOW_COUNT_);
+        const char *sug = suggest_closest(s, all, TRACE_SHOW_COUNT_);
         if (sug)
             return loader__fail(ld, item, _("%s is not a table; did you mean \"%s\"?"), v, sug);
         return loader__fail(ld, item, _("%s is not a table; expected %s (the tables %s has)"), v,
@@ -175,7 +175,7 @@ static int loader__unknown_action(loader *ld, const cJSON *what, const char *s) 
         names[n++] = action_kind_name(loader__programs[k].kind);
     names[n++] = action_kind_name(ACTION_SHOW);
     loader__value_text(ld, what, v, sizeof v);
-    const char *sug = loader__suggest(s, names, n);
+    const char *sug = suggest_closest(s, names, n);
     if (sug)
         return loader__fail(ld, what, _("%s is not an action; did you mean \"%s\"?"), v, sug);
     for (size_t k = 0; k < LOADER_N_FAULTS; k++)

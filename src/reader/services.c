@@ -400,7 +400,7 @@ static int loader__dns_server(loader *ld, size_t dev, const cJSON *obj) {
         }
         srv->n_records = k + 1;
         for (char *c = folded[k]; *c; c++)
-            *c = (char)loader__fold((unsigned char)*c);
+            *c = (char)suggest_fold((unsigned char)*c);
         if (!strmap_put(seen, folded[k], (int)k)) {
             const cJSON *first = records->child;
             for (int j = strmap_get(seen, folded[k]); j > 0; j--)

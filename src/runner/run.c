@@ -27,6 +27,7 @@
 #include "sinks/trace_jsonl.h"
 #include "sinks/trace_text.h"
 #include "util/strmap.h"
+#include "util/suggest.h"
 #include "util/text.h"
 #include "viewer/viewer.h"
 
@@ -279,6 +280,36 @@ static void run_free(char **captures, network *net, sim *s, trace_bus *bus, mode
     model_free(t);
 }
 
+/* Every device --filter names is one of the topology's: a misspelt name
+ * ("R1" for r1) would otherwise keep nothing, without a word. */
+static int check_filter_devices(const model_topology *t, const trace_filter *f, ns_error *err) {
+    const char *const *wanted;
+    size_t n_wanted = f ? trace_filter_devices(f, &wanted) : 0;
+    for (size_t w = 0; w < n_wanted; w++) {
+        size_t d = 0;
+        while (d < t->n_devices && strcmp(t->devices[d].name, wanted[w]) != 0)
+            d++;
+        if (d < t->n_devices)
+            continue;
+        const char **names = ns_xcalloc(t->n_devices ? t->n_devices : 1, sizeof *names);
+        for (d = 0; d < t->n_devices; d++)
+            names[d] = t->devices[d].name;
+        const char *close = suggest_closest(wanted[w], names, t->n_devices);
+        int rc =
+            close ? ns_error_set(err, NS_ERR_INPUT,
+                                 _("--filter device=%s: %s has no device %s; did you mean \"%s\"?"),
+                                 wanted[w], t->source, wanted[w], close)
+                  : ns_error_set(err, NS_ERR_INPUT,
+                                 _("--filter device=%s: %s has no device %s; expected one of its "
+                                   "devices, e.g. \"%s\""),
+                                 wanted[w], t->source, wanted[w],
+                                 t->n_devices ? t->devices[0].name : "");
+        free(names);
+        return rc;
+    }
+    return 0;
+}
+
 int run_topology(const run_options *o, run_result *result, ns_error *err) {
     model_topology *t = NULL;
     double t0 = wall_seconds();
@@ -287,7 +318,8 @@ int run_topology(const run_options *o, run_result *result, ns_error *err) {
         return rc;
     memset(result, 0, sizeof *result);
     result->load_seconds = wall_seconds() - t0;
-    if ((rc = resources_check(t, o->max_memory, err)) != 0) {
+    if ((rc = check_filter_devices(t, o->filter, err)) != 0 ||
+        (rc = resources_check(t, o->max_memory, err)) != 0) {
         model_free(t);
         return rc;
     }

@@ -55,6 +55,11 @@ static void add_value(trace_filter *f, int kind, const char *v, size_t len) {
     f->values[kind][f->n[kind]++] = copy;
 }
 
+size_t trace_filter_devices(const trace_filter *f, const char *const **names) {
+    *names = (const char *const *)f->values[KIND_DEVICE];
+    return f->n[KIND_DEVICE];
+}
+
 int trace_filter_add(trace_filter *f, const char *spec, char *msg, size_t cap) {
     const char *eq = strchr(spec, '=');
     int kind = -1;

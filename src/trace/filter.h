@@ -29,6 +29,10 @@ void trace_filter_free(trace_filter *f);
  * and what was expected. */
 int trace_filter_add(trace_filter *f, const char *spec, char *msg, size_t cap);
 
+/* The names of the device=... criteria (borrowed), in the order given, and
+ * their count: the caller checks them against the topology. */
+size_t trace_filter_devices(const trace_filter *f, const char *const **names);
+
 /* Whether the filter has any criteria. */
 bool trace_filter_active(const trace_filter *f);
 
