@@ -4,7 +4,8 @@
 # here. Usage: linux_messages_check.sh NETSIM
 #  - ports-exhausted: one ephemeral port, held in TIME-WAIT, then by a UDP
 #    socket: connect() fails with EADDRNOTAVAIL, an unbound sendto() with
-#    EAGAIN (Linux's inet_autobind);
+#    EAGAIN (Linux's inet_autobind); the connected UDP socket hears of the
+#    failed ARP as EHOSTUNREACH;
 #  - firewall-out: A's own firewall refuses on its out chain: sendto() and
 #    ping's sendmsg() fail with EPERM, as with an iptables OUTPUT rule; a
 #    refused SYN is lost, so connect() times out (Linux's tcp_connect ignores
@@ -44,7 +45,7 @@ cat >"$work/ports-exhausted.json" <<'JSON'
   {"at": "0s", "on": "B", "do": "tcp_server", "port": 7},
   {"at": "0s", "on": "A", "do": "tcp_client", "to": "10.0.0.2", "port": 7, "send": ["hi"]},
   {"at": "1s", "on": "A", "do": "tcp_client", "to": "10.0.0.2", "port": 7, "send": ["again"]},
-  {"at": "2s", "on": "A", "do": "udp_send", "to": "10.0.0.99", "port": 9, "data": "x"},
+  {"at": "2s", "on": "A", "do": "udp_send", "to": "10.0.0.99", "port": 9, "data": "x", "connect": true},
   {"at": "3s", "on": "A", "do": "udp_send", "to": "10.0.0.2", "port": 9, "data": "y"}
  ]}
 JSON
@@ -55,7 +56,7 @@ cat >"$work/ports-exhausted.expected" <<'OUT'
 1.000000000  A         | connect: Cannot assign requested address
 2.000000000  A         | sent 1 bytes to 10.0.0.99:9 from port 40000: x
 3.000000000  A         | sendto: Resource temporarily unavailable
-5.000010000  A         | recvfrom: No route to host (ICMP destination unreachable from 10.0.0.1)
+5.000010000  A         | recv: No route to host (ICMP destination unreachable from 10.0.0.1)
 OUT
 expect ports-exhausted
 

@@ -1,7 +1,11 @@
 /*
  * udp_client: bind (an ephemeral port, or local_port), sendto, wait for one
  * reply, close. The socket is closed once the program is done, so it is
- * gone from state.txt, as a finished process's socket is.
+ * gone from state.txt, as a finished process's socket is. As the notes'
+ * program (sendto, recvfrom) the socket is not connected, so an ICMP error
+ * about the datagram is not reported to it (Linux's __udp4_lib_err) and it
+ * waits until its timeout; with "connect" it is connected (connect, send,
+ * recv) and the error ends the wait: ECONNREFUSED for port unreachable.
  */
 #include "apps/udp_client.h"
 #include "util/alloc.h"
@@ -26,12 +30,16 @@ struct udp_client {
     sim_event_id timer;
     ipv4_addr to;
     bool done;
+    bool listening; /* this client's ICMP listener is registered */
 };
 
 static void udp_client_done(udp_client *c) {
     c->done = true;
     sim_cancel(c->st->node->net->sim, c->timer);
     c->timer = 0;
+    if (c->sock && c->listening)
+        ip_stack_unlisten_icmp(c->st, IPPROTO_UDP_NUM, udp_local_port(c->sock));
+    c->listening = false;
     udp_close(c->sock);
     c->sock = NULL;
 }
@@ -71,11 +79,11 @@ static void udp_client_on_icmp(void *ctx, const icmp_notice *n) {
     trace_rows *r = udp_client_failed(refused ? "connection_refused" : "host_unreachable");
     trace_rows_add(r, "from", "%s", ipv4_format(n->from, from));
     if (refused)
-        app_say_result(c->st, r, _("recvfrom: Connection refused (ICMP port unreachable from %s)"),
+        app_say_result(c->st, r, _("recv: Connection refused (ICMP port unreachable from %s)"),
                        from);
     else
-        app_say_result(
-            c->st, r, _("recvfrom: No route to host (ICMP destination unreachable from %s)"), from);
+        app_say_result(c->st, r, _("recv: No route to host (ICMP destination unreachable from %s)"),
+                       from);
     udp_client_done(c);
 }
 
@@ -110,7 +118,9 @@ static void udp_client_start(void *ctx, ipv4_addr to) {
         return;
     }
     uint16_t local = udp_local_port(c->sock);
-    ip_stack_listen_icmp(c->st, IPPROTO_UDP_NUM, local, udp_client_on_icmp, c);
+    c->listening = c->cfg->connect
+                       ? ip_stack_listen_icmp(c->st, IPPROTO_UDP_NUM, local, udp_client_on_icmp, c)
+                       : ip_stack_listen_icmp_unreported(c->st, local);
     if (ip_stack_connect(c->st, to) != 0) { /* traced: no route */
         app_say_result(c->st, udp_client_failed(ip_stack_errname(IP_ERR_NETUNREACH)),
                        _("sendto: Network is unreachable"));

@@ -231,6 +231,7 @@ typedef struct model_udp_send {
     char *data;
     size_t data_len;
     uint64_t timeout_ns; /* default 5 s; 0: do not wait */
+    bool connect;        /* connect(), send, recv: ICMP errors reported (ECONNREFUSED) */
 } model_udp_send;
 
 /* The notes' TCP echo server (section 5), serving any number of clients. */

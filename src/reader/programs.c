@@ -181,8 +181,8 @@ static int loader__udp_server(loader *ld, const cJSON *obj, size_t dev, model_ac
     return loader__claim_port(ld, dev, LOADER_PROTO_UDP, u->port, port_node, obj, "udp_server");
 }
 
-static const char *const loader__udp_send_keys[] = {"at",   "on",   "do",      "to",
-                                                    "port", "data", "timeout", "local_port"};
+static const char *const loader__udp_send_keys[] = {
+    "at", "on", "do", "to", "port", "data", "timeout", "local_port", "connect"};
 
 static int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_action *a) {
     model_udp_send *u = &a->u.udp_send;
@@ -202,7 +202,8 @@ static int loader__udp_send(loader *ld, const cJSON *obj, size_t dev, model_acti
         u->data_len = strlen(UDP_CLIENT_DEFAULT_DATA);
     }
     if (loader__opt_duration(ld, obj, "timeout", false, &u->timeout_ns) != 0 ||
-        loader__port(ld, obj, "local_port", NULL, &u->local_port, &local) != 0)
+        loader__port(ld, obj, "local_port", NULL, &u->local_port, &local) != 0 ||
+        loader__opt_bool(ld, obj, "connect", &u->connect) != 0)
         return NS_ERR_INPUT;
     if (local)
         return loader__claim_port(ld, dev, LOADER_PROTO_UDP, u->local_port, local, obj, "udp_send");

@@ -111,6 +111,15 @@ void icmp_receive(ip_stack *st, uint32_t iface, frame *f, const ipv4_header *ip)
                 l = find_listener(st, IPPROTO_UDP_NUM, n.id);
             }
         }
+        if (l && l->unreported) {
+            net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f,
+                      _("ICMP error about our UDP datagram, not reported: the socket is not "
+                        "connected, and Linux reports such errors only to a connected socket; "
+                        "recvfrom keeps waiting"),
+                      NULL);
+            frame_free(f);
+            return;
+        }
         if (l) {
             net_trace(net, TRACE_DELIVER, st->node, port_of(st, iface), f,
                       n.about == IPPROTO_UDP_NUM ? _("ICMP error about our UDP datagram")

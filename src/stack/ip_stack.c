@@ -327,6 +327,26 @@ bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listene
     return true;
 }
 
+static void ignore_notice(void *ctx, const icmp_notice *n) {
+    (void)ctx;
+    (void)n;
+}
+
+void ip_stack_unlisten_icmp(ip_stack *st, uint8_t about, uint16_t id) {
+    for (uint32_t i = 0; i < st->n_listeners; i++)
+        if (st->listeners[i].about == about && st->listeners[i].id == id) {
+            st->listeners[i] = st->listeners[--st->n_listeners];
+            return;
+        }
+}
+
+bool ip_stack_listen_icmp_unreported(ip_stack *st, uint16_t id) {
+    if (!ip_stack_listen_icmp(st, IPPROTO_UDP_NUM, id, ignore_notice, NULL))
+        return false;
+    st->listeners[st->n_listeners - 1].unreported = true;
+    return true;
+}
+
 /* --- firewall --- */
 
 /* Runs the firewall on the packet in f (IP header at ETH_HEADER_LEN; `h` its

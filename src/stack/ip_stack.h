@@ -90,6 +90,7 @@ typedef void (*icmp_listener_fn)(void *ctx, const icmp_notice *n);
 typedef struct icmp_listener {
     uint8_t about;
     uint16_t id;
+    bool unreported; /* an error is taken and not passed on (see ip_stack_listen_icmp) */
     icmp_listener_fn fn;
     void *ctx;
 } icmp_listener;
@@ -161,6 +162,15 @@ void ip_stack_configure(ip_stack *st, uint32_t iface, ipv4_addr ip, int prefix_l
  * errors about echo requests with identifier `id`; for IPPROTO_UDP_NUM, errors
  * about UDP datagrams sent from port `id`. Returns false if taken. */
 bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listener_fn fn, void *ctx);
+
+/* The UDP socket on port `id` is not connected: Linux takes an ICMP error
+ * about its datagrams and reports nothing to the program (__udp4_lib_err:
+ * only a connected socket, or one with IP_RECVERR, gets ECONNREFUSED), so
+ * recvfrom keeps waiting. The error is traced as such and not passed on. */
+bool ip_stack_listen_icmp_unreported(ip_stack *st, uint16_t id);
+
+/* Removes the listener for (`about`, `id`), if any: its socket is closed. */
+void ip_stack_unlisten_icmp(ip_stack *st, uint8_t about, uint16_t id);
 
 /* ip_stack_send with an explicit source address (0: chosen by the route), for
  * protocols whose checksum covers the source address (UDP). */

@@ -76,27 +76,44 @@ static void test_udp_count_and_timeout(void **state) {
                             .data = "one",
                             .data_len = 3,
                             .timeout_ns = 5 * SIM_S};
-    model_udp_send second = first;
+    model_udp_send second = first; /* connected: the server has closed */
     second.data = "two";
     second.local_port = 5001;
-    model_udp_send third = first; /* to a port where nothing is bound */
+    second.connect = true;
+    model_udp_send third = first; /* to a port where nothing is bound, not connected */
     third.port = 10;
     third.local_port = 5002;
+    model_udp_send fourth = third; /* the same, connected, from second's port again */
+    fourth.local_port = 5001;
+    fourth.connect = true;
     ip_device_add_app(a, udp_client_new(ip_device_stack(a), NULL, &first, SIM_S), udp_client_free);
     ip_device_add_app(a, udp_client_new(ip_device_stack(a), NULL, &second, 2 * SIM_S),
                       udp_client_free);
     ip_device_add_app(a, udp_client_new(ip_device_stack(a), NULL, &third, 3 * SIM_S),
                       udp_client_free);
+    ip_device_add_app(a, udp_client_new(ip_device_stack(a), NULL, &fourth, 4 * SIM_S),
+                      udp_client_free);
     assert_int_equal(fake_run(fx), SIM_DONE);
+    /* Linux reports port unreachable only to a connected socket: the third
+     * client, which is not, hears nothing and times out. */
     assert_lines(fx, "A",
                  "sent 3 bytes to 10.0.0.2:9 from port 5000: one\n"
                  "received: ok\n"
                  "from 10.0.0.2:9\n"
                  "sent 3 bytes to 10.0.0.2:9 from port 5001: two\n"
-                 "recvfrom: Connection refused (ICMP port unreachable from 10.0.0.2)\n"
+                 "recv: Connection refused (ICMP port unreachable from 10.0.0.2)\n"
                  "sent 3 bytes to 10.0.0.2:10 from port 5002: one\n"
-                 "recvfrom: Connection refused (ICMP port unreachable from 10.0.0.2)\n");
+                 "sent 3 bytes to 10.0.0.2:10 from port 5001: one\n"
+                 "recv: Connection refused (ICMP port unreachable from 10.0.0.2)\n"
+                 "no reply from 10.0.0.2:10 within 5s (recvfrom timed out)\n");
     assert_lines(fx, "B", "received: one\nfrom 10.0.0.1:5000\n");
+    assert_int_equal(cap_count_why(&fx->cap, TRACE_DELIVER, "A",
+                                   "ICMP error about our UDP datagram, not reported: the socket is "
+                                   "not connected, and Linux reports such errors only to a "
+                                   "connected socket; recvfrom keeps waiting"),
+                     1);
+    assert_int_equal(
+        cap_count_why(&fx->cap, TRACE_DELIVER, "A", "ICMP error about our UDP datagram"), 2);
 }
 
 static void test_udp_no_reply(void **state) {
