@@ -40,8 +40,8 @@ typedef enum {
 } diff_kind;
 
 static const char *const kind_titles[DIFF_KIND_COUNT_] = {
-    N_("packets only in A"), N_("packets only in B"), N_("different paths"),
-    N_("different headers"), N_("different fates"),
+    N_("packets only in run A"), N_("packets only in run B"), N_("different paths"),
+    N_("different headers"),     N_("different fates"),
 };
 
 typedef struct difference {
@@ -163,11 +163,11 @@ static void packet_name(strbuf *b, const diff_packet *pa, const diff_packet *pb)
     if (pa && pb && pa->id == pb->id)
         strbuf_printf(b, _("packet #%u (%s)"), pa->id, what);
     else if (pa && pb)
-        strbuf_printf(b, _("packet #%u in A, #%u in B (%s)"), pa->id, pb->id, what);
+        strbuf_printf(b, _("packet #%u in run A, #%u in run B (%s)"), pa->id, pb->id, what);
     else if (pa)
-        strbuf_printf(b, _("packet #%u of A (%s)"), pa->id, what);
+        strbuf_printf(b, _("packet #%u of run A (%s)"), pa->id, what);
     else
-        strbuf_printf(b, _("packet #%u of B (%s)"), pb->id, what);
+        strbuf_printf(b, _("packet #%u of run B (%s)"), pb->id, what);
     strbuf_free(&sum);
 }
 
@@ -258,8 +258,9 @@ static void first_words(strbuf *b, uint64_t t, const diff_packet *pa, const diff
     strbuf name = {0};
     packet_name(&name, pa, pb);
     /* TRANSLATORS: a time, the packet, what run A did, what run B did. */
-    strbuf_printf(b, _("first difference at %s s: %s A: %s; B: %s"), text_format_time(t, when),
-                  name.s, in_a->s ? in_a->s : "", in_b->s ? in_b->s : "");
+    strbuf_printf(b, _("first difference at %s s: %s run A: %s; run B: %s"),
+                  text_format_time(t, when), name.s, in_a->s ? in_a->s : "",
+                  in_b->s ? in_b->s : "");
     strbuf_free(&name);
 }
 
@@ -301,7 +302,7 @@ static void compare_paths(report *r, const diff_packet *pa, const diff_packet *p
     device_list(&la, pa);
     device_list(&lb, pb);
     /* TRANSLATORS: the packet, the devices it crossed in run A, in run B. */
-    strbuf_printf(&line, _("%s: A: %s; B: %s"), name.s, la.s, lb.s);
+    strbuf_printf(&line, _("%s: run A: %s; run B: %s"), name.s, la.s, lb.s);
     uint64_t t = min_t(step_time(pa, k), step_time(pb, k));
     strbuf_clear(&la);
     strbuf_clear(&lb);
@@ -364,8 +365,8 @@ static void compare_headers(report *r, const diff_packet *pa, const diff_packet 
         packet_name(&name, pa, pb);
         /* TRANSLATORS: the packet, the hop's number, its two ends, the
          * differing fields in run A, in run B. */
-        strbuf_printf(&line, _("%s, hop %u %s > %s: A: %s; B: %s"), name.s, x->number, x->from,
-                      x->to, wa.s, wb.s);
+        strbuf_printf(&line, _("%s, hop %u %s > %s: run A: %s; run B: %s"), name.s, x->number,
+                      x->from, x->to, wa.s, wb.s);
         uint64_t t = min_t(x->t, y->t);
         hop_words(&da, x);
         /* TRANSLATORS: what a run did at a hop, then the differing fields. */
@@ -404,7 +405,7 @@ static void compare_fates(report *r, const diff_packet *pa, const diff_packet *p
     packet_name(&name, pa, pb);
     fates_words(&fa, pa);
     fates_words(&fb, pb);
-    strbuf_printf(&line, _("%s: A: %s; B: %s"), name.s, fa.s, fb.s);
+    strbuf_printf(&line, _("%s: run A: %s; run B: %s"), name.s, fa.s, fb.s);
     first_words(&first, t, pa, pb, &fa, &fb);
     strbuf_free(&name);
     strbuf_free(&fa);
@@ -511,27 +512,27 @@ static void compare_tables(report *r, const diff_run *a, const diff_run *b) {
          * end times when both say only that, else the whole lines. */
         const char *ta = strstr(ha, "run (t="), *tb = strstr(hb, "run (t=");
         if (ta && tb && ta - ha == tb - hb && strncmp(ha, hb, (size_t)(ta - ha)) == 0)
-            strbuf_printf(&r->tables, _("  end of the run: A: %.*s; B: %.*s\n"),
+            strbuf_printf(&r->tables, _("  end of the run: run A: %.*s; run B: %.*s\n"),
                           (int)strcspn(ta + 5, ")"), ta + 5, (int)strcspn(tb + 5, ")"), tb + 5);
         else
-            strbuf_printf(&r->tables, "  state.txt: A: %s; B: %s\n", ha + strspn(ha, "# "),
-                          hb + strspn(hb, "# "));
+            strbuf_printf(&r->tables, _("  state.txt: run A: %s; run B: %s\n"),
+                          ha + strspn(ha, "# "), hb + strspn(hb, "# "));
         r->n_tables++;
     }
     strmap *in_a = section_index(a), *in_b = section_index(b);
     for (size_t i = 0; i < a->n_sections; i++) {
         int k = strmap_get(in_b, a->sections[i].title);
         if (k < 0) {
-            strbuf_printf(&r->tables, _("  %s: only in A\n"), a->sections[i].title);
+            strbuf_printf(&r->tables, _("  %s: only in run A\n"), a->sections[i].title);
             r->n_tables++;
             continue;
         }
-        unmatched_lines(r, &a->sections[i], &b->sections[k], "A");
-        unmatched_lines(r, &b->sections[k], &a->sections[i], "B");
+        unmatched_lines(r, &a->sections[i], &b->sections[k], _("run A"));
+        unmatched_lines(r, &b->sections[k], &a->sections[i], _("run B"));
     }
     for (size_t i = 0; i < b->n_sections; i++)
         if (strmap_get(in_a, b->sections[i].title) < 0) {
-            strbuf_printf(&r->tables, _("  %s: only in B\n"), b->sections[i].title);
+            strbuf_printf(&r->tables, _("  %s: only in run B\n"), b->sections[i].title);
             r->n_tables++;
         }
     strmap_free(in_a);

@@ -4,7 +4,7 @@
  * across renumbering (an extra ARP exchange in B shifts every id), the
  * first-divergence line of a drop against a forward, of a header (TTL)
  * difference and of a packet found in one run only, the final tables'
- * lines only in A / only in B, identical runs, and a damaged paths.json
+ * lines only in run A / only in run B, identical runs, and a damaged paths.json
  * (the reader's file:line:col message). Runs under the sanitizers.
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
@@ -128,8 +128,9 @@ static void test_align_renumbered(void **state) {
     free(pairs);
     char line[512];
     assert_int_equal(diff_first(ra, rb, line, sizeof line), 1);
-    assert_string_equal(line, "first difference at 0.000000010 s: packet #1 of B (ARP who-has "
-                              "10.0.1.20 tell 10.0.1.10) A: no such packet; B: sent by A to H");
+    assert_string_equal(line, "first difference at 0.000000010 s: packet #1 of run B (ARP who-has "
+                              "10.0.1.20 tell 10.0.1.10) run A: no such packet; run B: sent by A "
+                              "to H");
     diff_run_free(ra);
     diff_run_free(rb);
 }
@@ -166,8 +167,8 @@ static void test_first_divergence_drop(void **state) {
     char line[512];
     assert_int_equal(diff_first(ra, rb, line, sizeof line), 1);
     assert_string_equal(line, "first difference at 0.000052410 s: packet #4 (ICMP echo request "
-                              "10.0.1.10 > 10.0.3.30) A: forwarded by r1 to C; B: dropped at "
-                              "r1.eth0, no route to 10.0.3.30 (no_route)");
+                              "10.0.1.10 > 10.0.3.30) run A: forwarded by r1 to C; run B: dropped "
+                              "at r1.eth0, no route to 10.0.3.30 (no_route)");
     diff_run_free(ra);
     diff_run_free(rb);
 }
@@ -183,8 +184,8 @@ static void test_first_divergence_ttl(void **state) {
     char line[512];
     assert_int_equal(diff_first(ra, rb, line, sizeof line), 1);
     assert_string_equal(line, "first difference at 0.000000120 s: packet #1 (ICMP echo request "
-                              "10.0.1.10 > 10.0.3.30) A: forwarded by r1 to C with ttl 63; B: "
-                              "with ttl 62");
+                              "10.0.1.10 > 10.0.3.30) run A: forwarded by r1 to C with ttl 63; "
+                              "run B: with ttl 62");
     diff_run_free(ra);
     diff_run_free(rb);
 }
@@ -212,11 +213,12 @@ static void test_tables_and_identical(void **state) {
     int status = -1;
     char *text = report(ra, rb, &status);
     assert_int_equal(status, 1);
-    assert_string_equal(text, "first difference in the final tables: router r1: only in A: "
-                              "routes: 10.0.3.0/24 dev eth1 (connected)\n"
-                              "\nfinal tables (1):\n"
-                              "  router r1: only in A: routes: 10.0.3.0/24 dev eth1 (connected)\n"
-                              "\n1 difference\n");
+    assert_string_equal(text,
+                        "first difference in the final tables: router r1: only in run A: "
+                        "routes: 10.0.3.0/24 dev eth1 (connected)\n"
+                        "\nfinal tables (1):\n"
+                        "  router r1: only in run A: routes: 10.0.3.0/24 dev eth1 (connected)\n"
+                        "\n1 difference\n");
     free(text);
     text = report(ra, rc, &status);
     assert_int_equal(status, 0);
