@@ -85,6 +85,18 @@ expect_status 0 "a student's own broken check, --expect" "$netsim" test "$work/s
     --expect "$work/own-checks.json"
 [ "$(tail -n 1 "$work/out")" = "6 passed, 0 failed" ] ||
     fail "--expect: the student's own broken check counted: $(cat "$work/out")"
+# A student's file that does not load loses all the checks file's points, so
+# every score of a batch is out of the same total; each file has its own line.
+full=$(grep '^score: ' "$work/out")
+printf '{"devices": {' >"$work/broken.json"
+expect_status 1 "a file that does not load, --expect" "$netsim" test "$work/student.json" \
+    "$work/broken.json" --expect "$work/own-checks.json"
+total=${full#score: }
+total=${total#* of }
+grep -qx "  score: 0 of $total" "$work/out" ||
+    fail "--expect: a file that does not load is not worth all $total: $(cat "$work/out")"
+grep -qx "score: ${total%% *} of $((2 * ${total%% *})) points" "$work/out" ||
+    fail "--expect: the batch's total is not twice $total: $(tail -n 2 "$work/out")"
 
 echo keep >"$work/target"
 ln -s "$work/target" "$work/link.xml"

@@ -60,6 +60,11 @@ int grade_topology(const char *path, const grade_options *o, grade_file *out) {
     if (rc == NS_ERR_NOMEM)
         return rc;
     if (rc != 0) {
+        /* Graded by a checks file, a file that does not load loses what the
+         * checks are worth, so every student's score is out of the same. */
+        uint32_t points = 0;
+        for (size_t i = 0; o->tests && i < o->tests->n_checks; i++)
+            points += o->tests->checks[i].points;
         out->checks = ns_xcalloc(1, sizeof *out->checks);
         out->n_checks = 1;
         /* TRANSLATORS: the line of the one check a topology that cannot be
@@ -67,7 +72,7 @@ int grade_topology(const char *path, const grade_options *o, grade_file *out) {
         out->checks[0] = (grade_check){.name = ns_xstrdup(_("loads")),
                                        .kind = ns_xstrdup("loads"),
                                        .message = ns_xstrdup(err.message),
-                                       .points = 1};
+                                       .points = points ? points : 1};
     }
     return 0;
 }

@@ -50,6 +50,15 @@ void grade_write_text(const grade_file *files, size_t n, FILE *out) {
                 strbuf_free(&hint);
             }
         }
+        if (n > 1) { /* each student's own score, then the batch's */
+            size_t passed, failed;
+            uint64_t score, possible;
+            grade_totals(&files[f], 1, &passed, &failed, &score, &possible);
+            fputs("  ", out);
+            fprintf(out, _("score: %llu of %llu points"), (unsigned long long)score,
+                    (unsigned long long)possible);
+            fputc('\n', out);
+        }
     }
     size_t passed, failed;
     uint64_t score, possible;
