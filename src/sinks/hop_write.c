@@ -245,6 +245,10 @@ void hop_table_write_text(const hop_table *t, FILE *out, uint32_t only_packet) {
             write_text_packet(&r, p, out);
         else
             fprintf(out, _("packet #%u: not seen on any link\n"), (unsigned)only_packet);
+    } else if (t->n_packets == 0) {
+        /* Not an empty heading: a topology whose hosts never reach a link
+         * (a lab's start file, say) says so. */
+        fputs(_("no packet crossed a link in this run\n"), out);
     } else {
         uint32_t *by_id = packets_by_id(t);
         for (size_t i = 0; i < t->n_packets; i++) {

@@ -745,7 +745,7 @@ static void test_empty(void **state) {
     assert_non_null(t);
     assert_int_equal(hop_table_packet_count(t), 0);
     char *text = text_of(t, 0);
-    assert_string_equal(text, "");
+    assert_string_equal(text, "no packet crossed a link in this run\n");
     free(text);
     text = json_of(t);
     assert_string_equal(text, "{\"packets\": []}\n");
