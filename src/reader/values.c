@@ -139,6 +139,49 @@ int loader__bitrate(loader *ld, const cJSON *node, uint64_t *out) {
     return 0;
 }
 
+/* Why `s`, written as a dotted quad (digits and dots, then maybe "/len"), is
+ * not one, as " (300 is more than 255)"; "" when it is not written as one
+ * ("dns1") or no single reason stands out. `netsim ip` names the part too. */
+static void loader__quad_problem(const char *s, char *buf, size_t cap) {
+    char why[96] = "";
+    size_t n = strlen(s), parts = 1;
+    const char *slash = strchr(s, '/');
+    size_t end = slash ? (size_t)(slash - s) : n;
+    buf[0] = '\0';
+    if (n && (s[0] == ' ' || s[n - 1] == ' ')) {
+        snprintf(buf, cap, _(" (%s)"), _("a space at the start or end"));
+        return;
+    }
+    if (end == 0 || strspn(s, "0123456789.") != end)
+        return;
+    for (size_t i = 0, start = 0; i <= end && !why[0]; i++) {
+        if (i < end && s[i] != '.')
+            continue;
+        int len = (int)(i - start);
+        if (len == 0)
+            snprintf(why, sizeof why, "%s", _("an empty number between dots"));
+        else if (len > 1 && s[start] == '0')
+            snprintf(why, sizeof why, _("%.*s has a leading zero"), len, s + start);
+        else if (len > 3 || strtoul(s + start, NULL, 10) > 255)
+            snprintf(why, sizeof why, _("%.*s is more than 255"), len, s + start);
+        parts += i < end;
+        start = i + 1;
+    }
+    if (!why[0] && parts != 4)
+        snprintf(why, sizeof why, _("%zu numbers, not 4"), parts);
+    if (!why[0] && slash && strspn(slash + 1, "0123456789") == strlen(slash + 1)) {
+        const char *len = slash + 1;
+        if (!*len)
+            snprintf(why, sizeof why, "%s", _("nothing after '/'"));
+        else if (strlen(len) > 1 && len[0] == '0')
+            snprintf(why, sizeof why, _("prefix length %s has a leading zero"), len);
+        else if (strlen(len) > 2 || strtoul(len, NULL, 10) > 32)
+            snprintf(why, sizeof why, _("prefix length %s is more than 32"), len);
+    }
+    if (why[0])
+        snprintf(buf, cap, _(" (%s)"), why);
+}
+
 /* A plain dotted quad (gateway, via, ping target). */
 int loader__addr(loader *ld, const cJSON *node, ipv4_addr *out) {
     const char *s = NULL;
@@ -154,7 +197,10 @@ int loader__addr(loader *ld, const cJSON *node, ipv4_addr *out) {
         return loader__fail(ld, node,
                             _("%s has a prefix length; expected a plain address, e.g. \"%.*s\""), v,
                             (int)(strchr(s, '/') - s), s);
-    return loader__fail(ld, node, _("%s is not an IPv4 address; expected %s"), v,
+    char why[128];
+    loader__quad_problem(s, why, sizeof why);
+    /* TRANSLATORS: the second %s is empty or " (300 is more than 255)". */
+    return loader__fail(ld, node, _("%s is not an IPv4 address%s; expected %s"), v, why,
                         LOADER_EXPECT_ADDR);
 }
 
@@ -183,8 +229,12 @@ int loader__prefix(loader *ld, const cJSON *node, ipv4_addr *addr, int *len) {
                             _("%s has no prefix length; expected \"%s/24\" or \"%s/255.255.255.0\" "
                               "(a prefix length or a netmask after '/')"),
                             v, s, s);
-    return loader__fail(ld, node, _("%s is not an IPv4 address with a prefix length; expected %s"),
-                        v, LOADER_EXPECT_PREFIX);
+    char why[128];
+    loader__quad_problem(s, why, sizeof why);
+    /* TRANSLATORS: the second %s is empty or " (300 is more than 255)". */
+    return loader__fail(ld, node,
+                        _("%s is not an IPv4 address with a prefix length%s; expected %s"), v, why,
+                        LOADER_EXPECT_PREFIX);
 }
 
 /* A dotted netmask such as "255.255.255.0" (an interface's "netmask"): its

@@ -312,7 +312,47 @@ static const error_case error_cases[] = {
     {"{\"devices\": {\"sw1\": {\"type\": \"hub\", \"ports\": 1e6}}}",
      "t.json:1:46: devices.sw1.ports: 1e6 is out of range; expected an integer from 1 to 65535"},
     {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.300/24\"}}}",
-     "t.json:1:42: devices.A.ip: \"10.0.0.300/24\" is not an IPv4 address with a prefix length; "
+     "t.json:1:42: devices.A.ip: \"10.0.0.300/24\" is not an IPv4 address with a prefix length "
+     "(300 is more than 255); "
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"192.168.01.10/24\"}}}",
+     "t.json:1:42: devices.A.ip: \"192.168.01.10/24\" is not an IPv4 address with a prefix length "
+     "(01 has a leading zero); "
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.1/24 \"}}}",
+     "t.json:1:42: devices.A.ip: \"10.0.0.1/24 \" is not an IPv4 address with a prefix length (a "
+     "space at the start or end); "
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10..0.1/24\"}}}",
+     "t.json:1:42: devices.A.ip: \"10..0.1/24\" is not an IPv4 address with a prefix length (an "
+     "empty number between dots); "
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.1.5/24\"}}}",
+     "t.json:1:42: devices.A.ip: \"10.0.0.1.5/24\" is not an IPv4 address with a prefix length (5 "
+     "numbers, not 4); "
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.1/\"}}}",
+     "t.json:1:42: devices.A.ip: \"10.0.0.1/\" is not an IPv4 address with a prefix length "
+     "(nothing after '/'); "
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.1/024\"}}}",
+     "t.json:1:42: devices.A.ip: \"10.0.0.1/024\" is not an IPv4 address with a prefix length "
+     "(prefix length 024 has a leading zero); "
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.0.0.1/33\"}}}",
+     "t.json:1:42: devices.A.ip: \"10.0.0.1/33\" is not an IPv4 address with a prefix length "
+     "(prefix length 33 is more than 32); "
+     "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
+     "\"10.0.0.1/255.255.255.0\""},
+    {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"abc/24\"}}}",
+     "t.json:1:42: devices.A.ip: \"abc/24\" is not an IPv4 address with a prefix length; "
      "expected \"a.b.c.d/len\" or \"a.b.c.d/netmask\", e.g. \"10.0.0.1/24\" or "
      "\"10.0.0.1/255.255.255.0\""},
     {"{\"devices\": {\"A\": {\"type\": \"host\", \"ip\": \"10.1.0.10\", \"netmask\": "
