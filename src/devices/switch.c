@@ -97,12 +97,17 @@ static void flood(learning_switch *sw, port *in, frame *f, const char *why) {
         else if (used < sizeof out - 1)
             used += (size_t)snprintf(out + used, sizeof out - used, "...");
     }
-    if (net_tracing(sw->base.net)) {
+    if (net_tracing(sw->base.net) && n_out == 0) {
+        /* Nowhere to flood it: the frame ends here, as a filtered one does. */
+        char alone[160];
+        /* TRANSLATORS: why the switch would flood ("broadcast destination"). */
+        snprintf(alone, sizeof alone, _("%s, and no other port is connected"), _(why));
+        net_trace(sw->base.net, TRACE_FILTER, &sw->base, in, f, alone, NULL);
+    } else if (net_tracing(sw->base.net)) {
         /* TRANSLATORS: the ports a frame is flooded out of ("p2, p3"). */
         char to[300];
         snprintf(to, sizeof to, _("to %s"), out);
-        net_trace(sw->base.net, TRACE_FLOOD, &sw->base, in, f, _(why),
-                  n_out ? to : _("no other port"));
+        net_trace(sw->base.net, TRACE_FLOOD, &sw->base, in, f, _(why), to);
     }
     port *last = NULL;
     for (uint32_t i = 0; i < sw->base.n_ports; i++) {

@@ -200,6 +200,12 @@ void grade_end_text(strbuf *b, uint32_t id, const grade_end *e) {
         strbuf_printf(b, _("packet #%u dropped at %s%s at %s s"), id, at, tail.s ? tail.s : "",
                       text_format_time(e->time, t));
         break;
+    case HOP_FATE_FILTERED:
+        grade_why_reason(&tail, e->why, NULL);
+        /* TRANSLATORS: a packet id, a switch port, ", why", a time. */
+        strbuf_printf(b, _("packet #%u filtered at %s%s at %s s"), id, at, tail.s ? tail.s : "",
+                      text_format_time(e->time, t));
+        break;
     case HOP_FATE_RECEIVED:
         strbuf_printf(b, _("packet #%u received at %s, taken by nothing at %s s"), id, at,
                       text_format_time(e->time, t));

@@ -192,6 +192,11 @@ static void fate_words(strbuf *b, const diff_fate *f) {
         /* TRANSLATORS: a device, then ", why (reason code)". */
         strbuf_printf(b, _("dropped at %s%s"), at, tail.s ? tail.s : "");
         break;
+    case HOP_FATE_FILTERED:
+        grade_why_reason(&tail, f->why, NULL);
+        /* TRANSLATORS: a switch port, then ", why". */
+        strbuf_printf(b, _("filtered at %s%s"), at, tail.s ? tail.s : "");
+        break;
     case HOP_FATE_RECEIVED:
         strbuf_printf(b, _("received by %s (no delivery or drop traced)"), at);
         break;

@@ -159,7 +159,9 @@ static int read_hop(loader *ld, loader_paths *p, const cJSON *h, size_t n_before
 }
 
 static int read_fate(loader *ld, loader_paths *p, const cJSON *f, hop_fate_view *v) {
-    static const char *const kinds[] = {"delivered", "dropped", "received", "in_flight"};
+    /* In hop_fate_kind's order. */
+    static const char *const kinds[] = {"delivered", "dropped", "filtered", "received",
+                                        "in_flight"};
     const cJSON *kind = loader__member(f, "fate");
     const char *at = NULL, *reason = NULL;
     long long t = 0, trigger = 0;

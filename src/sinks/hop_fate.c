@@ -37,7 +37,9 @@ static void fate_add(hop_table *t, const trace_event *ev) {
     fate_rec *f = &t->fates[fi];
     *f = (fate_rec){.time = ev->time,
                     .next = NO_HOP,
-                    .dropped = ev->kind == TRACE_DROP,
+                    .kind = ev->kind == TRACE_DROP     ? HOP_FATE_DROPPED
+                            : ev->kind == TRACE_FILTER ? HOP_FATE_FILTERED
+                                                       : HOP_FATE_DELIVERED,
                     .reason = (uint16_t)ev->reason,
                     .place = hop__place(t, ev),
                     .why = hop__text_id(t, ev->why)};
@@ -47,7 +49,7 @@ static void fate_add(hop_table *t, const trace_event *ev) {
     else
         t->fates[p->fate_last].next = fi;
     p->fate_last = fi;
-    if (f->dropped)
+    if (f->kind == HOP_FATE_DROPPED)
         t->pending = fi;
 }
 
@@ -85,7 +87,8 @@ bool hop__fate_emit(hop_table *t, const trace_event *ev) {
     fate_watch(t, ev);
     if (ev->packet_id > t->max_id)
         t->max_id = ev->packet_id;
-    if ((ev->kind == TRACE_DELIVER || ev->kind == TRACE_DROP) && ev->packet_id != 0) {
+    if ((ev->kind == TRACE_DELIVER || ev->kind == TRACE_DROP || ev->kind == TRACE_FILTER) &&
+        ev->packet_id != 0) {
         fate_add(t, ev);
         return true;
     }
@@ -109,7 +112,8 @@ static bool fate_arrived(const packet_rec *p) {
 }
 
 /* The fate cell: "delivered to B.eth0: why", "dropped by r2.eth0: why
- * (reason) -> packet #N: summary"; `f` NULL: no delivery or drop traced. */
+ * (reason) -> packet #N: summary", "filtered by sw1.p3: why"; `f` NULL: no
+ * delivery or drop traced. */
 static void format_fate(const hop_table *t, strbuf *b, const packet_rec *p, const fate_rec *f) {
     strbuf_clear(b);
     if (!f && fate_arrived(p)) {
@@ -123,11 +127,20 @@ static void format_fate(const hop_table *t, strbuf *b, const packet_rec *p, cons
     }
     const char *where = t->places[f->place].where, *why = hop__text(t, f->why);
     /* TRANSLATORS: the hop table's last row: where the packet ended, and why. */
+    bool dropped = f->kind == HOP_FATE_DROPPED, filtered = f->kind == HOP_FATE_FILTERED;
     if (why)
-        strbuf_fmt(b, f->dropped ? _("dropped by %s: %s") : _("delivered to %s: %s"), where, why);
+        strbuf_fmt(b,
+                   dropped    ? _("dropped by %s: %s")
+                   : filtered ? _("filtered by %s: %s")
+                              : _("delivered to %s: %s"),
+                   where, why);
     else
-        strbuf_fmt(b, f->dropped ? _("dropped by %s") : _("delivered to %s"), where);
-    const char *code = f->dropped ? trace_reason_name((trace_reason)f->reason) : NULL;
+        strbuf_fmt(b,
+                   dropped    ? _("dropped by %s")
+                   : filtered ? _("filtered by %s")
+                              : _("delivered to %s"),
+                   where);
+    const char *code = dropped ? trace_reason_name((trace_reason)f->reason) : NULL;
     if (code)
         strbuf_fmt(b, " (%s)", code);
     if (f->trigger) {
@@ -149,9 +162,8 @@ static bool fate_time(const packet_rec *p, const fate_rec *f, uint64_t *ns) {
  * instant, why and reason at a port of the same name, triggering nothing. */
 static bool same_fate(const hop_table *t, const fate_rec *g, const fate_rec *f) {
     const hop_place *gp = &t->places[g->place], *fp = &t->places[f->place];
-    return f->dropped == g->dropped && f->time == g->time && f->why == g->why &&
-           f->reason == g->reason && !f->trigger && !g->trigger && gp->port && fp->port &&
-           strcmp(gp->port, fp->port) == 0;
+    return f->kind == g->kind && f->time == g->time && f->why == g->why && f->reason == g->reason &&
+           !f->trigger && !g->trigger && gp->port && fp->port && strcmp(gp->port, fp->port) == 0;
 }
 
 /* How many fates after index `fi` repeat it (same_fate), counted while
@@ -200,10 +212,13 @@ static void fate_repeats(resolver *r, const packet_rec *p, uint32_t fi, size_t n
                /* TRANSLATORS: a hop table's folded last rows: the packet ended
                 * as in the row above (delivered or dropped, for the same
                 * reason) at N more places, listed after the colon. */
-               f->dropped ? ngettext("dropped the same way at %u more place: ",
-                                     "dropped the same way at %u more places: ", n)
-                          : ngettext("delivered the same way at %u more place: ",
-                                     "delivered the same way at %u more places: ", n),
+               f->kind == HOP_FATE_DROPPED ? ngettext("dropped the same way at %u more place: ",
+                                                      "dropped the same way at %u more places: ", n)
+               : f->kind == HOP_FATE_FILTERED
+                   ? ngettext("filtered the same way at %u more place: ",
+                              "filtered the same way at %u more places: ", n)
+                   : ngettext("delivered the same way at %u more place: ",
+                              "delivered the same way at %u more places: ", n),
                (unsigned)n);
     text_line_put(l, r->text.s);
     for (size_t i = 0; i < n; i++) {
@@ -242,7 +257,9 @@ void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out) {
         const fate_rec *f = fi == NO_HOP ? NULL : &r->t->fates[fi];
         uint64_t ns;
         strbuf_puts(out, fi == p->fate_first ? "\n    {\"fate\": \"" : ",\n    {\"fate\": \"");
-        strbuf_puts(out, f                 ? (f->dropped ? "dropped" : "delivered")
+        strbuf_puts(out, f                 ? (f->kind == HOP_FATE_DROPPED    ? "dropped"
+                                              : f->kind == HOP_FATE_FILTERED ? "filtered"
+                                                                             : "delivered")
                          : fate_arrived(p) ? "received"
                                            : "in_flight");
         strbuf_putc(out, '"');
@@ -252,7 +269,8 @@ void hop__fate_write_json(resolver *r, const packet_rec *p, strbuf *out) {
             json_put_string(out, r->t->places[f ? f->place : p->rx_place].where);
         }
         if (f) {
-            const char *code = f->dropped ? trace_reason_name((trace_reason)f->reason) : NULL;
+            const char *code =
+                f->kind == HOP_FATE_DROPPED ? trace_reason_name((trace_reason)f->reason) : NULL;
             if (code) {
                 strbuf_puts(out, ", \"reason\": \"");
                 strbuf_puts(out, code);
@@ -288,7 +306,7 @@ size_t hop__fate_views(const hop_table *t, const packet_rec *p, hop_fate_view **
                               : fate_arrived(p) ? &t->places[p->rx_place]
                                                 : NULL;
         if (f)
-            *v = (hop_fate_view){.kind = f->dropped ? HOP_FATE_DROPPED : HOP_FATE_DELIVERED,
+            *v = (hop_fate_view){.kind = (hop_fate_kind)f->kind,
                                  .time = f->time,
                                  .device = at->device,
                                  .port = at->port,

@@ -64,7 +64,7 @@ typedef struct hop_place {
     const char *device, *port;
 } hop_place;
 
-/* What became of a packet at one place: a TRACE_DELIVER or TRACE_DROP event
+/* What became of a packet at one place: a TRACE_DELIVER, TRACE_DROP or TRACE_FILTER event
  * (a flooded broadcast may have several; 32 bytes, as a flood to a thousand
  * ports keeps a thousand). Texts are ids (hop__text). */
 typedef struct fate_rec {
@@ -75,7 +75,7 @@ typedef struct fate_rec {
     uint32_t why;             /* the event's prose (hop__text), 0 for none */
     uint32_t trigger_summary; /* frame_describe of the triggered packet (hop__text), or 0 */
     uint16_t reason;          /* trace_reason */
-    bool dropped;
+    uint8_t kind;             /* HOP_FATE_DELIVERED, _DROPPED or _FILTERED */
 } fate_rec;
 
 typedef struct packet_rec {

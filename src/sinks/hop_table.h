@@ -120,6 +120,7 @@ typedef struct hop_view {
 typedef enum {
     HOP_FATE_DELIVERED, /* a TRACE_DELIVER event */
     HOP_FATE_DROPPED,   /* a TRACE_DROP event */
+    HOP_FATE_FILTERED,  /* a TRACE_FILTER event: a switch kept it (on its ingress port) */
     HOP_FATE_RECEIVED,  /* neither, but received after its last hop started */
     HOP_FATE_IN_FLIGHT, /* neither, and still on a link at the end of the run */
 } hop_fate_kind;

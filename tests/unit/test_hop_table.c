@@ -538,6 +538,40 @@ static void test_small_flood_in_full(void **state) {
     assert_string_equal(g_folds, "rows 0 0 0 0 0 0 0 0 0; fates 0 0 0 0 0 0 0 0");
 }
 
+/* A switch that keeps a frame (its destination is on the port it came in
+ * on) ends the journey there: "filtered", not "received ... (no delivery or
+ * drop traced)", in the text, in paths.json and for the visitor. */
+static void test_filtered_fate(void **state) {
+    (void)state;
+    static const hop_link links[] = {{"A.eth0--sw1.p1", {"A", "sw1"}, {"eth0", "p1"}, NULL}};
+    hop_table *t = hop_table_new(links, 1, NULL, 0);
+    assert_non_null(t);
+    g_links = links;
+    g_n_links = 1;
+    trace_bus *bus = trace_bus_new();
+    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    uint8_t f[ICMP_LEN];
+    build_echo(f, 0x020000000001ull, 0x020000000002ull, "10.0.0.1", "10.0.0.2", 64);
+    wire(bus, 1000, 0, "A", "eth0", 3, f, sizeof f);
+    trace_event filter = {.time = 2000,
+                          .kind = TRACE_FILTER,
+                          .device = "sw1",
+                          .port = "p1",
+                          .link = -1,
+                          .packet_id = 3,
+                          .why = "destination is on the ingress port"};
+    trace_emit(bus, &filter);
+    trace_bus_free(bus);
+    char *text = text_of(t, 3);
+    assert_non_null(strstr(
+        text, "\nend  0.000002000  filtered by sw1.p1: destination is on the ingress port\n"));
+    free(text);
+    text = json_of(t);
+    assert_non_null(strstr(text, "{\"fate\": \"filtered\", \"time\": \"0.000002000\""));
+    free(text);
+    hop_table_free(t);
+}
+
 /* --- an IP rewrite (the NAT box), devices known only from the links --- */
 
 static hop_table *nat_run(void) {
@@ -879,7 +913,7 @@ int main(void) {
         cmocka_unit_test(test_wide_link_label),     cmocka_unit_test(test_empty),
         cmocka_unit_test(test_visit_fates),         cmocka_unit_test(test_places_apart),
         cmocka_unit_test(test_headers_kept_apart),  cmocka_unit_test(test_flood_folded),
-        cmocka_unit_test(test_small_flood_in_full),
+        cmocka_unit_test(test_small_flood_in_full), cmocka_unit_test(test_filtered_fate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
