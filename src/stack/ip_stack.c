@@ -327,11 +327,6 @@ bool ip_stack_listen_icmp(ip_stack *st, uint8_t about, uint16_t id, icmp_listene
     return true;
 }
 
-static void ignore_notice(void *ctx, const icmp_notice *n) {
-    (void)ctx;
-    (void)n;
-}
-
 void ip_stack_unlisten_icmp(ip_stack *st, uint8_t about, uint16_t id) {
     for (uint32_t i = 0; i < st->n_listeners; i++)
         if (st->listeners[i].about == about && st->listeners[i].id == id) {
@@ -341,7 +336,7 @@ void ip_stack_unlisten_icmp(ip_stack *st, uint8_t about, uint16_t id) {
 }
 
 bool ip_stack_listen_icmp_unreported(ip_stack *st, uint16_t id) {
-    if (!ip_stack_listen_icmp(st, IPPROTO_UDP_NUM, id, ignore_notice, NULL))
+    if (!ip_stack_listen_icmp(st, IPPROTO_UDP_NUM, id, NULL, NULL)) /* never called */
         return false;
     st->listeners[st->n_listeners - 1].unreported = true;
     return true;

@@ -90,7 +90,7 @@ typedef void (*icmp_listener_fn)(void *ctx, const icmp_notice *n);
 typedef struct icmp_listener {
     uint8_t about;
     uint16_t id;
-    bool unreported; /* an error is taken and not passed on (see ip_stack_listen_icmp) */
+    bool unreported; /* an error is taken and not passed on (fn NULL; see below) */
     icmp_listener_fn fn;
     void *ctx;
 } icmp_listener;

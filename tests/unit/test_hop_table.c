@@ -168,16 +168,23 @@ static const hop_device routed_devices[] = {
     {"A", 0, 0}, {"sw1", 0, 1}, {"r1", 0, 0}, {"sw2", 0, 1}, {"B", 0, 0}, {"C", 0, 0},
 };
 
-/* A table of the routed network in *t, and a bus that feeds it. */
-static trace_bus *routed_bus(hop_table **t) {
-    *t = hop_table_new(routed_links, 5, routed_devices, 6);
+/* A table of `links` in *t (the links the helpers check against), and a bus
+ * that feeds it. */
+static trace_bus *table_bus(hop_table **t, const hop_link *links, size_t n_links,
+                            const hop_device *devices, size_t n_devices) {
+    *t = hop_table_new(links, n_links, devices, n_devices);
     assert_non_null(*t);
-    g_links = routed_links;
-    g_n_links = 5;
+    g_links = links;
+    g_n_links = n_links;
     trace_bus *bus = trace_bus_new();
     assert_non_null(bus);
     trace_bus_subscribe(bus, hop_table_as_sink(*t));
     return bus;
+}
+
+/* A table of the routed network in *t, and a bus that feeds it. */
+static trace_bus *routed_bus(hop_table **t) {
+    return table_bus(t, routed_links, 5, routed_devices, 6);
 }
 
 /* Packet 2: A's ARP who-has for its gateway, flooded by sw1 (to p3 first);
@@ -381,12 +388,8 @@ static void test_hub_segment(void **state) {
         {"H3.eth0--hub1.p3", {"H3", "hub1"}, {"eth0", "p3"}, NULL},
     };
     static const hop_device devices[] = {{"H1", 0, 0}, {"H2", 0, 0}, {"H3", 0, 0}, {"hub1", 1, 0}};
-    hop_table *t = hop_table_new(links, 3, devices, 4);
-    g_links = links;
-    g_n_links = 3;
-    assert_non_null(t);
-    trace_bus *bus = trace_bus_new();
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = table_bus(&t, links, 3, devices, 4);
     uint8_t f[ICMP_LEN];
     build_echo(f, 0x020000000002ull, 0x020000000001ull, "192.168.1.20", "192.168.1.10", 64);
     /* H2 sends; the segment reports links 0, 1, 2 at once: hub1, H2, hub1. */
@@ -458,12 +461,8 @@ static char *hub_flood_text(size_t stations) {
         devices[i] = (hop_device){names[0][i], 0, 0};
     }
     devices[stations] = (hop_device){"hub1", 1, 0};
-    hop_table *t = hop_table_new(links, stations, devices, stations + 1);
-    assert_non_null(t);
-    g_links = links;
-    g_n_links = stations;
-    trace_bus *bus = trace_bus_new();
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = table_bus(&t, links, stations, devices, stations + 1);
     uint8_t f[ICMP_LEN];
     build_echo(f, 0x020000000001ull, 0x020000000099ull, "192.168.1.10", "192.168.1.99", 64);
     wire(bus, 1000, 0, "H1", "eth0", 7, f, sizeof f);
@@ -544,12 +543,8 @@ static void test_small_flood_in_full(void **state) {
 static void test_filtered_fate(void **state) {
     (void)state;
     static const hop_link links[] = {{"A.eth0--sw1.p1", {"A", "sw1"}, {"eth0", "p1"}, NULL}};
-    hop_table *t = hop_table_new(links, 1, NULL, 0);
-    assert_non_null(t);
-    g_links = links;
-    g_n_links = 1;
-    trace_bus *bus = trace_bus_new();
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = table_bus(&t, links, 1, NULL, 0);
     uint8_t f[ICMP_LEN];
     build_echo(f, 0x020000000001ull, 0x020000000002ull, "10.0.0.1", "10.0.0.2", 64);
     wire(bus, 1000, 0, "A", "eth0", 3, f, sizeof f);
@@ -579,12 +574,8 @@ static hop_table *nat_run(void) {
         {"P.eth0--nat1.lan", {"P", "nat1"}, {"eth0", "lan"}, NULL},
         {"nat1.wan--S.eth0", {"nat1", "S"}, {"wan", "eth0"}, NULL},
     };
-    hop_table *t = hop_table_new(links, 2, NULL, 0);
-    g_links = links;
-    g_n_links = 2;
-    assert_non_null(t);
-    trace_bus *bus = trace_bus_new();
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = table_bus(&t, links, 2, NULL, 0);
     uint8_t in[ICMP_LEN], out[ICMP_LEN];
     build_echo(in, 0x020000000a01ull, 0x020000000b01ull, "192.168.1.2", "1.2.3.4", 64);
     build_echo(out, 0x020000000b02ull, 0x020000000c01ull, "116.226.52.212", "1.2.3.4", 63);
@@ -649,12 +640,8 @@ static void test_cycle_and_names(void **state) {
         {"Y\"q.r--X.r", {"Y\"q", "X"}, {"r", "r"}, NULL},
     };
     static const hop_device devices[] = {{"X", 0, 1}, {"Y\"q", 0, 1}, {"X", 1, 0}};
-    hop_table *t = hop_table_new(links, 2, devices, 3);
-    g_links = links;
-    g_n_links = 2;
-    assert_non_null(t);
-    trace_bus *bus = trace_bus_new();
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = table_bus(&t, links, 2, devices, 3);
     uint8_t f[ETH_MIN_FRAME_LEN];
     build_arp(f, MAC_BC, ARP_OP_REQUEST, MAC_A, "10.0.0.1", 0, "10.0.0.2");
     wire(bus, 9, 0, "X", "p\tq", 5, f, sizeof f);
@@ -697,12 +684,8 @@ static void test_wide_link_label(void **state) {
          "电脑A.eth0--交换机.p1"},
     };
     static const hop_device devices[] = {{"电脑A", 0, 0}, {"交换机", 0, 1}};
-    hop_table *t = hop_table_new(links, 1, devices, 2);
-    g_links = links;
-    g_n_links = 1;
-    assert_non_null(t);
-    trace_bus *bus = trace_bus_new();
-    trace_bus_subscribe(bus, hop_table_as_sink(t));
+    hop_table *t;
+    trace_bus *bus = table_bus(&t, links, 1, devices, 2);
     uint8_t f[ETH_MIN_FRAME_LEN];
     build_arp(f, MAC_BC, ARP_OP_REQUEST, MAC_A, "10.0.0.1", 0, "10.0.0.2");
     wire(bus, 9, 0, "电脑A", "eth0", 5, f, sizeof f);
